@@ -1,0 +1,2 @@
+// Public entry of @stepfault/quantum: pure, isomorphic TypeScript (no Node or DOM APIs).
+export * from "./ir/types.ts";
