@@ -1,2 +1,3 @@
 // Public entry of @stepfault/quantum: pure, isomorphic TypeScript (no Node or DOM APIs).
 export * from "./ir/types.ts";
+export * from "./ir/gates.ts";
