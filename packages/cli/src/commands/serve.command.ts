@@ -1,0 +1,66 @@
+import { parseArgs } from "node:util";
+import { resolveConfig, startServer, stopOnSignals } from "@stepfault/server";
+
+const HELP = `Usage: stepfault serve [--port N] [--host HOST] [--data-dir DIR]
+
+Starts the StepFault API (and the web app when built) with migrations applied.
+Flags override the environment (PORT, HOST, STEPFAULT_DATA_DIR); see packages/server/README.md
+for every variable. Without DATABASE_URL the embedded database lives in <data-dir>/db.
+`;
+
+/** `stepfault serve`: runs the server until SIGTERM/SIGINT; returns the exit code on start-up failure. */
+export async function serveCommand(argv: readonly string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        port: { type: "string", short: "p" },
+        host: { type: "string" },
+        "data-dir": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    process.stderr.write(`stepfault serve: ${(err as Error).message}\n${HELP}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (
+    port !== undefined &&
+    (!Number.isInteger(port) || port < 0 || port > 65535)
+  ) {
+    process.stderr.write(
+      `stepfault serve: --port must be an integer between 0 and 65535\n`,
+    );
+    return 2;
+  }
+  const resolved = resolveConfig(process.env, {
+    port,
+    host: values.host,
+    dataDir: values["data-dir"],
+  });
+  if (!resolved.ok) {
+    process.stderr.write(resolved.message + "\n");
+    return 78; // EX_CONFIG
+  }
+  try {
+    const server = await startServer(resolved.config);
+    stopOnSignals(server);
+    process.stderr.write(
+      `StepFault listening on ${server.url} (API docs: ${server.url}/api/docs)\n`,
+    );
+    await new Promise<never>(() => undefined);
+    return 0;
+  } catch (err) {
+    process.stderr.write(
+      `stepfault serve: cannot start: ${(err as Error).message}\n`,
+    );
+    return 1;
+  }
+}

@@ -1,0 +1,97 @@
+import { Type } from "typebox";
+
+const Email = Type.String({ format: "email", maxLength: 254 });
+const Password = Type.String({ minLength: 1, maxLength: 1024 });
+const Role = Type.Union([Type.Literal("admin"), Type.Literal("user")]);
+
+/** An account. */
+export const User = Type.Object({
+  id: Type.String(),
+  email: Type.String(),
+  displayName: Type.String(),
+  role: Role,
+  disabled: Type.Boolean(),
+  createdAt: Type.String({ format: "date-time" }),
+});
+
+/** Body of `POST /auth/register`. */
+export const RegisterBody = Type.Object(
+  {
+    email: Email,
+    password: Password,
+    displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  },
+  { additionalProperties: false },
+);
+
+/** Body of `POST /auth/login`. */
+export const LoginBody = Type.Object(
+  { email: Email, password: Password },
+  { additionalProperties: false },
+);
+
+/** Body carrying a refresh token. */
+export const RefreshBody = Type.Object(
+  { refreshToken: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
+);
+
+/** Access + refresh tokens. */
+export const TokenPair = Type.Object({
+  accessToken: Type.String(),
+  refreshToken: Type.String(),
+  tokenType: Type.Literal("Bearer"),
+  expiresIn: Type.Integer(),
+});
+
+/** Body of `POST /me/password`. */
+export const ChangePasswordBody = Type.Object(
+  { currentPassword: Password, newPassword: Password },
+  { additionalProperties: false },
+);
+
+/** Body of `POST /auth/password-reset/request`. */
+export const ResetRequestBody = Type.Object(
+  { email: Email },
+  { additionalProperties: false },
+);
+
+/** Body of `POST /auth/password-reset/confirm`. */
+export const ResetConfirmBody = Type.Object(
+  {
+    token: Type.String({ minLength: 1, maxLength: 200 }),
+    newPassword: Password,
+  },
+  { additionalProperties: false },
+);
+
+/** An API key (without the secret). */
+export const ApiKey = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  prefix: Type.String(),
+  createdAt: Type.String({ format: "date-time" }),
+  lastUsedAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+});
+
+/** A newly created API key, with the secret shown this once. */
+export const CreatedApiKey = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  prefix: Type.String(),
+  createdAt: Type.String({ format: "date-time" }),
+  lastUsedAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+  key: Type.String(),
+});
+
+/** Body of `POST /me/api-keys`. */
+export const CreateApiKeyBody = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 100 }) },
+  { additionalProperties: false },
+);
+
+/** A page of users (admin). */
+export const UserPage = Type.Object({
+  items: Type.Array(User),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});

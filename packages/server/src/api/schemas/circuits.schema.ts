@@ -1,0 +1,80 @@
+import { Type } from "typebox";
+import { PageQuery, Uuid } from "./common.schema.ts";
+
+/** Source language of a circuit. */
+export const Language = Type.Union([
+  Type.Literal("openqasm2"),
+  Type.Literal("openqasm3"),
+]);
+
+const Name = Type.String({ minLength: 1, maxLength: 200, pattern: "\\S" });
+const Source = Type.String({ maxLength: 1_000_000 });
+
+/** A circuit with its current source. */
+export const Circuit = Type.Object({
+  id: Type.String(),
+  projectId: Type.String(),
+  name: Type.String(),
+  language: Language,
+  source: Type.String(),
+  revision: Type.Integer(),
+  numQubits: Type.Integer(),
+  numClbits: Type.Integer(),
+  createdAt: Type.String({ format: "date-time" }),
+  updatedAt: Type.String({ format: "date-time" }),
+});
+
+/** A page of circuits. */
+export const CircuitPage = Type.Object({
+  items: Type.Array(Circuit),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+
+/** Body of `POST /projects/{id}/circuits`; `language` is detected from the header when omitted. */
+export const CreateCircuitBody = Type.Object(
+  { name: Name, source: Source, language: Type.Optional(Language) },
+  { additionalProperties: false },
+);
+
+/** Body of `PATCH .../circuits/{circuitId}`: a new source makes a new revision. */
+export const UpdateCircuitBody = Type.Object(
+  {
+    name: Type.Optional(Name),
+    source: Type.Optional(Source),
+    language: Type.Optional(Language),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+/** Query of the circuit list: pagination and a name search. */
+export const CircuitListQuery = Type.Object({
+  ...PageQuery,
+  q: Type.Optional(Type.String({ maxLength: 200 })),
+});
+
+/** Params `{ id, circuitId }`. */
+export const CircuitParams = Type.Object({ id: Uuid, circuitId: Uuid });
+
+/** Params `{ id, circuitId, revision }`. */
+export const RevisionParams = Type.Object({
+  id: Uuid,
+  circuitId: Uuid,
+  revision: Type.Integer({ minimum: 1 }),
+});
+
+/** A revision summary. */
+export const RevisionSummary = Type.Object({
+  revision: Type.Integer(),
+  language: Language,
+  createdBy: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String({ format: "date-time" }),
+});
+
+/** A revision with its source. */
+export const Revision = Type.Object({
+  revision: Type.Integer(),
+  language: Language,
+  source: Type.String(),
+  createdBy: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String({ format: "date-time" }),
+});

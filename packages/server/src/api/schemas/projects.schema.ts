@@ -1,0 +1,53 @@
+import { Type } from "typebox";
+import { Uuid } from "./common.schema.ts";
+
+/** A project role. */
+export const ProjectRole = Type.Union([
+  Type.Literal("owner"),
+  Type.Literal("editor"),
+  Type.Literal("viewer"),
+]);
+
+const Name = Type.String({ minLength: 1, maxLength: 200, pattern: "\\S" });
+
+/** A project with the caller's role. */
+export const Project = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  role: ProjectRole,
+  createdAt: Type.String({ format: "date-time" }),
+  updatedAt: Type.String({ format: "date-time" }),
+});
+
+/** Body of `POST /projects` and `PATCH /projects/{id}`. */
+export const ProjectBody = Type.Object(
+  { name: Name },
+  { additionalProperties: false },
+);
+
+/** A project member. */
+export const Member = Type.Object({
+  userId: Type.String(),
+  email: Type.String(),
+  displayName: Type.String(),
+  role: ProjectRole,
+  createdAt: Type.String({ format: "date-time" }),
+});
+
+/** Body of `POST /projects/{id}/members`. */
+export const AddMemberBody = Type.Object(
+  {
+    email: Type.String({ format: "email", maxLength: 254 }),
+    role: ProjectRole,
+  },
+  { additionalProperties: false },
+);
+
+/** Body of `PATCH /projects/{id}/members/{userId}`. */
+export const MemberRoleBody = Type.Object(
+  { role: ProjectRole },
+  { additionalProperties: false },
+);
+
+/** Params `{ id, userId }`. */
+export const MemberParams = Type.Object({ id: Uuid, userId: Uuid });

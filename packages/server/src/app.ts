@@ -1,0 +1,235 @@
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import cors from "@fastify/cors";
+import helmet from "@fastify/helmet";
+import rateLimit from "@fastify/rate-limit";
+import fastifyStatic from "@fastify/static";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import { Redis } from "ioredis";
+import type { ServerConfig } from "./config/config.ts";
+import type { Database } from "./database/database.ts";
+import { adminRoutes } from "./api/routes/admin.route.ts";
+import { authRoutes } from "./api/routes/auth.route.ts";
+import { circuitsRoutes } from "./api/routes/circuits.route.ts";
+import { healthRoutes } from "./api/routes/health.route.ts";
+import { meRoutes } from "./api/routes/me.route.ts";
+import { projectsRoutes } from "./api/routes/projects.route.ts";
+import { installAuthentication } from "./api/plugins/auth.plugin.ts";
+import { installMetrics } from "./api/plugins/metrics.plugin.ts";
+import {
+  installProblemHandlers,
+  problem,
+} from "./api/plugins/problem.plugin.ts";
+import { Problem } from "./api/schemas/common.schema.ts";
+import { createCircuitsRepository } from "./repositories/circuits.repository.ts";
+import { createOutboxRepository } from "./repositories/outbox.repository.ts";
+import { createProjectsRepository } from "./repositories/projects.repository.ts";
+import { createTokensRepository } from "./repositories/tokens.repository.ts";
+import { createUsersRepository } from "./repositories/users.repository.ts";
+import { createAccessService } from "./services/core/access.service.ts";
+import { createAdminService } from "./services/core/admin.service.ts";
+import { createApiKeysService } from "./services/core/api-keys.service.ts";
+import { createAuthService } from "./services/core/auth.service.ts";
+import {
+  createCircuitsService,
+  type CircuitCompiler,
+} from "./services/core/circuits.service.ts";
+import { createMailer } from "./services/core/mail.service.ts";
+import { createProjectsService } from "./services/core/projects.service.ts";
+
+/** What `buildApp` needs besides the config; tests pass their own database. */
+export interface AppDeps {
+  readonly database: Database;
+  /** OpenQASM compiler used to validate circuits (compileQasm of @stepfault/quantum). */
+  readonly compile?: CircuitCompiler;
+  /** A logger instance (e.g. a pino logger writing to a test stream); default: pino at config.logLevel. */
+  readonly logger?: FastifyBaseLogger;
+  /** Key prefix for rate-limit counters in Redis (lets tests share one Redis). */
+  readonly redisNamespace?: string;
+  /** Folder of the built web app to serve at `/`; default `packages/web/dist` when it exists. */
+  readonly webDir?: string | null;
+}
+
+/** Log paths whose values are replaced by "[redacted]". */
+export const REDACT_PATHS = [
+  "req.headers.authorization",
+  "req.headers.cookie",
+  'res.headers["set-cookie"]',
+  "*.password",
+  "*.currentPassword",
+  "*.newPassword",
+  "*.token",
+  "*.refreshToken",
+  "*.accessToken",
+  "*.key",
+];
+
+const DEFAULT_WEB_DIR = join(
+  dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "..",
+  "web",
+  "dist",
+);
+
+/** Builds the Fastify app (not listening): plugins, routes, error handling. Close it with `app.close()`. */
+export async function buildApp(
+  config: ServerConfig,
+  deps: AppDeps,
+): Promise<FastifyInstance> {
+  if (config.jwtSecret === undefined)
+    throw new Error("invariant: buildApp needs a resolved jwtSecret");
+  const app: FastifyInstance = Fastify({
+    ...(deps.logger
+      ? { loggerInstance: deps.logger }
+      : {
+          logger: {
+            level: config.logLevel,
+            redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+          },
+        }),
+    bodyLimit: config.bodyLimitBytes,
+    requestIdHeader: "x-request-id",
+    genReqId: () => randomUUID(),
+    trustProxy: false,
+    return503OnClosing: true,
+    ajv: {
+      customOptions: {
+        removeAdditional: false,
+        coerceTypes: "array",
+        useDefaults: true,
+      },
+    },
+  }) as unknown as FastifyInstance;
+
+  app.decorateRequest("caller", null);
+  app.addHook("onRequest", async (req, reply) => {
+    void reply.header("x-request-id", req.id);
+  });
+  installProblemHandlers(app);
+
+  await app.register(helmet, { global: true, contentSecurityPolicy: false });
+  await app.register(cors, {
+    origin: config.corsOrigins.length > 0 ? [...config.corsOrigins] : false,
+    credentials: true,
+  });
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, {
+        maxRetriesPerRequest: 2,
+        lazyConnect: false,
+      })
+    : undefined;
+  await app.register(rateLimit, {
+    global: false,
+    ...(redis
+      ? { redis, nameSpace: `sf-rl:${deps.redisNamespace ?? ""}` }
+      : {}),
+  });
+  app.addSchema(Problem);
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.0.3",
+      info: {
+        title: "StepFault API",
+        version: "0.1.0",
+        description: "Self-hosted quantum computing platform",
+      },
+      components: {
+        securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } },
+      },
+    },
+    refResolver: {
+      buildLocalReference: (json, _base, _frag, i) =>
+        typeof json.$id === "string" ? json.$id : `def-${i}`,
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/api/docs" });
+  app.get("/api/openapi.json", { schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
+
+  const { db } = deps.database;
+  const users = createUsersRepository(db);
+  const tokens = createTokensRepository(db);
+  const projectsRepo = createProjectsRepository(db);
+  const mailer = createMailer({
+    smtpUrl: config.smtpUrl,
+    from: config.mailFrom,
+    outbox: createOutboxRepository(db),
+    log: app.log,
+  });
+  const auth = createAuthService({
+    db,
+    users,
+    tokens,
+    mailer,
+    jwtSecret: config.jwtSecret,
+    accessTtlSeconds: config.accessTokenTtlSeconds,
+    refreshTtlSeconds: config.refreshTokenTtlSeconds,
+    publicUrl: config.publicUrl,
+  });
+  const access = createAccessService({ projects: projectsRepo });
+  const services = {
+    auth,
+    apiKeys: createApiKeysService({ tokens }),
+    admin: createAdminService({ users, tokens }),
+    projects: createProjectsService({ projects: projectsRepo, users, access }),
+    circuits: createCircuitsService({
+      circuits: createCircuitsRepository(db),
+      access,
+      compile: deps.compile,
+    }),
+  };
+
+  installMetrics(app);
+  await app.register(healthRoutes, { isReady: () => deps.database.isReady() });
+  await app.register(
+    async (api) => {
+      installAuthentication(api, auth, config.apiRateLimitPerMinute);
+      await api.register(authRoutes, {
+        auth,
+        perMinute: config.authRateLimitPerMinute,
+      });
+      await api.register(meRoutes, { auth, apiKeys: services.apiKeys });
+      await api.register(adminRoutes, { admin: services.admin });
+      await api.register(projectsRoutes, { projects: services.projects });
+      await api.register(circuitsRoutes, { circuits: services.circuits });
+    },
+    { prefix: "/api/v1" },
+  );
+
+  const webDir = deps.webDir === undefined ? DEFAULT_WEB_DIR : deps.webDir;
+  if (webDir !== null && existsSync(join(webDir, "index.html"))) {
+    await app.register(fastifyStatic, { root: webDir, wildcard: false });
+    // Single-page app: unknown non-API GETs that accept HTML get index.html.
+    app.setNotFoundHandler((req, reply) => {
+      if (
+        req.method === "GET" &&
+        !req.url.startsWith("/api/") &&
+        (req.headers.accept ?? "").includes("text/html")
+      ) {
+        return reply.sendFile("index.html");
+      }
+      return reply
+        .status(404)
+        .type("application/problem+json")
+        .send(
+          problem(
+            "NOT_FOUND",
+            req,
+            `no route ${req.method} ${req.url.split("?")[0]}`,
+          ),
+        );
+    });
+  }
+
+  app.addHook("onClose", async () => {
+    mailer.close();
+    if (redis) await redis.quit().catch(() => redis.disconnect());
+  });
+  return app;
+}

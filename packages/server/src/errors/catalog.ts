@@ -1,0 +1,70 @@
+/** Every error code the API can answer with, mapped once to its HTTP status and title. */
+export const ERROR_CATALOG = {
+  VALIDATION_FAILED: { status: 400, title: "Request validation failed" },
+  BAD_REQUEST: { status: 400, title: "Bad request" },
+  UNAUTHENTICATED: { status: 401, title: "Authentication required" },
+  INVALID_CREDENTIALS: { status: 401, title: "Invalid email or password" },
+  INVALID_TOKEN: { status: 401, title: "Invalid or expired token" },
+  REFRESH_TOKEN_REUSED: {
+    status: 401,
+    title: "Refresh token reuse detected; session revoked",
+  },
+  ACCOUNT_DISABLED: { status: 401, title: "Account disabled" },
+  FORBIDDEN: { status: 403, title: "Not allowed" },
+  NOT_FOUND: { status: 404, title: "Not found" },
+  USER_NOT_FOUND: { status: 404, title: "User not found" },
+  PROJECT_NOT_FOUND: { status: 404, title: "Project not found" },
+  CIRCUIT_NOT_FOUND: { status: 404, title: "Circuit not found" },
+  REVISION_NOT_FOUND: { status: 404, title: "Revision not found" },
+  API_KEY_NOT_FOUND: { status: 404, title: "API key not found" },
+  METHOD_NOT_ALLOWED: { status: 405, title: "Method not allowed" },
+  EMAIL_TAKEN: { status: 409, title: "Email already registered" },
+  CIRCUIT_NAME_TAKEN: {
+    status: 409,
+    title: "A circuit with this name already exists in the project",
+  },
+  ALREADY_MEMBER: {
+    status: 409,
+    title: "User is already a member of the project",
+  },
+  LAST_OWNER: { status: 409, title: "A project must keep at least one owner" },
+  CANNOT_DISABLE_SELF: {
+    status: 409,
+    title: "Administrators cannot disable themselves",
+  },
+  PAYLOAD_TOO_LARGE: { status: 413, title: "Request body too large" },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: "Unsupported media type" },
+  CIRCUIT_INVALID: { status: 422, title: "Circuit source does not compile" },
+  WEAK_PASSWORD: { status: 422, title: "Password too weak" },
+  RATE_LIMITED: { status: 429, title: "Too many requests" },
+  INTERNAL: { status: 500, title: "Internal server error" },
+  NOT_READY: { status: 503, title: "Service not ready" },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+/** A stable error code from the catalog. */
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+/** A catalogued domain error; services throw these and the edge maps them to problem+json. */
+export class DomainError extends Error {
+  /** Extra members for the problem document (e.g. `diagnostics`). */
+  readonly extensions: Readonly<Record<string, unknown>>;
+  /** Response headers to set (e.g. `Retry-After`). */
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(
+    readonly code: ErrorCode,
+    detail?: string,
+    extensions: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ) {
+    super(detail ?? ERROR_CATALOG[code].title);
+    this.name = "DomainError";
+    this.extensions = extensions;
+    this.headers = headers;
+  }
+
+  /** The HTTP status of this error's code. */
+  get status(): number {
+    return ERROR_CATALOG[this.code].status;
+  }
+}

@@ -1,0 +1,94 @@
+import type { FastifyInstance } from "fastify";
+import { compileQasmIfAvailable } from "./quantum-bridge.ts";
+import {
+  formatConfigErrors,
+  loadConfig,
+  resolveJwtSecret,
+  type ServerConfig,
+} from "./config/config.ts";
+import { openDatabase, type Database } from "./database/database.ts";
+import { buildApp } from "./app.ts";
+
+/** Overrides for `startServer` (the `serve` command's flags). */
+export interface ServeOverrides {
+  readonly port?: number;
+  readonly host?: string;
+  readonly dataDir?: string;
+}
+
+/** Result of loading the config from the environment plus flags. */
+export type ResolvedConfig =
+  { ok: true; config: ServerConfig } | { ok: false; message: string };
+
+/** Loads the config from `env`, applies flag overrides, and resolves the JWT secret. */
+export function resolveConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  overrides: ServeOverrides = {},
+): ResolvedConfig {
+  const merged = {
+    ...env,
+    ...(overrides.port !== undefined ? { PORT: String(overrides.port) } : {}),
+    ...(overrides.host !== undefined ? { HOST: overrides.host } : {}),
+    ...(overrides.dataDir !== undefined
+      ? { STEPFAULT_DATA_DIR: overrides.dataDir }
+      : {}),
+  };
+  const loaded = loadConfig(merged);
+  if (!loaded.ok)
+    return { ok: false, message: formatConfigErrors(loaded.errors) };
+  return { ok: true, config: resolveJwtSecret(loaded.config) };
+}
+
+/** A running server. */
+export interface RunningServer {
+  readonly app: FastifyInstance;
+  readonly database: Database;
+  readonly url: string;
+  /** Stops accepting, finishes in-flight requests, closes the database. */
+  stop(): Promise<void>;
+}
+
+/** Opens and migrates the database, builds the app and listens. */
+export async function startServer(
+  config: ServerConfig,
+): Promise<RunningServer> {
+  const database = await openDatabase(config);
+  try {
+    await database.migrate();
+    const app = await buildApp(config, {
+      database,
+      compile: compileQasmIfAvailable(),
+    });
+    const url = await app.listen({ port: config.port, host: config.host });
+    let stopping: Promise<void> | undefined;
+    return {
+      app,
+      database,
+      url,
+      stop: () =>
+        (stopping ??= (async () => {
+          await app.close();
+          await database.close();
+        })()),
+    };
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}
+
+/** Stops `server` on SIGTERM/SIGINT (graceful: in-flight requests finish, then the database closes). */
+export function stopOnSignals(server: RunningServer): void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    server.app.log.info({ signal }, "shutting down");
+    server.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        server.app.log.error({ err }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", onSignal);
+  process.once("SIGINT", onSignal);
+}

@@ -1,0 +1,37 @@
+import { DomainError } from "../../errors/catalog.ts";
+import type {
+  ProjectRole,
+  ProjectRow,
+  ProjectsRepository,
+} from "../../repositories/projects.repository.ts";
+import type { AuthUser } from "./auth.service.ts";
+
+const RANK: Record<ProjectRole, number> = { viewer: 1, editor: 2, owner: 3 };
+
+/** Creates the access service: the one place that decides who may do what in a project. */
+export function createAccessService(deps: { projects: ProjectsRepository }) {
+  return {
+    /**
+     * Returns the project and the caller's role when the caller has at least `minRole`.
+     * Non-members get PROJECT_NOT_FOUND (404, no existence leak); members with a lower role get FORBIDDEN.
+     */
+    async requireProject(
+      caller: AuthUser,
+      projectId: string,
+      minRole: ProjectRole,
+    ): Promise<{ project: ProjectRow; role: ProjectRole }> {
+      const found = await deps.projects.findWithRole(projectId, caller.id);
+      if (found === undefined) throw new DomainError("PROJECT_NOT_FOUND");
+      if (RANK[found.role] < RANK[minRole]) {
+        throw new DomainError(
+          "FORBIDDEN",
+          `this needs the ${minRole} role; you are ${found.role}`,
+        );
+      }
+      return found;
+    },
+  };
+}
+
+/** The access service. */
+export type AccessService = ReturnType<typeof createAccessService>;

@@ -1,0 +1,286 @@
+import { randomUUID } from "node:crypto";
+import type { Db } from "../../database/database.ts";
+import { DomainError } from "../../errors/catalog.ts";
+import type { TokensRepository } from "../../repositories/tokens.repository.ts";
+import type {
+  UserRow,
+  UsersRepository,
+} from "../../repositories/users.repository.ts";
+import {
+  hashPassword,
+  randomToken,
+  sha256,
+  signAccessToken,
+  verifyAccessToken,
+  verifyPassword,
+} from "./crypto.ts";
+import type { Mailer } from "./mail.service.ts";
+
+/** The authenticated caller as services see it. */
+export interface AuthUser {
+  readonly id: string;
+  readonly email: string;
+  readonly displayName: string;
+  readonly role: "admin" | "user";
+  /** How the caller authenticated. */
+  readonly via: "token" | "api-key";
+}
+
+/** A public view of an account. */
+export interface UserView {
+  readonly id: string;
+  readonly email: string;
+  readonly displayName: string;
+  readonly role: "admin" | "user";
+  readonly disabled: boolean;
+  readonly createdAt: string;
+}
+
+/** Tokens returned by login and refresh. */
+export interface TokenPair {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+  readonly tokenType: "Bearer";
+  readonly expiresIn: number;
+}
+
+/** Converts a user row to its public view. */
+export function toUserView(u: UserRow): UserView {
+  return {
+    id: u.id,
+    email: u.email,
+    displayName: u.displayName,
+    role: u.role,
+    disabled: u.disabled,
+    createdAt: u.createdAt.toISOString(),
+  };
+}
+
+const MIN_PASSWORD = 8;
+const RESET_TTL_MS = 60 * 60 * 1000;
+// A fixed argon2id hash, verified against when the email is unknown so timing does not reveal accounts.
+const DUMMY_HASH =
+  "$argon2id$v=19$m=19456,t=2,p=1$/mbSsx4BjumGD03UUC0JBQ$DObWRVTg0asPKUD0CJzwi8UbLCQU/T30Dz74CoDnmpI";
+
+function checkPassword(password: string): void {
+  if (password.length < MIN_PASSWORD) {
+    throw new DomainError(
+      "WEAK_PASSWORD",
+      `password must be at least ${MIN_PASSWORD} characters`,
+    );
+  }
+}
+
+/** Creates the accounts/authentication service. */
+export function createAuthService(deps: {
+  db: Db;
+  users: UsersRepository;
+  tokens: TokensRepository;
+  mailer: Mailer;
+  jwtSecret: string;
+  accessTtlSeconds: number;
+  refreshTtlSeconds: number;
+  publicUrl: string;
+}) {
+  const { users, tokens } = deps;
+
+  async function issue(
+    userId: string,
+    familyId: string,
+    tx: Db = deps.db,
+  ): Promise<TokenPair> {
+    const refreshToken = `sfr_${randomToken()}`;
+    await tokens.insertRefresh(
+      {
+        userId,
+        familyId,
+        tokenHash: sha256(refreshToken),
+        expiresAt: new Date(Date.now() + deps.refreshTtlSeconds * 1000),
+      },
+      tx,
+    );
+    return {
+      accessToken: signAccessToken(
+        deps.jwtSecret,
+        userId,
+        deps.accessTtlSeconds,
+      ),
+      refreshToken,
+      tokenType: "Bearer",
+      expiresIn: deps.accessTtlSeconds,
+    };
+  }
+
+  function toAuthUser(u: UserRow, via: AuthUser["via"]): AuthUser {
+    return {
+      id: u.id,
+      email: u.email,
+      displayName: u.displayName,
+      role: u.role,
+      via,
+    };
+  }
+
+  return {
+    /** Registers an account; the first account on an empty server becomes admin. */
+    async register(input: {
+      email: string;
+      password: string;
+      displayName?: string;
+    }): Promise<UserView> {
+      checkPassword(input.password);
+      const email = input.email.trim().toLowerCase();
+      const row = await users.create({
+        email,
+        displayName: input.displayName?.trim() || email.split("@")[0],
+        passwordHash: await hashPassword(input.password),
+      });
+      if (row === undefined) throw new DomainError("EMAIL_TAKEN");
+      return toUserView(row);
+    },
+
+    /** Checks credentials and starts a new session (token family). */
+    async login(input: {
+      email: string;
+      password: string;
+    }): Promise<TokenPair> {
+      const user = await users.findByEmail(input.email.trim().toLowerCase());
+      const ok = await verifyPassword(
+        user?.passwordHash ?? DUMMY_HASH,
+        input.password,
+      );
+      if (user === undefined || !ok)
+        throw new DomainError("INVALID_CREDENTIALS");
+      if (user.disabled) throw new DomainError("ACCOUNT_DISABLED");
+      return issue(user.id, randomUUID());
+    },
+
+    /** Rotates a refresh token; presenting an already-used token revokes its whole family. */
+    async refresh(refreshToken: string): Promise<TokenPair> {
+      return deps.db
+        .transaction(async (tx) => {
+          const row = await tokens.findRefresh(sha256(refreshToken), tx);
+          if (row === undefined || row.revokedAt !== null)
+            throw new DomainError("INVALID_TOKEN");
+          if (
+            row.usedAt !== null ||
+            !(await tokens.markRefreshUsed(row.id, tx))
+          ) {
+            await tokens.revokeFamily(row.familyId, tx);
+            return { reused: true as const };
+          }
+          if (row.expiresAt.getTime() <= Date.now())
+            throw new DomainError("INVALID_TOKEN");
+          const user = await users.findById(row.userId, tx);
+          if (user === undefined || user.disabled)
+            throw new DomainError("INVALID_TOKEN");
+          return {
+            reused: false as const,
+            pair: await issue(user.id, row.familyId, tx),
+          };
+        })
+        .then((r) => {
+          // Thrown after commit so the family revocation is kept.
+          if (r.reused) throw new DomainError("REFRESH_TOKEN_REUSED");
+          return r.pair;
+        });
+    },
+
+    /** Ends the session of a refresh token (its whole family); unknown tokens are ignored. */
+    async logout(refreshToken: string): Promise<void> {
+      const row = await tokens.findRefresh(sha256(refreshToken));
+      if (row !== undefined) await tokens.revokeFamily(row.familyId);
+    },
+
+    /** Resolves a bearer credential (access token or `sf_` API key) to a live, enabled user. */
+    async authenticate(credential: string): Promise<AuthUser> {
+      if (credential.startsWith("sf_")) {
+        const found = await tokens.findUserByApiKey(sha256(credential));
+        if (found === undefined || found.user.disabled)
+          throw new DomainError("INVALID_TOKEN");
+        return toAuthUser(found.user, "api-key");
+      }
+      const claims = verifyAccessToken(deps.jwtSecret, credential);
+      if (claims === undefined) throw new DomainError("INVALID_TOKEN");
+      const user = await users.findById(claims.sub);
+      if (user === undefined || user.disabled)
+        throw new DomainError("INVALID_TOKEN");
+      return toAuthUser(user, "token");
+    },
+
+    /** The caller's account. */
+    async me(caller: AuthUser): Promise<UserView> {
+      const user = await users.findById(caller.id);
+      if (user === undefined) throw new DomainError("INVALID_TOKEN");
+      return toUserView(user);
+    },
+
+    /** Changes the caller's password and ends their other sessions. */
+    async changePassword(
+      caller: AuthUser,
+      input: { currentPassword: string; newPassword: string },
+    ): Promise<void> {
+      const user = await users.findById(caller.id);
+      if (
+        user === undefined ||
+        !(await verifyPassword(user.passwordHash, input.currentPassword))
+      ) {
+        throw new DomainError(
+          "INVALID_CREDENTIALS",
+          "current password is wrong",
+        );
+      }
+      checkPassword(input.newPassword);
+      const hash = await hashPassword(input.newPassword);
+      await deps.db.transaction(async (tx) => {
+        await users.updatePassword(user.id, hash, tx);
+        await tokens.revokeAllForUser(user.id, tx);
+      });
+    },
+
+    /** Emails a one-time reset token when the account exists; answers the same either way. */
+    async requestPasswordReset(emailInput: string): Promise<void> {
+      const user = await users.findByEmail(emailInput.trim().toLowerCase());
+      if (user === undefined || user.disabled) return;
+      const token = randomToken();
+      await tokens.insertReset({
+        userId: user.id,
+        tokenHash: sha256(token),
+        expiresAt: new Date(Date.now() + RESET_TTL_MS),
+      });
+      await deps.mailer.send({
+        to: user.email,
+        subject: "Reset your StepFault password",
+        text:
+          `Someone asked to reset the password of your StepFault account.\n\n` +
+          `Reset token: ${token}\n` +
+          `Or open: ${deps.publicUrl}/reset-password?token=${token}\n\n` +
+          `The token works once, for one hour. If this was not you, ignore this mail.\n`,
+      });
+    },
+
+    /** Sets a new password with a reset token (works once) and ends every session. */
+    async confirmPasswordReset(input: {
+      token: string;
+      newPassword: string;
+    }): Promise<void> {
+      checkPassword(input.newPassword);
+      const hash = await hashPassword(input.newPassword);
+      const ok = await deps.db.transaction(async (tx) => {
+        const userId = await tokens.consumeReset(sha256(input.token), tx);
+        if (userId === undefined) return false;
+        await users.updatePassword(userId, hash, tx);
+        await tokens.revokeAllForUser(userId, tx);
+        return true;
+      });
+      if (!ok)
+        throw new DomainError(
+          "INVALID_TOKEN",
+          "reset token is invalid, expired or already used",
+        );
+    },
+  };
+}
+
+/** The auth service. */
+export type AuthService = ReturnType<typeof createAuthService>;
