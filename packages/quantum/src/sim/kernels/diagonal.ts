@@ -1,0 +1,70 @@
+/**
+ * Diagonal kernels: every amplitude is multiplied by one entry of a diagonal chosen by some of
+ * its index bits (rz, p, cz, cp, fused runs of them, controlled phases).
+ *
+ * Index arithmetic: the outer index is the amplitude index i itself, in [0, N). The diagonal index
+ * j gathers bit qs[b] of i into bit b of j; d holds 2^k entries, interleaved re/im. The one-qubit
+ * shape walks runs of 2^t amplitudes that share bit t, so no per-amplitude gather is needed.
+ */
+import type { Amplitudes } from "./one-qubit.ts";
+
+/** Multiplies amplitude i by d[j(i)] for i in [begin, end), j gathering the bits qs of i. */
+export function applyDiag(
+  a: Amplitudes,
+  qs: Int32Array,
+  d: Float64Array,
+  begin: number,
+  end: number,
+): void {
+  if (qs.length === 1) {
+    applyDiag1(a, qs[0], d, begin, end);
+    return;
+  }
+  const k = qs.length;
+  for (let i = begin; i < end; i++) {
+    let j = 0;
+    for (let b = 0; b < k; b++) j |= ((i >> qs[b]) & 1) << b;
+    const dr = d[2 * j],
+      di = d[2 * j + 1];
+    if (dr === 1 && di === 0) continue;
+    const p = 2 * i;
+    const xr = a[p],
+      xi = a[p + 1];
+    a[p] = dr * xr - di * xi;
+    a[p + 1] = dr * xi + di * xr;
+  }
+}
+
+/** One-qubit diagonal diag(d0, d1) on qubit t over amplitudes [begin, end); skips a unit d0. */
+function applyDiag1(
+  a: Amplitudes,
+  t: number,
+  d: Float64Array,
+  begin: number,
+  end: number,
+): void {
+  const d0r = d[0],
+    d0i = d[1],
+    d1r = d[2],
+    d1i = d[3];
+  const skip0 = d0r === 1 && d0i === 0;
+  const s = 1 << t;
+  let i = begin;
+  while (i < end) {
+    const runEnd = Math.min(end, (i | (s - 1)) + 1);
+    const one = (i >> t) & 1;
+    if (one === 0 && skip0) {
+      i = runEnd;
+      continue;
+    }
+    const dr = one ? d1r : d0r,
+      di = one ? d1i : d0i;
+    for (let p = 2 * i, pe = 2 * runEnd; p < pe; p += 2) {
+      const xr = a[p],
+        xi = a[p + 1];
+      a[p] = dr * xr - di * xi;
+      a[p + 1] = dr * xi + di * xr;
+    }
+    i = runEnd;
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * Measurement on a statevector: one-qubit probabilities and collapse (trajectories), and sampling
+ * many shots from the final distribution with sorted uniforms over the cumulative distribution
+ * (one pass over the state, no second 2^n buffer).
+ */
+import type { Rng } from "../math/rng.ts";
+import type { Amplitudes } from "./kernels/one-qubit.ts";
+
+/** Probability that qubit q reads 1 (relative to the state's norm, which is returned too). */
+export function probabilityOfOne(
+  a: Amplitudes,
+  q: number,
+): { p1: number; norm: number } {
+  let one = 0,
+    all = 0;
+  const n2 = a.length;
+  for (let p = 0; p < n2; p += 2) {
+    const w = a[p] * a[p] + a[p + 1] * a[p + 1];
+    all += w;
+    if (((p >> 1) >> q) & 1) one += w;
+  }
+  return { p1: all > 0 ? one / all : 0, norm: all };
+}
+
+/** Projects qubit q onto `bit` and renormalises (prob is the outcome's probability). */
+export function collapse(
+  a: Amplitudes,
+  q: number,
+  bit: number,
+  prob: number,
+  norm: number,
+): void {
+  const s = 1 / Math.sqrt(prob * norm);
+  const n2 = a.length;
+  for (let p = 0; p < n2; p += 2) {
+    if ((((p >> 1) >> q) & 1) === bit) {
+      a[p] *= s;
+      a[p + 1] *= s;
+    } else {
+      a[p] = 0;
+      a[p + 1] = 0;
+    }
+  }
+}
+
+/** Measures qubit q: draws the outcome, collapses the state, returns 0 or 1. */
+export function measureQubit(a: Amplitudes, q: number, rng: Rng): number {
+  const { p1, norm } = probabilityOfOne(a, q);
+  const bit = rng.nextDouble() < p1 ? 1 : 0;
+  collapse(a, q, bit, bit ? p1 : 1 - p1, norm);
+  return bit;
+}
+
+/** Flips qubit q (X), used by reset after measuring 1. */
+export function flipQubit(a: Amplitudes, q: number): void {
+  const n2 = a.length;
+  const off = 2 << q;
+  for (let p = 0; p < n2; p += 2) {
+    if (((p >> 1) >> q) & 1) continue;
+    const x = p + off;
+    const r = a[p],
+      i = a[p + 1];
+    a[p] = a[x];
+    a[p + 1] = a[x + 1];
+    a[x] = r;
+    a[x + 1] = i;
+  }
+}
+
+/**
+ * Samples `shots` basis indices from |a|^2: sorted uniforms (scaled by the norm) walked against the
+ * running cumulative sum. Returns a map from basis index to how many shots gave it.
+ */
+export function sampleIndices(
+  a: Amplitudes,
+  shots: number,
+  rng: Rng,
+): Map<number, number> {
+  const out = new Map<number, number>();
+  if (shots === 0) return out;
+  let norm = 0;
+  for (let p = 0; p < a.length; p++) norm += a[p] * a[p];
+  const u = new Float64Array(shots);
+  for (let s = 0; s < shots; s++) u[s] = rng.nextDouble() * norm;
+  u.sort();
+  let cum = 0,
+    s = 0,
+    lastNonZero = 0;
+  const dim = a.length >> 1;
+  for (let i = 0; i < dim && s < shots; i++) {
+    const w = a[2 * i] * a[2 * i] + a[2 * i + 1] * a[2 * i + 1];
+    if (w === 0) continue;
+    lastNonZero = i;
+    cum += w;
+    let c = 0;
+    while (s < shots && u[s] < cum) {
+      s++;
+      c++;
+    }
+    if (c > 0) out.set(i, (out.get(i) ?? 0) + c);
+  }
+  // Rounding can leave the last few uniforms just above the final sum: give them to the last state with weight.
+  if (s < shots)
+    out.set(lastNonZero, (out.get(lastNonZero) ?? 0) + (shots - s));
+  return out;
+}
+
+/** Draws one basis index from |a|^2 (for trajectories without classical bits). */
+export function sampleOne(a: Amplitudes, rng: Rng): number {
+  return sampleIndices(a, 1, rng).keys().next().value ?? 0;
+}

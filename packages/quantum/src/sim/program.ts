@@ -1,0 +1,155 @@
+/**
+ * The compiled program between the IR and the kernels: circuit ops lowered to a flat list of steps
+ * (kernel instructions with precomputed matrices and masks, measurements, resets), fused where
+ * allowed. Also decides whether a circuit is static (all measurements terminal: simulate once and
+ * sample) or dynamic (exact per-shot trajectories).
+ */
+import type { Circuit, GateOp, OpaqueOp } from "../ir/types.ts";
+import { gateMatrix } from "../ir/gates.ts";
+import { Fuser } from "./fusion.ts";
+import type { Step } from "./instructions.ts";
+import { lowerControlled } from "./lower.ts";
+
+/** Options of `compileProgram`. */
+export interface ProgramOptions {
+  /** Merge neighbouring gates (default true). */
+  readonly fusion?: boolean;
+  /** Largest dense fused block, in qubits (default 2: cheapest per gate for scalar JS kernels). */
+  readonly maxDense?: number;
+}
+
+/** A compiled circuit, ready to run. */
+export interface Program {
+  readonly numQubits: number;
+  readonly numClbits: number;
+  readonly steps: readonly Step[];
+  /** Global phase: the circuit's plus every unconditioned, uncontrolled gphase. */
+  readonly globalPhase: number;
+  /** True when measurements are mid-circuit, resets act on touched qubits, or ops are conditioned. */
+  readonly dynamic: boolean;
+  /** For static programs: the terminal measurements (removed from steps), in source order. */
+  readonly finalMeasures: readonly {
+    readonly qubit: number;
+    readonly clbit: number;
+  }[];
+  /** Index of the first step that depends on a shot (measure, reset or condition); steps.length if none. */
+  readonly firstDynamic: number;
+  /** Number of source gate operations. */
+  readonly sourceGates: number;
+}
+
+/** The first opaque op, if any (cannot be simulated). */
+export function findOpaque(circuit: Circuit): OpaqueOp | undefined {
+  for (const op of circuit.ops) if (op.kind === "opaque") return op;
+  return undefined;
+}
+
+/** True when the circuit needs per-shot trajectories. */
+export function isDynamic(circuit: Circuit): boolean {
+  const touched = new Set<number>();
+  const measured = new Set<number>();
+  for (const op of circuit.ops) {
+    if (op.kind !== "barrier" && op.condition) return true;
+    if (op.kind === "measure") {
+      measured.add(op.qubit);
+      touched.add(op.qubit);
+    } else if (op.kind === "reset") {
+      if (touched.has(op.qubit)) return true;
+    } else if (op.kind === "gate" || op.kind === "opaque") {
+      for (const q of op.qubits) if (measured.has(q)) return true;
+      if (op.kind === "gate")
+        for (const q of op.controls) if (measured.has(q)) return true;
+      for (const q of op.qubits) touched.add(q);
+      if (op.kind === "gate") for (const q of op.controls) touched.add(q);
+    }
+  }
+  return false;
+}
+
+/** Compiles a circuit (without opaque ops) into a program. */
+export function compileProgram(
+  circuit: Circuit,
+  options: ProgramOptions = {},
+): Program {
+  const dynamic = isDynamic(circuit);
+  const fuser = new Fuser(
+    circuit.numQubits,
+    options.fusion ?? true,
+    options.maxDense ?? 2,
+  );
+  const steps: Step[] = [];
+  const finalMeasures: { qubit: number; clbit: number }[] = [];
+  const touched = new Set<number>();
+  let globalPhase = circuit.globalPhase;
+  let sourceGates = 0;
+  const flush = (): void => {
+    for (const f of fuser.flush())
+      steps.push({ kind: "kernel", instr: f.instr, ops: f.ops });
+  };
+  for (const op of circuit.ops) {
+    switch (op.kind) {
+      case "gate": {
+        sourceGates++;
+        for (const q of op.qubits) touched.add(q);
+        for (const q of op.controls) touched.add(q);
+        if (op.name === "gphase" && op.controls.length === 0) {
+          if (!op.condition) globalPhase += op.params[0];
+          break; // a conditioned global phase changes no probabilities
+        }
+        if (op.condition) {
+          flush();
+          steps.push({
+            kind: "kernel",
+            instr: lowerGate(op),
+            ops: 1,
+            condition: op.condition,
+          });
+        } else fuser.add(op);
+        break;
+      }
+      case "measure":
+        if (!dynamic) finalMeasures.push({ qubit: op.qubit, clbit: op.clbit });
+        else {
+          flush();
+          steps.push({
+            kind: "measure",
+            qubit: op.qubit,
+            clbit: op.clbit,
+            condition: op.condition,
+          });
+        }
+        break;
+      case "reset":
+        if (!dynamic && !touched.has(op.qubit)) break; // reset of a fresh qubit does nothing
+        flush();
+        steps.push({ kind: "reset", qubit: op.qubit, condition: op.condition });
+        break;
+      case "barrier":
+        flush();
+        break;
+      case "opaque":
+        throw new Error(
+          `invariant: opaque gate "${op.name}" reached the simulator`,
+        );
+    }
+  }
+  flush();
+  let firstDynamic = steps.findIndex(
+    (s) => s.kind !== "kernel" || s.condition !== undefined,
+  );
+  if (firstDynamic < 0) firstDynamic = steps.length;
+  return {
+    numQubits: circuit.numQubits,
+    numClbits: circuit.numClbits,
+    steps,
+    globalPhase,
+    dynamic,
+    finalMeasures,
+    firstDynamic,
+    sourceGates,
+  };
+}
+
+function lowerGate(op: GateOp) {
+  return lowerControlled(op.qubits, op.controls, gateMatrix(op));
+}

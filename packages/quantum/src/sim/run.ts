@@ -1,0 +1,159 @@
+/**
+ * Runs a compiled program: static programs are simulated once and all shots sampled from the final
+ * distribution; dynamic ones run exact per-shot trajectories, after simulating the deterministic
+ * prefix (everything before the first measurement, reset or condition) once and copying it per shot.
+ */
+import type { Circuit, Condition } from "../ir/types.ts";
+import type { Rng } from "../math/rng.ts";
+import { basisKey, countsKey } from "./counts.ts";
+import type { SimEngine } from "./engine.ts";
+import type { Step } from "./instructions.ts";
+import type { Amplitudes } from "./kernels/one-qubit.ts";
+import {
+  flipQubit,
+  measureQubit,
+  sampleIndices,
+  sampleOne,
+} from "./measure.ts";
+import type { Program } from "./program.ts";
+
+/** Signals that `shouldStop` asked the run to end. */
+export class Cancelled extends Error {}
+
+/** What a run needs besides the program. */
+export interface RunContext {
+  readonly engine: SimEngine;
+  readonly precision: "double" | "single";
+  readonly rng: Rng;
+  readonly onProgress?: (fraction: number) => void;
+  readonly shouldStop?: () => boolean;
+}
+
+/** What a run produces. */
+export interface RunOutput {
+  readonly counts: Record<string, number>;
+  readonly state?: Amplitudes;
+  readonly sweeps: number;
+}
+
+/** Evaluates a classical condition on one shot's bits. */
+export function conditionHolds(c: Condition, bits: Uint8Array): boolean {
+  let v = 0;
+  for (let i = c.clbits.length - 1; i >= 0; i--) v = v * 2 + bits[c.clbits[i]];
+  switch (c.op) {
+    case "==":
+      return v === c.value;
+    case "!=":
+      return v !== c.value;
+    case "<":
+      return v < c.value;
+    case "<=":
+      return v <= c.value;
+    case ">":
+      return v > c.value;
+    case ">=":
+      return v >= c.value;
+  }
+}
+
+class Runner {
+  sweeps = 0;
+  private done = 0;
+  constructor(
+    private readonly prog: Program,
+    private readonly ctx: RunContext,
+    private readonly totalSteps: number,
+  ) {}
+
+  /** Runs steps [from, to) on a; bits are this shot's classical bits. */
+  run(
+    a: Amplitudes,
+    steps: readonly Step[],
+    from: number,
+    to: number,
+    bits: Uint8Array,
+  ): void {
+    const n = this.prog.numQubits;
+    for (let s = from; s < to; s++) {
+      if (this.ctx.shouldStop?.()) throw new Cancelled();
+      const st = steps[s];
+      if (!st.condition || conditionHolds(st.condition, bits)) {
+        if (st.kind === "kernel") {
+          this.ctx.engine.sweep(a, st.instr, n);
+          this.sweeps++;
+        } else if (st.kind === "measure")
+          bits[st.clbit] = measureQubit(a, st.qubit, this.ctx.rng);
+        else if (measureQubit(a, st.qubit, this.ctx.rng) === 1)
+          flipQubit(a, st.qubit);
+      }
+      this.done++;
+      if (this.ctx.onProgress && (this.done & 15) === 0)
+        this.ctx.onProgress(Math.min(1, this.done / this.totalSteps));
+    }
+  }
+}
+
+/** Simulates a static program once; samples `shots` from it. */
+export function runStatic(
+  circuit: Circuit,
+  prog: Program,
+  shots: number,
+  ctx: RunContext,
+): RunOutput {
+  const a = ctx.engine.allocate(prog.numQubits, ctx.precision);
+  a[0] = 1;
+  const runner = new Runner(prog, ctx, prog.steps.length);
+  runner.run(
+    a,
+    prog.steps,
+    0,
+    prog.steps.length,
+    new Uint8Array(prog.numClbits),
+  );
+  const counts: Record<string, number> = {};
+  const samples = sampleIndices(a, shots, ctx.rng);
+  const bits = new Uint8Array(prog.numClbits);
+  for (const [index, c] of samples) {
+    let key: string;
+    if (prog.numClbits === 0) key = basisKey(index, prog.numQubits);
+    else {
+      bits.fill(0);
+      for (const m of prog.finalMeasures)
+        bits[m.clbit] = Math.floor(index / 2 ** m.qubit) % 2;
+      key = countsKey(bits, circuit.cregs);
+    }
+    counts[key] = (counts[key] ?? 0) + c;
+  }
+  ctx.onProgress?.(1);
+  return { counts, state: a, sweeps: runner.sweeps };
+}
+
+/** Runs `shots` exact trajectories of a dynamic program. */
+export function runTrajectories(
+  circuit: Circuit,
+  prog: Program,
+  shots: number,
+  ctx: RunContext,
+): RunOutput {
+  const steps = prog.steps;
+  const rest = steps.length - prog.firstDynamic;
+  const runner = new Runner(prog, ctx, prog.firstDynamic + rest * shots);
+  const prefix = ctx.engine.allocate(prog.numQubits, ctx.precision);
+  prefix[0] = 1;
+  const bits = new Uint8Array(prog.numClbits);
+  runner.run(prefix, steps, 0, prog.firstDynamic, bits);
+  const a = ctx.engine.allocate(prog.numQubits, ctx.precision);
+  const counts: Record<string, number> = {};
+  for (let shot = 0; shot < shots; shot++) {
+    a.set(prefix);
+    bits.fill(0);
+    runner.run(a, steps, prog.firstDynamic, steps.length, bits);
+    const key =
+      prog.numClbits === 0
+        ? basisKey(sampleOne(a, ctx.rng), prog.numQubits)
+        : countsKey(bits, circuit.cregs);
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  ctx.onProgress?.(1);
+  return { counts, sweeps: runner.sweeps };
+}

@@ -1,0 +1,223 @@
+/**
+ * The statevector simulator's public entry: options checks, the memory check before allocating,
+ * compile, run (static sampling or trajectories), and the result in the documented shape.
+ */
+import type { Circuit, Span } from "../ir/types.ts";
+import { Rng, randomSeed } from "../math/rng.ts";
+import { type SimEngine, singleThreadEngine } from "./engine.ts";
+import { compileProgram, findOpaque, isDynamic } from "./program.ts";
+import {
+  Cancelled,
+  type RunOutput,
+  runStatic,
+  runTrajectories,
+} from "./run.ts";
+
+/** Options of `simulate`. */
+export interface SimulateOptions {
+  /** Number of shots (default 1024; 0 allowed with statevector). */
+  readonly shots?: number;
+  /** uint32 seed; when absent one is drawn and reported in the result. */
+  readonly seed?: number;
+  /** Amplitude precision (default "double"). */
+  readonly precision?: "double" | "single";
+  /** Return the final state (final measurements removed; dynamic circuits refuse). */
+  readonly statevector?: boolean;
+  /** Refuse before allocating when the state would not fit. */
+  readonly memoryLimitBytes?: number;
+  /** Merge neighbouring gates (default true). */
+  readonly fusion?: boolean;
+  /** Called with the fraction of steps applied. */
+  readonly onProgress?: (fractionOfOpsApplied: number) => void;
+  /** Polled between sweeps; when true the run ends with SIM_CANCELLED. */
+  readonly shouldStop?: () => boolean;
+}
+
+/** A finished simulation. */
+export interface SimulateResult {
+  /** Qiskit get_counts keys (see counts.ts). */
+  readonly counts: Record<string, number>;
+  readonly shots: number;
+  readonly seed: number;
+  readonly qubits: number;
+  readonly clbits: number;
+  /** One simulation + sampling, or exact per-shot trajectories for dynamic circuits. */
+  readonly method: "statevector" | "trajectories";
+  /** Interleaved re, im; little-endian (qubit 0 = LSB of the index); global phase applied. */
+  readonly statevector?: Float64Array;
+  readonly timeMs: number;
+  /** State sweeps actually made (after fusion). */
+  readonly sweeps: number;
+}
+
+/** A simulation outcome: a result, or an error with a stable code. */
+export type SimulateOutcome =
+  | { readonly ok: true; readonly result: SimulateResult }
+  | {
+      readonly ok: false;
+      readonly error: {
+        readonly code: string;
+        readonly message: string;
+        readonly span?: Span;
+      };
+    };
+
+/** The most qubits the kernels' 32-bit index arithmetic supports. */
+export const MAX_SIM_QUBITS = 30;
+
+/** Bytes a statevector of n qubits needs in the given precision. */
+export function stateBytes(
+  numQubits: number,
+  precision: "double" | "single",
+): number {
+  return 2 ** numQubits * (precision === "single" ? 8 : 16);
+}
+
+function gib(bytes: number): string {
+  return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+}
+
+function fail(code: string, message: string, span?: Span): SimulateOutcome {
+  return {
+    ok: false,
+    error: span ? { code, message, span } : { code, message },
+  };
+}
+
+function checkOptions(o: SimulateOptions): string | undefined {
+  if (o.shots !== undefined && (!Number.isInteger(o.shots) || o.shots < 0))
+    return "shots must be a non-negative integer";
+  if (o.shots === 0 && !o.statevector)
+    return "shots must be at least 1 unless the statevector is requested";
+  if (
+    o.seed !== undefined &&
+    (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff)
+  )
+    return "seed must be an integer in [0, 2^32)";
+  if (
+    o.precision !== undefined &&
+    o.precision !== "double" &&
+    o.precision !== "single"
+  )
+    return 'precision must be "double" or "single"';
+  if (o.memoryLimitBytes !== undefined && !(o.memoryLimitBytes > 0))
+    return "memoryLimitBytes must be positive";
+  return undefined;
+}
+
+/** Checks everything that can be refused before allocating; undefined when the run may go ahead. */
+export function precheck(
+  circuit: Circuit,
+  options: SimulateOptions,
+  dynamic: boolean,
+): SimulateOutcome | undefined {
+  const bad = checkOptions(options);
+  if (bad) return fail("SIM_BAD_OPTION", bad);
+  const opaque = findOpaque(circuit);
+  if (opaque)
+    return fail(
+      "SIM_OPAQUE",
+      `opaque gate "${opaque.name}" has no definition and cannot be simulated`,
+      opaque.span,
+    );
+  if (options.statevector && dynamic)
+    return fail(
+      "SIM_STATEVECTOR_DYNAMIC",
+      "the statevector is not defined for a circuit with mid-circuit measurement, reset or classical conditions",
+    );
+  const precision = options.precision ?? "double";
+  const n = circuit.numQubits;
+  const copies = dynamic ? 2 : 1;
+  const need = copies * stateBytes(n, precision);
+  const what = `needs ${gib(need)} for ${n} qubits in ${precision} precision${copies > 1 ? " (two state copies for trajectories)" : ""}`;
+  if (options.memoryLimitBytes !== undefined && need > options.memoryLimitBytes)
+    return fail(
+      "SIM_TOO_LARGE",
+      `${what}; the limit is ${gib(options.memoryLimitBytes)}`,
+    );
+  if (n > MAX_SIM_QUBITS)
+    return fail(
+      "SIM_TOO_LARGE",
+      `${what}; this simulator supports at most ${MAX_SIM_QUBITS} qubits`,
+    );
+  return undefined;
+}
+
+/** Runs a circuit on the given engine (shared by `simulate` and the threaded entry). */
+export function simulateOn(
+  circuit: Circuit,
+  options: SimulateOptions,
+  engine: SimEngine,
+): SimulateOutcome {
+  const t0 = performance.now();
+  const refused = precheck(circuit, options, isDynamic(circuit));
+  if (refused) return refused;
+  let prog;
+  try {
+    prog = compileProgram(circuit, { fusion: options.fusion ?? true });
+  } catch (e) {
+    return fail("SIM_BAD_CIRCUIT", e instanceof Error ? e.message : String(e));
+  }
+  const shots = options.shots ?? 1024;
+  const seed = options.seed ?? randomSeed();
+  const precision = options.precision ?? "double";
+  const ctx = {
+    engine,
+    precision,
+    rng: new Rng(seed),
+    onProgress: options.onProgress,
+    shouldStop: options.shouldStop,
+  };
+  let out: RunOutput;
+  try {
+    out = prog.dynamic
+      ? runTrajectories(circuit, prog, shots, ctx)
+      : runStatic(circuit, prog, shots, ctx);
+  } catch (e) {
+    if (e instanceof Cancelled)
+      return fail("SIM_CANCELLED", "the simulation was cancelled");
+    throw e;
+  }
+  let statevector: Float64Array | undefined;
+  if (options.statevector && out.state)
+    statevector = withPhase(out.state, prog.globalPhase);
+  const result: SimulateResult = {
+    counts: out.counts,
+    shots,
+    seed,
+    qubits: circuit.numQubits,
+    clbits: circuit.numClbits,
+    method: prog.dynamic ? "trajectories" : "statevector",
+    ...(statevector ? { statevector } : {}),
+    timeMs: performance.now() - t0,
+    sweeps: out.sweeps,
+  };
+  return { ok: true, result };
+}
+
+/** A Float64Array copy of the state multiplied by e^{i phase}. */
+function withPhase(
+  a: Float64Array | Float32Array,
+  phase: number,
+): Float64Array {
+  const out = new Float64Array(a.length);
+  const c = Math.cos(phase),
+    s = Math.sin(phase);
+  if (phase === 0) {
+    out.set(a);
+    return out;
+  }
+  for (let p = 0; p < a.length; p += 2) {
+    out[p] = c * a[p] - s * a[p + 1];
+    out[p + 1] = c * a[p + 1] + s * a[p];
+  }
+  return out;
+}
+
+/** Simulates a circuit on one thread: counts from `shots` samples, optionally the final statevector. */
+export function simulate(
+  circuit: Circuit,
+  options: SimulateOptions = {},
+): SimulateOutcome {
+  return simulateOn(circuit, options, singleThreadEngine());
+}
