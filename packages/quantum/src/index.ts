@@ -1,3 +1,4 @@
 // Public entry of @stepfault/quantum: pure, isomorphic TypeScript (no Node or DOM APIs).
 export * from "./ir/types.ts";
 export * from "./ir/gates.ts";
+export * from "./sim/simulate.ts";
