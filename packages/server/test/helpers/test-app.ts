@@ -4,6 +4,7 @@ import { expect } from "vitest";
 import { buildApp, type AppDeps } from "../../src/app.ts";
 import { loadConfig, type ServerConfig } from "../../src/config/config.ts";
 import type { Database } from "../../src/database/database.ts";
+import { compileQasmIfAvailable } from "../../src/quantum-bridge.ts";
 
 /** A config for tests: random JWT secret, silent logs, generous rate limits unless overridden. */
 export function testConfig(
@@ -32,6 +33,7 @@ export async function buildTestApp(
   const app = await buildApp(testConfig(overrides), {
     database,
     webDir: null,
+    compile: compileQasmIfAvailable(),
     ...deps,
   });
   await app.ready();

@@ -19,9 +19,7 @@ export function requireCaller(req: FastifyRequest): AuthUser {
 }
 
 /** Rate-limit check result from @fastify/rate-limit's `createRateLimit`. */
-type Limiter = (
-  req: FastifyRequest,
-) => Promise<{
+type Limiter = (req: FastifyRequest) => Promise<{
   isAllowed: boolean;
   isExceeded?: boolean;
   ttlInSeconds?: number;
