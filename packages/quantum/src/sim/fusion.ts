@@ -133,16 +133,21 @@ export function gateUnit(op: GateOp): Unit {
   return { qubits, diag: false, mat: m };
 }
 
+/** Entries within this of the identity's are treated as exact (h*h, s*sdg, ...). */
+const IDENTITY_TOLERANCE = 1e-15;
+
 function isIdentity(u: Unit): boolean {
+  const near = (x: number, want: number): boolean =>
+    Math.abs(x - want) <= IDENTITY_TOLERANCE;
   const d = 1 << u.qubits.length;
   for (let r = 0; r < d; r++) {
     if (u.diag) {
-      if (u.mat[2 * r] !== 1 || u.mat[2 * r + 1] !== 0) return false;
+      if (!near(u.mat[2 * r], 1) || !near(u.mat[2 * r + 1], 0)) return false;
     } else
       for (let c = 0; c < d; c++) {
         const re = u.mat[2 * (r * d + c)],
           im = u.mat[2 * (r * d + c) + 1];
-        if (im !== 0 || re !== (r === c ? 1 : 0)) return false;
+        if (!near(im, 0) || !near(re, r === c ? 1 : 0)) return false;
       }
   }
   return true;
