@@ -1,0 +1,102 @@
+import type {
+  Circuit,
+  CompileOptions,
+  CompileResult,
+  Diagnostic,
+} from "../ir/types.ts";
+import { QasmCodes } from "./codes.ts";
+import { DiagnosticSink, sortDiagnostics } from "./diagnostics.ts";
+import { Lexer } from "./lex.ts";
+import { Parser } from "./parse.ts";
+import { callDef } from "./semantic/control.ts";
+import { Compiler, StopCompilation } from "./semantic/compiler.ts";
+import { runSource } from "./semantic/exec.ts";
+
+/** Compiles OpenQASM 2.0 or 3 source to a circuit. Never throws on user input. */
+export function compileQasm(
+  source: string,
+  options: CompileOptions = {},
+): CompileResult {
+  const sink = new DiagnosticSink();
+  let circuit: Circuit | undefined;
+  try {
+    circuit = run(source, options, sink);
+  } catch (e) {
+    if (!(e instanceof StopCompilation)) {
+      const detail = e instanceof Error ? e.message : String(e);
+      sink.error(QasmCodes.INTERNAL, `internal compiler error: ${detail}`, {
+        line: 1,
+        col: 1,
+        endLine: 1,
+        endCol: 1,
+      });
+    }
+  }
+  const diagnostics: Diagnostic[] = sortDiagnostics(sink.items);
+  if (circuit === undefined || sink.errorCount > 0)
+    return { ok: false, diagnostics };
+  return { ok: true, circuit, diagnostics };
+}
+
+function run(
+  source: string,
+  options: CompileOptions,
+  sink: DiagnosticSink,
+): Circuit {
+  const parser = new Parser(new Lexer(source, sink), sink);
+  const header = parser.parseHeader();
+  if (header.version === undefined && sink.errorCount === 0) {
+    const at = { line: 1, col: 1, endLine: 1, endCol: 1 };
+    sink.warning(
+      QasmCodes.MISSING_VERSION,
+      "no OPENQASM version line: reading the file as OpenQASM 2.0",
+      at,
+    );
+  }
+  const c = new Compiler(sink, options, header.version === "3.0", callDef);
+  if (sink.errorCount > 0) c.syntaxFailed = true;
+  try {
+    runSource(c, parser);
+  } finally {
+    resolvePendingGates(c);
+  }
+  return {
+    numQubits: c.numQubits,
+    numClbits: c.numClbits,
+    qregs: c.qregs,
+    cregs: c.cregs,
+    ops: c.ops,
+    globalPhase: c.globalPhase,
+    inputs: c.inputs,
+    sourceVersion: header.version ?? "2.0",
+  };
+}
+
+/** Calls of gates that were not defined at that point: defined later, or not at all. */
+function resolvePendingGates(c: Compiler): void {
+  const saved = c.sink.file;
+  for (const p of c.pendingGates) {
+    c.sink.file = p.file;
+    const later = c.global.lookup(p.name);
+    if (later?.kind === "gate" || later?.kind === "opaque") {
+      c.sink.error(
+        QasmCodes.GATE_BEFORE_DEFINITION,
+        `gate '${p.name}' is used before its definition`,
+        p.span,
+      );
+    } else {
+      const hint =
+        !c.v3 && !c.qelib1 && p.name !== "U" && p.name !== "CX"
+          ? ' (did you forget include "qelib1.inc"?)'
+          : c.v3 && !c.stdgates
+            ? ' (did you forget include "stdgates.inc"?)'
+            : "";
+      c.sink.error(
+        QasmCodes.UNDEFINED_GATE,
+        `gate '${p.name}' is not defined${hint}`,
+        p.span,
+      );
+    }
+  }
+  c.sink.file = saved;
+}

@@ -1,0 +1,573 @@
+import type { Span } from "../ir/types.ts";
+import type {
+  DefParam,
+  Expr,
+  Modifier,
+  Program,
+  Stmt,
+  TypeSpec,
+} from "./ast.ts";
+import { QasmCodes } from "./codes.ts";
+import { joinSpans, type DiagnosticSink } from "./diagnostics.ts";
+import { Lexer, type Token } from "./lex.ts";
+import { CLASSICAL_TYPES, ExprParser, ParseAbort } from "./parse-expr.ts";
+
+/** Keywords of OpenQASM 3 features this compiler does not lower; reported as QASM_UNSUPPORTED. */
+const UNSUPPORTED_KEYWORDS = new Set([
+  "box",
+  "delay",
+  "stretch",
+  "duration",
+  "durationof",
+  "extern",
+  "cal",
+  "defcal",
+  "defcalgrammar",
+  "array",
+  "switch",
+  "let",
+  "pragma",
+  "end",
+  "complex",
+  "nop",
+  "readonly",
+  "mutable",
+]);
+const MODIFIERS = new Set(["inv", "pow", "ctrl", "negctrl"]);
+const COMPOUND_ASSIGN = new Set([
+  "=",
+  "+=",
+  "-=",
+  "*=",
+  "/=",
+  "%=",
+  "**=",
+  "&=",
+  "|=",
+  "^=",
+  "<<=",
+  ">>=",
+]);
+
+/** Recursive-descent parser for OpenQASM 2.0 and 3 (one grammar, version-aware where they differ). */
+export class Parser extends ExprParser {
+  /** Reads the `OPENQASM` line if present; the version decides the expression grammar. */
+  parseHeader(): { version: Program["version"]; stmt?: Stmt } {
+    if (!this.is("OPENQASM")) return { version: undefined };
+    const stmt = this.parseStatementSafe();
+    if (stmt?.kind !== "version") return { version: undefined };
+    const version = stmt.version === "3.0" ? "3.0" : "2.0";
+    this.v3 = version === "3.0";
+    return { version, stmt };
+  }
+
+  /** The next top-level statement, undefined after a syntax error (already reported), or "eof". */
+  nextTopLevel(): Stmt | undefined | "eof" {
+    if (this.tok.kind === "eof") return "eof";
+    if (this.is("}")) {
+      this.sink.error(QasmCodes.UNBALANCED, "unmatched '}'", this.next());
+      return undefined;
+    }
+    return this.parseStatementSafe();
+  }
+
+  /** Parses one statement; after an error, skips past it and returns undefined. */
+  protected parseStatementSafe(): Stmt | undefined {
+    const start = this.consumed;
+    const depth = this.braceDepth;
+    try {
+      return this.parseStatement();
+    } catch (e) {
+      if (!(e instanceof ParseAbort)) throw e;
+      this.synchronize(start, depth);
+      return undefined;
+    }
+  }
+
+  /** Skips to just after the next `;` or to the next `}` at the statement's own brace depth. */
+  private synchronize(start: number, depth: number): void {
+    if (this.consumed === start && !this.is("}")) this.next();
+    while (this.tok.kind !== "eof") {
+      const t = this.tok;
+      if (t.kind === "punct") {
+        if (t.text === "}") {
+          if (this.braceDepth <= depth) return;
+          this.next();
+          if (this.braceDepth === depth) return;
+          continue;
+        }
+        if (t.text === ";" && this.braceDepth === depth) {
+          this.next();
+          return;
+        }
+      }
+      this.next();
+    }
+  }
+
+  /** Expects `;`. A token on a later line means the `;` was forgotten; on the same line, a syntax error. */
+  private endStatement(): Token {
+    const t = this.accept(";");
+    if (t) return t;
+    const p = this.prev;
+    if (this.tok.kind === "eof" || this.tok.line > p.endLine || this.is("}")) {
+      const at: Span = {
+        line: p.endLine,
+        col: p.endCol,
+        endLine: p.endLine,
+        endCol: p.endCol + 1,
+      };
+      this.sink.error(
+        QasmCodes.MISSING_SEMI,
+        `missing ';' after ${this.describe(p)}`,
+        at,
+      );
+      return p;
+    }
+    return this.unexpected("';'");
+  }
+
+  private parseStatement(): Stmt {
+    const t = this.tok;
+    if (t.kind === "punct" && t.text === "{") {
+      const body = this.parseBlock();
+      return { kind: "block", body: body.stmts, span: body.span };
+    }
+    if (t.kind !== "ident") return this.unexpected("a statement");
+    const kw = t.text;
+    if (
+      UNSUPPORTED_KEYWORDS.has(kw) &&
+      !(kw === "duration" && this.peek1().text === "(")
+    ) {
+      this.sink.error(QasmCodes.UNSUPPORTED, `not supported yet: ${kw}`, t);
+      throw new ParseAbort();
+    }
+    switch (kw) {
+      case "OPENQASM":
+        return this.parseVersion();
+      case "include": {
+        this.next();
+        const p = this.tok;
+        if (p.kind !== "string") this.unexpected("a file name in quotes");
+        this.next();
+        return {
+          kind: "include",
+          path: p.text,
+          span: joinSpans(t, this.endStatement()),
+        };
+      }
+      case "qreg":
+      case "creg":
+        return this.parseOldRegister(kw);
+      case "qubit":
+        return this.parseDecl(undefined);
+      case "gate":
+      case "opaque":
+        return this.parseGateDef(kw);
+      case "measure":
+        return this.parseMeasure();
+      case "reset": {
+        this.next();
+        const target = this.parsePostfix();
+        return {
+          kind: "reset",
+          target,
+          span: joinSpans(t, this.endStatement()),
+        };
+      }
+      case "barrier": {
+        this.next();
+        const args = this.is(";") ? [] : this.parseExprList();
+        return {
+          kind: "barrier",
+          args,
+          span: joinSpans(t, this.endStatement()),
+        };
+      }
+      case "if":
+        return this.parseIf();
+      case "for":
+        return this.parseFor();
+      case "while": {
+        this.next();
+        const open = this.expect("(");
+        const cond = this.parseExpr();
+        this.expectClose(open);
+        const body = this.parseBody();
+        return {
+          kind: "while",
+          cond,
+          body: body.stmts,
+          span: joinSpans(t, body.span),
+        };
+      }
+      case "def":
+        return this.parseDef();
+      case "return": {
+        this.next();
+        const value = this.is(";") ? undefined : this.parseExpr();
+        return {
+          kind: "return",
+          value,
+          span: joinSpans(t, this.endStatement()),
+        };
+      }
+      case "break":
+      case "continue":
+        this.next();
+        return { kind: kw, span: joinSpans(t, this.endStatement()) };
+      case "const":
+      case "input":
+      case "output":
+        this.next();
+        return this.parseDecl(kw);
+    }
+    if (CLASSICAL_TYPES.has(kw) && this.peek1().text !== "(")
+      return this.parseDecl(undefined);
+    if (
+      MODIFIERS.has(kw) &&
+      (this.peek1().text === "@" || this.peek1().text === "(")
+    ) {
+      const isCall = kw === "pow" || kw === "ctrl" || kw === "negctrl";
+      if (this.peek1().text === "@" || isCall) return this.parseGateCall();
+    }
+    const after = this.peek1();
+    if (
+      after.kind === "punct" &&
+      (after.text === "[" ||
+        COMPOUND_ASSIGN.has(after.text) ||
+        after.text === "++")
+    ) {
+      return this.parseAssign();
+    }
+    return this.parseGateCall();
+  }
+
+  private parseVersion(): Stmt {
+    const t = this.next();
+    const v = this.tok;
+    if (v.kind !== "int" && v.kind !== "real")
+      this.unexpected("a version number");
+    this.next();
+    const major = v.text.split(".")[0];
+    let version = v.text;
+    if (major === "3") version = "3.0";
+    else if (v.text === "2.0" || v.text === "2") version = "2.0";
+    else {
+      this.sink.error(
+        QasmCodes.BAD_VERSION,
+        `unsupported OpenQASM version ${v.text} (expected 2.0 or 3)`,
+        v,
+      );
+    }
+    return {
+      kind: "version",
+      version,
+      span: joinSpans(t, this.endStatement()),
+    };
+  }
+
+  private parseOldRegister(kw: "qreg" | "creg"): Stmt {
+    const t = this.next();
+    const name = this.expectIdent("a register name");
+    let size: Expr | undefined;
+    if (this.is("[")) {
+      const open = this.next();
+      size = this.parseExpr();
+      this.expectClose(open);
+    } else if (!this.v3) this.unexpected("'[' and a register size");
+    return {
+      kind: kw,
+      name: name.text,
+      size,
+      span: joinSpans(t, this.endStatement()),
+      nameSpan: name,
+    };
+  }
+
+  /** `qubit[n] q;`, `int[32] x = e;`, `const float c = e;`, `input angle a;` ... */
+  private parseDecl(modifier: "const" | "input" | "output" | undefined): Stmt {
+    const start = this.tok;
+    const type: TypeSpec = this.parseType();
+    const name = this.expectIdent("a variable name");
+    if (type.name === "qubit" && !modifier) {
+      const span = joinSpans(start, this.endStatement());
+      return {
+        kind: "qreg",
+        name: name.text,
+        size: type.width,
+        span,
+        nameSpan: name,
+      };
+    }
+    let init: Expr | undefined;
+    if (this.accept("=")) init = this.parseExpr();
+    const span = joinSpans(start, this.endStatement());
+    if (type.name === "bit" && !modifier && !init) {
+      return {
+        kind: "creg",
+        name: name.text,
+        size: type.width,
+        span,
+        nameSpan: name,
+      };
+    }
+    return {
+      kind: "decl",
+      type,
+      name: name.text,
+      init,
+      modifier,
+      span,
+      nameSpan: name,
+    };
+  }
+
+  private parseGateDef(kw: "gate" | "opaque"): Stmt {
+    const t = this.next();
+    const name = this.expectIdent("a gate name");
+    const params: string[] = [];
+    if (this.is("(")) {
+      const open = this.next();
+      if (!this.is(")")) {
+        params.push(this.expectIdent("a parameter name").text);
+        while (this.accept(","))
+          params.push(this.expectIdent("a parameter name").text);
+      }
+      this.expectClose(open);
+    }
+    const qubits: string[] = [];
+    if (!this.is("{") && !this.is(";")) {
+      qubits.push(this.expectIdent("a qubit argument name").text);
+      while (this.accept(","))
+        qubits.push(this.expectIdent("a qubit argument name").text);
+    }
+    if (kw === "opaque") {
+      const span = joinSpans(t, this.endStatement());
+      return {
+        kind: "opaque",
+        name: name.text,
+        params,
+        qubits,
+        body: [],
+        span,
+        nameSpan: name,
+      };
+    }
+    const body = this.parseBlock();
+    return {
+      kind: "gateDef",
+      name: name.text,
+      params,
+      qubits,
+      body: body.stmts,
+      span: joinSpans(t, body.span),
+      nameSpan: name,
+    };
+  }
+
+  /** `{ stmt* }` with per-statement recovery. */
+  private parseBlock(): { stmts: Stmt[]; span: Span } {
+    if (!this.is("{")) this.unexpected("'{'");
+    const open = this.next();
+    const stmts: Stmt[] = [];
+    while (!this.is("}")) {
+      if (this.tok.kind === "eof") {
+        this.fail(
+          QasmCodes.UNBALANCED,
+          "'{' is never closed (expected '}')",
+          open,
+        );
+      }
+      const s = this.parseStatementSafe();
+      if (s) stmts.push(s);
+    }
+    const close = this.next();
+    return { stmts, span: joinSpans(open, close) };
+  }
+
+  /** A block, or a single statement as the body of `if`/`for`/`while`. */
+  private parseBody(): { stmts: Stmt[]; span: Span } {
+    if (this.is("{")) return this.parseBlock();
+    const s = this.parseStatement();
+    return { stmts: [s], span: s.span };
+  }
+
+  private parseMeasure(): Stmt {
+    const t = this.next();
+    const source = this.parsePostfix();
+    let target: Expr | undefined;
+    if (this.accept("->")) target = this.parsePostfix();
+    return {
+      kind: "measure",
+      source,
+      target,
+      span: joinSpans(t, this.endStatement()),
+    };
+  }
+
+  private parseIf(): Stmt {
+    const t = this.next();
+    const open = this.expect("(");
+    const cond = this.parseExpr();
+    this.expectClose(open);
+    const then = this.parseBody();
+    let elseBody: { stmts: Stmt[]; span: Span } | undefined;
+    if (this.v3 && this.accept("else")) elseBody = this.parseBody();
+    const end = elseBody?.span ?? then.span;
+    return {
+      kind: "if",
+      cond,
+      then: then.stmts,
+      else: elseBody?.stmts,
+      span: joinSpans(t, end),
+      qasm2: !this.v3,
+    };
+  }
+
+  private parseFor(): Stmt {
+    const t = this.next();
+    let varType: TypeSpec | undefined;
+    if (this.peek1().text !== "in") varType = this.parseType();
+    const name = this.expectIdent("a loop variable");
+    this.expect("in");
+    const iter =
+      this.is("[") || this.is("{") ? this.parsePrimary() : this.parseExpr();
+    const body = this.parseBody();
+    return {
+      kind: "for",
+      varType,
+      varName: name.text,
+      iter,
+      body: body.stmts,
+      span: joinSpans(t, body.span),
+    };
+  }
+
+  private parseDef(): Stmt {
+    const t = this.next();
+    const name = this.expectIdent("a subroutine name");
+    const open = this.expect("(");
+    const params: DefParam[] = [];
+    if (!this.is(")")) {
+      do {
+        if (this.is("readonly") || this.is("mutable"))
+          this.unexpected("a parameter (arrays are not supported yet)");
+        const type = this.parseType();
+        const p = this.expectIdent("a parameter name");
+        params.push({ name: p.text, type, span: joinSpans(type.span, p) });
+      } while (this.accept(","));
+    }
+    this.expectClose(open);
+    let returnType: TypeSpec | undefined;
+    if (this.accept("->")) returnType = this.parseType();
+    const body = this.parseBlock();
+    return {
+      kind: "def",
+      name: name.text,
+      params,
+      returnType,
+      body: body.stmts,
+      span: joinSpans(t, body.span),
+      nameSpan: name,
+    };
+  }
+
+  private parseAssign(): Stmt {
+    const target = this.parsePostfix();
+    const op = this.tok;
+    if (op.text === "++") {
+      this.next();
+      const one: Expr = { kind: "num", value: 1, isInt: true, span: op };
+      return {
+        kind: "assign",
+        target,
+        op: "+=",
+        value: one,
+        span: joinSpans(target.span, this.endStatement()),
+      };
+    }
+    if (op.kind !== "punct" || !COMPOUND_ASSIGN.has(op.text))
+      this.unexpected("'=' or a gate argument");
+    this.next();
+    const value = this.parseExpr();
+    return {
+      kind: "assign",
+      target,
+      op: op.text,
+      value,
+      span: joinSpans(target.span, this.endStatement()),
+    };
+  }
+
+  private parseGateCall(): Stmt {
+    const start = this.tok;
+    const modifiers: Modifier[] = [];
+    while (
+      this.tok.kind === "ident" &&
+      MODIFIERS.has(this.tok.text) &&
+      (this.peek1().text === "@" || this.peek1().text === "(")
+    ) {
+      const m = this.next();
+      let arg: Expr | undefined;
+      if (this.is("(")) {
+        const open = this.next();
+        arg = this.parseExpr();
+        this.expectClose(open);
+      }
+      const at = this.expect("@", "'@' after a gate modifier");
+      modifiers.push({
+        kind: m.text as Modifier["kind"],
+        arg,
+        span: joinSpans(m, at),
+      });
+    }
+    const name = this.expectIdent("a gate name");
+    let params: Expr[] = [];
+    let hasParens = false;
+    if (this.is("(")) {
+      hasParens = true;
+      const open = this.next();
+      params = this.is(")") ? [] : this.parseExprList();
+      this.expectClose(open);
+    }
+    const args =
+      this.is(";") || (this.tok.kind !== "ident" && this.tok.kind !== "punct")
+        ? []
+        : this.parseGateArgs();
+    const span = joinSpans(start, this.endStatement());
+    return {
+      kind: "gateCall",
+      modifiers,
+      name: name.text,
+      params,
+      args,
+      hasParens,
+      span,
+      nameSpan: name,
+    };
+  }
+
+  private parseGateArgs(): Expr[] {
+    if (this.tok.kind !== "ident") return [];
+    const args = [this.parsePostfix()];
+    while (this.accept(",")) {
+      if (this.tok.kind !== "ident") this.unexpected("a qubit argument");
+      args.push(this.parsePostfix());
+    }
+    return args;
+  }
+}
+
+/** Lexes and parses all of `src` into one AST, reporting to `sink` (for tools and tests). */
+export function parseQasm(src: string, sink: DiagnosticSink): Program {
+  const parser = new Parser(new Lexer(src, sink), sink);
+  const header = parser.parseHeader();
+  const stmts: Stmt[] = header.stmt ? [header.stmt] : [];
+  for (;;) {
+    const s = parser.nextTopLevel();
+    if (s === "eof") break;
+    if (s) stmts.push(s);
+  }
+  return { version: header.version, stmts };
+}

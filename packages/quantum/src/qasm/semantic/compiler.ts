@@ -1,0 +1,171 @@
+import type {
+  CompileOptions,
+  Condition,
+  Operation,
+  Register,
+  Span,
+} from "../../ir/types.ts";
+import { lookupGate, type GateSignature } from "../../ir/gates.ts";
+import type { Expr } from "../ast.ts";
+import { QasmCodes, type QasmCode } from "../codes.ts";
+import { cleanSpan, type DiagnosticSink } from "../diagnostics.ts";
+import { SemanticAbort, type EvalHost } from "./eval.ts";
+import { Scope, type SymbolEntry, type Value } from "./scope.ts";
+
+/** Thrown when compilation must stop entirely (op limit); never escapes compileQasm. */
+export class StopCompilation {
+  readonly reason = "stop";
+}
+
+/** Default `maxOps`. */
+export const DEFAULT_MAX_OPS = 10_000_000;
+/** Compile-time loop iterations allowed per loop. */
+export const MAX_LOOP_ITERATIONS = 1_000_000;
+/** Nesting limit for gate expansion and subroutine calls. */
+export const MAX_DEPTH = 200;
+
+/** A call of a subroutine, implemented in exec-control.ts and injected to avoid an import cycle. */
+export type DefCaller = (
+  c: Compiler,
+  name: string,
+  args: readonly Expr[],
+  span: Span,
+) => Value | undefined;
+
+/** The mutable state of one compilation: scopes, registers, emitted ops and limits. */
+export class Compiler implements EvalHost {
+  v3: boolean;
+  scope: Scope;
+  readonly global: Scope;
+  readonly ops: Operation[] = [];
+  readonly qregs: Register[] = [];
+  readonly cregs: Register[] = [];
+  numQubits = 0;
+  numClbits = 0;
+  globalPhase = 0;
+  readonly inputs: { name: string; type: string }[] = [];
+  /** The condition applied to emitted ops inside a branch on measured bits. */
+  condition: Condition | undefined;
+  /** Span given to emitted ops (the top-level statement being compiled). */
+  opSpan: Span | undefined;
+  qelib1 = false;
+  stdgates = false;
+  depth = 0;
+  /** Enclosing loops in the current subroutine or program (for break/continue). */
+  loopDepth = 0;
+  /** Inside a subroutine body (for return). */
+  inDef = false;
+  /** Set after the first syntax error: later statements are parsed but not compiled. */
+  syntaxFailed = false;
+  includeDepth = 0;
+  readonly maxOps: number;
+  /** Calls of gates not defined at that point: resolved at the end (later definition or undefined). */
+  readonly pendingGates: {
+    name: string;
+    span: Span;
+    file: string | undefined;
+  }[] = [];
+  /** Names of gates whose definition had errors (calls produce nothing, no repeated errors). */
+  readonly brokenGates = new Set<string>();
+
+  constructor(
+    readonly sink: DiagnosticSink,
+    readonly options: CompileOptions,
+    v3: boolean,
+    private readonly defCaller: DefCaller,
+  ) {
+    this.v3 = v3;
+    this.global = new Scope(undefined);
+    this.scope = this.global;
+    this.maxOps = options.maxOps ?? DEFAULT_MAX_OPS;
+  }
+
+  /** Reports an error and abandons the current statement. */
+  fail(code: QasmCode, message: string, span: Span): never {
+    this.sink.error(code, message, span);
+    throw new SemanticAbort();
+  }
+
+  /** Calls a subroutine (see exec-control.ts). */
+  callDef(name: string, args: readonly Expr[], span: Span): Value | undefined {
+    return this.defCaller(this, name, args, span);
+  }
+
+  /** Runs `fn` with `scope` as the current scope. */
+  withScope<T>(scope: Scope, fn: () => T): T {
+    const saved = this.scope;
+    this.scope = scope;
+    try {
+      return fn();
+    } finally {
+      this.scope = saved;
+    }
+  }
+
+  /** Declares a name in the current scope, reporting a redefinition. */
+  declare(name: string, entry: SymbolEntry, span: Span): void {
+    const prev = this.scope.own(name);
+    if (
+      prev !== undefined ||
+      (this.scope === this.global && this.isStandardGate(name))
+    ) {
+      this.fail(QasmCodes.REDEFINITION, `'${name}' is already defined`, span);
+    }
+    this.scope.declare(name, entry);
+  }
+
+  /** The signature of a standard gate available in this program (by version and includes). */
+  standardGate(name: string): GateSignature | undefined {
+    const sig = lookupGate(name);
+    if (sig === undefined) return undefined;
+    if (
+      this.v3
+        ? name === "U" || name === "gphase"
+        : name === "U" || name === "CX"
+    )
+      return sig;
+    if (this.v3 ? this.stdgates && sig.stdgates : this.qelib1 && sig.qelib1)
+      return sig;
+    return undefined;
+  }
+
+  private isStandardGate(name: string): boolean {
+    return this.standardGate(name) !== undefined;
+  }
+
+  /** Appends an op with the current span and condition; top-level uncontrolled `gphase` goes to the global phase. */
+  emit(op: Operation): void {
+    if (
+      op.kind === "gate" &&
+      op.name === "gphase" &&
+      op.controls.length === 0 &&
+      !this.condition
+    ) {
+      this.globalPhase += op.params[0];
+      return;
+    }
+    if (this.ops.length >= this.maxOps) {
+      const at = this.opSpan ?? { line: 1, col: 1, endLine: 1, endCol: 1 };
+      this.sink.error(
+        QasmCodes.TOO_MANY_OPS,
+        `the program unrolls to more than ${this.maxOps} operations (maxOps)`,
+        at,
+      );
+      throw new StopCompilation();
+    }
+    const span = this.opSpan;
+    if (op.kind === "barrier") this.ops.push(span ? { ...op, span } : op);
+    else if (this.condition)
+      this.ops.push({
+        ...op,
+        condition: this.condition,
+        ...(span ? { span } : {}),
+      });
+    else this.ops.push(span ? { ...op, span } : op);
+  }
+
+  /** Sets the span given to the ops of the next top-level statement. */
+  setOpSpan(span: Span): void {
+    this.opSpan = cleanSpan(span);
+  }
+}

@@ -1,0 +1,384 @@
+import type { Span } from "../../ir/types.ts";
+import type { Expr, Stmt } from "../ast.ts";
+import { QasmCodes } from "../codes.ts";
+import { Parser } from "../parse.ts";
+import { Lexer } from "../lex.ts";
+import type { Compiler } from "./compiler.ts";
+import {
+  castTo,
+  evalConst,
+  evalInt,
+  evalOperand,
+  evaluate,
+  SemanticAbort,
+} from "./eval.ts";
+import { compileGateCall, UndefinedGateAbort } from "./gates.ts";
+import { defineGate } from "./gate-defs.ts";
+import { execControl } from "./control.ts";
+import type { Value } from "./scope.ts";
+
+/** How a statement ended: normally, or by `break`, `continue` or `return`. */
+export type Flow =
+  undefined | "break" | "continue" | { readonly ret: Value | undefined };
+
+const MAX_REGISTER_SIZE = 1 << 20;
+const MAX_INCLUDE_DEPTH = 16;
+
+/** Runs a statement, turning a reported error into "skip this statement". */
+export function execSafe(c: Compiler, s: Stmt): Flow {
+  try {
+    return execStmt(c, s);
+  } catch (e) {
+    if (e instanceof SemanticAbort || e instanceof UndefinedGateAbort)
+      return undefined;
+    throw e;
+  }
+}
+
+/** Runs statements in order until one ends the block early. */
+export function execBlock(c: Compiler, body: readonly Stmt[]): Flow {
+  for (const s of body) {
+    const f = execSafe(c, s);
+    if (f !== undefined) return f;
+  }
+  return undefined;
+}
+
+/** Runs one statement. */
+export function execStmt(c: Compiler, s: Stmt): Flow {
+  switch (s.kind) {
+    case "gateCall":
+      if (
+        s.modifiers.length === 0 &&
+        s.args.length === 0 &&
+        s.hasParens &&
+        c.scope.lookup(s.name)?.kind === "def"
+      ) {
+        c.callDef(s.name, s.params, s.span);
+        return undefined;
+      }
+      compileGateCall(c, s);
+      return undefined;
+    case "qreg":
+    case "creg":
+      declareRegister(c, s);
+      return undefined;
+    case "measure":
+      if (!s.target)
+        return c.fail(
+          QasmCodes.UNSUPPORTED,
+          "not supported yet: measure without a target bit",
+          s.span,
+        );
+      measure(c, s.source, s.target, s.span);
+      return undefined;
+    case "reset":
+      for (const q of qubitsOf(c, s.target))
+        c.emit({ kind: "reset", qubit: q });
+      return undefined;
+    case "barrier": {
+      const qubits =
+        s.args.length === 0
+          ? Array.from({ length: c.numQubits }, (_, i) => i)
+          : s.args.flatMap((a) => qubitsOf(c, a));
+      c.emit({ kind: "barrier", qubits: [...new Set(qubits)] });
+      return undefined;
+    }
+    case "gateDef":
+    case "opaque":
+      defineGate(c, s);
+      return undefined;
+    case "include":
+      include(c, s.path, s.span);
+      return undefined;
+    case "version":
+      return c.fail(
+        QasmCodes.SYNTAX,
+        "OPENQASM must be the first statement",
+        s.span,
+      );
+    case "assign":
+      assign(c, s);
+      return undefined;
+    case "decl":
+      declareVariable(c, s);
+      return undefined;
+    case "expr":
+      evaluate(c, s.expr);
+      return undefined;
+    default:
+      return execControl(c, s);
+  }
+}
+
+/** The qubits an operand names (a qubit, a register, an index or a slice). */
+export function qubitsOf(c: Compiler, e: Expr): readonly number[] {
+  const v = evalOperand(c, e);
+  if (v.t !== "qubits")
+    return c.fail(
+      QasmCodes.TYPE_ERROR,
+      "expected a qubit or qubit register",
+      e.span,
+    );
+  return v.qubits;
+}
+
+function clbitsOf(c: Compiler, e: Expr): readonly number[] {
+  const v = evalOperand(c, e);
+  if (v.t !== "bits") {
+    const what = v.t === "qubits" ? "a qubit" : "not a bit";
+    return c.fail(
+      QasmCodes.TYPE_ERROR,
+      `expected a classical bit or register, but this is ${what}`,
+      e.span,
+    );
+  }
+  return v.clbits;
+}
+
+function measure(c: Compiler, source: Expr, target: Expr, span: Span): void {
+  const qs = qubitsOf(c, source);
+  const bs = clbitsOf(c, target);
+  if (qs.length !== bs.length) {
+    c.fail(
+      QasmCodes.MEASURE_SIZE_MISMATCH,
+      `cannot measure ${qs.length} qubit(s) into ${bs.length} bit(s)`,
+      span,
+    );
+  }
+  for (let i = 0; i < qs.length; i++)
+    c.emit({ kind: "measure", qubit: qs[i], clbit: bs[i] });
+}
+
+function checkUndeclared(c: Compiler, name: string, span: Span): void {
+  if (c.scope.own(name) !== undefined)
+    c.fail(QasmCodes.REDEFINITION, `'${name}' is already declared`, span);
+}
+
+function declareRegister(
+  c: Compiler,
+  s: Extract<Stmt, { kind: "qreg" | "creg" }>,
+): void {
+  checkUndeclared(c, s.name, s.nameSpan);
+  const size = s.size ? evalInt(c, s.size, "a register size") : 1;
+  if (size <= 0)
+    c.fail(
+      QasmCodes.BAD_SIZE,
+      `register size must be positive, got ${size}`,
+      s.size?.span ?? s.span,
+    );
+  if (size > MAX_REGISTER_SIZE)
+    c.fail(
+      QasmCodes.BAD_SIZE,
+      `register size ${size} is too large`,
+      s.size?.span ?? s.span,
+    );
+  if (s.kind === "qreg" && c.scope !== c.global)
+    c.fail(
+      QasmCodes.SYNTAX,
+      "qubits can only be declared at the top level",
+      s.span,
+    );
+  const offset = s.kind === "qreg" ? c.numQubits : c.numClbits;
+  const reg = { name: s.name, size, offset };
+  c.declare(
+    s.name,
+    { kind: s.kind, name: s.name, size, offset, scalar: s.size === undefined },
+    s.nameSpan,
+  );
+  if (s.kind === "qreg") {
+    c.qregs.push(reg);
+    c.numQubits += size;
+  } else {
+    c.cregs.push(reg);
+    c.numClbits += size;
+  }
+}
+
+function declareVariable(
+  c: Compiler,
+  s: Extract<Stmt, { kind: "decl" }>,
+): void {
+  checkUndeclared(c, s.name, s.nameSpan);
+  const type = s.type.name;
+  if (type === "bit" && s.init?.kind === "measure") {
+    declareRegister(c, {
+      kind: "creg",
+      name: s.name,
+      size: s.type.width,
+      span: s.span,
+      nameSpan: s.nameSpan,
+    });
+    measure(
+      c,
+      s.init.target,
+      { kind: "id", name: s.name, span: s.nameSpan },
+      s.span,
+    );
+    return;
+  }
+  if (type === "bit" && s.modifier !== "const") {
+    return c.fail(
+      QasmCodes.UNSUPPORTED,
+      "not supported yet: initialising bits from classical values",
+      s.span,
+    );
+  }
+  if (!["int", "uint", "float", "angle", "bool", "bit"].includes(type)) {
+    return c.fail(
+      QasmCodes.UNSUPPORTED,
+      `not supported yet: type ${type}`,
+      s.type.span,
+    );
+  }
+  const width = s.type.width
+    ? evalInt(c, s.type.width, "a type width")
+    : undefined;
+  let value;
+  if (s.modifier === "input") {
+    const given = c.options.inputs?.[s.name];
+    c.inputs.push({
+      name: s.name,
+      type: type + (width !== undefined ? `[${width}]` : ""),
+    });
+    if (given === undefined)
+      return c.fail(
+        QasmCodes.MISSING_INPUT,
+        `no value given for input '${s.name}'`,
+        s.nameSpan,
+      );
+    value = castTo(
+      c,
+      type,
+      { t: "float", v: typeof given === "boolean" ? (given ? 1 : 0) : given },
+      s.nameSpan,
+    );
+  } else if (s.init) value = castTo(c, type, evalConst(c, s.init), s.init.span);
+  else value = castTo(c, type, { t: "int", v: 0 }, s.span);
+  const readonly = s.modifier === "const" || s.modifier === "input";
+  c.declare(
+    s.name,
+    { kind: "var", name: s.name, type, width, value, readonly },
+    s.nameSpan,
+  );
+}
+
+const ARITH: Record<string, string> = {
+  "+=": "+",
+  "-=": "-",
+  "*=": "*",
+  "/=": "/",
+  "%=": "%",
+  "**=": "**",
+  "&=": "&",
+  "|=": "|",
+  "^=": "^",
+  "<<=": "<<",
+  ">>=": ">>",
+};
+
+function assign(c: Compiler, s: Extract<Stmt, { kind: "assign" }>): void {
+  if (s.value.kind === "measure" && s.op === "=") {
+    measure(c, s.value.target, s.target, s.span);
+    return;
+  }
+  if (s.target.kind !== "id") {
+    return c.fail(
+      QasmCodes.UNSUPPORTED,
+      "not supported yet: assigning classical values to bits or array elements",
+      s.target.span,
+    );
+  }
+  const sym = c.scope.lookup(s.target.name);
+  if (sym === undefined)
+    return c.fail(
+      QasmCodes.UNDEFINED_VARIABLE,
+      `'${s.target.name}' is not defined`,
+      s.target.span,
+    );
+  if (sym.kind !== "var") {
+    return c.fail(
+      QasmCodes.UNSUPPORTED,
+      "not supported yet: assigning classical values to measured bits",
+      s.target.span,
+    );
+  }
+  if (sym.readonly)
+    return c.fail(
+      QasmCodes.CONST_ASSIGNMENT,
+      `cannot assign to '${sym.name}': it is read-only`,
+      s.target.span,
+    );
+  if (c.condition)
+    return c.fail(
+      QasmCodes.UNSUPPORTED,
+      "not supported yet: classical assignment inside a branch on measured bits",
+      s.span,
+    );
+  const rhs: Expr =
+    s.op === "="
+      ? s.value
+      : {
+          kind: "binary",
+          op: ARITH[s.op],
+          left: s.target,
+          right: s.value,
+          span: s.span,
+        };
+  sym.value = castTo(c, sym.type, evalConst(c, rhs), s.value.span);
+}
+
+function include(c: Compiler, path: string, span: Span): void {
+  if (path === "qelib1.inc") {
+    c.qelib1 = true;
+    return;
+  }
+  if (path === "stdgates.inc") {
+    c.stdgates = true;
+    return;
+  }
+  if (c.scope !== c.global)
+    c.fail(QasmCodes.SYNTAX, "include is only allowed at the top level", span);
+  if (c.includeDepth >= MAX_INCLUDE_DEPTH)
+    c.fail(
+      QasmCodes.BAD_INCLUDE,
+      `includes nest too deeply at "${path}"`,
+      span,
+    );
+  let text: string | undefined;
+  try {
+    text = c.options.readInclude?.(path, c.sink.file ?? c.options.fileName);
+  } catch {
+    text = undefined;
+  }
+  if (text === undefined)
+    return c.fail(
+      QasmCodes.BAD_INCLUDE,
+      `cannot include "${path}": file not found`,
+      span,
+    );
+  const savedFile = c.sink.file;
+  const savedSpan = c.opSpan;
+  c.sink.file = path;
+  c.includeDepth++;
+  try {
+    runSource(c, new Parser(new Lexer(text, c.sink), c.sink, c.v3));
+  } finally {
+    c.includeDepth--;
+    c.sink.file = savedFile;
+    c.opSpan = savedSpan;
+  }
+}
+
+/** Parses and runs top-level statements one at a time (streaming: huge files never hold an AST). After a syntax error, statements are still parsed (to report more syntax errors) but no longer run. */
+export function runSource(c: Compiler, parser: Parser): void {
+  for (;;) {
+    const before = c.sink.errorCount;
+    const s = parser.nextTopLevel();
+    if (s === "eof") return;
+    if (c.sink.errorCount !== before) c.syntaxFailed = true;
+    if (s === undefined || c.syntaxFailed) continue;
+    c.setOpSpan(s.span);
+    execSafe(c, s);
+  }
+}

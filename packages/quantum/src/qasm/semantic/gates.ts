@@ -1,0 +1,378 @@
+import {
+  inverseGateOps,
+  powerGateOps,
+  standardGateOps,
+} from "../../ir/gates.ts";
+import type { GateOp, Operation, Span } from "../../ir/types.ts";
+import type { Expr, Modifier, Stmt } from "../ast.ts";
+import { QasmCodes } from "../codes.ts";
+import { MAX_DEPTH, type Compiler } from "./compiler.ts";
+import { evalInt, evalNumber, evalOperand } from "./eval.ts";
+import { Scope, type GateSymbol } from "./scope.ts";
+
+type GateCall = Extract<Stmt, { kind: "gateCall" }>;
+
+/** A modifier with its argument evaluated. */
+interface EvaluatedModifier {
+  readonly kind: Modifier["kind"];
+  readonly k: number;
+  readonly span: Span;
+}
+
+/** What a gate name refers to, with its shape. */
+interface GateTarget {
+  readonly numQubits: number;
+  readonly numParams: number;
+  readonly custom?: GateSymbol;
+}
+
+/** Finds a gate by name: a user-defined or opaque gate, or an available standard gate. */
+function findGate(c: Compiler, name: string): GateTarget | undefined {
+  const sym = c.global.lookup(name);
+  if (sym?.kind === "gate" || sym?.kind === "opaque") {
+    return {
+      numQubits: sym.qubits.length,
+      numParams: sym.params.length,
+      custom: sym,
+    };
+  }
+  const sig = c.standardGate(name);
+  return sig && { numQubits: sig.numQubits, numParams: sig.numParams };
+}
+
+/** Reports an undefined gate (or, at the end, one used before its definition) and abandons the statement. */
+function undefinedGate(c: Compiler, name: string, span: Span): never {
+  c.pendingGates.push({ name, span, file: c.sink.file });
+  throw new UndefinedGateAbort();
+}
+
+/** Abandons a statement whose gate is undefined; the diagnostic is written at the end of compilation. */
+export class UndefinedGateAbort {
+  readonly reason = "undefined-gate";
+}
+
+function evalModifiers(
+  c: Compiler,
+  mods: readonly Modifier[],
+): EvaluatedModifier[] {
+  return mods.map((m) => {
+    if (m.kind === "inv") return { kind: m.kind, k: 1, span: m.span };
+    if (m.kind === "pow") {
+      if (!m.arg)
+        c.fail(QasmCodes.SYNTAX, "pow needs an exponent: pow(k) @", m.span);
+      return { kind: m.kind, k: evalNumber(c, m.arg), span: m.span };
+    }
+    const k = m.arg ? evalInt(c, m.arg, "a control count") : 1;
+    if (k < 1)
+      c.fail(
+        QasmCodes.BAD_VALUE,
+        `${m.kind} needs a positive number of controls, got ${k}`,
+        m.span,
+      );
+    return { kind: m.kind, k, span: m.span };
+  });
+}
+
+/** Checks the call's shape (parameters and qubit count) against the gate; returns the gate. */
+function checkShape(
+  c: Compiler,
+  call: GateCall,
+  mods: readonly EvaluatedModifier[],
+  numArgs: number,
+): GateTarget {
+  const g =
+    findGate(c, call.name) ?? undefinedGate(c, call.name, call.nameSpan);
+  if (call.params.length !== g.numParams) {
+    c.fail(
+      QasmCodes.PARAM_COUNT,
+      `gate '${call.name}' takes ${g.numParams} parameter(s), got ${call.params.length}`,
+      call.span,
+    );
+  }
+  let controls = 0;
+  for (const m of mods)
+    if (m.kind === "ctrl" || m.kind === "negctrl") controls += m.k;
+  if (numArgs !== g.numQubits + controls) {
+    const extra =
+      controls > 0 ? ` (${g.numQubits} + ${controls} control(s))` : "";
+    c.fail(
+      QasmCodes.ARG_COUNT,
+      `gate '${call.name}' takes ${g.numQubits + controls} qubit(s)${extra}, got ${numArgs}`,
+      call.span,
+    );
+  }
+  return g;
+}
+
+/** Reports a qubit passed twice to one gate. */
+function checkDistinct(
+  c: Compiler,
+  qubits: readonly number[],
+  span: Span,
+): void {
+  for (let i = 1; i < qubits.length; i++) {
+    for (let j = 0; j < i; j++) {
+      if (qubits[i] === qubits[j])
+        c.fail(
+          QasmCodes.DUPLICATE_QUBIT,
+          "the same qubit is used twice in one gate call",
+          span,
+        );
+    }
+  }
+}
+
+/** Compiles a gate call statement: resolves and broadcasts its arguments, expands and emits. */
+export function compileGateCall(c: Compiler, call: GateCall): void {
+  const mods = evalModifiers(c, call.modifiers);
+  const g = checkShape(c, call, mods, call.args.length);
+  const params = call.params.map((p) => evalNumber(c, p));
+  const lists: (readonly number[])[] = [];
+  const isReg: boolean[] = [];
+  let width = 1;
+  let broadcast = false;
+  for (const a of call.args) {
+    const v = evalOperand(c, a);
+    if (v.t !== "qubits")
+      c.fail(
+        QasmCodes.TYPE_ERROR,
+        "expected a qubit or qubit register",
+        a.span,
+      );
+    lists.push(v.qubits);
+    isReg.push(!v.scalar);
+    if (!v.scalar) {
+      if (broadcast && v.qubits.length !== width) {
+        c.fail(
+          QasmCodes.REGISTER_SIZE_MISMATCH,
+          `registers of different sizes (${width} and ${v.qubits.length}) in one gate call`,
+          a.span,
+        );
+      }
+      broadcast = true;
+      width = v.qubits.length;
+    }
+  }
+  const sym = g.custom;
+  if (sym?.kind === "opaque") {
+    c.sink.warning(
+      QasmCodes.OPAQUE,
+      `gate '${call.name}' is opaque: it compiles but cannot be simulated`,
+      call.nameSpan,
+    );
+  }
+  if (sym && c.brokenGates.has(sym.name)) return;
+  for (let i = 0; i < width; i++) {
+    const qubits = lists.map((l, k) => (isReg[k] ? l[i] : l[0]));
+    checkDistinct(c, qubits, call.span);
+    for (const op of applyGate(
+      c,
+      call.name,
+      g,
+      params,
+      qubits,
+      mods,
+      call.span,
+    ))
+      c.emit(op);
+  }
+}
+
+/** Expands one application (after broadcast) with its modifiers into canonical operations. */
+function applyGate(
+  c: Compiler,
+  name: string,
+  g: GateTarget,
+  params: readonly number[],
+  qubits: readonly number[],
+  mods: readonly EvaluatedModifier[],
+  span: Span,
+): Operation[] {
+  let pos = 0;
+  const ctrlQubits: (readonly number[])[] = mods.map((m) => {
+    if (m.kind !== "ctrl" && m.kind !== "negctrl") return [];
+    const cs = qubits.slice(pos, pos + m.k);
+    pos += m.k;
+    return cs;
+  });
+  const targets = qubits.slice(pos);
+  let ops: Operation[];
+  if (g.custom?.kind === "opaque") {
+    if (mods.length > 0)
+      c.fail(
+        QasmCodes.UNSUPPORTED,
+        "not supported yet: modifiers on opaque gates",
+        span,
+      );
+    ops = [{ kind: "opaque", name, qubits: targets, params }];
+  } else if (g.custom) ops = expandCustom(c, g.custom, params, targets, span);
+  else ops = standardGateOps(name, params, targets);
+  for (let i = mods.length - 1; i >= 0; i--)
+    ops = applyModifier(c, mods[i], ctrlQubits[i], ops);
+  return ops;
+}
+
+function applyModifier(
+  c: Compiler,
+  m: EvaluatedModifier,
+  cs: readonly number[],
+  ops: Operation[],
+): Operation[] {
+  switch (m.kind) {
+    case "inv":
+      return invert(c, ops, m.span);
+    case "pow": {
+      if (ops.length === 1 && ops[0].kind === "gate")
+        return powerGateOps(ops[0], m.k);
+      if (!Number.isInteger(m.k)) {
+        return c.fail(
+          QasmCodes.UNSUPPORTED,
+          "not supported yet: a non-integer power of a multi-gate definition",
+          m.span,
+        );
+      }
+      const step = m.k < 0 ? invert(c, ops, m.span) : ops;
+      const n = Math.abs(m.k);
+      if (n * step.length > c.maxOps)
+        c.fail(
+          QasmCodes.TOO_MANY_OPS,
+          `pow(${m.k}) unrolls to too many operations`,
+          m.span,
+        );
+      const out: Operation[] = [];
+      for (let i = 0; i < n; i++) out.push(...step);
+      return out;
+    }
+    case "ctrl":
+      return ops.map((op) => control(c, op, cs, m.span));
+    case "negctrl": {
+      const flips: Operation[] = cs.map((q) => ({
+        kind: "gate",
+        name: "x",
+        qubits: [q],
+        params: [],
+        controls: [],
+      }));
+      return [
+        ...flips,
+        ...ops.map((op) => control(c, op, cs, m.span)),
+        ...flips,
+      ];
+    }
+  }
+}
+
+function invert(
+  c: Compiler,
+  ops: readonly Operation[],
+  span: Span,
+): Operation[] {
+  const out: Operation[] = [];
+  for (let i = ops.length - 1; i >= 0; i--) {
+    const op = ops[i];
+    if (op.kind === "gate") out.push(...inverseGateOps(op));
+    else if (op.kind === "barrier") out.push(op);
+    else
+      c.fail(
+        QasmCodes.UNSUPPORTED,
+        `not supported yet: inverting a ${op.kind} operation`,
+        span,
+      );
+  }
+  return out;
+}
+
+function control(
+  c: Compiler,
+  op: Operation,
+  cs: readonly number[],
+  span: Span,
+): Operation {
+  if (op.kind === "barrier") return { ...op, qubits: [...cs, ...op.qubits] };
+  if (op.kind !== "gate")
+    return c.fail(
+      QasmCodes.UNSUPPORTED,
+      `not supported yet: controlling a ${op.kind} operation`,
+      span,
+    );
+  if (op.name === "gphase") {
+    // A controlled global phase is a phase gate on the (last) control.
+    const all = [...op.controls, ...cs];
+    const g: GateOp = {
+      kind: "gate",
+      name: "p",
+      qubits: [all[all.length - 1]],
+      params: op.params,
+      controls: all.slice(0, -1),
+    };
+    return g;
+  }
+  return { ...op, controls: [...cs, ...op.controls] };
+}
+
+/** Inlines a user-defined gate: its body with parameters and qubits substituted. */
+function expandCustom(
+  c: Compiler,
+  g: GateSymbol,
+  params: readonly number[],
+  qubits: readonly number[],
+  span: Span,
+): Operation[] {
+  if (c.depth >= MAX_DEPTH)
+    c.fail(QasmCodes.RECURSION_LIMIT, "gate definitions nest too deeply", span);
+  const scope = new Scope(c.global, true);
+  g.params.forEach((p, i) =>
+    scope.declare(p, {
+      kind: "var",
+      name: p,
+      type: "float",
+      value: { t: "float", v: params[i] },
+      readonly: true,
+    }),
+  );
+  g.qubits.forEach((q, i) =>
+    scope.declare(q, {
+      kind: "qarg",
+      name: q,
+      qubits: [qubits[i]],
+      scalar: true,
+    }),
+  );
+  const out: Operation[] = [];
+  c.depth++;
+  try {
+    c.withScope(scope, () => {
+      for (const s of g.body) {
+        if (s.kind === "barrier") {
+          out.push({
+            kind: "barrier",
+            qubits: s.args.flatMap((a) => qargQubits(c, a)),
+          });
+          continue;
+        }
+        if (s.kind !== "gateCall") continue;
+        const mods = evalModifiers(c, s.modifiers);
+        const inner = checkShape(c, s, mods, s.args.length);
+        const ps = s.params.map((p) => evalNumber(c, p));
+        const qs = s.args.flatMap((a) => qargQubits(c, a));
+        out.push(...applyGate(c, s.name, inner, ps, qs, mods, span));
+        if (out.length > c.maxOps)
+          c.fail(
+            QasmCodes.TOO_MANY_OPS,
+            "a gate expands to too many operations",
+            span,
+          );
+      }
+    });
+  } finally {
+    c.depth--;
+  }
+  return out;
+}
+
+function qargQubits(c: Compiler, a: Expr): readonly number[] {
+  const v = evalOperand(c, a);
+  if (v.t !== "qubits")
+    return c.fail(QasmCodes.TYPE_ERROR, "expected a qubit argument", a.span);
+  return v.qubits;
+}

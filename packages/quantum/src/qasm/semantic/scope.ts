@@ -1,0 +1,123 @@
+import type { Condition } from "../../ir/types.ts";
+import type { Stmt } from "../ast.ts";
+
+/** A compile-time classical value. Booleans are stored as 0/1 with type "bool". */
+export interface ConstValue {
+  readonly t: "int" | "uint" | "float" | "angle" | "bool" | "bit";
+  readonly v: number;
+}
+
+/** What an expression evaluates to: a constant, measured bits, qubits, or a condition on bits. */
+export type Value =
+  | ConstValue
+  | {
+      readonly t: "bits";
+      readonly clbits: readonly number[];
+      readonly scalar: boolean;
+    }
+  | {
+      readonly t: "qubits";
+      readonly qubits: readonly number[];
+      readonly scalar: boolean;
+    }
+  | { readonly t: "cond"; readonly cond: Condition };
+
+/** A quantum or classical register (or a single `qubit`/`bit`), on flat global indices. */
+export interface RegisterSymbol {
+  readonly kind: "qreg" | "creg";
+  readonly name: string;
+  readonly offset: number;
+  readonly size: number;
+  /** Declared without a size (`qubit q;`, `bit b;`): refers to one (qu)bit, not a register. */
+  readonly scalar: boolean;
+}
+
+/** Qubits bound to a gate or subroutine argument name. */
+export interface QubitArgSymbol {
+  readonly kind: "qarg";
+  readonly name: string;
+  readonly qubits: readonly number[];
+  readonly scalar: boolean;
+}
+
+/** A classical variable or constant. */
+export interface VariableSymbol {
+  readonly kind: "var";
+  readonly name: string;
+  readonly type: string;
+  readonly width?: number;
+  value: ConstValue;
+  /** `const`, `input`, loop variables and gate parameters cannot be assigned. */
+  readonly readonly: boolean;
+}
+
+/** A user-defined gate (`gate`) or an `opaque` declaration. */
+export interface GateSymbol {
+  readonly kind: "gate" | "opaque";
+  readonly name: string;
+  readonly params: readonly string[];
+  readonly qubits: readonly string[];
+  readonly body: readonly Stmt[];
+  /** The file it was defined in (undefined: main source). */
+  readonly file: string | undefined;
+}
+
+/** A subroutine (`def`). */
+export interface DefSymbol {
+  readonly kind: "def";
+  readonly stmt: Extract<Stmt, { kind: "def" }>;
+  readonly file: string | undefined;
+}
+
+/** Anything a name can refer to. */
+export type SymbolEntry =
+  RegisterSymbol | QubitArgSymbol | VariableSymbol | GateSymbol | DefSymbol;
+
+/** A lexical scope; lookups fall back to the parent unless the scope is a barrier for variables. */
+export class Scope {
+  private readonly names = new Map<string, SymbolEntry>();
+
+  constructor(
+    readonly parent: Scope | undefined,
+    /** Gate and subroutine bodies see only constants, gates and subroutines of outer scopes. */
+    readonly isolated = false,
+  ) {}
+
+  /** Finds `name` here or outside (respecting isolation). */
+  lookup(name: string): SymbolEntry | undefined {
+    const own = this.names.get(name);
+    if (own !== undefined) return own;
+    let s = this.parent;
+    let crossed = this.isolated;
+    while (s) {
+      const e = s.names.get(name);
+      if (e !== undefined) {
+        if (!crossed || visibleAcrossIsolation(e)) return e;
+        return undefined;
+      }
+      crossed ||= s.isolated;
+      s = s.parent;
+    }
+    return undefined;
+  }
+
+  /** The entry declared in this very scope, if any. */
+  own(name: string): SymbolEntry | undefined {
+    return this.names.get(name);
+  }
+
+  /** Declares `name` in this scope. */
+  declare(name: string, entry: SymbolEntry): void {
+    this.names.set(name, entry);
+  }
+}
+
+function visibleAcrossIsolation(e: SymbolEntry): boolean {
+  return (
+    e.kind === "gate" ||
+    e.kind === "opaque" ||
+    e.kind === "def" ||
+    (e.kind === "var" && e.readonly) ||
+    e.kind === "qreg"
+  );
+}
