@@ -1,0 +1,322 @@
+/** The visual composer: palette, circuit drawing, inspector for the selected operation, shortcuts. */
+import type { Operation } from "@stepfault/quantum";
+import { useState, type KeyboardEvent } from "react";
+import {
+  addOp,
+  deleteOp,
+  describe,
+  moveOp,
+  redo,
+  replaceOp,
+  select,
+  setQubitCount,
+  shiftWires,
+  stepOp,
+  undo,
+  type ComposerState,
+} from "./actions.ts";
+import { parseAngle } from "./angle.ts";
+import { CircuitCanvas, DRAG_TYPE, type Cell } from "./CircuitCanvas.tsx";
+import { opQubits } from "./layout.ts";
+import { Overview, needsOverview } from "./Overview.tsx";
+import {
+  buildOp,
+  defaultWires,
+  PALETTE,
+  wiresNeeded,
+} from "./palette-items.ts";
+
+/** Props of ComposerPanel: a controlled composer state. */
+export interface ComposerPanelProps {
+  readonly state: ComposerState;
+  readonly onChange: (next: ComposerState) => void;
+}
+
+/** Returns `op` with its last wire set to `wire` (swapping if `wire` is already used). */
+function withLastWire(op: Operation, wire: number): Operation {
+  if (op.kind !== "gate") return op;
+  const wires = [...op.controls, ...op.qubits];
+  const last = wires.length - 1;
+  const at = wires.indexOf(wire);
+  if (at >= 0) [wires[at], wires[last]] = [wires[last], wires[at]];
+  else wires[last] = wire;
+  return {
+    ...op,
+    controls: wires.slice(0, op.controls.length),
+    qubits: wires.slice(op.controls.length),
+  };
+}
+
+/** The composer panel component. */
+export function ComposerPanel({ state, onChange }: ComposerPanelProps) {
+  const [armed, setArmed] = useState<string | null>(null);
+  const [angleText, setAngleText] = useState("pi/2");
+  const [pending, setPending] = useState<Operation | null>(null);
+  const angle = parseAngle(angleText);
+  const circuit = state.circuit;
+
+  const place = (id: string, cell: Cell) => {
+    const wires =
+      wiresNeeded(id) === 1
+        ? [cell.wire]
+        : defaultWires(id, cell.wire, circuit.numQubits);
+    const op = wires && buildOp(id, wires, angle ?? Math.PI / 2);
+    if (!op) return;
+    const next = addOp(state, op, cell.column);
+    onChange(next);
+    setPending(wiresNeeded(id) > 1 && next !== state ? op : null);
+  };
+
+  const onWireClick = (cell: Cell) => {
+    const index = pending ? circuit.ops.indexOf(pending) : -1;
+    if (pending && index >= 0) {
+      onChange(
+        replaceOp(state, index, withLastWire(pending, cell.wire), "wire"),
+      );
+      setPending(null);
+    } else if (armed) place(armed, cell);
+    else onChange(select(state, null));
+  };
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    const i = state.selected;
+    const mod = e.ctrlKey || e.metaKey;
+    let next: ComposerState | null = null;
+    if (mod && e.key.toLowerCase() === "z")
+      next = e.shiftKey ? redo(state) : undo(state);
+    else if (mod && e.key.toLowerCase() === "y") next = redo(state);
+    else if (e.key === "Escape") {
+      setArmed(null);
+      setPending(null);
+      next = select(state, null);
+    } else if (i === null && e.key.startsWith("Arrow") && circuit.ops.length)
+      next = select(state, 0);
+    else if (i !== null && (e.key === "Delete" || e.key === "Backspace"))
+      next = deleteOp(state, i);
+    else if (i !== null && e.shiftKey && e.key === "ArrowRight")
+      next = select(state, Math.min(i + 1, circuit.ops.length - 1));
+    else if (i !== null && e.shiftKey && e.key === "ArrowLeft")
+      next = select(state, Math.max(i - 1, 0));
+    else if (i !== null && e.key === "ArrowUp") next = shiftWires(state, i, -1);
+    else if (i !== null && e.key === "ArrowDown")
+      next = shiftWires(state, i, 1);
+    else if (i !== null && e.key === "ArrowLeft") next = stepOp(state, i, -1);
+    else if (i !== null && e.key === "ArrowRight") next = stepOp(state, i, 1);
+    if (next) {
+      e.preventDefault();
+      if (next !== state) onChange(next);
+    }
+  };
+
+  const selectedOp =
+    state.selected !== null ? circuit.ops[state.selected] : undefined;
+  const large = needsOverview(circuit);
+
+  return (
+    <section className="composer" aria-label="Visual composer">
+      <div className="composer-toolbar">
+        <div className="palette" role="toolbar" aria-label="Gate palette">
+          {PALETTE.map((p) => (
+            <button
+              key={p.id}
+              type="button"
+              className={`palette-item pi-${p.group}`}
+              draggable
+              title={`${p.title}: drag onto a wire, or select and click a wire`}
+              aria-pressed={armed === p.id}
+              onDragStart={(e) => {
+                e.dataTransfer.setData(DRAG_TYPE, p.id);
+                e.dataTransfer.effectAllowed = "copy";
+              }}
+              onClick={() => setArmed(armed === p.id ? null : p.id)}
+            >
+              {p.label}
+            </button>
+          ))}
+        </div>
+        <div className="composer-controls">
+          <label>
+            θ{" "}
+            <input
+              className={angle === null ? "angle invalid" : "angle"}
+              value={angleText}
+              onChange={(e) => setAngleText(e.target.value)}
+              aria-label="Angle for new rotation gates"
+              aria-invalid={angle === null}
+              size={7}
+            />
+          </label>
+          <button
+            type="button"
+            onClick={() => onChange(undo(state))}
+            disabled={!state.past.length}
+            title="Undo (Ctrl+Z)"
+          >
+            Undo
+          </button>
+          <button
+            type="button"
+            onClick={() => onChange(redo(state))}
+            disabled={!state.future.length}
+            title="Redo (Ctrl+Shift+Z)"
+          >
+            Redo
+          </button>
+          <button
+            type="button"
+            onClick={() =>
+              onChange(setQubitCount(state, circuit.numQubits + 1))
+            }
+            title="Add a qubit"
+          >
+            + Qubit
+          </button>
+          <button
+            type="button"
+            onClick={() =>
+              onChange(setQubitCount(state, circuit.numQubits - 1))
+            }
+            disabled={circuit.numQubits <= 1}
+            title="Remove the last qubit (only when unused)"
+          >
+            − Qubit
+          </button>
+        </div>
+      </div>
+      <p className="hint" aria-live="polite">
+        {pending
+          ? `Click a wire to choose the target of ${describe(pending)}.`
+          : armed
+            ? `Click a wire to place ${armed}. Esc to stop.`
+            : "Drag a gate onto a wire. Select a gate: Delete removes it, arrows move it, Shift+arrows select the next one."}
+      </p>
+      {large ? (
+        <Overview circuit={circuit} />
+      ) : (
+        <div
+          className="canvas-scroll"
+          tabIndex={0}
+          onKeyDown={onKeyDown}
+          aria-label="Circuit drawing (keyboard: arrows, Delete, Ctrl+Z)"
+        >
+          <CircuitCanvas
+            circuit={circuit}
+            selected={state.selected}
+            onSelect={(i) => onChange(select(state, i))}
+            onWireClick={onWireClick}
+            onMove={(i, cell) =>
+              onChange(moveOp(state, i, cell.wire, cell.column))
+            }
+            onDropItem={place}
+          />
+        </div>
+      )}
+      {selectedOp && (
+        <Inspector
+          op={selectedOp}
+          index={state.selected ?? 0}
+          state={state}
+          onChange={onChange}
+        />
+      )}
+    </section>
+  );
+}
+
+/** Edits the selected operation's wires and angles. */
+function Inspector({
+  op,
+  index,
+  state,
+  onChange,
+}: {
+  op: Operation;
+  index: number;
+  state: ComposerState;
+  onChange: (s: ComposerState) => void;
+}) {
+  const wires = opQubits(op);
+  const params = op.kind === "gate" ? op.params : [];
+  const setWire = (k: number, w: number) => {
+    if (op.kind === "gate") {
+      const all = [...wires];
+      all[k] = w;
+      onChange(
+        replaceOp(
+          state,
+          index,
+          {
+            ...op,
+            controls: all.slice(0, op.controls.length),
+            qubits: all.slice(op.controls.length),
+          },
+          "wire",
+        ),
+      );
+    } else if (op.kind === "measure" || op.kind === "reset")
+      onChange(replaceOp(state, index, { ...op, qubit: w }, "wire"));
+  };
+  return (
+    <div className="inspector" aria-label="Selected operation">
+      <strong>{describe(op)}</strong>
+      {op.kind !== "barrier" &&
+        wires.map((w, k) => (
+          <label key={k}>
+            {op.kind === "gate" && k < op.controls.length ? "control" : "qubit"}{" "}
+            <select
+              value={w}
+              onChange={(e) => setWire(k, Number(e.target.value))}
+            >
+              {Array.from({ length: state.circuit.numQubits }, (_, q) => (
+                <option key={q} value={q}>
+                  q{q}
+                </option>
+              ))}
+            </select>
+          </label>
+        ))}
+      {params.map((p, k) => (
+        <AngleField
+          key={`${index}-${k}-${p}`}
+          value={p}
+          onCommit={(v) => {
+            if (op.kind !== "gate") return;
+            const next = [...op.params];
+            next[k] = v;
+            onChange(replaceOp(state, index, { ...op, params: next }, "angle"));
+          }}
+        />
+      ))}
+      <button type="button" onClick={() => onChange(deleteOp(state, index))}>
+        Delete
+      </button>
+    </div>
+  );
+}
+
+function AngleField({
+  value,
+  onCommit,
+}: {
+  value: number;
+  onCommit: (v: number) => void;
+}) {
+  const [text, setText] = useState(String(Number(value.toPrecision(10))));
+  const parsed = parseAngle(text);
+  return (
+    <label>
+      θ{" "}
+      <input
+        value={text}
+        size={8}
+        aria-invalid={parsed === null}
+        className={parsed === null ? "angle invalid" : "angle"}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={() => parsed !== null && parsed !== value && onCommit(parsed)}
+        onKeyDown={(e) => {
+          if (e.key === "Enter" && parsed !== null) onCommit(parsed);
+        }}
+      />
+    </label>
+  );
+}

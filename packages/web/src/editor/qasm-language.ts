@@ -1,0 +1,98 @@
+/** OpenQASM 2/3 syntax highlighting for CodeMirror 6: a small StreamLanguage tokenizer. */
+import {
+  HighlightStyle,
+  StreamLanguage,
+  type StringStream,
+} from "@codemirror/language";
+import { tags as t } from "@lezer/highlight";
+
+const KEYWORDS = new Set(
+  (
+    "OPENQASM include qreg creg qubit bit gate opaque measure reset barrier if else for while in def return " +
+    "input output const let ctrl negctrl inv pow box delay break continue end extern defcal cal gphase U CX"
+  ).split(" "),
+);
+const TYPES = new Set(
+  "int uint float angle bool complex duration stretch array".split(" "),
+);
+const CONSTANTS = new Set("pi π tau τ euler ℇ true false".split(" "));
+const FUNCTIONS = new Set(
+  "sin cos tan exp ln sqrt asin acos atan arccos arcsin arctan mod popcount".split(
+    " ",
+  ),
+);
+
+interface QasmState {
+  inBlockComment: boolean;
+}
+
+/** The tokenizer: comments, strings, numbers, keywords, types, constants, built-in functions. */
+export const qasmLanguage = StreamLanguage.define<QasmState>({
+  name: "openqasm",
+  startState: () => ({ inBlockComment: false }),
+  token(stream: StringStream, state: QasmState): string | null {
+    if (state.inBlockComment) {
+      if (stream.skipTo("*/")) {
+        stream.pos += 2;
+        state.inBlockComment = false;
+      } else stream.skipToEnd();
+      return "blockComment";
+    }
+    if (stream.eatSpace()) return null;
+    if (stream.match("//")) {
+      stream.skipToEnd();
+      return "lineComment";
+    }
+    if (stream.match("/*")) {
+      state.inBlockComment = true;
+      return "blockComment";
+    }
+    if (stream.match(/^"[^"]*"?/) || stream.match(/^'[^']*'?/)) return "string";
+    if (
+      stream.match(
+        /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?(?:ns|us|µs|ms|s|dt|im)?/,
+      )
+    )
+      return "number";
+    if (stream.match(/^[A-Za-z_π$τℇ][\w$]*/)) {
+      const word = stream.current();
+      if (KEYWORDS.has(word)) return "keyword";
+      if (TYPES.has(word)) return "typeName";
+      if (CONSTANTS.has(word)) return "atom";
+      if (FUNCTIONS.has(word)) return "builtin";
+      const rest = stream.string.slice(stream.pos);
+      return /^\s*(?:\[|;|,|->|\)|=)/.test(rest) ? "variableName" : "gateName";
+    }
+    if (stream.match(/^(?:->|==|!=|<=|>=|&&|\|\||\*\*|[-+*/^%=<>!~&|@])/))
+      return "operator";
+    if (stream.match(/^[[\](){},;:.]/)) return "punctuation";
+    stream.next();
+    return "invalid";
+  },
+  tokenTable: {
+    gateName: t.function(t.variableName),
+    builtin: t.standard(t.variableName),
+  },
+  languageData: {
+    commentTokens: { line: "//", block: { open: "/*", close: "*/" } },
+  },
+});
+
+/** Colours of the QASM tokens, from CSS variables so light and dark themes both work. */
+export const qasmHighlight = HighlightStyle.define([
+  { tag: t.keyword, color: "var(--syn-keyword)", fontWeight: "600" },
+  { tag: t.typeName, color: "var(--syn-type)" },
+  { tag: t.atom, color: "var(--syn-constant)" },
+  { tag: t.number, color: "var(--syn-number)" },
+  { tag: t.string, color: "var(--syn-string)" },
+  {
+    tag: [t.lineComment, t.blockComment],
+    color: "var(--syn-comment)",
+    fontStyle: "italic",
+  },
+  { tag: t.function(t.variableName), color: "var(--syn-gate)" },
+  { tag: t.standard(t.variableName), color: "var(--syn-constant)" },
+  { tag: t.variableName, color: "var(--syn-register)" },
+  { tag: t.operator, color: "var(--syn-operator)" },
+  { tag: t.invalid, color: "var(--danger)" },
+]);

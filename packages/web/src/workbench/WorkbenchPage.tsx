@@ -1,0 +1,121 @@
+/** The circuit workbench page: QASM editor and visual composer side by side, kept in sync. */
+import { lazy, Suspense, useRef } from "react";
+import { ComposerPanel } from "../composer/ComposerPanel.tsx";
+import type { CodeEditorHandle } from "../editor/CodeEditor.tsx";
+import { compilerKind } from "../qasm/quantum-api.ts";
+import { useCircuitSync } from "./useCircuitSync.ts";
+
+const CodeEditor = lazy(() =>
+  import("../editor/CodeEditor.tsx").then((m) => ({ default: m.CodeEditor })),
+);
+
+/** The circuit a new workbench starts with. */
+export const SAMPLE_QASM = `OPENQASM 2.0;
+include "qelib1.inc";
+qreg q[2];
+creg c[2];
+h q[0];
+cx q[0], q[1];
+measure q[0] -> c[0];
+measure q[1] -> c[1];
+`;
+
+/** The workbench page component. */
+export function WorkbenchPage({
+  initialText = SAMPLE_QASM,
+}: {
+  initialText?: string;
+}) {
+  const sync = useCircuitSync(initialText);
+  const editor = useRef<CodeEditorHandle>(null);
+  const upToDate = sync.diagnosticsFor === sync.text;
+  const errors = upToDate
+    ? sync.diagnostics.filter((d) => d.severity === "error").length
+    : 0;
+  return (
+    <div className="workbench">
+      <section className="panel editor-panel" aria-label="OpenQASM editor">
+        <header className="panel-head">
+          <h2>OpenQASM</h2>
+          <span className={errors ? "status bad" : "status ok"} role="status">
+            {!upToDate
+              ? "checking…"
+              : errors
+                ? `${errors} error${errors > 1 ? "s" : ""}`
+                : "no problems"}
+          </span>
+        </header>
+        <div className="editor-host">
+          <Suspense
+            fallback={
+              <textarea
+                className="editor-fallback"
+                aria-label="OpenQASM source (loading editor)"
+                value={sync.text}
+                readOnly
+              />
+            }
+          >
+            <CodeEditor
+              ref={editor}
+              value={sync.text}
+              onChange={sync.setText}
+              diagnostics={sync.diagnostics}
+              diagnosticsFor={sync.diagnosticsFor}
+              label="OpenQASM source"
+            />
+          </Suspense>
+        </div>
+        <div className="problems" aria-label="Problems">
+          <h3>Problems</h3>
+          {upToDate && sync.diagnostics.length === 0 && (
+            <p className="muted">None.</p>
+          )}
+          <ul>
+            {upToDate &&
+              sync.diagnostics.map((d, i) => (
+                <li key={i} className={d.severity}>
+                  <button
+                    type="button"
+                    onClick={() =>
+                      editor.current?.focusAt(d.span.line, d.span.col)
+                    }
+                  >
+                    <span className="loc">
+                      {d.span.line}:{d.span.col}
+                    </span>{" "}
+                    <span className="sev">{d.severity}</span> {d.message}{" "}
+                    <span className="code">{d.code}</span>
+                  </button>
+                </li>
+              ))}
+          </ul>
+          {compilerKind === "fallback" && (
+            <p className="muted small">
+              Checked by the app's built-in preview compiler (the full
+              @stepfault/quantum compiler is not available in this build).
+            </p>
+          )}
+        </div>
+      </section>
+      <section className="panel composer-panel" aria-label="Composer">
+        <header className="panel-head">
+          <h2>Composer</h2>
+          {sync.stale && (
+            <span className="status warn">
+              showing the last circuit without errors
+            </span>
+          )}
+        </header>
+        <ComposerPanel state={sync.composer} onChange={sync.setComposer} />
+        <div className="run-note">
+          <h3>Run</h3>
+          <p className="muted">
+            Running circuits needs the jobs API of the server, which is not
+            available yet.
+          </p>
+        </div>
+      </section>
+    </div>
+  );
+}

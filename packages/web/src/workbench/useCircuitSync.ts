@@ -1,0 +1,131 @@
+/**
+ * Keeps the QASM text and the composer in sync both ways. Text edits are compiled (debounced,
+ * possibly in a worker) and redraw the circuit when they compile; the drawing keeps the last good
+ * circuit while the text has errors. Composer edits print the circuit in the text's QASM version.
+ */
+import type { Circuit, Diagnostic } from "@stepfault/quantum";
+import { useCallback, useEffect, useRef, useState } from "react";
+import {
+  emptyCircuit,
+  initialState,
+  replaceFromText,
+  type ComposerState,
+} from "../composer/actions.ts";
+import {
+  createCompileClient,
+  type CompileClient,
+} from "../editor/compile-client.ts";
+import { circuitToQasm, compileSource } from "../qasm/quantum-api.ts";
+
+/** The OpenQASM version a text declares ("2.0" or "3.0"; "3.0" when it has no header). */
+export function textVersion(text: string): "2.0" | "3.0" {
+  const m = /^\s*(?:\/\/[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*OPENQASM\s+(\d)/.exec(
+    text,
+  );
+  return m && m[1] === "2" ? "2.0" : "3.0";
+}
+
+/** What the sync hook exposes to the page. */
+export interface CircuitSync {
+  readonly text: string;
+  readonly composer: ComposerState;
+  readonly diagnostics: readonly Diagnostic[];
+  /** The text the diagnostics belong to. */
+  readonly diagnosticsFor: string;
+  /** True while the drawing shows an older circuit because the text does not compile. */
+  readonly stale: boolean;
+  readonly compileMs: number;
+  setText(text: string): void;
+  setComposer(next: ComposerState): void;
+}
+
+/** The hook; `debounceMs` delays compiles while typing. */
+export function useCircuitSync(
+  initialText: string,
+  debounceMs = 150,
+): CircuitSync {
+  const [text, setTextState] = useState(initialText);
+  const [composer, setComposerState] = useState<ComposerState>(() => {
+    const r = compileSource(initialText);
+    return initialState(r.ok ? r.circuit : emptyCircuit(2));
+  });
+  const [diag, setDiag] = useState<{
+    list: readonly Diagnostic[];
+    for: string;
+    stale: boolean;
+    ms: number;
+  }>(() => {
+    const r = compileSource(initialText);
+    return { list: r.diagnostics, for: initialText, stale: !r.ok, ms: 0 };
+  });
+  const client = useRef<CompileClient | null>(null);
+  const latest = useRef(initialText);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  useEffect(() => {
+    client.current = createCompileClient();
+    return () => {
+      client.current?.dispose();
+      client.current = null;
+      if (timer.current) clearTimeout(timer.current);
+    };
+  }, []);
+
+  const compileLatest = useCallback(async () => {
+    const source = latest.current;
+    const t0 = performance.now();
+    const result = await (client.current ?? createCompileClient()).compile(
+      source,
+    );
+    if (source !== latest.current) return; // a newer text is on its way
+    setDiag({
+      list: result.diagnostics,
+      for: source,
+      stale: !result.ok,
+      ms: performance.now() - t0,
+    });
+    if (result.ok) setComposerState((s) => replaceFromText(s, result.circuit));
+  }, []);
+
+  const setText = useCallback(
+    (next: string) => {
+      if (next === latest.current) return;
+      latest.current = next;
+      setTextState(next);
+      if (timer.current) clearTimeout(timer.current);
+      timer.current = setTimeout(() => void compileLatest(), debounceMs);
+    },
+    [compileLatest, debounceMs],
+  );
+
+  const setComposer = useCallback(
+    (next: ComposerState) => {
+      setComposerState(next);
+      const printed = circuitToQasm(
+        withVersion(next.circuit, textVersion(latest.current)),
+        textVersion(latest.current),
+      );
+      if (printed === latest.current) return;
+      latest.current = printed;
+      setTextState(printed);
+      if (timer.current) clearTimeout(timer.current);
+      timer.current = setTimeout(() => void compileLatest(), 0);
+    },
+    [compileLatest],
+  );
+
+  return {
+    text,
+    composer,
+    diagnostics: diag.list,
+    diagnosticsFor: diag.for,
+    stale: diag.stale,
+    compileMs: diag.ms,
+    setText,
+    setComposer,
+  };
+}
+
+function withVersion(circuit: Circuit, version: "2.0" | "3.0"): Circuit {
+  return { ...circuit, sourceVersion: version };
+}
