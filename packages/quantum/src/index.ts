@@ -2,3 +2,4 @@
 export * from "./ir/types.ts";
 export * from "./ir/gates.ts";
 export * from "./sim/simulate.ts";
+export * from "./qasm/compile.ts";
