@@ -354,3 +354,34 @@ export function unitaryPower(u: Float64Array, k: number): Float64Array {
     "unitaryPower: could not diagonalise the matrix (is it unitary?)",
   );
 }
+
+/**
+ * Angles (theta, phi, lambda, gamma) with u = e^{i gamma} U(theta, phi, lambda) for a 2x2 unitary u
+ * (Qiskit's U: [[cos t/2, -e^{il} sin t/2], [e^{ip} sin t/2, e^{i(p+l)} cos t/2]]).
+ */
+export function u3Angles(u: Float64Array): {
+  theta: number;
+  phi: number;
+  lambda: number;
+  gamma: number;
+} {
+  const a00 = Math.hypot(u[0], u[1]);
+  const a10 = Math.hypot(u[4], u[5]);
+  const theta = 2 * Math.atan2(a10, a00);
+  const arg = (k: number) => Math.atan2(u[k + 1], u[k]);
+  if (a10 < 1e-12) {
+    const gamma = arg(0);
+    return { theta: 0, phi: 0, lambda: arg(6) - gamma, gamma };
+  }
+  if (a00 < 1e-12) {
+    const gamma = Math.atan2(-u[3], -u[2]); // arg(-u01), with lambda = 0
+    return { theta: Math.PI, phi: arg(4) - gamma, lambda: 0, gamma };
+  }
+  const gamma = arg(0);
+  return {
+    theta,
+    phi: arg(4) - gamma,
+    lambda: Math.atan2(-u[3], -u[2]) - gamma,
+    gamma,
+  };
+}
