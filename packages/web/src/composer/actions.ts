@@ -319,9 +319,24 @@ export function sameCircuit(a: Circuit, b: Circuit): boolean {
     r.map((x) => `${x.name}:${x.size}:${x.offset}`).join(",");
   if (regs(a.qregs) !== regs(b.qregs) || regs(a.cregs) !== regs(b.cregs))
     return false;
-  const round = (_: string, v: unknown) =>
-    typeof v === "number" ? Number(v.toPrecision(10)) : v;
-  const key = (op: Operation) =>
-    JSON.stringify({ ...op, span: undefined, matrix: undefined }, round);
+  const n = (v: number) => Number(v.toPrecision(10));
+  const cond = (op: Operation) =>
+    op.kind !== "barrier" && op.condition
+      ? `if ${op.condition.clbits}${op.condition.op}${op.condition.value}`
+      : "";
+  const key = (op: Operation): string => {
+    switch (op.kind) {
+      case "gate":
+        return `g ${op.name} ${op.controls} ${op.qubits} ${op.params.map(n)} ${op.matrix ? [...op.matrix].map(n) : ""} ${cond(op)}`;
+      case "opaque":
+        return `o ${op.name} ${op.qubits} ${op.params.map(n)} ${cond(op)}`;
+      case "measure":
+        return `m ${op.qubit} ${op.clbit} ${cond(op)}`;
+      case "reset":
+        return `r ${op.qubit} ${cond(op)}`;
+      case "barrier":
+        return `b ${op.qubits}`;
+    }
+  };
   return a.ops.every((op, i) => key(op) === key(b.ops[i]));
 }

@@ -62,9 +62,12 @@ export function printOp(
       const qubits = [...op.controls, ...op.qubits].map(q).join(", ");
       const name = qasmNameFor(op.name, op.controls.length, version);
       if (name) text = `${name}${args(op.params)} ${qubits};`;
-      else if (version === "3.0")
-        text = `ctrl(${op.controls.length}) @ ${op.name}${args(op.params)} ${qubits};`;
-      else
+      else if (op.controls.length === 0)
+        text = `${op.name}${args(op.params)} ${qubits};`;
+      else if (version === "3.0") {
+        const inner = qasmNameFor(op.name, 0, version) ?? op.name;
+        text = `ctrl(${op.controls.length}) @ ${inner}${args(op.params)} ${qubits};`;
+      } else
         text = `// ${op.name} with ${op.controls.length} controls has no OpenQASM 2 name`;
       break;
     }
