@@ -220,7 +220,7 @@ export class Parser extends ExprParser {
       case "input":
       case "output":
         this.next();
-        return this.parseDecl(kw);
+        return this.parseDecl(kw, t);
     }
     if (CLASSICAL_TYPES.has(kw) && this.peek1().text !== "(")
       return this.parseDecl(undefined);
@@ -286,8 +286,11 @@ export class Parser extends ExprParser {
   }
 
   /** `qubit[n] q;`, `int[32] x = e;`, `const float c = e;`, `input angle a;` ... */
-  private parseDecl(modifier: "const" | "input" | "output" | undefined): Stmt {
-    const start = this.tok;
+  private parseDecl(
+    modifier: "const" | "input" | "output" | undefined,
+    first?: Token,
+  ): Stmt {
+    const start = first ?? this.tok;
     const type: TypeSpec = this.parseType();
     const name = this.expectIdent("a variable name");
     if (type.name === "qubit" && !modifier) {

@@ -105,10 +105,9 @@ export class Compiler implements EvalHost {
   /** Declares a name in the current scope, reporting a redefinition. */
   declare(name: string, entry: SymbolEntry, span: Span): void {
     const prev = this.scope.own(name);
-    if (
-      prev !== undefined ||
-      (this.scope === this.global && this.isStandardGate(name))
-    ) {
+    const isCallable =
+      entry.kind === "gate" || entry.kind === "opaque" || entry.kind === "def";
+    if (prev !== undefined || (isCallable && this.isStandardGate(name))) {
       this.fail(QasmCodes.REDEFINITION, `'${name}' is already defined`, span);
     }
     this.scope.declare(name, entry);

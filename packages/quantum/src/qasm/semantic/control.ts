@@ -8,7 +8,7 @@ import {
   evalInt,
   evalOperand,
   evaluate,
-  NEGATE,
+  negateCondition,
   rangeValues,
   toCondition,
 } from "./eval.ts";
@@ -132,7 +132,7 @@ function dynamicIf(
         "not supported yet: an else branch after measuring into the condition's bits",
         s.span,
       );
-    return run(s.else, { ...cond, op: NEGATE[cond.op] }) ?? f;
+    return run(s.else, negateCondition(cond)) ?? f;
   }
   return f;
 }

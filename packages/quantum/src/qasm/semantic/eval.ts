@@ -325,7 +325,7 @@ function evalUnary(h: EvalHost, e: Extract<Expr, { kind: "unary" }>): Value {
   const v = evaluate(h, e.operand);
   if (e.op === "!" && (v.t === "bits" || v.t === "cond")) {
     const c = toCondition(h, v, e.operand.span);
-    return { t: "cond", cond: { ...c, op: NEGATE[c.op] } };
+    return { t: "cond", cond: negateCondition(c) };
   }
   const x = constOf(h, v, e.operand.span);
   if (e.op === "-")
@@ -344,6 +344,21 @@ export const NEGATE: Record<Condition["op"], Condition["op"]> = {
   ">": "<=",
   "<=": ">",
 };
+/** The negated condition; on a single bit, `== 1` becomes `== 0` (and vice versa). */
+export function negateCondition(c: Condition): Condition {
+  if (
+    c.clbits.length === 1 &&
+    (c.op === "==" || c.op === "!=") &&
+    (c.value === 0 || c.value === 1)
+  ) {
+    return {
+      ...c,
+      op: "==",
+      value: (c.op === "==") === (c.value === 1) ? 0 : 1,
+    };
+  }
+  return { ...c, op: NEGATE[c.op] };
+}
 const FLIP: Record<Condition["op"], Condition["op"]> = {
   "==": "==",
   "!=": "!=",
