@@ -1,0 +1,163 @@
+import { randomBytes } from "node:crypto";
+import type { FastifyInstance } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeOnEngines } from "./helpers/suite.ts";
+import {
+  bearer,
+  buildTestApp,
+  expectProblem,
+  signUp,
+  uniqueEmail,
+} from "./helpers/test-app.ts";
+
+const SECRET = "rate-limit-suite-secret-0123456789abcdef";
+const redisUrl = process.env.TEST_REDIS_URL;
+if (!redisUrl)
+  console.warn(
+    "[server tests] TEST_REDIS_URL is not set: skipping the shared Redis rate-limit test",
+  );
+
+describeOnEngines(
+  "Rate limits",
+  (ctx) => {
+    let app: FastifyInstance;
+    beforeAll(async () => {
+      app = await buildTestApp(ctx.database, {
+        authRateLimitPerMinute: 3,
+        apiRateLimitPerMinute: 5,
+        jwtSecret: SECRET,
+      });
+    });
+    afterAll(async () => app?.close());
+
+    function login(email: string, ip: string) {
+      return app.inject({
+        method: "POST",
+        url: "/api/v1/auth/login",
+        remoteAddress: ip,
+        payload: { email, password: "wrong password" },
+      });
+    }
+
+    describe("login", () => {
+      it("limits attempts per IP across accounts, answering 429 with Retry-After", async () => {
+        const codes: number[] = [];
+        for (let i = 0; i < 4; i++)
+          codes.push((await login(uniqueEmail(), "10.1.0.1")).statusCode);
+        expect(codes).toEqual([401, 401, 401, 429]);
+        const res = await login(uniqueEmail(), "10.1.0.1");
+        expectProblem(res, 429, "RATE_LIMITED");
+        expect(Number(res.headers["retry-after"])).toBeGreaterThan(0);
+        expect(Number(res.headers["retry-after"])).toBeLessThanOrEqual(60);
+        // Another IP is not affected.
+        expect((await login(uniqueEmail(), "10.1.0.2")).statusCode).toBe(401);
+      });
+
+      it("limits attempts per account across IPs (brute force from many addresses)", async () => {
+        const email = uniqueEmail("victim");
+        const codes: number[] = [];
+        for (let i = 0; i < 4; i++)
+          codes.push((await login(email, `10.2.0.${i + 1}`)).statusCode);
+        expect(codes).toEqual([401, 401, 401, 429]);
+        expect((await login(email.toUpperCase(), "10.2.0.99")).statusCode).toBe(
+          429,
+        );
+      });
+    });
+
+    describe("password reset", () => {
+      it("limits reset requests per account", async () => {
+        const email = uniqueEmail("reset");
+        const codes: number[] = [];
+        for (let i = 0; i < 4; i++) {
+          const res = await app.inject({
+            method: "POST",
+            url: "/api/v1/auth/password-reset/request",
+            remoteAddress: `10.3.0.${i + 1}`,
+            payload: { email },
+          });
+          codes.push(res.statusCode);
+        }
+        expect(codes).toEqual([202, 202, 202, 429]);
+      });
+    });
+
+    describe("API", () => {
+      it("limits each user separately and leaves health, metrics and docs unlimited", async () => {
+        const a = await signUp(ctx.app);
+        const b = await signUp(ctx.app);
+        const codes: number[] = [];
+        for (let i = 0; i < 6; i++) {
+          codes.push(
+            (
+              await app.inject({
+                method: "GET",
+                url: "/api/v1/me",
+                headers: bearer(a.accessToken),
+              })
+            ).statusCode,
+          );
+        }
+        expect(codes).toEqual([200, 200, 200, 200, 200, 429]);
+        const limited = await app.inject({
+          method: "GET",
+          url: "/api/v1/me",
+          headers: bearer(a.accessToken),
+        });
+        expect(limited.headers["retry-after"]).toBeDefined();
+        expect(
+          (
+            await app.inject({
+              method: "GET",
+              url: "/api/v1/me",
+              headers: bearer(b.accessToken),
+            })
+          ).statusCode,
+        ).toBe(200);
+        for (let i = 0; i < 10; i++) {
+          for (const url of ["/healthz", "/metrics", "/api/openapi.json"]) {
+            expect(
+              (await app.inject({ method: "GET", url })).statusCode,
+              url,
+            ).toBe(200);
+          }
+        }
+      });
+    });
+
+    describe.skipIf(!redisUrl)("with Redis", () => {
+      it("shares counters between two app instances (replicas)", async () => {
+        const ns = randomBytes(4).toString("hex");
+        const r1 = await buildTestApp(
+          ctx.database,
+          { authRateLimitPerMinute: 3, redisUrl },
+          { redisNamespace: ns },
+        );
+        const r2 = await buildTestApp(
+          ctx.database,
+          { authRateLimitPerMinute: 3, redisUrl },
+          { redisNamespace: ns },
+        );
+        try {
+          const email = uniqueEmail("shared");
+          const codes: number[] = [];
+          for (let i = 0; i < 4; i++) {
+            const target = i % 2 === 0 ? r1 : r2;
+            const res = await target.inject({
+              method: "POST",
+              url: "/api/v1/auth/login",
+              remoteAddress: `10.4.0.${i + 1}`,
+              payload: { email, password: "wrong password" },
+            });
+            codes.push(res.statusCode);
+          }
+          expect(codes).toEqual([401, 401, 401, 429]);
+        } finally {
+          await r1.close();
+          await r2.close();
+        }
+      });
+    });
+  },
+  { config: { jwtSecret: SECRET } },
+);
