@@ -139,7 +139,12 @@ export class ExprParser {
         open,
       );
     }
-    return this.unexpected(`'${close}'`);
+    const where = `${open.line}:${open.col}`;
+    return this.fail(
+      QasmCodes.UNBALANCED,
+      `expected '${close}' to close the '${open.text}' at ${where}, found ${this.describe(this.tok)}`,
+      this.tok,
+    );
   }
   protected expectIdent(what = "a name"): Token {
     if (this.tok.kind === "ident") return this.next();
