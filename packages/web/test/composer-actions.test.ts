@@ -14,7 +14,7 @@ import {
   undo,
 } from "../src/composer/actions.ts";
 import { layoutCircuit } from "../src/composer/layout.ts";
-import { printQasm } from "../src/qasm/print.ts";
+import { circuitToQasm } from "../src/qasm/quantum-api.ts";
 
 const gate = (
   name: string,
@@ -28,8 +28,15 @@ const gate = (
   controls,
   params,
 });
-const body = (c: Circuit) =>
-  printQasm(c, "3.0").split("\n").slice(4).join("\n").trim();
+/** The statements of the circuit as OpenQASM 3, without the header and declarations. */
+function body(c: Circuit): string {
+  const printed = circuitToQasm(c, "3.0");
+  if (!printed.ok) throw new Error(printed.message);
+  return printed.text
+    .split("\n")
+    .filter((l) => l.trim() && !/^(OPENQASM|include|qubit|bit)\b/.test(l))
+    .join("\n");
+}
 
 describe("composer actions", () => {
   describe("addOp", () => {

@@ -1,7 +1,7 @@
 /** SVG drawing of a circuit: wires per qubit, one classical wire, gates placed in columns. */
 import type { Circuit, Operation } from "@stepfault/quantum";
 import { memo, useRef, type PointerEvent as ReactPointerEvent } from "react";
-import { formatAngle } from "../qasm/print.ts";
+import { formatAngleLabel } from "./format.ts";
 import { layoutCircuit, opQubits } from "./layout.ts";
 import { colorClass } from "./palette-items.ts";
 
@@ -97,7 +97,7 @@ function Box({
       )}
       {params.length > 0 && (
         <text x={x} y={y + 12} className="gate-param" textAnchor="middle">
-          {params.map((p) => formatAngle(p).replaceAll("pi", "π")).join(",")}
+          {params.map(formatAngleLabel).join(",")}
         </text>
       )}
     </g>

@@ -1,6 +1,6 @@
 /** The visual composer: palette, circuit drawing, inspector for the selected operation, shortcuts. */
 import type { Operation } from "@stepfault/quantum";
-import { useState, type KeyboardEvent } from "react";
+import { memo, useState, type KeyboardEvent } from "react";
 import {
   addOp,
   deleteOp,
@@ -47,8 +47,11 @@ function withLastWire(op: Operation, wire: number): Operation {
   };
 }
 
-/** The composer panel component. */
-export function ComposerPanel({ state, onChange }: ComposerPanelProps) {
+/** The composer panel component; memoised so typing in the editor does not redraw it. */
+export const ComposerPanel = memo(function ComposerPanel({
+  state,
+  onChange,
+}: ComposerPanelProps) {
   const [armed, setArmed] = useState<string | null>(null);
   const [angleText, setAngleText] = useState("pi/2");
   const [pending, setPending] = useState<Operation | null>(null);
@@ -221,7 +224,7 @@ export function ComposerPanel({ state, onChange }: ComposerPanelProps) {
       )}
     </section>
   );
-}
+});
 
 /** Edits the selected operation's wires and angles. */
 function Inspector({

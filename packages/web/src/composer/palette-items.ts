@@ -1,6 +1,9 @@
 /** The composer palette: which gates it offers, their colours and how a dropped gate is built. */
-import type { Operation } from "@stepfault/quantum";
-import { gateByQasmName } from "../qasm/gate-catalog.ts";
+import {
+  lookupGate,
+  standardGateOps,
+  type Operation,
+} from "@stepfault/quantum";
 
 /** A palette entry: a QASM gate name, or "measure", "reset", "barrier". */
 export interface PaletteItem {
@@ -52,8 +55,7 @@ export const PALETTE: readonly PaletteItem[] = [
 
 /** Number of wires a palette item needs. */
 export function wiresNeeded(id: string): number {
-  const g = gateByQasmName(id);
-  return g ? g.controls + g.targets : 1;
+  return lookupGate(id)?.numQubits ?? 1;
 }
 
 /** Builds the operation for palette item `id` on `wires` (controls first), with rotation angle `angle`. */
@@ -66,20 +68,19 @@ export function buildOp(
   if (id === "measure") return { kind: "measure", qubit: w, clbit: w };
   if (id === "reset") return { kind: "reset", qubit: w };
   if (id === "barrier") return { kind: "barrier", qubits: [...wires] };
-  const g = gateByQasmName(id);
+  const g = lookupGate(id);
   if (
     !g ||
-    wires.length !== g.controls + g.targets ||
+    wires.length !== g.numQubits ||
     new Set(wires).size !== wires.length
   )
     return null;
-  return {
-    kind: "gate",
-    name: g.base,
-    controls: wires.slice(0, g.controls),
-    qubits: wires.slice(g.controls),
-    params: Array.from({ length: g.params }, () => angle),
-  };
+  const ops = standardGateOps(
+    id,
+    Array.from({ length: g.numParams }, () => angle),
+    wires,
+  );
+  return ops.length === 1 ? ops[0] : null;
 }
 
 /** Default wires for a multi-wire gate dropped on `wire`: the next wires down (or up at the bottom). */

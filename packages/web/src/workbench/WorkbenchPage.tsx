@@ -2,7 +2,6 @@
 import { lazy, Suspense, useRef } from "react";
 import { ComposerPanel } from "../composer/ComposerPanel.tsx";
 import type { CodeEditorHandle } from "../editor/CodeEditor.tsx";
-import { compilerKind } from "../qasm/quantum-api.ts";
 import { useCircuitSync } from "./useCircuitSync.ts";
 
 const CodeEditor = lazy(() =>
@@ -90,12 +89,6 @@ export function WorkbenchPage({
                 </li>
               ))}
           </ul>
-          {compilerKind === "fallback" && (
-            <p className="muted small">
-              Checked by the app's built-in preview compiler (the full
-              @stepfault/quantum compiler is not available in this build).
-            </p>
-          )}
         </div>
       </section>
       <section className="panel composer-panel" aria-label="Composer">
@@ -107,6 +100,11 @@ export function WorkbenchPage({
             </span>
           )}
         </header>
+        {sync.notice && (
+          <p role="alert" className="notice">
+            That change was not applied: {sync.notice}
+          </p>
+        )}
         <ComposerPanel state={sync.composer} onChange={sync.setComposer} />
         <div className="run-note">
           <h3>Run</h3>

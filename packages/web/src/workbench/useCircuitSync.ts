@@ -35,6 +35,8 @@ export interface CircuitSync {
   /** True while the drawing shows an older circuit because the text does not compile. */
   readonly stale: boolean;
   readonly compileMs: number;
+  /** Why the last composer edit was refused (it cannot be written in the text's version), if it was. */
+  readonly notice: string | null;
   setText(text: string): void;
   setComposer(next: ComposerState): void;
 }
@@ -58,6 +60,7 @@ export function useCircuitSync(
     const r = compileSource(initialText);
     return { list: r.diagnostics, for: initialText, stale: !r.ok, ms: 0 };
   });
+  const [notice, setNotice] = useState<string | null>(null);
   const client = useRef<CompileClient | null>(null);
   const latest = useRef(initialText);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -100,14 +103,21 @@ export function useCircuitSync(
 
   const setComposer = useCallback(
     (next: ComposerState) => {
-      setComposerState(next);
+      const version = textVersion(latest.current);
       const printed = circuitToQasm(
-        withVersion(next.circuit, textVersion(latest.current)),
-        textVersion(latest.current),
+        withVersion(next.circuit, version),
+        version,
       );
-      if (printed === latest.current) return;
-      latest.current = printed;
-      setTextState(printed);
+      if (!printed.ok) {
+        // The edit cannot be written in this OpenQASM version: refuse it and say why.
+        setNotice(printed.message);
+        return;
+      }
+      setNotice(null);
+      setComposerState(next);
+      if (printed.text === latest.current) return;
+      latest.current = printed.text;
+      setTextState(printed.text);
       if (timer.current) clearTimeout(timer.current);
       timer.current = setTimeout(() => void compileLatest(), 0);
     },
@@ -121,6 +131,7 @@ export function useCircuitSync(
     diagnosticsFor: diag.for,
     stale: diag.stale,
     compileMs: diag.ms,
+    notice,
     setText,
     setComposer,
   };

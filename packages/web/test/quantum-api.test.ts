@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import { parseAngle } from "../src/composer/angle.ts";
+import { formatAngleLabel } from "../src/composer/format.ts";
+import { buildOp, defaultWires } from "../src/composer/palette-items.ts";
+import { completionOptions, declaredNames } from "../src/editor/completion.ts";
+import {
+  circuitToQasm,
+  compileSource,
+  standardGateNames,
+} from "../src/qasm/quantum-api.ts";
+import { textVersion } from "../src/workbench/useCircuitSync.ts";
+
+describe("quantum-api", () => {
+  it("compiles, prints in the source's version and compiles back to the same ops", () => {
+    const src =
+      'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[3];\ncreg c[3];\nh q[0];\nccx q[0],q[1],q[2];\nrx(pi/2) q[1];\nmeasure q[2] -> c[2];\n';
+    const r = compileSource(src);
+    if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
+    for (const version of ["2.0", "3.0"] as const) {
+      const printed = circuitToQasm(r.circuit, version);
+      if (!printed.ok) throw new Error(printed.message);
+      expect(printed.text.startsWith(`OPENQASM ${version}`)).toBe(true);
+      const again = compileSource(printed.text);
+      const strip = (ops: readonly object[]) =>
+        ops.map((op) => ({ ...op, span: undefined }));
+      expect(again.ok && strip(again.circuit.ops)).toEqual(
+        strip(r.circuit.ops),
+      );
+    }
+  });
+  it("returns diagnostics with line and column instead of throwing", () => {
+    const r = compileSource(
+      'OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[2] q;\nh q[0]\nx q[1];\n',
+    );
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics[0].span.line).toBe(4);
+  });
+  it("offers the standard gate names for completion", () => {
+    expect(standardGateNames()).toEqual(
+      expect.arrayContaining(["h", "cx", "rz", "ccx"]),
+    );
+  });
+});
+
+describe("editor helpers", () => {
+  it("finds the file's own gates and registers for completion", () => {
+    const text =
+      "OPENQASM 3.0;\nqubit[2] data;\nbit[2] out;\nqreg anc[1];\ngate bell a, b { h a; cx a, b; }\n";
+    expect(declaredNames(text)).toEqual({
+      gates: ["bell"],
+      qregs: ["anc", "data"],
+      cregs: ["out"],
+    });
+    const labels = completionOptions(text, ["h"]).map((o) => o.label);
+    expect(labels).toEqual(
+      expect.arrayContaining(["data", "out", "bell", "h", "measure"]),
+    );
+  });
+  it("reads the OpenQASM version of a text", () => {
+    expect(textVersion("// hi\nOPENQASM 2.0;\n")).toBe("2.0");
+    expect(textVersion("OPENQASM 3;\n")).toBe("3.0");
+    expect(textVersion("qubit q;\n")).toBe("3.0");
+  });
+});
+
+describe("composer helpers", () => {
+  it("parses typed angles with the compiler's expression rules", () => {
+    expect(parseAngle("pi/2")).toBeCloseTo(Math.PI / 2);
+    expect(parseAngle("-3*pi/4")).toBeCloseTo((-3 * Math.PI) / 4);
+    expect(parseAngle("pi/")).toBeNull();
+    expect(parseAngle("1; x q[0]")).toBeNull();
+  });
+  it("labels angles compactly", () => {
+    expect(
+      [Math.PI / 2, (-3 * Math.PI) / 4, 0.31416, Math.PI].map(formatAngleLabel),
+    ).toEqual(["π/2", "-3π/4", "0.314", "π"]);
+  });
+  it("builds palette gates in the IR's controlled form", () => {
+    expect(buildOp("cx", [2, 0], 0)).toEqual({
+      kind: "gate",
+      name: "x",
+      qubits: [0],
+      controls: [2],
+      params: [],
+    });
+    expect(buildOp("crz", [0, 1], 0.5)).toMatchObject({
+      name: "rz",
+      controls: [0],
+      qubits: [1],
+      params: [0.5],
+    });
+    expect(buildOp("cx", [1, 1], 0)).toBeNull();
+    expect(defaultWires("cx", 2, 3)).toEqual([2, 1]);
+    expect(defaultWires("ccx", 0, 3)).toEqual([0, 1, 2]);
+    expect(defaultWires("ccx", 0, 2)).toBeNull();
+  });
+});
