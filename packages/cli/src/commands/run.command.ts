@@ -1,0 +1,281 @@
+/**
+ * `stepfault run FILE`: compiles an OpenQASM 2 or 3 file and simulates it. Prints a table (or
+ * the CLI contract's JSON with --json); errors go to stderr as `FILE:LINE:COL: error: ...`.
+ * Exit codes: 0 success, 1 compile/simulation/file errors, 2 usage errors.
+ */
+import { readFileSync } from "node:fs";
+import { totalmem } from "node:os";
+import { dirname, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import {
+  compileQasm,
+  simulate,
+  type Circuit,
+  type SimulateOptions,
+  type SimulateOutcome,
+} from "@stepfault/quantum";
+import {
+  countsJson,
+  countsTable,
+  formatDiagnostic,
+  header,
+  oneLine,
+  statevectorJson,
+  statevectorTable,
+} from "../report.ts";
+
+const HELP = `Usage: stepfault run FILE [options]
+
+Compiles an OpenQASM 2.0 or 3 file and simulates it on the statevector simulator.
+Includes are read relative to the file.
+
+Options:
+  --shots N                Number of shots (default 1024)
+  --seed S                 Random seed, an integer in [0, 2^32) (default: drawn and printed)
+  --precision P            double (default) or single
+  --statevector            Print the final state (final measurements removed) instead of counts
+  --json                   Print one JSON object: {counts, shots, seed, qubits, clbits, method, timeMs}
+                           (with --statevector: {qubits, statevector: [[re, im], ...]})
+  --input NAME=VALUE       Value of an OpenQASM 3 input parameter (repeatable; numbers, true, false)
+  -h, --help               Show this help
+
+Exit status: 0 on success, 1 for errors in the program or its simulation, 2 for usage errors.
+`;
+
+/** From this many qubits the threaded simulator is used when available. */
+const THREADS_FROM_QUBITS = 20;
+
+class UsageError extends Error {}
+
+interface RunArgs {
+  readonly file: string;
+  readonly shots?: number;
+  readonly seed?: number;
+  readonly precision?: "double" | "single";
+  readonly statevector: boolean;
+  readonly json: boolean;
+  readonly inputs: Record<string, number | boolean>;
+}
+
+function parse(argv: readonly string[]): RunArgs | "help" {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        shots: { type: "string" },
+        seed: { type: "string" },
+        precision: { type: "string" },
+        statevector: { type: "boolean" },
+        json: { type: "boolean" },
+        input: { type: "string", multiple: true },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    // parseArgs explains unknown options at length; its first sentence is the point.
+    const msg =
+      e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION"
+        ? e.message.split(". ")[0]
+        : e.message;
+    throw new UsageError(oneLine(msg));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return "help";
+  if (positionals.length !== 1)
+    throw new UsageError(
+      positionals.length === 0
+        ? "missing FILE"
+        : `expected one FILE, got ${positionals.length}: ${positionals.join(" ")}`,
+    );
+  const int = (
+    flag: string,
+    v: string | undefined,
+    max: number,
+  ): number | undefined => {
+    if (v === undefined) return undefined;
+    if (!/^\d+$/.test(v) || Number(v) > max)
+      throw new UsageError(
+        `--${flag} must be an integer in [0, ${max}], got "${v}"`,
+      );
+    return Number(v);
+  };
+  const shots = int("shots", values.shots, 1e9);
+  if (shots === 0 && !values.statevector)
+    throw new UsageError(
+      "--shots must be at least 1 (0 is allowed only with --statevector)",
+    );
+  const seed = int("seed", values.seed, 0xffffffff);
+  const precision = values.precision;
+  if (
+    precision !== undefined &&
+    precision !== "double" &&
+    precision !== "single"
+  )
+    throw new UsageError(
+      `--precision must be double or single, got "${precision}"`,
+    );
+  const inputs: Record<string, number | boolean> = {};
+  for (const item of values.input ?? []) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/.exec(item);
+    if (!m)
+      throw new UsageError(`--input must look like name=value, got "${item}"`);
+    const raw = m[2].trim();
+    const value = raw === "true" ? true : raw === "false" ? false : Number(raw);
+    if (typeof value === "number" && (raw === "" || !Number.isFinite(value)))
+      throw new UsageError(
+        `--input ${m[1]}: "${raw}" is not a number, true or false`,
+      );
+    inputs[m[1]] = value;
+  }
+  return {
+    file: positionals[0],
+    shots,
+    seed,
+    precision,
+    statevector: values.statevector ?? false,
+    json: values.json ?? false,
+    inputs,
+  };
+}
+
+/** Reads a text file; undefined with a reason when it is missing, a directory, unreadable or binary. */
+function readText(path: string): { text: string } | { error: string } {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EISDIR"
+          ? "is a directory"
+          : code === "EACCES"
+            ? "permission denied"
+            : oneLine((err as Error).message);
+    return { error: why };
+  }
+  if (bytes.includes(0))
+    return { error: "not a text file (it contains NUL bytes)" };
+  try {
+    return {
+      text: new TextDecoder("utf-8", { fatal: true })
+        .decode(bytes)
+        .replace(/^\uFEFF/, ""),
+    };
+  } catch {
+    return { error: "not a text file (it is not valid UTF-8)" };
+  }
+}
+
+async function simulateCircuit(
+  circuit: Circuit,
+  options: SimulateOptions,
+): Promise<SimulateOutcome> {
+  if (circuit.numQubits >= THREADS_FROM_QUBITS) {
+    let threads: typeof import("@stepfault/quantum/threads") | undefined;
+    try {
+      threads = await import("@stepfault/quantum/threads");
+    } catch {
+      threads = undefined; // no threaded entry in this build: single-threaded below
+    }
+    if (threads) {
+      try {
+        return await threads.simulateParallel(circuit, options);
+      } finally {
+        await threads.closeThreadPool?.();
+      }
+    }
+  }
+  return simulate(circuit, options);
+}
+
+/** `stepfault run`: see HELP. */
+export async function runCommand(argv: readonly string[]): Promise<number> {
+  let args: RunArgs | "help";
+  try {
+    args = parse(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(
+      `stepfault: error: ${err.message} (see stepfault run --help)\n`,
+    );
+    return 2;
+  }
+  if (args === "help") {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const { file } = args;
+  const read = readText(file);
+  if ("error" in read) {
+    process.stderr.write(
+      `stepfault: error: cannot read ${file}: ${read.error}\n`,
+    );
+    return 1;
+  }
+  const compiled = compileQasm(read.text, {
+    fileName: file,
+    inputs: args.inputs,
+    readInclude: (path, from) => {
+      const r = readText(resolve(dirname(from ?? file), path));
+      return "text" in r ? r.text : undefined;
+    },
+  });
+  for (const d of compiled.diagnostics)
+    process.stderr.write(formatDiagnostic(d, file) + "\n");
+  if (!compiled.ok) return 1;
+  const circuit = compiled.circuit;
+  const progress =
+    process.stderr.isTTY &&
+    circuit.numQubits >= THREADS_FROM_QUBITS &&
+    !args.json;
+  let last = -1;
+  const outcome = await simulateCircuit(circuit, {
+    shots: args.shots ?? (args.statevector ? 0 : 1024),
+    seed: args.seed,
+    precision: args.precision,
+    statevector: args.statevector,
+    memoryLimitBytes: Math.floor(totalmem() * 0.8),
+    ...(progress
+      ? {
+          onProgress: (f: number) => {
+            const pct = Math.floor(f * 100);
+            if (pct !== last)
+              process.stderr.write(`\rsimulating... ${(last = pct)}%`);
+          },
+        }
+      : {}),
+  });
+  if (progress) process.stderr.write("\r\x1b[K");
+  if (!outcome.ok) {
+    const e = outcome.error;
+    process.stderr.write(
+      e.span
+        ? `${file}:${e.span.line}:${e.span.col}: error: ${oneLine(e.message)}\n`
+        : `stepfault: error: ${oneLine(e.message)}\n`,
+    );
+    return 1;
+  }
+  const r = outcome.result;
+  if (args.json) {
+    process.stdout.write(
+      (args.statevector ? statevectorJson(r) : countsJson(r)) + "\n",
+    );
+    return 0;
+  }
+  const lines = [header(r, file), ""];
+  if (args.statevector && r.statevector)
+    lines.push(...statevectorTable(r.statevector, r.qubits));
+  if (r.shots > 0)
+    lines.push(
+      ...(args.statevector ? [""] : []),
+      ...countsTable(r.counts, r.shots),
+    );
+  process.stdout.write(lines.join("\n") + "\n");
+  return 0;
+}

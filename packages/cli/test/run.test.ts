@@ -1,0 +1,257 @@
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+
+const BIN = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  "../bin/stepfault.mjs",
+);
+const dir = mkdtempSync(join(tmpdir(), "stepfault-cli-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs the real command; resolves with exit code, stdout and stderr. */
+function cli(
+  ...args: string[]
+): Promise<{ code: number; out: string; err: string }> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { timeout: 60_000 },
+      (error, out, err) => {
+        const code = error
+          ? typeof error.code === "number"
+            ? error.code
+            : 1
+          : 0;
+        done({ code, out, err });
+      },
+    );
+  });
+}
+
+function file(name: string, text: string | Buffer): string {
+  const p = join(dir, name);
+  mkdirSync(dirname(p), { recursive: true });
+  writeFileSync(p, text);
+  return p;
+}
+
+const QELIB = 'OPENQASM 2.0;\ninclude "qelib1.inc";\n';
+const bell = file(
+  "bell.qasm",
+  `${QELIB}qreg q[2];\ncreg c[2];\nh q[0];\ncx q[0],q[1];\nmeasure q -> c;\n`,
+);
+const STACK = /^\s+at .*:\d+:\d+/m;
+
+describe("stepfault run", () => {
+  it("prints Bell counts as the contract's JSON object", async () => {
+    const r = await cli(
+      "run",
+      bell,
+      "--shots",
+      "2000",
+      "--seed",
+      "7",
+      "--json",
+    );
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(Object.keys(j).sort()).toEqual([
+      "clbits",
+      "counts",
+      "method",
+      "qubits",
+      "seed",
+      "shots",
+      "timeMs",
+    ]);
+    expect(Object.keys(j.counts).sort()).toEqual(["00", "11"]);
+    expect(j.counts["00"] + j.counts["11"]).toBe(2000);
+    expect(j.counts["00"]).toBeGreaterThan(850);
+    expect(j).toMatchObject({
+      shots: 2000,
+      seed: 7,
+      qubits: 2,
+      clbits: 2,
+      method: "statevector",
+    });
+    expect(typeof j.timeMs).toBe("number");
+  });
+
+  it("gives the same counts for the same seed and reports a drawn seed otherwise", async () => {
+    const [a, b, c] = await Promise.all([
+      cli("run", bell, "--seed", "123", "--json"),
+      cli("run", bell, "--seed", "123", "--json"),
+      cli("run", bell, "--json"),
+    ]);
+    expect(JSON.parse(a.out).counts).toEqual(JSON.parse(b.out).counts);
+    const drawn = JSON.parse(c.out).seed;
+    expect(Number.isInteger(drawn)).toBe(true);
+    const again = await cli("run", bell, "--seed", String(drawn), "--json");
+    expect(JSON.parse(again.out).counts).toEqual(JSON.parse(c.out).counts);
+  });
+
+  it("keys counts by register, the last-declared leftmost", async () => {
+    const regs = file(
+      "regs.qasm",
+      `${QELIB}qreg q[3];\ncreg a[1];\ncreg b[2];\nx q[0];\nx q[2];\nmeasure q[0] -> a[0];\nmeasure q[1] -> b[0];\nmeasure q[2] -> b[1];\n`,
+    );
+    const r = await cli("run", regs, "--shots", "10", "--json");
+    expect(JSON.parse(r.out).counts).toEqual({ "10 1": 10 });
+  });
+
+  it("prints the little-endian statevector with final measurements removed", async () => {
+    const r = await cli("run", bell, "--statevector", "--json");
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.qubits).toBe(2);
+    expect(j.statevector).toHaveLength(4);
+    expect(j.statevector[0][0]).toBeCloseTo(Math.SQRT1_2, 12);
+    expect(j.statevector[3][0]).toBeCloseTo(Math.SQRT1_2, 12);
+    const x1 = file("x1.qasm", `${QELIB}qreg q[2];\nx q[1];\n`);
+    expect(
+      JSON.parse((await cli("run", x1, "--statevector", "--json")).out)
+        .statevector[2],
+    ).toEqual([1, 0]);
+  });
+
+  it("refuses the statevector of a dynamic circuit with a clear message", async () => {
+    const dyn = file(
+      "dyn.qasm",
+      `${QELIB}qreg q[1];\ncreg c[1];\nh q[0];\nmeasure q[0] -> c[0];\nif (c==1) x q[0];\n`,
+    );
+    const r = await cli("run", dyn, "--statevector", "--json");
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^stepfault: error: .*statevector/);
+  });
+
+  it("prints a readable table sorted by count with a header", async () => {
+    const r = await cli("run", bell, "--seed", "7");
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split("\n");
+    expect(lines[0]).toMatch(
+      /2 qubits, 2 clbits, 1024 shots, seed 7, statevector, [\d.]+ m?s/,
+    );
+    expect(lines[2]).toMatch(/^outcome\s+count\s+probability$/);
+    const rows = lines.slice(3).map((l) => l.split(/\s+/));
+    expect(rows.map((x) => x[0]).sort()).toEqual(["00", "11"]);
+    expect(Number(rows[0][1])).toBeGreaterThanOrEqual(Number(rows[1][1]));
+    expect(Number(rows[0][1]) + Number(rows[1][1])).toBe(1024);
+  });
+
+  it("shows the top 32 outcomes and how many more", async () => {
+    const wide = file(
+      "wide.qasm",
+      `${QELIB}qreg q[6];\ncreg c[6];\nh q;\nmeasure q -> c;\n`,
+    );
+    const r = await cli("run", wide, "--shots", "4000", "--seed", "1");
+    expect(r.out).toMatch(/\(32 more\)\n$/);
+  });
+
+  it("reads includes relative to the file and OpenQASM 3 inputs", async () => {
+    file("lib/my.inc", "gate flip a { x a; }\n");
+    const main = file(
+      "inc.qasm",
+      `${QELIB}include "lib/my.inc";\nqreg q[1];\ncreg c[1];\nflip q[0];\nmeasure q[0] -> c[0];\n`,
+    );
+    expect(
+      JSON.parse((await cli("run", main, "--shots", "5", "--json")).out).counts,
+    ).toEqual({ "1": 5 });
+    const q3 = file(
+      "in.qasm",
+      'OPENQASM 3.0;\ninclude "stdgates.inc";\ninput float theta;\nqubit q;\nbit c;\nrx(theta) q;\nc = measure q;\n',
+    );
+    const r = await cli(
+      "run",
+      q3,
+      "--shots",
+      "5",
+      "--input",
+      "theta=3.141592653589793",
+      "--json",
+    );
+    expect(JSON.parse(r.out).counts).toEqual({ "1": 5 });
+  });
+
+  describe("errors", () => {
+    it("reports compile errors as FILE:LINE:COL lines, exit 1, no stack trace", async () => {
+      const bad = file("bad.qasm", `${QELIB}qreg q[2];\nfoo q[0];\nh q[5];\n`);
+      const r = await cli("run", bad, "--shots", "10");
+      expect(r.code).toBe(1);
+      const lines = r.err.trim().split("\n");
+      expect(lines[0]).toMatch(
+        new RegExp(
+          `^${bad.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:4:\\d+: error: .+`,
+        ),
+      );
+      expect(lines.some((l) => /:5:\d+: error: /.test(l))).toBe(true);
+      expect(r.err).not.toMatch(STACK);
+      expect(r.out).toBe("");
+    });
+
+    it("reports unreadable input in one line: missing file, directory, binary junk", async () => {
+      const junk = file(
+        "junk.qasm",
+        Buffer.from([0x4f, 0x50, 0x00, 0xff, 0xfe, 0x12]),
+      );
+      const bad8 = file("latin1.qasm", Buffer.from([0x4f, 0xe9, 0x0a]));
+      for (const [path, why] of [
+        [join(dir, "none.qasm"), /no such file/],
+        [dir, /is a directory/],
+        [junk, /not a text file/],
+        [bad8, /not a text file/],
+      ] as const) {
+        const r = await cli("run", path);
+        expect(r.code).toBe(1);
+        expect(r.err).toMatch(/^stepfault: error: cannot read /);
+        expect(r.err).toMatch(why);
+        expect(r.err.trim().split("\n")).toHaveLength(1);
+      }
+    });
+
+    it("treats bad flags and values as usage errors (exit 2)", async () => {
+      const cases = [
+        ["run", bell, "--shots", "abc"],
+        ["run", bell, "--seed", "-1"],
+        ["run", bell, "--seed", "4294967296"],
+        ["run", bell, "--precision", "quad"],
+        ["run", bell, "--frob"],
+        ["run"],
+        ["run", bell, bell],
+        ["run", bell, "--input", "x"],
+        ["run", bell, "--shots", "0"],
+      ];
+      const results = await Promise.all(cases.map((args) => cli(...args)));
+      results.forEach((r, i) => {
+        expect(r.code, cases[i].join(" ")).toBe(2);
+        expect(r.err, cases[i].join(" ")).toMatch(/^stepfault: error: /);
+        expect(r.err).not.toMatch(STACK);
+      });
+    });
+  });
+});
+
+describe("stepfault", () => {
+  it("prints help for the top level and for run, and the version", async () => {
+    const top = await cli("--help");
+    expect(top.code).toBe(0);
+    expect(top.out).toMatch(/Usage: stepfault <command>/);
+    expect(top.out).toMatch(/\n {2}run\s+Simulate/);
+    const run = await cli("run", "--help");
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(/Usage: stepfault run FILE/);
+    expect(run.out).toMatch(/--statevector/);
+    const v = await cli("--version");
+    expect(v.out).toMatch(/^stepfault \d+\.\d+\.\d+\n$/);
+  });
+
+  it("rejects unknown commands with exit 2", async () => {
+    const r = await cli("teleport");
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/unknown command "teleport"/);
+  });
+});
