@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { gateMatrix } from "../../src/ir/gates.ts";
 import type { GateOp } from "../../src/ir/types.ts";
-import { compileQasm } from "../../src/qasm/compile.ts";
 import { compileOk, opsOf } from "./helpers.ts";
 
 const H3 = 'OPENQASM 3.0;\ninclude "stdgates.inc";\n';

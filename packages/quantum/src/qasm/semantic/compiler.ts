@@ -1,6 +1,7 @@
 import type {
   CompileOptions,
   Condition,
+  GateOp,
   Operation,
   Register,
   Span,
@@ -152,19 +153,43 @@ export class Compiler implements EvalHost {
       );
       throw new StopCompilation();
     }
-    const span = this.opSpan;
-    if (op.kind === "barrier") this.ops.push(span ? { ...op, span } : op);
-    else if (this.condition)
-      this.ops.push({
-        ...op,
-        condition: this.condition,
-        ...(span ? { span } : {}),
-      });
-    else this.ops.push(span ? { ...op, span } : op);
+    this.ops.push(withContext(op, this.opSpan, this.condition));
   }
 
   /** Sets the span given to the ops of the next top-level statement. */
   setOpSpan(span: Span): void {
     this.opSpan = cleanSpan(span);
+  }
+}
+
+/** A copy of `op` with its span and condition, built field by field (hot path: no object spread). */
+function withContext(
+  op: Operation,
+  span: Span | undefined,
+  condition: Condition | undefined,
+): Operation {
+  switch (op.kind) {
+    case "gate": {
+      const g: { -readonly [K in keyof GateOp]: GateOp[K] } = {
+        kind: "gate",
+        name: op.name,
+        qubits: op.qubits,
+        params: op.params,
+        controls: op.controls,
+      };
+      if (op.matrix) g.matrix = op.matrix;
+      if (condition) g.condition = condition;
+      if (span) g.span = span;
+      return g;
+    }
+    case "barrier":
+      return span ? { kind: "barrier", qubits: op.qubits, span } : op;
+    default:
+      if (!condition && !span) return op;
+      return {
+        ...op,
+        ...(condition ? { condition } : {}),
+        ...(span ? { span } : {}),
+      };
   }
 }
