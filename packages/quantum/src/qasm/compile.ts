@@ -4,6 +4,7 @@ import type {
   CompileResult,
   Diagnostic,
 } from "../ir/types.ts";
+import { lookupGate } from "../ir/gates.ts";
 import { QasmCodes } from "./codes.ts";
 import { DiagnosticSink, sortDiagnostics } from "./diagnostics.ts";
 import { Lexer } from "./lex.ts";
@@ -85,10 +86,11 @@ function resolvePendingGates(c: Compiler): void {
         p.span,
       );
     } else {
+      const sig = lookupGate(p.name);
       const hint =
-        !c.v3 && !c.qelib1 && p.name !== "U" && p.name !== "CX"
+        !c.v3 && !c.qelib1 && sig?.qelib1
           ? ' (did you forget include "qelib1.inc"?)'
-          : c.v3 && !c.stdgates
+          : c.v3 && !c.stdgates && sig?.stdgates
             ? ' (did you forget include "stdgates.inc"?)'
             : "";
       c.sink.error(

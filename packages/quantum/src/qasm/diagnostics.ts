@@ -10,18 +10,29 @@ export class DiagnosticSink {
 
   /** Records an error at `span`. */
   error(code: QasmCode, message: string, span: Span): void {
+    if (this.isRepeat(code, message, span)) return;
     this.errors++;
     this.push({ code, severity: "error", message, span: cleanSpan(span) });
   }
 
   /** Records a warning at `span`. */
   warning(code: QasmCode, message: string, span: Span): void {
+    if (this.isRepeat(code, message, span)) return;
     this.push({ code, severity: "warning", message, span: cleanSpan(span) });
   }
 
   /** Number of errors recorded so far. */
   get errorCount(): number {
     return this.errors;
+  }
+
+  // The same message at the same place (e.g. from every iteration of a loop) is kept once.
+  private readonly seen = new Set<string>();
+  private isRepeat(code: string, message: string, span: Span): boolean {
+    const key = `${this.file ?? ""}\u0000${span.line}:${span.col}\u0000${code}\u0000${message}`;
+    if (this.seen.has(key)) return true;
+    this.seen.add(key);
+    return false;
   }
 
   private push(d: Diagnostic): void {

@@ -117,6 +117,13 @@ export function evaluate(h: EvalHost, e: Expr): Value {
 /** Evaluates a quantum or classical operand (`q`, `q[1]`, `c[0:2]`); an unknown name is an undefined register. */
 export function evalOperand(h: EvalHost, e: Expr): Value {
   const base = e.kind === "index" ? e.target : e;
+  if (base.kind === "id" && base.name.startsWith("$")) {
+    return h.fail(
+      QasmCodes.UNSUPPORTED,
+      `not supported yet: physical qubits (${base.name})`,
+      base.span,
+    );
+  }
   if (base.kind === "id" && h.scope.lookup(base.name) === undefined) {
     return h.fail(
       QasmCodes.UNDEFINED_REGISTER,
