@@ -9,6 +9,33 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
+/** A deterministic pseudo-random circuit of `qubits` qubits and `gates` gates. */
+function bigCircuit(qubits: number, gates: number): string {
+  const lines = [
+    "OPENQASM 2.0;",
+    'include "qelib1.inc";',
+    `qreg q[${qubits}];`,
+    `creg c[${qubits}];`,
+  ];
+  let seed = 11;
+  const rnd = (n: number) => (
+    (seed = (seed * 1103515245 + 12345) % 2 ** 31),
+    seed % n
+  );
+  for (let i = 0; i < gates; i++) {
+    const a = rnd(qubits);
+    const b = (a + 1 + rnd(qubits - 1)) % qubits;
+    lines.push(
+      i % 3 === 0
+        ? `cx q[${a}], q[${b}];`
+        : i % 3 === 1
+          ? `h q[${a}];`
+          : `rz(pi/${1 + rnd(8)}) q[${a}];`,
+    );
+  }
+  return lines.join("\n") + "\n";
+}
+
 const webDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = resolve(process.argv[2] ?? join(webDir, "test-results"));
 mkdirSync(outDir, { recursive: true });
@@ -79,6 +106,69 @@ try {
       await page.screenshot({ path: join(outDir, `workbench-${scheme}.png`) });
       await page.close();
     }
+    // Drag and drop from the palette, then open a 20-qubit, 500-gate circuit and time it.
+    const page = await browser.newPage({
+      viewport: { width: 1440, height: 900 },
+    });
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.locator(".cm-content").waitFor();
+    await page
+      .getByRole("button", { name: "H", exact: true })
+      .dragTo(page.locator('rect[data-wire="1"]'), {
+        targetPosition: { x: 10, y: 25 },
+      });
+    await page.waitForFunction(() =>
+      document.querySelector(".cm-content")?.textContent?.includes("h q[1];"),
+    );
+    console.log("drag and drop: 'h q[1];' appeared in the text");
+    const big = bigCircuit(20, 500);
+    await page.locator(".cm-content").click();
+    await page.keyboard.press("Control+A");
+    await page.evaluate(() => {
+      const w = window as unknown as { longTasks: number[] };
+      w.longTasks = [];
+      new PerformanceObserver((list) =>
+        list.getEntries().forEach((e) => w.longTasks.push(e.duration)),
+      ).observe({
+        type: "longtask",
+      });
+    });
+    const t1 = Date.now();
+    // Paste the way a browser does (a paste event); keyboard.insertText goes through the much
+    // slower native contenteditable insertion and is not what a person does.
+    await page.evaluate((text) => {
+      const data = new DataTransfer();
+      data.setData("text/plain", text);
+      document.querySelector(".cm-content")?.dispatchEvent(
+        new ClipboardEvent("paste", {
+          clipboardData: data,
+          bubbles: true,
+          cancelable: true,
+        }),
+      );
+    }, big);
+    await page.waitForFunction(
+      () => document.querySelectorAll("[data-op-index]").length === 500,
+    );
+    const tasks = () =>
+      page.evaluate(() =>
+        (window as unknown as { longTasks: number[] }).longTasks
+          .splice(0)
+          .map(Math.round),
+      );
+    console.log(
+      `20 qubits x 500 gates: paste to drawing in ${Date.now() - t1} ms, long tasks ${await tasks()} ms`,
+    );
+    await page.keyboard.type("// typing stays smooth\n", { delay: 30 });
+    await page.waitForTimeout(500);
+    const long = await tasks();
+    console.log(
+      `typing 24 characters: ${long.length} long tasks (>50 ms), longest ${Math.round(Math.max(0, ...long))} ms`,
+    );
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: join(outDir, "workbench-large.png") });
+    await page.close();
+
     const phone = await browser.newPage({
       viewport: { width: 390, height: 844 },
     });

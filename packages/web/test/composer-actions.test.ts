@@ -152,3 +152,17 @@ describe("composer actions", () => {
     });
   });
 });
+
+describe("replaceFromText selection", () => {
+  it("keeps the selection only while the same operation is at that place", () => {
+    const s0 = addOp(initialState(emptyCircuit(2)), gate("h", [0]));
+    expect(s0.selected).toBe(0);
+    const same = replaceFromText(s0, {
+      ...s0.circuit,
+      ops: [gate("h", [0]), gate("x", [1])],
+    });
+    expect(same.selected).toBe(0);
+    const other = replaceFromText(s0, { ...s0.circuit, ops: [gate("z", [1])] });
+    expect(other.selected).toBeNull();
+  });
+});

@@ -246,7 +246,14 @@ export function replaceFromText(
   circuit: Circuit,
 ): ComposerState {
   if (sameCircuit(state.circuit, circuit)) return state;
-  const keep = state.selected !== null ? state.selected : null;
+  // Keep the selection only when the same operation is still at that place.
+  const i = state.selected;
+  const keep =
+    i !== null &&
+    i < circuit.ops.length &&
+    opKey(state.circuit.ops[i]) === opKey(circuit.ops[i])
+      ? i
+      : null;
   const record: UndoRecord = {
     label: "edit text",
     before: state.circuit,
@@ -254,7 +261,7 @@ export function replaceFromText(
   };
   return {
     circuit,
-    selected: keep !== null && keep < circuit.ops.length ? keep : null,
+    selected: keep,
     past: [...state.past, record].slice(-HISTORY_LIMIT),
     future: [],
   };
@@ -319,24 +326,26 @@ export function sameCircuit(a: Circuit, b: Circuit): boolean {
     r.map((x) => `${x.name}:${x.size}:${x.offset}`).join(",");
   if (regs(a.qregs) !== regs(b.qregs) || regs(a.cregs) !== regs(b.cregs))
     return false;
+  return a.ops.every((op, i) => opKey(op) === opKey(b.ops[i]));
+}
+
+/** A string that is equal for equal operations (spans ignored, numbers to 10 digits). */
+export function opKey(op: Operation): string {
   const n = (v: number) => Number(v.toPrecision(10));
-  const cond = (op: Operation) =>
+  const cond =
     op.kind !== "barrier" && op.condition
       ? `if ${op.condition.clbits}${op.condition.op}${op.condition.value}`
       : "";
-  const key = (op: Operation): string => {
-    switch (op.kind) {
-      case "gate":
-        return `g ${op.name} ${op.controls} ${op.qubits} ${op.params.map(n)} ${op.matrix ? [...op.matrix].map(n) : ""} ${cond(op)}`;
-      case "opaque":
-        return `o ${op.name} ${op.qubits} ${op.params.map(n)} ${cond(op)}`;
-      case "measure":
-        return `m ${op.qubit} ${op.clbit} ${cond(op)}`;
-      case "reset":
-        return `r ${op.qubit} ${cond(op)}`;
-      case "barrier":
-        return `b ${op.qubits}`;
-    }
-  };
-  return a.ops.every((op, i) => key(op) === key(b.ops[i]));
+  switch (op.kind) {
+    case "gate":
+      return `g ${op.name} ${op.controls} ${op.qubits} ${op.params.map(n)} ${op.matrix ? [...op.matrix].map(n) : ""} ${cond}`;
+    case "opaque":
+      return `o ${op.name} ${op.qubits} ${op.params.map(n)} ${cond}`;
+    case "measure":
+      return `m ${op.qubit} ${op.clbit} ${cond}`;
+    case "reset":
+      return `r ${op.qubit} ${cond}`;
+    case "barrier":
+      return `b ${op.qubits}`;
+  }
 }

@@ -182,16 +182,17 @@ export const CodeEditor = forwardRef<CodeEditorHandle, CodeEditorProps>(
       });
     }, [props.value]);
 
+    // Show diagnostics once they belong to the current text; until then CodeMirror keeps the
+    // previous ones, mapped through the edits, so underlines do not flicker while typing.
     useEffect(() => {
       const v = view.current;
       if (!v) return;
       const doc = v.state.doc;
-      const shown =
-        doc.toString() === props.diagnosticsFor ? props.diagnostics : [];
+      if (doc.toString() !== props.diagnosticsFor) return;
       v.dispatch(
         setDiagnostics(
           v.state,
-          shown.map((d) => toCm(doc, d)),
+          props.diagnostics.map((d) => toCm(doc, d)),
         ),
       );
     }, [props.diagnostics, props.diagnosticsFor]);

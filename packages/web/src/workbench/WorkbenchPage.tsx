@@ -28,20 +28,15 @@ export function WorkbenchPage({
   const sync = useCircuitSync(initialText);
   const editor = useRef<CodeEditorHandle>(null);
   const upToDate = sync.diagnosticsFor === sync.text;
-  const errors = upToDate
-    ? sync.diagnostics.filter((d) => d.severity === "error").length
-    : 0;
+  // While a new compile is pending, the last results stay on screen (dimmed) instead of flickering.
+  const errors = sync.diagnostics.filter((d) => d.severity === "error").length;
   return (
     <div className="workbench">
       <section className="panel editor-panel" aria-label="OpenQASM editor">
         <header className="panel-head">
           <h2>OpenQASM</h2>
           <span className={errors ? "status bad" : "status ok"} role="status">
-            {!upToDate
-              ? "checking…"
-              : errors
-                ? `${errors} error${errors > 1 ? "s" : ""}`
-                : "no problems"}
+            {errors ? `${errors} error${errors > 1 ? "s" : ""}` : "no problems"}
           </span>
         </header>
         <div className="editor-host">
@@ -65,29 +60,30 @@ export function WorkbenchPage({
             />
           </Suspense>
         </div>
-        <div className="problems" aria-label="Problems">
+        <div
+          className={upToDate ? "problems" : "problems checking"}
+          aria-label="Problems"
+          aria-busy={!upToDate}
+        >
           <h3>Problems</h3>
-          {upToDate && sync.diagnostics.length === 0 && (
-            <p className="muted">None.</p>
-          )}
+          {sync.diagnostics.length === 0 && <p className="muted">None.</p>}
           <ul>
-            {upToDate &&
-              sync.diagnostics.map((d, i) => (
-                <li key={i} className={d.severity}>
-                  <button
-                    type="button"
-                    onClick={() =>
-                      editor.current?.focusAt(d.span.line, d.span.col)
-                    }
-                  >
-                    <span className="loc">
-                      {d.span.line}:{d.span.col}
-                    </span>{" "}
-                    <span className="sev">{d.severity}</span> {d.message}{" "}
-                    <span className="code">{d.code}</span>
-                  </button>
-                </li>
-              ))}
+            {sync.diagnostics.map((d, i) => (
+              <li key={i} className={d.severity}>
+                <button
+                  type="button"
+                  onClick={() =>
+                    editor.current?.focusAt(d.span.line, d.span.col)
+                  }
+                >
+                  <span className="loc">
+                    {d.span.line}:{d.span.col}
+                  </span>{" "}
+                  <span className="sev">{d.severity}</span> {d.message}{" "}
+                  <span className="code">{d.code}</span>
+                </button>
+              </li>
+            ))}
           </ul>
         </div>
       </section>
