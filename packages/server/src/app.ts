@@ -12,6 +12,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import { Redis } from "ioredis";
 import type { ServerConfig } from "./config/config.ts";
 import type { Database } from "./database/database.ts";
+import { createLogger } from "./logger.ts";
 import { adminRoutes } from "./api/routes/admin.route.ts";
 import { authRoutes } from "./api/routes/auth.route.ts";
 import { circuitsRoutes } from "./api/routes/circuits.route.ts";
@@ -54,20 +55,6 @@ export interface AppDeps {
   readonly webDir?: string | null;
 }
 
-/** Log paths whose values are replaced by "[redacted]". */
-export const REDACT_PATHS = [
-  "req.headers.authorization",
-  "req.headers.cookie",
-  'res.headers["set-cookie"]',
-  "*.password",
-  "*.currentPassword",
-  "*.newPassword",
-  "*.token",
-  "*.refreshToken",
-  "*.accessToken",
-  "*.key",
-];
-
 const DEFAULT_WEB_DIR = join(
   dirname(fileURLToPath(import.meta.url)),
   "..",
@@ -84,17 +71,16 @@ export async function buildApp(
   if (config.jwtSecret === undefined)
     throw new Error("invariant: buildApp needs a resolved jwtSecret");
   const app: FastifyInstance = Fastify({
-    ...(deps.logger
-      ? { loggerInstance: deps.logger }
-      : {
-          logger: {
-            level: config.logLevel,
-            redact: { paths: REDACT_PATHS, censor: "[redacted]" },
-          },
-        }),
+    loggerInstance: deps.logger ?? createLogger(config.logLevel),
     bodyLimit: config.bodyLimitBytes,
-    requestIdHeader: "x-request-id",
-    genReqId: () => randomUUID(),
+    // Accept a caller's X-Request-Id only when it is short and plain; otherwise make one.
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers["x-request-id"];
+      return typeof given === "string" && /^[\w.:-]{1,64}$/.test(given)
+        ? given
+        : randomUUID();
+    },
     trustProxy: false,
     return503OnClosing: true,
     ajv: {
@@ -107,6 +93,17 @@ export async function buildApp(
   }) as unknown as FastifyInstance;
 
   app.decorateRequest("caller", null);
+  // Graceful shutdown: once closing, responses still in flight ask the client to drop the
+  // keep-alive connection, so server.close() is not held open by idle sockets.
+  let closing = false;
+  app.addHook("preClose", async () => {
+    closing = true;
+    app.server.closeIdleConnections?.();
+  });
+  app.addHook("onSend", async (_req, reply, payload) => {
+    if (closing) void reply.header("connection", "close");
+    return payload;
+  });
   app.addHook("onRequest", async (req, reply) => {
     void reply.header("x-request-id", req.id);
   });
