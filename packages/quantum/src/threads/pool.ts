@@ -1,0 +1,150 @@
+/**
+ * A persistent pool of worker_threads sharing statevectors through SharedArrayBuffer. The main
+ * thread takes part in every sweep (slice 0) and waits on Atomics for the workers' slices, so a
+ * sweep is synchronous and the simulator's single-threaded control flow is reused unchanged.
+ */
+import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
+import type { SimEngine } from "../sim/engine.ts";
+import { type KernelInstr, outerSize } from "../sim/instructions.ts";
+import { applyInstr, makeScratch } from "../sim/execute.ts";
+import type { Amplitudes } from "../sim/kernels/one-qubit.ts";
+import {
+  CMD,
+  CMD_EXIT,
+  CMD_LOAD,
+  CMD_RESET,
+  CMD_SWEEP,
+  CONTROL_LENGTH,
+  DONE,
+  GEN,
+  INSTR,
+  QUBITS,
+  STATE,
+  THREADS,
+  sliceOf,
+} from "./protocol.ts";
+
+/** A pool of `threads - 1` workers plus the calling thread. */
+export class ThreadPool {
+  private readonly ctl = new Int32Array(
+    new SharedArrayBuffer(4 * CONTROL_LENGTH),
+  );
+  private readonly workers: Worker[] = [];
+  private readonly ports: MessagePort[] = [];
+  private readonly scratch = makeScratch();
+  private expectedDone = 0;
+  private instrIds = new Map<KernelInstr, number>();
+  private stateIds = new Map<Amplitudes, number>();
+  private closed = false;
+
+  /** Starts `threads - 1` workers (threads >= 2); resolves once they are running. */
+  static async start(threads: number): Promise<ThreadPool> {
+    const pool = new ThreadPool(threads);
+    // Each worker reads the control block, then says "ready": no command can be issued before that.
+    await Promise.all(
+      pool.workers.map(
+        (w, i) =>
+          new Promise<void>((resolve, reject) => {
+            pool.ports[i].once("message", () => resolve());
+            w.once("error", reject);
+          }),
+      ),
+    );
+    for (const w of pool.workers) w.unref();
+    for (const p of pool.ports) p.unref();
+    return pool;
+  }
+
+  private constructor(readonly threads: number) {
+    Atomics.store(this.ctl, THREADS, threads);
+    for (let rank = 1; rank < threads; rank++) {
+      const { port1, port2 } = new MessageChannel();
+      const w = new Worker(new URL("./worker.mjs", import.meta.url), {
+        workerData: { control: this.ctl.buffer, port: port2, rank },
+        transferList: [port2],
+      });
+      this.workers.push(w);
+      this.ports.push(port1);
+    }
+  }
+
+  /** Issues a command to every worker and waits until all have done it (slice 0 runs in between). */
+  private command(cmd: number, mainWork?: () => void): void {
+    Atomics.store(this.ctl, CMD, cmd);
+    Atomics.add(this.ctl, GEN, 1);
+    Atomics.notify(this.ctl, GEN);
+    mainWork?.();
+    this.expectedDone += this.workers.length;
+    for (;;) {
+      const v = Atomics.load(this.ctl, DONE);
+      if (v >= this.expectedDone) break;
+      Atomics.wait(this.ctl, DONE, v, 1000);
+    }
+  }
+
+  private load(message: object): void {
+    for (const p of this.ports) p.postMessage(message);
+    for (let i = 0; i < this.workers.length; i++) this.command(CMD_LOAD);
+  }
+
+  /** The engine that runs sweeps on this pool (states live in shared memory). */
+  engine(): SimEngine {
+    return {
+      allocate: (n, precision) => {
+        const len = 2 * 2 ** n;
+        const bytes = len * (precision === "single" ? 4 : 8);
+        const sab = new SharedArrayBuffer(bytes);
+        const a =
+          precision === "single"
+            ? new Float32Array(sab)
+            : new Float64Array(sab);
+        const id = this.stateIds.size;
+        this.stateIds.set(a, id);
+        this.load({ type: "state", id, state: a });
+        return a;
+      },
+      sweep: (a, instr, n) => {
+        let id = this.instrIds.get(instr);
+        if (id === undefined) {
+          id = this.instrIds.size;
+          this.instrIds.set(instr, id);
+          this.load({ type: "instr", id, instr });
+        }
+        const sid = this.stateIds.get(a);
+        if (sid === undefined)
+          throw new Error("invariant: state not allocated by this pool");
+        Atomics.store(this.ctl, INSTR, id);
+        Atomics.store(this.ctl, STATE, sid);
+        Atomics.store(this.ctl, QUBITS, n);
+        this.command(CMD_SWEEP, () => {
+          const [begin, end] = sliceOf(outerSize(instr, n), 0, this.threads);
+          applyInstr(a, instr, begin, end, this.scratch);
+        });
+      },
+    };
+  }
+
+  /** Forgets the run's instructions and states (lets their memory go). */
+  reset(): void {
+    if (this.closed) return;
+    this.instrIds = new Map();
+    this.stateIds = new Map();
+    this.command(CMD_RESET);
+  }
+
+  /** Stops the workers. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const w of this.workers) w.ref();
+    Atomics.store(this.ctl, CMD, CMD_EXIT);
+    Atomics.add(this.ctl, GEN, 1);
+    Atomics.notify(this.ctl, GEN);
+    await Promise.all(
+      this.workers.map(
+        (w) => new Promise<void>((resolve) => w.once("exit", () => resolve())),
+      ),
+    );
+    for (const p of this.ports) p.close();
+  }
+}

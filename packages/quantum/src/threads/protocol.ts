@@ -1,0 +1,43 @@
+/**
+ * The pool's shared control block: an Int32Array over a SharedArrayBuffer. The main thread writes
+ * a command, bumps GEN and notifies; each worker runs it and bumps DONE. Every command is waited
+ * for before the next one is issued, so no worker can miss one.
+ */
+
+/** Index of the command generation counter. */
+export const GEN = 0;
+/** Index of the completion counter (cumulative across commands). */
+export const DONE = 1;
+/** Index of the command code. */
+export const CMD = 2;
+/** Index of the instruction id for SWEEP. */
+export const INSTR = 3;
+/** Index of the state id for SWEEP. */
+export const STATE = 4;
+/** Index of the number of qubits for SWEEP. */
+export const QUBITS = 5;
+/** Index of the number of participating threads (main + workers). */
+export const THREADS = 6;
+/** Length of the control block in int32s. */
+export const CONTROL_LENGTH = 8;
+
+/** Command: read one message (an instruction or a state) with receiveMessageOnPort. */
+export const CMD_LOAD = 1;
+/** Command: apply instruction INSTR to state STATE over this worker's slice. */
+export const CMD_SWEEP = 2;
+/** Command: forget all instructions and states (end of a run). */
+export const CMD_RESET = 3;
+/** Command: leave the loop and exit. */
+export const CMD_EXIT = 4;
+
+/** The half-open slice [begin, end) of `outer` that participant `rank` of `threads` sweeps. */
+export function sliceOf(
+  outer: number,
+  rank: number,
+  threads: number,
+): [number, number] {
+  return [
+    Math.floor((outer * rank) / threads),
+    Math.floor((outer * (rank + 1)) / threads),
+  ];
+}

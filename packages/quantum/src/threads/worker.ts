@@ -1,0 +1,75 @@
+/**
+ * A pool worker: waits on the shared control block and sweeps its slice of each instruction. Runs
+ * the same kernels as the main thread (loaded from the same TypeScript sources).
+ */
+import {
+  receiveMessageOnPort,
+  workerData,
+  type MessagePort,
+} from "node:worker_threads";
+import type { KernelInstr } from "../sim/instructions.ts";
+import { outerSize } from "../sim/instructions.ts";
+import { applyInstr, makeScratch } from "../sim/execute.ts";
+import type { Amplitudes } from "../sim/kernels/one-qubit.ts";
+import {
+  CMD,
+  CMD_EXIT,
+  CMD_LOAD,
+  CMD_RESET,
+  CMD_SWEEP,
+  DONE,
+  GEN,
+  INSTR,
+  QUBITS,
+  STATE,
+  THREADS,
+  sliceOf,
+} from "./protocol.ts";
+
+type Load =
+  | { readonly type: "instr"; readonly id: number; readonly instr: KernelInstr }
+  | { readonly type: "state"; readonly id: number; readonly state: Amplitudes };
+
+const { control, port, rank } = workerData as {
+  control: SharedArrayBuffer;
+  port: MessagePort;
+  rank: number;
+};
+const ctl = new Int32Array(control);
+const scratch = makeScratch();
+let instrs = new Map<number, KernelInstr>();
+let states = new Map<number, Amplitudes>();
+let gen = Atomics.load(ctl, GEN);
+port.postMessage("ready");
+
+for (;;) {
+  Atomics.wait(ctl, GEN, gen);
+  const g = Atomics.load(ctl, GEN);
+  if (g === gen) continue;
+  gen = g;
+  const cmd = Atomics.load(ctl, CMD);
+  if (cmd === CMD_EXIT) break;
+  if (cmd === CMD_LOAD) {
+    const msg = receiveMessageOnPort(port);
+    if (msg) {
+      const m = msg.message as Load;
+      if (m.type === "instr") instrs.set(m.id, m.instr);
+      else states.set(m.id, m.state);
+    }
+  } else if (cmd === CMD_RESET) {
+    instrs = new Map();
+    states = new Map();
+  } else if (cmd === CMD_SWEEP) {
+    const instr = instrs.get(Atomics.load(ctl, INSTR))!;
+    const a = states.get(Atomics.load(ctl, STATE))!;
+    const [begin, end] = sliceOf(
+      outerSize(instr, Atomics.load(ctl, QUBITS)),
+      rank,
+      Atomics.load(ctl, THREADS),
+    );
+    applyInstr(a, instr, begin, end, scratch);
+  }
+  Atomics.add(ctl, DONE, 1);
+  Atomics.notify(ctl, DONE);
+}
+port.close();
