@@ -1,0 +1,263 @@
+/**
+ * `npm run bench`: StepFault's simulator (double/single, 1/2 threads) on the shared benchmark
+ * circuits, side by side with the plain-JS baseline, the JS peers (quantum-circuit, jsqubits, each
+ * in a child process with a time limit) and the memory-bandwidth limit measured in the same run.
+ * Flags: --quick (n = 16, 20), --large (adds 26, 28, 30). Writes bench-results/sim.json.
+ */
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { standardGateOps } from "../src/ir/gates.ts";
+import type { Circuit, Operation } from "../src/ir/types.ts";
+import { simulate, type SimulateOutcome } from "../src/sim/simulate.ts";
+import { closeThreadPool, simulateParallel } from "../src/threads/index.ts";
+
+interface NeutralGate {
+  readonly g: string;
+  readonly q: number[];
+  readonly p?: number;
+}
+type Make = (kind: string, n: number) => NeutralGate[];
+type TimeBaseline = (n: number, gates: NeutralGate[]) => number;
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, "../../..");
+const shared = resolve(repoRoot, "../shared/bench");
+const PEER_TIMEOUT_MS = 120_000;
+const PEERS = ["quantum-circuit", "jsqubits"] as const;
+
+function toCircuit(n: number, gates: NeutralGate[]): Circuit {
+  const ops: Operation[] = gates.flatMap((x) =>
+    standardGateOps(x.g, x.p === undefined ? [] : [x.p], x.q),
+  );
+  return {
+    numQubits: n,
+    numClbits: 0,
+    qregs: [{ name: "q", size: n, offset: 0 }],
+    cregs: [],
+    ops,
+    globalPhase: 0,
+    inputs: [],
+  };
+}
+
+/** One in-place read-modify-write sweep over a typed array the size of the state, in ms (best of 2). */
+function bandwidthSweepMs(n: number, precision: "double" | "single"): number {
+  const a =
+    precision === "double"
+      ? new Float64Array(2 * 2 ** n)
+      : new Float32Array(2 * 2 ** n);
+  a.fill(0.5);
+  let best = Infinity;
+  for (let rep = 0; rep < 2; rep++) {
+    const t = performance.now();
+    for (let i = 0; i < a.length; i++) a[i] = a[i] * 0.999;
+    best = Math.min(best, performance.now() - t);
+  }
+  return best;
+}
+
+function runPeer(
+  peer: string,
+  kind: string,
+  n: number,
+): Promise<number | "timeout" | "error"> {
+  return new Promise((resolvePeer) => {
+    execFile(
+      process.execPath,
+      [
+        join(here, "peer.mjs"),
+        peer,
+        kind,
+        String(n),
+        join(shared, "circuits.mjs"),
+      ],
+      {
+        timeout: PEER_TIMEOUT_MS,
+        cwd: resolve(here, ".."),
+        maxBuffer: 1 << 20,
+      },
+      (err, stdout) => {
+        if (err) resolvePeer(err.killed ? "timeout" : "error");
+        else {
+          try {
+            resolvePeer((JSON.parse(stdout.trim()) as { ms: number }).ms);
+          } catch {
+            resolvePeer("error");
+          }
+        }
+      },
+    );
+  });
+}
+
+interface Row {
+  n: number;
+  circuit: string;
+  precision: "double" | "single";
+  threads: number;
+  gates: number;
+  sweeps: number;
+  ms: number;
+  gatesPerSecond: number;
+  ratioToBaseline?: number;
+  ratioToBandwidthLimit: number;
+  speedupVsPeers: Record<string, number | string>;
+}
+
+async function main(): Promise<void> {
+  if (
+    !existsSync(join(shared, "circuits.mjs")) ||
+    !existsSync(join(shared, "baseline.mjs"))
+  ) {
+    console.error(
+      `The benchmark circuits and baseline need ../shared/bench beside the repository (looked in ${shared}); stopping.`,
+    );
+    process.exitCode = 1;
+    return;
+  }
+  const { make } = (await import(
+    pathToFileURL(join(shared, "circuits.mjs")).href
+  )) as { make: Make };
+  const { timeBaseline } = (await import(
+    pathToFileURL(join(shared, "baseline.mjs")).href
+  )) as { timeBaseline: TimeBaseline };
+  const args = new Set(process.argv.slice(2));
+  const sizes = args.has("--quick")
+    ? [16, 20]
+    : args.has("--large")
+      ? [16, 20, 24, 26, 28, 30]
+      : [16, 20, 24];
+  const kinds = ["random", "qft", "ghz"];
+  const rows: Row[] = [];
+  const baselines: Record<number, number> = {};
+  const bandwidth: Record<string, number> = {};
+  const peerTimes: Record<string, Record<number, number | string>> = {
+    "quantum-circuit": {},
+    jsqubits: {},
+  };
+  const peerGaveUp = new Set<string>();
+  console.log(
+    `StepFault simulator benchmark; node ${process.version}; load average at start: see uptime (shared machine, numbers are noisy)`,
+  );
+  for (const n of sizes) {
+    const large = n > 24;
+    // Peers first, while nothing else of ours runs (random circuit only; skipped after a timeout).
+    for (const peer of PEERS) {
+      if (large || peerGaveUp.has(peer)) continue;
+      const r = await runPeer(peer, "random", n);
+      peerTimes[peer][n] = r;
+      if (r === "timeout") peerGaveUp.add(peer);
+    }
+    if (n <= 26) baselines[n] = timeBaseline(n, make("random", n));
+    for (const precision of ["double", "single"] as const) {
+      if (n === 30 && precision === "single") continue; // n = 30 is the double-precision memory test
+      if (n === 28 && precision === "double") continue;
+      bandwidth[`${n}-${precision}`] = bandwidthSweepMs(n, precision);
+      for (const kind of large ? ["random"] : kinds) {
+        const gates = make(kind, n);
+        const circuit = toCircuit(n, gates);
+        for (const threads of large ? [2] : [1, 2]) {
+          const opts = { shots: 1, seed: 1, precision };
+          const out: SimulateOutcome =
+            threads === 1
+              ? simulate(circuit, opts)
+              : await simulateParallel(circuit, { ...opts, threads });
+          if (!out.ok) {
+            console.log(
+              `n=${n} ${kind} ${precision} ${threads}t: ${out.error.code} ${out.error.message}`,
+            );
+            continue;
+          }
+          const { timeMs, sweeps } = out.result;
+          const speedupVsPeers: Record<string, number | string> = {};
+          if (kind === "random")
+            for (const peer of PEERS) {
+              const t = peerTimes[peer][n];
+              if (typeof t === "number") speedupVsPeers[peer] = t / timeMs;
+              else if (t === "timeout")
+                speedupVsPeers[peer] =
+                  `>${(PEER_TIMEOUT_MS / timeMs).toFixed(0)}`;
+            }
+          const row: Row = {
+            n,
+            circuit: kind,
+            precision,
+            threads,
+            gates: gates.length,
+            sweeps,
+            ms: timeMs,
+            gatesPerSecond: (gates.length / timeMs) * 1000,
+            ...(kind === "random" && baselines[n] !== undefined
+              ? { ratioToBaseline: timeMs / baselines[n] }
+              : {}),
+            ratioToBandwidthLimit:
+              timeMs / (bandwidth[`${n}-${precision}`] * Math.max(1, sweeps)),
+            speedupVsPeers,
+          };
+          rows.push(row);
+          printRow(row);
+        }
+      }
+    }
+  }
+  await closeThreadPool();
+  const refusal = simulate(toCircuit(32, make("ghz", 32)), {
+    shots: 1,
+    memoryLimitBytes: 16 * 2 ** 30,
+  });
+  console.log(
+    `n=32: ${refusal.ok ? "NOT refused" : `${refusal.error.code}: ${refusal.error.message}`}`,
+  );
+  console.log(
+    "baseline ms:",
+    JSON.stringify(baselines),
+    "bandwidth sweep ms:",
+    JSON.stringify(bandwidth),
+  );
+  console.log("peer ms (random):", JSON.stringify(peerTimes));
+  const outDir = join(repoRoot, "bench-results");
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(
+    join(outDir, "sim.json"),
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        node: process.version,
+        baselines,
+        bandwidth,
+        peerTimes,
+        rows,
+      },
+      null,
+      2,
+    ),
+  );
+  console.log(`wrote ${join(outDir, "sim.json")}`);
+}
+
+function printRow(r: Row): void {
+  const f = (x: number | undefined, d = 2): string =>
+    x === undefined ? "-" : x.toFixed(d);
+  const peers = PEERS.map((p) => {
+    const v = r.speedupVsPeers[p];
+    return `${p}=${typeof v === "number" ? v.toFixed(0) + "x" : (v ?? "-")}`;
+  }).join(" ");
+  console.log(
+    [
+      `n=${r.n}`.padEnd(5),
+      r.circuit.padEnd(6),
+      r.precision.padEnd(6),
+      `${r.threads}t`,
+      `${f(r.ms, 0)} ms`.padStart(10),
+      `${(r.gatesPerSecond / 1000).toFixed(1)}k gates/s`.padStart(16),
+      `sweeps=${r.sweeps}/${r.gates}`.padEnd(16),
+      `x baseline=${f(r.ratioToBaseline)}`,
+      `x bandwidth=${f(r.ratioToBandwidthLimit)}`,
+      peers,
+    ].join("  "),
+  );
+}
+
+await main();
