@@ -1,16 +1,10 @@
 import type { Span } from "../ir/types.ts";
-import type {
-  DefParam,
-  Expr,
-  Modifier,
-  Program,
-  Stmt,
-  TypeSpec,
-} from "./ast.ts";
+import type { Expr, Modifier, Program, Stmt, TypeSpec } from "./ast.ts";
 import { QasmCodes } from "./codes.ts";
 import { joinSpans, type DiagnosticSink } from "./diagnostics.ts";
-import { Lexer, type Token } from "./lex.ts";
-import { CLASSICAL_TYPES, ExprParser, ParseAbort } from "./parse-expr.ts";
+import { Lexer } from "./lex.ts";
+import { CLASSICAL_TYPES, ParseAbort } from "./parse-expr.ts";
+import { BlockParser } from "./parse-block.ts";
 
 /** Keywords of OpenQASM 3 features this compiler does not lower; reported as QASM_UNSUPPORTED. */
 const UNSUPPORTED_KEYWORDS = new Set([
@@ -50,7 +44,7 @@ const COMPOUND_ASSIGN = new Set([
 ]);
 
 /** Recursive-descent parser for OpenQASM 2.0 and 3 (one grammar, version-aware where they differ). */
-export class Parser extends ExprParser {
+export class Parser extends BlockParser {
   /** Reads the `OPENQASM` line if present; the version decides the expression grammar. */
   parseHeader(): { version: Program["version"]; stmt?: Stmt } {
     if (!this.is("OPENQASM")) return { version: undefined };
@@ -71,63 +65,7 @@ export class Parser extends ExprParser {
     return this.parseStatementSafe();
   }
 
-  /** Parses one statement; after an error, skips past it and returns undefined. */
-  protected parseStatementSafe(): Stmt | undefined {
-    const start = this.consumed;
-    const depth = this.braceDepth;
-    try {
-      return this.parseStatement();
-    } catch (e) {
-      if (!(e instanceof ParseAbort)) throw e;
-      this.synchronize(start, depth);
-      return undefined;
-    }
-  }
-
-  /** Skips to just after the next `;` or to the next `}` at the statement's own brace depth. */
-  private synchronize(start: number, depth: number): void {
-    if (this.consumed === start && !this.is("}")) this.next();
-    while (this.tok.kind !== "eof") {
-      const t = this.tok;
-      if (t.kind === "punct") {
-        if (t.text === "}") {
-          if (this.braceDepth <= depth) return;
-          this.next();
-          if (this.braceDepth === depth) return;
-          continue;
-        }
-        if (t.text === ";" && this.braceDepth === depth) {
-          this.next();
-          return;
-        }
-      }
-      this.next();
-    }
-  }
-
-  /** Expects `;`. A token on a later line means the `;` was forgotten; on the same line, a syntax error. */
-  private endStatement(): Token {
-    const t = this.accept(";");
-    if (t) return t;
-    const p = this.prev;
-    if (this.tok.kind === "eof" || this.tok.line > p.endLine || this.is("}")) {
-      const at: Span = {
-        line: p.endLine,
-        col: p.endCol,
-        endLine: p.endLine,
-        endCol: p.endCol + 1,
-      };
-      this.sink.error(
-        QasmCodes.MISSING_SEMI,
-        `missing ';' after ${this.describe(p)}`,
-        at,
-      );
-      return p;
-    }
-    return this.unexpected("';'");
-  }
-
-  private parseStatement(): Stmt {
+  protected parseStatement(): Stmt {
     const t = this.tok;
     if (t.kind === "punct" && t.text === "{") {
       const body = this.parseBlock();
@@ -243,159 +181,6 @@ export class Parser extends ExprParser {
     return this.parseGateCall();
   }
 
-  private parseVersion(): Stmt {
-    const t = this.next();
-    const v = this.tok;
-    if (v.kind !== "int" && v.kind !== "real")
-      this.unexpected("a version number");
-    this.next();
-    const major = v.text.split(".")[0];
-    let version = v.text;
-    if (major === "3") version = "3.0";
-    else if (v.text === "2.0" || v.text === "2") version = "2.0";
-    else {
-      this.sink.error(
-        QasmCodes.BAD_VERSION,
-        `unsupported OpenQASM version ${v.text} (expected 2.0 or 3)`,
-        v,
-      );
-    }
-    return {
-      kind: "version",
-      version,
-      span: joinSpans(t, this.endStatement()),
-    };
-  }
-
-  private parseOldRegister(kw: "qreg" | "creg"): Stmt {
-    const t = this.next();
-    const name = this.expectIdent("a register name");
-    let size: Expr | undefined;
-    if (this.is("[")) {
-      const open = this.next();
-      size = this.parseExpr();
-      this.expectClose(open);
-    } else if (!this.v3) this.unexpected("'[' and a register size");
-    return {
-      kind: kw,
-      name: name.text,
-      size,
-      span: joinSpans(t, this.endStatement()),
-      nameSpan: name,
-    };
-  }
-
-  /** `qubit[n] q;`, `int[32] x = e;`, `const float c = e;`, `input angle a;` ... */
-  private parseDecl(
-    modifier: "const" | "input" | "output" | undefined,
-    first?: Token,
-  ): Stmt {
-    const start = first ?? this.tok;
-    const type: TypeSpec = this.parseType();
-    const name = this.expectIdent("a variable name");
-    if (type.name === "qubit" && !modifier) {
-      const span = joinSpans(start, this.endStatement());
-      return {
-        kind: "qreg",
-        name: name.text,
-        size: type.width,
-        span,
-        nameSpan: name,
-      };
-    }
-    let init: Expr | undefined;
-    if (this.accept("=")) init = this.parseExpr();
-    const span = joinSpans(start, this.endStatement());
-    if (type.name === "bit" && !modifier && !init) {
-      return {
-        kind: "creg",
-        name: name.text,
-        size: type.width,
-        span,
-        nameSpan: name,
-      };
-    }
-    return {
-      kind: "decl",
-      type,
-      name: name.text,
-      init,
-      modifier,
-      span,
-      nameSpan: name,
-    };
-  }
-
-  private parseGateDef(kw: "gate" | "opaque"): Stmt {
-    const t = this.next();
-    const name = this.expectIdent("a gate name");
-    const params: string[] = [];
-    if (this.is("(")) {
-      const open = this.next();
-      if (!this.is(")")) {
-        params.push(this.expectIdent("a parameter name").text);
-        while (this.accept(","))
-          params.push(this.expectIdent("a parameter name").text);
-      }
-      this.expectClose(open);
-    }
-    const qubits: string[] = [];
-    if (!this.is("{") && !this.is(";")) {
-      qubits.push(this.expectIdent("a qubit argument name").text);
-      while (this.accept(","))
-        qubits.push(this.expectIdent("a qubit argument name").text);
-    }
-    if (kw === "opaque") {
-      const span = joinSpans(t, this.endStatement());
-      return {
-        kind: "opaque",
-        name: name.text,
-        params,
-        qubits,
-        body: [],
-        span,
-        nameSpan: name,
-      };
-    }
-    const body = this.parseBlock();
-    return {
-      kind: "gateDef",
-      name: name.text,
-      params,
-      qubits,
-      body: body.stmts,
-      span: joinSpans(t, body.span),
-      nameSpan: name,
-    };
-  }
-
-  /** `{ stmt* }` with per-statement recovery. */
-  private parseBlock(): { stmts: Stmt[]; span: Span } {
-    if (!this.is("{")) this.unexpected("'{'");
-    const open = this.next();
-    const stmts: Stmt[] = [];
-    while (!this.is("}")) {
-      if (this.tok.kind === "eof") {
-        this.fail(
-          QasmCodes.UNBALANCED,
-          "'{' is never closed (expected '}')",
-          open,
-        );
-      }
-      const s = this.parseStatementSafe();
-      if (s) stmts.push(s);
-    }
-    const close = this.next();
-    return { stmts, span: joinSpans(open, close) };
-  }
-
-  /** A block, or a single statement as the body of `if`/`for`/`while`. */
-  private parseBody(): { stmts: Stmt[]; span: Span } {
-    if (this.is("{")) return this.parseBlock();
-    const s = this.parseStatement();
-    return { stmts: [s], span: s.span };
-  }
-
   private parseMeasure(): Stmt {
     const t = this.next();
     const source = this.parsePostfix();
@@ -444,35 +229,6 @@ export class Parser extends ExprParser {
       iter,
       body: body.stmts,
       span: joinSpans(t, body.span),
-    };
-  }
-
-  private parseDef(): Stmt {
-    const t = this.next();
-    const name = this.expectIdent("a subroutine name");
-    const open = this.expect("(");
-    const params: DefParam[] = [];
-    if (!this.is(")")) {
-      do {
-        if (this.is("readonly") || this.is("mutable"))
-          this.unexpected("a parameter (arrays are not supported yet)");
-        const type = this.parseType();
-        const p = this.expectIdent("a parameter name");
-        params.push({ name: p.text, type, span: joinSpans(type.span, p) });
-      } while (this.accept(","));
-    }
-    this.expectClose(open);
-    let returnType: TypeSpec | undefined;
-    if (this.accept("->")) returnType = this.parseType();
-    const body = this.parseBlock();
-    return {
-      kind: "def",
-      name: name.text,
-      params,
-      returnType,
-      body: body.stmts,
-      span: joinSpans(t, body.span),
-      nameSpan: name,
     };
   }
 

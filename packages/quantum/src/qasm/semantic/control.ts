@@ -2,16 +2,10 @@ import type { Condition, Span } from "../../ir/types.ts";
 import type { Expr, Stmt } from "../ast.ts";
 import { QasmCodes } from "../codes.ts";
 import { MAX_DEPTH, MAX_LOOP_ITERATIONS, type Compiler } from "./compiler.ts";
-import {
-  castTo,
-  evalConst,
-  evalInt,
-  evalOperand,
-  evaluate,
-  negateCondition,
-  rangeValues,
-  toCondition,
-} from "./eval.ts";
+import { castTo } from "./builtins.ts";
+import { negateCondition, toCondition } from "./conditions.ts";
+import { evalConst, evalInt, evalOperand, evaluate } from "./eval.ts";
+import { rangeValues } from "./indexing.ts";
 import { execBlock, type Flow } from "./exec.ts";
 import { Scope, type ConstValue, type Value } from "./scope.ts";
 

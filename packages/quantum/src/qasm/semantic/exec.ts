@@ -4,8 +4,8 @@ import { QasmCodes } from "../codes.ts";
 import { Parser } from "../parse.ts";
 import { Lexer } from "../lex.ts";
 import type { Compiler } from "./compiler.ts";
+import { castTo } from "./builtins.ts";
 import {
-  castTo,
   evalConst,
   evalInt,
   evalOperand,

@@ -1,7 +1,7 @@
 import type { Expr, Stmt } from "../ast.ts";
 import { QasmCodes } from "../codes.ts";
 import type { Compiler } from "./compiler.ts";
-import { isBuiltinFunction } from "./eval.ts";
+import { isBuiltinFunction } from "./builtins.ts";
 
 type GateDef = Extract<Stmt, { kind: "gateDef" | "opaque" }>;
 
