@@ -62,9 +62,10 @@ describe("WorkbenchPage text <-> drawing sync", () => {
         changes: { from: view.state.doc.length, insert: "h q[7];\n" },
       }),
     );
-    await waitFor(() => expect(screen.getByText(/1 error/)).toBeTruthy());
-    const problem = screen.getByRole("button", { name: /^8:/ });
-    expect(problem.textContent).toMatch(/^8:5 error/); // at the index 7 of h q[7]
+    // The problem is reported at line 8, column 5: the index 7 of `h q[7];`.
+    const problem = await screen.findByRole("button", { name: /^8:5 error/ });
+    expect(problem.textContent).toMatch(/out of range/);
+    expect(screen.getByRole("status").textContent).toBe("1 error");
     expect(opLabels(container)).toHaveLength(3);
     expect(screen.getByText(/last circuit without errors/)).toBeTruthy();
   });
@@ -76,7 +77,7 @@ describe("WorkbenchPage text <-> drawing sync", () => {
     await waitFor(() => expect(doc()).toContain("h q[1];"));
     expect(doc()).toMatch(/^OPENQASM 2\.0;/);
     await waitFor(() =>
-      expect(opLabels(container)).toContain("h on q[1], column 1"),
+      expect(opLabels(container)).toContain("h on q[1], column 1 (selected)"),
     );
   });
 

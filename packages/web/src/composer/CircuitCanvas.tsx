@@ -372,9 +372,11 @@ export const CircuitCanvas = memo(function CircuitCanvas(
           key={i}
           className={i === selected ? "op selected" : "op"}
           data-op-index={i}
-          role="button"
-          aria-label={describeOp(op, circuit, columns[i])}
-          aria-pressed={i === selected}
+          role="img"
+          aria-label={
+            describeOp(op, circuit, columns[i]) +
+            (i === selected ? " (selected)" : "")
+          }
           onPointerDown={onOpPointerDown(i)}
         >
           <OpShape op={op} col={columns[i]} numQubits={n} clY={clY} />

@@ -191,7 +191,9 @@ export const ComposerPanel = memo(function ComposerPanel({
           ? `Click a wire to choose the target of ${describe(pending)}.`
           : armed
             ? `Click a wire to place ${armed}. Esc to stop.`
-            : "Drag a gate onto a wire. Select a gate: Delete removes it, arrows move it, Shift+arrows select the next one."}
+            : selectedOp
+              ? `Selected ${describe(selectedOp)}: Delete removes it, arrows move it, Shift+arrows select another, Esc clears.`
+              : "Drag a gate onto a wire. Select a gate: Delete removes it, arrows move it, Shift+arrows select the next one."}
       </p>
       {large ? (
         <Overview circuit={circuit} />
