@@ -169,4 +169,33 @@ if (c[1] == 0) x q[0];
       opsOf(`${H3}qubit[4] q; x q[1:2]; h q[{0, 3}]; cx q[0:1], q[2:3];`),
     ).toEqual(["x q1", "x q2", "h q0", "h q3", "x c0 q2", "x c1 q3"]);
   });
+
+  it("gives ops unrolled from a loop the span of the statement inside the loop", () => {
+    const c = compileOk(`${H3}qubit[2] q;\nfor int i in [0:1] {\n  x q[i];\n}`);
+    expect(c.ops.map((o) => o.span)).toEqual([
+      { line: 5, col: 3, endLine: 5, endCol: 10 },
+      { line: 5, col: 3, endLine: 5, endCol: 10 },
+    ]);
+  });
+
+  it("applies pow with a non-integer exponent and negative powers", () => {
+    expect(
+      opsOf(
+        `${H3}qubit q; pow(0.5) @ x q; pow(-1) @ s q; pow(3) @ rx(0.25) q; pow(0.5) @ t q;`,
+      ),
+    ).toEqual([
+      "sx q0",
+      "sdg q0",
+      "rx(0.75) q0",
+      `p(${Math.round((Math.PI / 8) * 1e6) / 1e6}) q0`,
+    ]);
+  });
+
+  it("accepts qreg/creg and measure arrows in OpenQASM 3 and negative indices", () => {
+    expect(
+      opsOf(
+        `OPENQASM 3;\ninclude "stdgates.inc";\nqreg q[3]; creg c[3];\nx q[-1];\nmeasure q[0] -> c[-1];`,
+      ),
+    ).toEqual(["x q2", "measure q0 -> c2"]);
+  });
 });

@@ -44,8 +44,19 @@ export function execBlock(c: Compiler, body: readonly Stmt[]): Flow {
   return undefined;
 }
 
+// Statements whose ops carry their own span (so ops unrolled from loops and subroutines point at them).
+const EMITTING = new Set<Stmt["kind"]>([
+  "gateCall",
+  "measure",
+  "reset",
+  "barrier",
+  "assign",
+  "decl",
+]);
+
 /** Runs one statement. */
 export function execStmt(c: Compiler, s: Stmt): Flow {
+  if (EMITTING.has(s.kind)) c.setOpSpan(s.span);
   switch (s.kind) {
     case "gateCall":
       if (
