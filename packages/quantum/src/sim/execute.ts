@@ -51,7 +51,7 @@ export function applyInstr(
       );
       return;
     case "diag":
-      applyDiag(a, instr.qs, instr.d, begin, end);
+      applyDiag(a, instr.qs, instr.d, instr.gather, begin, end);
       return;
     case "swap":
       applySwapPairs(

@@ -29,6 +29,8 @@ export interface FusedInstr {
 interface Block {
   unit: Unit;
   ops: number;
+  /** The source gate when the block holds exactly one (lowered by its own structure: X, SWAP, ...). */
+  op?: GateOp;
   /** Set for gates too wide to fuse: lowered directly, nothing merges into them. */
   sealed?: KernelInstr;
 }
@@ -182,7 +184,7 @@ export class Fuser {
       });
       return;
     }
-    let blk: Block = { unit: gateUnit(op), ops: 1 };
+    let blk: Block = { unit: gateUnit(op), ops: 1, op };
     const qs = blk.unit.qubits;
     if (qs.length === 1) {
       const prev = this.pending[qs[0]];
@@ -243,6 +245,11 @@ export class Fuser {
     const out: FusedInstr[] = [];
     for (const b of this.blocks) {
       if (b.sealed) out.push({ instr: b.sealed, ops: b.ops });
+      else if (b.ops === 1 && b.op)
+        out.push({
+          instr: lowerControlled(b.op.qubits, b.op.controls, gateMatrix(b.op)),
+          ops: 1,
+        });
       else if (!isIdentity(b.unit))
         out.push({ instr: lowerUnit(b.unit), ops: b.ops });
     }

@@ -39,6 +39,8 @@ export interface DiagInstr {
   readonly kind: "diag";
   readonly qs: Int32Array;
   readonly d: Float64Array;
+  /** Gather tables (see kernels/diagonal.ts `gatherTables`), for k >= 2. */
+  readonly gather: Int32Array;
 }
 /** Swaps the amplitude at offsets oa and ob (array units) of every base index; outer size N >> bits.length. */
 export interface SwapInstr {

@@ -5,6 +5,7 @@
  */
 import type { KernelInstr } from "./instructions.ts";
 import { matrixOffsets } from "./kernels/dense-k.ts";
+import { gatherTables } from "./kernels/diagonal.ts";
 
 /** A gate on an ordered qubit list: a dense matrix (qubits[0] = LSB) or, when diag, its diagonal. */
 export interface Unit {
@@ -60,7 +61,7 @@ export function lowerControlled(
         full[2 * j + 1] = dd[2 * (j & (d - 1)) + 1];
       } else full[2 * j] = 1;
     }
-    return { kind: "diag", qs: Int32Array.from(qs), d: full };
+    return diagInstr(qs, full);
   }
   const bits = sortedBits([...targets, ...controls]);
   if (k === 1 && isPauliX(m))
@@ -87,8 +88,18 @@ export function lowerControlled(
 
 /** Lowers a unit (its matrix covers all of its qubits) to an instruction. */
 export function lowerUnit(u: Unit): KernelInstr {
-  if (u.diag) return { kind: "diag", qs: Int32Array.from(u.qubits), d: u.mat };
+  if (u.diag) return diagInstr(u.qubits, u.mat);
   return lowerControlled(u.qubits, [], u.mat);
+}
+
+function diagInstr(qubits: readonly number[], d: Float64Array): KernelInstr {
+  const qs = Int32Array.from(qubits);
+  return {
+    kind: "diag",
+    qs,
+    d,
+    gather: qs.length >= 2 ? gatherTables(qs) : new Int32Array(0),
+  };
 }
 
 function isPauliX(m: Float64Array): boolean {

@@ -3,16 +3,34 @@
  * its index bits (rz, p, cz, cp, fused runs of them, controlled phases).
  *
  * Index arithmetic: the outer index is the amplitude index i itself, in [0, N). The diagonal index
- * j gathers bit qs[b] of i into bit b of j; d holds 2^k entries, interleaved re/im. The one-qubit
- * shape walks runs of 2^t amplitudes that share bit t, so no per-amplitude gather is needed.
+ * j gathers bit qs[b] of i into bit b of j; d holds 2^k entries, interleaved re/im. The gather is
+ * three table lookups, one per 11-bit chunk of i: j = g[i & 2047] | g[2048 + (i >> 11 & 2047)] |
+ * g[4096 + (i >> 22)]. The one-qubit shape walks runs of 2^t amplitudes that share bit t, so no
+ * per-amplitude gather is needed.
  */
 import type { Amplitudes } from "./one-qubit.ts";
 
-/** Multiplies amplitude i by d[j(i)] for i in [begin, end), j gathering the bits qs of i. */
+/** The three 2048-entry tables mapping each 11-bit chunk of an index to its gathered bits of qs. */
+export function gatherTables(qs: Int32Array): Int32Array {
+  const g = new Int32Array(3 * 2048);
+  for (let chunk = 0; chunk < 3; chunk++)
+    for (let x = 0; x < 2048; x++) {
+      let j = 0;
+      for (let b = 0; b < qs.length; b++) {
+        const bit = qs[b] - 11 * chunk;
+        if (bit >= 0 && bit < 11 && (x >> bit) & 1) j |= 1 << b;
+      }
+      g[2048 * chunk + x] = j;
+    }
+  return g;
+}
+
+/** Multiplies amplitude i by d[j(i)] for i in [begin, end), j gathering the bits qs of i (tables g). */
 export function applyDiag(
   a: Amplitudes,
   qs: Int32Array,
   d: Float64Array,
+  g: Int32Array,
   begin: number,
   end: number,
 ): void {
@@ -20,10 +38,12 @@ export function applyDiag(
     applyDiag1(a, qs[0], d, begin, end);
     return;
   }
-  const k = qs.length;
+  if (qs.length === 0) {
+    applyDiagScalar(a, d[0], d[1], begin, end);
+    return;
+  }
   for (let i = begin; i < end; i++) {
-    let j = 0;
-    for (let b = 0; b < k; b++) j |= ((i >> qs[b]) & 1) << b;
+    const j = g[i & 2047] | g[2048 + ((i >> 11) & 2047)] | g[4096 + (i >> 22)];
     const dr = d[2 * j],
       di = d[2 * j + 1];
     if (dr === 1 && di === 0) continue;
@@ -66,5 +86,21 @@ function applyDiag1(
       a[p + 1] = dr * xi + di * xr;
     }
     i = runEnd;
+  }
+}
+
+/** Multiplies every amplitude in [begin, end) by one complex number. */
+function applyDiagScalar(
+  a: Amplitudes,
+  dr: number,
+  di: number,
+  begin: number,
+  end: number,
+): void {
+  for (let p = 2 * begin, pe = 2 * end; p < pe; p += 2) {
+    const xr = a[p],
+      xi = a[p + 1];
+    a[p] = dr * xr - di * xi;
+    a[p + 1] = dr * xi + di * xr;
   }
 }
