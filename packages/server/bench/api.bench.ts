@@ -63,7 +63,7 @@ async function main(): Promise<void> {
     STEPFAULT_DATA_DIR: dataDir,
     PORT: "0",
     LOG_LEVEL: "warn",
-    API_RATE_LIMIT_PER_MINUTE: "100000000",
+    API_RATE_LIMIT_PER_MINUTE: "10000000",
   });
   if (!resolved.ok) throw new Error(resolved.message);
   const server = await startServer(resolved.config);

@@ -21,10 +21,7 @@ import { meRoutes } from "./api/routes/me.route.ts";
 import { projectsRoutes } from "./api/routes/projects.route.ts";
 import { installAuthentication } from "./api/plugins/auth.plugin.ts";
 import { installMetrics } from "./api/plugins/metrics.plugin.ts";
-import {
-  installProblemHandlers,
-  problem,
-} from "./api/plugins/problem.plugin.ts";
+import { installProblemHandlers } from "./api/plugins/problem.plugin.ts";
 import { Problem } from "./api/schemas/common.schema.ts";
 import { createCircuitsRepository } from "./repositories/circuits.repository.ts";
 import { createOutboxRepository } from "./repositories/outbox.repository.ts";
@@ -107,7 +104,9 @@ export async function buildApp(
   app.addHook("onRequest", async (req, reply) => {
     void reply.header("x-request-id", req.id);
   });
-  installProblemHandlers(app);
+  const webDir = deps.webDir === undefined ? DEFAULT_WEB_DIR : deps.webDir;
+  const spa = webDir !== null && existsSync(join(webDir, "index.html"));
+  installProblemHandlers(app, { spa });
 
   await app.register(helmet, { global: true, contentSecurityPolicy: false });
   await app.register(cors, {
@@ -199,31 +198,8 @@ export async function buildApp(
     { prefix: "/api/v1" },
   );
 
-  const webDir = deps.webDir === undefined ? DEFAULT_WEB_DIR : deps.webDir;
-  if (webDir !== null && existsSync(join(webDir, "index.html"))) {
+  if (spa && webDir !== null)
     await app.register(fastifyStatic, { root: webDir, wildcard: false });
-    // Single-page app: unknown non-API GETs that accept HTML get index.html.
-    app.setNotFoundHandler((req, reply) => {
-      if (
-        req.method === "GET" &&
-        !req.url.startsWith("/api/") &&
-        (req.headers.accept ?? "").includes("text/html")
-      ) {
-        return reply.sendFile("index.html");
-      }
-      return reply
-        .status(404)
-        .type("application/problem+json")
-        .send(
-          problem(
-            "NOT_FOUND",
-            req,
-            `no route ${req.method} ${req.url.split("?")[0]}`,
-          ),
-        );
-    });
-  }
-
   app.addHook("onClose", async () => {
     mailer.close();
     if (redis) await redis.quit().catch(() => redis.disconnect());

@@ -1,3 +1,6 @@
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.ts";
@@ -177,6 +180,52 @@ describeOnEngines("HTTP edge", (ctx) => {
       expect(
         (await ctx.app.inject({ method: "GET", url: "/readyz" })).json(),
       ).toEqual({ status: "ready" });
+    });
+  });
+
+  describe("web app", () => {
+    it("serves the built web app, falls back to index.html for client routes, and keeps API 404s as problems", async () => {
+      const dir = mkdtempSync(join(tmpdir(), "sf-web-"));
+      mkdirSync(join(dir, "assets"));
+      writeFileSync(
+        join(dir, "index.html"),
+        "<!doctype html><title>StepFault web</title>",
+      );
+      writeFileSync(join(dir, "assets", "app.js"), "console.log(1)");
+      const app = await buildTestApp(ctx.database, {}, { webDir: dir });
+      try {
+        const root = await app.inject({ method: "GET", url: "/" });
+        expect(root.statusCode).toBe(200);
+        expect(root.body).toContain("StepFault web");
+        const asset = await app.inject({
+          method: "GET",
+          url: "/assets/app.js",
+        });
+        expect(asset.body).toBe("console.log(1)");
+        const route = await app.inject({
+          method: "GET",
+          url: "/projects/abc",
+          headers: { accept: "text/html" },
+        });
+        expect(route.body).toContain("StepFault web");
+        expectProblem(
+          await app.inject({
+            method: "GET",
+            url: "/api/v1/missing",
+            headers: { accept: "text/html" },
+          }),
+          404,
+          "NOT_FOUND",
+        );
+        expectProblem(
+          await app.inject({ method: "GET", url: "/assets/missing.js" }),
+          404,
+          "NOT_FOUND",
+        );
+      } finally {
+        await app.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 

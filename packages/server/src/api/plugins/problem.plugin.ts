@@ -44,8 +44,14 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: "BAD_REQUEST",
 };
 
-/** Installs the one error handler and not-found handler that answer with problem+json; 5xx hides internals. */
-export function installProblemHandlers(app: FastifyInstance): void {
+/**
+ * Installs the one error handler and not-found handler that answer with problem+json; 5xx hides
+ * internals. With `spa`, unknown non-API GETs that accept HTML get the web app's index.html.
+ */
+export function installProblemHandlers(
+  app: FastifyInstance,
+  opts: { spa: boolean },
+): void {
   app.setErrorHandler((err: FastifyError | DomainError, req, reply) => {
     if (err instanceof DomainError) {
       for (const [k, v] of Object.entries(err.headers)) void reply.header(k, v);
@@ -82,14 +88,23 @@ export function installProblemHandlers(app: FastifyInstance): void {
     return sendProblem(reply, problem("INTERNAL", req));
   });
 
-  app.setNotFoundHandler((req, reply) =>
-    sendProblem(
+  app.setNotFoundHandler((req, reply) => {
+    if (
+      opts.spa &&
+      req.method === "GET" &&
+      !req.url.startsWith("/api/") &&
+      (req.headers.accept ?? "").includes("text/html")
+    ) {
+      // Single-page app: client-side routes get index.html.
+      return reply.sendFile("index.html");
+    }
+    return sendProblem(
       reply,
       problem(
         "NOT_FOUND",
         req,
         `no route ${req.method} ${req.url.split("?")[0]}`,
       ),
-    ),
-  );
+    );
+  });
 }
