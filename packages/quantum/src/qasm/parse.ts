@@ -27,6 +27,19 @@ const UNSUPPORTED_KEYWORDS = new Set([
   "readonly",
   "mutable",
 ]);
+/** Statement keywords of OpenQASM 2; any other leading name there is a gate call. */
+const QASM2_KEYWORDS = new Set([
+  "OPENQASM",
+  "include",
+  "qreg",
+  "creg",
+  "gate",
+  "opaque",
+  "measure",
+  "reset",
+  "barrier",
+  "if",
+]);
 const MODIFIERS = new Set(["inv", "pow", "ctrl", "negctrl"]);
 const COMPOUND_ASSIGN = new Set([
   "=",
@@ -73,6 +86,7 @@ export class Parser extends BlockParser {
     }
     if (t.kind !== "ident") return this.unexpected("a statement");
     const kw = t.text;
+    if (!this.v3 && !QASM2_KEYWORDS.has(kw)) return this.parseGateCall();
     if (
       UNSUPPORTED_KEYWORDS.has(kw) &&
       !(kw === "duration" && this.peek1().text === "(")
@@ -263,6 +277,7 @@ export class Parser extends BlockParser {
     const start = this.tok;
     const modifiers: Modifier[] = [];
     while (
+      this.v3 &&
       this.tok.kind === "ident" &&
       MODIFIERS.has(this.tok.text) &&
       (this.peek1().text === "@" || this.peek1().text === "(")

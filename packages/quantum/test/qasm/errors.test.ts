@@ -264,7 +264,7 @@ describe("compileQasm diagnostics", () => {
     expect(r.ok).toBe(false);
     expect(
       r.diagnostics.map((d) => `${d.code} ${d.span.line}:${d.span.col}`),
-    ).toEqual(["QASM_TOO_MANY_OPS 4:1"]);
+    ).toEqual(["QASM_TOO_MANY_OPS 4:22"]);
     expect(r.diagnostics[0].message).toContain("50");
   });
 

@@ -152,3 +152,10 @@ outer(1, 2) q[1], q[0];
     expect(c.ops[0].span).toEqual({ line: 4, col: 3, endLine: 4, endCol: 10 });
   });
 });
+
+describe("compileQasm (OpenQASM 2 names)", () => {
+  it("treats OpenQASM 3 keywords as ordinary gate names in OpenQASM 2", () => {
+    const src = `${H2}gate box a { x a; }\ngate pow(t) a { rz(t) a; }\nqreg q[1];\nbox q[0];\npow(0.5) q[0];`;
+    expect(opsOf(src)).toEqual(["x q0", "rz(0.5) q0"]);
+  });
+});
