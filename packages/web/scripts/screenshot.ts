@@ -96,7 +96,7 @@ try {
         await page.getByRole("button", { name: "RX" }).click();
         await page
           .locator('rect[data-wire="1"]')
-          .click({ position: { x: 200, y: 25 } });
+          .click({ position: { x: 262, y: 25 } });
         await page.keyboard.press("Escape");
         await page.locator(".cm-content").click();
         await page.keyboard.press("Control+End");
@@ -121,6 +121,39 @@ try {
       document.querySelector(".cm-content")?.textContent?.includes("h q[1];"),
     );
     console.log("drag and drop: 'h q[1];' appeared in the text");
+    // Move that H from q[1] to q[0] with the mouse (pointer events on the drawing).
+    const box = await page
+      .locator('[data-op-index][aria-label^="h on q[1]"]')
+      .boundingBox();
+    const wire0 = await page.locator('rect[data-wire="0"]').boundingBox();
+    if (box && wire0) {
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(
+        box.x + box.width / 2 + 5,
+        wire0.y + wire0.height / 2,
+        { steps: 5 },
+      );
+      await page.mouse.up();
+      await page.waitForFunction(() => {
+        const text = document.querySelector(".cm-content")?.textContent ?? "";
+        return (
+          !text.includes("h q[1];") &&
+          (text.match(/h q\[0\];/g) ?? []).length === 2
+        );
+      });
+      console.log("mouse move: the H moved from q[1] to q[0] in the text");
+    }
+    // Hover the underline of an error to see its message.
+    await page.locator(".cm-content").click();
+    await page.keyboard.press("Control+End");
+    await page.keyboard.type("cx q[0], q[0];");
+    await page.locator(".cm-lintRange-error").first().hover();
+    await page.locator(".cm-tooltip-lint").waitFor();
+    console.log(
+      `hover: ${await page.locator(".cm-tooltip-lint").textContent()}`,
+    );
+    await page.screenshot({ path: join(outDir, "workbench-hover.png") });
     const big = bigCircuit(20, 500);
     await page.locator(".cm-content").click();
     await page.keyboard.press("Control+A");
@@ -166,6 +199,12 @@ try {
       `typing 24 characters: ${long.length} long tasks (>50 ms), longest ${Math.round(Math.max(0, ...long))} ms`,
     );
     await page.waitForTimeout(400);
+    const usedWorker = await page.evaluate(() =>
+      performance
+        .getEntriesByType("resource")
+        .some((e) => e.name.includes("compile.worker")),
+    );
+    console.log(`compile worker loaded: ${usedWorker}`);
     await page.screenshot({ path: join(outDir, "workbench-large.png") });
     await page.close();
 

@@ -9,11 +9,13 @@ import { colorClass } from "./palette-items.ts";
 export const GEOMETRY = {
   cell: 50,
   row: 50,
-  left: 64,
+  left: 12,
+  /** Width of the wire-label column, which stays in view while the drawing scrolls. */
+  labels: 64,
   top: 24,
   box: 36,
 } as const;
-const { cell, row, left, top, box } = GEOMETRY;
+const { cell, row, left, top, box, labels } = GEOMETRY;
 
 /** Where on the drawing a pointer is: a wire and a column. */
 export interface Cell {
@@ -303,85 +305,101 @@ export const CircuitCanvas = memo(function CircuitCanvas(
     return r ? `${r.name}[${w - r.offset}]` : `q${w}`;
   };
 
+  const clLabel =
+    circuit.cregs.length === 1
+      ? `${circuit.cregs[0].name}${circuit.numClbits}`
+      : `c${circuit.numClbits}`;
   return (
-    <svg
-      ref={svg}
-      className="circuit"
-      width={totalW}
-      height={totalH}
-      viewBox={`0 0 ${totalW} ${totalH}`}
-      role="group"
-      aria-label={`Circuit drawing: ${n} qubits, ${circuit.ops.length} operations`}
-      onPointerMove={onPointerMove}
-      onPointerUp={onPointerUp}
-      onDragOver={(e) => {
-        if (e.dataTransfer.types.includes(DRAG_TYPE)) e.preventDefault();
-      }}
-      onDrop={(e) => {
-        const id = e.dataTransfer.getData(DRAG_TYPE);
-        if (!id) return;
-        e.preventDefault();
-        props.onDropItem(id, cellAt(e.clientX, e.clientY));
-      }}
-    >
-      {Array.from({ length: n }, (_, w) => (
-        <g key={w} className="wire">
+    <div className="circuit-row">
+      <svg
+        className="wire-labels"
+        width={labels}
+        height={totalH}
+        aria-hidden="true"
+      >
+        {Array.from({ length: n }, (_, w) => (
           <text
-            x={left - 10}
+            key={w}
+            x={labels - 8}
             y={cy(w) + 5}
             textAnchor="end"
             className="wire-label"
           >
             {regLabel(w)}
           </text>
-          <line x1={left} y1={cy(w)} x2={totalW - 8} y2={cy(w)} />
-          <rect
-            x={left}
-            y={cy(w) - row / 2}
-            width={totalW - left}
-            height={row}
-            className="wire-hit"
-            data-wire={w}
-            onClick={(e) =>
-              props.onWireClick({
-                wire: w,
-                column: cellAt(e.clientX, e.clientY).column,
-              })
-            }
-          />
-        </g>
-      ))}
-      {circuit.numClbits > 0 && (
-        <g className="wire classical">
+        ))}
+        {circuit.numClbits > 0 && (
           <text
-            x={left - 10}
+            x={labels - 8}
             y={clY + 5}
             textAnchor="end"
             className="wire-label"
           >
-            {circuit.cregs.length === 1
-              ? `${circuit.cregs[0].name}${circuit.numClbits}`
-              : `c${circuit.numClbits}`}
+            {clLabel}
           </text>
-          <line x1={left} y1={clY - 2} x2={totalW - 8} y2={clY - 2} />
-          <line x1={left} y1={clY + 2} x2={totalW - 8} y2={clY + 2} />
-        </g>
-      )}
-      {circuit.ops.map((op, i) => (
-        <g
-          key={i}
-          className={i === selected ? "op selected" : "op"}
-          data-op-index={i}
-          role="img"
-          aria-label={
-            describeOp(op, circuit, columns[i]) +
-            (i === selected ? " (selected)" : "")
-          }
-          onPointerDown={onOpPointerDown(i)}
-        >
-          <OpShape op={op} col={columns[i]} numQubits={n} clY={clY} />
-        </g>
-      ))}
-    </svg>
+        )}
+      </svg>
+      <svg
+        ref={svg}
+        className="circuit"
+        width={totalW}
+        height={totalH}
+        viewBox={`0 0 ${totalW} ${totalH}`}
+        role="group"
+        aria-label={`Circuit drawing: ${n} qubits, ${circuit.ops.length} operations`}
+        onPointerMove={onPointerMove}
+        onPointerUp={onPointerUp}
+        onDragOver={(e) => {
+          if (e.dataTransfer.types.includes(DRAG_TYPE)) e.preventDefault();
+        }}
+        onDrop={(e) => {
+          const id = e.dataTransfer.getData(DRAG_TYPE);
+          if (!id) return;
+          e.preventDefault();
+          props.onDropItem(id, cellAt(e.clientX, e.clientY));
+        }}
+      >
+        {Array.from({ length: n }, (_, w) => (
+          <g key={w} className="wire">
+            <line x1={0} y1={cy(w)} x2={totalW - 8} y2={cy(w)} />
+            <rect
+              x={0}
+              y={cy(w) - row / 2}
+              width={totalW}
+              height={row}
+              className="wire-hit"
+              data-wire={w}
+              onClick={(e) =>
+                props.onWireClick({
+                  wire: w,
+                  column: cellAt(e.clientX, e.clientY).column,
+                })
+              }
+            />
+          </g>
+        ))}
+        {circuit.numClbits > 0 && (
+          <g className="wire classical">
+            <line x1={0} y1={clY - 2} x2={totalW - 8} y2={clY - 2} />
+            <line x1={0} y1={clY + 2} x2={totalW - 8} y2={clY + 2} />
+          </g>
+        )}
+        {circuit.ops.map((op, i) => (
+          <g
+            key={i}
+            className={i === selected ? "op selected" : "op"}
+            data-op-index={i}
+            role="img"
+            aria-label={
+              describeOp(op, circuit, columns[i]) +
+              (i === selected ? " (selected)" : "")
+            }
+            onPointerDown={onOpPointerDown(i)}
+          >
+            <OpShape op={op} col={columns[i]} numQubits={n} clY={clY} />
+          </g>
+        ))}
+      </svg>
+    </div>
   );
 });
