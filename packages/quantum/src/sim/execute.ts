@@ -1,11 +1,10 @@
 /** Dispatches kernel instructions to their kernels over a slice of the outer index. */
 import type { KernelInstr } from "./instructions.ts";
-import { applyMat1, type Amplitudes } from "./kernels/one-qubit.ts";
-import { applyMat2 } from "./kernels/two-qubit.ts";
-import { applyMat1Controlled } from "./kernels/controlled.ts";
-import { applyMatK } from "./kernels/dense-k.ts";
-import { applyDiag } from "./kernels/diagonal.ts";
-import { applySwapPairs } from "./kernels/permutation.ts";
+import type { Amplitudes } from "./kernels/one-qubit.ts";
+import { BASE_KERNELS, singlePrecisionKernels } from "./kernels/specialise.ts";
+
+const F64 = BASE_KERNELS;
+const F32 = singlePrecisionKernels();
 
 /** Scratch for the dense-k kernel (2 * 2^k doubles, k <= 10); one per thread. */
 export function makeScratch(): Float64Array {
@@ -20,15 +19,16 @@ export function applyInstr(
   end: number,
   scratch: Float64Array,
 ): void {
+  const k = a instanceof Float32Array ? F32 : F64;
   switch (instr.kind) {
     case "mat1":
-      applyMat1(a, instr.t, instr.m, begin, end);
+      k.applyMat1(a, instr.t, instr.m, begin, end);
       return;
     case "mat2":
-      applyMat2(a, instr.q0, instr.q1, instr.m, begin, end);
+      k.applyMat2(a, instr.q0, instr.q1, instr.m, begin, end);
       return;
     case "mat1c":
-      applyMat1Controlled(
+      k.applyMat1Controlled(
         a,
         instr.t,
         instr.bits,
@@ -39,7 +39,7 @@ export function applyInstr(
       );
       return;
     case "matk":
-      applyMatK(
+      k.applyMatK(
         a,
         instr.offs,
         instr.bits,
@@ -51,10 +51,10 @@ export function applyInstr(
       );
       return;
     case "diag":
-      applyDiag(a, instr.qs, instr.d, instr.gather, begin, end);
+      k.applyDiag(a, instr.qs, instr.d, instr.gather, begin, end);
       return;
     case "swap":
-      applySwapPairs(
+      k.applySwapPairs(
         a,
         instr.bits,
         instr.cmask,

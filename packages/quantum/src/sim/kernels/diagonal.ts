@@ -56,7 +56,7 @@ export function applyDiag(
 }
 
 /** One-qubit diagonal diag(d0, d1) on qubit t over amplitudes [begin, end); skips a unit d0. */
-function applyDiag1(
+export function applyDiag1(
   a: Amplitudes,
   t: number,
   d: Float64Array,
@@ -90,7 +90,7 @@ function applyDiag1(
 }
 
 /** Multiplies every amplitude in [begin, end) by one complex number. */
-function applyDiagScalar(
+export function applyDiagScalar(
   a: Amplitudes,
   dr: number,
   di: number,

@@ -52,7 +52,7 @@ export function applyMat1(
 }
 
 /** The t = 0 case: pair k is amplitudes (2k, 2k+1), contiguous in memory. */
-function applyMat1Low(
+export function applyMat1Low(
   a: Amplitudes,
   m: Float64Array,
   begin: number,

@@ -18,12 +18,44 @@ export function applySwapPairs(
   end: number,
 ): void {
   const nb = bits.length;
+  if (nb === 2) {
+    applySwapPairs2(a, bits[0], bits[1], cmask, oa, ob, begin, end);
+    return;
+  }
   for (let k = begin; k < end; k++) {
     let i = k;
     for (let b = 0; b < nb; b++) {
       const q = bits[b];
       i = ((i >> q) << (q + 1)) | (i & ((1 << q) - 1));
     }
+    const p = 2 * (i | cmask);
+    const x = p + oa,
+      y = p + ob;
+    const r = a[x],
+      im = a[x + 1];
+    a[x] = a[y];
+    a[x + 1] = a[y + 1];
+    a[y] = r;
+    a[y + 1] = im;
+  }
+}
+
+/** The two-bit shape (cx, swap): both insertions unrolled with masks hoisted out of the loop. */
+export function applySwapPairs2(
+  a: Amplitudes,
+  lo: number,
+  hi: number,
+  cmask: number,
+  oa: number,
+  ob: number,
+  begin: number,
+  end: number,
+): void {
+  const loMask = (1 << lo) - 1,
+    hiMask = (1 << hi) - 1;
+  for (let k = begin; k < end; k++) {
+    let i = ((k >> lo) << (lo + 1)) | (k & loMask);
+    i = ((i >> hi) << (hi + 1)) | (i & hiMask);
     const p = 2 * (i | cmask);
     const x = p + oa,
       y = p + ob;
