@@ -176,6 +176,11 @@ export function simulateOn(
   } catch (e) {
     if (e instanceof Cancelled)
       return fail("SIM_CANCELLED", "the simulation was cancelled");
+    if (e instanceof RangeError && /allocat|buffer/i.test(e.message))
+      return fail(
+        "SIM_TOO_LARGE",
+        `needs ${gib((prog.dynamic ? 2 : 1) * stateBytes(circuit.numQubits, precision))} for ${circuit.numQubits} qubits in ${precision} precision; the allocation failed (${e.message})`,
+      );
     throw e;
   }
   let statevector: Float64Array | undefined;
