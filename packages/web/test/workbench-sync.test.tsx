@@ -106,4 +106,33 @@ describe("WorkbenchPage text <-> drawing sync", () => {
     fireEvent.click(container.querySelector('rect[data-wire="2"]') as Element);
     await waitFor(() => expect(doc()).toContain("cx q[0], q[2];"));
   });
+
+  it("leaves the text alone when a gate is only selected", async () => {
+    const text = BELL + "// my notes stay\n";
+    const { container, doc } = await openWorkbench(text);
+    const h = container.querySelector('[data-op-index="0"]') as Element;
+    fireEvent.pointerDown(h, { clientX: 10, clientY: 10 });
+    fireEvent.pointerUp(h, { clientX: 10, clientY: 10 });
+    await waitFor(() =>
+      expect(opLabels(container)[0]).toBe("h on q[0], column 1 (selected)"),
+    );
+    expect(doc()).toBe(text);
+  });
+
+  it("refuses drawing edits while the text has errors, keeping the text", async () => {
+    const { container, view, doc } = await openWorkbench();
+    act(() =>
+      view.dispatch({
+        changes: { from: view.state.doc.length, insert: "h q[9" },
+      }),
+    );
+    const broken = doc();
+    fireEvent.click(screen.getByRole("button", { name: "X" }));
+    fireEvent.click(container.querySelector('rect[data-wire="0"]') as Element);
+    expect((await screen.findByRole("alert")).textContent).toMatch(
+      /text has errors/,
+    );
+    expect(doc()).toBe(broken);
+    expect(opLabels(container)).toHaveLength(2);
+  });
 });

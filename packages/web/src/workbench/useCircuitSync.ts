@@ -9,6 +9,7 @@ import {
   emptyCircuit,
   initialState,
   replaceFromText,
+  sameCircuit,
   type ComposerState,
 } from "../composer/actions.ts";
 import {
@@ -61,6 +62,7 @@ export function useCircuitSync(
     return { list: r.diagnostics, for: initialText, stale: !r.ok, ms: 0 };
   });
   const [notice, setNotice] = useState<string | null>(null);
+  const composerRef = useRef(composer);
   const client = useRef<CompileClient | null>(null);
   const latest = useRef(initialText);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -87,7 +89,11 @@ export function useCircuitSync(
       stale: !result.ok,
       ms: performance.now() - t0,
     });
-    if (result.ok) setComposerState((s) => replaceFromText(s, result.circuit));
+    if (result.ok) {
+      const next = replaceFromText(composerRef.current, result.circuit);
+      composerRef.current = next;
+      setComposerState(next);
+    }
   }, []);
 
   const setText = useCallback(
@@ -95,6 +101,7 @@ export function useCircuitSync(
       if (next === latest.current) return;
       latest.current = next;
       setTextState(next);
+      setNotice(null);
       if (timer.current) clearTimeout(timer.current);
       timer.current = setTimeout(() => void compileLatest(), debounceMs);
     },
@@ -103,6 +110,30 @@ export function useCircuitSync(
 
   const setComposer = useCallback(
     (next: ComposerState) => {
+      const apply = (state: ComposerState) => {
+        composerRef.current = state;
+        setComposerState(state);
+      };
+      const current = composerRef.current;
+      if (next.circuit === current.circuit) {
+        apply(next); // selection only: the text stays as it is
+        return;
+      }
+      // Never overwrite text the drawing does not show: it must compile to the drawn circuit.
+      const check = compileSource(latest.current);
+      if (!check.ok) {
+        setNotice(
+          "the text has errors. Fix them (or undo in the editor) before editing the drawing.",
+        );
+        return;
+      }
+      if (!sameCircuit(check.circuit, current.circuit)) {
+        apply(replaceFromText(current, check.circuit));
+        setNotice(
+          "the drawing was behind the text and has been updated. Please repeat the edit.",
+        );
+        return;
+      }
       const version = textVersion(latest.current);
       const printed = circuitToQasm(
         withVersion(next.circuit, version),
@@ -114,7 +145,7 @@ export function useCircuitSync(
         return;
       }
       setNotice(null);
-      setComposerState(next);
+      apply(next);
       if (printed.text === latest.current) return;
       latest.current = printed.text;
       setTextState(printed.text);
