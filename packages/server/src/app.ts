@@ -38,6 +38,7 @@ import {
 } from "./services/core/circuits.service.ts";
 import { createMailer } from "./services/core/mail.service.ts";
 import { createProjectsService } from "./services/core/projects.service.ts";
+import { createUserCache } from "./services/core/user-cache.ts";
 
 /** What `buildApp` needs besides the config; tests pass their own database. */
 export interface AppDeps {
@@ -158,8 +159,10 @@ export async function buildApp(
     outbox: createOutboxRepository(db),
     log: app.log,
   });
+  const userCache = createUserCache();
   const auth = createAuthService({
     db,
+    userCache,
     users,
     tokens,
     mailer,
@@ -172,7 +175,7 @@ export async function buildApp(
   const services = {
     auth,
     apiKeys: createApiKeysService({ tokens }),
-    admin: createAdminService({ users, tokens }),
+    admin: createAdminService({ users, tokens, userCache }),
     projects: createProjectsService({ projects: projectsRepo, users, access }),
     circuits: createCircuitsService({
       circuits: createCircuitsRepository(db),

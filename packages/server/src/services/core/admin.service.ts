@@ -2,6 +2,7 @@ import { DomainError } from "../../errors/catalog.ts";
 import type { TokensRepository } from "../../repositories/tokens.repository.ts";
 import type { UsersRepository } from "../../repositories/users.repository.ts";
 import { toUserView, type AuthUser, type UserView } from "./auth.service.ts";
+import type { UserCache } from "./user-cache.ts";
 
 function requireAdmin(caller: AuthUser): void {
   // Non-admins learn nothing about admin endpoints: they answer 404 like any unknown route.
@@ -12,6 +13,7 @@ function requireAdmin(caller: AuthUser): void {
 export function createAdminService(deps: {
   users: UsersRepository;
   tokens: TokensRepository;
+  userCache: UserCache;
 }) {
   return {
     /** Lists users by email, paginated by an email cursor. */
@@ -40,6 +42,7 @@ export function createAdminService(deps: {
         throw new DomainError("CANNOT_DISABLE_SELF");
       const row = await deps.users.setDisabled(userId, disabled);
       if (row === undefined) throw new DomainError("USER_NOT_FOUND");
+      deps.userCache.invalidate(userId);
       if (disabled) await deps.tokens.revokeAllForUser(userId);
       return toUserView(row);
     },

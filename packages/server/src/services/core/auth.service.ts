@@ -15,6 +15,7 @@ import {
   verifyPassword,
 } from "./crypto.ts";
 import type { Mailer } from "./mail.service.ts";
+import type { UserCache } from "./user-cache.ts";
 
 /** The authenticated caller as services see it. */
 export interface AuthUser {
@@ -24,6 +25,8 @@ export interface AuthUser {
   readonly role: "admin" | "user";
   /** How the caller authenticated. */
   readonly via: "token" | "api-key";
+  /** The account row as read when authenticating. */
+  readonly row: UserRow;
 }
 
 /** A public view of an account. */
@@ -77,6 +80,7 @@ export function createAuthService(deps: {
   users: UsersRepository;
   tokens: TokensRepository;
   mailer: Mailer;
+  userCache: UserCache;
   jwtSecret: string;
   accessTtlSeconds: number;
   refreshTtlSeconds: number;
@@ -118,6 +122,7 @@ export function createAuthService(deps: {
       displayName: u.displayName,
       role: u.role,
       via,
+      row: u,
     };
   }
 
@@ -202,7 +207,11 @@ export function createAuthService(deps: {
       }
       const claims = verifyAccessToken(deps.jwtSecret, credential);
       if (claims === undefined) throw new DomainError("INVALID_TOKEN");
-      const user = await users.findById(claims.sub);
+      let user = deps.userCache.get(claims.sub);
+      if (user === undefined) {
+        user = await users.findById(claims.sub);
+        if (user !== undefined) deps.userCache.set(user);
+      }
       if (user === undefined || user.disabled)
         throw new DomainError("INVALID_TOKEN");
       return toAuthUser(user, "token");
@@ -210,9 +219,7 @@ export function createAuthService(deps: {
 
     /** The caller's account. */
     async me(caller: AuthUser): Promise<UserView> {
-      const user = await users.findById(caller.id);
-      if (user === undefined) throw new DomainError("INVALID_TOKEN");
-      return toUserView(user);
+      return toUserView(caller.row);
     },
 
     /** Changes the caller's password and ends their other sessions. */
