@@ -177,6 +177,28 @@ describe("stepfault run", () => {
     expect(JSON.parse(r.out).counts).toEqual({ "1": 5 });
   });
 
+  it("runs 20+ qubit circuits (threaded entry) and refuses impossible sizes before allocating", async () => {
+    const w20 = file(
+      "w20.qasm",
+      `${QELIB}qreg q[20];\ncreg c[20];\nx q[19];\nh q[0];\nmeasure q -> c;\n`,
+    );
+    const r = await cli("run", w20, "--shots", "50", "--seed", "3", "--json");
+    expect(r.code).toBe(0);
+    const counts = JSON.parse(r.out).counts as Record<string, number>;
+    expect(Object.keys(counts).every((k) => /^10{18}[01]$/.test(k))).toBe(true);
+    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(50);
+    const huge = file(
+      "huge.qasm",
+      `${QELIB}qreg q[40];\ncreg c[40];\nh q;\nmeasure q -> c;\n`,
+    );
+    const big = await cli("run", huge, "--json");
+    expect(big.code).toBe(1);
+    expect(big.err).toMatch(
+      /^stepfault: error: needs [\d.]+ GiB for 40 qubits/,
+    );
+    expect(big.out).toBe("");
+  });
+
   describe("errors", () => {
     it("reports compile errors as FILE:LINE:COL lines, exit 1, no stack trace", async () => {
       const bad = file("bad.qasm", `${QELIB}qreg q[2];\nfoo q[0];\nh q[5];\n`);

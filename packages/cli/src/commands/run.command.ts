@@ -9,7 +9,9 @@ import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
   compileQasm,
+  MAX_SIM_QUBITS,
   simulate,
+  stateBytes,
   type Circuit,
   type SimulateOptions,
   type SimulateOutcome,
@@ -176,7 +178,12 @@ async function simulateCircuit(
   circuit: Circuit,
   options: SimulateOptions,
 ): Promise<SimulateOutcome> {
-  if (circuit.numQubits >= THREADS_FROM_QUBITS) {
+  // Runs that will be refused (too large) go to `simulate`, which refuses at once without starting threads.
+  const fits =
+    circuit.numQubits <= MAX_SIM_QUBITS &&
+    stateBytes(circuit.numQubits, options.precision ?? "double") <=
+      (options.memoryLimitBytes ?? Infinity);
+  if (circuit.numQubits >= THREADS_FROM_QUBITS && fits) {
     let threads: typeof import("@stepfault/quantum/threads") | undefined;
     try {
       threads = await import("@stepfault/quantum/threads");
