@@ -84,7 +84,7 @@ export class ThreadPool {
 
   private load(message: object): void {
     for (const p of this.ports) p.postMessage(message);
-    for (let i = 0; i < this.workers.length; i++) this.command(CMD_LOAD);
+    this.command(CMD_LOAD); // every worker reads the one message queued on its own port
   }
 
   /** The engine that runs sweeps on this pool (states live in shared memory). */

@@ -106,6 +106,24 @@ describe("threads", () => {
     }
   });
 
+  it("splits sweeps over 3 threads (2 workers) correctly", async () => {
+    const pool = await ThreadPool.start(3);
+    try {
+      const c = randomCircuit(7, 60, seededRng(99));
+      const want = applyMatrix(denseUnitary(c), basisState(7, 0));
+      const out = simulateOn(
+        c,
+        { shots: 0, statevector: true, seed: 1 },
+        pool.engine(),
+      );
+      pool.reset();
+      if (!out.ok) throw new Error(out.error.message);
+      expect(maxDiff(out.result.statevector!, want)).toBeLessThan(1e-10);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("shuts the pool down so the process can exit", async () => {
     await simulateParallel(circuit(16, std("h", [3])), {
       shots: 1,
