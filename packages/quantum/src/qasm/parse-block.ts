@@ -195,6 +195,16 @@ export abstract class BlockParser extends ExprParser {
   /** `{ stmt* }` with per-statement recovery. */
   protected parseBlock(): { stmts: Stmt[]; span: Span } {
     if (!this.is("{")) this.unexpected("'{'");
+    if (this.nesting > 400) this.tooDeep();
+    this.nesting += 1;
+    try {
+      return this.parseBlockInner();
+    } finally {
+      this.nesting -= 1;
+    }
+  }
+
+  private parseBlockInner(): { stmts: Stmt[]; span: Span } {
     const open = this.next();
     const stmts: Stmt[] = [];
     while (!this.is("}")) {
@@ -215,8 +225,14 @@ export abstract class BlockParser extends ExprParser {
   /** A block, or a single statement as the body of `if`/`for`/`while`. */
   protected parseBody(): { stmts: Stmt[]; span: Span } {
     if (this.is("{")) return this.parseBlock();
-    const s = this.parseStatement();
-    return { stmts: [s], span: s.span };
+    if (this.nesting > 400) this.tooDeep();
+    this.nesting += 1;
+    try {
+      const s = this.parseStatement();
+      return { stmts: [s], span: s.span };
+    } finally {
+      this.nesting -= 1;
+    }
   }
 
   protected parseDef(): Stmt {

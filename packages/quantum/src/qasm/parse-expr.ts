@@ -20,6 +20,12 @@ export const CLASSICAL_TYPES = new Set([
   "complex",
 ]);
 
+/** Deepest nesting of expressions and blocks the parser accepts. */
+const MAX_NESTING = 500;
+
+/** Longest chain of binary operators in one expression (evaluation recurses along it). */
+const MAX_CHAIN = 2000;
+
 const CLOSERS: Record<string, string> = { "(": ")", "[": "]", "{": "}" };
 
 // Binary precedence levels for OpenQASM 3 (higher binds tighter).
@@ -56,6 +62,8 @@ const BINARY_V2: Record<string, number> = {
 export class ExprParser {
   /** Number of tokens consumed so far (progress check for recovery). */
   protected consumed = 0;
+  /** Current recursion depth of nested expressions and blocks. */
+  protected nesting = 0;
   /** Brace depth of the consumed tokens (for recovery at `}`). */
   protected braceDepth = 0;
   /** Language version being parsed; decides the meaning of `^`. */
@@ -155,11 +163,13 @@ export class ExprParser {
   parseExpr(minPrec = 1): Expr {
     let left = this.parseUnary();
     const table = this.v3 ? BINARY_V3 : BINARY_V2;
-    for (;;) {
+    for (let chain = 0; ; chain++) {
       const t = this.tok;
       if (t.kind !== "punct") break;
       const prec = table[t.text];
       if (prec === undefined || prec < minPrec) break;
+      if (chain >= MAX_CHAIN)
+        this.tooDeep(`more than ${MAX_CHAIN} operators in one expression`);
       this.next();
       const right = this.parseExpr(prec + 1);
       left = {
@@ -174,6 +184,23 @@ export class ExprParser {
   }
 
   protected parseUnary(): Expr {
+    if (++this.nesting > MAX_NESTING) this.tooDeep();
+    try {
+      return this.parseUnaryInner();
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  /** Reports nesting beyond MAX_NESTING (guards the recursion stack). */
+  protected tooDeep(
+    message = `nesting deeper than ${MAX_NESTING} levels`,
+  ): never {
+    this.nesting = 0;
+    return this.fail(QasmCodes.SYNTAX, message, this.tok);
+  }
+
+  private parseUnaryInner(): Expr {
     const t = this.tok;
     if (
       t.kind === "punct" &&

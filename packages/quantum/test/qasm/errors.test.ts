@@ -334,4 +334,27 @@ describe("compileQasm diagnostics", () => {
       "x.inc QASM_REDEFINITION 2:6",
     ]);
   });
+
+  it("rejects absurdly deep nesting with a syntax error instead of overflowing the stack", () => {
+    const H = `${H3}qubit q;\n`;
+    const sources = [
+      `${H}rx(${"(".repeat(20000)}1${")".repeat(20000)}) q;`,
+      `${H}${"{".repeat(20000)}${"}".repeat(20000)}`,
+      `${H}rx(${"1+".repeat(20000)}1) q;`,
+      `${H}${"if (true) ".repeat(20000)}x q;`,
+    ];
+    for (const src of sources) {
+      const r = compileQasm(src);
+      expect(r.ok).toBe(false);
+      expect(r.diagnostics.map((d) => d.code)).toEqual(["QASM_SYNTAX"]);
+    }
+  });
+
+  it("stops runaway recursion in subroutines", () => {
+    const r = compileQasm(
+      `${H3}qubit q;\ndef f(int n) { x q; f(n + 1); }\nf(0);`,
+    );
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics.map((d) => d.code)).toContain("QASM_RECURSION_LIMIT");
+  });
 });
