@@ -136,3 +136,19 @@ describe("WorkbenchPage text <-> drawing sync", () => {
     expect(opLabels(container)).toHaveLength(2);
   });
 });
+
+describe("WorkbenchPage keyboard placement", () => {
+  it("places an armed gate and a target with arrows and Enter", async () => {
+    const { doc } = await openWorkbench(
+      'OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[3] q;\n',
+    );
+    fireEvent.click(screen.getByRole("button", { name: "CX" }));
+    const canvas = screen.getByLabelText(/Circuit drawing \(keyboard/);
+    fireEvent.keyDown(canvas, { key: "ArrowDown" });
+    fireEvent.keyDown(canvas, { key: "Enter" });
+    await waitFor(() => expect(doc()).toContain("cx q[1], q[2];"));
+    fireEvent.keyDown(canvas, { key: "ArrowUp" });
+    fireEvent.keyDown(canvas, { key: "Enter" });
+    await waitFor(() => expect(doc()).toContain("cx q[1], q[0];"));
+  });
+});

@@ -32,6 +32,8 @@ export interface CircuitCanvasProps {
   readonly onWireClick: (cell: Cell) => void;
   /** An op dragged to another place. */
   readonly onMove: (index: number, cell: Cell) => void;
+  /** The wire highlighted for keyboard placement, or null. */
+  readonly cursorWire?: number | null;
   /** A palette item dropped on the drawing. */
   readonly onDropItem: (id: string, cell: Cell) => void;
 }
@@ -383,6 +385,16 @@ export const CircuitCanvas = memo(function CircuitCanvas(
             <line x1={0} y1={clY - 2} x2={totalW - 8} y2={clY - 2} />
             <line x1={0} y1={clY + 2} x2={totalW - 8} y2={clY + 2} />
           </g>
+        )}
+        {props.cursorWire != null && (
+          <rect
+            x={0}
+            y={cy(props.cursorWire) - row / 2 + 2}
+            width={totalW}
+            height={row - 4}
+            className="wire-cursor"
+            data-cursor-wire={props.cursorWire}
+          />
         )}
         {circuit.ops.map((op, i) => (
           <g

@@ -55,6 +55,8 @@ export const ComposerPanel = memo(function ComposerPanel({
   const [armed, setArmed] = useState<string | null>(null);
   const [angleText, setAngleText] = useState("pi/2");
   const [pending, setPending] = useState<Operation | null>(null);
+  /** The wire keyboard placement targets (arrows move it, Enter places). */
+  const [cursor, setCursor] = useState(0);
   const angle = parseAngle(angleText);
   const circuit = state.circuit;
 
@@ -81,6 +83,12 @@ export const ComposerPanel = memo(function ComposerPanel({
     else onChange(select(state, null));
   };
 
+  // Keyboard placement: while a palette gate is armed (and nothing is selected) or a target is
+  // being chosen, arrows move a highlighted wire and Enter places on it.
+  const placing =
+    pending !== null || (armed !== null && state.selected === null);
+  const wire = Math.min(cursor, Math.max(circuit.numQubits - 1, 0));
+
   const onKeyDown = (e: KeyboardEvent) => {
     const i = state.selected;
     const mod = e.ctrlKey || e.metaKey;
@@ -92,6 +100,15 @@ export const ComposerPanel = memo(function ComposerPanel({
       setArmed(null);
       setPending(null);
       next = select(state, null);
+    } else if (placing && (e.key === "ArrowUp" || e.key === "ArrowDown")) {
+      e.preventDefault();
+      const step = e.key === "ArrowUp" ? -1 : 1;
+      setCursor(Math.min(Math.max(wire + step, 0), circuit.numQubits - 1));
+      return;
+    } else if (placing && (e.key === "Enter" || e.key === " ")) {
+      e.preventDefault();
+      onWireClick({ wire, column: Number.POSITIVE_INFINITY });
+      return;
     } else if (i === null && e.key.startsWith("Arrow") && circuit.ops.length)
       next = select(state, 0);
     else if (i !== null && (e.key === "Delete" || e.key === "Backspace"))
@@ -188,9 +205,9 @@ export const ComposerPanel = memo(function ComposerPanel({
       </div>
       <p className="hint" aria-live="polite">
         {pending
-          ? `Click a wire to choose the target of ${describe(pending)}.`
+          ? `Click a wire (or arrows + Enter) to choose the target of ${describe(pending)}.`
           : armed
-            ? `Click a wire to place ${armed}. Esc to stop.`
+            ? `Click a wire to place ${armed} (or focus the drawing: arrows pick a wire, Enter places). Esc to stop.`
             : selectedOp
               ? `Selected ${describe(selectedOp)}: Delete removes it, arrows move it, Shift+arrows select another, Esc clears.`
               : "Drag a gate onto a wire. Select a gate: Delete removes it, arrows move it, Shift+arrows select the next one."}
@@ -209,6 +226,7 @@ export const ComposerPanel = memo(function ComposerPanel({
             selected={state.selected}
             onSelect={(i) => onChange(select(state, i))}
             onWireClick={onWireClick}
+            cursorWire={placing ? wire : null}
             onMove={(i, cell) =>
               onChange(moveOp(state, i, cell.wire, cell.column))
             }
