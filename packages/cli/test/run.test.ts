@@ -153,7 +153,8 @@ describe("stepfault run", () => {
   });
 
   it("reads includes relative to the file and OpenQASM 3 inputs", async () => {
-    file("lib/my.inc", "gate flip a { x a; }\n");
+    file("lib/base.inc", "gate flip0 a { x a; }\n");
+    file("lib/my.inc", 'include "base.inc";\ngate flip a { flip0 a; }\n');
     const main = file(
       "inc.qasm",
       `${QELIB}include "lib/my.inc";\nqreg q[1];\ncreg c[1];\nflip q[0];\nmeasure q[0] -> c[0];\n`,
@@ -213,6 +214,21 @@ describe("stepfault run", () => {
       expect(lines.some((l) => /:5:\d+: error: /.test(l))).toBe(true);
       expect(r.err).not.toMatch(STACK);
       expect(r.out).toBe("");
+    });
+
+    it("points at the included file for errors inside an include", async () => {
+      file("inc/broken.inc", "gate g a {\n  nope a;\n}\n");
+      const main = file(
+        "inc-main.qasm",
+        `${QELIB}include "inc/broken.inc";\nqreg q[1];\n`,
+      );
+      const r = await cli("run", main);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(
+        new RegExp(
+          `^${join(dir, "inc", "broken.inc").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:2:3: error: `,
+        ),
+      );
     });
 
     it("reports unreadable input in one line: missing file, directory, binary junk", async () => {

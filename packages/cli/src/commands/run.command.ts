@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { totalmem } from "node:os";
-import { dirname, resolve } from "node:path";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
   compileQasm,
@@ -225,16 +225,33 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     );
     return 1;
   }
+  const located = new Map<string, string>();
   const compiled = compileQasm(read.text, {
     fileName: file,
     inputs: args.inputs,
     readInclude: (path, from) => {
-      const r = readText(resolve(dirname(from ?? file), path));
-      return "text" in r ? r.text : undefined;
+      // `from` is the including file as the compiler names it (the main file, or an include path
+      // as written); resolve relative to where that file really is.
+      const base =
+        from === undefined || from === file
+          ? resolve(file)
+          : (located.get(from) ?? resolve(from));
+      const abs = resolve(dirname(base), path);
+      const r = readText(abs);
+      if (!("text" in r)) return undefined;
+      located.set(path, abs);
+      return r.text;
     },
   });
+  // Diagnostics in includes name the include as the user would reach it (like FILE: absolute or relative to the cwd).
+  const shown = (d: (typeof compiled.diagnostics)[number]) => {
+    const abs = d.file === undefined ? undefined : located.get(d.file);
+    return abs === undefined
+      ? d
+      : { ...d, file: isAbsolute(file) ? abs : relative(process.cwd(), abs) };
+  };
   for (const d of compiled.diagnostics)
-    process.stderr.write(formatDiagnostic(d, file) + "\n");
+    process.stderr.write(formatDiagnostic(shown(d), file) + "\n");
   if (!compiled.ok) return 1;
   const circuit = compiled.circuit;
   const progress =
