@@ -159,3 +159,20 @@ describe("compileQasm (OpenQASM 2 names)", () => {
     expect(opsOf(src)).toEqual(["x q0", "rz(0.5) q0"]);
   });
 });
+
+describe("compileQasm (includes by version)", () => {
+  it("does not treat stdgates.inc as built in for OpenQASM 2", () => {
+    const r = compileQasm('OPENQASM 2.0;\ninclude "stdgates.inc";');
+    expect(
+      r.diagnostics.map((d) => `${d.code} ${d.span.line}:${d.span.col}`),
+    ).toEqual(["QASM_BAD_INCLUDE 2:1"]);
+  });
+
+  it("accepts qelib1.inc in OpenQASM 3 and makes its gates available", () => {
+    expect(
+      opsOf(
+        'OPENQASM 3;\ninclude "qelib1.inc";\nqubit[4] q;\nc3x q[0], q[1], q[2], q[3];',
+      ),
+    ).toEqual(["x c0 c1 c2 q3"]);
+  });
+});

@@ -124,8 +124,8 @@ export class Compiler implements EvalHost {
         : name === "U" || name === "CX"
     )
       return sig;
-    if (this.v3 ? this.stdgates && sig.stdgates : this.qelib1 && sig.qelib1)
-      return sig;
+    if (this.qelib1 && sig.qelib1) return sig;
+    if (this.v3 && this.stdgates && sig.stdgates) return sig;
     return undefined;
   }
 

@@ -340,11 +340,13 @@ function assign(c: Compiler, s: Extract<Stmt, { kind: "assign" }>): void {
 }
 
 function include(c: Compiler, path: string, span: Span): void {
+  // Built in, never read from disk. OpenQASM 3 also accepts qelib1.inc (its gates, leniently);
+  // OpenQASM 2 knows only qelib1.inc, as in Qiskit.
   if (path === "qelib1.inc") {
     c.qelib1 = true;
     return;
   }
-  if (path === "stdgates.inc") {
+  if (path === "stdgates.inc" && c.v3) {
     c.stdgates = true;
     return;
   }
