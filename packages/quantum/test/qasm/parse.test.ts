@@ -109,4 +109,38 @@ if (c[0] == 1 && true) { x q[1]; } else z q[1];
             call z q[1] @11:41-11:48"
     `);
   });
+
+  it("parses OpenQASM 3 control flow, casts, slices and compound assignments", () => {
+    expect(
+      parse(`OPENQASM 3.0;
+qubit[4] q; bit[4] c;
+int[8] k = int(2.7) << 1;
+while (k > 0 || false) { k -= 1; if (k == 2) continue; else break; }
+negctrl(2) @ pow(0.5) @ gphase(-tau / 4) q[0:1];
+barrier;
+measure q[{0, 3}] -> c[3:-1:2];
+for uint i in {1, 2} { reset q[i]; }
+`),
+    ).toMatchInlineSnapshot(`
+      "program v3.0
+        version 3.0 @1:1-1:14
+        qreg q[4] @2:1-2:12
+        creg c[4] @2:13-2:22
+        decl int[8] k = (int(2.7) << 1) @3:1-3:26
+        while ((k > 0) || false) @4:1-4:69
+          body:
+            assign k -= 1 @4:26-4:33
+            if (k == 2) @4:34-4:67
+              then:
+                continue @4:46-4:55
+              else:
+                break @4:61-4:67
+        call negctrl(2) @ pow(0.5) @ gphase(((-tau) / 4)) q[0:1] @5:1-5:49
+        barrier  @6:1-6:9
+        measure q[{0, 3}] -> c[3:(-1):2] @7:1-7:32
+        for uint i in {1, 2} @8:1-8:37
+          body:
+            reset q[i] @8:24-8:35"
+    `);
+  });
 });
