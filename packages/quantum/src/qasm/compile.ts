@@ -1,3 +1,13 @@
+/**
+ * The OpenQASM 2.0 / 3 front end: source text -> circuit IR.
+ *
+ * Pipeline: lex.ts (streaming lexer over char codes) -> parse*.ts (recursive descent, AST with
+ * spans, recovery at `;` and `}`) -> semantic/ (scopes, constant evaluation, gate expansion with
+ * modifiers, compile-time execution of classical code). Top-level statements are parsed and
+ * compiled one at a time, so huge files never hold a whole AST or token array. After the first
+ * syntax error the rest of the file is still parsed (more syntax errors are reported) but no
+ * longer compiled, to avoid cascades. Diagnostics use the stable codes of codes.ts.
+ */
 import type {
   Circuit,
   CompileOptions,
