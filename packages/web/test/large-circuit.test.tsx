@@ -56,3 +56,18 @@ describe("ComposerPanel on large circuits", () => {
     );
   });
 });
+
+describe("ComposerPanel conditions", () => {
+  it("marks a classically conditioned gate with its value", () => {
+    const r = compileSource(
+      'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\ncreg c[2];\nmeasure q[0] -> c[0];\nif(c==1) x q[1];\n',
+    );
+    if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
+    const { container } = render(
+      <ComposerPanel state={initialState(r.circuit)} onChange={() => {}} />,
+    );
+    const marks = container.querySelectorAll(".condition");
+    expect(marks).toHaveLength(1);
+    expect(marks[0].textContent).toBe("1");
+  });
+});

@@ -108,6 +108,45 @@ function Box({
   );
 }
 
+/** For a classically conditioned op: a double line down to the classical wire and the value. */
+function ConditionMark({
+  op,
+  col,
+  clY,
+}: {
+  op: Operation;
+  col: number;
+  clY: number;
+}) {
+  if (op.kind === "barrier" || !op.condition) return null;
+  const x = cx(col);
+  const y = cy(Math.max(...opQubits(op)));
+  const { op: cmp, value } = op.condition;
+  return (
+    <g className="condition">
+      <line
+        x1={x - 1.5}
+        y1={y}
+        x2={x - 1.5}
+        y2={clY}
+        className="classical-link"
+      />
+      <line
+        x1={x + 1.5}
+        y1={y}
+        x2={x + 1.5}
+        y2={clY}
+        className="classical-link"
+      />
+      <circle cx={x} cy={clY} r={4} className="classical-arrow" />
+      <text x={x} y={clY + 16} textAnchor="middle" className="clbit-label">
+        {cmp === "==" ? "" : cmp}
+        {value}
+      </text>
+    </g>
+  );
+}
+
 /** Draws one operation at its column. */
 function OpShape({
   op,
@@ -408,6 +447,7 @@ export const CircuitCanvas = memo(function CircuitCanvas(
             }
             onPointerDown={onOpPointerDown(i)}
           >
+            <ConditionMark op={op} col={columns[i]} clY={clY} />
             <OpShape op={op} col={columns[i]} numQubits={n} clY={clY} />
           </g>
         ))}

@@ -35,10 +35,11 @@ export function footprint(op: Operation, numQubits: number): OpFootprint {
   if (op.kind === "measure") clbits.push(op.clbit);
   if (op.kind !== "barrier" && op.condition)
     clbits.push(...op.condition.clbits);
-  // A measurement is drawn with a line down to the classical wire below every qubit wire.
+  // Measurements and conditioned ops are drawn with a line down to the classical wire below
+  // every qubit wire, so they block the wires underneath them.
   const maxQubit =
-    op.kind === "measure"
-      ? Math.max(numQubits - 1, op.qubit)
+    op.kind === "measure" || clbits.length > 0
+      ? Math.max(numQubits - 1, ...qubits)
       : Math.max(...qubits);
   return { minQubit: Math.min(...qubits), maxQubit, qubits, clbits };
 }
