@@ -8,6 +8,7 @@ import {
 } from "./config/config.ts";
 import { openDatabase, type Database } from "./database/database.ts";
 import { buildApp } from "./app.ts";
+import { startTelemetry } from "./telemetry.ts";
 
 /** Overrides for `startServer` (the `serve` command's flags). */
 export interface ServeOverrides {
@@ -52,7 +53,14 @@ export interface RunningServer {
 export async function startServer(
   config: ServerConfig,
 ): Promise<RunningServer> {
-  const database = await openDatabase(config);
+  const stopTelemetry = await startTelemetry(config.otelEndpoint);
+  let database: Database;
+  try {
+    database = await openDatabase(config);
+  } catch (err) {
+    await stopTelemetry();
+    throw err;
+  }
   try {
     await database.migrate();
     const app = await buildApp(config, {
@@ -69,10 +77,12 @@ export async function startServer(
         (stopping ??= (async () => {
           await app.close();
           await database.close();
+          await stopTelemetry();
         })()),
     };
   } catch (err) {
     await database.close();
+    await stopTelemetry();
     throw err;
   }
 }
