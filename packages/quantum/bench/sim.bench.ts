@@ -5,6 +5,7 @@
  * Flags: --quick (n = 16, 20), --large (adds 26, 28, 30). Writes bench-results/sim.json.
  */
 import { execFile } from "node:child_process";
+import { cpus, loadavg } from "node:os";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -139,7 +140,9 @@ async function main(): Promise<void> {
   };
   const peerGaveUp = new Set<string>();
   console.log(
-    `StepFault simulator benchmark; node ${process.version}; load average at start: see uptime (shared machine, numbers are noisy)`,
+    `StepFault simulator benchmark; node ${process.version}; ${cpus().length} cores; load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(" ")} (a shared machine skews the numbers)`,
   );
   for (const n of sizes) {
     const large = n > 24;

@@ -86,7 +86,7 @@ export function sampleIndices(
   let cum = 0,
     s = 0,
     lastNonZero = 0;
-  const dim = a.length >> 1;
+  const dim = a.length / 2; // not >> 1: at 30 qubits the length is 2^31
   for (let i = 0; i < dim && s < shots; i++) {
     const w = a[2 * i] * a[2 * i] + a[2 * i + 1] * a[2 * i + 1];
     if (w === 0) continue;
