@@ -321,6 +321,7 @@ export function powerGateOps(op: GateOp, k: number): GateOp[] {
   if (k === 1) return [op];
   if (k === 0) return [];
   const n = op.name;
+  if (n === "id") return [op];
   if (SCALE_FIRST.has(n))
     return [{ ...op, params: [op.params[0] * k, ...op.params.slice(1)] }];
   if (Number.isInteger(k)) {

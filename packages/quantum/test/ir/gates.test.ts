@@ -579,6 +579,7 @@ describe("gate table", () => {
         maxDistance(unitaryOf(2, [...powerGateOps(g, -2), g, g]), identity(4)),
       ).toBeLessThan(1e-12);
       expect(powerGateOps(op("x", [0]), 4)).toEqual([]);
+      expect(powerGateOps(op("id", [0]), 0.3)).toEqual([op("id", [0])]);
       expect(powerGateOps(op("x", [0]), 0.5)).toEqual([op("sx", [0])]);
       expect(powerGateOps(op("s", [0]), 0.5)).toEqual([op("p", [0], [pi / 4])]);
       const big = powerGateOps(g, 25);
