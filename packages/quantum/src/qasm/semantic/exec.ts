@@ -391,7 +391,6 @@ export function runSource(c: Compiler, parser: Parser): void {
     if (s === "eof") return;
     if (c.sink.errorCount !== before) c.syntaxFailed = true;
     if (s === undefined || c.syntaxFailed) continue;
-    c.setOpSpan(s.span);
     execSafe(c, s);
   }
 }

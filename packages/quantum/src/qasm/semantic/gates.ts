@@ -55,6 +55,7 @@ function evalModifiers(
   c: Compiler,
   mods: readonly Modifier[],
 ): EvaluatedModifier[] {
+  if (mods.length === 0) return NO_MODIFIERS;
   return mods.map((m) => {
     if (m.kind === "inv") return { kind: m.kind, k: 1, span: m.span };
     if (m.kind === "pow") {
@@ -72,6 +73,8 @@ function evalModifiers(
     return { kind: m.kind, k, span: m.span };
   });
 }
+
+const NO_MODIFIERS: EvaluatedModifier[] = [];
 
 /** Checks the call's shape (parameters and qubit count) against the gate; returns the gate. */
 function checkShape(
@@ -188,6 +191,8 @@ function applyGate(
   mods: readonly EvaluatedModifier[],
   span: Span,
 ): Operation[] {
+  if (mods.length === 0 && !g.custom)
+    return standardGateOps(name, params, qubits);
   let pos = 0;
   const ctrlQubits: (readonly number[])[] = mods.map((m) => {
     if (m.kind !== "ctrl" && m.kind !== "negctrl") return [];
