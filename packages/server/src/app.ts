@@ -13,6 +13,7 @@ import { Redis } from "ioredis";
 import type { ServerConfig } from "./config/config.ts";
 import type { Database } from "./database/database.ts";
 import { createLogger } from "./logger.ts";
+import { circuitCompiler } from "./quantum-bridge.ts";
 import { adminRoutes } from "./api/routes/admin.route.ts";
 import { authRoutes } from "./api/routes/auth.route.ts";
 import { circuitsRoutes } from "./api/routes/circuits.route.ts";
@@ -43,7 +44,7 @@ import { createUserCache } from "./services/core/user-cache.ts";
 /** What `buildApp` needs besides the config; tests pass their own database. */
 export interface AppDeps {
   readonly database: Database;
-  /** OpenQASM compiler used to validate circuits (compileQasm of @stepfault/quantum). */
+  /** OpenQASM compiler that validates circuits; default: compileQasm of @stepfault/quantum. */
   readonly compile?: CircuitCompiler;
   /** A logger instance (e.g. a pino logger writing to a test stream); default: pino at config.logLevel. */
   readonly logger?: FastifyBaseLogger;
@@ -180,7 +181,7 @@ export async function buildApp(
     circuits: createCircuitsService({
       circuits: createCircuitsRepository(db),
       access,
-      compile: deps.compile,
+      compile: deps.compile ?? circuitCompiler(),
     }),
   };
 

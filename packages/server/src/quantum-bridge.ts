@@ -1,13 +1,17 @@
-import * as quantum from "@stepfault/quantum";
+import { compileQasm } from "@stepfault/quantum";
 import type { CircuitCompiler } from "./services/core/circuits.service.ts";
 
+/** Most unrolled operations a saved circuit may compile to (keeps validation fast on the request thread). */
+export const MAX_CIRCUIT_OPS = 1_000_000;
+
 /**
- * The OpenQASM compiler of @stepfault/quantum used to validate circuits, or undefined while the
- * package does not export `compileQasm` yet (circuits are then stored unvalidated).
+ * The OpenQASM compiler used to validate saved circuits: @stepfault/quantum's `compileQasm` with
+ * an operation cap and no file-system includes (only the built-in qelib1.inc / stdgates.inc).
  */
-export function compileQasmIfAvailable(): CircuitCompiler | undefined {
-  const compile = (quantum as Record<string, unknown>).compileQasm;
-  return typeof compile === "function"
-    ? (compile as CircuitCompiler)
-    : undefined;
+export function circuitCompiler(): CircuitCompiler {
+  return (source, options) =>
+    compileQasm(source, {
+      fileName: options.fileName,
+      maxOps: MAX_CIRCUIT_OPS,
+    });
 }

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from "fastify";
-import { compileQasmIfAvailable } from "./quantum-bridge.ts";
 import {
   formatConfigErrors,
   loadConfig,
@@ -63,10 +62,7 @@ export async function startServer(
   }
   try {
     await database.migrate();
-    const app = await buildApp(config, {
-      database,
-      compile: compileQasmIfAvailable(),
-    });
+    const app = await buildApp(config, { database });
     const url = await app.listen({ port: config.port, host: config.host });
     let stopping: Promise<void> | undefined;
     return {

@@ -4,7 +4,6 @@ import { expect } from "vitest";
 import { buildApp, type AppDeps } from "../../src/app.ts";
 import { loadConfig, type ServerConfig } from "../../src/config/config.ts";
 import type { Database } from "../../src/database/database.ts";
-import { compileQasmIfAvailable } from "../../src/quantum-bridge.ts";
 
 /** A config for tests: random JWT secret, silent logs, generous rate limits unless overridden. */
 export function testConfig(
@@ -33,7 +32,6 @@ export async function buildTestApp(
   const app = await buildApp(testConfig(overrides), {
     database,
     webDir: null,
-    compile: compileQasmIfAvailable(),
     ...deps,
   });
   await app.ready();
