@@ -53,7 +53,10 @@ describe("compileQasm robustness", () => {
         for (let e = 0; e < edits; e++) {
           const at = Math.floor(random() * chars.length);
           const r = random();
-          const ch = ALPHABET[Math.floor(random() * ALPHABET.length)];
+          const ch =
+            random() < 0.25
+              ? String.fromCharCode(Math.floor(random() * 256))
+              : ALPHABET[Math.floor(random() * ALPHABET.length)];
           if (r < 0.4) chars.splice(at, 1);
           else if (r < 0.7) chars.splice(at, 0, ch);
           else chars[at] = ch;
