@@ -121,7 +121,11 @@ export interface Circuit {
 
 /** Result of compiling a source: a circuit, or the errors (warnings travel either way). */
 export type CompileResult =
-  | { readonly ok: true; readonly circuit: Circuit; readonly diagnostics: readonly Diagnostic[] }
+  | {
+      readonly ok: true;
+      readonly circuit: Circuit;
+      readonly diagnostics: readonly Diagnostic[];
+    }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
 
 /** Options of `compileQasm`. */
@@ -133,7 +137,10 @@ export interface CompileOptions {
    * written in the source, `fromFile` the including file. Returns its text, or undefined when it
    * cannot be read. Without it, non-standard includes are an error.
    */
-  readonly readInclude?: (path: string, fromFile: string | undefined) => string | undefined;
+  readonly readInclude?: (
+    path: string,
+    fromFile: string | undefined,
+  ) => string | undefined;
   /** Values for OpenQASM 3 `input` parameters. */
   readonly inputs?: Readonly<Record<string, number | boolean>>;
   /** Maximum number of unrolled operations before compilation stops with an error (default 10M). */
