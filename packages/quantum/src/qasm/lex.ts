@@ -111,6 +111,11 @@ export class Lexer {
       const start = i;
       const sl = this.line;
       const sc = i - this.lineStart + 1;
+      // `#pragma ...` (OpenQASM 3) is implementation-defined: ignored to the end of the line.
+      if (c === 35 && src.startsWith("#pragma", i)) {
+        while (i < n && src.charCodeAt(i) !== 10) i++;
+        continue;
+      }
       if (c === 47 && src.charCodeAt(i + 1) === 47) {
         while (i < n && src.charCodeAt(i) !== 10) i++;
         continue;

@@ -20,7 +20,6 @@ const UNSUPPORTED_KEYWORDS = new Set([
   "array",
   "switch",
   "let",
-  "pragma",
   "end",
   "complex",
   "nop",
@@ -87,6 +86,11 @@ export class Parser extends BlockParser {
     if (t.kind !== "ident") return this.unexpected("a statement");
     const kw = t.text;
     if (!this.v3 && !QASM2_KEYWORDS.has(kw)) return this.parseGateCall();
+    if (kw === "pragma") {
+      // Implementation-defined: ignored up to the end of its line.
+      while (this.tok.kind !== "eof" && this.tok.line === t.line) this.next();
+      return { kind: "block", body: [], span: t };
+    }
     if (
       UNSUPPORTED_KEYWORDS.has(kw) &&
       !(kw === "duration" && this.peek1().text === "(")

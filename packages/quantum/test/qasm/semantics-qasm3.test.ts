@@ -199,3 +199,13 @@ if (c[1] == 0) x q[0];
     ).toEqual(["x q2", "measure q0 -> c2"]);
   });
 });
+
+describe("compileQasm (OpenQASM 3 pragmas)", () => {
+  it("ignores #pragma and pragma lines", () => {
+    expect(
+      opsOf(
+        'OPENQASM 3;\n#pragma anything { goes ;\ninclude "stdgates.inc";\npragma braket verbatim\nqubit q;\nx q;',
+      ),
+    ).toEqual(["x q0"]);
+  });
+});
