@@ -1,7 +1,11 @@
 import { sql } from "drizzle-orm";
 import {
+  bigint,
+  bigserial,
   boolean,
+  doublePrecision,
   index,
+  jsonb,
   integer,
   pgTable,
   primaryKey,
@@ -161,4 +165,63 @@ export const circuitRevisions = pgTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.circuitId, t.revision] })],
+);
+
+/** Simulation jobs: the submitted source and options, state, progress, result and reproducible record. */
+export const jobs = pgTable(
+  "jobs",
+  {
+    id: id(),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    circuitId: uuid("circuit_id").references(() => circuits.id, {
+      onDelete: "set null",
+    }),
+    circuitRevision: integer("circuit_revision"),
+    createdBy: uuid("created_by").references(() => users.id, {
+      onDelete: "set null",
+    }),
+    status: text("status", {
+      enum: ["queued", "running", "succeeded", "failed", "cancelled"],
+    })
+      .notNull()
+      .default("queued"),
+    source: text("source").notNull(),
+    numQubits: integer("num_qubits").notNull(),
+    numClbits: integer("num_clbits").notNull(),
+    shots: integer("shots").notNull(),
+    seed: bigint("seed", { mode: "number" }),
+    precision: text("precision", { enum: ["double", "single"] }).notNull(),
+    inputs: jsonb("inputs"),
+    idempotencyKey: text("idempotency_key"),
+    progress: doublePrecision("progress").notNull().default(0),
+    attempts: integer("attempts").notNull().default(0),
+    error: jsonb("error"),
+    result: jsonb("result"),
+    record: jsonb("record"),
+    createdAt: createdAt(),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("jobs_project_created_idx").on(t.projectId, t.createdAt, t.id),
+    index("jobs_status_idx").on(t.status),
+    uniqueIndex("jobs_idempotency_idx").on(t.createdBy, t.idempotencyKey),
+  ],
+);
+
+/** Job events (status changes and log lines) in order; the id is the SSE event id. */
+export const jobEvents = pgTable(
+  "job_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    jobId: uuid("job_id")
+      .notNull()
+      .references(() => jobs.id, { onDelete: "cascade" }),
+    type: text("type", { enum: ["status", "log"] }).notNull(),
+    data: jsonb("data").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("job_events_job_idx").on(t.jobId, t.id)],
 );
