@@ -144,6 +144,13 @@ async function main(): Promise<void> {
       .map((x) => x.toFixed(1))
       .join(" ")} (a shared machine skews the numbers)`,
   );
+  // Warm the JIT on every kernel shape (both precisions, both engines) so the first row is not a cold start.
+  for (const kind of kinds)
+    for (const precision of ["double", "single"] as const) {
+      const c = toCircuit(14, make(kind, 14));
+      simulate(c, { shots: 1, seed: 1, precision });
+      await simulateParallel(c, { shots: 1, seed: 1, precision, threads: 2 });
+    }
   for (const n of sizes) {
     const large = n > 24;
     // Peers first, while nothing else of ours runs (random circuit only; skipped after a timeout).
