@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { gateMatrix } from "../../src/ir/gates.ts";
 import type { GateOp } from "../../src/ir/types.ts";
-import { compileOk, opsOf } from "./helpers.ts";
+import { compileQasm } from "../../src/qasm/compile.ts";
+import { compileOk, opsOf, showOp } from "./helpers.ts";
 
 const H3 = 'OPENQASM 3.0;\ninclude "stdgates.inc";\n';
 
@@ -207,5 +208,25 @@ describe("compileQasm (OpenQASM 3 pragmas)", () => {
         'OPENQASM 3;\n#pragma anything { goes ;\ninclude "stdgates.inc";\npragma braket verbatim\nqubit q;\nx q;',
       ),
     ).toEqual(["x q0"]);
+  });
+});
+
+describe("compileQasm (OpenQASM 3 physical qubits)", () => {
+  it("maps $k to qubit k in one register and grows it as needed", () => {
+    const c = compileOk(
+      'OPENQASM 3;\ninclude "stdgates.inc";\nbit[2] c;\nh $0;\ncx $0, $3;\nc[1] = measure $3;',
+    );
+    expect(c.numQubits).toBe(4);
+    expect(c.qregs).toEqual([{ name: "$", size: 4, offset: 0 }]);
+    expect(c.ops.map(showOp)).toEqual(["h q0", "x c0 q3", "measure q3 -> c1"]);
+  });
+
+  it("rejects mixing physical and declared qubits", () => {
+    const r = compileQasm(
+      'OPENQASM 3;\ninclude "stdgates.inc";\nqubit q;\nx $1;',
+    );
+    expect(
+      r.diagnostics.map((d) => `${d.code} ${d.span.line}:${d.span.col}`),
+    ).toEqual(["QASM_SYNTAX 4:3"]);
   });
 });

@@ -18,6 +18,10 @@ export class StopCompilation {
   readonly reason = "stop";
 }
 
+/** Name of the register formed by physical qubits `$0`, `$1`, ... */
+export const PHYSICAL_REGISTER = "$";
+const MAX_PHYSICAL_QUBITS = 1 << 20;
+
 /** Default `maxOps`. */
 export const DEFAULT_MAX_OPS = 10_000_000;
 /** Compile-time loop iterations allowed per loop. */
@@ -90,6 +94,30 @@ export class Compiler implements EvalHost {
   /** Calls a subroutine (see exec-control.ts). */
   callDef(name: string, args: readonly Expr[], span: Span): Value | undefined {
     return this.defCaller(this, name, args, span);
+  }
+
+  /** Physical qubits `$0..$n-1` form one register "$" at offset 0 (no declared qubits allowed then). */
+  physicalQubit(k: number, span: Span): number {
+    const declared = this.qregs.find((r) => r.name !== PHYSICAL_REGISTER);
+    if (declared) {
+      this.fail(
+        QasmCodes.SYNTAX,
+        `physical qubit $${k} cannot be mixed with declared qubits ('${declared.name}')`,
+        span,
+      );
+    }
+    if (k >= MAX_PHYSICAL_QUBITS)
+      this.fail(
+        QasmCodes.INDEX_OUT_OF_RANGE,
+        `physical qubit $${k} is out of range`,
+        span,
+      );
+    if (k >= this.numQubits) {
+      this.numQubits = k + 1;
+      this.qregs.length = 0;
+      this.qregs.push({ name: PHYSICAL_REGISTER, size: k + 1, offset: 0 });
+    }
+    return k;
   }
 
   /** Runs `fn` with `scope` as the current scope. */

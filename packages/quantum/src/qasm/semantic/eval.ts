@@ -30,6 +30,8 @@ export interface EvalHost {
   fail(code: QasmCode, message: string, span: Span): never;
   /** Calls a subroutine and returns its value. */
   callDef(name: string, args: readonly Expr[], span: Span): Value | undefined;
+  /** The flat index of physical qubit `$k` (the program then uses physical qubits only). */
+  physicalQubit(k: number, span: Span): number;
 }
 
 /** Evaluates an expression; measured bits and qubits come back as references, not numbers. */
@@ -76,13 +78,8 @@ export function evaluate(h: EvalHost, e: Expr): Value {
 /** Evaluates a quantum or classical operand (`q`, `q[1]`, `c[0:2]`); an unknown name is an undefined register. */
 export function evalOperand(h: EvalHost, e: Expr): Value {
   const base = e.kind === "index" ? e.target : e;
-  if (base.kind === "id" && base.name.startsWith("$")) {
-    return h.fail(
-      QasmCodes.UNSUPPORTED,
-      `not supported yet: physical qubits (${base.name})`,
-      base.span,
-    );
-  }
+  if (e.kind === "id" && e.name.startsWith("$"))
+    return physical(h, e.name, e.span);
   if (base.kind === "id" && h.scope.lookup(base.name) === undefined) {
     return h.fail(
       QasmCodes.UNDEFINED_REGISTER,
@@ -91,6 +88,14 @@ export function evalOperand(h: EvalHost, e: Expr): Value {
     );
   }
   return evaluate(h, e);
+}
+
+/** `$k`: physical qubit k. */
+function physical(h: EvalHost, name: string, span: Span): Value {
+  const k = /^\$\d+$/.test(name) ? Number(name.slice(1)) : NaN;
+  if (!Number.isSafeInteger(k))
+    return h.fail(QasmCodes.SYNTAX, `'${name}' is not a physical qubit`, span);
+  return { t: "qubits", qubits: [h.physicalQubit(k, span)], scalar: true };
 }
 
 /** Evaluates an expression that must be a compile-time constant. */
@@ -133,6 +138,7 @@ export function evalInt(h: EvalHost, e: Expr, what: string): number {
 }
 
 function evalIdentifier(h: EvalHost, name: string, span: Span): Value {
+  if (name.startsWith("$")) return physical(h, name, span);
   const sym = h.scope.lookup(name);
   if (sym === undefined) {
     if (name === "pi" || (h.v3 && Object.hasOwn(CONSTANTS_V3, name)))

@@ -3,7 +3,7 @@ import type { Expr, Stmt } from "../ast.ts";
 import { QasmCodes } from "../codes.ts";
 import { Parser } from "../parse.ts";
 import { Lexer } from "../lex.ts";
-import type { Compiler } from "./compiler.ts";
+import { PHYSICAL_REGISTER, type Compiler } from "./compiler.ts";
 import { castTo } from "./builtins.ts";
 import {
   evalConst,
@@ -184,6 +184,13 @@ function declareRegister(
       `register size ${size} is too large`,
       s.size?.span ?? s.span,
     );
+  if (s.kind === "qreg" && c.qregs.some((r) => r.name === PHYSICAL_REGISTER)) {
+    c.fail(
+      QasmCodes.SYNTAX,
+      "qubits cannot be declared in a program that uses physical qubits",
+      s.span,
+    );
+  }
   if (s.kind === "qreg" && c.scope !== c.global)
     c.fail(
       QasmCodes.SYNTAX,
