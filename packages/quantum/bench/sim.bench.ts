@@ -261,7 +261,7 @@ function printRow(r: Row): void {
       r.precision.padEnd(6),
       `${r.threads}t`,
       `${f(r.ms, 0)} ms`.padStart(10),
-      `${(r.gatesPerSecond / 1000).toFixed(1)}k gates/s`.padStart(16),
+      `${r.gatesPerSecond.toFixed(0)} gates/s`.padStart(16),
       `sweeps=${r.sweeps}/${r.gates}`.padEnd(16),
       `x baseline=${f(r.ratioToBaseline)}`,
       `x bandwidth=${f(r.ratioToBandwidthLimit)}`,
