@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTelemetry } from "../src/telemetry.ts";
-import { describeOnEngines } from "./helpers/suite.ts";
+import { ENGINES, type TestDatabase } from "./helpers/engines.ts";
 import { buildTestApp } from "./helpers/test-app.ts";
 
 describe("startTelemetry without an endpoint", () => {
@@ -12,7 +12,16 @@ describe("startTelemetry without an endpoint", () => {
   });
 });
 
-describeOnEngines("Tracing", (ctx) => {
+// The OpenTelemetry SDK is process-global (it can start once per process), so this runs on one
+// engine: tracing does not depend on the database engine.
+describe("startTelemetry with an OTLP endpoint [pglite]", () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await ENGINES[0].open();
+    await database.migrate();
+  });
+  afterAll(async () => database?.dispose());
+
   it("exports a span for an API request to the OTLP endpoint", async () => {
     const received: { url: string; bytes: number }[] = [];
     const collector = createServer((req: IncomingMessage, res) => {
@@ -33,7 +42,7 @@ describeOnEngines("Tracing", (ctx) => {
     process.env.OTEL_METRICS_EXPORTER = "none";
     process.env.OTEL_LOGS_EXPORTER = "none";
     const stop = await startTelemetry(endpoint);
-    const app = await buildTestApp(ctx.database);
+    const app = await buildTestApp(database);
     try {
       const res = await app.inject({ method: "GET", url: "/api/v1/projects" });
       expect(res.statusCode).toBe(401);
