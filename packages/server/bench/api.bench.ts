@@ -1,6 +1,7 @@
 /**
  * API benchmark (`npm run bench:api`): autocannon against the real server on loopback with the
  * embedded database, compared with a bare node:http server answering a fixed JSON body.
+ * autocannon runs in its own process so the load generator does not share the servers' thread.
  * Env: BENCH_SECONDS (default 5), BENCH_CONNECTIONS (default 10).
  */
 import { createServer, type Server } from "node:http";
@@ -8,7 +9,10 @@ import type { AddressInfo } from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import autocannon from "autocannon";
+import { execFile } from "node:child_process";
+import { createRequire } from "node:module";
+import { promisify } from "node:util";
+import type { Result } from "autocannon";
 import { resolveConfig, startServer } from "../src/server.ts";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -21,14 +25,40 @@ interface Row {
   readonly errors: number;
 }
 
+const autocannonCli = createRequire(import.meta.url).resolve(
+  "autocannon/autocannon.js",
+);
+
+/** Runs the autocannon CLI in a child process and returns its JSON result. */
+async function cannon(
+  url: string,
+  duration: number,
+  headers: Record<string, string>,
+): Promise<Result> {
+  const args = [
+    autocannonCli,
+    "-j",
+    "-c",
+    String(connections),
+    "-d",
+    String(duration),
+    url,
+  ];
+  for (const [k, v] of Object.entries(headers)) args.push("-H", `${k}=${v}`);
+  const { stdout } = await promisify(execFile)(process.execPath, args, {
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return JSON.parse(stdout) as Result;
+}
+
 async function run(
   name: string,
   url: string,
   headers: Record<string, string> = {},
 ): Promise<Row> {
   // A short warm-up so JIT and caches are settled before measuring.
-  await autocannon({ url, connections, duration: 1, headers });
-  const r = await autocannon({ url, connections, duration: seconds, headers });
+  await cannon(url, 1, headers);
+  const r = await cannon(url, seconds, headers);
   return {
     name,
     rps: r.requests.average,
