@@ -1,33 +1,58 @@
-/** The app shell: header with navigation, the routed page (loaded lazily), system light/dark theme. */
-import { lazy, Suspense } from "react";
-import { NotFoundPage } from "../pages/NotFoundPage.tsx";
-import { ProjectsPage } from "../pages/ProjectsPage.tsx";
-import { SignInPage } from "../pages/SignInPage.tsx";
-import { Link, usePath } from "./router.tsx";
+/** The app shell: header with navigation and account menu, the routed page, system light/dark theme. */
+import { Suspense, useEffect, useRef } from "react";
+import { SessionProvider, useSession } from "../api/session.tsx";
+import { Route } from "./routes.tsx";
+import { Link, navigate, usePath } from "./router.tsx";
 
-const WorkbenchPage = lazy(() =>
-  import("../workbench/WorkbenchPage.tsx").then((m) => ({
-    default: m.WorkbenchPage,
-  })),
-);
-
-function Page({ path }: { path: string }) {
-  switch (path) {
-    case "/":
-    case "/workbench":
-      return <WorkbenchPage />;
-    case "/projects":
-      return <ProjectsPage />;
-    case "/signin":
-      return <SignInPage />;
-    default:
-      return <NotFoundPage />;
-  }
+function Nav() {
+  const session = useSession();
+  const { state } = session;
+  return (
+    <nav aria-label="Main">
+      <Link href="/workbench">Workbench</Link>
+      {state.status === "signedIn" ? (
+        <>
+          <Link href="/projects">Projects</Link>
+          <Link href="/settings/api-keys">API keys</Link>
+          <Link href="/settings">Settings</Link>
+          {state.user.role === "admin" && (
+            <Link href="/admin/users">Users</Link>
+          )}
+          <button
+            type="button"
+            className="link-button"
+            onClick={() =>
+              void session.signOut().then(() => navigate("/signin", true))
+            }
+          >
+            Sign out
+          </button>
+        </>
+      ) : state.status === "signedOut" ? (
+        <>
+          <Link href="/signin">Sign in</Link>
+          <Link href="/signup">Sign up</Link>
+        </>
+      ) : null}
+    </nav>
+  );
 }
 
-/** The root component. */
-export function App() {
+function Shell() {
   const path = usePath();
+  const first = useRef(true);
+  // After an in-app navigation, focus goes to the new page's heading (not on the first load).
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const t = setTimeout(() => {
+      const h = document.querySelector<HTMLElement>("main h1");
+      if (h && !h.contains(document.activeElement)) h.focus();
+    }, 0);
+    return () => clearTimeout(t);
+  }, [path]);
   return (
     <div className="shell">
       <a className="skip" href="#main">
@@ -37,17 +62,22 @@ export function App() {
         <Link href="/" className="brand">
           StepFault
         </Link>
-        <nav aria-label="Main">
-          <Link href="/">Workbench</Link>
-          <Link href="/projects">Projects</Link>
-          <Link href="/signin">Sign in</Link>
-        </nav>
+        <Nav />
       </header>
       <main id="main">
         <Suspense fallback={<p className="loading">Loading…</p>}>
-          <Page path={path} />
+          <Route path={path} />
         </Suspense>
       </main>
     </div>
+  );
+}
+
+/** The root component. */
+export function App() {
+  return (
+    <SessionProvider>
+      <Shell />
+    </SessionProvider>
   );
 }

@@ -8,18 +8,51 @@ import {
 
 const listeners = new Set<() => void>();
 
-/** Navigates to `path` without a page load. */
-export function navigate(path: string): void {
-  if (path === window.location.pathname) return;
-  window.history.pushState(null, "", path);
+/** Navigates to `path` (may carry a query) without a page load; `replace` keeps history short. */
+export function navigate(path: string, replace = false): void {
+  if (path === window.location.pathname + window.location.search) return;
+  if (replace) window.history.replaceState(null, "", path);
+  else window.history.pushState(null, "", path);
   listeners.forEach((l) => l());
 }
 
-/** The current path; re-renders on navigation and on back/forward. */
+/** A query parameter of the current address. */
+export function queryParam(name: string): string | null {
+  return new URLSearchParams(window.location.search).get(name);
+}
+
+/** Matches `path` against a pattern such as `/projects/:id`; the decoded params, or null. */
+export function matchPath(
+  pattern: string,
+  path: string,
+): Record<string, string> | null {
+  const want = pattern.split("/");
+  const got = path.replace(/\/+$/, "").split("/");
+  if (want.length !== got.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i] ?? "";
+    const g = got[i] ?? "";
+    if (w.startsWith(":")) {
+      if (!g) return null;
+      try {
+        params[w.slice(1)] = decodeURIComponent(g);
+      } catch {
+        return null;
+      }
+    } else if (w !== g) return null;
+  }
+  return params;
+}
+
+/** The current path with its query; re-renders on navigation and on back/forward. */
 export function usePath(): string {
-  const [path, setPath] = useState(() => window.location.pathname);
+  const [path, setPath] = useState(
+    () => window.location.pathname + window.location.search,
+  );
   useEffect(() => {
-    const update = () => setPath(window.location.pathname);
+    const update = () =>
+      setPath(window.location.pathname + window.location.search);
     listeners.add(update);
     window.addEventListener("popstate", update);
     return () => {
@@ -41,7 +74,7 @@ export function Link({
     <a
       {...rest}
       href={href}
-      aria-current={current === href ? "page" : undefined}
+      aria-current={current.split("?")[0] === href ? "page" : undefined}
       onClick={(e: MouseEvent<HTMLAnchorElement>) => {
         onClick?.(e);
         if (

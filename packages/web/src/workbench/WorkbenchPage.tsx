@@ -1,31 +1,29 @@
 /** The circuit workbench page: QASM editor and visual composer side by side, kept in sync. */
-import { lazy, Suspense, useRef } from "react";
+import { lazy, Suspense, useEffect, useRef } from "react";
 import { ComposerPanel } from "../composer/ComposerPanel.tsx";
 import type { CodeEditorHandle } from "../editor/CodeEditor.tsx";
+import { SAMPLE_QASM } from "./sample.ts";
 import { useCircuitSync } from "./useCircuitSync.ts";
 
 const CodeEditor = lazy(() =>
   import("../editor/CodeEditor.tsx").then((m) => ({ default: m.CodeEditor })),
 );
 
-/** The circuit a new workbench starts with. */
-export const SAMPLE_QASM = `OPENQASM 2.0;
-include "qelib1.inc";
-qreg q[2];
-creg c[2];
-h q[0];
-cx q[0], q[1];
-measure q[0] -> c[0];
-measure q[1] -> c[1];
-`;
+export { SAMPLE_QASM };
 
 /** The workbench page component. */
 export function WorkbenchPage({
   initialText = SAMPLE_QASM,
+  onTextChange,
 }: {
   initialText?: string;
+  /** Told the text after every change (typing or drawing), e.g. to track unsaved changes. */
+  onTextChange?: (text: string) => void;
 }) {
   const sync = useCircuitSync(initialText);
+  const notify = useRef(onTextChange);
+  notify.current = onTextChange;
+  useEffect(() => notify.current?.(sync.text), [sync.text]);
   const editor = useRef<CodeEditorHandle>(null);
   const upToDate = sync.diagnosticsFor === sync.text;
   // While a new compile is pending, the last results stay on screen (dimmed) instead of flickering.

@@ -1,0 +1,125 @@
+/**
+ * The session: one API client for the app, the signed-in user, and sign in/up/out. A stored
+ * refresh token resumes the session after a reload; a refused refresh marks it expired so the
+ * app can send the person to sign in (drafts are kept by the pages in sessionStorage).
+ */
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useState,
+  type ReactNode,
+} from "react";
+import { createApiClient, type ApiClient } from "./client.ts";
+import { endpoints, type Api, type User } from "./endpoints.ts";
+
+/** Where the session stands. */
+export type SessionState =
+  | { readonly status: "loading" }
+  | { readonly status: "signedOut"; readonly expired: boolean }
+  | { readonly status: "signedIn"; readonly user: User };
+
+/** What pages get from `useSession`. */
+export interface Session {
+  readonly state: SessionState;
+  readonly api: Api;
+  readonly client: ApiClient;
+  signIn(email: string, password: string): Promise<void>;
+  signUp(email: string, password: string, displayName?: string): Promise<void>;
+  signOut(): Promise<void>;
+  /** Re-reads the signed-in account (after a change). */
+  reloadUser(): Promise<void>;
+}
+
+const SessionContext = createContext<Session | null>(null);
+
+function browserStorage(): Storage | undefined {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Provides the session to the app; `client` may be passed by tests. */
+export function SessionProvider({
+  children,
+  client: given,
+}: {
+  children: ReactNode;
+  client?: ApiClient;
+}) {
+  const [state, setState] = useState<SessionState>({ status: "loading" });
+  const client = useMemo(
+    () =>
+      given ??
+      createApiClient({
+        storage: browserStorage(),
+        onExpired: () => setState({ status: "signedOut", expired: true }),
+      }),
+    [given],
+  );
+  const api = useMemo(() => endpoints(client), [client]);
+
+  const loadUser = useCallback(async () => {
+    const user = await api.me();
+    setState({ status: "signedIn", user });
+  }, [api]);
+
+  useEffect(() => {
+    if (!client.hasSession()) {
+      setState({ status: "signedOut", expired: false });
+      return;
+    }
+    loadUser().catch(() => {
+      if (!client.hasSession())
+        setState((s) =>
+          s.status === "signedOut" ? s : { status: "signedOut", expired: true },
+        );
+      else setState({ status: "signedOut", expired: false });
+    });
+  }, [client, loadUser]);
+
+  const session = useMemo<Session>(
+    () => ({
+      state,
+      api,
+      client,
+      async signIn(email, password) {
+        client.setTokens(await api.login({ email, password }));
+        await loadUser();
+      },
+      async signUp(email, password, displayName) {
+        await api.register({
+          email,
+          password,
+          ...(displayName ? { displayName } : {}),
+        });
+        client.setTokens(await api.login({ email, password }));
+        await loadUser();
+      },
+      async signOut() {
+        const token = client.refreshToken();
+        if (token) await api.logout(token).catch(() => undefined);
+        client.clearTokens();
+        setState({ status: "signedOut", expired: false });
+      },
+      reloadUser: loadUser,
+    }),
+    [state, api, client, loadUser],
+  );
+  return (
+    <SessionContext.Provider value={session}>
+      {children}
+    </SessionContext.Provider>
+  );
+}
+
+/** The session of the surrounding `SessionProvider`. */
+export function useSession(): Session {
+  const s = useContext(SessionContext);
+  if (!s) throw new Error("invariant: useSession outside SessionProvider");
+  return s;
+}

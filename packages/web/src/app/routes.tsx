@@ -1,0 +1,127 @@
+/** The route table: which page a path shows, and which pages need a signed-in person. */
+import { lazy, useEffect, type ReactNode } from "react";
+import { useSession } from "../api/session.tsx";
+import { AdminUsersPage } from "../pages/account/AdminUsersPage.tsx";
+import { ApiKeysPage } from "../pages/account/ApiKeysPage.tsx";
+import { SettingsPage } from "../pages/account/SettingsPage.tsx";
+import { ResetPasswordPage } from "../pages/auth/ResetPasswordPage.tsx";
+import { SignInPage } from "../pages/auth/SignInPage.tsx";
+import { SignUpPage } from "../pages/auth/SignUpPage.tsx";
+import { NotFoundPage } from "../pages/NotFoundPage.tsx";
+import { MembersPage } from "../pages/projects/MembersPage.tsx";
+import { ProjectPage } from "../pages/projects/ProjectPage.tsx";
+import { ProjectsPage } from "../pages/projects/ProjectsPage.tsx";
+import { Loading } from "../pages/ui.tsx";
+import { matchPath, navigate } from "./router.tsx";
+
+const WorkbenchPage = lazy(() =>
+  import("../workbench/WorkbenchPage.tsx").then((m) => ({
+    default: m.WorkbenchPage,
+  })),
+);
+const CircuitPage = lazy(() =>
+  import("../pages/projects/CircuitPage.tsx").then((m) => ({
+    default: m.CircuitPage,
+  })),
+);
+
+/** Shows `children` to a signed-in person; otherwise sends them to sign in and back here. */
+function Private({ children }: { children: ReactNode }) {
+  const { state } = useSession();
+  const signedOut = state.status === "signedOut";
+  useEffect(() => {
+    if (!signedOut) return;
+    const here = window.location.pathname + window.location.search;
+    navigate(`/signin?next=${encodeURIComponent(here)}`, true);
+  }, [signedOut]);
+  if (state.status !== "signedIn")
+    return <Loading what="Checking your session" />;
+  return <>{children}</>;
+}
+
+/** Signed-in people have no use for the sign-in and sign-up forms. */
+function Public({ children }: { children: ReactNode }) {
+  const { state } = useSession();
+  const signedIn = state.status === "signedIn";
+  useEffect(() => {
+    if (signedIn) navigate("/projects", true);
+  }, [signedIn]);
+  if (state.status === "loading")
+    return <Loading what="Checking your session" />;
+  return signedIn ? null : <>{children}</>;
+}
+
+/** The page for a path (with its query). */
+export function Route({ path: full }: { path: string }) {
+  const [path = "/", search = ""] = full.split("?");
+  const m = (pattern: string) => matchPath(pattern, path);
+  let p: Record<string, string> | null;
+  switch (path) {
+    case "/":
+    case "/workbench":
+      return <WorkbenchPage />;
+    case "/signin":
+      return (
+        <Public>
+          <SignInPage />
+        </Public>
+      );
+    case "/signup":
+      return (
+        <Public>
+          <SignUpPage />
+        </Public>
+      );
+    case "/reset-password":
+      return <ResetPasswordPage />;
+    case "/projects":
+      return (
+        <Private>
+          <ProjectsPage />
+        </Private>
+      );
+    case "/settings":
+      return (
+        <Private>
+          <SettingsPage />
+        </Private>
+      );
+    case "/settings/api-keys":
+      return (
+        <Private>
+          <ApiKeysPage />
+        </Private>
+      );
+    case "/admin/users":
+      return (
+        <Private>
+          <AdminUsersPage />
+        </Private>
+      );
+  }
+  if ((p = m("/projects/:id")))
+    return (
+      <Private>
+        <ProjectPage id={p.id ?? ""} />
+      </Private>
+    );
+  if ((p = m("/projects/:id/members")))
+    return (
+      <Private>
+        <MembersPage id={p.id ?? ""} />
+      </Private>
+    );
+  if ((p = m("/projects/:id/circuits/:cid"))) {
+    const rev = Number(new URLSearchParams(search).get("rev"));
+    return (
+      <Private>
+        <CircuitPage
+          projectId={p.id ?? ""}
+          circuitId={p.cid ?? ""}
+          rev={Number.isInteger(rev) && rev > 0 ? rev : null}
+        />
+      </Private>
+    );
+  }
+  return <NotFoundPage />;
+}

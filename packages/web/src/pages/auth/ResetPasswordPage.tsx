@@ -1,0 +1,102 @@
+/**
+ * Password reset: without `?token=` it asks for the email (the server mails a link to
+ * `/reset-password?token=...`); with a token it sets the new password.
+ */
+import { useState, type FormEvent } from "react";
+import { useSession } from "../../api/session.tsx";
+import { Link, queryParam } from "../../app/router.tsx";
+import { ErrorAlert, PageTitle, useSubmit } from "../ui.tsx";
+
+function RequestForm() {
+  const { api } = useSession();
+  const submit = useSubmit();
+  const [email, setEmail] = useState("");
+  const [sent, setSent] = useState(false);
+  const onSubmit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (await submit.run(() => api.requestReset(email))) setSent(true);
+  };
+  if (sent)
+    return (
+      <p className="notice" role="status">
+        If an account exists for {email}, an email with a reset link is on its
+        way. The link works once.
+      </p>
+    );
+  return (
+    <>
+      <form onSubmit={onSubmit} className="form" aria-busy={submit.pending}>
+        <label>
+          Email
+          <input
+            name="email"
+            type="email"
+            autoComplete="email"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
+        </label>
+        <button type="submit" disabled={submit.pending}>
+          {submit.pending ? "Sending…" : "Email me a reset link"}
+        </button>
+      </form>
+      <ErrorAlert error={submit.error} />
+    </>
+  );
+}
+
+function ConfirmForm({ token }: { token: string }) {
+  const { api } = useSession();
+  const submit = useSubmit();
+  const [password, setPassword] = useState("");
+  const [done, setDone] = useState(false);
+  const onSubmit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (await submit.run(() => api.confirmReset(token, password)))
+      setDone(true);
+  };
+  if (done)
+    return (
+      <p className="notice" role="status">
+        Your password has been changed. <Link href="/signin">Sign in</Link> with
+        the new one.
+      </p>
+    );
+  return (
+    <>
+      <form onSubmit={onSubmit} className="form" aria-busy={submit.pending}>
+        <label>
+          New password (at least 8 characters)
+          <input
+            name="newPassword"
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={8}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </label>
+        <button type="submit" disabled={submit.pending}>
+          {submit.pending ? "Saving…" : "Set new password"}
+        </button>
+      </form>
+      <ErrorAlert error={submit.error} />
+    </>
+  );
+}
+
+/** The password reset page component. */
+export function ResetPasswordPage() {
+  const token = queryParam("token");
+  return (
+    <section className="page narrow">
+      <PageTitle>Reset your password</PageTitle>
+      {token ? <ConfirmForm token={token} /> : <RequestForm />}
+      <p>
+        <Link href="/signin">Back to sign in</Link>
+      </p>
+    </section>
+  );
+}

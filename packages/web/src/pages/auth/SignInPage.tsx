@@ -1,0 +1,69 @@
+/** Sign-in page: email and password; goes back to where the person was (`?next=`). */
+import { useState, type FormEvent } from "react";
+import { useSession } from "../../api/session.tsx";
+import { Link, navigate, queryParam } from "../../app/router.tsx";
+import { ErrorAlert, PageTitle, useSubmit } from "../ui.tsx";
+
+/** Only same-app paths are followed after sign-in. */
+export function safeNext(next: string | null): string {
+  return next && next.startsWith("/") && !next.startsWith("//")
+    ? next
+    : "/projects";
+}
+
+/** The sign-in page component. */
+export function SignInPage() {
+  const session = useSession();
+  const submit = useSubmit();
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const expired = session.state.status === "signedOut" && session.state.expired;
+  const onSubmit = async (e: FormEvent) => {
+    e.preventDefault();
+    const ok = await submit.run(() => session.signIn(email, password));
+    if (ok) navigate(safeNext(queryParam("next")), true);
+  };
+  return (
+    <section className="page narrow">
+      <PageTitle>Sign in</PageTitle>
+      {expired && (
+        <p className="notice" role="status">
+          Your session has expired. Sign in again; unsaved circuit text is kept
+          in this tab.
+        </p>
+      )}
+      <form onSubmit={onSubmit} className="form" aria-busy={submit.pending}>
+        <label>
+          Email
+          <input
+            name="email"
+            type="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
+        </label>
+        <label>
+          Password
+          <input
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </label>
+        <button type="submit" disabled={submit.pending}>
+          {submit.pending ? "Signing in…" : "Sign in"}
+        </button>
+      </form>
+      <ErrorAlert error={submit.error} />
+      <p>
+        New here? <Link href="/signup">Create an account</Link>.{" "}
+        <Link href="/reset-password">Forgot your password?</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,234 @@
+/**
+ * A saved circuit in the workbench: unsaved-changes marker, save as a new revision (Ctrl+S),
+ * revision list, and drafts kept in sessionStorage across reloads and expired sessions.
+ */
+import { useCallback, useEffect, useState } from "react";
+import type {
+  Circuit,
+  Revision,
+  ServerDiagnostic,
+} from "../../api/endpoints.ts";
+import { useSession } from "../../api/session.tsx";
+import { useAsync } from "../../api/useAsync.ts";
+import { Link } from "../../app/router.tsx";
+import { WorkbenchPage } from "../../workbench/WorkbenchPage.tsx";
+import {
+  ErrorAlert,
+  Loading,
+  NotFound,
+  PageTitle,
+  useSubmit,
+  when,
+} from "../ui.tsx";
+import { loadDraft, saveDraft } from "./drafts.ts";
+
+interface Opened {
+  readonly circuit: Circuit;
+  /** The source shown at open: a draft, an old revision, or the current source. */
+  readonly text: string;
+  /** The revision number shown when it is not the current one. */
+  readonly viewing: number | null;
+  readonly restored: boolean;
+}
+
+function Revisions({
+  circuit,
+  viewing,
+  version,
+}: {
+  circuit: Circuit;
+  viewing: number | null;
+  version: number;
+}) {
+  const { api } = useSession();
+  const list = useAsync(
+    () => api.listRevisions(circuit.projectId, circuit.id),
+    `${circuit.id}|${version}`,
+  );
+  const base = `/projects/${circuit.projectId}/circuits/${circuit.id}`;
+  return (
+    <details className="revisions">
+      <summary>Revisions</summary>
+      {list.loading && <Loading what="Loading revisions" />}
+      <ErrorAlert error={list.error} />
+      <ol aria-label="Revisions">
+        {list.data?.map((r: Revision) => {
+          const current = r.revision === circuit.revision;
+          const shown = (viewing ?? circuit.revision) === r.revision;
+          return (
+            <li key={r.revision}>
+              <Link
+                href={current ? base : `${base}?rev=${r.revision}`}
+                aria-current={shown ? "true" : undefined}
+              >
+                Revision {r.revision}
+                {current ? " (current)" : ""}
+              </Link>{" "}
+              <span className="muted small">{when(r.createdAt)}</span>
+            </li>
+          );
+        })}
+      </ol>
+    </details>
+  );
+}
+
+function Editor({ opened }: { opened: Opened }) {
+  const { api } = useSession();
+  const [circuit, setCircuit] = useState(opened.circuit);
+  // The text the shown revision has on the server: edits beyond it are unsaved changes.
+  const [saved, setSaved] = useState(
+    opened.viewing === null ? opened.circuit.source : opened.text,
+  );
+  const [text, setText] = useState(opened.text);
+  const [version, setVersion] = useState(0);
+  const [viewing, setViewing] = useState(opened.viewing);
+  const submit = useSubmit();
+  const dirty = text !== saved;
+  // An older revision can be saved as it is: that makes it the current one again.
+  const canSave = dirty || viewing !== null;
+
+  useEffect(() => {
+    saveDraft(
+      circuit.id,
+      dirty && viewing === null
+        ? { text, baseRevision: circuit.revision }
+        : null,
+    );
+  }, [circuit.id, circuit.revision, dirty, text, viewing]);
+
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [dirty]);
+
+  const save = useCallback(async () => {
+    if (!canSave) return;
+    await submit.run(async () => {
+      const next = await api.updateCircuit(circuit.projectId, circuit.id, {
+        source: text,
+      });
+      setCircuit(next);
+      setSaved(next.source);
+      setViewing(null);
+      setVersion((v) => v + 1);
+      saveDraft(circuit.id, null);
+    });
+  }, [api, circuit, canSave, submit, text]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "s") {
+        e.preventDefault();
+        void save();
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [save]);
+
+  const diags = (submit.error?.problem.diagnostics ?? []) as ServerDiagnostic[];
+  return (
+    <>
+      <div className="circuit-bar">
+        <p className="crumbs">
+          <Link href="/projects">Projects</Link> /{" "}
+          <Link href={`/projects/${circuit.projectId}`}>Project</Link> /
+        </p>
+        <PageTitle>{circuit.name}</PageTitle>
+        <span className="muted small">
+          {viewing !== null
+            ? `Viewing revision ${viewing} (current is ${circuit.revision})`
+            : `Revision ${circuit.revision}`}
+        </span>
+        <span
+          className={dirty ? "status warn" : "status ok"}
+          role="status"
+          aria-live="polite"
+        >
+          {submit.pending
+            ? "Saving…"
+            : dirty
+              ? "Unsaved changes"
+              : "All changes saved"}
+        </span>
+        <button
+          type="button"
+          onClick={() => void save()}
+          disabled={!canSave || submit.pending}
+          title="Save as a new revision (Ctrl+S)"
+        >
+          Save revision
+        </button>
+        <Revisions circuit={circuit} viewing={viewing} version={version} />
+      </div>
+      {opened.restored && dirty && (
+        <p className="notice" role="status">
+          Restored unsaved changes kept in this tab.
+        </p>
+      )}
+      <ErrorAlert error={submit.error} />
+      {diags.length > 0 && (
+        <ul className="server-diags" aria-label="Server diagnostics">
+          {diags.map((d, i) => (
+            <li key={i}>
+              {d.line}:{d.column} {d.message}
+            </li>
+          ))}
+        </ul>
+      )}
+      <WorkbenchPage initialText={opened.text} onTextChange={setText} />
+    </>
+  );
+}
+
+/** The circuit page component; `rev` opens an older revision. */
+export function CircuitPage({
+  projectId,
+  circuitId,
+  rev,
+}: {
+  projectId: string;
+  circuitId: string;
+  rev: number | null;
+}) {
+  const { api } = useSession();
+  const opened = useAsync<Opened>(
+    async () => {
+      const circuit = await api.getCircuit(projectId, circuitId);
+      if (rev !== null && rev !== circuit.revision) {
+        const r = await api.getRevision(projectId, circuitId, rev);
+        return { circuit, text: r.source ?? "", viewing: rev, restored: false };
+      }
+      const draft = loadDraft(circuitId);
+      if (draft && draft.text !== circuit.source)
+        return { circuit, text: draft.text, viewing: null, restored: true };
+      return { circuit, text: circuit.source, viewing: null, restored: false };
+    },
+    `${projectId}|${circuitId}|${rev ?? ""}`,
+  );
+  if (opened.loading) return <Loading what="Opening circuit" />;
+  const status = opened.error?.status;
+  if (status === 404 || status === 400)
+    return (
+      <NotFound
+        what={
+          opened.error?.code === "REVISION_NOT_FOUND" ? "Revision" : "Circuit"
+        }
+      />
+    );
+  if (!opened.data)
+    return (
+      <section className="page">
+        <ErrorAlert error={opened.error} />
+      </section>
+    );
+  return (
+    <Editor
+      key={`${circuitId}|${opened.data.viewing ?? ""}`}
+      opened={opened.data}
+    />
+  );
+}

@@ -1,0 +1,424 @@
+/**
+ * End-to-end tests of the web app in Debian's Chromium against the real server (fresh embedded
+ * database): accounts, projects, circuits, the editor and composer, access control, API keys,
+ * sessions and accessibility. Skips when /usr/bin/chromium is missing.
+ */
+import AxeBuilder from "@axe-core/playwright";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  buildWeb,
+  CHROMIUM,
+  launchBrowser,
+  RESULTS_DIR,
+  startServer,
+  type TestServer,
+} from "./harness.ts";
+
+const hasBrowser = existsSync(CHROMIUM);
+
+/** Polls until the value matches; the machine is shared, so waits are generous. */
+const poll = <T>(fn: () => Promise<T> | T, opts: { timeout?: number } = {}) =>
+  expect.poll(fn, { timeout: opts.timeout ?? 10_000, interval: 100 });
+if (!hasBrowser)
+  console.warn(
+    `Skipping the browser tests: ${CHROMIUM} not found (apt-get install -y chromium).`,
+  );
+
+const BELL3 = `OPENQASM 3.0;
+include "stdgates.inc";
+qubit[2] q;
+bit[2] c;
+h q[0];
+cx q[0], q[1];
+c = measure q;
+`;
+
+const OWNER = { email: "ada@example.com", password: "correct horse 1" };
+const OTHER = { email: "bob@example.com", password: "battery staple 2" };
+
+describe.skipIf(!hasBrowser)(
+  "web app in Chromium against the real server",
+  () => {
+    let server: TestServer;
+    let browser: Browser;
+    let owner: BrowserContext;
+    let page: Page;
+    let projectUrl = "";
+    let circuitUrl = "";
+
+    const shot = async (p: Page, name: string) => {
+      await p.screenshot({
+        path: join(RESULTS_DIR, `${name}.png`),
+        fullPage: true,
+      });
+    };
+
+    /** No serious or critical axe violations on the current page. */
+    const expectAccessible = async (p: Page, what: string) => {
+      const result = await new AxeBuilder({ page: p }).analyze();
+      const bad = result.violations
+        .filter((v) => v.impact === "serious" || v.impact === "critical")
+        .map(
+          (v) =>
+            `${what}: ${v.id} (${v.impact}) ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+        );
+      expect(bad).toEqual([]);
+    };
+
+    const heading = (p: Page) => p.locator("main h1").first();
+
+    const setEditorText = async (p: Page, text: string) => {
+      await p.locator(".cm-content").click();
+      await p.keyboard.press("Control+A");
+      await p.keyboard.press("Delete");
+      await p.keyboard.insertText(text);
+    };
+
+    const editorText = (p: Page) =>
+      p.evaluate(() =>
+        Array.from(document.querySelectorAll(".cm-content .cm-line"))
+          .map((l) => l.textContent)
+          .join("\n"),
+      );
+
+    const signIn = async (
+      p: Page,
+      who: { email: string; password: string },
+    ) => {
+      await p.getByLabel("Email").fill(who.email);
+      await p.getByLabel("Password").fill(who.password);
+      await p.getByRole("button", { name: "Sign in" }).click();
+    };
+
+    beforeAll(async () => {
+      mkdirSync(RESULTS_DIR, { recursive: true });
+      buildWeb();
+      server = await startServer();
+      browser = await launchBrowser();
+      owner = await browser.newContext({
+        baseURL: server.url,
+        viewport: { width: 1280, height: 860 },
+      });
+      owner.setDefaultTimeout(15_000);
+      page = await owner.newPage();
+      // Confirm prompts (revoke, leave with unsaved changes) are accepted.
+      page.on("dialog", (d) => void d.accept());
+    }, 180_000);
+
+    afterAll(async () => {
+      await browser?.close();
+      await server?.stop();
+    });
+
+    it("signs up, creates a project and a circuit, types a Bell circuit without diagnostics and saves it", async () => {
+      await page.goto("/signup");
+      await poll(() => heading(page).textContent()).toBe("Create an account");
+      await expectAccessible(page, "sign up");
+      await shot(page, "signup");
+      await page.getByLabel("Email").fill(OWNER.email);
+      await page.getByLabel("Display name (optional)").fill("Ada");
+      await page.getByLabel(/^Password/).fill(OWNER.password);
+      await page.getByRole("button", { name: "Create account" }).click();
+      await page.waitForURL("**/projects");
+      await poll(() => heading(page).textContent()).toBe("Projects");
+      await poll(() => page.getByText("No projects yet").count()).toBe(1);
+
+      await page.getByLabel("New project name").fill("Bell lab");
+      await page.getByRole("button", { name: "Create project" }).click();
+      await page.waitForURL(/\/projects\/[0-9a-f-]{36}$/);
+      projectUrl = new URL(page.url()).pathname;
+      await poll(() => heading(page).textContent()).toBe("Bell lab");
+      await expectAccessible(page, "project");
+      await shot(page, "project-empty");
+
+      await page.getByLabel("New circuit name").fill("bell");
+      await page.getByRole("button", { name: "Create circuit" }).click();
+      await page.waitForURL(/\/circuits\/[0-9a-f-]{36}$/);
+      circuitUrl = new URL(page.url()).pathname;
+      await page.locator(".cm-content").waitFor();
+      await poll(() => page.getByText("All changes saved").count()).toBe(1);
+
+      await setEditorText(page, BELL3);
+      await poll(() => page.getByText("Unsaved changes").count()).toBe(1);
+      await poll(() =>
+        page.locator(".status", { hasText: "no problems" }).count(),
+      ).toBe(1);
+      await poll(() => page.locator(".cm-lintRange-error").count()).toBe(0);
+      await page.getByRole("button", { name: "Save revision" }).click();
+      await poll(() => page.getByText("All changes saved").count()).toBe(1);
+      await poll(() =>
+        page.getByText("Revision 2", { exact: true }).count(),
+      ).toBe(1);
+      await expectAccessible(page, "circuit");
+      await shot(page, "circuit");
+
+      // The saved source comes back from the server after a reload (the session survives it too).
+      await page.reload();
+      await page.locator(".cm-content").waitFor();
+      await poll(() => editorText(page)).toBe(BELL3);
+      await poll(() =>
+        page.getByText("Revision 2", { exact: true }).count(),
+      ).toBe(1);
+    });
+
+    it("shows a diagnostic at the line of the error, and the server refuses to save it", async () => {
+      await page.locator(".cm-content").click();
+      await page.keyboard.press("Control+End");
+      await page.keyboard.insertText("h q[5];\n");
+      // BELL3 has 7 lines, so the error is on line 8.
+      const problem = page.locator(".problems li.error").first();
+      await poll(() => problem.textContent()).toMatch(/^8:\d+ error/);
+      const line8 = page.locator(".cm-content .cm-line").nth(7);
+      await poll(() =>
+        line8.locator(".cm-lintRange-error").count(),
+      ).toBeGreaterThan(0);
+      await poll(() => line8.textContent()).toBe("h q[5];");
+      await page.getByRole("button", { name: "Save revision" }).click();
+      await poll(() => page.getByRole("alert").first().textContent()).toMatch(
+        /does not compile/i,
+      );
+      await poll(() =>
+        page.locator(".server-diags li").first().textContent(),
+      ).toMatch(/^8:/);
+      await shot(page, "circuit-error");
+    });
+
+    it("drags an H gate onto the first wire and sees h q[0]; in the text", async () => {
+      await setEditorText(
+        page,
+        'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\n',
+      );
+      await poll(() =>
+        page.locator(".status", { hasText: "no problems" }).count(),
+      ).toBe(1);
+      expect(await editorText(page)).not.toContain("h q[0];");
+      await page
+        .getByRole("button", { name: "H", exact: true })
+        .dragTo(page.locator('rect[data-wire="0"]'), {
+          targetPosition: { x: 10, y: 20 },
+        });
+      await poll(() => editorText(page)).toContain("h q[0];");
+      await page.getByRole("button", { name: "Save revision" }).click();
+      await poll(() =>
+        page.getByText("Revision 3", { exact: true }).count(),
+      ).toBe(1);
+      // The revision list offers the older revisions; opening one shows its source.
+      await page.getByText("Revisions", { exact: true }).click();
+      await page.getByRole("link", { name: "Revision 2" }).click();
+      await page.waitForURL(/\?rev=2$/);
+      await poll(() => editorText(page)).toBe(BELL3);
+      await poll(() =>
+        page.getByText("Viewing revision 2 (current is 3)").count(),
+      ).toBe(1);
+    });
+
+    it("lists circuits with a name search", async () => {
+      await page.goto(projectUrl);
+      await page.getByLabel("New circuit name").fill("ghz");
+      await page.getByRole("button", { name: "Create circuit" }).click();
+      await page.waitForURL(/\/circuits\//);
+      await page.goto(projectUrl);
+      const names = () =>
+        page.locator('[aria-label="Circuits"] .card-title').allTextContents();
+      await poll(names).toEqual(["bell", "ghz"]);
+      await page.getByLabel("Search circuits").fill("gh");
+      await poll(names).toEqual(["ghz"]);
+      await page.getByLabel("Search circuits").fill("nothing-like-this");
+      await poll(() => page.getByText(/No circuit matches/).count()).toBe(1);
+      await shot(page, "project");
+    });
+
+    it("does not show the first user's project to a second user (direct URL gives not found)", async () => {
+      const ctx = await browser.newContext({
+        baseURL: server.url,
+        viewport: { width: 390, height: 800 },
+      });
+      ctx.setDefaultTimeout(15_000);
+      const bob = await ctx.newPage();
+      await bob.goto("/signup");
+      await bob.getByLabel("Email").fill(OTHER.email);
+      await bob.getByLabel(/^Password/).fill(OTHER.password);
+      await bob.getByRole("button", { name: "Create account" }).click();
+      await bob.waitForURL("**/projects");
+      await shot(bob, "projects-phone");
+      await bob.goto(projectUrl);
+      await poll(() => heading(bob).textContent()).toBe("Project not found");
+      await bob.goto(circuitUrl);
+      await poll(() => heading(bob).textContent()).toMatch(/not found$/);
+      await shot(bob, "not-found-phone");
+      // Bob is not an admin: the users page is not found for him either.
+      await bob.goto("/admin/users");
+      await poll(() => heading(bob).textContent()).toBe("Page not found");
+
+      // Once the owner adds him as a viewer, he sees the project but cannot create circuits.
+      await page.goto(`${projectUrl}/members`);
+      await poll(() => heading(page).textContent()).toBe("Members");
+      await page.getByLabel("Invite by email").fill(OTHER.email);
+      await page.locator('select[name="memberRole"]').selectOption("viewer");
+      await page.getByRole("button", { name: "Add member" }).click();
+      await poll(() =>
+        page.getByLabel(`Role of ${OTHER.email}`).inputValue(),
+      ).toBe("viewer");
+      await expectAccessible(page, "members");
+      await shot(page, "members");
+      await bob.goto(projectUrl);
+      await poll(() => heading(bob).textContent()).toBe("Bell lab");
+      expect(await bob.getByLabel("New circuit name").count()).toBe(0);
+      // Removing him hides the project again.
+      await page.getByRole("button", { name: `Remove ${OTHER.email}` }).click();
+      await poll(() =>
+        page.getByRole("button", { name: `Remove ${OTHER.email}` }).count(),
+      ).toBe(0);
+      await bob.reload();
+      await poll(() => heading(bob).textContent()).toBe("Project not found");
+      await ctx.close();
+    });
+
+    it("creates an API key that works once shown, and revokes it", async () => {
+      await page.goto("/settings/api-keys");
+      await poll(() => heading(page).textContent()).toBe("API keys");
+      await page.getByLabel("Key name").fill("ci");
+      await page.getByRole("button", { name: "Create key" }).click();
+      const keyBox = page.getByRole("textbox", { name: "New API key" });
+      await poll(() => keyBox.inputValue()).toMatch(/^sf_/);
+      const key = await keyBox.inputValue();
+      const me = await fetch(`${server.url}/api/v1/me`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
+      expect(me.status).toBe(200);
+      expect(((await me.json()) as { email: string }).email).toBe(OWNER.email);
+      await expectAccessible(page, "api keys");
+      await shot(page, "api-keys");
+
+      await page.getByRole("button", { name: "Revoke ci" }).click();
+      await poll(() => page.getByText("No API keys.").count()).toBe(1);
+      const after = await fetch(`${server.url}/api/v1/me`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
+      expect(after.status).toBe(401);
+    });
+
+    it("lets the admin disable and enable a user", async () => {
+      await page.goto("/admin/users");
+      await poll(() => heading(page).textContent()).toBe("Users");
+      const row = page.locator("tr", { hasText: OTHER.email });
+      await row.getByRole("button", { name: `Disable ${OTHER.email}` }).click();
+      await poll(() => row.locator("td").nth(4).textContent()).toBe("disabled");
+      await expectAccessible(page, "admin users");
+      await shot(page, "admin-users");
+      const login = await fetch(`${server.url}/api/v1/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(OTHER),
+      });
+      expect(login.status).toBe(401);
+      await row.getByRole("button", { name: `Enable ${OTHER.email}` }).click();
+      await poll(() => row.locator("td").nth(4).textContent()).toBe("active");
+    });
+
+    it("signs out and back in, and the session survives a reload", async () => {
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.waitForURL("**/signin");
+      await expectAccessible(page, "sign in");
+      await shot(page, "signin");
+      await page.goto("/projects");
+      await page.waitForURL(/\/signin\?next=%2Fprojects$/);
+      await signIn(page, { ...OWNER, password: "wrong password" });
+      await poll(() => page.getByRole("alert").textContent()).toBe(
+        "Invalid email or password",
+      );
+      await signIn(page, OWNER);
+      await page.waitForURL("**/projects");
+      await page.reload();
+      await poll(() => heading(page).textContent()).toBe("Projects");
+      await poll(() =>
+        page
+          .locator('[aria-label="Your projects"] .card-title')
+          .allTextContents(),
+      ).toEqual(["Bell lab"]);
+      await expectAccessible(page, "projects");
+      await shot(page, "projects");
+    });
+
+    it("sends an expired session to sign in and keeps the unsaved text", async () => {
+      await page.goto(circuitUrl);
+      await page.locator(".cm-content").waitFor();
+      await setEditorText(
+        page,
+        'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[3];\n// draft\n',
+      );
+      await poll(() => page.getByText("Unsaved changes").count()).toBe(1);
+      // End the session on the server, as an expiry or a sign-out elsewhere would.
+      const refreshToken = await page.evaluate(() =>
+        localStorage.getItem("sf.refresh"),
+      );
+      expect(refreshToken).toBeTruthy();
+      const out = await fetch(`${server.url}/api/v1/auth/logout`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ refreshToken }),
+      });
+      expect(out.status).toBe(204);
+      await page.reload();
+      await page.waitForURL(/\/signin\?next=/);
+      await poll(() => page.getByText(/session has expired/).count()).toBe(1);
+      await signIn(page, OWNER);
+      await page.waitForURL(`**${circuitUrl}`);
+      await page.locator(".cm-content").waitFor();
+      await poll(() => editorText(page)).toContain("// draft");
+      await poll(() =>
+        page.getByText("Restored unsaved changes kept in this tab.").count(),
+      ).toBe(1);
+    });
+
+    it("changes the password in the settings", async () => {
+      await page.goto("/settings");
+      await poll(() => heading(page).textContent()).toBe("Account settings");
+      await page.getByLabel("Current password").fill("not it at all");
+      await page.getByLabel(/^New password/).fill("a new long password");
+      await page.getByRole("button", { name: "Change password" }).click();
+      await poll(() => page.getByRole("alert").textContent()).toMatch(
+        /current password is wrong/i,
+      );
+      await page.getByLabel("Current password").fill(OWNER.password);
+      await page.getByRole("button", { name: "Change password" }).click();
+      await poll(() => page.getByText("Password changed.").count()).toBe(1);
+      await expectAccessible(page, "settings");
+      await shot(page, "settings");
+      const login = await fetch(`${server.url}/api/v1/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          email: OWNER.email,
+          password: "a new long password",
+        }),
+      });
+      expect(login.status).toBe(200);
+    });
+
+    it("looks right in dark mode on a phone, with no serious accessibility problems", async () => {
+      const ctx = await browser.newContext({
+        baseURL: server.url,
+        viewport: { width: 390, height: 844 },
+        colorScheme: "dark",
+      });
+      ctx.setDefaultTimeout(15_000);
+      const p = await ctx.newPage();
+      await p.goto("/signin");
+      await signIn(p, { email: OWNER.email, password: "a new long password" });
+      await p.waitForURL("**/projects");
+      await p.goto(circuitUrl);
+      await p.locator(".cm-content").waitFor();
+      await p.locator("svg.circuit").waitFor();
+      await expectAccessible(p, "circuit (dark, phone)");
+      await shot(p, "circuit-dark-phone");
+      await p.goto("/reset-password");
+      await expectAccessible(p, "reset password (dark)");
+      await shot(p, "reset-password-dark-phone");
+      await ctx.close();
+    });
+  },
+);

@@ -1,0 +1,142 @@
+/**
+ * Test harness for the browser suite: builds the app, starts the real StepFault server (CLI
+ * `serve`) on a free loopback port with a fresh embedded database, and launches Debian's Chromium.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser } from "playwright-core";
+
+/** Debian's Chromium, the browser the suite drives. */
+export const CHROMIUM = "/usr/bin/chromium";
+
+/** The web package folder. */
+export const WEB_DIR = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  "../..",
+);
+const REPO = resolve(WEB_DIR, "../..");
+
+/** Where screenshots go (git-ignored). */
+export const RESULTS_DIR = join(WEB_DIR, "test-results");
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once("error", fail);
+    s.listen(0, "127.0.0.1", () => {
+      const addr = s.address();
+      s.close(() =>
+        typeof addr === "object" && addr
+          ? ok(addr.port)
+          : fail(new Error("no port")),
+      );
+    });
+  });
+}
+
+/** Runs `vite build` for the web package (the server serves `packages/web/dist`). */
+export function buildWeb(): void {
+  const r = spawnSync(
+    process.execPath,
+    [
+      join(REPO, "node_modules/vite/bin/vite.js"),
+      "build",
+      "--logLevel",
+      "warn",
+    ],
+    { cwd: WEB_DIR, encoding: "utf8", timeout: 120_000 },
+  );
+  if (r.status !== 0)
+    throw new Error(`vite build failed (${r.status}): ${r.stderr}${r.stdout}`);
+  if (!existsSync(join(WEB_DIR, "dist/index.html")))
+    throw new Error("vite build wrote no dist/index.html");
+}
+
+/** A running server. */
+export interface TestServer {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `stepfault serve` with a fresh data dir and waits for /readyz. */
+export async function startServer(): Promise<TestServer> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), "sf-web-e2e-"));
+  const url = `http://127.0.0.1:${port}`;
+  let log = "";
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      join(REPO, "packages/cli/bin/stepfault.mjs"),
+      "serve",
+      "--port",
+      String(port),
+      "--host",
+      "127.0.0.1",
+      "--data-dir",
+      dataDir,
+    ],
+    {
+      cwd: REPO,
+      env: {
+        ...process.env,
+        DATABASE_URL: "",
+        REDIS_URL: "",
+        SMTP_URL: "",
+        LOG_LEVEL: "warn",
+        AUTH_RATE_LIMIT_PER_MINUTE: "1000",
+        PUBLIC_URL: url,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  child.stdout?.on("data", (d: Buffer) => (log += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (log += d.toString()));
+  const exited = new Promise<void>((ok) => child.once("exit", () => ok()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`server exited early:\n${log}`);
+    }
+    try {
+      const res = await fetch(`${url}/readyz`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`server not ready in 60 s:\n${log}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { url, stop };
+}
+
+/** Launches headless Chromium with the flags this machine needs. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+    ],
+  });
+}
