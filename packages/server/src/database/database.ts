@@ -93,6 +93,10 @@ export async function openPostgres(
   poolSize = 10,
 ): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle client losing its connection (server restart, admin termination) must not crash the
+  // process; the pool drops it and the next query gets a fresh connection. Errors of running
+  // queries still reach their callers.
+  pool.on("error", () => undefined);
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   let closed = false;
   return {
