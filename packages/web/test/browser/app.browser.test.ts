@@ -224,6 +224,7 @@ describe.skipIf(!hasBrowser)(
       const names = () =>
         page.locator('[aria-label="Circuits"] .card-title').allTextContents();
       await poll(names).toEqual(["bell", "ghz"]);
+      await shot(page, "project");
       await page.getByLabel("Search circuits").fill("gh");
       await poll(names).toEqual(["ghz"]);
       await page.getByLabel("Search circuits").fill("nothing-like-this");
@@ -243,6 +244,7 @@ describe.skipIf(!hasBrowser)(
       await bob.getByLabel(/^Password/).fill(OTHER.password);
       await bob.getByRole("button", { name: "Create account" }).click();
       await bob.waitForURL("**/projects");
+      await poll(() => bob.getByText("No projects yet").count()).toBe(1);
       await shot(bob, "projects-phone");
       await bob.goto(projectUrl);
       await poll(() => heading(bob).textContent()).toBe("Project not found");

@@ -24,6 +24,7 @@ import { loadDraft, saveDraft } from "./drafts.ts";
 
 interface Opened {
   readonly circuit: Circuit;
+  readonly projectName: string;
   /** The source shown at open: a draft, an old revision, or the current source. */
   readonly text: string;
   /** The revision number shown when it is not the current one. */
@@ -135,7 +136,10 @@ function Editor({ opened }: { opened: Opened }) {
       <div className="circuit-bar">
         <p className="crumbs">
           <Link href="/projects">Projects</Link> /{" "}
-          <Link href={`/projects/${circuit.projectId}`}>Project</Link> /
+          <Link href={`/projects/${circuit.projectId}`}>
+            {opened.projectName}
+          </Link>{" "}
+          /
         </p>
         <PageTitle>{circuit.name}</PageTitle>
         <span className="muted small">
@@ -197,15 +201,37 @@ export function CircuitPage({
   const { api } = useSession();
   const opened = useAsync<Opened>(
     async () => {
-      const circuit = await api.getCircuit(projectId, circuitId);
+      const [circuit, project] = await Promise.all([
+        api.getCircuit(projectId, circuitId),
+        api.getProject(projectId),
+      ]);
+      const projectName = project.name;
       if (rev !== null && rev !== circuit.revision) {
         const r = await api.getRevision(projectId, circuitId, rev);
-        return { circuit, text: r.source ?? "", viewing: rev, restored: false };
+        return {
+          circuit,
+          projectName,
+          text: r.source ?? "",
+          viewing: rev,
+          restored: false,
+        };
       }
       const draft = loadDraft(circuitId);
       if (draft && draft.text !== circuit.source)
-        return { circuit, text: draft.text, viewing: null, restored: true };
-      return { circuit, text: circuit.source, viewing: null, restored: false };
+        return {
+          circuit,
+          projectName,
+          text: draft.text,
+          viewing: null,
+          restored: true,
+        };
+      return {
+        circuit,
+        projectName,
+        text: circuit.source,
+        viewing: null,
+        restored: false,
+      };
     },
     `${projectId}|${circuitId}|${rev ?? ""}`,
   );
