@@ -12,6 +12,8 @@ export interface SimEngine {
   allocate(numQubits: number, precision: "double" | "single"): Amplitudes;
   /** Applies one instruction to the whole state. */
   sweep(a: Amplitudes, instr: KernelInstr, numQubits: number): void;
+  /** Threads sharing each sweep (absent: 1). */
+  readonly threads?: number;
 }
 
 /** The single-threaded engine: plain typed arrays, one kernel call per sweep. */

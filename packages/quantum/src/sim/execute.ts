@@ -1,5 +1,10 @@
 /** Dispatches kernel instructions to their kernels over a slice of the outer index. */
-import type { KernelInstr } from "./instructions.ts";
+import {
+  type BlockInstr,
+  type KernelInstr,
+  outerSize,
+} from "./instructions.ts";
+import { insertZeroBits } from "./kernels/controlled.ts";
 import type { Amplitudes } from "./kernels/one-qubit.ts";
 import { BASE_KERNELS, singlePrecisionKernels } from "./kernels/specialise.ts";
 
@@ -9,6 +14,49 @@ const F32 = singlePrecisionKernels();
 /** Scratch for the dense-k kernel (2 * 2^k doubles, k <= 10); one per thread. */
 export function makeScratch(): Float64Array {
   return new Float64Array(2 * 1024);
+}
+
+// Per-thread chunk buffers of cache-blocked stages (each worker has its own module instance).
+let chunk64 = new Float64Array(0);
+let chunk32 = new Float32Array(0);
+
+/** Applies a cache-blocked stage to chunks [begin, end). */
+function applyBlock(
+  a: Amplitudes,
+  b: BlockInstr,
+  begin: number,
+  end: number,
+  scratch: Float64Array,
+): void {
+  const low = b.low;
+  const subs = b.subs;
+  if (b.high.length === 0) {
+    for (let c = begin; c < end; c++)
+      for (const sub of subs) {
+        const os = outerSize(sub, low);
+        applyInstr(a, sub, c * os, (c + 1) * os, scratch);
+      }
+    return;
+  }
+  const local = low + b.high.length;
+  const len = 2 * 2 ** local;
+  let buf: Amplitudes;
+  if (a instanceof Float32Array) {
+    if (chunk32.length < len) chunk32 = new Float32Array(len);
+    buf = chunk32.length === len ? chunk32 : chunk32.subarray(0, len);
+  } else {
+    if (chunk64.length < len) chunk64 = new Float64Array(len);
+    buf = chunk64.length === len ? chunk64 : chunk64.subarray(0, len);
+  }
+  const k = a instanceof Float32Array ? F32 : F64;
+  const run = 2 * 2 ** low;
+  for (let c = begin; c < end; c++) {
+    const base = 2 * insertZeroBits(c * 2 ** low, b.high);
+    k.gatherChunk(a, buf, base, b.hoff, run);
+    for (const sub of subs)
+      applyInstr(buf, sub, 0, outerSize(sub, local), scratch);
+    k.scatterChunk(a, buf, base, b.hoff, run);
+  }
 }
 
 /** Applies one kernel instruction to a over outer indices [begin, end). */
@@ -52,6 +100,26 @@ export function applyInstr(
       return;
     case "diag":
       k.applyDiag(a, instr.qs, instr.d, instr.gather, begin, end);
+      return;
+    case "mat1r":
+      k.applyMat1Real(a, instr.t, instr.m, begin, end);
+      return;
+    case "mat1x":
+      k.applyMat1Rx(a, instr.t, instr.m, begin, end);
+      return;
+    case "phase":
+      k.applyPhaseMask(
+        a,
+        instr.bits,
+        instr.cmask,
+        instr.dr,
+        instr.di,
+        begin,
+        end,
+      );
+      return;
+    case "block":
+      applyBlock(a, instr, begin, end, scratch);
       return;
     case "swap":
       k.applySwapPairs(

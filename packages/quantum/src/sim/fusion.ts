@@ -14,6 +14,7 @@ import type { KernelInstr } from "./instructions.ts";
 import {
   DIAG_MAX_QUBITS,
   type Unit,
+  diagInstr,
   diagonalOf,
   isDiagonalMatrix,
   lowerControlled,
@@ -24,6 +25,38 @@ import {
 export interface FusedInstr {
   readonly instr: KernelInstr;
   readonly ops: number;
+}
+
+/**
+ * Factors d[0] (unit modulus) out of a diagonal instruction, so its first entry is 1 and the
+ * kernel skips those amplitudes: the cheaper instruction (undefined when nothing but the phase is
+ * left) and the phase.
+ */
+function factorPhase(f: FusedInstr): {
+  f?: FusedInstr;
+  phase: number;
+} {
+  const instr = f.instr;
+  if (instr.kind !== "diag") return { f, phase: 0 };
+  const d = instr.d;
+  const cr = d[0],
+    ci = -d[1];
+  if (cr === 1 && ci === 0) return { f, phase: 0 };
+  const out = new Float64Array(d.length);
+  let allOne = true;
+  for (let j = 0; j < d.length; j += 2) {
+    out[j] = d[j] * cr - d[j + 1] * ci;
+    out[j + 1] = d[j] * ci + d[j + 1] * cr;
+    if (j > 0 && (out[j] !== 1 || out[j + 1] !== 0)) allOne = false;
+  }
+  out[0] = 1;
+  out[1] = 0;
+  const phase = Math.atan2(d[1], d[0]);
+  if (allOne) return { phase };
+  return {
+    f: { instr: diagInstr(Array.from(instr.qs), out), ops: f.ops },
+    phase,
+  };
 }
 
 interface Block {
@@ -160,6 +193,8 @@ export class Fuser {
   private blocks: Block[] = [];
   private lastBlock: Int32Array;
   private pending: (Block | undefined)[];
+  /** Global phase factored out of the emitted diagonals so far (the program adds it to its own). */
+  phase = 0;
 
   /** `maxDense` bounds dense blocks (qubits); with `fusion` false every gate is its own sweep. */
   constructor(
@@ -195,7 +230,9 @@ export class Fuser {
     }
     for (const q of qs) {
       const p = this.pending[q];
-      if (p) {
+      if (p && !(blk.unit.diag && p.unit.diag) && qs.length > this.maxDense)
+        this.flushPending(q); // a dense block this wide costs more than its parts
+      else if (p) {
         blk = { unit: composeUnits(p.unit, blk.unit), ops: blk.ops + p.ops };
         this.pending[q] = undefined;
       }
@@ -243,15 +280,20 @@ export class Fuser {
   flush(): FusedInstr[] {
     for (let q = 0; q < this.numQubits; q++) this.flushPending(q);
     const out: FusedInstr[] = [];
+    const emit = (f: FusedInstr): void => {
+      const r = factorPhase(f);
+      this.phase += r.phase;
+      if (r.f) out.push(r.f);
+    };
     for (const b of this.blocks) {
       if (b.sealed) out.push({ instr: b.sealed, ops: b.ops });
       else if (b.ops === 1 && b.op)
-        out.push({
+        emit({
           instr: lowerControlled(b.op.qubits, b.op.controls, gateMatrix(b.op)),
           ops: 1,
         });
       else if (!isIdentity(b.unit))
-        out.push({ instr: lowerUnit(b.unit), ops: b.ops });
+        emit({ instr: lowerUnit(b.unit), ops: b.ops });
     }
     this.blocks = [];
     this.lastBlock.fill(-1);

@@ -50,9 +50,51 @@ export interface SwapInstr {
   readonly oa: number;
   readonly ob: number;
 }
+/** A 2x2 on qubit t with real entries (ry, h, ...); outer size N/2. */
+export interface Mat1RealInstr {
+  readonly kind: "mat1r";
+  readonly t: number;
+  readonly m: Float64Array;
+}
+/** The rx shape [[c, i s], [i s, c]] on qubit t (c, s real); outer size N/2. */
+export interface Mat1RxInstr {
+  readonly kind: "mat1x";
+  readonly t: number;
+  readonly m: Float64Array;
+}
+/** Multiplies by (dr, di) the amplitudes with all bits of cmask set; `bits` = cmask's positions sorted; outer size N >> bits.length. */
+export interface PhaseInstr {
+  readonly kind: "phase";
+  readonly bits: Int32Array;
+  readonly cmask: number;
+  readonly dr: number;
+  readonly di: number;
+}
+/**
+ * A cache-blocked stage: `subs` applied chunk by chunk (one memory pass). A chunk is the 2^(low +
+ * high.length) amplitudes sharing all other index bits; `subs` act on the chunk's local qubits
+ * (qubit q < low stays q, high[j] becomes low + j). `hoff[j]` = array offset of the chunk's run j.
+ * With no high qubits the subs keep their qubits and run in place. Outer size N >> (low + high.length).
+ */
+export interface BlockInstr {
+  readonly kind: "block";
+  readonly low: number;
+  readonly high: Int32Array;
+  readonly hoff: Int32Array;
+  readonly subs: readonly KernelInstr[];
+}
 /** A state sweep made by one kernel call. */
 export type KernelInstr =
-  Mat1Instr | Mat2Instr | Mat1cInstr | MatKInstr | DiagInstr | SwapInstr;
+  | Mat1Instr
+  | Mat2Instr
+  | Mat1cInstr
+  | MatKInstr
+  | DiagInstr
+  | SwapInstr
+  | Mat1RealInstr
+  | Mat1RxInstr
+  | PhaseInstr
+  | BlockInstr;
 
 /** A kernel instruction as it appears in a program, with its condition and how many source ops it covers. */
 export interface GateStep {
@@ -81,11 +123,15 @@ export type Step = GateStep | MeasureStep | ResetStep;
 export function outerSize(instr: KernelInstr, n: number): number {
   switch (instr.kind) {
     case "mat1":
+    case "mat1r":
+    case "mat1x":
       return 2 ** (n - 1);
     case "mat2":
       return 2 ** (n - 2);
     case "diag":
       return 2 ** n;
+    case "block":
+      return 2 ** (n - instr.low - instr.high.length);
     default:
       return 2 ** (n - instr.bits.length);
   }

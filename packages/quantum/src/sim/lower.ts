@@ -74,8 +74,20 @@ export function lowerControlled(
       oa: 2 << targets[0],
       ob: 2 << targets[1],
     };
-  if (controls.length === 0 && k === 1)
+  if (controls.length === 0 && k === 1) {
+    if (m[1] === 0 && m[3] === 0 && m[5] === 0 && m[7] === 0)
+      return { kind: "mat1r", t: targets[0], m };
+    if (
+      m[1] === 0 &&
+      m[7] === 0 &&
+      m[0] === m[6] &&
+      m[2] === 0 &&
+      m[4] === 0 &&
+      m[3] === m[5]
+    )
+      return { kind: "mat1x", t: targets[0], m };
     return { kind: "mat1", t: targets[0], m };
+  }
   if (controls.length === 0 && k === 2)
     return { kind: "mat2", q0: targets[0], q1: targets[1], m };
   if (k === 1) return { kind: "mat1c", t: targets[0], bits, cmask, m };
@@ -92,7 +104,25 @@ export function lowerUnit(u: Unit): KernelInstr {
   return lowerControlled(u.qubits, [], u.mat);
 }
 
-function diagInstr(qubits: readonly number[], d: Float64Array): KernelInstr {
+/** A diagonal over `qubits` (2^k interleaved entries): a masked phase when only the all-ones entry differs from 1. */
+export function diagInstr(
+  qubits: readonly number[],
+  d: Float64Array,
+): KernelInstr {
+  const last = d.length - 2;
+  let onlyLast = qubits.length > 0;
+  for (let j = 0; j < last && onlyLast; j += 2)
+    onlyLast = d[j] === 1 && d[j + 1] === 0;
+  if (onlyLast) {
+    const cmask = qubits.reduce((acc, q) => acc | (1 << q), 0);
+    return {
+      kind: "phase",
+      bits: sortedBits(qubits),
+      cmask,
+      dr: d[last],
+      di: d[last + 1],
+    };
+  }
   const qs = Int32Array.from(qubits);
   return {
     kind: "diag",

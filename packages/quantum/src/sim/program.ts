@@ -7,6 +7,7 @@
 import type { Circuit, GateOp, OpaqueOp } from "../ir/types.ts";
 import { gateMatrix } from "../ir/gates.ts";
 import { Fuser } from "./fusion.ts";
+import { type BlockingOptions, blockSteps } from "./blocking.ts";
 import type { Step } from "./instructions.ts";
 import { lowerControlled } from "./lower.ts";
 
@@ -14,9 +15,20 @@ import { lowerControlled } from "./lower.ts";
 export interface ProgramOptions {
   /** Merge neighbouring gates (default true). */
   readonly fusion?: boolean;
-  /** Largest dense fused block, in qubits (default 2: cheapest per gate for scalar JS kernels). */
+  /**
+   * Largest dense fused block, in qubits (default 1: with cache blocking the sweeps are cheap and
+   * the structured one-gate kernels do far less arithmetic than a fused 4x4).
+   */
   readonly maxDense?: number;
+  /** Cache blocking of unitary runs (default: on with fusion, chunks of 2^14 amplitudes, 5 high qubits); false turns it off. */
+  readonly blocking?: BlockingOptions | false;
 }
+
+/** Default cache blocking: 2^14 amplitudes per chunk (256 KiB in double), up to 5 high qubits per stage. */
+export const DEFAULT_BLOCKING: BlockingOptions = {
+  chunkQubits: 14,
+  highQubits: 5,
+};
 
 /** A compiled circuit, ready to run. */
 export interface Program {
@@ -75,13 +87,15 @@ export function compileProgram(
   const fuser = new Fuser(
     circuit.numQubits,
     options.fusion ?? true,
-    options.maxDense ?? 2,
+    options.maxDense ?? 1,
   );
-  const steps: Step[] = [];
+  let steps: Step[] = [];
   const finalMeasures: { qubit: number; clbit: number }[] = [];
   const touched = new Set<number>();
   let globalPhase = circuit.globalPhase;
   let sourceGates = 0;
+  const fences = new Set<number>(); // step indices a barrier stands before
+
   const flush = (): void => {
     for (const f of fuser.flush())
       steps.push({ kind: "kernel", instr: f.instr, ops: f.ops });
@@ -126,6 +140,7 @@ export function compileProgram(
         break;
       case "barrier":
         flush();
+        fences.add(steps.length);
         break;
       case "opaque":
         throw new Error(
@@ -134,6 +149,10 @@ export function compileProgram(
     }
   }
   flush();
+  globalPhase += fuser.phase;
+  const blocking = options.blocking ?? DEFAULT_BLOCKING;
+  if ((options.fusion ?? true) && blocking)
+    steps = blockSteps(steps, circuit.numQubits, blocking, fences);
   let firstDynamic = steps.findIndex(
     (s) => s.kind !== "kernel" || s.condition !== undefined,
   );

@@ -6,6 +6,7 @@ import type { Circuit, Span } from "../ir/types.ts";
 import { Rng, randomSeed } from "../math/rng.ts";
 import { type SimEngine, singleThreadEngine } from "./engine.ts";
 import { compileProgram, findOpaque, isDynamic } from "./program.ts";
+import type { BlockingOptions } from "./blocking.ts";
 import {
   Cancelled,
   type RunOutput,
@@ -25,8 +26,10 @@ export interface SimulateOptions {
   readonly statevector?: boolean;
   /** Refuse before allocating when the state would not fit. */
   readonly memoryLimitBytes?: number;
-  /** Merge neighbouring gates (default true). */
+  /** Merge neighbouring gates and run them in cache-blocked stages (default true). */
   readonly fusion?: boolean;
+  /** Cache-blocking tuning (default: by precision and threads); false turns blocking off. */
+  readonly blocking?: BlockingOptions | false;
   /** Called with the fraction of steps applied. */
   readonly onProgress?: (fractionOfOpsApplied: number) => void;
   /** Polled between sweeps; when true the run ends with SIM_CANCELLED. */
@@ -154,7 +157,16 @@ export function simulateOn(
   if (refused) return refused;
   let prog;
   try {
-    prog = compileProgram(circuit, { fusion: options.fusion ?? true });
+    prog = compileProgram(circuit, {
+      fusion: options.fusion ?? true,
+      blocking:
+        options.blocking ??
+        defaultBlocking(
+          circuit.numQubits,
+          options.precision ?? "double",
+          engine.threads ?? 1,
+        ),
+    });
   } catch (e) {
     return fail("SIM_BAD_CIRCUIT", e instanceof Error ? e.message : String(e));
   }
@@ -198,6 +210,19 @@ export function simulateOn(
     sweeps: out.sweeps,
   };
   return { ok: true, result };
+}
+
+/** Chunks of 256 KiB (half of L2), at least 8 of them per run when several threads share the work. */
+export function defaultBlocking(
+  n: number,
+  precision: "double" | "single",
+  threads: number,
+): BlockingOptions {
+  const chunk = precision === "single" ? 15 : 14;
+  return {
+    chunkQubits: threads > 1 ? Math.max(1, Math.min(chunk, n - 3)) : chunk,
+    highQubits: 5,
+  };
 }
 
 /** A Float64Array copy of the state multiplied by e^{i phase}. */

@@ -90,6 +90,7 @@ export class ThreadPool {
   /** The engine that runs sweeps on this pool (states live in shared memory). */
   engine(): SimEngine {
     return {
+      threads: this.threads,
       allocate: (n, precision) => {
         const len = 2 * 2 ** n;
         const bytes = len * (precision === "single" ? 4 : 8);

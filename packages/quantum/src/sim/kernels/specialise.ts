@@ -11,6 +11,8 @@ import { applyMat1Controlled } from "./controlled.ts";
 import { applyMatK } from "./dense-k.ts";
 import { applyDiag, applyDiag1, applyDiagScalar } from "./diagonal.ts";
 import { applySwapPairs, applySwapPairs2 } from "./permutation.ts";
+import { applyMat1Real, applyMat1Rx, applyPhaseMask } from "./cheap.ts";
+import { gatherChunk, scatterChunk } from "./chunk.ts";
 
 /** The kernels one precision dispatches to. */
 export interface KernelSet {
@@ -20,6 +22,11 @@ export interface KernelSet {
   readonly applyMatK: typeof applyMatK;
   readonly applyDiag: typeof applyDiag;
   readonly applySwapPairs: typeof applySwapPairs;
+  readonly applyMat1Real: typeof applyMat1Real;
+  readonly applyMat1Rx: typeof applyMat1Rx;
+  readonly applyPhaseMask: typeof applyPhaseMask;
+  readonly gatherChunk: typeof gatherChunk;
+  readonly scatterChunk: typeof scatterChunk;
 }
 
 /** The kernels as written (used for Float64Array states). */
@@ -30,6 +37,11 @@ export const BASE_KERNELS: KernelSet = {
   applyMatK,
   applyDiag,
   applySwapPairs,
+  applyMat1Real,
+  applyMat1Rx,
+  applyPhaseMask,
+  gatherChunk,
+  scatterChunk,
 };
 
 type Fn = (...args: never[]) => unknown;
@@ -86,6 +98,16 @@ function selfCheck(k: KernelSet): boolean {
   );
   k.applySwapPairs(s, bits, 0, 4, 16, 0, 8);
   k.applySwapPairs(s, Int32Array.of(2), 0, 0, 8, 0, 16);
+  k.applyMat1Real(s, 0, m2, 0, 16);
+  k.applyMat1Real(s, 3, m2, 0, 16);
+  k.applyMat1Rx(s, 0, m2, 0, 16);
+  k.applyMat1Rx(s, 2, m2, 0, 16);
+  k.applyPhaseMask(s, Int32Array.of(1), 2, 0, 1, 0, 16);
+  k.applyPhaseMask(s, bits, 10, 0, -1, 0, 8);
+  k.applyPhaseMask(s, Int32Array.of(0, 1, 2), 7, 0, 1, 0, 4);
+  const buf = new Float32Array(16);
+  k.gatherChunk(s, buf, 0, Int32Array.of(0, 32), 8);
+  k.scatterChunk(s, buf, 0, Int32Array.of(0, 32), 8);
   return ok && s.every((v) => Number.isFinite(v));
 }
 
@@ -104,6 +126,11 @@ export function singlePrecisionKernels(): KernelSet {
       applySwapPairs: rebuild(applySwapPairs, {
         applySwapPairs2: rebuild(applySwapPairs2),
       }),
+      applyMat1Real: rebuild(applyMat1Real),
+      applyMat1Rx: rebuild(applyMat1Rx),
+      applyPhaseMask: rebuild(applyPhaseMask),
+      gatherChunk: rebuild(gatherChunk),
+      scatterChunk: rebuild(scatterChunk),
     };
     return selfCheck(copy) ? copy : BASE_KERNELS;
   } catch {

@@ -1,0 +1,212 @@
+/**
+ * Cache blocking: consecutive unconditioned kernel steps are scheduled into stages that each touch
+ * at most `highQubits` qubits at or above `low` (= chunkQubits - highQubits); a stage runs chunk by
+ * chunk (2^chunkQubits amplitudes, sized to stay in L2), so it costs one pass over memory instead
+ * of one per gate. Within a run of unitary steps, a gate may move ahead of gates on disjoint qubits
+ * (they commute); measurements, resets and conditioned steps are fences and never move.
+ */
+import type { BlockInstr, KernelInstr, Step } from "./instructions.ts";
+import { matrixOffsets } from "./kernels/dense-k.ts";
+import { gatherTables } from "./kernels/diagonal.ts";
+
+/** How stages are cut. */
+export interface BlockingOptions {
+  /** log2 of the amplitudes per chunk. */
+  readonly chunkQubits: number;
+  /** How many qubits at or above chunkQubits - highQubits one stage may touch. */
+  readonly highQubits: number;
+}
+
+/** The qubits an instruction reads or writes. */
+export function instrQubits(instr: KernelInstr): number[] {
+  switch (instr.kind) {
+    case "mat1":
+    case "mat1r":
+    case "mat1x":
+      return [instr.t];
+    case "mat2":
+      return [instr.q0, instr.q1];
+    case "diag":
+      return Array.from(instr.qs);
+    case "block":
+      throw new Error("invariant: nested block");
+    default:
+      return Array.from(instr.bits);
+  }
+}
+
+const log2 = (x: number): number => 31 - Math.clz32(x);
+
+/** The instruction with every qubit q replaced by map(q) (map must be increasing on its qubits). */
+export function relabel(
+  instr: KernelInstr,
+  map: (q: number) => number,
+): KernelInstr {
+  const bits = (b: Int32Array): Int32Array => b.map(map);
+  const mask = (m: number): number => {
+    let out = 0;
+    for (let q = 0; q < 31; q++) if ((m >> q) & 1) out |= 1 << map(q);
+    return out;
+  };
+  const off = (o: number): number => (o === 0 ? 0 : 2 << map(log2(o >> 1)));
+  switch (instr.kind) {
+    case "mat1":
+    case "mat1r":
+    case "mat1x":
+      return { ...instr, t: map(instr.t) };
+    case "mat2":
+      return { ...instr, q0: map(instr.q0), q1: map(instr.q1) };
+    case "mat1c":
+      return {
+        ...instr,
+        t: map(instr.t),
+        bits: bits(instr.bits),
+        cmask: mask(instr.cmask),
+      };
+    case "matk": {
+      const k = log2(instr.offs.length);
+      const targets = Array.from({ length: k }, (_, b) =>
+        map(log2(instr.offs[1 << b] >> 1)),
+      );
+      return {
+        ...instr,
+        offs: matrixOffsets(targets),
+        bits: bits(instr.bits),
+        cmask: mask(instr.cmask),
+      };
+    }
+    case "diag": {
+      const qs = bits(instr.qs);
+      return {
+        ...instr,
+        qs,
+        gather: qs.length >= 2 ? gatherTables(qs) : new Int32Array(0),
+      };
+    }
+    case "swap":
+      return {
+        ...instr,
+        bits: bits(instr.bits),
+        cmask: mask(instr.cmask),
+        oa: off(instr.oa),
+        ob: off(instr.ob),
+      };
+    case "phase":
+      return { ...instr, bits: bits(instr.bits), cmask: mask(instr.cmask) };
+    case "block":
+      throw new Error("invariant: nested block");
+  }
+}
+
+/** One stage as a block instruction over the given high qubits. */
+export function makeBlock(
+  subs: readonly KernelInstr[],
+  low: number,
+  high: readonly number[],
+): BlockInstr {
+  const hs = Int32Array.from([...high].sort((x, y) => x - y));
+  const hoff = new Int32Array(1 << hs.length);
+  for (let j = 0; j < hoff.length; j++) {
+    let o = 0;
+    for (let b = 0; b < hs.length; b++) if ((j >> b) & 1) o += 2 * 2 ** hs[b];
+    hoff[j] = o;
+  }
+  const map = (q: number): number => (q < low ? q : low + hs.indexOf(q));
+  return {
+    kind: "block",
+    low,
+    high: hs,
+    hoff,
+    subs: hs.length === 0 ? subs : subs.map((s) => relabel(s, map)),
+  };
+}
+
+type KernelStep = Step & { kind: "kernel" };
+
+/** Schedules one run of unitary kernel steps into stages. */
+function scheduleRun(
+  run: readonly KernelStep[],
+  n: number,
+  low: number,
+  maxHigh: number,
+): Step[] {
+  const qubitsOf = run.map((s) => instrQubits(s.instr));
+  const queues: number[][] = Array.from({ length: n }, () => []);
+  run.forEach((_, g) => {
+    for (const q of qubitsOf[g]) queues[q].push(g);
+  });
+  const head = new Int32Array(n);
+  const done = new Uint8Array(run.length);
+  const ready = (g: number): boolean =>
+    qubitsOf[g].every((q) => queues[q][head[q]] === g);
+  const take = (g: number): void => {
+    done[g] = 1;
+    for (const q of qubitsOf[g]) head[q]++;
+  };
+  const out: Step[] = [];
+  let first = 0;
+  while (first < run.length) {
+    const high = new Set<number>();
+    const group: number[] = [];
+    for (let progress = true; progress;) {
+      progress = false;
+      for (let q = 0; q < n; q++) {
+        const g = queues[q][head[q]];
+        if (g === undefined || !ready(g)) continue;
+        const extra = qubitsOf[g].filter((x) => x >= low && !high.has(x));
+        if (high.size + extra.length > maxHigh) continue;
+        for (const x of extra) high.add(x);
+        take(g);
+        group.push(g);
+        progress = true;
+      }
+    }
+    if (group.length === 0) {
+      // The earliest remaining gate is always ready; it is too wide for a stage: run it alone.
+      take(first);
+      out.push(run[first]);
+    } else if (group.length === 1) out.push(run[group[0]]);
+    else
+      out.push({
+        kind: "kernel",
+        instr: makeBlock(
+          group.map((g) => run[g].instr),
+          low,
+          [...high],
+        ),
+        ops: group.reduce((acc, g) => acc + run[g].ops, 0),
+      });
+    while (first < run.length && done[first]) first++;
+  }
+  return out;
+}
+
+/** Replaces runs of unconditioned kernel steps by cache-blocked stages; a run also ends before each index in `fences` (barriers). */
+export function blockSteps(
+  steps: readonly Step[],
+  n: number,
+  options: BlockingOptions,
+  fences: ReadonlySet<number> = new Set(),
+): Step[] {
+  const whole = n <= options.chunkQubits;
+  const maxHigh = whole
+    ? 0
+    : Math.max(0, Math.min(options.highQubits, options.chunkQubits));
+  const low = whole ? n : options.chunkQubits - maxHigh;
+  const out: Step[] = [];
+  let run: KernelStep[] = [];
+  const flush = (): void => {
+    if (run.length > 0) out.push(...scheduleRun(run, n, low, maxHigh));
+    run = [];
+  };
+  for (const [i, s] of steps.entries()) {
+    if (fences.has(i)) flush();
+    if (s.kind === "kernel" && !s.condition) run.push(s);
+    else {
+      flush();
+      out.push(s);
+    }
+  }
+  flush();
+  return out;
+}

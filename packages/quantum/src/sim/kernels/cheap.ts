@@ -1,0 +1,156 @@
+/**
+ * Cheap one-gate kernels for structured matrices (about half the arithmetic of a general 2x2):
+ * a real 2x2 (ry, h, their products), the rx shape [[c, i s], [i s, c]], and a phase on the
+ * amplitudes whose `cmask` bits are all set (cz, cp, ccz, and rz / p once their global phase is
+ * factored out).
+ *
+ * Index arithmetic as in one-qubit.ts (outer index k in [0, N/2) inserts a zero bit at t, pairs
+ * (i, i | 1<<t)) and controlled.ts (insert zero bits at the sorted `bits`, then OR in cmask).
+ */
+import type { Amplitudes } from "./one-qubit.ts";
+
+/** Applies the real 2x2 [[m0, m1], [m2, m3]] (real parts of the interleaved m) to qubit t over outer [begin, end). */
+export function applyMat1Real(
+  a: Amplitudes,
+  t: number,
+  m: Float64Array,
+  begin: number,
+  end: number,
+): void {
+  const u00 = m[0],
+    u01 = m[2],
+    u10 = m[4],
+    u11 = m[6];
+  if (t === 0) {
+    for (let p = 4 * begin, pe = 4 * end; p < pe; p += 4) {
+      const ar = a[p],
+        ai = a[p + 1],
+        br = a[p + 2],
+        bi = a[p + 3];
+      a[p] = u00 * ar + u01 * br;
+      a[p + 1] = u00 * ai + u01 * bi;
+      a[p + 2] = u10 * ar + u11 * br;
+      a[p + 3] = u10 * ai + u11 * bi;
+    }
+    return;
+  }
+  const lo = (1 << t) - 1;
+  const off = 2 << t;
+  let k = begin;
+  while (k < end) {
+    const runEnd = Math.min(end, (k | lo) + 1);
+    let p = 2 * (((k >> t) << (t + 1)) | (k & lo));
+    for (; k < runEnd; k++, p += 2) {
+      const q = p + off;
+      const ar = a[p],
+        ai = a[p + 1],
+        br = a[q],
+        bi = a[q + 1];
+      a[p] = u00 * ar + u01 * br;
+      a[p + 1] = u00 * ai + u01 * bi;
+      a[q] = u10 * ar + u11 * br;
+      a[q + 1] = u10 * ai + u11 * bi;
+    }
+  }
+}
+
+/** Applies [[c, i s], [i s, c]] (c = m00 real, s = imag of m01) to qubit t over outer [begin, end). */
+export function applyMat1Rx(
+  a: Amplitudes,
+  t: number,
+  m: Float64Array,
+  begin: number,
+  end: number,
+): void {
+  const c = m[0],
+    s = m[3];
+  if (t === 0) {
+    for (let p = 4 * begin, pe = 4 * end; p < pe; p += 4) {
+      const ar = a[p],
+        ai = a[p + 1],
+        br = a[p + 2],
+        bi = a[p + 3];
+      a[p] = c * ar - s * bi;
+      a[p + 1] = c * ai + s * br;
+      a[p + 2] = c * br - s * ai;
+      a[p + 3] = c * bi + s * ar;
+    }
+    return;
+  }
+  const lo = (1 << t) - 1;
+  const off = 2 << t;
+  let k = begin;
+  while (k < end) {
+    const runEnd = Math.min(end, (k | lo) + 1);
+    let p = 2 * (((k >> t) << (t + 1)) | (k & lo));
+    for (; k < runEnd; k++, p += 2) {
+      const q = p + off;
+      const ar = a[p],
+        ai = a[p + 1],
+        br = a[q],
+        bi = a[q + 1];
+      a[p] = c * ar - s * bi;
+      a[p + 1] = c * ai + s * br;
+      a[q] = c * br - s * ai;
+      a[q + 1] = c * bi + s * ar;
+    }
+  }
+}
+
+/** Multiplies by (dr, di) every amplitude whose bits `cmask` are all set; `bits` = those positions, sorted; outer N >> bits.length. */
+export function applyPhaseMask(
+  a: Amplitudes,
+  bits: Int32Array,
+  cmask: number,
+  dr: number,
+  di: number,
+  begin: number,
+  end: number,
+): void {
+  const nb = bits.length;
+  if (nb === 1) {
+    // Runs of 2^t consecutive amplitudes with bit t set.
+    const t = bits[0];
+    const lo = (1 << t) - 1;
+    let k = begin;
+    while (k < end) {
+      const runEnd = Math.min(end, (k | lo) + 1);
+      let p = 2 * ((((k >> t) << (t + 1)) | (k & lo)) + (1 << t));
+      for (; k < runEnd; k++, p += 2) {
+        const xr = a[p],
+          xi = a[p + 1];
+        a[p] = dr * xr - di * xi;
+        a[p + 1] = dr * xi + di * xr;
+      }
+    }
+    return;
+  }
+  if (nb === 2) {
+    const b0 = bits[0],
+      b1 = bits[1];
+    const m0 = (1 << b0) - 1,
+      m1 = (1 << b1) - 1;
+    for (let k = begin; k < end; k++) {
+      let i = ((k >> b0) << (b0 + 1)) | (k & m0);
+      i = ((i >> b1) << (b1 + 1)) | (i & m1);
+      const p = 2 * (i | cmask);
+      const xr = a[p],
+        xi = a[p + 1];
+      a[p] = dr * xr - di * xi;
+      a[p + 1] = dr * xi + di * xr;
+    }
+    return;
+  }
+  for (let k = begin; k < end; k++) {
+    let i = k;
+    for (let b = 0; b < nb; b++) {
+      const q = bits[b];
+      i = ((i >> q) << (q + 1)) | (i & ((1 << q) - 1));
+    }
+    const p = 2 * (i | cmask);
+    const xr = a[p],
+      xi = a[p + 1];
+    a[p] = dr * xr - di * xi;
+    a[p + 1] = dr * xi + di * xr;
+  }
+}
