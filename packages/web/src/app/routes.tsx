@@ -5,14 +5,14 @@ import { AdminUsersPage } from "../pages/account/AdminUsersPage.tsx";
 import { ApiKeysPage } from "../pages/account/ApiKeysPage.tsx";
 import { SettingsPage } from "../pages/account/SettingsPage.tsx";
 import { ResetPasswordPage } from "../pages/auth/ResetPasswordPage.tsx";
-import { SignInPage } from "../pages/auth/SignInPage.tsx";
+import { safeNext, SignInPage } from "../pages/auth/SignInPage.tsx";
 import { SignUpPage } from "../pages/auth/SignUpPage.tsx";
 import { NotFoundPage } from "../pages/NotFoundPage.tsx";
 import { MembersPage } from "../pages/projects/MembersPage.tsx";
 import { ProjectPage } from "../pages/projects/ProjectPage.tsx";
 import { ProjectsPage } from "../pages/projects/ProjectsPage.tsx";
 import { Loading } from "../pages/ui.tsx";
-import { matchPath, navigate } from "./router.tsx";
+import { matchPath, navigate, queryParam } from "./router.tsx";
 
 const WorkbenchPage = lazy(() =>
   import("../workbench/WorkbenchPage.tsx").then((m) => ({
@@ -44,7 +44,8 @@ function Public({ children }: { children: ReactNode }) {
   const { state } = useSession();
   const signedIn = state.status === "signedIn";
   useEffect(() => {
-    if (signedIn) navigate("/projects", true);
+    // Same target as the sign-in form's own redirect, so the two never disagree.
+    if (signedIn) navigate(safeNext(queryParam("next")), true);
   }, [signedIn]);
   if (state.status === "loading")
     return <Loading what="Checking your session" />;

@@ -229,7 +229,6 @@ describe.skipIf(!hasBrowser)(
       await poll(names).toEqual(["ghz"]);
       await page.getByLabel("Search circuits").fill("nothing-like-this");
       await poll(() => page.getByText(/No circuit matches/).count()).toBe(1);
-      await shot(page, "project");
     });
 
     it("does not show the first user's project to a second user (direct URL gives not found)", async () => {
