@@ -16,6 +16,7 @@ import {
   startServer,
   type TestServer,
 } from "./harness.ts";
+import { resetLink, startMailbox, type Mailbox } from "./mailbox.ts";
 
 const hasBrowser = existsSync(CHROMIUM);
 
@@ -43,6 +44,7 @@ describe.skipIf(!hasBrowser)(
   "web app in Chromium against the real server",
   () => {
     let server: TestServer;
+    let mailbox: Mailbox;
     let browser: Browser;
     let owner: BrowserContext;
     let page: Page;
@@ -96,7 +98,8 @@ describe.skipIf(!hasBrowser)(
     beforeAll(async () => {
       mkdirSync(RESULTS_DIR, { recursive: true });
       buildWeb();
-      server = await startServer();
+      mailbox = await startMailbox();
+      server = await startServer(mailbox.url);
       browser = await launchBrowser();
       owner = await browser.newContext({
         baseURL: server.url,
@@ -111,6 +114,7 @@ describe.skipIf(!hasBrowser)(
     afterAll(async () => {
       await browser?.close();
       await server?.stop();
+      await mailbox?.close();
     });
 
     it("signs up, creates a project and a circuit, types a Bell circuit without diagnostics and saves it", async () => {
@@ -398,6 +402,40 @@ describe.skipIf(!hasBrowser)(
         }),
       });
       expect(login.status).toBe(200);
+    });
+
+    it("resets a forgotten password with the link from the email", async () => {
+      const ctx = await browser.newContext({ baseURL: server.url });
+      ctx.setDefaultTimeout(15_000);
+      const p = await ctx.newPage();
+      await p.goto("/signin");
+      await p.getByRole("link", { name: "Forgot your password?" }).click();
+      await poll(() => heading(p).textContent()).toBe("Reset your password");
+      await p.getByLabel("Email").fill(OTHER.email);
+      await p.getByRole("button", { name: "Email me a reset link" }).click();
+      await poll(() => p.getByText(/reset link is on its way/).count()).toBe(1);
+      await poll(() =>
+        mailbox.messages.some((m) => m.includes(OTHER.email)),
+      ).toBe(true);
+      const link = resetLink(
+        mailbox.messages.find((m) => m.includes(OTHER.email)) ?? "",
+      );
+      expect(link).toMatch(/^\/reset-password\?token=/);
+      await p.goto(link ?? "");
+      await p.getByLabel(/^New password/).fill("reset by email 3");
+      await p.getByRole("button", { name: "Set new password" }).click();
+      await poll(() =>
+        p.getByText("Your password has been changed.").count(),
+      ).toBe(1);
+      // The link works once.
+      await p.goto(link ?? "");
+      await p.getByLabel(/^New password/).fill("reset by email 4");
+      await p.getByRole("button", { name: "Set new password" }).click();
+      await poll(() => p.getByRole("alert").count()).toBe(1);
+      await p.goto("/signin");
+      await signIn(p, { email: OTHER.email, password: "reset by email 3" });
+      await p.waitForURL("**/projects");
+      await ctx.close();
     });
 
     it("looks right in dark mode on a phone, with no serious accessibility problems", async () => {

@@ -63,8 +63,8 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** Starts `stepfault serve` with a fresh data dir and waits for /readyz. */
-export async function startServer(): Promise<TestServer> {
+/** Starts `stepfault serve` with a fresh data dir and waits for /readyz; mail goes to `smtpUrl`. */
+export async function startServer(smtpUrl = ""): Promise<TestServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), "sf-web-e2e-"));
   const url = `http://127.0.0.1:${port}`;
@@ -87,7 +87,7 @@ export async function startServer(): Promise<TestServer> {
         ...process.env,
         DATABASE_URL: "",
         REDIS_URL: "",
-        SMTP_URL: "",
+        SMTP_URL: smtpUrl,
         LOG_LEVEL: "warn",
         AUTH_RATE_LIMIT_PER_MINUTE: "1000",
         PUBLIC_URL: url,
