@@ -20,6 +20,14 @@ import { circuitsRoutes } from "./api/routes/circuits.route.ts";
 import { healthRoutes } from "./api/routes/health.route.ts";
 import { meRoutes } from "./api/routes/me.route.ts";
 import { projectsRoutes } from "./api/routes/projects.route.ts";
+import { jobsRoutes } from "./api/routes/jobs.route.ts";
+import { createJobEventBus } from "./jobs/event-bus.ts";
+import { DEFAULT_JOB_SETTINGS, type JobSettings } from "./jobs/limits.ts";
+import { openJobQueue } from "./jobs/queue.ts";
+import { startJobWorker } from "./jobs/worker.ts";
+import { createJobsRepository } from "./repositories/jobs.repository.ts";
+import { createJobsService } from "./services/core/jobs.service.ts";
+import { compileQasm } from "@stepfault/quantum";
 import { installAuthentication } from "./api/plugins/auth.plugin.ts";
 import { installMetrics } from "./api/plugins/metrics.plugin.ts";
 import { installProblemHandlers } from "./api/plugins/problem.plugin.ts";
@@ -52,6 +60,8 @@ export interface AppDeps {
   readonly redisNamespace?: string;
   /** Folder of the built web app to serve at `/`; default `packages/web/dist` when it exists. */
   readonly webDir?: string | null;
+  /** Job limits, quotas and worker settings (defaults in jobs/limits.ts); `runWorker: false` for API only. */
+  readonly jobs?: Partial<JobSettings>;
 }
 
 const DEFAULT_WEB_DIR = join(
@@ -185,6 +195,33 @@ export async function buildApp(
     }),
   };
 
+  const jobSettings: JobSettings = { ...DEFAULT_JOB_SETTINGS, ...deps.jobs };
+  const jobsRepo = createJobsRepository(db);
+  const jobBus = createJobEventBus();
+  const jobQueue = await openJobQueue(deps.database, jobSettings);
+  const jobWorker = jobSettings.runWorker
+    ? await startJobWorker({
+        queue: jobQueue,
+        jobs: jobsRepo,
+        bus: jobBus,
+        settings: jobSettings,
+        log: app.log,
+      })
+    : undefined;
+  const jobsService = createJobsService({
+    jobs: jobsRepo,
+    circuits: createCircuitsRepository(db),
+    access,
+    queue: jobQueue,
+    bus: jobBus,
+    compile: (source, o) => compileQasm(source, { ...o, maxOps: 1_000_000 }),
+    settings: jobSettings,
+  });
+  app.addHook("onClose", async () => {
+    await jobQueue.stop();
+    await jobWorker?.stop();
+  });
+
   installMetrics(app);
   await app.register(healthRoutes, { isReady: () => deps.database.isReady() });
   await app.register(
@@ -198,6 +235,7 @@ export async function buildApp(
       await api.register(adminRoutes, { admin: services.admin });
       await api.register(projectsRoutes, { projects: services.projects });
       await api.register(circuitsRoutes, { circuits: services.circuits });
+      await api.register(jobsRoutes, { jobs: jobsService });
     },
     { prefix: "/api/v1" },
   );

@@ -1,0 +1,102 @@
+import { Type } from "typebox";
+import { PageQuery, Uuid } from "./common.schema.ts";
+
+/** Job states: queued -> running -> succeeded | failed | cancelled. */
+export const JobStatus = Type.Union([
+  Type.Literal("queued"),
+  Type.Literal("running"),
+  Type.Literal("succeeded"),
+  Type.Literal("failed"),
+  Type.Literal("cancelled"),
+]);
+
+/** Body of `POST /projects/{id}/jobs`: a saved circuit (optionally a revision) or inline source. */
+export const SubmitJobBody = Type.Object(
+  {
+    circuitId: Type.Optional(Uuid),
+    revision: Type.Optional(Type.Integer({ minimum: 1 })),
+    source: Type.Optional(Type.String({ minLength: 1, maxLength: 1_000_000 })),
+    shots: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+    seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 4294967295 })),
+    precision: Type.Optional(
+      Type.Union([Type.Literal("double"), Type.Literal("single")]),
+    ),
+    inputs: Type.Optional(
+      Type.Record(Type.String(), Type.Union([Type.Number(), Type.Boolean()])),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** A job's outcome when it succeeded. */
+export const JobResult = Type.Object({
+  counts: Type.Record(Type.String(), Type.Integer()),
+  probabilities: Type.Record(Type.String(), Type.Number()),
+  shots: Type.Integer(),
+  seed: Type.Integer(),
+  qubits: Type.Integer(),
+  clbits: Type.Integer(),
+  method: Type.String(),
+  sweeps: Type.Integer(),
+  peakMemoryBytes: Type.Number(),
+  timing: Type.Object({
+    queueWaitMs: Type.Number(),
+    compileMs: Type.Number(),
+    simulateMs: Type.Number(),
+  }),
+  statevector: Type.Optional(
+    Type.Array(Type.Tuple([Type.Number(), Type.Number()])),
+  ),
+});
+
+/** The reproducible record of a finished job: run it again and the counts are the same. */
+export const JobRecord = Type.Object({
+  source: Type.String(),
+  inputs: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+  circuit: Type.Unknown(),
+  seed: Type.Integer(),
+  options: Type.Object({ shots: Type.Integer(), precision: Type.String() }),
+  stepfaultVersion: Type.String(),
+});
+
+/** A job as the API shows it. */
+export const Job = Type.Object({
+  id: Type.String(),
+  projectId: Type.String(),
+  circuitId: Type.Union([Type.String(), Type.Null()]),
+  circuitRevision: Type.Union([Type.Integer(), Type.Null()]),
+  createdBy: Type.Union([Type.String(), Type.Null()]),
+  status: JobStatus,
+  numQubits: Type.Integer(),
+  numClbits: Type.Integer(),
+  shots: Type.Integer(),
+  seed: Type.Integer(),
+  precision: Type.String(),
+  progress: Type.Number(),
+  attempts: Type.Integer(),
+  error: Type.Union([
+    Type.Object({ code: Type.String(), message: Type.String() }),
+    Type.Null(),
+  ]),
+  result: Type.Union([JobResult, Type.Null()]),
+  record: Type.Union([JobRecord, Type.Null()]),
+  createdAt: Type.String({ format: "date-time" }),
+  startedAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+  finishedAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+});
+
+/** A page of jobs, newest first. */
+export const JobPage = Type.Object({
+  items: Type.Array(Job),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+
+/** Query of the job list: pagination and filters. */
+export const JobListQuery = Type.Object({
+  ...PageQuery,
+  status: Type.Optional(JobStatus),
+  circuitId: Type.Optional(Uuid),
+});
+
+/** Params `{ jobId }`. */
+export const JobParams = Type.Object({ jobId: Uuid });

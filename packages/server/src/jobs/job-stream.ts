@@ -1,0 +1,92 @@
+/**
+ * A job's event stream for Server-Sent Events: the current state first, then status changes and
+ * log lines from `job_events` (whose ids are the SSE ids, so `Last-Event-ID` resumes), and
+ * progress at most a few times a second. Woken by the in-process bus; polls the database as a
+ * fallback for workers in other processes. Ends after a terminal status.
+ */
+import type {
+  JobRow,
+  JobsRepository,
+} from "../repositories/jobs.repository.ts";
+import { TERMINAL_STATES } from "../repositories/jobs.repository.ts";
+import type { JobEventBus } from "./event-bus.ts";
+
+/** One SSE message. */
+export interface StreamMessage {
+  readonly id?: number;
+  readonly event: "state" | "status" | "progress" | "log";
+  readonly data: unknown;
+}
+
+const POLL_MS = 500;
+const PROGRESS_MIN_MS = 250;
+
+/** Streams a job's events until it finishes or `signal` aborts. */
+export async function* jobEventStream(
+  deps: {
+    jobs: JobsRepository;
+    bus: JobEventBus;
+    view: (r: JobRow) => unknown;
+  },
+  jobId: string,
+  lastEventId: number | undefined,
+  signal: AbortSignal,
+): AsyncGenerator<StreamMessage> {
+  let wake: (() => void) | undefined;
+  let pendingProgress: number | undefined;
+  const unsubscribe = deps.bus.subscribe(jobId, (sig) => {
+    if (sig.kind === "progress") pendingProgress = sig.fraction;
+    wake?.();
+  });
+  const onAbort = () => wake?.();
+  signal.addEventListener("abort", onAbort);
+  try {
+    const row = await deps.jobs.findById(jobId);
+    if (row === undefined) return;
+    let after = lastEventId ?? 0;
+    if (lastEventId === undefined) {
+      // A fresh client: current state first, then only what happens next.
+      const past = await deps.jobs.eventsAfter(jobId, 0);
+      after = past.at(-1)?.id ?? 0;
+      yield { id: after, event: "state", data: deps.view(row) };
+      if (TERMINAL_STATES.includes(row.status)) return;
+    }
+    let lastProgress = row.progress;
+    let lastProgressAt = 0;
+    while (!signal.aborted) {
+      for (const e of await deps.jobs.eventsAfter(jobId, after)) {
+        after = e.id;
+        yield { id: e.id, event: e.type, data: e.data };
+        const status = (e.data as { status?: string }).status;
+        if (e.type === "status" && TERMINAL_STATES.some((s) => s === status))
+          return;
+      }
+      const now = Date.now();
+      if (now - lastProgressAt >= PROGRESS_MIN_MS) {
+        let fraction = pendingProgress;
+        pendingProgress = undefined;
+        if (fraction === undefined) {
+          const current = await deps.jobs.findById(jobId);
+          if (current === undefined) return; // deleted
+          if (current.status === "running") fraction = current.progress;
+        }
+        if (fraction !== undefined && fraction !== lastProgress) {
+          lastProgress = fraction;
+          lastProgressAt = now;
+          yield { event: "progress", data: { fraction } };
+        }
+      }
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, POLL_MS);
+        wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      wake = undefined;
+    }
+  } finally {
+    unsubscribe();
+    signal.removeEventListener("abort", onAbort);
+  }
+}

@@ -1,0 +1,39 @@
+/** Limits and worker settings of the job pipeline, with their defaults. */
+
+/** Server limits and per-user quotas checked before a job is queued, plus worker tuning. */
+export interface JobSettings {
+  /** Widest circuit the server runs. */
+  readonly maxQubits: number;
+  /** Largest state (bytes) a job may allocate. */
+  readonly memoryLimitBytes: number;
+  /** Most shots per job (the API also caps at 1,000,000). */
+  readonly maxShots: number;
+  /** Queued plus running jobs one user may have. */
+  readonly maxConcurrentJobsPerUser: number;
+  /** Circuits up to this width also return the final statevector. */
+  readonly statevectorMaxQubits: number;
+  /** Simulation threads per worker process (also the number of jobs it runs at once). */
+  readonly threads: number;
+  /** Crash-recovery delay: a dead worker's job runs again after this many seconds. */
+  readonly expireInSeconds: number;
+  /** Idle polling interval of the queue (at least 0.5 s). */
+  readonly pollingIntervalSeconds: number;
+  /** Retries after a worker crash. */
+  readonly retryLimit: number;
+  /** Run a worker inside the API process (`stepfault serve`). */
+  readonly runWorker: boolean;
+}
+
+/** The defaults: 28 qubits, 4 GiB, 1M shots, 16 concurrent jobs, statevector up to 16 qubits. */
+export const DEFAULT_JOB_SETTINGS: JobSettings = {
+  maxQubits: 28,
+  memoryLimitBytes: 4 * 2 ** 30,
+  maxShots: 1_000_000,
+  maxConcurrentJobsPerUser: 16,
+  statevectorMaxQubits: 16,
+  threads: 1,
+  expireInSeconds: 60,
+  pollingIntervalSeconds: 0.5,
+  retryLimit: 5,
+  runWorker: true,
+};

@@ -1,0 +1,357 @@
+import { randomInt } from "node:crypto";
+import type { Static } from "typebox";
+import { stateBytes, isDynamic } from "@stepfault/quantum";
+import type { Job, SubmitJobBody } from "../../api/schemas/jobs.schema.ts";
+import type { Db } from "../../database/database.ts";
+import { DomainError } from "../../errors/catalog.ts";
+import type { JobEventBus } from "../../jobs/event-bus.ts";
+import { jobEventStream, type StreamMessage } from "../../jobs/job-stream.ts";
+import type { JobSettings } from "../../jobs/limits.ts";
+import type { CircuitsRepository } from "../../repositories/circuits.repository.ts";
+import {
+  TERMINAL_STATES,
+  type JobRow,
+  type JobStatus,
+  type JobsRepository,
+} from "../../repositories/jobs.repository.ts";
+import type { AccessService } from "./access.service.ts";
+import type { AuthUser } from "./auth.service.ts";
+import type { CircuitCompiler } from "./circuits.service.ts";
+
+/** A job as the API shows it. */
+export type JobView = Static<typeof Job>;
+
+/** What the service needs from the queue. */
+export interface JobEnqueuer {
+  enqueue(tx: Db, message: { jobId: string }): Promise<void>;
+  wake(): void;
+}
+
+/** Compiles with OpenQASM 3 input values (the `compileQasm` of @stepfault/quantum). */
+export type JobCompiler = (
+  source: string,
+  options: {
+    fileName: string;
+    inputs?: Readonly<Record<string, number | boolean>>;
+  },
+) => ReturnType<CircuitCompiler>;
+
+/** Maps a job row to its API view. */
+export function jobView(r: JobRow): JobView {
+  return {
+    id: r.id,
+    projectId: r.projectId,
+    circuitId: r.circuitId,
+    circuitRevision: r.circuitRevision,
+    createdBy: r.createdBy,
+    status: r.status,
+    numQubits: r.numQubits,
+    numClbits: r.numClbits,
+    shots: r.shots,
+    seed: Number(r.seed ?? 0),
+    precision: r.precision,
+    progress: r.progress,
+    attempts: r.attempts,
+    error: (r.error ?? null) as JobView["error"],
+    result: (r.result ?? null) as JobView["result"],
+    record: (r.record ?? null) as JobView["record"],
+    createdAt: r.createdAt.toISOString(),
+    startedAt: r.startedAt?.toISOString() ?? null,
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+  };
+}
+
+function encodeCursor(r: JobRow): string {
+  return Buffer.from(
+    JSON.stringify({ t: r.createdAt.toISOString(), i: r.id }),
+  ).toString("base64url");
+}
+
+function decodeCursor(c: string): { createdAt: Date; id: string } {
+  try {
+    const v = JSON.parse(Buffer.from(c, "base64url").toString("utf8")) as {
+      t?: unknown;
+      i?: unknown;
+    };
+    if (typeof v.t === "string" && typeof v.i === "string") {
+      const d = new Date(v.t);
+      if (!Number.isNaN(d.getTime())) return { createdAt: d, id: v.i };
+    }
+  } catch {
+    // fall through
+  }
+  throw new DomainError("BAD_REQUEST", "invalid cursor");
+}
+
+function gib(bytes: number): string {
+  return `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+}
+
+/** Creates the jobs service: submit (limits, quota, idempotency), read, list, cancel, delete. */
+export function createJobsService(deps: {
+  jobs: JobsRepository;
+  circuits: CircuitsRepository;
+  access: AccessService;
+  queue: JobEnqueuer;
+  bus: JobEventBus;
+  compile: JobCompiler;
+  settings: JobSettings;
+}) {
+  const { jobs, circuits, access, settings } = deps;
+
+  /** The job, when the caller has at least `minRole` in its project; 404 otherwise. */
+  async function load(
+    caller: AuthUser,
+    jobId: string,
+    minRole: "viewer" | "editor",
+  ): Promise<{ row: JobRow; role: string }> {
+    const row = await jobs.findById(jobId);
+    if (row === undefined) throw new DomainError("JOB_NOT_FOUND");
+    try {
+      const { role } = await access.requireProject(
+        caller,
+        row.projectId,
+        "viewer",
+      );
+      if (
+        minRole === "editor" &&
+        role === "viewer" &&
+        row.createdBy !== caller.id
+      )
+        throw new DomainError(
+          "FORBIDDEN",
+          "this needs the editor role or being the job's submitter",
+        );
+      return { row, role };
+    } catch (err) {
+      if (err instanceof DomainError && err.code === "PROJECT_NOT_FOUND")
+        throw new DomainError("JOB_NOT_FOUND");
+      throw err;
+    }
+  }
+
+  async function resolveSource(
+    projectId: string,
+    body: Static<typeof SubmitJobBody>,
+  ): Promise<{
+    source: string;
+    circuitId: string | null;
+    revision: number | null;
+  }> {
+    if ((body.circuitId === undefined) === (body.source === undefined))
+      throw new DomainError(
+        "BAD_REQUEST",
+        "give either circuitId (optionally with revision) or source",
+      );
+    if (body.source !== undefined) {
+      if (body.revision !== undefined)
+        throw new DomainError("BAD_REQUEST", "revision needs circuitId");
+      return { source: body.source, circuitId: null, revision: null };
+    }
+    const circuit = await circuits.findById(projectId, body.circuitId ?? "");
+    if (circuit === undefined) throw new DomainError("CIRCUIT_NOT_FOUND");
+    if (body.revision === undefined || body.revision === circuit.revision)
+      return {
+        source: circuit.source,
+        circuitId: circuit.id,
+        revision: circuit.revision,
+      };
+    const rev = await circuits.findRevision(circuit.id, body.revision);
+    if (rev === undefined) throw new DomainError("REVISION_NOT_FOUND");
+    return {
+      source: rev.source,
+      circuitId: circuit.id,
+      revision: rev.revision,
+    };
+  }
+
+  return {
+    /**
+     * Queues a job (editor). Checks width, memory and shots against the server's limits (422) and
+     * the caller's concurrent jobs (429) first. With an idempotency key, a repeat returns the first
+     * job (`created: false`).
+     */
+    async submit(
+      caller: AuthUser,
+      projectId: string,
+      body: Static<typeof SubmitJobBody>,
+      idempotencyKey: string | undefined,
+    ): Promise<{ job: JobView; created: boolean }> {
+      await access.requireProject(caller, projectId, "editor");
+      if (idempotencyKey !== undefined) {
+        const prior = await jobs.findByIdempotencyKey(
+          caller.id,
+          idempotencyKey,
+        );
+        if (prior !== undefined) return { job: jobView(prior), created: false };
+      }
+      const { source, circuitId, revision } = await resolveSource(
+        projectId,
+        body,
+      );
+      const compiled = deps.compile(source, {
+        fileName: "job.qasm",
+        ...(body.inputs ? { inputs: body.inputs } : {}),
+      });
+      if (!compiled.ok) {
+        const d = compiled.diagnostics.find((x) => x.severity === "error");
+        throw new DomainError(
+          "CIRCUIT_INVALID",
+          d
+            ? `job.qasm:${d.span.line}:${d.span.col}: ${d.message}`
+            : "circuit does not compile",
+          {
+            diagnostics: compiled.diagnostics.map((x) => ({
+              code: x.code,
+              severity: x.severity,
+              message: x.message,
+              line: x.span.line,
+              column: x.span.col,
+              endLine: x.span.endLine,
+              endColumn: x.span.endCol,
+            })),
+          },
+        );
+      }
+      const circuit = compiled.circuit;
+      const precision = body.precision ?? "double";
+      const n = circuit.numQubits;
+      if (n > settings.maxQubits)
+        throw new DomainError(
+          "JOB_LIMIT_EXCEEDED",
+          `uses ${n} qubits; this server allows ${settings.maxQubits} (${n - settings.maxQubits} over)`,
+          { limit: "maxQubits", allowed: settings.maxQubits, requested: n },
+        );
+      const need = (isDynamic(circuit) ? 2 : 1) * stateBytes(n, precision);
+      if (need > settings.memoryLimitBytes)
+        throw new DomainError(
+          "JOB_LIMIT_EXCEEDED",
+          `needs ${gib(need)} of state memory; this server allows ${gib(settings.memoryLimitBytes)} (${gib(need - settings.memoryLimitBytes)} over)`,
+          {
+            limit: "memoryBytes",
+            allowed: settings.memoryLimitBytes,
+            requested: need,
+          },
+        );
+      if (body.shots > settings.maxShots)
+        throw new DomainError(
+          "JOB_LIMIT_EXCEEDED",
+          `asks for ${body.shots} shots; this server allows ${settings.maxShots} (${body.shots - settings.maxShots} over)`,
+          {
+            limit: "maxShots",
+            allowed: settings.maxShots,
+            requested: body.shots,
+          },
+        );
+      const active = await jobs.countActiveByUser(caller.id);
+      if (active >= settings.maxConcurrentJobsPerUser)
+        throw new DomainError(
+          "JOB_QUOTA_EXCEEDED",
+          `you have ${active} queued or running jobs; the quota is ${settings.maxConcurrentJobsPerUser} (${active - settings.maxConcurrentJobsPerUser + 1} over with this one)`,
+          {
+            limit: "maxConcurrentJobs",
+            allowed: settings.maxConcurrentJobsPerUser,
+            active,
+          },
+          { "retry-after": "1" },
+        );
+      const row = await jobs.create(
+        {
+          projectId,
+          circuitId,
+          circuitRevision: revision,
+          createdBy: caller.id,
+          source,
+          numQubits: n,
+          numClbits: circuit.numClbits,
+          shots: body.shots,
+          seed: body.seed ?? randomInt(0, 2 ** 32 - 1),
+          precision,
+          inputs: body.inputs ?? null,
+          idempotencyKey: idempotencyKey ?? null,
+        },
+        (tx, r) => deps.queue.enqueue(tx, { jobId: r.id }),
+      );
+      if (row === undefined) {
+        // lost a race on the same idempotency key: answer with the winner
+        const prior = await jobs.findByIdempotencyKey(
+          caller.id,
+          idempotencyKey ?? "",
+        );
+        if (prior === undefined)
+          throw new Error("invariant: idempotent job vanished");
+        return { job: jobView(prior), created: false };
+      }
+      deps.queue.wake();
+      return { job: jobView(row), created: true };
+    },
+
+    /** One job (viewer of its project). */
+    async get(caller: AuthUser, jobId: string): Promise<JobView> {
+      return jobView((await load(caller, jobId, "viewer")).row);
+    },
+
+    /** A page of a project's jobs, newest first (viewer). */
+    async list(
+      caller: AuthUser,
+      projectId: string,
+      opts: {
+        limit: number;
+        cursor?: string;
+        status?: JobStatus;
+        circuitId?: string;
+      },
+    ): Promise<{ items: JobView[]; nextCursor: string | null }> {
+      await access.requireProject(caller, projectId, "viewer");
+      const rows = await jobs.list(projectId, {
+        limit: opts.limit + 1,
+        status: opts.status,
+        circuitId: opts.circuitId,
+        before:
+          opts.cursor === undefined ? undefined : decodeCursor(opts.cursor),
+      });
+      const page = rows.slice(0, opts.limit);
+      return {
+        items: page.map(jobView),
+        nextCursor:
+          rows.length > opts.limit ? encodeCursor(page[page.length - 1]) : null,
+      };
+    },
+
+    /** Cancels a queued or running job (editor or submitter); 409 when it already finished. */
+    async cancel(caller: AuthUser, jobId: string): Promise<JobView> {
+      await load(caller, jobId, "editor");
+      const row = await jobs.cancel(jobId);
+      if (row === undefined) throw new DomainError("JOB_FINISHED");
+      deps.bus.changed(jobId);
+      return jobView(row);
+    },
+
+    /** Deletes a job (editor or submitter); a running one is cancelled first. */
+    async delete(caller: AuthUser, jobId: string): Promise<void> {
+      const { row } = await load(caller, jobId, "editor");
+      if (!TERMINAL_STATES.includes(row.status)) await jobs.cancel(jobId);
+      await jobs.delete(jobId);
+      deps.bus.changed(jobId);
+    },
+
+    /** The job's event stream (viewer): current state, status changes, progress, log lines. */
+    async events(
+      caller: AuthUser,
+      jobId: string,
+      lastEventId: number | undefined,
+      signal: AbortSignal,
+    ): Promise<AsyncGenerator<StreamMessage>> {
+      await load(caller, jobId, "viewer");
+      return jobEventStream(
+        { jobs, bus: deps.bus, view: jobView },
+        jobId,
+        lastEventId,
+        signal,
+      );
+    },
+  };
+}
+
+/** The jobs service. */
+export type JobsService = ReturnType<typeof createJobsService>;
