@@ -2,7 +2,8 @@
  * `npm run bench`: StepFault's simulator (double/single, 1/2 threads) on the shared benchmark
  * circuits, side by side with the plain-JS baseline, the JS peers (quantum-circuit, jsqubits, each
  * in a child process with a time limit) and the memory-bandwidth limit measured in the same run.
- * Flags: --quick (n = 16, 20), --large (adds 26, 28, 30). Writes bench-results/sim.json.
+ * Flags: --quick (n = 16, 20), --large (adds 26, 28, 30), --n 20,24 (sizes), --only random,qft
+ * (circuits), --no-peers (skip the JS peers). Writes bench-results/sim.json.
  */
 import { execFile } from "node:child_process";
 import { cpus, loadavg } from "node:os";
@@ -124,13 +125,24 @@ async function main(): Promise<void> {
   const { timeBaseline } = (await import(
     pathToFileURL(join(shared, "baseline.mjs")).href
   )) as { timeBaseline: TimeBaseline };
-  const args = new Set(process.argv.slice(2));
-  const sizes = args.has("--quick")
-    ? [16, 20]
-    : args.has("--large")
-      ? [16, 20, 24, 26, 28, 30]
-      : [16, 20, 24];
-  const kinds = ["random", "qft", "ghz"];
+  const argv = process.argv.slice(2);
+  const args = new Set(argv);
+  const valueOf = (flag: string): string | undefined => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const sizes =
+    valueOf("--n")
+      ?.split(",")
+      .map(Number)
+      .filter((x) => Number.isInteger(x) && x > 0) ??
+    (args.has("--quick")
+      ? [16, 20]
+      : args.has("--large")
+        ? [16, 20, 24, 26, 28, 30]
+        : [16, 20, 24]);
+  const kinds = valueOf("--only")?.split(",") ?? ["random", "qft", "ghz"];
+  const noPeers = args.has("--no-peers");
   const rows: Row[] = [];
   const baselines: Record<number, number> = {};
   const bandwidth: Record<string, number> = {};
@@ -155,7 +167,7 @@ async function main(): Promise<void> {
     const large = n > 24;
     // Peers first, while nothing else of ours runs (random circuit only; skipped after a timeout).
     for (const peer of PEERS) {
-      if (large || peerGaveUp.has(peer)) continue;
+      if (large || noPeers || peerGaveUp.has(peer)) continue;
       const r = await runPeer(peer, "random", n);
       peerTimes[peer][n] = r;
       if (r === "timeout") peerGaveUp.add(peer);

@@ -27,6 +27,7 @@ export function instrQubits(instr: KernelInstr): number[] {
     case "mat2":
       return [instr.q0, instr.q1];
     case "diag":
+    case "diagg":
       return Array.from(instr.qs);
     case "block":
       throw new Error("invariant: nested block");
@@ -81,6 +82,15 @@ export function relabel(
         ...instr,
         qs,
         gather: qs.length >= 2 ? gatherTables(qs) : new Int32Array(0),
+      };
+    }
+    case "diagg": {
+      const qs = bits(instr.qs);
+      return {
+        ...instr,
+        qs,
+        bits: bits(instr.bits),
+        offs: matrixOffsets(Array.from(qs)),
       };
     }
     case "swap":

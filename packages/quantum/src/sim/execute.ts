@@ -118,6 +118,9 @@ export function applyInstr(
         end,
       );
       return;
+    case "diagg":
+      k.applyDiagGroups(a, instr.bits, instr.offs, instr.d, begin, end);
+      return;
     case "block":
       applyBlock(a, instr, begin, end, scratch);
       return;

@@ -70,6 +70,14 @@ export interface PhaseInstr {
   readonly dr: number;
   readonly di: number;
 }
+/** A diagonal on 2-3 qubits qs with d[0] = 1 (d interleaved, 2^k entries); offs = matrixOffsets(qs); bits = qs sorted; outer size N >> k. */
+export interface DiagGroupsInstr {
+  readonly kind: "diagg";
+  readonly qs: Int32Array;
+  readonly bits: Int32Array;
+  readonly offs: Int32Array;
+  readonly d: Float64Array;
+}
 /**
  * A cache-blocked stage: `subs` applied chunk by chunk (one memory pass). A chunk is the 2^(low +
  * high.length) amplitudes sharing all other index bits; `subs` act on the chunk's local qubits
@@ -94,6 +102,7 @@ export type KernelInstr =
   | Mat1RealInstr
   | Mat1RxInstr
   | PhaseInstr
+  | DiagGroupsInstr
   | BlockInstr;
 
 /** A kernel instruction as it appears in a program, with its condition and how many source ops it covers. */

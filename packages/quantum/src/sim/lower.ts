@@ -124,6 +124,14 @@ export function diagInstr(
     };
   }
   const qs = Int32Array.from(qubits);
+  if (d[0] === 1 && d[1] === 0 && qs.length >= 2 && qs.length <= 3)
+    return {
+      kind: "diagg",
+      qs,
+      bits: sortedBits(qubits),
+      offs: matrixOffsets(qubits),
+      d,
+    };
   return {
     kind: "diag",
     qs,

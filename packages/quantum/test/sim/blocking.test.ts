@@ -177,6 +177,12 @@ describe("cache blocking", () => {
       dr: -1,
       di: 0,
     });
+    // rz then cz: one 2-qubit diagonal, applied group by group (entry 0 factored to 1)
+    const rzcz = one([...std("rz", [1], [0.4]), ...std("cz", [0, 1])]);
+    expect(rzcz.steps.length).toBe(1);
+    expect(rzcz.steps[0].kind === "kernel" && rzcz.steps[0].instr.kind).toBe(
+      "diagg",
+    );
     // rz(t) rz(-t) on one qubit leaves nothing to sweep
     expect(
       one([...std("rz", [0], [0.7]), ...std("rz", [0], [-0.7])]).steps,

@@ -108,8 +108,8 @@ export function applyPhaseMask(
   end: number,
 ): void {
   const nb = bits.length;
-  if (nb === 1) {
-    // Runs of 2^t consecutive amplitudes with bit t set.
+  if (nb === 1 && bits[0] >= 3) {
+    // Runs of 2^t consecutive amplitudes with bit t set (short runs take the general loop).
     const t = bits[0];
     const lo = (1 << t) - 1;
     let k = begin;
@@ -152,5 +152,39 @@ export function applyPhaseMask(
       xi = a[p + 1];
     a[p] = dr * xr - di * xi;
     a[p + 1] = dr * xi + di * xr;
+  }
+}
+
+/**
+ * A diagonal on 2 or 3 qubits with d[0] = 1: for each group of 2^k amplitudes (outer index k in
+ * [0, N >> k), zero bits inserted at the sorted `bits`), entry j multiplies the amplitude at array
+ * offset offs[j]; entry 0 is skipped. No per-amplitude table lookups.
+ */
+export function applyDiagGroups(
+  a: Amplitudes,
+  bits: Int32Array,
+  offs: Int32Array,
+  d: Float64Array,
+  begin: number,
+  end: number,
+): void {
+  const nb = bits.length;
+  const dn = offs.length;
+  for (let k = begin; k < end; k++) {
+    let i = k;
+    for (let b = 0; b < nb; b++) {
+      const q = bits[b];
+      i = ((i >> q) << (q + 1)) | (i & ((1 << q) - 1));
+    }
+    const p0 = 2 * i;
+    for (let j = 1; j < dn; j++) {
+      const p = p0 + offs[j];
+      const dr = d[2 * j],
+        di = d[2 * j + 1];
+      const xr = a[p],
+        xi = a[p + 1];
+      a[p] = dr * xr - di * xi;
+      a[p + 1] = dr * xi + di * xr;
+    }
   }
 }

@@ -11,7 +11,12 @@ import { applyMat1Controlled } from "./controlled.ts";
 import { applyMatK } from "./dense-k.ts";
 import { applyDiag, applyDiag1, applyDiagScalar } from "./diagonal.ts";
 import { applySwapPairs, applySwapPairs2 } from "./permutation.ts";
-import { applyMat1Real, applyMat1Rx, applyPhaseMask } from "./cheap.ts";
+import {
+  applyDiagGroups,
+  applyMat1Real,
+  applyMat1Rx,
+  applyPhaseMask,
+} from "./cheap.ts";
 import { gatherChunk, scatterChunk } from "./chunk.ts";
 
 /** The kernels one precision dispatches to. */
@@ -25,6 +30,7 @@ export interface KernelSet {
   readonly applyMat1Real: typeof applyMat1Real;
   readonly applyMat1Rx: typeof applyMat1Rx;
   readonly applyPhaseMask: typeof applyPhaseMask;
+  readonly applyDiagGroups: typeof applyDiagGroups;
   readonly gatherChunk: typeof gatherChunk;
   readonly scatterChunk: typeof scatterChunk;
 }
@@ -40,6 +46,7 @@ export const BASE_KERNELS: KernelSet = {
   applyMat1Real,
   applyMat1Rx,
   applyPhaseMask,
+  applyDiagGroups,
   gatherChunk,
   scatterChunk,
 };
@@ -105,6 +112,14 @@ function selfCheck(k: KernelSet): boolean {
   k.applyPhaseMask(s, Int32Array.of(1), 2, 0, 1, 0, 16);
   k.applyPhaseMask(s, bits, 10, 0, -1, 0, 8);
   k.applyPhaseMask(s, Int32Array.of(0, 1, 2), 7, 0, 1, 0, 4);
+  k.applyDiagGroups(
+    s,
+    bits,
+    Int32Array.of(0, 16, 4, 20),
+    Float64Array.of(1, 0, 0, 1, -1, 0, 0, -1),
+    0,
+    8,
+  );
   const buf = new Float32Array(16);
   k.gatherChunk(s, buf, 0, Int32Array.of(0, 32), 8);
   k.scatterChunk(s, buf, 0, Int32Array.of(0, 32), 8);
@@ -129,6 +144,7 @@ export function singlePrecisionKernels(): KernelSet {
       applyMat1Real: rebuild(applyMat1Real),
       applyMat1Rx: rebuild(applyMat1Rx),
       applyPhaseMask: rebuild(applyPhaseMask),
+      applyDiagGroups: rebuild(applyDiagGroups),
       gatherChunk: rebuild(gatherChunk),
       scatterChunk: rebuild(scatterChunk),
     };
