@@ -235,6 +235,24 @@ describe.skipIf(!hasBrowser)(
       await poll(() => page.getByText(/No circuit matches/).count()).toBe(1);
     });
 
+    it("renames and deletes a project", async () => {
+      await page.goto("/projects");
+      await page.getByLabel("New project name").fill("Scratch");
+      await page.getByRole("button", { name: "Create project" }).click();
+      await poll(() => heading(page).textContent()).toBe("Scratch");
+      await page.getByText("Project settings").click();
+      await page.getByLabel("Project name").fill("Scratch two");
+      await page.getByRole("button", { name: "Rename" }).click();
+      await poll(() => heading(page).textContent()).toBe("Scratch two");
+      await page.getByRole("button", { name: "Delete project" }).click();
+      await page.waitForURL("**/projects");
+      const titles = () =>
+        page
+          .locator('[aria-label="Your projects"] .card-title')
+          .allTextContents();
+      await poll(titles).toEqual(["Bell lab"]);
+    });
+
     it("does not show the first user's project to a second user (direct URL gives not found)", async () => {
       const ctx = await browser.newContext({
         baseURL: server.url,
