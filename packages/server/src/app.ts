@@ -23,6 +23,7 @@ import { projectsRoutes } from "./api/routes/projects.route.ts";
 import { jobsRoutes } from "./api/routes/jobs.route.ts";
 import { createJobEventBus } from "./jobs/event-bus.ts";
 import { DEFAULT_JOB_SETTINGS, type JobSettings } from "./jobs/limits.ts";
+import { registerJobMetrics } from "./jobs/metrics.ts";
 import { openJobQueue } from "./jobs/queue.ts";
 import { startJobWorker } from "./jobs/worker.ts";
 import { createJobsRepository } from "./repositories/jobs.repository.ts";
@@ -199,6 +200,11 @@ export async function buildApp(
   const jobsRepo = createJobsRepository(db);
   const jobBus = createJobEventBus();
   const jobQueue = await openJobQueue(deps.database, jobSettings);
+  const metricsRegistry = installMetrics(app);
+  const jobMetrics = registerJobMetrics(metricsRegistry, {
+    countByStatus: () => jobsRepo.countByStatus(),
+    queueDepth: () => jobQueue.depth(),
+  });
   const jobWorker = jobSettings.runWorker
     ? await startJobWorker({
         queue: jobQueue,
@@ -206,6 +212,7 @@ export async function buildApp(
         bus: jobBus,
         settings: jobSettings,
         log: app.log,
+        metrics: jobMetrics,
       })
     : undefined;
   const jobsService = createJobsService({
@@ -222,7 +229,6 @@ export async function buildApp(
     await jobWorker?.stop();
   });
 
-  installMetrics(app);
   await app.register(healthRoutes, { isReady: () => deps.database.isReady() });
   await app.register(
     async (api) => {

@@ -482,6 +482,23 @@ describeJobs("Jobs API", (ctx) => {
     expect(resumed.map((e) => e.id)).toEqual(replay.slice(2).map((e) => e.id));
   });
 
+  it("exports job metrics: jobs by state, queue depth, wait and run time", async () => {
+    const res = await ctx.app.inject({ url: "/metrics" });
+    expect(res.statusCode).toBe(200);
+    const succeeded = /^stepfault_jobs\{state="succeeded"\} (\d+)$/m.exec(
+      res.body,
+    );
+    expect(Number(succeeded?.[1])).toBeGreaterThanOrEqual(3);
+    expect(res.body).toMatch(/^stepfault_job_queue_depth \d+$/m);
+    const waits = /^stepfault_job_queue_wait_seconds_count (\d+)$/m.exec(
+      res.body,
+    );
+    expect(Number(waits?.[1])).toBeGreaterThanOrEqual(3);
+    expect(res.body).toMatch(
+      /^stepfault_job_run_seconds_count\{status="cancelled"\} [1-9]/m,
+    );
+  });
+
   it("lists newest first with status filter and cursor pagination", async () => {
     const page1 = await ctx.app.inject({
       url: `/api/v1/projects/${projectId}/jobs?limit=2`,

@@ -11,6 +11,7 @@ import type {
 } from "../repositories/jobs.repository.ts";
 import type { JobEventBus } from "./event-bus.ts";
 import type { JobSettings } from "./limits.ts";
+import type { JobMetrics } from "./metrics.ts";
 import type { SimulateMessage } from "./queue.ts";
 import type { SimPool } from "./sim-pool.ts";
 import type { SimSuccess } from "./sim-task.ts";
@@ -64,6 +65,7 @@ export function createSimulateHandler(deps: {
   bus: JobEventBus;
   settings: JobSettings;
   log: FastifyBaseLogger;
+  metrics?: JobMetrics;
 }) {
   const { jobs, pool, bus, settings, log } = deps;
 
@@ -72,6 +74,10 @@ export function createSimulateHandler(deps: {
     if (row === undefined) return; // finished, cancelled or deleted: nothing to do
     const attempt = row.attempts;
     const startedAt = new Date();
+    deps.metrics?.observeQueueWait(
+      Math.max(0, startedAt.getTime() - row.createdAt.getTime()) / 1000,
+    );
+    let finalStatus = "retry";
     bus.changed(row.id);
     let lastWrite = 0;
     const handle = pool.run(
@@ -131,10 +137,13 @@ export function createSimulateHandler(deps: {
             stepfaultVersion: STEPFAULT_VERSION,
           },
         });
+        finalStatus = "succeeded";
         if (!written) log.info({ jobId: row.id }, "job result already written");
       } else if (RETRYABLE.has(outcome.error.code)) {
         throw new Error(`${outcome.error.code}: ${outcome.error.message}`);
       } else {
+        finalStatus =
+          outcome.error.code === "SIM_CANCELLED" ? "cancelled" : "failed";
         await jobs.finish(row.id, attempt, {
           status:
             outcome.error.code === "SIM_CANCELLED" ? "cancelled" : "failed",
@@ -144,6 +153,10 @@ export function createSimulateHandler(deps: {
         });
       }
     } finally {
+      deps.metrics?.observeRunTime(
+        (Date.now() - startedAt.getTime()) / 1000,
+        finalStatus,
+      );
       clearInterval(timer);
       unsubscribe();
       bus.changed(row.id);

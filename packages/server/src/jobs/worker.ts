@@ -6,6 +6,7 @@ import type { FastifyBaseLogger } from "fastify";
 import type { JobsRepository } from "../repositories/jobs.repository.ts";
 import type { JobEventBus } from "./event-bus.ts";
 import type { JobSettings } from "./limits.ts";
+import type { JobMetrics } from "./metrics.ts";
 import type { JobQueue } from "./queue.ts";
 import { createSimPool } from "./sim-pool.ts";
 import { createSimulateHandler } from "./simulate.job.ts";
@@ -23,6 +24,7 @@ export async function startJobWorker(deps: {
   bus: JobEventBus;
   settings: JobSettings;
   log: FastifyBaseLogger;
+  metrics?: JobMetrics;
 }): Promise<JobWorker> {
   const pool = createSimPool(Math.max(1, deps.settings.threads));
   const handle = createSimulateHandler({ ...deps, pool });
