@@ -456,6 +456,34 @@ describe.skipIf(!hasBrowser)(
       await ctx.close();
     });
 
+    it("signs in with the keyboard alone, with a visible focus ring", async () => {
+      const ctx = await browser.newContext({ baseURL: server.url });
+      ctx.setDefaultTimeout(15_000);
+      const p = await ctx.newPage();
+      await p.goto("/signin");
+      await poll(() => heading(p).textContent()).toBe("Sign in");
+      const focused = () =>
+        p.evaluate(() => {
+          const el = document.activeElement as HTMLElement | null;
+          return {
+            name: el?.getAttribute("name") ?? el?.textContent ?? "",
+            outline: el ? getComputedStyle(el).outlineStyle : "",
+          };
+        });
+      let tabs = 0;
+      while ((await focused()).name !== "email" && tabs++ < 15)
+        await p.keyboard.press("Tab");
+      expect((await focused()).outline).toBe("solid");
+      await p.keyboard.type(OWNER.email);
+      await p.keyboard.press("Tab");
+      expect((await focused()).name).toBe("password");
+      await p.keyboard.type("a new long password");
+      await p.keyboard.press("Enter");
+      await p.waitForURL("**/projects");
+      await poll(() => heading(p).textContent()).toBe("Projects");
+      await ctx.close();
+    });
+
     it("looks right in dark mode on a phone, with no serious accessibility problems", async () => {
       const ctx = await browser.newContext({
         baseURL: server.url,
