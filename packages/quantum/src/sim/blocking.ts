@@ -15,6 +15,8 @@ export interface BlockingOptions {
   readonly chunkQubits: number;
   /** How many qubits at or above chunkQubits - highQubits one stage may touch. */
   readonly highQubits: number;
+  /** Use the WebAssembly SIMD kernels where they apply (default true; false: TypeScript only). */
+  readonly simd?: boolean;
 }
 
 /** The qubits an instruction reads or writes. */
@@ -113,6 +115,7 @@ export function makeBlock(
   subs: readonly KernelInstr[],
   low: number,
   high: readonly number[],
+  simd = true,
 ): BlockInstr {
   const hs = Int32Array.from([...high].sort((x, y) => x - y));
   const hoff = new Int32Array(1 << hs.length);
@@ -128,6 +131,7 @@ export function makeBlock(
     high: hs,
     hoff,
     subs: hs.length === 0 ? subs : subs.map((s) => relabel(s, map)),
+    simd,
   };
 }
 
@@ -139,6 +143,7 @@ function scheduleRun(
   n: number,
   low: number,
   maxHigh: number,
+  simd: boolean,
 ): Step[] {
   const qubitsOf = run.map((s) => instrQubits(s.instr));
   const queues: number[][] = Array.from({ length: n }, () => []);
@@ -183,6 +188,7 @@ function scheduleRun(
           group.map((g) => run[g].instr),
           low,
           [...high],
+          simd,
         ),
         ops: group.reduce((acc, g) => acc + run[g].ops, 0),
       });
@@ -206,7 +212,8 @@ export function blockSteps(
   const out: Step[] = [];
   let run: KernelStep[] = [];
   const flush = (): void => {
-    if (run.length > 0) out.push(...scheduleRun(run, n, low, maxHigh));
+    if (run.length > 0)
+      out.push(...scheduleRun(run, n, low, maxHigh, options.simd ?? true));
     run = [];
   };
   for (const [i, s] of steps.entries()) {

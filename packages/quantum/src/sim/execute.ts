@@ -5,6 +5,7 @@ import {
   outerSize,
 } from "./instructions.ts";
 import { insertZeroBits } from "./kernels/controlled.ts";
+import { simdKernels } from "./wasm/simd.ts";
 import type { Amplitudes } from "./kernels/one-qubit.ts";
 import { BASE_KERNELS, singlePrecisionKernels } from "./kernels/specialise.ts";
 
@@ -40,8 +41,11 @@ function applyBlock(
   }
   const local = low + b.high.length;
   const len = 2 * 2 ** local;
+  const single = a instanceof Float32Array;
+  const simd = b.simd ? simdKernels() : undefined;
   let buf: Amplitudes;
-  if (a instanceof Float32Array) {
+  if (simd) buf = simd.buffer(single, len);
+  else if (single) {
     if (chunk32.length < len) chunk32 = new Float32Array(len);
     buf = chunk32.length === len ? chunk32 : chunk32.subarray(0, len);
   } else {
@@ -53,8 +57,15 @@ function applyBlock(
   for (let c = begin; c < end; c++) {
     const base = 2 * insertZeroBits(c * 2 ** low, b.high);
     k.gatherChunk(a, buf, base, b.hoff, run);
-    for (const sub of subs)
-      applyInstr(buf, sub, 0, outerSize(sub, local), scratch);
+    for (const sub of subs) {
+      if (
+        simd &&
+        (sub.kind === "mat1" || sub.kind === "mat1r" || sub.kind === "mat1x") &&
+        simd.handles(single, sub.t)
+      )
+        simd.mat1(single, sub.t, sub.m, outerSize(sub, local));
+      else applyInstr(buf, sub, 0, outerSize(sub, local), scratch);
+    }
     k.scatterChunk(a, buf, base, b.hoff, run);
   }
 }

@@ -90,6 +90,8 @@ export interface BlockInstr {
   readonly high: Int32Array;
   readonly hoff: Int32Array;
   readonly subs: readonly KernelInstr[];
+  /** Run the one-qubit 2x2s of gathered chunks with the WebAssembly SIMD kernels when available. */
+  readonly simd?: boolean;
 }
 /** A state sweep made by one kernel call. */
 export type KernelInstr =

@@ -20,12 +20,13 @@ function maxDiff(a: Float64Array, b: Float64Array): number {
 }
 
 // Small chunks so that stages with high qubits (gather/scatter) and several chunks occur at n <= 8.
+// Each with the WebAssembly SIMD kernels and with TypeScript only.
 const SHAPES: BlockingOptions[] = [
   { chunkQubits: 3, highQubits: 1 },
   { chunkQubits: 4, highQubits: 2 },
   { chunkQubits: 5, highQubits: 5 },
   { chunkQubits: 4, highQubits: 0 },
-];
+].flatMap((o) => [o, { ...o, simd: false }]);
 
 function kinds(instrs: readonly KernelInstr[]): string[] {
   return instrs.map((i) => i.kind);
@@ -99,7 +100,11 @@ describe("cache blocking", () => {
                 shots: 0,
                 statevector: true,
                 precision,
-                blocking: { chunkQubits: 4, highQubits: 2 },
+                blocking: {
+                  chunkQubits: 4,
+                  highQubits: 2,
+                  simd: seed % 2 === 0,
+                },
               },
               pool.engine(),
             );
