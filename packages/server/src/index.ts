@@ -25,3 +25,10 @@ export {
   type RunningServer,
   type ServeOverrides,
 } from "./server.ts";
+export { startWorker, type RunningWorker } from "./jobs/standalone.ts";
+export { DEFAULT_JOB_SETTINGS, type JobSettings } from "./jobs/limits.ts";
+/** TypeBox schemas of the API, for typed clients (the SDK imports their types only). */
+export type * as AccountSchemas from "./api/schemas/accounts.schema.ts";
+export type * as ProjectSchemas from "./api/schemas/projects.schema.ts";
+export type * as CircuitSchemas from "./api/schemas/circuits.schema.ts";
+export type * as JobSchemas from "./api/schemas/jobs.schema.ts";

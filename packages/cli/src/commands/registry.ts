@@ -31,6 +31,17 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "Apply pending database migrations and exit",
     load: async () => (await import("./migrate.command.ts")).migrateCommand,
   },
+  {
+    name: "worker",
+    summary: "Run simulation jobs from the shared queue (no HTTP API)",
+    load: async () => (await import("./worker.command.ts")).workerCommand,
+  },
+  {
+    name: "submit",
+    summary:
+      "Submit an OpenQASM file as a job to a server and print the counts",
+    load: async () => (await import("./submit.command.ts")).submitCommand,
+  },
 ];
 
 /** The command called `name`, if any. */

@@ -1,0 +1,160 @@
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import type { SimulateResult } from "@stepfault/quantum";
+import { createClient, StepFaultApiError, type Job } from "@stepfault/sdk";
+import { countsJson, countsTable, header, oneLine } from "../report.ts";
+
+const HELP = `Usage: stepfault submit FILE --project P [--shots N] [--seed S] [--server URL] [--api-key K] [--json]
+
+Submits an OpenQASM 2 or 3 file as a job to a StepFault server, follows it live and prints the
+counts like \`stepfault run\`.
+
+Options:
+  --project P          project id (required)
+  --shots N            shots (default 1024)
+  --seed S             uint32 seed (default: chosen by the server and printed)
+  --server URL         server root (default STEPFAULT_SERVER or http://localhost:3000)
+  --api-key K          API key (default STEPFAULT_API_KEY)
+  --idempotency-key K  makes a retried submission return the first job
+  --json               print one JSON object (as \`stepfault run --json\`, plus "jobId")
+  -h, --help           show this help
+Exit codes: 0 succeeded, 1 failed or cancelled, 2 usage, 3 API or network error.
+`;
+
+function asSimulateResult(job: Job): SimulateResult {
+  const r = job.result;
+  if (r === null) throw new Error("invariant: succeeded job without result");
+  return {
+    counts: r.counts,
+    shots: r.shots,
+    seed: r.seed,
+    qubits: r.qubits,
+    clbits: r.clbits,
+    method: r.method === "trajectories" ? "trajectories" : "statevector",
+    timeMs: r.timing.compileMs + r.timing.simulateMs,
+    sweeps: r.sweeps,
+  };
+}
+
+function progressBar(fraction: number): string {
+  const width = 30;
+  const done = Math.round(Math.min(1, Math.max(0, fraction)) * width);
+  return `\r[${"#".repeat(done)}${".".repeat(width - done)}] ${(fraction * 100).toFixed(0).padStart(3)}%`;
+}
+
+/** `stepfault submit`: runs a file on a server and prints the counts. */
+export async function submitCommand(argv: readonly string[]): Promise<number> {
+  let values;
+  let positionals;
+  try {
+    ({ values, positionals } = parseArgs({
+      args: [...argv],
+      options: {
+        project: { type: "string" },
+        shots: { type: "string" },
+        seed: { type: "string" },
+        server: { type: "string" },
+        "api-key": { type: "string" },
+        "idempotency-key": { type: "string" },
+        json: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+      allowPositionals: true,
+      strict: true,
+    }));
+  } catch (err) {
+    process.stderr.write(
+      `stepfault submit: ${(err as Error).message}\n${HELP}`,
+    );
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const usage = (msg: string) => {
+    process.stderr.write(`stepfault submit: ${msg}\n`);
+    return 2;
+  };
+  const file = positionals[0];
+  if (file === undefined || positionals.length > 1)
+    return usage("give exactly one FILE");
+  if (values.project === undefined) return usage("--project is required");
+  const shots = values.shots === undefined ? 1024 : Number(values.shots);
+  if (!Number.isInteger(shots) || shots < 1 || shots > 1_000_000)
+    return usage("--shots must be an integer between 1 and 1000000");
+  const seed = values.seed === undefined ? undefined : Number(values.seed);
+  if (
+    seed !== undefined &&
+    (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+  )
+    return usage("--seed must be an integer in [0, 2^32)");
+  let source: string;
+  try {
+    source = readFileSync(file, "utf8");
+  } catch (err) {
+    process.stderr.write(
+      `${file}: error: ${oneLine((err as Error).message)}\n`,
+    );
+    return 2;
+  }
+  const client = createClient({
+    baseUrl:
+      values.server ?? process.env.STEPFAULT_SERVER ?? "http://localhost:3000",
+    token: values["api-key"] ?? process.env.STEPFAULT_API_KEY,
+  });
+  const tty = process.stderr.isTTY === true && !values.json;
+  try {
+    const submitted = await client.submitJob(
+      values.project,
+      { source, shots, ...(seed !== undefined ? { seed } : {}) },
+      values["idempotency-key"]
+        ? { idempotencyKey: values["idempotency-key"] }
+        : {},
+    );
+    const job = await client.waitForJob(submitted.id, {
+      onProgress: tty ? (f) => process.stderr.write(progressBar(f)) : undefined,
+    });
+    if (tty)
+      process.stderr.write(
+        progressBar(job.status === "succeeded" ? 1 : job.progress) + "\n",
+      );
+    if (job.status !== "succeeded") {
+      process.stderr.write(
+        `${file}: error: job ${job.id} ${job.status}${job.error ? `: ${oneLine(job.error.message)}` : ""}\n`,
+      );
+      return 1;
+    }
+    const r = asSimulateResult(job);
+    if (values.json) {
+      const obj = JSON.parse(countsJson(r)) as Record<string, unknown>;
+      process.stdout.write(JSON.stringify({ ...obj, jobId: job.id }) + "\n");
+    } else {
+      process.stdout.write(
+        `${header(r, file)}, job ${job.id}\n${countsTable(r.counts, r.shots).join("\n")}\n`,
+      );
+    }
+    return 0;
+  } catch (err) {
+    if (err instanceof StepFaultApiError) {
+      const diags = err.problem.diagnostics;
+      if (err.code === "CIRCUIT_INVALID" && Array.isArray(diags)) {
+        for (const d of diags as {
+          line: number;
+          column: number;
+          severity: string;
+          message: string;
+        }[])
+          process.stderr.write(
+            `${file}:${d.line}:${d.column}: ${d.severity}: ${oneLine(d.message)}\n`,
+          );
+        return 1;
+      }
+      process.stderr.write(
+        `stepfault submit: ${err.status ? `${err.status} ` : ""}${oneLine(err.message)}\n`,
+      );
+      return 3;
+    }
+    throw err;
+  }
+}

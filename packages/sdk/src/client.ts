@@ -1,0 +1,257 @@
+/**
+ * The typed StepFault API client: one method per route so far (accounts, projects, circuits,
+ * jobs), `submitJob`, and `waitForJob` (Server-Sent Events, falling back to polling).
+ */
+import { StepFaultApiError } from "./errors.ts";
+import { readSse } from "./sse.ts";
+import type {
+  Circuit,
+  CircuitPage,
+  CreateCircuitBody,
+  Job,
+  JobEvent,
+  JobListQuery,
+  JobPage,
+  LoginBody,
+  Project,
+  RegisterBody,
+  SubmitJobBody,
+  TokenPair,
+  User,
+} from "./types.ts";
+
+/** Options of `createClient`. */
+export interface ClientOptions {
+  /** Server root, e.g. `http://localhost:3000` (the client adds `/api/v1`). */
+  readonly baseUrl: string;
+  /** An API key (`sf_...`) or access token sent as a bearer token. */
+  readonly token?: string;
+  /** A fetch implementation (default: the global one). */
+  readonly fetch?: typeof fetch;
+}
+
+/** Options of `waitForJob`. */
+export interface WaitOptions {
+  onProgress?(fraction: number): void;
+  onEvent?(event: JobEvent): void;
+  /** Give up after this many milliseconds (default: no limit). */
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+  /** Poll instead of streaming (also the fallback when the stream fails). */
+  readonly poll?: boolean;
+}
+
+const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
+
+/** Creates a client for one server. */
+export function createClient(options: ClientOptions) {
+  const doFetch = options.fetch ?? fetch;
+  const root = options.baseUrl.replace(/\/+$/, "") + "/api/v1";
+  let token = options.token;
+
+  async function request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<T> {
+    let res: Response;
+    try {
+      res = await doFetch(root + path, {
+        method,
+        headers: {
+          ...(body !== undefined ? { "content-type": "application/json" } : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...headers,
+        },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+    } catch (err) {
+      throw new StepFaultApiError(0, {
+        code: "NETWORK_ERROR",
+        detail: `cannot reach ${root}: ${err instanceof Error ? err.message : String(err)}`,
+      });
+    }
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = { detail: text.slice(0, 200) };
+    }
+    if (!res.ok)
+      throw new StepFaultApiError(
+        res.status,
+        typeof json === "object" && json !== null
+          ? (json as Record<string, unknown>)
+          : {},
+      );
+    return json as T;
+  }
+
+  const q = (params: Record<string, string | number | undefined>) => {
+    const s = new URLSearchParams();
+    for (const [k, v] of Object.entries(params))
+      if (v !== undefined) s.set(k, String(v));
+    const str = s.toString();
+    return str ? `?${str}` : "";
+  };
+
+  const jobs = {
+    /** Submits a job; with `idempotencyKey`, a retried call returns the first job. */
+    submit: (
+      projectId: string,
+      body: SubmitJobBody,
+      opts: { idempotencyKey?: string } = {},
+    ) =>
+      request<Job>(
+        "POST",
+        `/projects/${projectId}/jobs`,
+        body,
+        opts.idempotencyKey ? { "idempotency-key": opts.idempotencyKey } : {},
+      ),
+    /** One job with its result. */
+    get: (jobId: string) => request<Job>("GET", `/jobs/${jobId}`),
+    /** A page of a project's jobs, newest first. */
+    list: (projectId: string, query: JobListQuery = {}) =>
+      request<JobPage>("GET", `/projects/${projectId}/jobs${q(query)}`),
+    /** Cancels a queued or running job. */
+    cancel: (jobId: string) => request<Job>("POST", `/jobs/${jobId}/cancel`),
+    /** Deletes a job. */
+    delete: (jobId: string) => request<void>("DELETE", `/jobs/${jobId}`),
+    /** The job's Server-Sent Events: current state first, then status, progress and log lines. */
+    async *events(
+      jobId: string,
+      opts: { lastEventId?: number; signal?: AbortSignal } = {},
+    ): AsyncGenerator<JobEvent> {
+      const res = await doFetch(`${root}/jobs/${jobId}/events`, {
+        headers: {
+          accept: "text/event-stream",
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(opts.lastEventId !== undefined
+            ? { "last-event-id": String(opts.lastEventId) }
+            : {}),
+        },
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      if (!res.ok || !res.body) {
+        const problem = (await res.json().catch(() => ({}))) as Record<
+          string,
+          unknown
+        >;
+        throw new StepFaultApiError(res.status, problem);
+      }
+      for await (const m of readSse(res.body))
+        yield {
+          ...(m.id !== undefined ? { id: Number(m.id) } : {}),
+          event: m.event,
+          data: JSON.parse(m.data),
+        } as JobEvent;
+    },
+  };
+
+  async function pollUntilDone(
+    jobId: string,
+    opts: WaitOptions,
+    deadline: number,
+  ): Promise<Job> {
+    let lastProgress = -1;
+    for (;;) {
+      const job = await jobs.get(jobId);
+      if (job.progress !== lastProgress) {
+        lastProgress = job.progress;
+        opts.onProgress?.(job.progress);
+      }
+      if (TERMINAL.has(job.status)) return job;
+      if (opts.signal?.aborted || Date.now() > deadline)
+        throw new StepFaultApiError(0, {
+          code: "WAIT_TIMEOUT",
+          detail: `job ${jobId} is still ${job.status}`,
+        });
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+
+  return {
+    /** Sets the bearer token (after login). */
+    setToken(next: string | undefined): void {
+      token = next;
+    },
+    auth: {
+      register: (body: RegisterBody) =>
+        request<User>("POST", "/auth/register", body),
+      login: (body: LoginBody) =>
+        request<TokenPair>("POST", "/auth/login", body),
+    },
+    me: () => request<User>("GET", "/me"),
+    projects: {
+      list: () => request<Project[]>("GET", "/projects"),
+      create: (name: string) => request<Project>("POST", "/projects", { name }),
+      get: (id: string) => request<Project>("GET", `/projects/${id}`),
+    },
+    circuits: {
+      create: (projectId: string, body: CreateCircuitBody) =>
+        request<Circuit>("POST", `/projects/${projectId}/circuits`, body),
+      list: (
+        projectId: string,
+        query: { limit?: number; cursor?: string; q?: string } = {},
+      ) =>
+        request<CircuitPage>(
+          "GET",
+          `/projects/${projectId}/circuits${q(query)}`,
+        ),
+      get: (projectId: string, circuitId: string) =>
+        request<Circuit>("GET", `/projects/${projectId}/circuits/${circuitId}`),
+    },
+    jobs,
+    /** Submits a job (see `jobs.submit`). */
+    submitJob: jobs.submit,
+    /**
+     * Waits until the job succeeds, fails or is cancelled and returns it. Follows the event
+     * stream; if the stream cannot be opened or breaks, polls `GET /jobs/{id}` instead.
+     */
+    async waitForJob(jobId: string, opts: WaitOptions = {}): Promise<Job> {
+      const deadline =
+        opts.timeoutMs === undefined ? Infinity : Date.now() + opts.timeoutMs;
+      if (!opts.poll) {
+        const ac = new AbortController();
+        const stopTimer =
+          deadline === Infinity
+            ? undefined
+            : setTimeout(() => ac.abort(), deadline - Date.now());
+        opts.signal?.addEventListener("abort", () => ac.abort());
+        try {
+          for await (const e of jobs.events(jobId, { signal: ac.signal })) {
+            opts.onEvent?.(e);
+            if (e.event === "progress") opts.onProgress?.(e.data.fraction);
+            const status =
+              e.event === "state"
+                ? e.data.status
+                : e.event === "status"
+                  ? e.data.status
+                  : undefined;
+            if (status !== undefined && TERMINAL.has(status)) {
+              ac.abort();
+              return e.event === "state" ? e.data : await jobs.get(jobId);
+            }
+          }
+        } catch (err) {
+          if (
+            err instanceof StepFaultApiError &&
+            err.status >= 400 &&
+            err.status < 500
+          )
+            throw err;
+          // stream failed or ended early: fall back to polling
+        } finally {
+          if (stopTimer) clearTimeout(stopTimer);
+        }
+      }
+      return pollUntilDone(jobId, opts, deadline);
+    },
+  };
+}
+
+/** A StepFault API client. */
+export type StepFaultClient = ReturnType<typeof createClient>;

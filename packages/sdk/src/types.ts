@@ -1,0 +1,61 @@
+/**
+ * Request and response types of the StepFault API, derived from the server's TypeBox schemas
+ * (type-only imports: nothing of the server is loaded at run time).
+ */
+import type { Static } from "typebox";
+import type {
+  AccountSchemas,
+  CircuitSchemas,
+  JobSchemas,
+  ProjectSchemas,
+} from "@stepfault/server";
+
+/** An account. */
+export type User = Static<typeof AccountSchemas.User>;
+/** Body of register. */
+export type RegisterBody = Static<typeof AccountSchemas.RegisterBody>;
+/** Body of login. */
+export type LoginBody = Static<typeof AccountSchemas.LoginBody>;
+/** Access and refresh tokens. */
+export type TokenPair = Static<typeof AccountSchemas.TokenPair>;
+/** A project. */
+export type Project = Static<typeof ProjectSchemas.Project>;
+/** A circuit with its current source. */
+export type Circuit = Static<typeof CircuitSchemas.Circuit>;
+/** Body of circuit creation. */
+export type CreateCircuitBody = Static<typeof CircuitSchemas.CreateCircuitBody>;
+/** A page of circuits. */
+export type CircuitPage = Static<typeof CircuitSchemas.CircuitPage>;
+/** A job. */
+export type Job = Static<typeof JobSchemas.Job>;
+/** Job states. */
+export type JobStatus = Static<typeof JobSchemas.JobStatus>;
+/** Body of job submission. */
+export type SubmitJobBody = Static<typeof JobSchemas.SubmitJobBody>;
+/** A page of jobs. */
+export type JobPage = Static<typeof JobSchemas.JobPage>;
+/** Query of the job list. */
+export type JobListQuery = Static<typeof JobSchemas.JobListQuery>;
+
+/** One Server-Sent Event of a job stream. */
+export type JobEvent =
+  | { readonly id?: number; readonly event: "state"; readonly data: Job }
+  | {
+      readonly id?: number;
+      readonly event: "status";
+      readonly data: {
+        status: JobStatus;
+        attempt?: number;
+        error?: { code: string; message: string };
+      };
+    }
+  | {
+      readonly id?: number;
+      readonly event: "progress";
+      readonly data: { fraction: number };
+    }
+  | {
+      readonly id?: number;
+      readonly event: "log";
+      readonly data: { message: string };
+    };

@@ -1,0 +1,53 @@
+/**
+ * A worker process without the HTTP API (`stepfault worker`): opens the same database, applies
+ * migrations, and runs simulate jobs from the shared queue until stopped.
+ */
+import type { ServerConfig } from "../config/config.ts";
+import { openDatabase, type Database } from "../database/database.ts";
+import { createLogger } from "../logger.ts";
+import { createJobsRepository } from "../repositories/jobs.repository.ts";
+import { createJobEventBus } from "./event-bus.ts";
+import { DEFAULT_JOB_SETTINGS, type JobSettings } from "./limits.ts";
+import { openJobQueue } from "./queue.ts";
+import { startJobWorker } from "./worker.ts";
+
+/** A running standalone worker. */
+export interface RunningWorker {
+  readonly database: Database;
+  /** Stops taking jobs, lets running ones finish (up to `timeoutMs`), closes the database. */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+/** Starts a worker process on the configured database. */
+export async function startWorker(
+  config: ServerConfig,
+  settings: Partial<JobSettings> = {},
+): Promise<RunningWorker> {
+  const merged: JobSettings = { ...DEFAULT_JOB_SETTINGS, ...settings };
+  const log = createLogger(config.logLevel);
+  const database = await openDatabase(config);
+  try {
+    await database.migrate();
+    const queue = await openJobQueue(database, merged);
+    const worker = await startJobWorker({
+      queue,
+      jobs: createJobsRepository(database.db),
+      bus: createJobEventBus(),
+      settings: merged,
+      log,
+    });
+    log.info({ threads: merged.threads }, "worker started");
+    let stopping: Promise<void> | undefined;
+    return {
+      database,
+      stop: (timeoutMs = 5000) =>
+        (stopping ??= (async () => {
+          await worker.stop(timeoutMs);
+          await database.close();
+        })()),
+    };
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+}
