@@ -1,0 +1,135 @@
+import type { FastifyInstance } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  openPglite,
+  type Database,
+} from "../../server/src/database/database.ts";
+import { buildTestApp } from "../../server/test/helpers/test-app.ts";
+import {
+  createClient,
+  StepFaultApiError,
+  type StepFaultClient,
+} from "../src/index.ts";
+
+const BELL =
+  'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\ncreg c[2];\nh q[0];\ncx q[0],q[1];\nmeasure q -> c;\n';
+
+describe("StepFault SDK against a real server [pglite]", () => {
+  let database: Database;
+  let app: FastifyInstance;
+  let client: StepFaultClient;
+  let projectId: string;
+
+  beforeAll(async () => {
+    database = await openPglite(undefined);
+    await database.migrate();
+    app = await buildTestApp(database, {}, { jobs: { maxQubits: 8 } });
+    const base = await app.listen({ port: 0, host: "127.0.0.1" });
+    client = createClient({ baseUrl: base });
+    const email = `sdk-${Date.now()}@example.test`;
+    await client.auth.register({ email, password: "correct horse battery" });
+    const tokens = await client.auth.login({
+      email,
+      password: "correct horse battery",
+    });
+    client.setToken(tokens.accessToken);
+    projectId = (await client.projects.create("SDK")).id;
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.close();
+  });
+
+  describe("waitForJob", () => {
+    it("follows the event stream to the result", async () => {
+      const events: string[] = [];
+      const job = await client.submitJob(projectId, {
+        source: BELL,
+        shots: 300,
+        seed: 9,
+      });
+      expect(job.status).toBe("queued");
+      const done = await client.waitForJob(job.id, {
+        onEvent: (e) => events.push(e.event),
+      });
+      expect(done.status).toBe("succeeded");
+      expect(
+        done.result?.counts["00"] ?? 0 + (done.result?.counts["11"] ?? 0),
+      ).toBeGreaterThan(0);
+      expect(
+        Object.values(done.result?.counts ?? {}).reduce((a, b) => a + b, 0),
+      ).toBe(300);
+      expect(events[0]).toBe("state");
+    });
+
+    it("polls when asked to, with the same result for the same seed", async () => {
+      const a = await client.waitForJob(
+        (
+          await client.submitJob(projectId, {
+            source: BELL,
+            shots: 300,
+            seed: 9,
+          })
+        ).id,
+        { poll: true },
+      );
+      const b = await client.waitForJob(
+        (
+          await client.submitJob(projectId, {
+            source: BELL,
+            shots: 300,
+            seed: 9,
+          })
+        ).id,
+      );
+      expect(a.status).toBe("succeeded");
+      expect(a.result?.counts).toEqual(b.result?.counts);
+    });
+
+    it("sends the idempotency key so a retry returns the first job", async () => {
+      const key = `sdk-${Date.now()}`;
+      const a = await client.submitJob(
+        projectId,
+        { source: BELL, shots: 5 },
+        { idempotencyKey: key },
+      );
+      const b = await client.submitJob(
+        projectId,
+        { source: BELL, shots: 5 },
+        { idempotencyKey: key },
+      );
+      expect(b.id).toBe(a.id);
+    });
+  });
+
+  describe("StepFaultApiError", () => {
+    it("carries the catalog code, the status and the problem's members", async () => {
+      const err = await client
+        .submitJob(projectId, {
+          source:
+            'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[9];\ncreg c[9];\nmeasure q -> c;\n',
+          shots: 1,
+        })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(StepFaultApiError);
+      const e = err as StepFaultApiError;
+      expect(e.code).toBe("JOB_LIMIT_EXCEEDED");
+      expect(e.status).toBe(422);
+      expect(e.problem.limit).toBe("maxQubits");
+      const missing = await client.jobs
+        .get("00000000-0000-4000-8000-000000000000")
+        .catch((x: unknown) => x);
+      expect((missing as StepFaultApiError).code).toBe("JOB_NOT_FOUND");
+      expect((missing as StepFaultApiError).status).toBe(404);
+    });
+
+    it("reports an unreachable server as NETWORK_ERROR with status 0", async () => {
+      const off = createClient({ baseUrl: "http://127.0.0.1:1" });
+      const e = (await off.me().catch((x: unknown) => x)) as StepFaultApiError;
+      expect(e).toBeInstanceOf(StepFaultApiError);
+      expect(e.code).toBe("NETWORK_ERROR");
+      expect(e.status).toBe(0);
+    });
+  });
+});
