@@ -87,7 +87,9 @@ class Runner {
           flipQubit(a, st.qubit);
       }
       this.done++;
-      if (this.ctx.onProgress && (this.done & 15) === 0)
+      // Every 16 steps, or after each cache-blocked stage (one of them may cover hundreds of gates).
+      const stage = st.kind === "kernel" && st.instr.kind === "block";
+      if (this.ctx.onProgress && (stage || (this.done & 15) === 0))
         this.ctx.onProgress(Math.min(1, this.done / this.totalSteps));
     }
   }

@@ -170,6 +170,10 @@ export function applyDiagGroups(
 ): void {
   const nb = bits.length;
   const dn = offs.length;
+  if (nb === 2) {
+    applyDiagGroups2(a, bits[0], bits[1], offs, d, begin, end);
+    return;
+  }
   for (let k = begin; k < end; k++) {
     let i = k;
     for (let b = 0; b < nb; b++) {
@@ -186,5 +190,48 @@ export function applyDiagGroups(
       a[p] = dr * xr - di * xi;
       a[p + 1] = dr * xi + di * xr;
     }
+  }
+}
+
+/** The 2-qubit case of applyDiagGroups, unrolled (lo < hi the sorted qubits). */
+export function applyDiagGroups2(
+  a: Amplitudes,
+  lo: number,
+  hi: number,
+  offs: Int32Array,
+  d: Float64Array,
+  begin: number,
+  end: number,
+): void {
+  const m0 = (1 << lo) - 1,
+    m1 = (1 << hi) - 1;
+  const o1 = offs[1],
+    o2 = offs[2],
+    o3 = offs[3];
+  const d1r = d[2],
+    d1i = d[3],
+    d2r = d[4],
+    d2i = d[5],
+    d3r = d[6],
+    d3i = d[7];
+  for (let k = begin; k < end; k++) {
+    let i = ((k >> lo) << (lo + 1)) | (k & m0);
+    i = ((i >> hi) << (hi + 1)) | (i & m1);
+    const p0 = 2 * i;
+    const p1 = p0 + o1,
+      p2 = p0 + o2,
+      p3 = p0 + o3;
+    const x1r = a[p1],
+      x1i = a[p1 + 1],
+      x2r = a[p2],
+      x2i = a[p2 + 1],
+      x3r = a[p3],
+      x3i = a[p3 + 1];
+    a[p1] = d1r * x1r - d1i * x1i;
+    a[p1 + 1] = d1r * x1i + d1i * x1r;
+    a[p2] = d2r * x2r - d2i * x2i;
+    a[p2 + 1] = d2r * x2i + d2i * x2r;
+    a[p3] = d3r * x3r - d3i * x3i;
+    a[p3 + 1] = d3r * x3i + d3i * x3r;
   }
 }

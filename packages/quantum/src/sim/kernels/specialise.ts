@@ -13,6 +13,7 @@ import { applyDiag, applyDiag1, applyDiagScalar } from "./diagonal.ts";
 import { applySwapPairs, applySwapPairs2 } from "./permutation.ts";
 import {
   applyDiagGroups,
+  applyDiagGroups2,
   applyMat1Real,
   applyMat1Rx,
   applyPhaseMask,
@@ -144,7 +145,9 @@ export function singlePrecisionKernels(): KernelSet {
       applyMat1Real: rebuild(applyMat1Real),
       applyMat1Rx: rebuild(applyMat1Rx),
       applyPhaseMask: rebuild(applyPhaseMask),
-      applyDiagGroups: rebuild(applyDiagGroups),
+      applyDiagGroups: rebuild(applyDiagGroups, {
+        applyDiagGroups2: rebuild(applyDiagGroups2),
+      }),
       gatherChunk: rebuild(gatherChunk),
       scatterChunk: rebuild(scatterChunk),
     };
