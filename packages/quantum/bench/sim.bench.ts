@@ -156,10 +156,11 @@ async function main(): Promise<void> {
       .map((x) => x.toFixed(1))
       .join(" ")} (a shared machine skews the numbers)`,
   );
-  // Warm the JIT on every kernel shape (both precisions, both engines) so the first row is not a cold start.
+  // Warm the JIT on every kernel shape (both precisions, both engines; n = 16 so that gathered chunks and the
+  // WebAssembly kernels run too) so the first row is not a cold start.
   for (const kind of kinds)
     for (const precision of ["double", "single"] as const) {
-      const c = toCircuit(14, make(kind, 14));
+      const c = toCircuit(16, make(kind, 16));
       simulate(c, { shots: 1, seed: 1, precision });
       await simulateParallel(c, { shots: 1, seed: 1, precision, threads: 2 });
     }
