@@ -43,8 +43,9 @@ const section = (id: number, body: number[]): number[] => [
   ...body,
 ];
 
-/** Value types. */
+/** Value type i32. */
 export const I32 = 0x7f;
+/** Value type v128 (SIMD). */
 export const V128 = 0x7b;
 
 /** One function: parameter types, local groups [count, type], body bytes (without the final end). */
