@@ -48,7 +48,10 @@ import {
 } from "./services/core/circuits.service.ts";
 import { createMailer } from "./services/core/mail.service.ts";
 import { createProjectsService } from "./services/core/projects.service.ts";
-import { createUserCache } from "./services/core/user-cache.ts";
+import {
+  createUserCache,
+  shareInvalidations,
+} from "./services/core/user-cache.ts";
 
 /** What `buildApp` needs besides the config; tests pass their own database. */
 export interface AppDeps {
@@ -171,7 +174,15 @@ export async function buildApp(
     outbox: createOutboxRepository(db),
     log: app.log,
   });
-  const userCache = createUserCache();
+  const shared = redis
+    ? await shareInvalidations(
+        createUserCache(),
+        redis,
+        redis.duplicate(),
+        `sf-user-invalidate:${deps.redisNamespace ?? ""}`,
+      )
+    : undefined;
+  const userCache = shared?.cache ?? createUserCache();
   const auth = createAuthService({
     db,
     userCache,
@@ -250,6 +261,7 @@ export async function buildApp(
     await app.register(fastifyStatic, { root: webDir, wildcard: false });
   app.addHook("onClose", async () => {
     mailer.close();
+    await shared?.close();
     if (redis) await redis.quit().catch(() => redis.disconnect());
   });
   return app;

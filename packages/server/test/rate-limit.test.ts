@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance } from "fastify";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { users } from "../src/database/schema.ts";
 import { describeOnEngines } from "./helpers/suite.ts";
 import {
   bearer,
@@ -152,6 +154,53 @@ describeOnEngines(
             codes.push(res.statusCode);
           }
           expect(codes).toEqual([401, 401, 401, 429]);
+        } finally {
+          await r1.close();
+          await r2.close();
+        }
+      });
+
+      it("refuses a user disabled through another replica at once (shared cache invalidation)", async () => {
+        const ns = randomBytes(4).toString("hex");
+        const r1 = await buildTestApp(
+          ctx.database,
+          { redisUrl, jwtSecret: SECRET },
+          { redisNamespace: ns },
+        );
+        const r2 = await buildTestApp(
+          ctx.database,
+          { redisUrl, jwtSecret: SECRET },
+          { redisNamespace: ns },
+        );
+        try {
+          const admin = await signUp(r1, "replica-admin");
+          await ctx.database.db
+            .update(users)
+            .set({ role: "admin" })
+            .where(eq(users.id, admin.id));
+          const victim = await signUp(r1, "replica-victim");
+          const me = () =>
+            r2.inject({
+              method: "GET",
+              url: "/api/v1/me",
+              headers: bearer(victim.accessToken),
+            });
+          // r2 now holds the victim's row in its per-process cache (TTL 2 s).
+          expect((await me()).statusCode).toBe(200);
+          const off = await r1.inject({
+            method: "POST",
+            url: `/api/v1/admin/users/${victim.id}/disable`,
+            headers: bearer(admin.accessToken),
+          });
+          expect(off.statusCode, off.body).toBeLessThan(300);
+          // Pub/sub is asynchronous but fast: well inside the cache TTL, r2 must refuse.
+          const deadline = Date.now() + 1000;
+          let status = (await me()).statusCode;
+          while (status === 200 && Date.now() < deadline) {
+            await new Promise((r) => setTimeout(r, 20));
+            status = (await me()).statusCode;
+          }
+          expect(status).toBe(401);
         } finally {
           await r1.close();
           await r2.close();

@@ -5,7 +5,7 @@ export const USER_CACHE_TTL_MS = 2000;
 
 /**
  * A tiny per-process cache of user rows for bearer-token authentication. Changes made through
- * this process (disable, enable) invalidate at once; other replicas see them within the TTL.
+ * this process (disable, enable) invalidate at once; other replicas see them within the TTL, or at once with `shareInvalidations` over Redis.
  */
 export interface UserCache {
   get(id: string): UserRow | undefined;
@@ -37,6 +37,47 @@ export function createUserCache(
     },
     invalidate(id) {
       entries.delete(id);
+    },
+  };
+}
+
+/** The slice of an ioredis client that `shareInvalidations` uses. */
+export interface PubSubClient {
+  publish(channel: string, message: string): Promise<unknown>;
+  subscribe(channel: string): Promise<unknown>;
+  on(
+    event: "message",
+    listener: (channel: string, message: string) => void,
+  ): unknown;
+  quit(): Promise<unknown>;
+}
+
+/**
+ * Shares invalidations between replicas over Redis pub/sub: `invalidate` drops the row here and
+ * tells every other process on `channel`, so a disabled user is refused everywhere at once instead
+ * of after the TTL. `subscriber` must be a connection of its own (ioredis `duplicate()`).
+ */
+export async function shareInvalidations(
+  cache: UserCache,
+  publisher: PubSubClient,
+  subscriber: PubSubClient,
+  channel: string,
+): Promise<{ cache: UserCache; close(): Promise<void> }> {
+  subscriber.on("message", (ch, id) => {
+    if (ch === channel) cache.invalidate(id);
+  });
+  await subscriber.subscribe(channel);
+  return {
+    cache: {
+      get: (id) => cache.get(id),
+      set: (row) => cache.set(row),
+      invalidate(id) {
+        cache.invalidate(id);
+        void publisher.publish(channel, id).catch(() => undefined);
+      },
+    },
+    close: async () => {
+      await subscriber.quit().catch(() => undefined);
     },
   };
 }
