@@ -18,10 +18,12 @@ import {
   DONE,
   GEN,
   INSTR,
+  NEXT,
   QUBITS,
   STATE,
   THREADS,
-  sliceOf,
+  claimGrains,
+  grainOf,
 } from "./protocol.ts";
 
 /** A pool of `threads - 1` workers plus the calling thread. */
@@ -117,9 +119,15 @@ export class ThreadPool {
         Atomics.store(this.ctl, INSTR, id);
         Atomics.store(this.ctl, STATE, sid);
         Atomics.store(this.ctl, QUBITS, n);
+        Atomics.store(this.ctl, NEXT, 0);
+        const outer = outerSize(instr, n);
         this.command(CMD_SWEEP, () => {
-          const [begin, end] = sliceOf(outerSize(instr, n), 0, this.threads);
-          applyInstr(a, instr, begin, end, this.scratch);
+          claimGrains(
+            this.ctl,
+            outer,
+            grainOf(outer, this.threads),
+            (begin, end) => applyInstr(a, instr, begin, end, this.scratch),
+          );
         });
       },
     };

@@ -18,6 +18,8 @@ export const STATE = 4;
 export const QUBITS = 5;
 /** Index of the number of participating threads (main + workers). */
 export const THREADS = 6;
+/** Index of the next unclaimed outer index of the current sweep (participants claim grains from it). */
+export const NEXT = 7;
 /** Length of the control block in int32s. */
 export const CONTROL_LENGTH = 8;
 
@@ -40,4 +42,26 @@ export function sliceOf(
     Math.floor((outer * rank) / threads),
     Math.floor((outer * (rank + 1)) / threads),
   ];
+}
+
+/** Outer indices claimed at a time: about 16 grains per participant, so a thread that gets less CPU does less. */
+export function grainOf(outer: number, threads: number): number {
+  return Math.max(1, Math.ceil(outer / (16 * threads)));
+}
+
+/**
+ * Sweeps grains of [0, outer) claimed from ctl[NEXT] until none are left (every participant runs
+ * this; the main thread resets NEXT before each sweep).
+ */
+export function claimGrains(
+  ctl: Int32Array,
+  outer: number,
+  grain: number,
+  run: (begin: number, end: number) => void,
+): void {
+  for (;;) {
+    const begin = Atomics.add(ctl, NEXT, grain);
+    if (begin >= outer) return;
+    run(begin, Math.min(outer, begin + grain));
+  }
 }

@@ -23,14 +23,15 @@ import {
   QUBITS,
   STATE,
   THREADS,
-  sliceOf,
+  claimGrains,
+  grainOf,
 } from "./protocol.ts";
 
 type Load =
   | { readonly type: "instr"; readonly id: number; readonly instr: KernelInstr }
   | { readonly type: "state"; readonly id: number; readonly state: Amplitudes };
 
-const { control, port, rank } = workerData as {
+const { control, port } = workerData as {
   control: SharedArrayBuffer;
   port: MessagePort;
   rank: number;
@@ -62,12 +63,13 @@ for (;;) {
   } else if (cmd === CMD_SWEEP) {
     const instr = instrs.get(Atomics.load(ctl, INSTR))!;
     const a = states.get(Atomics.load(ctl, STATE))!;
-    const [begin, end] = sliceOf(
-      outerSize(instr, Atomics.load(ctl, QUBITS)),
-      rank,
-      Atomics.load(ctl, THREADS),
+    const outer = outerSize(instr, Atomics.load(ctl, QUBITS));
+    claimGrains(
+      ctl,
+      outer,
+      grainOf(outer, Atomics.load(ctl, THREADS)),
+      (begin, end) => applyInstr(a, instr, begin, end, scratch),
     );
-    applyInstr(a, instr, begin, end, scratch);
   }
   Atomics.add(ctl, DONE, 1);
   Atomics.notify(ctl, DONE);
