@@ -86,6 +86,10 @@ export async function buildApp(
   const app: FastifyInstance = Fastify({
     loggerInstance: deps.logger ?? createLogger(config.logLevel),
     bodyLimit: config.bodyLimitBytes,
+    trustProxy:
+      typeof config.trustProxy === "object"
+        ? [...config.trustProxy]
+        : config.trustProxy,
     // Accept a caller's X-Request-Id only when it is short and plain; otherwise make one.
     requestIdHeader: false,
     genReqId: (req) => {
@@ -94,7 +98,6 @@ export async function buildApp(
         ? given
         : randomUUID();
     },
-    trustProxy: false,
     return503OnClosing: true,
     ajv: {
       customOptions: {

@@ -39,6 +39,7 @@ describe("loadConfig", () => {
       jwtSecret: undefined,
       smtpUrl: undefined,
       corsOrigins: [],
+      trustProxy: false,
       logLevel: "info",
       publicUrl: "http://localhost:3000",
     });
@@ -56,12 +57,22 @@ describe("loadConfig", () => {
     ["CORS_ORIGINS", "https://ok.example,not an origin"],
     ["LOG_LEVEL", "loud"],
     ["API_RATE_LIMIT_PER_MINUTE", "-1"],
+    ["TRUST_PROXY", "the load balancer"],
   ])("refuses %s=%s with a message naming the variable", (name, value) => {
     const r = loadConfig({ [name]: value });
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.errors.map((e) => e.variable)).toEqual([name]);
     expect(r.errors[0].message).toContain(name);
+  });
+
+  it.each([
+    ["true", true],
+    ["2", 2],
+    ["10.0.0.0/8, 192.168.1.7", ["10.0.0.0/8", "192.168.1.7"]],
+  ])("reads TRUST_PROXY=%s", (value, expected) => {
+    const r = loadConfig({ TRUST_PROXY: value });
+    expect(r.ok && r.config.trustProxy).toEqual(expected);
   });
 
   it("reports every bad variable at once", () => {

@@ -127,6 +127,33 @@ describeOnEngines(
       });
     });
 
+    it("counts clients by X-Forwarded-For behind a trusted proxy (TRUST_PROXY)", async () => {
+      const behind = await buildTestApp(ctx.database, {
+        authRateLimitPerMinute: 3,
+        jwtSecret: SECRET,
+        trustProxy: true,
+      });
+      try {
+        const attempt = (client: string) =>
+          behind.inject({
+            method: "POST",
+            url: "/api/v1/auth/login",
+            remoteAddress: "10.99.0.1", // the load balancer
+            headers: { "x-forwarded-for": client },
+            payload: { email: uniqueEmail("xff"), password: "wrong password" },
+          });
+        const codes: number[] = [];
+        for (let i = 0; i < 4; i++)
+          codes.push((await attempt("203.0.113.7")).statusCode);
+        expect(codes).toEqual([401, 401, 401, 429]);
+        // Another client behind the same proxy has its own budget.
+        const other = await attempt("203.0.113.8");
+        expect(other.statusCode, other.body).toBe(401);
+      } finally {
+        await behind.close();
+      }
+    });
+
     describe.skipIf(!redisUrl)("with Redis", () => {
       it("shares counters between two app instances (replicas)", async () => {
         const ns = randomBytes(4).toString("hex");

@@ -48,6 +48,11 @@ export interface ServerConfig {
   readonly apiRateLimitPerMinute: number;
   /** OTLP endpoint; tracing is on only when set. */
   readonly otelEndpoint: string | undefined;
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client address (rate limits, logs): false
+   * (none, the default), true (any), a hop count, or a list of proxy addresses/CIDRs.
+   */
+  readonly trustProxy: boolean | number | readonly string[];
 }
 
 /** One problem found in the environment, naming the variable. */
@@ -111,6 +116,25 @@ function urlVar(
   return raw.trim();
 }
 
+/** Parses TRUST_PROXY: unset/false, true, a hop count, or a comma-separated list of addresses/CIDRs. */
+function trustProxyVar(
+  raw: string | undefined,
+  errors: ConfigError[],
+): boolean | number | readonly string[] {
+  const value = raw?.trim() ?? "";
+  if (value === "" || value === "false") return false;
+  if (value === "true") return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  const list = value.split(",").map((s) => s.trim());
+  if (list.every((s) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(s))) return list;
+  errors.push({
+    variable: "TRUST_PROXY",
+    message:
+      "TRUST_PROXY must be true, false, a hop count, or comma-separated proxy addresses/CIDRs",
+  });
+  return false;
+}
+
 /** Reads and validates the environment into a `ServerConfig`; never throws. */
 export function loadConfig(env: Env = process.env): ConfigResult {
   const errors: ConfigError[] = [];
@@ -160,6 +184,7 @@ export function loadConfig(env: Env = process.env): ConfigResult {
       message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}`,
     });
   }
+  const trustProxy = trustProxyVar(env.TRUST_PROXY, errors);
   const publicUrl =
     urlVar(env, "PUBLIC_URL", ["http:", "https:"], errors) ??
     `http://localhost:${port}`;
@@ -171,6 +196,7 @@ export function loadConfig(env: Env = process.env): ConfigResult {
     redisUrl,
     jwtSecret,
     corsOrigins,
+    trustProxy,
     smtpUrl,
     mailFrom: env.MAIL_FROM?.trim() || "StepFault <no-reply@stepfault.local>",
     publicUrl: publicUrl.replace(/\/$/, ""),
