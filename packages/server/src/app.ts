@@ -77,6 +77,11 @@ const DEFAULT_WEB_DIR = join(
 );
 
 /** Builds the Fastify app (not listening): plugins, routes, error handling. Close it with `app.close()`. */
+/** Trusts the nearest `hops` proxies (the address at hop i is trusted when i < hops). */
+function hopsTrusted(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
+}
+
 export async function buildApp(
   config: ServerConfig,
   deps: AppDeps,
@@ -87,9 +92,11 @@ export async function buildApp(
     loggerInstance: deps.logger ?? createLogger(config.logLevel),
     bodyLimit: config.bodyLimitBytes,
     trustProxy:
-      typeof config.trustProxy === "object"
-        ? [...config.trustProxy]
-        : config.trustProxy,
+      typeof config.trustProxy === "number"
+        ? hopsTrusted(config.trustProxy)
+        : typeof config.trustProxy === "object"
+          ? [...config.trustProxy]
+          : config.trustProxy,
     // Accept a caller's X-Request-Id only when it is short and plain; otherwise make one.
     requestIdHeader: false,
     genReqId: (req) => {
