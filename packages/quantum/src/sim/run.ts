@@ -1,7 +1,7 @@
 /**
- * Runs a compiled program: static programs are simulated once and all shots sampled from the final
- * distribution; dynamic ones run exact per-shot trajectories, after simulating the deterministic
- * prefix (everything before the first measurement, reset or condition) once and copying it per shot.
+ * Runs a static compiled program: simulated once and all shots sampled from the final distribution.
+ * Also the run context, output and condition check shared with the branch-split dynamic runner
+ * (branches.ts).
  */
 import type { Circuit, Condition } from "../ir/types.ts";
 import type { Rng } from "../math/rng.ts";
@@ -9,12 +9,7 @@ import { basisKey, countsKey } from "./counts.ts";
 import type { SimEngine } from "./engine.ts";
 import type { Step } from "./instructions.ts";
 import type { Amplitudes } from "./kernels/one-qubit.ts";
-import {
-  flipQubit,
-  measureQubit,
-  sampleIndices,
-  sampleOne,
-} from "./measure.ts";
+import { flipQubit, measureQubit, sampleIndices } from "./measure.ts";
 import type { Program } from "./program.ts";
 
 /** Signals that `shouldStop` asked the run to end. */
@@ -128,34 +123,4 @@ export function runStatic(
   }
   ctx.onProgress?.(1);
   return { counts, state: a, sweeps: runner.sweeps };
-}
-
-/** Runs `shots` exact trajectories of a dynamic program. */
-export function runTrajectories(
-  circuit: Circuit,
-  prog: Program,
-  shots: number,
-  ctx: RunContext,
-): RunOutput {
-  const steps = prog.steps;
-  const rest = steps.length - prog.firstDynamic;
-  const runner = new Runner(prog, ctx, prog.firstDynamic + rest * shots);
-  const prefix = ctx.engine.allocate(prog.numQubits, ctx.precision);
-  prefix[0] = 1;
-  const bits = new Uint8Array(prog.numClbits);
-  runner.run(prefix, steps, 0, prog.firstDynamic, bits);
-  const a = ctx.engine.allocate(prog.numQubits, ctx.precision);
-  const counts: Record<string, number> = {};
-  for (let shot = 0; shot < shots; shot++) {
-    a.set(prefix);
-    bits.fill(0);
-    runner.run(a, steps, prog.firstDynamic, steps.length, bits);
-    const key =
-      prog.numClbits === 0
-        ? basisKey(sampleOne(a, ctx.rng), prog.numQubits)
-        : countsKey(bits, circuit.cregs);
-    counts[key] = (counts[key] ?? 0) + 1;
-  }
-  ctx.onProgress?.(1);
-  return { counts, sweeps: runner.sweeps };
 }

@@ -7,12 +7,8 @@ import { Rng, randomSeed } from "../math/rng.ts";
 import { type SimEngine, singleThreadEngine } from "./engine.ts";
 import { compileProgram, findOpaque, isDynamic } from "./program.ts";
 import type { BlockingOptions } from "./blocking.ts";
-import {
-  Cancelled,
-  type RunOutput,
-  runStatic,
-  runTrajectories,
-} from "./run.ts";
+import { Cancelled, type RunOutput, runStatic } from "./run.ts";
+import { runBranches } from "./branches.ts";
 
 /** Options of `simulate`. */
 export interface SimulateOptions {
@@ -44,7 +40,7 @@ export interface SimulateResult {
   readonly seed: number;
   readonly qubits: number;
   readonly clbits: number;
-  /** One simulation + sampling, or exact per-shot trajectories for dynamic circuits. */
+  /** One simulation + sampling, or (dynamic circuits) shots split exactly over measurement branches. */
   readonly method: "statevector" | "trajectories";
   /** Interleaved re, im; little-endian (qubit 0 = LSB of the index); global phase applied. */
   readonly statevector?: Float64Array;
@@ -132,7 +128,7 @@ export function precheck(
   const n = circuit.numQubits;
   const copies = dynamic ? 2 : 1;
   const need = copies * stateBytes(n, precision);
-  const what = `needs ${gib(need)} for ${n} qubits in ${precision} precision${copies > 1 ? " (two state copies for trajectories)" : ""}`;
+  const what = `needs ${gib(need)} for ${n} qubits in ${precision} precision${copies > 1 ? " (at least two states for branch sampling)" : ""}`;
   if (options.memoryLimitBytes !== undefined && need > options.memoryLimitBytes)
     return fail(
       "SIM_TOO_LARGE",
@@ -183,7 +179,7 @@ export function simulateOn(
   let out: RunOutput;
   try {
     out = prog.dynamic
-      ? runTrajectories(circuit, prog, shots, ctx)
+      ? runBranches(circuit, prog, shots, ctx, maxStates(circuit, options))
       : runStatic(circuit, prog, shots, ctx);
   } catch (e) {
     if (e instanceof Cancelled)
@@ -210,6 +206,13 @@ export function simulateOn(
     sweeps: out.sweeps,
   };
   return { ok: true, result };
+}
+
+/** States a dynamic run may keep alive at once: what the memory limit holds (at least 2), else unbounded. */
+function maxStates(circuit: Circuit, options: SimulateOptions): number {
+  if (options.memoryLimitBytes === undefined) return Infinity;
+  const one = stateBytes(circuit.numQubits, options.precision ?? "double");
+  return Math.max(2, Math.floor(options.memoryLimitBytes / one));
 }
 
 /** Chunks of 256 KiB (half of L2), at least 8 of them per run when several threads share the work. */

@@ -1,0 +1,180 @@
+/**
+ * Branch-split sampling of dynamic programs: a group of k shots is carried through the circuit with
+ * one state. At a measurement (or reset) a binomial draw splits the group over the two outcomes; each
+ * non-empty branch continues on its own collapsed state with its own classical bits. Branches run
+ * depth-first, the smaller one first while the larger waits, so at most 1 + log2(shots) states are
+ * alive at once (fewer when `maxStates` says so: then a group that cannot split runs as per-shot
+ * trajectories on one scratch state). A one-shot branch is a plain trajectory and never copies.
+ */
+import type { Circuit } from "../ir/types.ts";
+import { binomial } from "./binomial.ts";
+import { basisKey, countsKey } from "./counts.ts";
+import type { MeasureStep, ResetStep } from "./instructions.ts";
+import type { Amplitudes } from "./kernels/one-qubit.ts";
+import {
+  collapse,
+  flipQubit,
+  probabilityOfOne,
+  sampleIndices,
+} from "./measure.ts";
+import type { Program } from "./program.ts";
+import {
+  Cancelled,
+  conditionHolds,
+  type RunContext,
+  type RunOutput,
+} from "./run.ts";
+
+/** What a branch-split run produces: the usual output plus the most states alive at once. */
+export interface BranchOutput extends RunOutput {
+  readonly peakStates: number;
+}
+
+/** Index where the trailing unconditioned measurements start (they are sampled, not split). */
+export function terminalStart(prog: Program): number {
+  let t = prog.steps.length;
+  while (t > prog.firstDynamic) {
+    const s = prog.steps[t - 1];
+    if (s.kind !== "measure" || s.condition) break;
+    t--;
+  }
+  return t;
+}
+
+class BranchRunner {
+  sweeps = 0;
+  peak = 0;
+  private live = 0;
+  private finished = 0;
+  private readonly pool: Amplitudes[] = [];
+  readonly counts: Record<string, number> = {};
+  private readonly tail: number;
+
+  constructor(
+    private readonly circuit: Circuit,
+    private readonly prog: Program,
+    private readonly ctx: RunContext,
+    private readonly shots: number,
+    private readonly maxStates: number,
+  ) {
+    this.tail = terminalStart(prog);
+  }
+
+  /** A state buffer (reused when one was released); counts towards the states alive. */
+  acquire(): Amplitudes {
+    this.live++;
+    this.peak = Math.max(this.peak, this.live);
+    return (
+      this.pool.pop() ??
+      this.ctx.engine.allocate(this.prog.numQubits, this.ctx.precision)
+    );
+  }
+
+  private release(a: Amplitudes): void {
+    this.live--;
+    this.pool.push(a);
+  }
+
+  /** Runs k shots on state a (owned: released at the end) from step `from`, with classical bits `bits`. */
+  go(a: Amplitudes, k: number, bits: Uint8Array, from: number): void {
+    const { steps, numQubits } = this.prog;
+    const { engine, rng } = this.ctx;
+    for (let s = from; s < this.tail; s++) {
+      if (this.ctx.shouldStop?.()) throw new Cancelled();
+      const st = steps[s];
+      if (st.condition && !conditionHolds(st.condition, bits)) continue;
+      if (st.kind === "kernel") {
+        engine.sweep(a, st.instr, numQubits);
+        this.sweeps++;
+        continue;
+      }
+      const { p1, norm } = probabilityOfOne(a, st.qubit);
+      const k1 =
+        k === 1 ? (rng.nextDouble() < p1 ? 1 : 0) : binomial(k, p1, rng);
+      const k0 = k - k1;
+      if (k0 > 0 && k1 > 0) {
+        if (this.live >= this.maxStates - 1) {
+          // No room to keep both branches: run this group shot by shot on one scratch state.
+          for (let i = 0; i < k; i++) {
+            const b = this.acquire();
+            b.set(a);
+            this.go(b, 1, bits.slice(), s);
+          }
+          this.release(a);
+          return;
+        }
+        const small = k1 <= k0 ? 1 : 0;
+        const b = this.acquire();
+        b.set(a);
+        const smallBits = bits.slice();
+        this.outcome(b, st, small, p1, norm, smallBits);
+        this.go(b, small ? k1 : k0, smallBits, s + 1);
+        this.outcome(a, st, 1 - small, p1, norm, bits);
+        k = small ? k0 : k1;
+      } else this.outcome(a, st, k1 > 0 ? 1 : 0, p1, norm, bits);
+    }
+    this.leaf(a, k, bits);
+  }
+
+  /** Collapses a onto `bit` of the step's qubit and records it (measure) or clears the qubit (reset). */
+  private outcome(
+    a: Amplitudes,
+    st: MeasureStep | ResetStep,
+    bit: number,
+    p1: number,
+    norm: number,
+    bits: Uint8Array,
+  ): void {
+    collapse(a, st.qubit, bit, bit ? p1 : 1 - p1, norm);
+    if (st.kind === "measure") bits[st.clbit] = bit;
+    else if (bit === 1) flipQubit(a, st.qubit);
+  }
+
+  /** Adds k shots of a finished branch: its bits, with the terminal measurements sampled from a. */
+  private leaf(a: Amplitudes, k: number, bits: Uint8Array): void {
+    const { steps, numQubits, numClbits } = this.prog;
+    const add = (key: string, c: number): void => {
+      this.counts[key] = (this.counts[key] ?? 0) + c;
+    };
+    if (numClbits === 0)
+      for (const [index, c] of sampleIndices(a, k, this.ctx.rng))
+        add(basisKey(index, numQubits), c);
+    else if (this.tail === steps.length)
+      add(countsKey(bits, this.circuit.cregs), k);
+    else
+      for (const [index, c] of sampleIndices(a, k, this.ctx.rng)) {
+        for (let s = this.tail; s < steps.length; s++) {
+          const st = steps[s];
+          if (st.kind === "measure")
+            bits[st.clbit] = Math.floor(index / 2 ** st.qubit) % 2;
+        }
+        add(countsKey(bits, this.circuit.cregs), c);
+      }
+    this.release(a);
+    this.finished += k;
+    this.ctx.onProgress?.(this.finished / this.shots);
+  }
+}
+
+/**
+ * Runs `shots` shots of a dynamic program by branch splitting. `maxStates` (at least 2) caps the
+ * states alive at once; by default only the shot count bounds them (1 + floor(log2 shots)).
+ */
+export function runBranches(
+  circuit: Circuit,
+  prog: Program,
+  shots: number,
+  ctx: RunContext,
+  maxStates = Infinity,
+): BranchOutput {
+  if (!(maxStates >= 2))
+    throw new Error(
+      `invariant: maxStates must be at least 2, got ${maxStates}`,
+    );
+  const r = new BranchRunner(circuit, prog, ctx, shots, maxStates);
+  const root = r.acquire();
+  root[0] = 1;
+  r.go(root, shots, new Uint8Array(prog.numClbits), 0);
+  ctx.onProgress?.(1);
+  return { counts: r.counts, sweeps: r.sweeps, peakStates: r.peak };
+}
