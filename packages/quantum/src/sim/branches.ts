@@ -25,7 +25,7 @@ import {
   type RunOutput,
 } from "./run.ts";
 
-/** What a branch-split run produces: the usual output plus the most states alive at once. */
+/** What a branch-split run produces: the usual output, always with the most states alive at once. */
 export interface BranchOutput extends RunOutput {
   readonly peakStates: number;
 }

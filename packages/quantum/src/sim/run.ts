@@ -29,6 +29,8 @@ export interface RunOutput {
   readonly counts: Record<string, number>;
   readonly state?: Amplitudes;
   readonly sweeps: number;
+  /** Most states alive at once (absent: 1). */
+  readonly peakStates?: number;
 }
 
 /** Evaluates a classical condition on one shot's bits. */

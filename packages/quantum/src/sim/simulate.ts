@@ -47,6 +47,8 @@ export interface SimulateResult {
   readonly timeMs: number;
   /** State sweeps actually made (after fusion). */
   readonly sweeps: number;
+  /** Most statevectors alive at once (1 for static runs; dynamic runs keep up to 1 + log2(shots)). */
+  readonly peakStates?: number;
 }
 
 /** A simulation outcome: a result, or an error with a stable code. */
@@ -204,6 +206,7 @@ export function simulateOn(
     ...(statevector ? { statevector } : {}),
     timeMs: performance.now() - t0,
     sweeps: out.sweeps,
+    peakStates: out.peakStates ?? 1,
   };
   return { ok: true, result };
 }

@@ -180,6 +180,14 @@ describe("branch-split sampling of dynamic circuits", () => {
   it("stays exact when the memory limit holds only two states (per-shot fallback)", () => {
     const limit = 2 * stateBytes(4, "double");
     const got = counts(conditioned, 4000, 21, limit);
+    const run = simulate(conditioned, {
+      shots: 4000,
+      seed: 21,
+      memoryLimitBytes: limit,
+    });
+    expect(run.ok && run.result.peakStates).toBe(2);
+    const free = simulate(conditioned, { shots: 4000, seed: 21 });
+    expect(free.ok && free.result.peakStates).toBeGreaterThan(2);
     const { stat, df } = chiSquare(got, exactDistribution(conditioned));
     expect(stat).toBeLessThan(chiSquareBound(df));
     const refused = simulate(conditioned, {
