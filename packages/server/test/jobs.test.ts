@@ -125,7 +125,22 @@ function describeJobs(
   }
 }
 
-const SLOW = { source: TELEPORT, shots: 1_000_000 };
+/**
+ * A job that runs for hours unless cancelled: every measurement of a fresh |+> splits the shots, so
+ * after two rounds each of the million shots walks the remaining rounds alone.
+ */
+const SLOW = {
+  source: `OPENQASM 3.0;
+include "stdgates.inc";
+qubit[10] q;
+bit[10] c;
+for int i in [0:199] {
+  h q;
+  c = measure q;
+}
+`,
+  shots: 1_000_000,
+};
 
 /** Reads SSE messages from `url` until `stop` says so (or 15 s pass). */
 async function readEvents(
