@@ -104,8 +104,3 @@ export function sampleIndices(
     out.set(lastNonZero, (out.get(lastNonZero) ?? 0) + (shots - s));
   return out;
 }
-
-/** Draws one basis index from |a|^2 (for trajectories without classical bits). */
-export function sampleOne(a: Amplitudes, rng: Rng): number {
-  return sampleIndices(a, 1, rng).keys().next().value ?? 0;
-}

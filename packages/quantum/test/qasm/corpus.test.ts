@@ -126,8 +126,7 @@ describe.skipIf(!present)("QASMBench corpus", () => {
   });
 });
 
-if (!present) {
-  describe("QASMBench corpus", () => {
-    it.skip(`skipped: corpus not found at ${CORPUS}`, () => {});
-  });
-}
+if (!present)
+  console.warn(
+    `[quantum tests] ${CORPUS} is absent: skipping the QASMBench corpus tests`,
+  );
