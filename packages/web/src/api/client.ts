@@ -58,11 +58,18 @@ export interface RequestOptions {
   /** Send no bearer token and do not refresh on 401 (login, register, ...). */
   readonly anonymous?: boolean;
   readonly signal?: AbortSignal;
+  /** The `Accept` header, default `application/json`. */
+  readonly accept?: string;
 }
 
 /** The client. */
 export interface ApiClient {
   request<T>(method: string, path: string, opts?: RequestOptions): Promise<T>;
+  /**
+   * A GET whose body the caller reads itself (e.g. a Server-Sent Events stream): same auth and
+   * refresh as `request`; a non-2xx answer is thrown as an `ApiError`.
+   */
+  stream(path: string, opts?: RequestOptions): Promise<Response>;
   /** Stores a new token pair (after login or refresh). */
   setTokens(tokens: TokenPair): void;
   /** Forgets both tokens. */
@@ -136,7 +143,9 @@ export function createApiClient(opts: ApiClientOptions = {}): ApiClient {
     for (const [k, v] of Object.entries(ro.query ?? {}))
       if (v !== undefined && v !== "") params.set(k, String(v));
     const qs = params.size > 0 ? `?${params.toString()}` : "";
-    const headers: Record<string, string> = { accept: "application/json" };
+    const headers: Record<string, string> = {
+      accept: ro.accept ?? "application/json",
+    };
     if (ro.body !== undefined) headers["content-type"] = "application/json";
     if (!ro.anonymous && access) headers.authorization = `Bearer ${access}`;
     try {
@@ -155,6 +164,26 @@ export function createApiClient(opts: ApiClientOptions = {}): ApiClient {
         "Could not reach the StepFault server. Check your connection and try again.",
       );
     }
+  };
+
+  /** Sends with the access token; on a 401 refreshes once and retries. */
+  const authorized = async (
+    method: string,
+    path: string,
+    ro: RequestOptions,
+  ): Promise<Response> => {
+    if (!ro.anonymous && access === null && client.hasSession())
+      await client.refresh();
+    const res = await send(method, path, ro);
+    if (res.status !== 401 || ro.anonymous || !client.hasSession()) return res;
+    await readBody(res);
+    if (await client.refresh()) return send(method, path, ro);
+    throw new ApiError(
+      401,
+      "SESSION_EXPIRED",
+      "Session expired",
+      "Your session has expired. Sign in again to continue.",
+    );
   };
 
   const client: ApiClient = {
@@ -197,23 +226,18 @@ export function createApiClient(opts: ApiClientOptions = {}): ApiClient {
       path: string,
       ro: RequestOptions = {},
     ): Promise<T> {
-      if (!ro.anonymous && access === null && client.hasSession())
-        await client.refresh();
-      let res = await send(method, path, ro);
-      if (res.status === 401 && !ro.anonymous && client.hasSession()) {
-        await readBody(res);
-        if (await client.refresh()) res = await send(method, path, ro);
-        else
-          throw new ApiError(
-            401,
-            "SESSION_EXPIRED",
-            "Session expired",
-            "Your session has expired. Sign in again to continue.",
-          );
-      }
+      const res = await authorized(method, path, ro);
       const body = await readBody(res);
       if (!res.ok) throw toError(res.status, body);
       return body as T;
+    },
+    async stream(path: string, ro: RequestOptions = {}): Promise<Response> {
+      const res = await authorized("GET", path, {
+        accept: "text/event-stream",
+        ...ro,
+      });
+      if (!res.ok) throw toError(res.status, await readBody(res));
+      return res;
     },
   };
   return client;

@@ -19,6 +19,12 @@ const WorkbenchPage = lazy(() =>
     default: m.WorkbenchPage,
   })),
 );
+const JobsPage = lazy(() =>
+  import("../pages/jobs/JobsPage.tsx").then((m) => ({ default: m.JobsPage })),
+);
+const JobPage = lazy(() =>
+  import("../pages/jobs/JobPage.tsx").then((m) => ({ default: m.JobPage })),
+);
 const CircuitPage = lazy(() =>
   import("../pages/projects/CircuitPage.tsx").then((m) => ({
     default: m.CircuitPage,
@@ -110,6 +116,18 @@ export function Route({ path: full }: { path: string }) {
     return (
       <Private>
         <MembersPage id={p.id ?? ""} />
+      </Private>
+    );
+  if ((p = m("/projects/:id/jobs")))
+    return (
+      <Private>
+        <JobsPage projectId={p.id ?? ""} />
+      </Private>
+    );
+  if ((p = m("/projects/:id/jobs/:jobId")))
+    return (
+      <Private>
+        <JobPage projectId={p.id ?? ""} jobId={p.jobId ?? ""} />
       </Private>
     );
   if ((p = m("/projects/:id/circuits/:cid"))) {

@@ -1,5 +1,5 @@
 /** A light SVG bar chart of measurement counts, built on `histogramData`. */
-import { useMemo, useState } from "react";
+import { useId, useMemo, useState } from "react";
 import { histogramData, type HistogramOptions } from "./histogram-data.ts";
 
 /** Props of Histogram: counts plus the initial sort and top-N. */
@@ -7,17 +7,22 @@ export interface HistogramProps {
   readonly counts: Readonly<Record<string, number>>;
   readonly initialSort?: HistogramOptions["sortBy"];
   readonly topN?: number;
+  /** Offer a "show top N" switch with these choices (when there are more outcomes than the smallest). */
+  readonly topNChoices?: readonly number[];
   readonly title?: string;
 }
 
-/** The histogram component, with a sort switch; bars show probabilities, tooltips show counts. */
+/** The histogram component, with sort (and optionally top-N) switches; bars show probabilities, labels show counts. */
 export function Histogram({
   counts,
   initialSort = "outcome",
-  topN = 32,
+  topN: initialTopN = 32,
+  topNChoices,
   title = "Counts",
 }: HistogramProps) {
   const [sortBy, setSortBy] = useState(initialSort);
+  const [topN, setTopN] = useState(initialTopN);
+  const id = useId();
   const data = useMemo(
     () => histogramData(counts, { sortBy, topN }),
     [counts, sortBy, topN],
@@ -25,57 +30,108 @@ export function Histogram({
   const barW = 28;
   const gap = 8;
   const h = 180;
+  const top = 18;
   const maxP = Math.max(0.0001, ...data.bars.map((b) => b.probability));
   const width = 48 + data.bars.length * (barW + gap);
+  const labelLen = Math.max(2, ...data.bars.map((b) => b.label.length));
+  const bottom = Math.min(160, 20 + labelLen * 6);
+  const choices =
+    topNChoices && data.distinctOutcomes > Math.min(...topNChoices)
+      ? topNChoices
+      : null;
   return (
     <figure className="histogram">
       <figcaption>
-        {title}: {data.totalShots} shots, {data.distinctOutcomes} outcomes{" "}
-        <label>
-          sort by{" "}
-          <select
-            value={sortBy}
-            onChange={(e) =>
-              setSortBy(e.target.value as HistogramOptions["sortBy"])
-            }
-          >
-            <option value="outcome">outcome</option>
-            <option value="count">count</option>
-          </select>
-        </label>
+        <span>
+          {title}: {data.totalShots} shots, {data.distinctOutcomes} outcome
+          {data.distinctOutcomes === 1 ? "" : "s"}
+        </span>{" "}
+        <label htmlFor={`${id}-sort`}>sort by</label>{" "}
+        <select
+          id={`${id}-sort`}
+          value={sortBy}
+          onChange={(e) =>
+            setSortBy(e.target.value as HistogramOptions["sortBy"])
+          }
+        >
+          <option value="outcome">outcome</option>
+          <option value="count">count</option>
+        </select>
+        {choices && (
+          <>
+            {" "}
+            <label htmlFor={`${id}-top`}>show</label>{" "}
+            <select
+              id={`${id}-top`}
+              value={topN}
+              onChange={(e) => setTopN(Number(e.target.value))}
+            >
+              {choices.map((n) => (
+                <option key={n} value={n}>
+                  top {n}
+                </option>
+              ))}
+            </select>
+          </>
+        )}
       </figcaption>
-      <svg
-        width={width}
-        height={h + 70}
-        role="img"
-        aria-label={`${title} histogram`}
-      >
-        <line x1={40} y1={h + 10} x2={width} y2={h + 10} className="axis" />
-        <text x={34} y={14} textAnchor="end" className="tick">
-          {(maxP * 100).toFixed(1)}%
-        </text>
-        <text x={34} y={h + 10} textAnchor="end" className="tick">
-          0
-        </text>
-        {data.bars.map((b, i) => {
-          const x = 48 + i * (barW + gap);
-          const bh = (b.probability / maxP) * h;
-          return (
-            <g key={b.label} className={b.grouped ? "bar grouped" : "bar"}>
-              <title>{`${b.label}: ${b.count} (${(b.probability * 100).toFixed(2)}%)`}</title>
-              <rect x={x} y={h + 10 - bh} width={barW} height={bh} />
-              <text
-                x={x + barW / 2}
-                y={h + 24}
-                transform={`rotate(45 ${x + barW / 2} ${h + 24})`}
-                className="tick"
+      <div className="histogram-scroll">
+        <svg
+          width={width}
+          height={top + h + bottom}
+          role="img"
+          aria-label={`${title} histogram: ${data.bars
+            .slice(0, 8)
+            .map((b) => `${b.label} ${b.count}`)
+            .join(", ")}${data.bars.length > 8 ? ", …" : ""}`}
+        >
+          <line x1={40} y1={top + h} x2={width} y2={top + h} className="axis" />
+          <text x={34} y={top + 4} textAnchor="end" className="tick">
+            {(maxP * 100).toFixed(1)}%
+          </text>
+          <text x={34} y={top + h} textAnchor="end" className="tick">
+            0
+          </text>
+          {data.bars.map((b, i) => {
+            const x = 48 + i * (barW + gap);
+            const bh = (b.probability / maxP) * h;
+            return (
+              <g
+                key={b.label}
+                className={b.grouped ? "bar grouped" : "bar"}
+                data-outcome={b.grouped ? undefined : b.label}
+                data-count={b.count}
               >
-                {b.label}
-              </text>
-            </g>
-          );
-        })}
-      </svg>
+                <title>{`${b.label}: ${b.count} (${(b.probability * 100).toFixed(2)}%)`}</title>
+                <rect x={x} y={top + h - bh} width={barW} height={bh} />
+                <text
+                  x={x + barW / 2}
+                  y={top + h - bh - 4}
+                  textAnchor="middle"
+                  className="tick count"
+                >
+                  {compact(b.count)}
+                </text>
+                <text
+                  x={x + barW / 2}
+                  y={top + h + 14}
+                  transform={`rotate(45 ${x + barW / 2} ${top + h + 14})`}
+                  className="tick"
+                >
+                  {b.label}
+                </text>
+              </g>
+            );
+          })}
+        </svg>
+      </div>
     </figure>
   );
+}
+
+/** 1234 -> "1234", 12345 -> "12k", 1234567 -> "1.2M": short enough to sit above a bar. */
+export function compact(n: number): string {
+  if (n < 10_000) return String(n);
+  if (n < 1_000_000) return `${Math.round(n / 1000)}k`;
+  return `${(n / 1_000_000).toFixed(1)}M`;
 }

@@ -15,10 +15,13 @@ export { SAMPLE_QASM };
 export function WorkbenchPage({
   initialText = SAMPLE_QASM,
   onTextChange,
+  showRunNote = true,
 }: {
   initialText?: string;
   /** Told the text after every change (typing or drawing), e.g. to track unsaved changes. */
   onTextChange?: (text: string) => void;
+  /** The scratch workbench says how to run; a saved circuit has its own run panel. */
+  showRunNote?: boolean;
 }) {
   const sync = useCircuitSync(initialText);
   const notify = useRef(onTextChange);
@@ -100,13 +103,15 @@ export function WorkbenchPage({
           </p>
         )}
         <ComposerPanel state={sync.composer} onChange={sync.setComposer} />
-        <div className="run-note">
-          <h3>Run</h3>
-          <p className="muted">
-            Running circuits needs the jobs API of the server, which is not
-            available yet.
-          </p>
-        </div>
+        {showRunNote && (
+          <div className="run-note">
+            <h3>Run</h3>
+            <p className="muted">
+              To run a circuit, sign in and save it in a project: its page has
+              the run panel.
+            </p>
+          </div>
+        )}
       </section>
     </div>
   );

@@ -2,7 +2,7 @@
  * A saved circuit in the workbench: unsaved-changes marker, save as a new revision (Ctrl+S),
  * revision list, and drafts kept in sessionStorage across reloads and expired sessions.
  */
-import { useCallback, useEffect, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import type {
   Circuit,
   Revision,
@@ -22,9 +22,15 @@ import {
 } from "../ui.tsx";
 import { loadDraft, saveDraft } from "./drafts.ts";
 
+const RunPanel = lazy(() =>
+  import("../../run/RunPanel.tsx").then((m) => ({ default: m.RunPanel })),
+);
+
 interface Opened {
   readonly circuit: Circuit;
   readonly projectName: string;
+  /** The caller's role in the project (viewers cannot run). */
+  readonly role: string;
   /** The source shown at open: a draft, an old revision, or the current source. */
   readonly text: string;
   /** The revision number shown when it is not the current one. */
@@ -183,7 +189,23 @@ function Editor({ opened }: { opened: Opened }) {
           ))}
         </ul>
       )}
-      <WorkbenchPage initialText={opened.text} onTextChange={setText} />
+      <WorkbenchPage
+        initialText={opened.text}
+        onTextChange={setText}
+        showRunNote={false}
+      />
+      <Suspense fallback={<Loading what="Loading the run panel" />}>
+        <RunPanel
+          projectId={circuit.projectId}
+          canRun={opened.role !== "viewer"}
+          target={{
+            circuitId: circuit.id,
+            revision: viewing ?? circuit.revision,
+            source: text,
+            unsaved: dirty,
+          }}
+        />
+      </Suspense>
     </>
   );
 }
@@ -206,11 +228,13 @@ export function CircuitPage({
         api.getProject(projectId),
       ]);
       const projectName = project.name;
+      const role = project.role;
       if (rev !== null && rev !== circuit.revision) {
         const r = await api.getRevision(projectId, circuitId, rev);
         return {
           circuit,
           projectName,
+          role,
           text: r.source ?? "",
           viewing: rev,
           restored: false,
@@ -221,6 +245,7 @@ export function CircuitPage({
         return {
           circuit,
           projectName,
+          role,
           text: draft.text,
           viewing: null,
           restored: true,
@@ -228,6 +253,7 @@ export function CircuitPage({
       return {
         circuit,
         projectName,
+        role,
         text: circuit.source,
         viewing: null,
         restored: false,

@@ -176,7 +176,8 @@ export function ProjectPage({ id }: { id: string }) {
       <PageTitle>{p.name}</PageTitle>
       <p className="muted">
         Your role: {p.role} ·{" "}
-        <Link href={`/projects/${p.id}/members`}>Members</Link>
+        <Link href={`/projects/${p.id}/members`}>Members</Link> ·{" "}
+        <Link href={`/projects/${p.id}/jobs`}>Jobs</Link>
       </p>
       {p.role === "owner" && (
         <OwnerTools project={p} onRenamed={(n) => project.setData(() => n)} />

@@ -1,0 +1,234 @@
+/**
+ * One job: status (followed live while it runs), cancel, the failure message, the reproducible
+ * record (source, seed used, options, StepFault version) and the result; re-run submits the
+ * record again (same source, seed, shots and precision, so the counts come out the same).
+ */
+import { lazy, Suspense, useEffect, useMemo } from "react";
+import type { Project } from "../../api/endpoints.ts";
+import {
+  isTerminal,
+  jobsApi,
+  type Job,
+  type SubmitJob,
+} from "../../api/jobs.ts";
+import { useSession } from "../../api/session.tsx";
+import { useAsync } from "../../api/useAsync.ts";
+import { Link, navigate } from "../../app/router.tsx";
+import { statusText } from "../../run/run-state.ts";
+import { useRun } from "../../run/useRun.ts";
+import {
+  ErrorAlert,
+  Loading,
+  NotFound,
+  PageTitle,
+  useSubmit,
+  when,
+} from "../ui.tsx";
+import "../../run/run.css";
+
+const ResultView = lazy(() => import("../../run/ResultView.tsx"));
+
+/** The submission that repeats a job: its record when it has one, else its circuit revision. */
+export function rerunBody(job: Job): SubmitJob | null {
+  const base = {
+    shots: job.record?.options.shots ?? job.shots,
+    seed: job.record?.seed ?? job.seed,
+    precision:
+      (job.record?.options.precision ?? job.precision) === "single"
+        ? ("single" as const)
+        : ("double" as const),
+  };
+  if (job.record) return { ...base, source: job.record.source };
+  if (job.circuitId && job.circuitRevision !== null)
+    return { ...base, circuitId: job.circuitId, revision: job.circuitRevision };
+  return null;
+}
+
+function JobView({ project, initial }: { project: Project; initial: Job }) {
+  const { client } = useSession();
+  const jobs = useMemo(() => jobsApi(client), [client]);
+  const run = useRun(jobs);
+  const rerun = useSubmit();
+  const { follow } = run;
+  useEffect(() => follow(initial), [follow, initial]);
+  const job = run.state.job ?? initial;
+  const active = !isTerminal(job.status);
+  const base = `/projects/${project.id}`;
+  const canEdit = project.role !== "viewer";
+  const again = rerunBody(job);
+  const record = job.record;
+
+  const onRerun = async () => {
+    if (!again) return;
+    await rerun.run(async () => {
+      const next = await jobs.submit(project.id, again);
+      navigate(`${base}/jobs/${next.id}`);
+    });
+  };
+
+  return (
+    <section className="page wide job-page">
+      <p className="crumbs">
+        <Link href="/projects">Projects</Link> /{" "}
+        <Link href={base}>{project.name}</Link> /{" "}
+        <Link href={`${base}/jobs`}>Jobs</Link> /
+      </p>
+      <PageTitle>Job {job.id.slice(0, 8)}</PageTitle>
+      <p>
+        <span
+          className={`job-status ${job.status}`}
+          role="status"
+          aria-live="polite"
+        >
+          {statusText(run.state) || job.status}
+        </span>
+      </p>
+      {active && (
+        <div className="run-progress">
+          <progress
+            max={1}
+            value={job.status === "queued" ? undefined : run.state.progress}
+            aria-label="Job progress"
+          />
+        </div>
+      )}
+      <div className="job-actions">
+        {canEdit && active && (
+          <button
+            type="button"
+            className="danger"
+            disabled={run.state.cancelling}
+            onClick={() => void run.cancel()}
+          >
+            {run.state.cancelling ? "Cancelling…" : "Cancel job"}
+          </button>
+        )}
+        {canEdit && !active && (
+          <button
+            type="button"
+            className="primary"
+            disabled={!again || rerun.pending}
+            onClick={() => void onRerun()}
+            title={
+              again
+                ? "Submit the same source, seed, shots and precision again"
+                : "This job has no record or saved circuit to run again"
+            }
+          >
+            {rerun.pending ? "Submitting…" : "Run again"}
+          </button>
+        )}
+        {job.circuitId && (
+          <Link href={`${base}/circuits/${job.circuitId}`}>Open circuit</Link>
+        )}
+      </div>
+      <ErrorAlert error={run.state.error} />
+      <ErrorAlert error={rerun.error} />
+      {job.status === "failed" && (
+        <p role="alert" className="notice error job-error">
+          The job failed: {job.error?.message ?? "no reason was given"}
+          {job.error?.code ? ` (${job.error.code})` : ""}
+        </p>
+      )}
+      <dl className="facts" aria-label="Job details">
+        <dt>Job id</dt>
+        <dd className="mono">{job.id}</dd>
+        <dt>Circuit</dt>
+        <dd>
+          {job.circuitId
+            ? `saved circuit, revision ${job.circuitRevision ?? "?"}`
+            : "inline source"}
+        </dd>
+        <dt>Qubits / bits</dt>
+        <dd>
+          {job.numQubits} / {job.numClbits}
+        </dd>
+        <dt>Shots</dt>
+        <dd>{job.shots.toLocaleString("en")}</dd>
+        <dt>Seed</dt>
+        <dd className="mono">{job.seed}</dd>
+        <dt>Precision</dt>
+        <dd>{job.precision}</dd>
+        <dt>Attempts</dt>
+        <dd>{job.attempts}</dd>
+        <dt>Submitted</dt>
+        <dd>{when(job.createdAt)}</dd>
+        <dt>Started</dt>
+        <dd>{job.startedAt ? when(job.startedAt) : "not yet"}</dd>
+        <dt>Finished</dt>
+        <dd>{job.finishedAt ? when(job.finishedAt) : "not yet"}</dd>
+      </dl>
+      {record && (
+        <section aria-labelledby="record-h">
+          <h2 id="record-h">Reproducible record</h2>
+          <dl className="facts" aria-label="Record">
+            <dt>Seed used</dt>
+            <dd className="mono">{record.seed}</dd>
+            <dt>Options</dt>
+            <dd className="mono">
+              shots {record.options.shots}, precision {record.options.precision}
+            </dd>
+            <dt>Inputs</dt>
+            <dd className="mono">
+              {record.inputs ? JSON.stringify(record.inputs) : "none"}
+            </dd>
+            <dt>StepFault version</dt>
+            <dd className="mono">{record.stepfaultVersion}</dd>
+          </dl>
+          <h3 id="record-source-h">Source</h3>
+          <pre
+            className="record-source"
+            aria-labelledby="record-source-h"
+            tabIndex={0}
+          >
+            {record.source}
+          </pre>
+        </section>
+      )}
+      {job.result && (
+        <section aria-labelledby="result-h">
+          <h2 id="result-h">Result</h2>
+          <Suspense fallback={<Loading what="Loading charts" />}>
+            <ResultView result={job.result} />
+          </Suspense>
+        </section>
+      )}
+    </section>
+  );
+}
+
+/** The job page component: the job must belong to `projectId`. */
+export function JobPage({
+  projectId,
+  jobId,
+}: {
+  projectId: string;
+  jobId: string;
+}) {
+  const { api, client } = useSession();
+  const jobs = useMemo(() => jobsApi(client), [client]);
+  const loaded = useAsync(async () => {
+    const [project, job] = await Promise.all([
+      api.getProject(projectId),
+      jobs.get(jobId),
+    ]);
+    return { project, job };
+  }, `${projectId}|${jobId}`);
+  if (loaded.loading) return <Loading what="Loading job" />;
+  const status = loaded.error?.status;
+  if (status === 404 || status === 400)
+    return (
+      <NotFound
+        what={loaded.error?.code === "PROJECT_NOT_FOUND" ? "Project" : "Job"}
+      />
+    );
+  if (!loaded.data)
+    return (
+      <section className="page">
+        <ErrorAlert error={loaded.error} />
+      </section>
+    );
+  const { project, job } = loaded.data;
+  if (job.projectId !== project.id) return <NotFound what="Job" />;
+  return <JobView key={job.id} project={project} initial={job} />;
+}

@@ -1,0 +1,249 @@
+/**
+ * A project's jobs: newest first, filtered by status, updated live (the list is re-read every
+ * two seconds while a job is queued or running), cancel, and a link to each job's record.
+ */
+import { useCallback, useEffect, useMemo, useState } from "react";
+import type { Project } from "../../api/endpoints.ts";
+import {
+  isTerminal,
+  JOB_STATUSES,
+  jobsApi,
+  type Job,
+  type JobStatus,
+} from "../../api/jobs.ts";
+import { useSession } from "../../api/session.tsx";
+import { asApiError, useAsync } from "../../api/useAsync.ts";
+import { Link } from "../../app/router.tsx";
+import {
+  ErrorAlert,
+  Loading,
+  NotFound,
+  PageTitle,
+  useSubmit,
+  when,
+} from "../ui.tsx";
+import type { ApiError } from "../../api/client.ts";
+import "../../run/run.css";
+
+/** How often the list is re-read while something runs. */
+export const LIST_REFRESH_MS = 2000;
+
+/** The status of a job as a word with its colour (and progress while it runs). */
+export function JobStatusBadge({ job }: { job: Job }) {
+  return (
+    <span className={`job-status ${job.status}`}>
+      {job.status}
+      {job.status === "running" ? ` ${Math.round(job.progress * 100)}%` : ""}
+    </span>
+  );
+}
+
+function JobList({ project }: { project: Project }) {
+  const { client } = useSession();
+  const jobs = useMemo(() => jobsApi(client), [client]);
+  const [filter, setFilter] = useState<JobStatus | "all">("all");
+  const [items, setItems] = useState<readonly Job[] | null>(null);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [tick, setTick] = useState(0);
+  const cancel = useSubmit();
+  const more = useSubmit();
+  const status = filter === "all" ? undefined : filter;
+
+  // Loads the first page; while anything in it is unfinished, loads it again every 2 s.
+  useEffect(() => {
+    let live = true;
+    jobs.list(project.id, { status }).then(
+      (page) => {
+        if (!live) return;
+        setError(null);
+        setItems((old) => {
+          // Keep rows of later pages that are already shown ("load more").
+          if (!old || tick === 0) return page.items;
+          const ids = new Set(page.items.map((j) => j.id));
+          const rest = old
+            .slice(page.items.length)
+            .filter((j) => !ids.has(j.id));
+          return [...page.items, ...rest];
+        });
+        if (tick === 0) setCursor(page.nextCursor);
+      },
+      (err: unknown) => live && setError(asApiError(err)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [jobs, project.id, status, tick]);
+
+  const unfinished = items?.some((j) => !isTerminal(j.status)) ?? false;
+  useEffect(() => {
+    if (!unfinished) return;
+    const t = setTimeout(() => setTick((n) => n + 1), LIST_REFRESH_MS);
+    return () => clearTimeout(t);
+  }, [unfinished, items]);
+
+  const choose = (f: JobStatus | "all") => {
+    setFilter(f);
+    setItems(null);
+    setTick(0);
+  };
+
+  const onCancel = useCallback(
+    async (job: Job) => {
+      await cancel.run(async () => {
+        const next = await jobs.cancel(job.id);
+        setItems(
+          (old) => old?.map((j) => (j.id === next.id ? next : j)) ?? old,
+        );
+      });
+    },
+    [cancel, jobs],
+  );
+
+  const loadMore = async () => {
+    if (!cursor) return;
+    await more.run(async () => {
+      const page = await jobs.list(project.id, { status, cursor });
+      setItems((old) => [...(old ?? []), ...page.items]);
+      setCursor(page.nextCursor);
+    });
+  };
+
+  const canEdit = project.role !== "viewer";
+  const base = `/projects/${project.id}`;
+  return (
+    <>
+      <fieldset className="job-filters">
+        <legend>Show</legend>
+        {(["all", ...JOB_STATUSES] as const).map((f) => (
+          <button
+            key={f}
+            type="button"
+            aria-pressed={filter === f}
+            onClick={() => choose(f)}
+          >
+            {f}
+          </button>
+        ))}
+      </fieldset>
+      {items === null && !error && <Loading what="Loading jobs" />}
+      <ErrorAlert error={error} />
+      <ErrorAlert error={cancel.error} />
+      {items && items.length === 0 && (
+        <p className="muted">
+          {filter === "all"
+            ? "No jobs yet. Open a circuit and press Run."
+            : `No ${filter} jobs.`}
+        </p>
+      )}
+      {items && items.length > 0 && (
+        <div className="table-scroll">
+          <table className="table" aria-label="Jobs">
+            <thead>
+              <tr>
+                <th scope="col">Job</th>
+                <th scope="col">Status</th>
+                <th scope="col">Circuit</th>
+                <th scope="col" className="num">
+                  Qubits
+                </th>
+                <th scope="col" className="num">
+                  Shots
+                </th>
+                <th scope="col">Submitted</th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((j) => (
+                <tr key={j.id} data-job={j.id}>
+                  <td>
+                    <Link
+                      href={`${base}/jobs/${j.id}`}
+                      className="mono"
+                      aria-label={`Job ${j.id.slice(0, 8)}`}
+                    >
+                      {j.id.slice(0, 8)}
+                    </Link>
+                  </td>
+                  <td>
+                    <JobStatusBadge job={j} />
+                  </td>
+                  <td>
+                    {j.circuitId ? (
+                      <Link href={`${base}/circuits/${j.circuitId}`}>
+                        revision {j.circuitRevision ?? "?"}
+                      </Link>
+                    ) : (
+                      <span className="muted">inline source</span>
+                    )}
+                  </td>
+                  <td className="num">{j.numQubits}</td>
+                  <td className="num">{j.shots.toLocaleString("en")}</td>
+                  <td>{when(j.createdAt)}</td>
+                  <td>
+                    {canEdit && !isTerminal(j.status) && (
+                      <button
+                        type="button"
+                        className="danger"
+                        disabled={cancel.pending}
+                        onClick={() => void onCancel(j)}
+                        aria-label={`Cancel job ${j.id.slice(0, 8)}`}
+                      >
+                        Cancel
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {unfinished && (
+        <p className="muted small" role="status">
+          Updating while jobs run…
+        </p>
+      )}
+      {cursor && (
+        <p>
+          <button
+            type="button"
+            onClick={() => void loadMore()}
+            disabled={more.pending}
+          >
+            {more.pending ? "Loading…" : "Load more"}
+          </button>
+        </p>
+      )}
+      <ErrorAlert error={more.error} />
+    </>
+  );
+}
+
+/** The jobs page component. */
+export function JobsPage({ projectId }: { projectId: string }) {
+  const { api } = useSession();
+  const project = useAsync(() => api.getProject(projectId), projectId);
+  if (project.loading && !project.data)
+    return <Loading what="Loading project" />;
+  if (project.error?.status === 404 || project.error?.status === 400)
+    return <NotFound what="Project" />;
+  if (!project.data)
+    return (
+      <section className="page">
+        <ErrorAlert error={project.error} />
+      </section>
+    );
+  const p = project.data;
+  return (
+    <section className="page wide">
+      <p className="crumbs">
+        <Link href="/projects">Projects</Link> /{" "}
+        <Link href={`/projects/${p.id}`}>{p.name}</Link> /
+      </p>
+      <PageTitle>Jobs</PageTitle>
+      <JobList project={p} />
+    </section>
+  );
+}

@@ -1,0 +1,136 @@
+/**
+ * The run panel's state as a pure reducer: submitting, following a job (status, progress, how
+ * updates arrive), the final job, cancelling, and errors of requests (shown as messages).
+ */
+import type { ApiError } from "../api/client.ts";
+import { isTerminal, type Job, type JobStatus } from "../api/jobs.ts";
+
+/** Where a run stands. */
+export type RunPhase = "idle" | "submitting" | "active" | "done";
+
+/** The state of the run panel. */
+export interface RunState {
+  readonly phase: RunPhase;
+  /** The job being followed or the last finished one. */
+  readonly job: Job | null;
+  /** Latest status (the stream may report it before the full job arrives). */
+  readonly status: JobStatus | null;
+  /** 0..1 */
+  readonly progress: number;
+  readonly transport: "stream" | "polling" | null;
+  readonly cancelling: boolean;
+  /** A request that failed (submit, follow, cancel), as a readable error. */
+  readonly error: ApiError | null;
+}
+
+/** Everything that changes the state. */
+export type RunAction =
+  | { readonly type: "submit" }
+  | { readonly type: "submitted"; readonly job: Job }
+  | { readonly type: "job"; readonly job: Job }
+  | { readonly type: "status"; readonly status: JobStatus }
+  | { readonly type: "progress"; readonly fraction: number }
+  | { readonly type: "transport"; readonly transport: "stream" | "polling" }
+  | { readonly type: "cancel" }
+  | { readonly type: "error"; readonly error: ApiError }
+  | { readonly type: "watchStopped" };
+
+/** The state before anything ran. */
+export const INITIAL_RUN: RunState = {
+  phase: "idle",
+  job: null,
+  status: null,
+  progress: 0,
+  transport: null,
+  cancelling: false,
+  error: null,
+};
+
+const clamp01 = (x: number) =>
+  Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0;
+
+/** The next state. Updates about another job than the current one are ignored. */
+export function runReducer(state: RunState, action: RunAction): RunState {
+  switch (action.type) {
+    case "submit":
+      if (state.phase === "submitting" || state.phase === "active")
+        return state;
+      return { ...INITIAL_RUN, phase: "submitting", job: state.job };
+    case "submitted":
+      return {
+        ...INITIAL_RUN,
+        phase: isTerminal(action.job.status) ? "done" : "active",
+        job: action.job,
+        status: action.job.status,
+        progress: clamp01(action.job.progress),
+      };
+    case "job": {
+      if (state.job && state.job.id !== action.job.id) return state;
+      const done = isTerminal(action.job.status);
+      return {
+        ...state,
+        phase: done ? "done" : "active",
+        job: action.job,
+        status: action.job.status,
+        // Progress never goes back while a job runs; a succeeded job is complete.
+        progress:
+          action.job.status === "succeeded"
+            ? 1
+            : Math.max(
+                state.job?.id === action.job.id ? state.progress : 0,
+                clamp01(action.job.progress),
+              ),
+        cancelling: done ? false : state.cancelling,
+      };
+    }
+    case "status":
+      if (state.phase !== "active") return state;
+      return { ...state, status: action.status };
+    case "progress":
+      if (state.phase !== "active") return state;
+      return {
+        ...state,
+        progress: Math.max(state.progress, clamp01(action.fraction)),
+      };
+    case "transport":
+      return { ...state, transport: action.transport };
+    case "cancel":
+      if (state.phase !== "active") return state;
+      return { ...state, cancelling: true, error: null };
+    case "error":
+      return {
+        ...state,
+        // A failed submit leaves nothing running; a failed cancel or follow keeps the job.
+        phase: state.phase === "submitting" ? "idle" : state.phase,
+        cancelling: false,
+        error: action.error,
+      };
+    case "watchStopped":
+      return { ...state, transport: null };
+  }
+}
+
+/** A short line for the status of a run. */
+export function statusText(state: RunState): string {
+  switch (state.phase) {
+    case "idle":
+      return state.job ? "" : "Not run yet";
+    case "submitting":
+      return "Submitting…";
+    case "active":
+      if (state.cancelling) return "Cancelling…";
+      if (state.status === "queued") return "Queued";
+      return `Running ${Math.round(state.progress * 100)}%`;
+    case "done":
+      switch (state.status) {
+        case "succeeded":
+          return "Succeeded";
+        case "failed":
+          return "Failed";
+        case "cancelled":
+          return "Cancelled";
+        default:
+          return "";
+      }
+  }
+}
