@@ -204,7 +204,7 @@ export function RunPanel({
         {!canRun
           ? "Viewers cannot run circuits in this project."
           : target.unsaved || !target.circuitId
-            ? "Runs the text in the editor (unsaved changes included)."
+            ? "Runs the editor text as it is now (not yet saved)."
             : `Runs revision ${target.revision ?? "current"} as saved.`}
       </p>
       {invalid && (

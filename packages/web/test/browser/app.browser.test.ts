@@ -37,6 +37,16 @@ cx q[0], q[1];
 c = measure q;
 `;
 
+/** Compiles (with a warning) but cannot be simulated: the job fails with SIM_OPAQUE. */
+const OPAQUE = `OPENQASM 2.0;
+include "qelib1.inc";
+opaque mystery a;
+qreg q[1];
+creg c[1];
+mystery q[0];
+measure q[0] -> c[0];
+`;
+
 const OWNER = { email: "ada@example.com", password: "correct horse 1" };
 const OTHER = { email: "bob@example.com", password: "battery staple 2" };
 
@@ -166,6 +176,175 @@ describe.skipIf(!hasBrowser)(
       await poll(() =>
         page.getByText("Revision 2", { exact: true }).count(),
       ).toBe(1);
+    });
+
+    it("runs the Bell circuit for 1,000 shots: only 00 and 11, each near 500, and the jobs page keeps the record", async () => {
+      // The page still shows the saved Bell circuit from the test above, with no diagnostics.
+      await poll(() =>
+        page.locator(".status", { hasText: "no problems" }).count(),
+      ).toBe(1);
+      const panel = page.getByRole("region", { name: "Run" });
+      await panel.getByLabel("Shots").fill("1000");
+      await expect(
+        panel.getByText("Runs revision 2 as saved.").count(),
+      ).resolves.toBe(1);
+      await panel.getByRole("button", { name: "Run", exact: true }).click();
+      await poll(() => panel.locator(".run-status").textContent(), {
+        timeout: 60_000,
+      }).toBe("Succeeded");
+      const rows = () =>
+        panel
+          .getByRole("table", { name: "Probabilities" })
+          .locator("tbody tr")
+          .evaluateAll((trs) =>
+            trs.map((tr) =>
+              Array.from(tr.querySelectorAll("td")).map(
+                (td) => td.textContent ?? "",
+              ),
+            ),
+          );
+      await poll(async () => (await rows()).length).toBe(2);
+      const counts = Object.fromEntries(
+        (await rows()).map(([k, n]) => [k, Number(n)]),
+      );
+      expect(Object.keys(counts).sort()).toEqual(["00", "11"]);
+      for (const n of Object.values(counts)) {
+        expect(n).toBeGreaterThan(400);
+        expect(n).toBeLessThan(600);
+      }
+      expect((counts["00"] ?? 0) + (counts["11"] ?? 0)).toBe(1000);
+      // The histogram draws the same two bars with the same counts.
+      const bars = await panel
+        .locator(".histogram .bar")
+        .evaluateAll((gs) =>
+          gs.map((g) => [
+            g.getAttribute("data-outcome"),
+            Number(g.getAttribute("data-count")),
+          ]),
+        );
+      expect(Object.fromEntries(bars)).toEqual(counts);
+      // Two qubits without mid-circuit measurement: the statevector is (|00> + |11>)/sqrt 2.
+      const sv = await panel
+        .getByRole("table", { name: "Statevector" })
+        .locator("tbody tr td:first-child")
+        .allTextContents();
+      expect(sv).toEqual(["|00⟩", "|11⟩"]);
+      await poll(() => panel.getByText("0.7071", { exact: true }).count()).toBe(
+        2,
+      );
+      await expectAccessible(page, "circuit with a result");
+      await shot(page, "run-result");
+
+      // The jobs page lists it; opening it shows the reproducible record and the same counts.
+      await panel.getByRole("link", { name: "All jobs" }).click();
+      await page.waitForURL(/\/jobs$/);
+      await poll(() => heading(page).textContent()).toBe("Jobs");
+      const jobRows = page
+        .getByRole("table", { name: "Jobs" })
+        .locator("tbody tr");
+      await poll(() => jobRows.count()).toBe(1);
+      expect(await jobRows.first().locator(".job-status").textContent()).toBe(
+        "succeeded",
+      );
+      await expectAccessible(page, "jobs");
+      await shot(page, "jobs");
+      await page.getByRole("button", { name: "failed", exact: true }).click();
+      await poll(() => page.getByText("No failed jobs.").count()).toBe(1);
+      await page
+        .getByRole("button", { name: "succeeded", exact: true })
+        .click();
+      await poll(() => jobRows.count()).toBe(1);
+      await jobRows.first().getByRole("link", { name: /^Job / }).click();
+      await page.waitForURL(/\/jobs\/[0-9a-f-]{36}$/);
+      await poll(() => heading(page).textContent()).toMatch(
+        /^Job [0-9a-f]{8}$/,
+      );
+      await poll(() => page.locator(".record-source").textContent()).toBe(
+        BELL3,
+      );
+      const recordSeed = await page
+        .locator('dl[aria-label="Record"] dd')
+        .first()
+        .textContent();
+      expect(recordSeed).toMatch(/^\d+$/);
+      await poll(() =>
+        page
+          .getByRole("table", { name: "Probabilities" })
+          .locator("tbody tr")
+          .count(),
+      ).toBe(2);
+      await expectAccessible(page, "job");
+      await shot(page, "job");
+
+      // Run again submits the record: a new job with the same seed gives the same counts.
+      const firstJob = new URL(page.url()).pathname;
+      await page.getByRole("button", { name: "Run again" }).click();
+      await page.waitForURL(
+        (u) =>
+          u.pathname !== firstJob && /\/jobs\/[0-9a-f-]{36}$/.test(u.pathname),
+      );
+      await poll(() => page.locator(".job-status").first().textContent(), {
+        timeout: 60_000,
+      }).toBe("Succeeded");
+      const again = Object.fromEntries(
+        (
+          await page
+            .getByRole("table", { name: "Probabilities" })
+            .locator("tbody tr")
+            .evaluateAll((trs) =>
+              trs.map((tr) =>
+                Array.from(tr.querySelectorAll("td")).map(
+                  (td) => td.textContent ?? "",
+                ),
+              ),
+            )
+        ).map(([k, n]) => [k, Number(n)]),
+      );
+      expect(again).toEqual(counts);
+      await poll(() =>
+        page.locator('dl[aria-label="Record"] dd').first().textContent(),
+      ).toBe(recordSeed);
+    });
+
+    it("shows the message of a job that fails, on the circuit page and the jobs page", async () => {
+      await page.goto(circuitUrl);
+      await page.locator(".cm-content").waitFor();
+      await setEditorText(page, OPAQUE);
+      const panel = page.getByRole("region", { name: "Run" });
+      await poll(() =>
+        panel
+          .getByText("Runs the editor text as it is now (not yet saved).")
+          .count(),
+      ).toBe(1);
+      await panel.getByLabel("Shots").fill("0");
+      await panel.getByRole("button", { name: "Run", exact: true }).click();
+      await poll(() => panel.getByRole("alert").first().textContent()).toMatch(
+        /Shots must be a whole number/,
+      );
+      await panel.getByLabel("Shots").fill("10");
+      await panel.getByRole("button", { name: "Run", exact: true }).click();
+      await poll(() => panel.locator(".job-error").textContent(), {
+        timeout: 60_000,
+      }).toMatch(/The job failed: .*opaque gate "mystery".*\(SIM_OPAQUE\)/);
+      await expect(panel.locator(".run-status").textContent()).resolves.toBe(
+        "Failed",
+      );
+      await shot(page, "run-failed");
+      await page.goto(`${projectUrl}/jobs`);
+      await page.getByRole("button", { name: "failed", exact: true }).click();
+      const jobRows = page
+        .getByRole("table", { name: "Jobs" })
+        .locator("tbody tr");
+      await poll(() => jobRows.count()).toBe(1);
+      await jobRows.first().getByRole("link", { name: /^Job / }).click();
+      await poll(() => page.locator(".job-error").textContent()).toMatch(
+        /opaque gate "mystery"/,
+      );
+      // Put the Bell circuit back for the tests below.
+      await page.goto(circuitUrl);
+      await page.locator(".cm-content").waitFor();
+      await setEditorText(page, BELL3);
+      await poll(() => page.getByText("All changes saved").count()).toBe(1);
     });
 
     it("shows a diagnostic at the line of the error, and the server refuses to save it", async () => {
