@@ -27,7 +27,11 @@ export function Histogram({
     () => histogramData(counts, { sortBy, topN }),
     [counts, sortBy, topN],
   );
-  const barW = 28;
+  // Few outcomes get wider bars; many keep them narrow (the chart scrolls sideways).
+  const barW = Math.max(
+    28,
+    Math.min(64, Math.floor(480 / data.bars.length) - 8),
+  );
   const gap = 8;
   const h = 180;
   const top = 18;

@@ -54,14 +54,14 @@ export function ResultView({ result }: { result: JobResult }) {
         <dd>{bytes(result.peakMemoryBytes)}</dd>
       </dl>
       {Object.keys(result.counts).length > 0 ? (
-        <>
+        <div className="result-charts">
           <Histogram
             counts={result.counts}
             topN={32}
             topNChoices={[16, 32, 64, 128]}
           />
           <ProbabilityTable counts={result.counts} />
-        </>
+        </div>
       ) : (
         <p className="muted">
           The circuit measures nothing, so there are no counts.

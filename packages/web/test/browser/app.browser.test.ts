@@ -60,6 +60,7 @@ describe.skipIf(!hasBrowser)(
     let page: Page;
     let projectUrl = "";
     let circuitUrl = "";
+    let jobUrl = "";
 
     const shot = async (p: Page, name: string) => {
       await p.screenshot({
@@ -278,6 +279,7 @@ describe.skipIf(!hasBrowser)(
 
       // Run again submits the record: a new job with the same seed gives the same counts.
       const firstJob = new URL(page.url()).pathname;
+      jobUrl = firstJob;
       await page.getByRole("button", { name: "Run again" }).click();
       await page.waitForURL(
         (u) =>
@@ -321,8 +323,9 @@ describe.skipIf(!hasBrowser)(
       await poll(() => panel.getByRole("alert").first().textContent()).toMatch(
         /Shots must be a whole number/,
       );
+      // The keyboard alone runs it: Enter in the shots field submits the form.
       await panel.getByLabel("Shots").fill("10");
-      await panel.getByRole("button", { name: "Run", exact: true }).click();
+      await panel.getByLabel("Shots").press("Enter");
       await poll(() => panel.locator(".job-error").textContent(), {
         timeout: 60_000,
       }).toMatch(/The job failed: .*opaque gate "mystery".*\(SIM_OPAQUE\)/);
@@ -679,6 +682,14 @@ describe.skipIf(!hasBrowser)(
       await p.locator("svg.circuit").waitFor();
       await expectAccessible(p, "circuit (dark, phone)");
       await shot(p, "circuit-dark-phone");
+      await p.goto(jobUrl);
+      await p.getByRole("table", { name: "Statevector" }).waitFor();
+      await expectAccessible(p, "job (dark, phone)");
+      await shot(p, "job-dark-phone");
+      await p.goto(`${projectUrl}/jobs`);
+      await p.getByRole("table", { name: "Jobs" }).waitFor();
+      await expectAccessible(p, "jobs (dark, phone)");
+      await shot(p, "jobs-dark-phone");
       await p.goto("/reset-password");
       await expectAccessible(p, "reset password (dark)");
       await shot(p, "reset-password-dark-phone");

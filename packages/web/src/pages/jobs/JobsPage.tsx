@@ -39,7 +39,7 @@ export function JobStatusBadge({ job }: { job: Job }) {
 }
 
 function JobList({ project }: { project: Project }) {
-  const { client } = useSession();
+  const { client, api } = useSession();
   const jobs = useMemo(() => jobsApi(client), [client]);
   const [filter, setFilter] = useState<JobStatus | "all">("all");
   const [items, setItems] = useState<readonly Job[] | null>(null);
@@ -48,6 +48,15 @@ function JobList({ project }: { project: Project }) {
   const [tick, setTick] = useState(0);
   const cancel = useSubmit();
   const more = useSubmit();
+  // Circuit names for the list (the first 100 circuits; others show their revision only).
+  const circuits = useAsync(
+    () => api.listCircuits(project.id),
+    `circuits|${project.id}`,
+  );
+  const names = useMemo(
+    () => new Map(circuits.data?.items.map((c) => [c.id, c.name]) ?? []),
+    [circuits.data],
+  );
   const status = filter === "all" ? undefined : filter;
 
   // Loads the first page; while anything in it is unfinished, loads it again every 2 s.
@@ -172,7 +181,8 @@ function JobList({ project }: { project: Project }) {
                   <td>
                     {j.circuitId ? (
                       <Link href={`${base}/circuits/${j.circuitId}`}>
-                        revision {j.circuitRevision ?? "?"}
+                        {names.get(j.circuitId) ?? "circuit"} · revision{" "}
+                        {j.circuitRevision ?? "?"}
                       </Link>
                     ) : (
                       <span className="muted">inline source</span>
