@@ -4,6 +4,7 @@
  * record again (same source, seed, shots and precision, so the counts come out the same).
  */
 import { lazy, Suspense, useEffect, useMemo } from "react";
+import { ApiError } from "../../api/client.ts";
 import type { Project } from "../../api/endpoints.ts";
 import {
   isTerminal,
@@ -28,7 +29,7 @@ import "../../run/run.css";
 
 const ResultView = lazy(() => import("../../run/ResultView.tsx"));
 
-/** The submission that repeats a job: its record when it has one, else its circuit revision. */
+/** The submission that repeats a job: its circuit revision, else the source of its record; same seed, shots, precision. */
 export function rerunBody(job: Job): SubmitJob | null {
   const base = {
     shots: job.record?.options.shots ?? job.shots,
@@ -38,9 +39,10 @@ export function rerunBody(job: Job): SubmitJob | null {
         ? ("single" as const)
         : ("double" as const),
   };
-  if (job.record) return { ...base, source: job.record.source };
+  // A saved revision never changes, so it runs the same source and keeps the circuit link.
   if (job.circuitId && job.circuitRevision !== null)
     return { ...base, circuitId: job.circuitId, revision: job.circuitRevision };
+  if (job.record) return { ...base, source: job.record.source };
   return null;
 }
 
@@ -61,7 +63,19 @@ function JobView({ project, initial }: { project: Project; initial: Job }) {
   const onRerun = async () => {
     if (!again) return;
     await rerun.run(async () => {
-      const next = await jobs.submit(project.id, again);
+      let next: Job;
+      try {
+        next = await jobs.submit(project.id, again);
+      } catch (err) {
+        // The circuit was deleted since: the record still has the source.
+        if (!(err instanceof ApiError) || err.status !== 404 || !record)
+          throw err;
+        const { circuitId: _c, revision: _r, ...rest } = again;
+        next = await jobs.submit(project.id, {
+          ...rest,
+          source: record.source,
+        });
+      }
       navigate(`${base}/jobs/${next.id}`);
     });
   };

@@ -1,0 +1,266 @@
+// @vitest-environment jsdom
+import {
+  act,
+  cleanup,
+  fireEvent,
+  render,
+  screen,
+  waitFor,
+  within,
+} from "@testing-library/react";
+import { afterEach, describe, expect, it } from "vitest";
+import { createApiClient } from "../src/api/client.ts";
+import { SessionProvider } from "../src/api/session.tsx";
+import {
+  parseRunForm,
+  RunPanel,
+  type RunTarget,
+} from "../src/run/RunPanel.tsx";
+import {
+  BELL_RESULT,
+  fakeJobs,
+  job,
+  problem,
+  sseResponse,
+} from "./job-fixtures.ts";
+
+afterEach(cleanup);
+
+const SAVED: RunTarget = {
+  circuitId: "c1",
+  revision: 2,
+  source: "OPENQASM 3.0;",
+  unsaved: false,
+};
+
+function open(
+  jobs: ReturnType<typeof fakeJobs>,
+  target = SAVED,
+  canRun = true,
+) {
+  // A client with no session: the panel only talks to the fake jobs API.
+  const client = createApiClient({
+    fetch: () => Promise.reject(new Error("no network in this test")),
+  });
+  render(
+    <SessionProvider client={client}>
+      <RunPanel
+        projectId="p1"
+        target={target}
+        jobs={jobs}
+        pollMs={1}
+        canRun={canRun}
+      />
+    </SessionProvider>,
+  );
+  const panel = screen.getByRole("region", { name: "Run" });
+  const status = () => panel.querySelector(".run-status")?.textContent;
+  return { panel, status, q: within(panel) };
+}
+
+describe("parseRunForm", () => {
+  it("accepts whole shots in range and an optional seed", () => {
+    expect(
+      parseRunForm({ shots: "1000", seed: "", precision: "single" }),
+    ).toEqual({
+      ok: true,
+      value: { shots: 1000, precision: "single" },
+    });
+    expect(parseRunForm({ shots: "1", seed: "0", precision: "x" })).toEqual({
+      ok: true,
+      value: { shots: 1, seed: 0, precision: "double" },
+    });
+  });
+  it.each([
+    ["0", "", "shots"],
+    ["1000001", "", "shots"],
+    ["2.5", "", "shots"],
+    ["", "", "shots"],
+    ["10", "-1", "seed"],
+    ["10", "4294967296", "seed"],
+    ["10", "1e3", "seed"],
+  ])("refuses shots %j seed %j (%s)", (shots, seed, field) => {
+    expect(parseRunForm({ shots, seed, precision: "double" })).toMatchObject({
+      ok: false,
+      field,
+    });
+  });
+});
+
+describe("RunPanel", () => {
+  it("runs the saved revision, shows live progress from the stream, then the result", async () => {
+    const jobs = fakeJobs();
+    const s = sseResponse();
+    const queued = job();
+    jobs.submit.mockResolvedValue(queued);
+    jobs.events.mockResolvedValue(s.response);
+    jobs.get.mockResolvedValue(
+      job({ status: "succeeded", progress: 1, result: BELL_RESULT }),
+    );
+    const { q, status } = open(jobs);
+    expect(status()).toBe("Not run yet");
+    fireEvent.change(q.getByLabelText("Seed"), { target: { value: "7" } });
+    fireEvent.click(q.getByRole("button", { name: "Run" }));
+    await waitFor(() => expect(status()).toBe("Queued"));
+    expect(jobs.submit).toHaveBeenCalledWith("p1", {
+      circuitId: "c1",
+      revision: 2,
+      shots: 1000,
+      seed: 7,
+      precision: "double",
+    });
+    expect(q.getByRole("button", { name: "Run" })).toHaveProperty(
+      "disabled",
+      true,
+    );
+    act(() => s.send("state", job({ status: "running", progress: 0 }), 1));
+    act(() => s.send("progress", { fraction: 0.42 }));
+    await waitFor(() => expect(status()).toBe("Running 42%"));
+    expect(q.getByLabelText("Job progress")).toHaveProperty("value", 0.42);
+    act(() => s.send("status", { status: "succeeded" }, 2));
+    await waitFor(() => expect(status()).toBe("Succeeded"));
+    // The charts load lazily, then show the counts.
+    const table = await q.findByRole("table", { name: "Probabilities" });
+    const rows = [...table.querySelectorAll("tbody tr")].map((tr) =>
+      [...tr.querySelectorAll("td")].map((td) => td.textContent),
+    );
+    expect(rows).toEqual([
+      ["11", "507", "50.70%"],
+      ["00", "493", "49.30%"],
+    ]);
+    expect(q.getByRole("table", { name: "Statevector" })).toBeTruthy();
+    expect(q.getByText("3.3 ms")).toBeTruthy(); // simulate time
+    expect(
+      q.getByRole("link", { name: /^Open job 11111111/ }).getAttribute("href"),
+    ).toBe(`/projects/p1/jobs/${queued.id}`);
+    expect(q.getByRole("button", { name: "Run" })).toHaveProperty(
+      "disabled",
+      false,
+    );
+  });
+
+  it("sends the editor text inline when it has unsaved changes", async () => {
+    const jobs = fakeJobs();
+    jobs.submit.mockResolvedValue(
+      job({
+        status: "failed",
+        error: {
+          code: "SIM_OPAQUE",
+          message: 'opaque gate "g" cannot be simulated',
+        },
+      }),
+    );
+    const { q, status } = open(jobs, {
+      ...SAVED,
+      source: "OPENQASM 2.0; // edited",
+      unsaved: true,
+    });
+    expect(
+      q.getByText("Runs the editor text as it is now (not yet saved)."),
+    ).toBeTruthy();
+    fireEvent.change(q.getByLabelText("Precision"), {
+      target: { value: "single" },
+    });
+    fireEvent.click(q.getByRole("button", { name: "Run" }));
+    await waitFor(() => expect(status()).toBe("Failed"));
+    expect(jobs.submit).toHaveBeenCalledWith("p1", {
+      source: "OPENQASM 2.0; // edited",
+      shots: 1000,
+      precision: "single",
+    });
+    // A job that is already over needs no stream; its failure message is shown.
+    expect(jobs.events).not.toHaveBeenCalled();
+    expect(q.getByRole("alert").textContent).toBe(
+      'The job failed: opaque gate "g" cannot be simulated (SIM_OPAQUE)',
+    );
+  });
+
+  it("checks the form before sending anything", async () => {
+    const jobs = fakeJobs();
+    const { q } = open(jobs);
+    fireEvent.change(q.getByLabelText("Shots"), {
+      target: { value: "2000000" },
+    });
+    fireEvent.click(q.getByRole("button", { name: "Run" }));
+    expect(q.getByRole("alert").textContent).toMatch(/from 1 to 1,000,000/);
+    expect(q.getByLabelText("Shots").getAttribute("aria-invalid")).toBe("true");
+    expect(jobs.submit).not.toHaveBeenCalled();
+  });
+
+  it("shows a refused submission as a message with the server's diagnostics", async () => {
+    const jobs = fakeJobs();
+    jobs.submit.mockRejectedValue(
+      problem(422, "CIRCUIT_INVALID", "The circuit does not compile", {
+        diagnostics: [
+          {
+            code: "E",
+            severity: "error",
+            message: "unknown qubit q[5]",
+            line: 8,
+            column: 3,
+          },
+        ],
+      }),
+    );
+    const { q, status } = open(jobs);
+    fireEvent.click(q.getByRole("button", { name: "Run" }));
+    await waitFor(() =>
+      expect(q.getByRole("alert").textContent).toBe(
+        "The circuit does not compile",
+      ),
+    );
+    expect(q.getByRole("list", { name: "Run diagnostics" }).textContent).toBe(
+      "8:3 unknown qubit q[5]",
+    );
+    expect(status()).toBe("Not run yet");
+    expect(q.getByRole("button", { name: "Run" })).toHaveProperty(
+      "disabled",
+      false,
+    );
+  });
+
+  it("cancels a running job", async () => {
+    const jobs = fakeJobs();
+    const s = sseResponse();
+    jobs.submit.mockResolvedValue(job({ status: "running", progress: 0.1 }));
+    jobs.events.mockResolvedValue(s.response);
+    jobs.cancel.mockResolvedValue(job({ status: "cancelled" }));
+    const { q, status } = open(jobs);
+    fireEvent.click(q.getByRole("button", { name: "Run" }));
+    const cancel = await q.findByRole("button", { name: "Cancel" });
+    fireEvent.click(cancel);
+    await waitFor(() => expect(status()).toBe("Cancelled"));
+    expect(jobs.cancel).toHaveBeenCalledWith(job().id);
+    expect(q.queryByRole("button", { name: "Cancel" })).toBeNull();
+    expect(q.getByText("The job was cancelled.")).toBeTruthy();
+    s.end();
+  });
+
+  it("polls when the stream is unavailable, and says so", async () => {
+    const jobs = fakeJobs();
+    jobs.submit.mockResolvedValue(job());
+    jobs.events.mockRejectedValue(problem(502, "HTTP_ERROR", "Bad gateway"));
+    let calls = 0;
+    jobs.get.mockImplementation(async () =>
+      ++calls < 3
+        ? job({ status: "running", progress: calls / 4 })
+        : job({ status: "succeeded", progress: 1, result: BELL_RESULT }),
+    );
+    const { q, status } = open(jobs);
+    fireEvent.click(q.getByRole("button", { name: "Run" }));
+    await waitFor(() => expect(status()).toBe("Succeeded"));
+    expect(calls).toBe(3);
+    expect(await q.findByRole("table", { name: "Probabilities" })).toBeTruthy();
+  });
+
+  it("does not let viewers run", () => {
+    const { q } = open(fakeJobs(), SAVED, false);
+    expect(q.getByRole("button", { name: "Run" })).toHaveProperty(
+      "disabled",
+      true,
+    );
+    expect(
+      q.getByText("Viewers cannot run circuits in this project."),
+    ).toBeTruthy();
+  });
+});
