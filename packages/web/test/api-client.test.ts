@@ -250,3 +250,51 @@ describe("createApiClient session handling", () => {
     expect(storage.data.get(REFRESH_KEY)).toBe("r1");
   });
 });
+
+describe("createApiClient.stream", () => {
+  it("refreshes an expired access token, asks for an event stream and hands back the response", async () => {
+    const server = fakeServer();
+    const accepts: (string | null)[] = [];
+    const client = createApiClient({
+      storage: memoryStore({ [REFRESH_KEY]: "r1" }),
+      fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
+        accepts.push(new Headers(init?.headers).get("accept"));
+        return server.fetch(input, init);
+      }) as typeof fetch,
+    });
+    await client.refresh();
+    server.expireAccess();
+    server.calls.length = 0;
+    accepts.length = 0;
+    const res = await client.stream("/jobs/j1/events");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ email: "ada@example.com" });
+    // 401, one refresh, then the retry with the new token.
+    expect(server.calls).toEqual([
+      "GET /api/v1/jobs/j1/events",
+      "POST /api/v1/auth/refresh",
+      "GET /api/v1/jobs/j1/events",
+    ]);
+    expect(accepts).toEqual([
+      "text/event-stream",
+      "application/json",
+      "text/event-stream",
+    ]);
+  });
+
+  it("throws a refused stream as an ApiError with the problem's code", async () => {
+    const client = createApiClient({
+      fetch: (async () =>
+        json(
+          404,
+          { title: "Job not found", code: "JOB_NOT_FOUND", status: 404 },
+          "application/problem+json",
+        )) as typeof fetch,
+    });
+    await expect(client.stream("/jobs/nope/events")).rejects.toMatchObject({
+      status: 404,
+      code: "JOB_NOT_FOUND",
+      message: "Job not found",
+    });
+  });
+});

@@ -38,7 +38,13 @@ export function JobStatusBadge({ job }: { job: Job }) {
   );
 }
 
-function JobList({ project }: { project: Project }) {
+function JobList({
+  project,
+  refreshMs,
+}: {
+  project: Project;
+  refreshMs: number;
+}) {
   const { client, api } = useSession();
   const jobs = useMemo(() => jobsApi(client), [client]);
   const [filter, setFilter] = useState<JobStatus | "all">("all");
@@ -87,9 +93,9 @@ function JobList({ project }: { project: Project }) {
   const unfinished = items?.some((j) => !isTerminal(j.status)) ?? false;
   useEffect(() => {
     if (!unfinished) return;
-    const t = setTimeout(() => setTick((n) => n + 1), LIST_REFRESH_MS);
+    const t = setTimeout(() => setTick((n) => n + 1), refreshMs);
     return () => clearTimeout(t);
-  }, [unfinished, items]);
+  }, [unfinished, items, refreshMs]);
 
   const choose = (f: JobStatus | "all") => {
     setFilter(f);
@@ -231,8 +237,14 @@ function JobList({ project }: { project: Project }) {
   );
 }
 
-/** The jobs page component. */
-export function JobsPage({ projectId }: { projectId: string }) {
+/** The jobs page component; `refreshMs` is how often the list is re-read while jobs run. */
+export function JobsPage({
+  projectId,
+  refreshMs = LIST_REFRESH_MS,
+}: {
+  projectId: string;
+  refreshMs?: number;
+}) {
   const { api } = useSession();
   const project = useAsync(() => api.getProject(projectId), projectId);
   if (project.loading && !project.data)
@@ -253,7 +265,7 @@ export function JobsPage({ projectId }: { projectId: string }) {
         <Link href={`/projects/${p.id}`}>{p.name}</Link> /
       </p>
       <PageTitle>Jobs</PageTitle>
-      <JobList project={p} />
+      <JobList project={p} refreshMs={refreshMs} />
     </section>
   );
 }

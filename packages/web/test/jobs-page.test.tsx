@@ -1,0 +1,218 @@
+// @vitest-environment jsdom
+import {
+  cleanup,
+  fireEvent,
+  render,
+  screen,
+  waitFor,
+  within,
+} from "@testing-library/react";
+import { afterEach, describe, expect, it } from "vitest";
+import { createApiClient } from "../src/api/client.ts";
+import type { Job } from "../src/api/jobs.ts";
+import { SessionProvider } from "../src/api/session.tsx";
+import { JobPage } from "../src/pages/jobs/JobPage.tsx";
+import { JobsPage } from "../src/pages/jobs/JobsPage.tsx";
+import { BELL_RESULT, job } from "./job-fixtures.ts";
+
+afterEach(cleanup);
+
+const ID2 = "22222222-2222-4222-8222-222222222222";
+
+/** A fetch that serves one project, one circuit and the given jobs, and records requests. */
+function server(jobs: Job[]) {
+  const requests: string[] = [];
+  let listCalls = 0;
+  const json = (b: unknown, status = 200) =>
+    new Response(JSON.stringify(b), {
+      status,
+      headers: { "content-type": "application/json" },
+    });
+  const fetchFn = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = new URL(String(input), "http://x");
+    const method = init?.method ?? "GET";
+    requests.push(`${method} ${url.pathname}${url.search}`);
+    const p = url.pathname.replace("/api/v1", "");
+    if (p === "/projects/p1")
+      return json({
+        id: "p1",
+        name: "Bell lab",
+        role: "owner",
+        createdAt: "",
+        updatedAt: "",
+      });
+    if (p === "/projects/p1/circuits")
+      return json({ items: [{ id: "c1", name: "bell" }], nextCursor: null });
+    if (p === "/projects/p1/jobs") {
+      listCalls++;
+      const status = url.searchParams.get("status");
+      return json({
+        items: jobs.filter((j) => !status || j.status === status),
+        nextCursor: null,
+      });
+    }
+    const m = /^\/jobs\/([^/]+)(\/cancel)?$/.exec(p);
+    const j = jobs.find((x) => x.id === m?.[1]);
+    if (!j)
+      return json(
+        { code: "JOB_NOT_FOUND", title: "Job not found", status: 404 },
+        404,
+      );
+    if (m?.[2]) {
+      const next = { ...j, status: "cancelled" as const };
+      jobs[jobs.indexOf(j)] = next;
+      return json(next);
+    }
+    return json(j);
+  };
+  const client = createApiClient({ fetch: fetchFn as typeof fetch });
+  return { client, requests, listCalls: () => listCalls, jobs };
+}
+
+const statuses = () =>
+  [
+    ...screen
+      .getByRole("table", { name: "Jobs" })
+      .querySelectorAll(".job-status"),
+  ].map((e) => e.textContent);
+
+describe("JobsPage", () => {
+  it("lists jobs with circuit names, filters by status, refreshes while one runs, and cancels", async () => {
+    const srv = server([
+      job({ status: "running", progress: 0.25 }),
+      job({
+        id: ID2,
+        status: "succeeded",
+        circuitId: null,
+        circuitRevision: null,
+      }),
+    ]);
+    render(
+      <SessionProvider client={srv.client}>
+        <JobsPage projectId="p1" refreshMs={20} />
+      </SessionProvider>,
+    );
+    await waitFor(() =>
+      expect(statuses()).toEqual(["running 25%", "succeeded"]),
+    );
+    const table = screen.getByRole("table", { name: "Jobs" });
+    expect(
+      within(table).getByRole("link", { name: "bell · revision 2" }),
+    ).toBeTruthy();
+    expect(within(table).getByText("inline source")).toBeTruthy();
+    expect(screen.getByText("Updating while jobs run…")).toBeTruthy();
+
+    // The running job moves on: the list is read again on its own.
+    srv.jobs[0] = job({ status: "running", progress: 0.75 });
+    await waitFor(() => expect(statuses()[0]).toBe("running 75%"));
+    expect(srv.listCalls()).toBeGreaterThan(1);
+
+    fireEvent.click(
+      screen.getByRole("button", { name: "Cancel job 11111111" }),
+    );
+    await waitFor(() => expect(statuses()).toEqual(["cancelled", "succeeded"]));
+    expect(srv.requests).toContain(`POST /api/v1/jobs/${job().id}/cancel`);
+    // Nothing runs any more: the refresh stops.
+    await waitFor(() =>
+      expect(screen.queryByText("Updating while jobs run…")).toBeNull(),
+    );
+    const calls = srv.listCalls();
+    await new Promise((r) => setTimeout(r, 80));
+    expect(srv.listCalls()).toBe(calls);
+
+    fireEvent.click(screen.getByRole("button", { name: "failed" }));
+    await waitFor(() =>
+      expect(screen.getByText("No failed jobs.")).toBeTruthy(),
+    );
+    expect(srv.requests).toContain(
+      "GET /api/v1/projects/p1/jobs?limit=50&status=failed",
+    );
+    expect(
+      screen
+        .getByRole("button", { name: "failed" })
+        .getAttribute("aria-pressed"),
+    ).toBe("true");
+    fireEvent.click(screen.getByRole("button", { name: "succeeded" }));
+    await waitFor(() => expect(statuses()).toEqual(["succeeded"]));
+  });
+});
+
+describe("JobPage", () => {
+  const record = {
+    source: 'OPENQASM 3.0;\ninclude "stdgates.inc";\n',
+    inputs: null,
+    circuit: {},
+    seed: 1234,
+    options: { shots: 1000, precision: "double" },
+    stepfaultVersion: "0.1.0",
+  };
+
+  it("shows the record and the result of a finished job", async () => {
+    const srv = server([
+      job({
+        status: "succeeded",
+        progress: 1,
+        result: BELL_RESULT,
+        record,
+        seed: 1234,
+      }),
+    ]);
+    render(
+      <SessionProvider client={srv.client}>
+        <JobPage projectId="p1" jobId={job().id} />
+      </SessionProvider>,
+    );
+    await screen.findByRole("heading", { name: "Job 11111111" });
+    expect(document.querySelector(".record-source")?.textContent).toBe(
+      record.source,
+    );
+    expect(
+      [...document.querySelectorAll('dl[aria-label="Record"] dd')].map(
+        (d) => d.textContent,
+      ),
+    ).toEqual(["1234", "shots 1000, precision double", "none", "0.1.0"]);
+    expect(
+      await screen.findByRole("table", { name: "Probabilities" }),
+    ).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Run again" })).toHaveProperty(
+      "disabled",
+      false,
+    );
+  });
+
+  it("shows a failed job's message, and not found for a job of another project", async () => {
+    const srv = server([
+      job({
+        status: "failed",
+        error: { code: "SIM_TOO_LARGE", message: "needs 8 GiB" },
+      }),
+      job({ id: ID2, projectId: "other" }),
+    ]);
+    const { unmount } = render(
+      <SessionProvider client={srv.client}>
+        <JobPage projectId="p1" jobId={job().id} />
+      </SessionProvider>,
+    );
+    expect((await screen.findByRole("alert")).textContent).toBe(
+      "The job failed: needs 8 GiB (SIM_TOO_LARGE)",
+    );
+    unmount();
+    render(
+      <SessionProvider client={srv.client}>
+        <JobPage projectId="p1" jobId={ID2} />
+      </SessionProvider>,
+    );
+    expect(
+      await screen.findByRole("heading", { name: "Job not found" }),
+    ).toBeTruthy();
+    cleanup();
+    render(
+      <SessionProvider client={srv.client}>
+        <JobPage projectId="p1" jobId="33333333-3333-4333-8333-333333333333" />
+      </SessionProvider>,
+    );
+    expect(
+      await screen.findByRole("heading", { name: "Job not found" }),
+    ).toBeTruthy();
+  });
+});
