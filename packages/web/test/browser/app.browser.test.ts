@@ -47,6 +47,17 @@ mystery q[0];
 measure q[0] -> c[0];
 `;
 
+/** Shots that genuinely diverge (mid-circuit measurements), so a million of them take a while. */
+const SLOW = `OPENQASM 3.0;
+include "stdgates.inc";
+qubit[10] q;
+bit[10] c;
+for int i in [0:199] {
+  h q;
+  c = measure q;
+}
+`;
+
 const OWNER = { email: "ada@example.com", password: "correct horse 1" };
 const OTHER = { email: "bob@example.com", password: "battery staple 2" };
 
@@ -285,30 +296,36 @@ describe.skipIf(!hasBrowser)(
         (u) =>
           u.pathname !== firstJob && /\/jobs\/[0-9a-f-]{36}$/.test(u.pathname),
       );
+      const secondId = new URL(page.url()).pathname.split("/").pop() ?? "";
+      await poll(() => heading(page).textContent()).toBe(
+        `Job ${secondId.slice(0, 8)}`,
+      );
       await poll(() => page.locator(".job-status").first().textContent(), {
         timeout: 60_000,
       }).toBe("Succeeded");
-      const again = Object.fromEntries(
-        (
-          await page
-            .getByRole("table", { name: "Probabilities" })
-            .locator("tbody tr")
-            .evaluateAll((trs) =>
-              trs.map((tr) =>
-                Array.from(tr.querySelectorAll("td")).map(
-                  (td) => td.textContent ?? "",
+      // The same seed gives the same counts.
+      const tableCounts = async () =>
+        Object.fromEntries(
+          (
+            await page
+              .getByRole("table", { name: "Probabilities" })
+              .locator("tbody tr")
+              .evaluateAll((trs) =>
+                trs.map((tr) =>
+                  Array.from(tr.querySelectorAll("td")).map(
+                    (td) => td.textContent ?? "",
+                  ),
                 ),
-              ),
-            )
-        ).map(([k, n]) => [k, Number(n)]),
-      );
-      expect(again).toEqual(counts);
+              )
+          ).map(([k, n]) => [k, Number(n)]),
+        );
+      await poll(tableCounts).toEqual(counts);
       await poll(() =>
         page.locator('dl[aria-label="Record"] dd').first().textContent(),
       ).toBe(recordSeed);
     });
 
-    it("shows the message of a job that fails, on the circuit page and the jobs page", async () => {
+    it("shows the message of a job that fails, and cancels a running one", async () => {
       await page.goto(circuitUrl);
       await page.locator(".cm-content").waitFor();
       await setEditorText(page, OPAQUE);
@@ -343,6 +360,29 @@ describe.skipIf(!hasBrowser)(
       await poll(() => page.locator(".job-error").textContent()).toMatch(
         /opaque gate "mystery"/,
       );
+      // A long job shows live progress and stops when cancelled.
+      await page.goto(circuitUrl);
+      await page.locator(".cm-content").waitFor();
+      await setEditorText(page, SLOW);
+      await panel.getByLabel("Shots").fill("1000000");
+      await panel.getByRole("button", { name: "Run", exact: true }).click();
+      await poll(() => panel.locator(".run-status").textContent(), {
+        timeout: 30_000,
+      }).toMatch(/^Running \d+%$/);
+      await poll(() =>
+        panel
+          .getByLabel("Job progress")
+          .evaluate((e) => (e as HTMLProgressElement).value),
+      ).toBeGreaterThan(0);
+      await shot(page, "run-progress");
+      await panel.getByRole("button", { name: "Cancel" }).click();
+      await poll(() => panel.locator(".run-status").textContent(), {
+        timeout: 30_000,
+      }).toBe("Cancelled");
+      expect(await panel.getByRole("button", { name: "Cancel" }).count()).toBe(
+        0,
+      );
+
       // Put the Bell circuit back for the tests below.
       await page.goto(circuitUrl);
       await page.locator(".cm-content").waitFor();
