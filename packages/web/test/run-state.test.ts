@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   INITIAL_RUN,
+  percent,
   runReducer,
   statusText,
   type RunAction,
@@ -32,6 +33,16 @@ describe("runReducer", () => {
       1,
     ]);
     expect(s.job?.result?.counts).toEqual(BELL_RESULT.counts);
+  });
+
+  it("writes small percentages with a decimal", () => {
+    expect([0, 0.004, 0.099, 0.42, 1].map(percent)).toEqual([
+      "0%",
+      "0.4%",
+      "9.9%",
+      "42%",
+      "100%",
+    ]);
   });
 
   it("never moves progress backwards and clamps it to 0..1", () => {

@@ -22,7 +22,7 @@ import {
 import { useSession } from "../api/session.tsx";
 import { Link } from "../app/router.tsx";
 import { ErrorAlert, Loading } from "../pages/ui.tsx";
-import { statusText } from "./run-state.ts";
+import { percent, statusText } from "./run-state.ts";
 import { useRun } from "./useRun.ts";
 import "./run.css";
 
@@ -232,7 +232,7 @@ export function RunPanel({
           <span className="muted small">
             {state.status === "queued"
               ? "waiting for a worker"
-              : `${Math.round(state.progress * 100)}%`}
+              : percent(state.progress)}
           </span>
         </div>
       )}

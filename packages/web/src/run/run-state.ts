@@ -110,6 +110,12 @@ export function runReducer(state: RunState, action: RunAction): RunState {
   }
 }
 
+/** 0.42 -> "42%"; below 10 % one decimal, so a slow start does not read as "0%". */
+export function percent(fraction: number): string {
+  const p = fraction * 100;
+  return p > 0 && p < 10 ? `${p.toFixed(1)}%` : `${Math.round(p)}%`;
+}
+
 /** A short line for the status of a run. */
 export function statusText(state: RunState): string {
   switch (state.phase) {
@@ -120,7 +126,7 @@ export function statusText(state: RunState): string {
     case "active":
       if (state.cancelling) return "Cancelling…";
       if (state.status === "queued") return "Queued";
-      return `Running ${Math.round(state.progress * 100)}%`;
+      return `Running ${percent(state.progress)}`;
     case "done":
       switch (state.status) {
         case "succeeded":

@@ -368,7 +368,7 @@ describe.skipIf(!hasBrowser)(
       await panel.getByRole("button", { name: "Run", exact: true }).click();
       await poll(() => panel.locator(".run-status").textContent(), {
         timeout: 30_000,
-      }).toMatch(/^Running \d+%$/);
+      }).toMatch(/^Running [\d.]+%$/);
       await poll(() =>
         panel
           .getByLabel("Job progress")

@@ -23,6 +23,7 @@ import {
   when,
 } from "../ui.tsx";
 import type { ApiError } from "../../api/client.ts";
+import { percent } from "../../run/run-state.ts";
 import "../../run/run.css";
 
 /** How often the list is re-read while something runs. */
@@ -33,7 +34,7 @@ export function JobStatusBadge({ job }: { job: Job }) {
   return (
     <span className={`job-status ${job.status}`}>
       {job.status}
-      {job.status === "running" ? ` ${Math.round(job.progress * 100)}%` : ""}
+      {job.status === "running" ? ` ${percent(job.progress)}` : ""}
     </span>
   );
 }
