@@ -79,7 +79,12 @@ export function Histogram({
           </>
         )}
       </figcaption>
-      <div className="histogram-scroll">
+      <div
+        className="histogram-scroll"
+        tabIndex={0}
+        role="region"
+        aria-label={`${title} chart`}
+      >
         <svg
           width={width}
           height={top + h + bottom}

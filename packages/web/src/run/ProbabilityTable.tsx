@@ -23,7 +23,12 @@ export function ProbabilityTable({
   return (
     <section className="probabilities" aria-labelledby="prob-h">
       <h3 id="prob-h">Probabilities</h3>
-      <div className="table-scroll">
+      <div
+        className="table-scroll"
+        tabIndex={0}
+        role="region"
+        aria-label="Probabilities table"
+      >
         <table className="table" aria-label="Probabilities">
           <thead>
             <tr>

@@ -43,7 +43,12 @@ export function StatevectorView({
           : ""}
         . Basis states are written q[{Math.max(0, sv.qubits - 1)}]…q[0].
       </p>
-      <div className="table-scroll">
+      <div
+        className="table-scroll"
+        tabIndex={0}
+        role="region"
+        aria-label="Statevector table"
+      >
         <table className="table sv-table" aria-label="Statevector">
           <thead>
             <tr>

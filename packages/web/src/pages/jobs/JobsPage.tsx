@@ -153,7 +153,12 @@ function JobList({
         </p>
       )}
       {items && items.length > 0 && (
-        <div className="table-scroll">
+        <div
+          className="table-scroll"
+          tabIndex={0}
+          role="region"
+          aria-label="Jobs table"
+        >
           <table className="table" aria-label="Jobs">
             <thead>
               <tr>
