@@ -38,7 +38,9 @@ export function Histogram({
   const maxP = Math.max(0.0001, ...data.bars.map((b) => b.probability));
   const width = 48 + data.bars.length * (barW + gap);
   const labelLen = Math.max(2, ...data.bars.map((b) => b.label.length));
-  const bottom = Math.min(160, 20 + labelLen * 6);
+  // Short labels that fit under their bar stand upright; longer ones are slanted.
+  const upright = labelLen * 7 <= barW + gap;
+  const bottom = upright ? 24 : Math.min(160, 20 + labelLen * 6);
   const choices =
     topNChoices && data.distinctOutcomes > Math.min(...topNChoices)
       ? topNChoices
@@ -124,7 +126,12 @@ export function Histogram({
                 <text
                   x={x + barW / 2}
                   y={top + h + 14}
-                  transform={`rotate(45 ${x + barW / 2} ${top + h + 14})`}
+                  textAnchor={upright ? "middle" : undefined}
+                  transform={
+                    upright
+                      ? undefined
+                      : `rotate(45 ${x + barW / 2} ${top + h + 14})`
+                  }
                   className="tick"
                 >
                   {b.label}

@@ -47,6 +47,15 @@ mystery q[0];
 measure q[0] -> c[0];
 `;
 
+/** 4,096 equally likely outcomes. */
+const UNIFORM12 = `OPENQASM 3.0;
+include "stdgates.inc";
+qubit[12] q;
+bit[12] c;
+h q;
+c = measure q;
+`;
+
 /** Shots that genuinely diverge (mid-circuit measurements), so a million of them take a while. */
 const SLOW = `OPENQASM 3.0;
 include "stdgates.inc";
@@ -360,9 +369,36 @@ describe.skipIf(!hasBrowser)(
       await poll(() => page.locator(".job-error").textContent()).toMatch(
         /opaque gate "mystery"/,
       );
-      // A long job shows live progress and stops when cancelled.
       await page.goto(circuitUrl);
       await page.locator(".cm-content").waitFor();
+      // Thousands of outcomes: the histogram keeps the top 32 and groups the rest.
+      await setEditorText(page, UNIFORM12);
+      await panel.getByLabel("Shots").fill("20000");
+      await panel.getByRole("button", { name: "Run", exact: true }).click();
+      await poll(() => panel.locator(".run-status").textContent(), {
+        timeout: 60_000,
+      }).toBe("Succeeded");
+      const bars = panel.locator(".histogram .bar");
+      await poll(() => bars.count()).toBe(33);
+      const grouped = await panel
+        .locator(".histogram .bar.grouped title")
+        .textContent();
+      const others = Number(/^(\d+) others: (\d+)/.exec(grouped ?? "")?.[1]);
+      expect(others + 32).toBeGreaterThan(4000);
+      expect(others + 32).toBeLessThanOrEqual(4096);
+      await poll(() =>
+        panel.getByText(`Showing 16 of ${others + 32} outcomes.`).count(),
+      ).toBe(1);
+      await panel.getByLabel("show", { exact: true }).selectOption("64");
+      await poll(() => bars.count()).toBe(65);
+      await poll(() =>
+        panel
+          .getByText(/4096 of 4096 amplitudes non-zero; the 64 largest/)
+          .count(),
+      ).toBe(1);
+      await shot(page, "run-many-outcomes");
+
+      // A long job shows live progress and stops when cancelled.
       await setEditorText(page, SLOW);
       await panel.getByLabel("Shots").fill("1000000");
       await panel.getByRole("button", { name: "Run", exact: true }).click();
