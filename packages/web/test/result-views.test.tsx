@@ -135,6 +135,21 @@ describe("Histogram", () => {
     );
   });
 
+  it("scales to the outcomes and cuts a taller grouped bar instead of flattening them", () => {
+    const counts: Record<string, number> = { "000": 40, "001": 20 };
+    for (let i = 2; i < 64; i++) counts[i.toString(2).padStart(6, "0")] = 10;
+    const { container } = render(<Histogram counts={counts} topN={2} />);
+    const height = (sel: string) =>
+      Number(container.querySelector(`${sel} rect`)?.getAttribute("height"));
+    expect(height('[data-outcome="000"]')).toBe(180);
+    expect(height('[data-outcome="001"]')).toBe(90);
+    expect(height(".bar.grouped")).toBe(180);
+    expect(container.querySelectorAll(".bar.grouped .cut")).toHaveLength(1);
+    expect(container.querySelectorAll(".bar:not(.grouped) .cut")).toHaveLength(
+      0,
+    );
+  });
+
   it("has no top-N switch for a few outcomes", () => {
     render(<Histogram counts={{ "0": 3, "1": 5 }} topNChoices={[16, 64]} />);
     expect(screen.queryByLabelText("show")).toBeNull();

@@ -35,7 +35,13 @@ export function Histogram({
   const gap = 8;
   const h = 180;
   const top = 18;
-  const maxP = Math.max(0.0001, ...data.bars.map((b) => b.probability));
+  // The scale follows the outcomes themselves: a grouped "others" bar that is taller (thousands
+  // of outcomes together) is cut at the top instead of flattening every other bar.
+  const single = data.bars.filter((b) => !b.grouped);
+  const maxP = Math.max(
+    0.0001,
+    ...(single.length > 0 ? single : data.bars).map((b) => b.probability),
+  );
   const width = 48 + data.bars.length * (barW + gap);
   const labelLen = Math.max(2, ...data.bars.map((b) => b.label.length));
   // Short labels that fit under their bar stand upright; longer ones are slanted.
@@ -105,7 +111,8 @@ export function Histogram({
           </text>
           {data.bars.map((b, i) => {
             const x = 48 + i * (barW + gap);
-            const bh = (b.probability / maxP) * h;
+            const clipped = b.probability > maxP;
+            const bh = Math.min(h, (b.probability / maxP) * h);
             return (
               <g
                 key={b.label}
@@ -115,6 +122,12 @@ export function Histogram({
               >
                 <title>{`${b.label}: ${b.count} (${(b.probability * 100).toFixed(2)}%)`}</title>
                 <rect x={x} y={top + h - bh} width={barW} height={bh} />
+                {clipped && (
+                  <path
+                    className="cut"
+                    d={`M${x - 2} ${top + 14} l${(barW + 4) / 2} -5 l${(barW + 4) / 2} 5`}
+                  />
+                )}
                 <text
                   x={x + barW / 2}
                   y={top + h - bh - 4}
