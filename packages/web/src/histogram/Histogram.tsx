@@ -104,7 +104,10 @@ export function Histogram({
         >
           <line x1={40} y1={top + h} x2={width} y2={top + h} className="axis" />
           <text x={34} y={top + 4} textAnchor="end" className="tick">
-            {(maxP * 100).toFixed(1)}%
+            {maxP < 0.01
+              ? (maxP * 100).toPrecision(2)
+              : (maxP * 100).toFixed(1)}
+            %
           </text>
           <text x={34} y={top + h} textAnchor="end" className="tick">
             0

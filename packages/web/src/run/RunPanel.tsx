@@ -245,14 +245,17 @@ export function RunPanel({
       {job && state.phase === "done" && job.status === "cancelled" && (
         <p className="notice">The job was cancelled.</p>
       )}
-      {job && (
-        <p className="small">
-          <Link href={`/projects/${projectId}/jobs/${job.id}`}>
-            Open job {job.id.slice(0, 8)}
-          </Link>{" "}
-          · <Link href={`/projects/${projectId}/jobs`}>All jobs</Link>
-        </p>
-      )}
+      <p className="small">
+        {job && (
+          <>
+            <Link href={`/projects/${projectId}/jobs/${job.id}`}>
+              Open job {job.id.slice(0, 8)}
+            </Link>{" "}
+            ·{" "}
+          </>
+        )}
+        <Link href={`/projects/${projectId}/jobs`}>All jobs</Link>
+      </p>
       {job?.result && state.phase === "done" && (
         <Suspense fallback={<Loading what="Loading charts" />}>
           <ResultView result={job.result} />
