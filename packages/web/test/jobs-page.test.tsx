@@ -20,7 +20,7 @@ afterEach(cleanup);
 const ID2 = "22222222-2222-4222-8222-222222222222";
 
 /** A fetch that serves one project, one circuit and the given jobs, and records requests. */
-function server(jobs: Job[]) {
+function server(jobs: Job[], pageSize = 50) {
   const requests: string[] = [];
   let listCalls = 0;
   const json = (b: unknown, status = 200) =>
@@ -46,9 +46,12 @@ function server(jobs: Job[]) {
     if (p === "/projects/p1/jobs") {
       listCalls++;
       const status = url.searchParams.get("status");
+      const all = jobs.filter((j) => !status || j.status === status);
+      const from = Number(url.searchParams.get("cursor") ?? 0);
       return json({
-        items: jobs.filter((j) => !status || j.status === status),
-        nextCursor: null,
+        items: all.slice(from, from + pageSize),
+        nextCursor:
+          from + pageSize < all.length ? String(from + pageSize) : null,
       });
     }
     const m = /^\/jobs\/([^/]+)(\/cancel)?$/.exec(p);
@@ -134,6 +137,28 @@ describe("JobsPage", () => {
     ).toBe("true");
     fireEvent.click(screen.getByRole("button", { name: "succeeded" }));
     await waitFor(() => expect(statuses()).toEqual(["succeeded"]));
+  });
+  it("loads further pages on request", async () => {
+    const ids = ["a", "b", "c"].map(
+      (c) => `${c.repeat(8)}-0000-4000-8000-000000000000`,
+    );
+    const srv = server(
+      ids.map((id) => job({ id, status: "succeeded" })),
+      2,
+    );
+    render(
+      <SessionProvider client={srv.client}>
+        <JobsPage projectId="p1" refreshMs={20} />
+      </SessionProvider>,
+    );
+    await waitFor(() => expect(statuses()).toHaveLength(2));
+    fireEvent.click(screen.getByRole("button", { name: "Load more" }));
+    await waitFor(() => expect(statuses()).toHaveLength(3));
+    expect(screen.queryByRole("button", { name: "Load more" })).toBeNull();
+    expect(screen.getByRole("link", { name: "Job cccccccc" })).toBeTruthy();
+    expect(srv.requests).toContain(
+      "GET /api/v1/projects/p1/jobs?limit=50&cursor=2",
+    );
   });
 });
 

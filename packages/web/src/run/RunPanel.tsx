@@ -138,48 +138,56 @@ export function RunPanel({
         )}
       </header>
       <form className="run-form" onSubmit={onSubmit} noValidate>
-        <label htmlFor={`${id}-shots`}>Shots</label>
-        <input
-          id={`${id}-shots`}
-          name="shots"
-          type="number"
-          inputMode="numeric"
-          min={1}
-          max={1_000_000}
-          step={1}
-          required
-          value={shots}
-          aria-invalid={invalid?.field === "shots" || undefined}
-          aria-describedby={
-            invalid?.field === "shots" ? `${id}-err` : undefined
-          }
-          onChange={(e) => setShots(e.target.value)}
-        />
-        <label htmlFor={`${id}-seed`}>Seed</label>
-        <input
-          id={`${id}-seed`}
-          name="seed"
-          type="number"
-          inputMode="numeric"
-          min={0}
-          max={4294967295}
-          step={1}
-          placeholder="random"
-          value={seed}
-          aria-invalid={invalid?.field === "seed" || undefined}
-          aria-describedby={invalid?.field === "seed" ? `${id}-err` : undefined}
-          onChange={(e) => setSeed(e.target.value)}
-        />
-        <label htmlFor={`${id}-precision`}>Precision</label>
-        <select
-          id={`${id}-precision`}
-          name="precision"
-          value={precision}
-          onChange={(e) => setPrecision(e.target.value as Precision)}
-        >
-          <option value="double">double</option>
-          <option value="single">single</option>
-        </select>
+        <div className="run-field">
+          <label htmlFor={`${id}-shots`}>Shots</label>
+          <input
+            id={`${id}-shots`}
+            name="shots"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={1_000_000}
+            step={1}
+            required
+            value={shots}
+            aria-invalid={invalid?.field === "shots" || undefined}
+            aria-describedby={
+              invalid?.field === "shots" ? `${id}-err` : undefined
+            }
+            onChange={(e) => setShots(e.target.value)}
+          />
+        </div>
+        <div className="run-field">
+          <label htmlFor={`${id}-seed`}>Seed</label>
+          <input
+            id={`${id}-seed`}
+            name="seed"
+            type="number"
+            inputMode="numeric"
+            min={0}
+            max={4294967295}
+            step={1}
+            placeholder="random"
+            value={seed}
+            aria-invalid={invalid?.field === "seed" || undefined}
+            aria-describedby={
+              invalid?.field === "seed" ? `${id}-err` : undefined
+            }
+            onChange={(e) => setSeed(e.target.value)}
+          />
+        </div>
+        <div className="run-field">
+          <label htmlFor={`${id}-precision`}>Precision</label>
+          <select
+            id={`${id}-precision`}
+            name="precision"
+            value={precision}
+            onChange={(e) => setPrecision(e.target.value as Precision)}
+          >
+            <option value="double">double</option>
+            <option value="single">single</option>
+          </select>
+        </div>
         <div className="run-buttons">
           <button
             type="submit"
