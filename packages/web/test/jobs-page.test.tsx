@@ -137,6 +137,9 @@ describe("JobsPage", () => {
     ).toBe("true");
     fireEvent.click(screen.getByRole("button", { name: "succeeded" }));
     await waitFor(() => expect(statuses()).toEqual(["succeeded"]));
+    // Choosing the shown filter again keeps the list.
+    fireEvent.click(screen.getByRole("button", { name: "succeeded" }));
+    expect(statuses()).toEqual(["succeeded"]);
   });
   it("loads further pages on request", async () => {
     const ids = ["a", "b", "c"].map(

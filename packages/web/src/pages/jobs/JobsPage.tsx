@@ -99,6 +99,7 @@ function JobList({
   }, [unfinished, items, refreshMs]);
 
   const choose = (f: JobStatus | "all") => {
+    if (f === filter) return;
     setFilter(f);
     setItems(null);
     setTick(0);
