@@ -13,14 +13,14 @@ import type { Job } from "../src/api/jobs.ts";
 import { SessionProvider } from "../src/api/session.tsx";
 import { JobPage } from "../src/pages/jobs/JobPage.tsx";
 import { JobsPage } from "../src/pages/jobs/JobsPage.tsx";
-import { BELL_RESULT, job } from "./job-fixtures.ts";
+import { BELL_RESULT, job, sseResponse } from "./job-fixtures.ts";
 
 afterEach(cleanup);
 
 const ID2 = "22222222-2222-4222-8222-222222222222";
 
 /** A fetch that serves one project, one circuit and the given jobs, and records requests. */
-function server(jobs: Job[], pageSize = 50) {
+function server(jobs: Job[], pageSize = 50, events?: () => Response) {
   const requests: string[] = [];
   let listCalls = 0;
   const json = (b: unknown, status = 200) =>
@@ -54,6 +54,7 @@ function server(jobs: Job[], pageSize = 50) {
           from + pageSize < all.length ? String(from + pageSize) : null,
       });
     }
+    if (events && p.endsWith("/events")) return events();
     const m = /^\/jobs\/([^/]+)(\/cancel)?$/.exec(p);
     const j = jobs.find((x) => x.id === m?.[1]);
     if (!j)
@@ -206,6 +207,38 @@ describe("JobPage", () => {
       "disabled",
       false,
     );
+  });
+
+  it("follows a running job live and shows its result when it ends", async () => {
+    const s = sseResponse();
+    const jobs = [job({ status: "running", progress: 0.3 })];
+    const srv = server(jobs, 50, () => s.response);
+    render(
+      <SessionProvider client={srv.client}>
+        <JobPage projectId="p1" jobId={job().id} />
+      </SessionProvider>,
+    );
+    const status = async () => (await screen.findByRole("status")).textContent;
+    await waitFor(async () => expect(await status()).toBe("Running 30%"));
+    s.send("state", jobs[0], 1);
+    s.send("progress", { fraction: 0.6 });
+    await waitFor(async () => expect(await status()).toBe("Running 60%"));
+    expect(screen.getByRole("button", { name: "Cancel job" })).toBeTruthy();
+    jobs[0] = job({
+      status: "succeeded",
+      progress: 1,
+      result: BELL_RESULT,
+      record,
+    });
+    s.send("status", { status: "succeeded" }, 2);
+    await waitFor(async () => expect(await status()).toBe("Succeeded"));
+    expect(
+      await screen.findByRole("table", { name: "Probabilities" }),
+    ).toBeTruthy();
+    expect(document.querySelector(".record-source")?.textContent).toBe(
+      record.source,
+    );
+    expect(screen.queryByRole("button", { name: "Cancel job" })).toBeNull();
   });
 
   it("shows a failed job's message, and not found for a job of another project", async () => {

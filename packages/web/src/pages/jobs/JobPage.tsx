@@ -94,7 +94,7 @@ function JobView({ project, initial }: { project: Project; initial: Job }) {
           role="status"
           aria-live="polite"
         >
-          {statusText(run.state) || job.status}
+          {(run.state.job && statusText(run.state)) || job.status}
         </span>
       </p>
       {active && (
