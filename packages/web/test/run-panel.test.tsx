@@ -253,6 +253,31 @@ describe("RunPanel", () => {
     expect(await q.findByRole("table", { name: "Probabilities" })).toBeTruthy();
   });
 
+  it("shows the circuit's last run when it opens, and follows it if it still runs", async () => {
+    const jobs = fakeJobs();
+    const s = sseResponse();
+    jobs.list.mockResolvedValue({
+      items: [job({ status: "running", progress: 0.5 })],
+      nextCursor: null,
+    });
+    jobs.events.mockResolvedValue(s.response);
+    jobs.get.mockResolvedValue(
+      job({ status: "succeeded", progress: 1, result: BELL_RESULT }),
+    );
+    const { q, status } = open(jobs);
+    await waitFor(() => expect(status()).toBe("Running 50%"));
+    expect(jobs.list).toHaveBeenCalledWith("p1", { circuitId: "c1", limit: 1 });
+    expect(q.getByText(/^Last run: revision 2, 1,000 shots,/)).toBeTruthy();
+    expect(q.getByRole("button", { name: "Run" })).toHaveProperty(
+      "disabled",
+      true,
+    );
+    act(() => s.send("status", { status: "succeeded" }, 2));
+    await waitFor(() => expect(status()).toBe("Succeeded"));
+    expect(await q.findByRole("table", { name: "Probabilities" })).toBeTruthy();
+    expect(jobs.submit).not.toHaveBeenCalled();
+  });
+
   it("does not let viewers run", () => {
     const { q } = open(fakeJobs(), SAVED, false);
     expect(q.getByRole("button", { name: "Run" })).toHaveProperty(

@@ -115,7 +115,12 @@ export function jobsApi(c: ApiClient) {
       c.request<Job>("POST", `/projects/${enc(projectId)}/jobs`, { body }),
     list: (
       projectId: string,
-      query: { status?: JobStatus; cursor?: string; limit?: number } = {},
+      query: {
+        status?: JobStatus;
+        circuitId?: string;
+        cursor?: string;
+        limit?: number;
+      } = {},
     ) =>
       c.request<Page<Job>>("GET", `/projects/${enc(projectId)}/jobs`, {
         query: { limit: query.limit ?? 50, ...query },

@@ -7,8 +7,10 @@
 import {
   lazy,
   Suspense,
+  useEffect,
   useId,
   useMemo,
+  useRef,
   useState,
   type FormEvent,
 } from "react";
@@ -21,7 +23,7 @@ import {
 } from "../api/jobs.ts";
 import { useSession } from "../api/session.tsx";
 import { Link } from "../app/router.tsx";
-import { ErrorAlert, Loading } from "../pages/ui.tsx";
+import { ErrorAlert, Loading, when } from "../pages/ui.tsx";
 import { percent, statusText } from "./run-state.ts";
 import { useRun } from "./useRun.ts";
 import "./run.css";
@@ -89,6 +91,30 @@ export function RunPanel({
   const jobs = useMemo(() => given ?? jobsApi(client), [given, client]);
   const run = useRun(jobs, { pollMs });
   const { state } = run;
+  const [restoredId, setRestoredId] = useState<string | null>(null);
+  const circuitId = target.circuitId;
+  const { follow } = run;
+  const phaseRef = useRef(state.phase);
+  phaseRef.current = state.phase;
+  // Reopening a circuit shows its last run (still followed if it runs), unless a run has started.
+  useEffect(() => {
+    if (!circuitId) return;
+    let live = true;
+    Promise.resolve()
+      .then(() => jobs.list(projectId, { circuitId, limit: 1 }))
+      .then(
+        (page) => {
+          const last = page?.items[0];
+          if (!live || !last || phaseRef.current !== "idle") return;
+          setRestoredId(last.id);
+          follow(last);
+        },
+        () => undefined, // best effort: the panel works without it
+      );
+    return () => {
+      live = false;
+    };
+  }, [circuitId, follow, jobs, projectId]);
   const id = useId();
   const [shots, setShots] = useState("1000");
   const [seed, setSeed] = useState("");
@@ -120,6 +146,7 @@ export function RunPanel({
   };
 
   const job = state.job;
+  const restored = job !== null && job.id === restoredId;
   const diags = (state.error?.problem.diagnostics ?? []) as ServerDiagnostic[];
   const status = statusText(state);
   return (
@@ -252,6 +279,12 @@ export function RunPanel({
       )}
       {job && state.phase === "done" && job.status === "cancelled" && (
         <p className="notice">The job was cancelled.</p>
+      )}
+      {restored && job && (
+        <p className="muted small">
+          Last run: revision {job.circuitRevision ?? "?"},{" "}
+          {job.shots.toLocaleString("en")} shots, {when(job.createdAt)}.
+        </p>
       )}
       <p className="small">
         {job && (

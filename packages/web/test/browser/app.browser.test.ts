@@ -337,6 +337,10 @@ describe.skipIf(!hasBrowser)(
     it("shows the message of a job that fails, and cancels a running one", async () => {
       await page.goto(circuitUrl);
       await page.locator(".cm-content").waitFor();
+      // Reopened, the circuit shows its last run (the re-run of revision 2).
+      await poll(() =>
+        page.getByText(/^Last run: revision 2, 1,000 shots,/).count(),
+      ).toBe(1);
       await setEditorText(page, OPAQUE);
       const panel = page.getByRole("region", { name: "Run" });
       await poll(() =>
