@@ -65,14 +65,23 @@ describe("watchJob", () => {
     expect(api.get).toHaveBeenCalledTimes(1);
   });
 
-  it("ends at once when the first state is already final", async () => {
+  it("fetches the whole job when the first state is already final (streams may carry a result summary)", async () => {
     const api = fakeJobs();
     const s = sseResponse();
     api.events.mockResolvedValue(s.response);
-    const p = watchJob(api, done.id, { onJob: () => undefined });
-    s.send("state", done, 7);
+    api.get.mockResolvedValue(done);
+    const seen: Job[] = [];
+    const p = watchJob(api, done.id, { onJob: (j) => seen.push(j) });
+    const {
+      counts: _c,
+      probabilities: _p,
+      statevector: _s,
+      ...summary
+    } = BELL_RESULT;
+    s.send("state", { ...done, result: summary }, 7);
     expect(await p).toEqual(done);
-    expect(api.get).not.toHaveBeenCalled();
+    expect(seen).toEqual([done]);
+    expect(api.get).toHaveBeenCalledTimes(1);
   });
 
   it("falls back to polling when the stream cannot be opened", async () => {

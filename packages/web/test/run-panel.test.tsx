@@ -261,9 +261,11 @@ describe("RunPanel", () => {
       nextCursor: null,
     });
     jobs.events.mockResolvedValue(s.response);
-    jobs.get.mockResolvedValue(
-      job({ status: "succeeded", progress: 1, result: BELL_RESULT }),
-    );
+    jobs.get
+      .mockResolvedValueOnce(job({ status: "running", progress: 0.5 }))
+      .mockResolvedValue(
+        job({ status: "succeeded", progress: 1, result: BELL_RESULT }),
+      );
     const { q, status } = open(jobs);
     await waitFor(() => expect(status()).toBe("Running 50%"));
     expect(jobs.list).toHaveBeenCalledWith("p1", { circuitId: "c1", limit: 1 });
@@ -276,6 +278,31 @@ describe("RunPanel", () => {
     await waitFor(() => expect(status()).toBe("Succeeded"));
     expect(await q.findByRole("table", { name: "Probabilities" })).toBeTruthy();
     expect(jobs.submit).not.toHaveBeenCalled();
+  });
+
+  it("shows a finished last run with its full result (lists carry only a summary)", async () => {
+    const jobs = fakeJobs();
+    const {
+      counts: _c,
+      probabilities: _p,
+      statevector: _s,
+      ...summary
+    } = BELL_RESULT;
+    jobs.list.mockResolvedValue({
+      items: [
+        { ...job({ status: "succeeded", progress: 1 }), result: summary },
+      ],
+      nextCursor: null,
+    });
+    jobs.get.mockResolvedValue(
+      job({ status: "succeeded", progress: 1, result: BELL_RESULT }),
+    );
+    const { q, status } = open(jobs);
+    await waitFor(() => expect(status()).toBe("Succeeded"));
+    expect(jobs.get).toHaveBeenCalledWith(job().id);
+    expect(jobs.events).not.toHaveBeenCalled();
+    const table = await q.findByRole("table", { name: "Probabilities" });
+    expect(table.querySelectorAll("tbody tr")).toHaveLength(2);
   });
 
   it("does not let viewers run", () => {

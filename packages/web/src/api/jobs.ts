@@ -82,6 +82,14 @@ export interface Job {
   readonly finishedAt: string | null;
 }
 
+/** A job as lists show it: no record, and a result without counts, probabilities or statevector. */
+export type JobSummary = Omit<Job, "record" | "result"> & {
+  readonly result: Omit<
+    JobResult,
+    "counts" | "probabilities" | "statevector"
+  > | null;
+};
+
 /** Body of a job submission: a saved circuit (optionally a revision) or inline source. */
 export interface SubmitJob {
   readonly circuitId?: string;
@@ -122,7 +130,7 @@ export function jobsApi(c: ApiClient) {
         limit?: number;
       } = {},
     ) =>
-      c.request<Page<Job>>("GET", `/projects/${enc(projectId)}/jobs`, {
+      c.request<Page<JobSummary>>("GET", `/projects/${enc(projectId)}/jobs`, {
         query: { limit: query.limit ?? 50, ...query },
       }),
     get: (jobId: string) => c.request<Job>("GET", `/jobs/${enc(jobId)}`),
@@ -243,8 +251,12 @@ export async function watchJob(
         for await (const m of readSse(res.body)) {
           const e = { event: m.event, data: JSON.parse(m.data) } as JobEvent;
           if (e.event === "state") {
+            if (isTerminal(e.data.status)) {
+              // A stream may show a large result as its summary only: GET the whole job.
+              ended = true;
+              break;
+            }
             w.onJob(e.data);
-            if (isTerminal(e.data.status)) return e.data;
           } else if (e.event === "progress") w.onProgress?.(e.data.fraction);
           else if (e.event === "status") {
             w.onStatus?.(e.data.status);

@@ -102,9 +102,13 @@ export function RunPanel({
     let live = true;
     Promise.resolve()
       .then(() => jobs.list(projectId, { circuitId, limit: 1 }))
+      // Lists carry a summary only: the full job has the counts (and record).
+      .then((page) => {
+        const last = page?.items[0];
+        return live && last ? jobs.get(last.id) : undefined;
+      })
       .then(
-        (page) => {
-          const last = page?.items[0];
+        (last) => {
           if (!live || !last || phaseRef.current !== "idle") return;
           setRestoredId(last.id);
           follow(last);

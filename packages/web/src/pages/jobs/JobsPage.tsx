@@ -8,7 +8,7 @@ import {
   isTerminal,
   JOB_STATUSES,
   jobsApi,
-  type Job,
+  type JobSummary,
   type JobStatus,
 } from "../../api/jobs.ts";
 import { useSession } from "../../api/session.tsx";
@@ -30,7 +30,7 @@ import "../../run/run.css";
 export const LIST_REFRESH_MS = 2000;
 
 /** The status of a job as a word with its colour (and progress while it runs). */
-export function JobStatusBadge({ job }: { job: Job }) {
+export function JobStatusBadge({ job }: { job: JobSummary }) {
   return (
     <span className={`job-status ${job.status}`}>
       {job.status}
@@ -49,7 +49,7 @@ function JobList({
   const { client, api } = useSession();
   const jobs = useMemo(() => jobsApi(client), [client]);
   const [filter, setFilter] = useState<JobStatus | "all">("all");
-  const [items, setItems] = useState<readonly Job[] | null>(null);
+  const [items, setItems] = useState<readonly JobSummary[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [tick, setTick] = useState(0);
@@ -106,7 +106,7 @@ function JobList({
   };
 
   const onCancel = useCallback(
-    async (job: Job) => {
+    async (job: JobSummary) => {
       await cancel.run(async () => {
         const next = await jobs.cancel(job.id);
         setItems(
