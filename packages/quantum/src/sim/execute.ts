@@ -52,21 +52,20 @@ function applyBlock(
     if (chunk64.length < len) chunk64 = new Float64Array(len);
     buf = chunk64.length === len ? chunk64 : chunk64.subarray(0, len);
   }
-  const k = a instanceof Float32Array ? F32 : F64;
   const run = 2 * 2 ** low;
+  const hoff = b.hoff;
   for (let c = begin; c < end; c++) {
     const base = 2 * insertZeroBits(c * 2 ** low, b.high);
-    k.gatherChunk(a, buf, base, b.hoff, run);
-    for (const sub of subs) {
-      if (
-        simd &&
-        (sub.kind === "mat1" || sub.kind === "mat1r" || sub.kind === "mat1x") &&
-        simd.handles(single, sub.t)
-      )
-        simd.mat1(single, sub.t, sub.m, outerSize(sub, local));
-      else applyInstr(buf, sub, 0, outerSize(sub, local), scratch);
+    // Runs are copied with TypedArray.set (a memcpy when both sides have the same element type).
+    for (let j = 0; j < hoff.length; j++) {
+      const p0 = base + hoff[j];
+      buf.set(a.subarray(p0, p0 + run), j * run);
     }
-    k.scatterChunk(a, buf, base, b.hoff, run);
+    for (const sub of subs)
+      if (!simd?.apply(single, sub, local))
+        applyInstr(buf, sub, 0, outerSize(sub, local), scratch);
+    for (let j = 0; j < hoff.length; j++)
+      a.set(buf.subarray(j * run, (j + 1) * run), base + hoff[j]);
   }
 }
 
