@@ -31,7 +31,8 @@ function applyBlock(
 ): void {
   const low = b.low;
   const subs = b.subs;
-  if (b.high.length === 0) {
+  const simd = b.simd ? simdKernels() : undefined;
+  if (b.high.length === 0 && !simd) {
     for (let c = begin; c < end; c++)
       for (const sub of subs) {
         const os = outerSize(sub, low);
@@ -42,7 +43,6 @@ function applyBlock(
   const local = low + b.high.length;
   const len = 2 * 2 ** local;
   const single = a instanceof Float32Array;
-  const simd = b.simd ? simdKernels() : undefined;
   let buf: Amplitudes;
   if (simd) buf = simd.buffer(single, len);
   else if (single) {
