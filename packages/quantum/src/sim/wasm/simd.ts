@@ -19,21 +19,23 @@
 import { type FuncDef, I32, V128, moduleBytes, op } from "./emit.ts";
 import type { KernelInstr } from "../instructions.ts";
 
-/** Byte address of the 5 insertion masks (i32). */
+/** Byte address of the insertion masks (i32). */
 const INS = 0;
-/** Most insertion bits (group bits plus the target) a plan may have. */
-const MAX_INS = 5;
+/** Insertion bits (group bits plus the target) of the common kernels; wider plans use WIDE_INS. */
+const FAST_INS = 5;
+/** Most insertion bits a plan may have. */
+const WIDE_INS = 9;
 /** Byte address of the entry table. */
 const TABLE = 64;
 /** Bytes per table entry: the group value's byte offset (i32, padded to 16), then 8 v128. */
 const ENTRY = 144;
-/** Most entries in one plan (2^MAX_INS). */
-const MAX_ENTRIES = 32;
-/** Byte address of the chunk data. */
-const DATA = 8192;
+/** Most entries in one plan. */
+const MAX_ENTRIES = 256;
 const PAGE = 65536;
-/** Most qubits of a diagonal taken here (2^5 entries at most). */
-const MAX_DIAG_QUBITS = 6;
+/** Byte address of the chunk data (after the table). */
+const DATA = PAGE;
+/** Most qubits of a diagonal taken here (the fuser builds diagonals of up to 8). */
+const MAX_DIAG_QUBITS = 9;
 
 /** Body shapes: which of the 8 coefficient vectors each output row uses. */
 const Body = {
@@ -125,16 +127,16 @@ const SHI32 = [12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11];
 
 // Parameters: 0 base, 1 nRuns, 2 runBytes, 3 half (byte distance x -> y), 4 table, 5 nEntries.
 // i32 locals: 6 e, 7 r, 8 i, 9 p, 10 pend, 11 ent, 12 pb, 13..17 masks.
-// v128 locals: 18..25 coefficients, 26 x, 27 y, 28 sx, 29 sy, 30 spare.
+// v128 locals after them: 8 coefficients, x, y, sx, sy, spare.
 const [BASE, NRUNS, RUNB, HALF, TAB, NENT] = [0, 1, 2, 3, 4, 5];
 const [E, R, I, P, PEND, ENT, PB, MASK0] = [6, 7, 8, 9, 10, 11, 12, 13];
-const COEF0 = 18;
-const [VX, VY, VSX, VSY, VQ] = [26, 27, 28, 29, 30];
+const COEF0 = MASK0 + WIDE_INS;
+const [VX, VY, VSX, VSY, VQ] = [8, 9, 10, 11, 12].map((j) => COEF0 + j);
 
 /** The walk over entries and runs around a per-vector body (p = address of x). */
-function walk(name: string, body: number[]): FuncDef {
+function walk(name: string, body: number[], nIns: number): FuncDef {
   const code = [
-    ...Array.from({ length: MAX_INS }, (_, k) => [
+    ...Array.from({ length: nIns }, (_, k) => [
       ...op.i32(0),
       ...op.i32Load(INS + 4 * k),
       ...op.set(MASK0 + k),
@@ -173,7 +175,7 @@ function walk(name: string, body: number[]): FuncDef {
     ...op.mul,
     ...op.set(I),
     // Insert a zero bit below each mask's top: i = (i << 1) - (i & mask) (mask -1 keeps i).
-    ...Array.from({ length: MAX_INS }, (_, k) => [
+    ...Array.from({ length: nIns }, (_, k) => [
       ...op.get(I),
       ...op.i32(1),
       ...op.shl,
@@ -219,7 +221,7 @@ function walk(name: string, body: number[]): FuncDef {
     name,
     params: [I32, I32, I32, I32, I32, I32],
     locals: [
-      [12, I32],
+      [7 + WIDE_INS, I32],
       [13, V128],
     ],
     body: code,
@@ -239,7 +241,12 @@ function sum(terms: readonly Term[], single: boolean): number[] {
 }
 
 /** x at p, y at p + half. */
-function pairFunc(name: string, single: boolean, body: Body): FuncDef {
+function pairFunc(
+  name: string,
+  single: boolean,
+  body: Body,
+  nIns: number,
+): FuncDef {
   const sw = single ? SWAP32 : SWAP64;
   const yAddr = [...op.get(P), ...op.get(HALF), ...op.add];
   const [row0, row1] = TERMS[body];
@@ -282,11 +289,11 @@ function pairFunc(name: string, single: boolean, body: Body): FuncDef {
     if (row1.length > 0)
       code.push(...yAddr, ...sum(row1, single), ...op.store(0, 4));
   }
-  return walk(name, code);
+  return walk(name, code, nIns);
 }
 
 /** Single precision, target 0: the pair (x, y) is one vector; out = A * lo + B * hi (lane-wise rows). */
-function inVectorFunc(name: string): FuncDef {
+function inVectorFunc(name: string, nIns: number): FuncDef {
   const code = [
     ...op.get(P),
     ...op.load(0, 4),
@@ -314,8 +321,11 @@ function inVectorFunc(name: string): FuncDef {
     ),
     ...op.store(0, 4),
   ];
-  return walk(name, code);
+  return walk(name, code, nIns);
 }
+
+/** Kernels per insertion width: the bodies in both precisions and the in-vector one. */
+const FUNCS_PER_WIDTH = 2 * BODIES.length + 1;
 
 type Kernel = (
   base: number,
@@ -446,7 +456,7 @@ export function planInstr(
   const laneBit = single && !inVector && pop.group.includes(0);
   const group = pop.group.filter((q) => !(laneBit && q === 0));
   const ins = (inVector ? group : [...group, pop.t]).sort((a, b) => a - b);
-  if (ins.length > MAX_INS || local < 2) return undefined;
+  if (ins.length > WIDE_INS || local < 2) return undefined;
   // Group value v of pop.group from (pattern of `group`, lane value).
   const valueOf = (pat: number, lane: number): number => {
     let v = 0;
@@ -510,12 +520,13 @@ export function planInstr(
       });
     }
   });
-  const masks = new Int32Array(MAX_INS).fill(-1);
+  const masks = new Int32Array(WIDE_INS).fill(-1);
   ins.forEach((q, k) => (masks[k] = (amp << q) - 1));
   const low = ins.length > 0 ? ins[0] : local;
+  const fn = inVector ? BODIES.length * 2 : (single ? BODIES.length : 0) + body;
   return {
     local,
-    fn: inVector ? BODIES.length * 2 : (single ? BODIES.length : 0) + body,
+    fn: ins.length > FAST_INS ? fn + FUNCS_PER_WIDTH : fn,
     nRuns: 2 ** (local - ins.length - low),
     runBytes: amp << low,
     half: amp << pop.t,
@@ -564,7 +575,7 @@ export class SimdKernels {
     private readonly kernels: readonly Kernel[],
   ) {
     this.bytes = new Uint8Array(memory.buffer);
-    this.masks = new Int32Array(memory.buffer, INS, MAX_INS);
+    this.masks = new Int32Array(memory.buffer, INS, WIDE_INS);
   }
 
   /** A chunk buffer of `len` numbers in the module's memory (grows it when needed). */
@@ -575,7 +586,7 @@ export class SimdKernels {
         Math.ceil((bytes - this.memory.buffer.byteLength) / PAGE),
       );
       this.bytes = new Uint8Array(this.memory.buffer);
-      this.masks = new Int32Array(this.memory.buffer, INS, MAX_INS);
+      this.masks = new Int32Array(this.memory.buffer, INS, WIDE_INS);
       this.f64 = new Float64Array(0);
       this.f32 = new Float32Array(0);
     }
@@ -624,12 +635,12 @@ export function simdKernels(): SimdKernels | undefined {
   try {
     const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
     if (!wasm) return undefined;
-    const funcs = [
-      ...BODIES.map((b) => pairFunc(`d${b}`, false, b)),
-      ...BODIES.map((b) => pairFunc(`f${b}`, true, b)),
-      inVectorFunc("f0v"),
-    ];
-    const inst = new wasm.Instance(new wasm.Module(moduleBytes(1, funcs)));
+    const funcs = [FAST_INS, WIDE_INS].flatMap((w) => [
+      ...BODIES.map((b) => pairFunc(`d${b}w${w}`, false, b, w)),
+      ...BODIES.map((b) => pairFunc(`f${b}w${w}`, true, b, w)),
+      inVectorFunc(`f0vw${w}`, w),
+    ]);
+    const inst = new wasm.Instance(new wasm.Module(moduleBytes(2, funcs)));
     const ex = inst.exports;
     cached = new SimdKernels(
       ex.m as WasmMemory,
