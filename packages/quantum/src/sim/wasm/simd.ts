@@ -252,10 +252,11 @@ function pairFunc(
   const [row0, row1] = TERMS[body];
   const uses = (v: number): boolean =>
     [...row0, ...row1].some(([, u]) => u === v);
+  // x is not read when only row 1 depends on y (a phase on the amplitudes with bit t set).
   const code = [
-    ...op.get(P),
-    ...op.load(0, 4),
-    ...op.set(VX),
+    ...(body === Body.Swap || uses(X) || uses(SX)
+      ? [...op.get(P), ...op.load(0, 4), ...op.set(VX)]
+      : []),
     ...yAddr,
     ...op.load(0, 4),
     ...op.set(VY),
