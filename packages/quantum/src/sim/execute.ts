@@ -5,7 +5,8 @@ import {
   outerSize,
 } from "./instructions.ts";
 import { insertZeroBits } from "./kernels/controlled.ts";
-import { simdKernels } from "./wasm/simd.ts";
+import { type Plan, simdKernels } from "./wasm/simd.ts";
+import { planStage } from "./wasm/stage.ts";
 import type { Amplitudes } from "./kernels/one-qubit.ts";
 import { BASE_KERNELS, singlePrecisionKernels } from "./kernels/specialise.ts";
 
@@ -20,6 +21,26 @@ export function makeScratch(): Float64Array {
 // Per-thread chunk buffers of cache-blocked stages (each worker has its own module instance).
 let chunk64 = new Float64Array(0);
 let chunk32 = new Float32Array(0);
+
+// SIMD plans of the stages seen by this thread, per precision.
+const stagePlans = [
+  new WeakMap<BlockInstr, (Plan | KernelInstr)[]>(),
+  new WeakMap<BlockInstr, (Plan | KernelInstr)[]>(),
+];
+
+function stageSteps(
+  b: BlockInstr,
+  single: boolean,
+  local: number,
+): (Plan | KernelInstr)[] {
+  const cache = stagePlans[single ? 1 : 0];
+  let steps = cache.get(b);
+  if (!steps) {
+    steps = planStage(b.subs, single, local);
+    cache.set(b, steps);
+  }
+  return steps;
+}
 
 /** Applies a cache-blocked stage to chunks [begin, end). */
 function applyBlock(
@@ -52,6 +73,7 @@ function applyBlock(
     if (chunk64.length < len) chunk64 = new Float64Array(len);
     buf = chunk64.length === len ? chunk64 : chunk64.subarray(0, len);
   }
+  const steps = simd ? stageSteps(b, single, local) : undefined;
   const run = 2 * 2 ** low;
   const hoff = b.hoff;
   for (let c = begin; c < end; c++) {
@@ -61,8 +83,13 @@ function applyBlock(
       const p0 = base + hoff[j];
       buf.set(a.subarray(p0, p0 + run), j * run);
     }
-    for (const sub of subs)
-      if (!simd?.apply(single, sub, local))
+    if (steps)
+      for (const st of steps) {
+        if ("kind" in st) applyInstr(buf, st, 0, outerSize(st, local), scratch);
+        else simd!.run(st);
+      }
+    else
+      for (const sub of subs)
         applyInstr(buf, sub, 0, outerSize(sub, local), scratch);
     for (let j = 0; j < hoff.length; j++)
       a.set(buf.subarray(j * run, (j + 1) * run), base + hoff[j]);

@@ -126,10 +126,14 @@ const SLO32 = [4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3];
 const SHI32 = [12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11];
 
 // Parameters: 0 base, 1 nRuns, 2 runBytes, 3 half (byte distance x -> y), 4 table, 5 nEntries.
-// i32 locals: 6 e, 7 r, 8 i, 9 p, 10 pend, 11 ent, 12 pb, 13..17 masks.
+// i32 locals: 6 e, 7 r, 8 i, 9 p, 10 pend, 11 ent, 12 pb, 13 xo, 14 yo, then the masks.
 // v128 locals after them: 8 coefficients, x, y, sx, sy, spare.
+// An entry: i32 group offset, i32 xo, i32 yo (x is read at p + xo, y at p + yo: (0, half), or
+// (half, 0) to apply M * X), pad, then the 8 coefficient vectors. Results go to p and p + half.
 const [BASE, NRUNS, RUNB, HALF, TAB, NENT] = [0, 1, 2, 3, 4, 5];
-const [E, R, I, P, PEND, ENT, PB, MASK0] = [6, 7, 8, 9, 10, 11, 12, 13];
+const [E, R, I, P, PEND, ENT, PB, XO, YO, MASK0] = [
+  6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+];
 const COEF0 = MASK0 + WIDE_INS;
 const [VX, VY, VSX, VSY, VQ] = [8, 9, 10, 11, 12].map((j) => COEF0 + j);
 
@@ -157,6 +161,12 @@ function walk(name: string, body: number[], nIns: number): FuncDef {
     ...op.get(BASE),
     ...op.add,
     ...op.set(PB),
+    ...op.get(ENT),
+    ...op.i32Load(4),
+    ...op.set(XO),
+    ...op.get(ENT),
+    ...op.i32Load(8),
+    ...op.set(YO),
     ...Array.from({ length: 8 }, (_, c) => [
       ...op.get(ENT),
       ...op.load(16 + 16 * c, 4),
@@ -221,7 +231,7 @@ function walk(name: string, body: number[], nIns: number): FuncDef {
     name,
     params: [I32, I32, I32, I32, I32, I32],
     locals: [
-      [7 + WIDE_INS, I32],
+      [9 + WIDE_INS, I32],
       [13, V128],
     ],
     body: code,
@@ -255,9 +265,17 @@ function pairFunc(
   // x is not read when only row 1 depends on y (a phase on the amplitudes with bit t set).
   const code = [
     ...(body === Body.Swap || uses(X) || uses(SX)
-      ? [...op.get(P), ...op.load(0, 4), ...op.set(VX)]
+      ? [
+          ...op.get(P),
+          ...op.get(XO),
+          ...op.add,
+          ...op.load(0, 4),
+          ...op.set(VX),
+        ]
       : []),
-    ...yAddr,
+    ...op.get(P),
+    ...op.get(YO),
+    ...op.add,
     ...op.load(0, 4),
     ...op.set(VY),
   ];
@@ -338,7 +356,7 @@ type Kernel = (
 ) => void;
 
 /** A planned instruction: which kernel, its walk and its table. */
-interface Plan {
+export interface Plan {
   readonly local: number;
   readonly fn: number;
   readonly nRuns: number;
@@ -350,7 +368,7 @@ interface Plan {
 }
 
 /** A one-target view of an instruction: target, group qubits, and the 2x2 per group value (null: identity). */
-interface PairOp {
+export interface PairOp {
   readonly t: number;
   readonly group: readonly number[];
   readonly mat: (v: number) => Float64Array | null;
@@ -444,6 +462,10 @@ const fits: Record<Body, (m: Float64Array) => boolean> = {
   [Body.General]: () => true,
 };
 
+/** m * X (columns exchanged): applying it to (y, x) is applying m to (x, y). */
+const swapCols = (m: Float64Array): Float64Array =>
+  Float64Array.of(m[2], m[3], m[0], m[1], m[6], m[7], m[4], m[5]);
+
 /** Plans an instruction on a chunk of `local` qubits; undefined when it is not a pair op that fits. */
 export function planInstr(
   instr: KernelInstr,
@@ -451,13 +473,22 @@ export function planInstr(
   local: number,
 ): Plan | undefined {
   const pop = pairOpOf(instr);
-  if (!pop) return undefined;
+  return pop ? planPair(pop, single, local) : undefined;
+}
+
+/** Plans a pair op on a chunk of `local` qubits; undefined when it is too wide. */
+export function planPair(
+  pop: PairOp,
+  single: boolean,
+  local: number,
+): Plan | undefined {
   const amp = single ? 8 : 16;
   const inVector = single && pop.t === 0;
   const laneBit = single && !inVector && pop.group.includes(0);
   const group = pop.group.filter((q) => !(laneBit && q === 0));
   const ins = (inVector ? group : [...group, pop.t]).sort((a, b) => a - b);
-  if (ins.length > WIDE_INS || local < 2) return undefined;
+  if (ins.length > WIDE_INS || local < 2 || ins.some((q) => q >= local))
+    return undefined;
   // Group value v of pop.group from (pattern of `group`, lane value).
   const valueOf = (pat: number, lane: number): number => {
     let v = 0;
@@ -478,17 +509,37 @@ export function planInstr(
     entries.push({ off, lanes: lanes.map((m) => m ?? IDENT) });
   }
   if (entries.length > MAX_ENTRIES) return undefined;
-  const mats = entries.flatMap((e) => e.lanes);
-  const body = inVector
-    ? Body.General
-    : BODIES.find((b) => mats.every(fits[b]))!;
+  // The cheapest body every entry fits, each as given or with x and y exchanged (not for bodies
+  // that leave a row unwritten).
+  let body: Body = Body.General;
+  let orient = entries.map(() => false);
+  if (!inVector)
+    for (const b of BODIES) {
+      const swappable = b !== Body.Swap && b !== Body.DiagY;
+      const o = entries.map((e) =>
+        e.lanes.every(fits[b])
+          ? false
+          : swappable && e.lanes.every((m) => fits[b](swapCols(m)))
+            ? true
+            : undefined,
+      );
+      if (o.every((x) => x !== undefined)) {
+        body = b;
+        orient = o as boolean[];
+        break;
+      }
+    }
+  const half = amp << pop.t;
   const table = new Uint8Array(ENTRY * Math.max(1, entries.length));
   const view = new DataView(table.buffer);
   entries.forEach((e, k) => {
     const at = k * ENTRY;
     view.setInt32(at, e.off, true);
-    const l0 = e.lanes[0],
-      l1 = e.lanes[e.lanes.length - 1];
+    view.setInt32(at + 4, orient[k] ? half : 0, true);
+    view.setInt32(at + 8, orient[k] ? 0 : half, true);
+    const lanes = orient[k] ? e.lanes.map(swapCols) : e.lanes;
+    const l0 = lanes[0],
+      l1 = lanes[lanes.length - 1];
     for (let c = 0; c < 8; c++) {
       // In a vector, lanes of the first complex use a, of the second b (both re/im pairs).
       let a: Float64Array, b: Float64Array, ia: number, ib: number;
@@ -511,11 +562,11 @@ export function planInstr(
       const im = (c & 1) === 1;
       const val = (m: Float64Array, i: number, sign: number): number =>
         i < 0 ? 0 : im ? sign * m[i + 1] : m[i];
-      const lanes = single
+      const vals = single
         ? [val(a, ia, -1), val(a, ia, 1), val(b, ib, -1), val(b, ib, 1)]
         : [val(a, ia, -1), val(a, ia, 1)];
       const o = at + 16 + 16 * c;
-      lanes.forEach((x, j) => {
+      vals.forEach((x, j) => {
         if (single) view.setFloat32(o + 4 * j, x, true);
         else view.setFloat64(o + 8 * j, x, true);
       });
@@ -530,7 +581,7 @@ export function planInstr(
     fn: ins.length > FAST_INS ? fn + FUNCS_PER_WIDTH : fn,
     nRuns: 2 ** (local - ins.length - low),
     runBytes: amp << low,
-    half: amp << pop.t,
+    half,
     masks,
     table,
     nEntries: entries.length,
@@ -613,6 +664,12 @@ export class SimdKernels {
       cache.set(instr, plan);
     }
     if (plan.fn < 0) return false;
+    this.run(plan);
+    return true;
+  }
+
+  /** Runs a plan on the chunk buffer (2^plan.local amplitudes, from `buffer`). */
+  run(plan: Plan): void {
     this.masks.set(plan.masks);
     this.bytes.set(plan.table, TABLE);
     this.kernels[plan.fn](
@@ -623,7 +680,6 @@ export class SimdKernels {
       TABLE,
       plan.nEntries,
     );
-    return true;
   }
 }
 
