@@ -21,6 +21,12 @@ import { healthRoutes } from "./api/routes/health.route.ts";
 import { meRoutes } from "./api/routes/me.route.ts";
 import { projectsRoutes } from "./api/routes/projects.route.ts";
 import { jobsRoutes } from "./api/routes/jobs.route.ts";
+import { webhooksRoutes } from "./api/routes/webhooks.route.ts";
+import { openFileStore, type FileStore } from "./files/file-store.ts";
+import { createResultStore } from "./jobs/result-store.ts";
+import type { WebhookSettings } from "./webhooks/dispatcher.ts";
+import { startWebhooks } from "./webhooks/runtime.ts";
+import { createWebhooksService } from "./services/core/webhooks.service.ts";
 import { createJobEventBus } from "./jobs/event-bus.ts";
 import { DEFAULT_JOB_SETTINGS, type JobSettings } from "./jobs/limits.ts";
 import { registerJobMetrics } from "./jobs/metrics.ts";
@@ -66,6 +72,10 @@ export interface AppDeps {
   readonly webDir?: string | null;
   /** Job limits, quotas and worker settings (defaults in jobs/limits.ts); `runWorker: false` for API only. */
   readonly jobs?: Partial<JobSettings>;
+  /** Webhook delivery tuning over the config's (tests shorten the retry delays). */
+  readonly webhooks?: Partial<WebhookSettings>;
+  /** The file store for large results; default: the one `config.fileStore` describes. */
+  readonly fileStore?: FileStore;
 }
 
 const DEFAULT_WEB_DIR = join(
@@ -217,8 +227,22 @@ export async function buildApp(
     }),
   };
 
-  const jobSettings: JobSettings = { ...DEFAULT_JOB_SETTINGS, ...deps.jobs };
-  const jobsRepo = createJobsRepository(db);
+  const jobSettings: JobSettings = {
+    ...DEFAULT_JOB_SETTINGS,
+    ...config.jobs,
+    ...deps.jobs,
+  };
+  const webhookRuntime = startWebhooks(
+    db,
+    { ...config.webhooks, ...deps.webhooks },
+    app.log,
+  );
+  const fileStore = deps.fileStore ?? openFileStore(config.fileStore);
+  const results = createResultStore(
+    fileStore,
+    jobSettings.resultInlineMaxBytes,
+  );
+  const jobsRepo = createJobsRepository(db, webhookRuntime.jobHooks);
   const jobBus = createJobEventBus();
   const jobQueue = await openJobQueue(deps.database, jobSettings);
   const metricsRegistry = installMetrics(app);
@@ -234,6 +258,7 @@ export async function buildApp(
         settings: jobSettings,
         log: app.log,
         metrics: jobMetrics,
+        results,
       })
     : undefined;
   const jobsService = createJobsService({
@@ -244,10 +269,18 @@ export async function buildApp(
     bus: jobBus,
     compile: (source, o) => compileQasm(source, { ...o, maxOps: 1_000_000 }),
     settings: jobSettings,
+    results,
+  });
+  const webhooksService = createWebhooksService({
+    webhooks: webhookRuntime.repo,
+    access,
+    wake: () => webhookRuntime.dispatcher.wake(),
   });
   app.addHook("onClose", async () => {
     await jobQueue.stop();
     await jobWorker?.stop();
+    await webhookRuntime.dispatcher.stop();
+    if (deps.fileStore === undefined) await fileStore.close();
   });
 
   await app.register(healthRoutes, { isReady: () => deps.database.isReady() });
@@ -263,6 +296,7 @@ export async function buildApp(
       await api.register(projectsRoutes, { projects: services.projects });
       await api.register(circuitsRoutes, { circuits: services.circuits });
       await api.register(jobsRoutes, { jobs: jobsService });
+      await api.register(webhooksRoutes, { webhooks: webhooksService });
     },
     { prefix: "/api/v1" },
   );

@@ -27,8 +27,13 @@ function isUniqueViolation(err: unknown): boolean {
   return false;
 }
 
+/** Callbacks run inside the transaction that moves a job to a final state (e.g. queue webhooks). */
+export interface JobHooks {
+  onFinished?(tx: Db, job: JobRow): Promise<void>;
+}
+
 /** Creates the jobs repository (jobs and their events); every method takes an optional transaction. */
-export function createJobsRepository(db: Db) {
+export function createJobsRepository(db: Db, hooks: JobHooks = {}) {
   async function addEvent(
     jobId: string,
     type: "status" | "log",
@@ -204,8 +209,9 @@ export function createJobsRepository(db: Db) {
               eq(jobs.attempts, attempt),
             ),
           )
-          .returning({ id: jobs.id });
+          .returning();
         if (rows.length === 0) return false;
+        await hooks.onFinished?.(tx, rows[0]);
         await addEvent(
           id,
           "status",
@@ -231,6 +237,7 @@ export function createJobsRepository(db: Db) {
           .returning();
         if (row === undefined) return undefined;
         await addEvent(id, "status", { status: "cancelled" }, tx);
+        await hooks.onFinished?.(tx, row);
         return row;
       });
     },
