@@ -625,3 +625,132 @@ for (const engine of ENGINES) {
     },
   );
 }
+
+/** A free loopback port (listened on, then released). */
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+for (const engine of ENGINES) {
+  describe.skipIf(engine.skipReason !== undefined)(
+    `Webhook deliveries across a restart [${engine.name}]`,
+    () => {
+      let database: TestDatabase;
+      const apps: FastifyInstance[] = [];
+      let server: Server | undefined;
+
+      beforeAll(async () => {
+        database = await engine.open();
+        await database.migrate();
+      }, 60_000);
+      afterAll(async () => {
+        for (const a of apps) await a.close();
+        if (server) await new Promise<void>((r) => server!.close(() => r()));
+        await database?.dispose();
+      });
+
+      it("a delivery that failed in a stopped process is sent by the next one", async () => {
+        const settings = {
+          retryBaseMs: 500,
+          pollIntervalMs: 50,
+          timeoutMs: 2000,
+        };
+        // One JWT secret for both processes, as replicas share one.
+        const config = { jwtSecret: "restart-test-secret-".padEnd(40, "x") };
+        const first = await buildTestApp(database, config, {
+          webhooks: settings,
+        });
+        apps.push(first);
+        const owner = await signUp(first, "owner");
+        const h = bearer(owner.accessToken);
+        const p = await first.inject({
+          method: "POST",
+          url: "/api/v1/projects",
+          headers: h,
+          payload: { name: "Restart" },
+        });
+        const projectId = (p.json() as { id: string }).id;
+        const port = await freePort();
+        const hook = await first.inject({
+          method: "POST",
+          url: `/api/v1/projects/${projectId}/webhooks`,
+          headers: h,
+          payload: { url: `http://127.0.0.1:${port}/hook` },
+        });
+        const { id: hookId, secret } = hook.json() as {
+          id: string;
+          secret: string;
+        };
+        const job = await first.inject({
+          method: "POST",
+          url: `/api/v1/projects/${projectId}/jobs`,
+          headers: h,
+          payload: { source: BELL, shots: 10 },
+        });
+        expect(job.statusCode, job.body).toBe(201);
+        const list = async (app: FastifyInstance) =>
+          (
+            (
+              await app.inject({
+                url: `/api/v1/webhooks/${hookId}/deliveries`,
+                headers: h,
+              })
+            ).json() as { items: DeliveryBody[] }
+          ).items;
+        // The receiver is down: the first attempt fails and a retry is scheduled.
+        const until = Date.now() + 20_000;
+        let items = await list(first);
+        while (!(items[0]?.attempts >= 1) && Date.now() < until) {
+          await new Promise((r) => setTimeout(r, 50));
+          items = await list(first);
+        }
+        expect(items[0]).toMatchObject({
+          status: "pending",
+          lastStatusCode: null,
+        });
+        expect(items[0].lastError).toMatch(/ECONNREFUSED/);
+        expect(items[0].nextAttemptAt).not.toBeNull();
+        await first.close();
+        apps.splice(apps.indexOf(first), 1);
+
+        // The receiver comes up, and a new process (same database) takes over the retry.
+        const bodies: { body: string; signature: string }[] = [];
+        server = createServer((req, res) => {
+          let body = "";
+          req.on("data", (c: Buffer) => (body += c.toString()));
+          req.on("end", () => {
+            bodies.push({
+              body,
+              signature: String(req.headers["stepfault-signature"]),
+            });
+            res.end();
+          });
+        });
+        await new Promise<void>((r) => server!.listen(port, "127.0.0.1", r));
+        const second = await buildTestApp(database, config, {
+          webhooks: settings,
+        });
+        apps.push(second);
+        const until2 = Date.now() + 20_000;
+        items = await list(second);
+        while (items[0]?.status !== "succeeded" && Date.now() < until2) {
+          await new Promise((r) => setTimeout(r, 50));
+          items = await list(second);
+        }
+        expect(items).toHaveLength(1);
+        expect(items[0].status).toBe("succeeded");
+        expect(items[0].attempts).toBeGreaterThanOrEqual(2);
+        expect(items[0].attemptLog.at(-1)?.statusCode).toBe(200);
+        expect(bodies).toHaveLength(1);
+        expect(bodies[0].body).toBe(items[0].payload);
+        expect(
+          verifySignature(secret, bodies[0].body, bodies[0].signature),
+        ).toBe(true);
+      });
+    },
+  );
+}

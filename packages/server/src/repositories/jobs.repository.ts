@@ -1,4 +1,15 @@
-import { and, asc, desc, eq, gt, inArray, lt, or, sql } from "drizzle-orm";
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  getTableColumns,
+  gt,
+  inArray,
+  lt,
+  or,
+  sql,
+} from "drizzle-orm";
 import type { Db } from "../database/database.ts";
 import { jobEvents, jobs } from "../database/schema.ts";
 
@@ -27,10 +38,19 @@ function isUniqueViolation(err: unknown): boolean {
   return false;
 }
 
+/** What the finish hooks see of a job: everything but source, result and record. */
+export type FinishedJob = Omit<JobRow, "source" | "result" | "record">;
+
 /** Callbacks run inside the transaction that moves a job to a final state (e.g. queue webhooks). */
 export interface JobHooks {
-  onFinished?(tx: Db, job: JobRow): Promise<void>;
+  onFinished?(tx: Db, job: FinishedJob): Promise<void>;
 }
+
+/** The columns of a `FinishedJob` (RETURNING them keeps large results off the wire). */
+const finishedColumns = (() => {
+  const { source: _s, result: _r, record: _c, ...rest } = getTableColumns(jobs);
+  return rest;
+})();
 
 /** Creates the jobs repository (jobs and their events); every method takes an optional transaction. */
 export function createJobsRepository(db: Db, hooks: JobHooks = {}) {
@@ -209,9 +229,9 @@ export function createJobsRepository(db: Db, hooks: JobHooks = {}) {
               eq(jobs.attempts, attempt),
             ),
           )
-          .returning();
+          .returning(hooks.onFinished ? finishedColumns : { id: jobs.id });
         if (rows.length === 0) return false;
-        await hooks.onFinished?.(tx, rows[0]);
+        await hooks.onFinished?.(tx, rows[0] as FinishedJob);
         await addEvent(
           id,
           "status",

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { and, arrayContains, desc, eq, lt, or, sql } from "drizzle-orm";
 import type { Db } from "../database/database.ts";
 import { webhookDeliveries, webhooks } from "../database/schema.ts";
-import type { JobRow } from "./jobs.repository.ts";
+import type { FinishedJob } from "./jobs.repository.ts";
 
 /** A webhook row (with its secret: never send it to clients after creation). */
 export type WebhookRow = typeof webhooks.$inferSelect;
@@ -27,7 +27,7 @@ export interface DeliveryAttempt {
 }
 
 /** The job fields a webhook event carries (no result: clients fetch it with the job id). */
-export function jobEventData(job: JobRow) {
+export function jobEventData(job: FinishedJob) {
   return {
     id: job.id,
     projectId: job.projectId,
@@ -100,7 +100,7 @@ export function createWebhooksRepository(db: Db) {
      * final state. Runs inside the transaction that finishes the job, so the event is durable
      * exactly when the new state is.
      */
-    async enqueueForJob(tx: Db, job: JobRow): Promise<number> {
+    async enqueueForJob(tx: Db, job: FinishedJob): Promise<number> {
       const event = `job.${job.status}`;
       const targets = await tx
         .select({ id: webhooks.id })
