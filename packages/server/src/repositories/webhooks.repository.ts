@@ -1,5 +1,4 @@
-import { randomUUID } from "node:crypto";
-import { and, arrayContains, desc, eq, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 import type { Db } from "../database/database.ts";
 import { webhookDeliveries, webhooks } from "../database/schema.ts";
 import type { FinishedJob } from "./jobs.repository.ts";
@@ -102,36 +101,28 @@ export function createWebhooksRepository(db: Db) {
      */
     async enqueueForJob(tx: Db, job: FinishedJob): Promise<number> {
       const event = `job.${job.status}`;
-      const targets = await tx
-        .select({ id: webhooks.id })
-        .from(webhooks)
-        .where(
-          and(
-            eq(webhooks.projectId, job.projectId),
-            eq(webhooks.active, true),
-            arrayContains(webhooks.events, [event]),
-          ),
-        );
-      if (targets.length === 0) return 0;
-      const createdAt = new Date().toISOString();
-      const data = { job: jobEventData(job) };
-      await tx
-        .insert(webhookDeliveries)
-        .values(
-          targets.map((t) => {
-            const id = randomUUID();
-            return {
-              id,
-              webhookId: t.id,
-              jobId: job.id,
-              event,
-              payload: JSON.stringify({ id, type: event, createdAt, data }),
-              nextAttemptAt: sql`now()`,
-            };
-          }),
-        )
-        .onConflictDoNothing();
-      return targets.length;
+      const body = JSON.stringify({
+        type: event,
+        createdAt: new Date().toISOString(),
+        data: { job: jobEventData(job) },
+      });
+      // One statement (no round trip at all for projects without webhooks); the payload starts
+      // with the delivery's own id: `{"id":"<uuid>",` + the rest of the event.
+      const res = (await tx.execute(sql`
+        insert into ${webhookDeliveries}
+          (id, webhook_id, job_id, event, payload, next_attempt_at)
+        select t.id, t.webhook_id, ${job.id}, ${event},
+               '{"id":"' || t.id::text || '",' || ${body.slice(1)}, now()
+        from (
+          select gen_random_uuid() as id, w.id as webhook_id
+          from ${webhooks} w
+          where w.project_id = ${job.projectId} and w.active
+            and ${event} = any(w.events)
+        ) t
+        on conflict do nothing
+        returning id
+      `)) as unknown as { rows: unknown[] };
+      return res.rows.length;
     },
 
     /**
