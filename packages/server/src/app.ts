@@ -219,7 +219,22 @@ export async function buildApp(
     auth,
     apiKeys: createApiKeysService({ tokens }),
     admin: createAdminService({ users, tokens, userCache }),
-    projects: createProjectsService({ projects: projectsRepo, users, access }),
+    projects: createProjectsService({
+      projects: projectsRepo,
+      users,
+      access,
+      beforeDelete: async (projectId) => {
+        const keys = await jobsRepo.storedResultKeys(projectId);
+        return async () => {
+          for (const key of keys)
+            await fileStore
+              .delete(key)
+              .catch((err: unknown) =>
+                app.log.warn({ err, key }, "could not delete a result file"),
+              );
+        };
+      },
+    }),
     circuits: createCircuitsService({
       circuits: createCircuitsRepository(db),
       access,

@@ -247,6 +247,49 @@ for (const engine of ENGINES)
           );
         });
 
+        it("deletes a project's result files with the project", async () => {
+          const p = await app.inject({
+            method: "POST",
+            url: "/api/v1/projects",
+            headers: bearer(owner.accessToken),
+            payload: { name: "Doomed" },
+          });
+          const doomed = (p.json() as { id: string }).id;
+          const sub = await app.inject({
+            method: "POST",
+            url: `/api/v1/projects/${doomed}/jobs`,
+            headers: bearer(owner.accessToken),
+            payload: { source: WIDE, shots: 100 },
+          });
+          const id = (sub.json() as JobBody).id;
+          const until = Date.now() + 20_000;
+          while (
+            ((await get(`/jobs/${id}`)).json() as JobBody).status !==
+              "succeeded" &&
+            Date.now() < until
+          )
+            await new Promise((r) => setTimeout(r, 50));
+          const key = `jobs/${id}/result-1.json`;
+          expect(await store.get(key)).toBeDefined();
+          expectProblem(
+            await app.inject({
+              method: "DELETE",
+              url: `/api/v1/projects/${doomed}`,
+              headers: bearer(stranger.accessToken),
+            }),
+            404,
+            "PROJECT_NOT_FOUND",
+          );
+          expect(await store.get(key)).toBeDefined();
+          const del = await app.inject({
+            method: "DELETE",
+            url: `/api/v1/projects/${doomed}`,
+            headers: bearer(owner.accessToken),
+          });
+          expect(del.statusCode, del.body).toBe(204);
+          expect(await store.get(key)).toBeUndefined();
+        });
+
         it("reports peak memory as the states alive at once times the state size", async () => {
           const job = await run(TELEPORT, 2000);
           expect(job.result?.method).toBe("trajectories");

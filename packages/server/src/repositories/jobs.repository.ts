@@ -287,6 +287,20 @@ export function createJobsRepository(db: Db, hooks: JobHooks = {}) {
         .limit(500);
     },
 
+    /** The keys of the result files that a project's jobs keep in the file store. */
+    async storedResultKeys(projectId: string): Promise<string[]> {
+      const rows = await db
+        .select({ key: sql<string>`${jobs.result}->'stored'->>'key'` })
+        .from(jobs)
+        .where(
+          and(
+            eq(jobs.projectId, projectId),
+            sql`${jobs.result}->'stored'->>'key' is not null`,
+          ),
+        );
+      return rows.map((r) => r.key);
+    },
+
     /** Number of jobs in each state. */
     async countByStatus(): Promise<Record<string, number>> {
       const rows = await db
