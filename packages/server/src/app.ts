@@ -26,6 +26,7 @@ import { openFileStore, type FileStore } from "./files/file-store.ts";
 import { createResultStore } from "./jobs/result-store.ts";
 import type { WebhookSettings } from "./webhooks/dispatcher.ts";
 import { startWebhooks } from "./webhooks/runtime.ts";
+import { registerWebhookMetrics } from "./webhooks/metrics.ts";
 import { createWebhooksService } from "./services/core/webhooks.service.ts";
 import { createJobEventBus } from "./jobs/event-bus.ts";
 import { DEFAULT_JOB_SETTINGS, type JobSettings } from "./jobs/limits.ts";
@@ -247,10 +248,12 @@ export async function buildApp(
     ...config.jobs,
     ...deps.jobs,
   };
+  const metricsRegistry = installMetrics(app);
   const webhookRuntime = startWebhooks(
     db,
     { ...config.webhooks, ...deps.webhooks },
     app.log,
+    registerWebhookMetrics(metricsRegistry),
   );
   const fileStore = deps.fileStore ?? openFileStore(config.fileStore);
   const results = createResultStore(
@@ -260,7 +263,6 @@ export async function buildApp(
   const jobsRepo = createJobsRepository(db, webhookRuntime.jobHooks);
   const jobBus = createJobEventBus();
   const jobQueue = await openJobQueue(deps.database, jobSettings);
-  const metricsRegistry = installMetrics(app);
   const jobMetrics = registerJobMetrics(metricsRegistry, {
     countByStatus: () => jobsRepo.countByStatus(),
     queueDepth: () => jobQueue.depth(),

@@ -578,6 +578,32 @@ for (const engine of ENGINES) {
             await api("DELETE", `/webhooks/${h.id}`, owner.accessToken);
         });
 
+        it("counts attempts by outcome in /metrics and documents the routes in OpenAPI", async () => {
+          const metrics = await app.inject({ url: "/metrics" });
+          expect(metrics.body).toMatch(
+            /stepfault_webhook_attempts_total\{outcome="succeeded"\} [1-9]/,
+          );
+          expect(metrics.body).toMatch(
+            /stepfault_webhook_attempts_total\{outcome="retry"\} [1-9]/,
+          );
+          expect(metrics.body).toMatch(
+            /stepfault_webhook_attempts_total\{outcome="failed"\} [1-9]/,
+          );
+          const doc = (
+            await app.inject({ url: "/api/openapi.json" })
+          ).json() as {
+            paths: Record<string, unknown>;
+          };
+          for (const path of [
+            "/api/v1/projects/{id}/webhooks",
+            "/api/v1/webhooks/{webhookId}",
+            "/api/v1/webhooks/{webhookId}/deliveries",
+            "/api/v1/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver",
+            "/api/v1/jobs/{jobId}/result",
+          ])
+            expect(Object.keys(doc.paths), path).toContain(path);
+        });
+
         it("delivers an event queued before this process started (durable rows)", async () => {
           const hook = await createHook({
             url: receiver.url,

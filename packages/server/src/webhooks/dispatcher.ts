@@ -8,6 +8,7 @@ import type {
   ClaimedDelivery,
   WebhooksRepository,
 } from "../repositories/webhooks.repository.ts";
+import type { WebhookMetrics } from "./metrics.ts";
 import {
   DELIVERY_HEADER,
   EVENT_HEADER,
@@ -117,6 +118,7 @@ export function startWebhookDispatcher(deps: {
   webhooks: WebhooksRepository;
   settings: WebhookSettings;
   log: FastifyBaseLogger;
+  metrics?: WebhookMetrics;
 }): WebhookDispatcher {
   const { webhooks, settings, log } = deps;
   const leaseMs = settings.timeoutMs + 30_000;
@@ -133,6 +135,10 @@ export function startWebhookDispatcher(deps: {
       status === "pending"
         ? new Date(Date.now() + retryDelayMs(settings, d.attempts))
         : null;
+    deps.metrics?.observeAttempt(
+      status === "pending" ? "retry" : status,
+      r.durationMs / 1000,
+    );
     await webhooks.recordAttempt(
       d.id,
       { at: new Date().toISOString(), ...r },

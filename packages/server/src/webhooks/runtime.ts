@@ -14,6 +14,7 @@ import {
   type WebhookDispatcher,
   type WebhookSettings,
 } from "./dispatcher.ts";
+import type { WebhookMetrics } from "./metrics.ts";
 
 /** Webhooks running in this process. */
 export interface WebhookRuntime {
@@ -31,9 +32,15 @@ export function startWebhooks(
   db: Db,
   settings: WebhookSettings,
   log: FastifyBaseLogger,
+  metrics?: WebhookMetrics,
 ): WebhookRuntime {
   const repo = createWebhooksRepository(db);
-  const dispatcher = startWebhookDispatcher({ webhooks: repo, settings, log });
+  const dispatcher = startWebhookDispatcher({
+    webhooks: repo,
+    settings,
+    log,
+    ...(metrics ? { metrics } : {}),
+  });
   return {
     repo,
     dispatcher,
