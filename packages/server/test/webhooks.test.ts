@@ -47,9 +47,10 @@ async function startReceiver() {
         body: Buffer.concat(chunks).toString("utf8"),
       });
       const status = statuses.shift() ?? 200;
+      for (const w of waiters.splice(0)) w();
+      if (status === 0) return; // hang: never answer
       res.writeHead(status, { "content-type": "text/plain" });
       res.end(status === 200 ? "ok" : "receiver says no");
-      for (const w of waiters.splice(0)) w();
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -70,7 +71,11 @@ async function startReceiver() {
         });
       }
     },
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -545,6 +550,23 @@ for (const engine of ENGINES) {
           );
           expect(d.lastStatusCode).toBeNull();
           expect(d.lastError).toMatch(/ECONNREFUSED/);
+          await api("DELETE", `/webhooks/${hook.id}`, owner.accessToken);
+        });
+
+        it("records a receiver that does not answer in time as a timeout", async () => {
+          const hook = await createHook({
+            url: receiver.url,
+            events: ["job.succeeded"],
+          });
+          receiver.statuses.push(0);
+          await runJob({ source: BELL, shots: 10 });
+          const d = await waitDelivery(
+            hook.id,
+            (x) => x.attempts >= 1 && x.lastError !== null,
+          );
+          expect(d.lastError).toBe("timed out after 2000 ms");
+          expect(d.lastStatusCode).toBeNull();
+          expect(d.lastDurationMs).toBeGreaterThanOrEqual(1900);
           await api("DELETE", `/webhooks/${hook.id}`, owner.accessToken);
         });
 

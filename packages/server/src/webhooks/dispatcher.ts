@@ -64,6 +64,22 @@ export interface WebhookDispatcher {
   stop(): Promise<void>;
 }
 
+/** The start of a response body (for the delivery log); the rest is not read. */
+async function peek(res: Response): Promise<string> {
+  const reader = res.body?.getReader();
+  if (reader === undefined) return "";
+  try {
+    const { value } = await reader.read();
+    return value
+      ? Buffer.from(value.subarray(0, MAX_ERROR_CHARS)).toString("utf8")
+      : "";
+  } catch {
+    return "";
+  } finally {
+    void reader.cancel().catch(() => undefined);
+  }
+}
+
 /** Sends one claimed delivery and returns what happened. */
 async function send(
   d: ClaimedDelivery,
@@ -89,8 +105,7 @@ async function send(
       },
       body: d.payload,
     });
-    // Read (and drop) a little of the body so the connection can be reused.
-    const text = await res.text().catch(() => "");
+    const text = await peek(res);
     const ok = res.status >= 200 && res.status < 300;
     return {
       statusCode: res.status,
