@@ -35,6 +35,7 @@ describe("loadConfig: job limits, webhooks and the file store", () => {
       WEBHOOK_RETRY_BASE_MS: "500",
       WEBHOOK_TIMEOUT_MS: "2000",
       WEBHOOK_POLL_INTERVAL_MS: "250",
+      WEBHOOK_LOG_RETENTION_DAYS: "7",
     });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
@@ -56,6 +57,7 @@ describe("loadConfig: job limits, webhooks and the file store", () => {
       retryBaseMs: 500,
       timeoutMs: 2000,
       pollIntervalMs: 250,
+      logRetentionDays: 7,
     });
   });
 

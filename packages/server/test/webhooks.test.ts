@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { sql } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createJobsRepository } from "../src/repositories/jobs.repository.ts";
@@ -626,6 +627,33 @@ for (const engine of ENGINES) {
             expect(Object.keys(doc.paths), path).toContain(path);
         });
 
+        it("prunes finished deliveries older than the retention, never pending ones", async () => {
+          const hook = await createHook({
+            url: receiver.url,
+            events: ["job.succeeded"],
+          });
+          await runJob({ source: BELL, shots: 10 });
+          const done = await waitDelivery(
+            hook.id,
+            (x) => x.status === "succeeded",
+          );
+          const repo = createWebhooksRepository(database.db);
+          expect(await repo.pruneDeliveries(30)).toBe(0);
+          await database.db.execute(
+            sql`update webhook_deliveries set created_at = now() - interval '40 days' where webhook_id = ${hook.id}`,
+          );
+          // a pending one just as old stays
+          await database.db.execute(
+            sql`insert into webhook_deliveries (id, webhook_id, job_id, event, payload, next_attempt_at, created_at)
+                values (gen_random_uuid(), ${hook.id}, gen_random_uuid(), 'job.succeeded', '{}', now() + interval '1 day', now() - interval '40 days')`,
+          );
+          expect(await repo.pruneDeliveries(30)).toBe(1);
+          const left = await deliveries(hook.id);
+          expect(left.map((d) => d.status)).toEqual(["pending"]);
+          expect(left[0].id).not.toBe(done.id);
+          await api("DELETE", `/webhooks/${hook.id}`, owner.accessToken);
+        });
+
         it("delivers an event queued before this process started (durable rows)", async () => {
           const hook = await createHook({
             url: receiver.url,
@@ -752,7 +780,7 @@ for (const engine of ENGINES) {
         // The receiver is down: the first attempt fails and a retry is scheduled.
         const until = Date.now() + 20_000;
         let items = await list(first);
-        while (!(items[0]?.attempts >= 1) && Date.now() < until) {
+        while (!items[0]?.lastError && Date.now() < until) {
           await new Promise((r) => setTimeout(r, 50));
           items = await list(first);
         }

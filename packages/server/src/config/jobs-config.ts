@@ -173,6 +173,12 @@ export function loadJobsConfig(
     maxAttempts: intVar("WEBHOOK_MAX_ATTEMPTS", w.maxAttempts, 1, 50),
     retryBaseMs: intVar("WEBHOOK_RETRY_BASE_MS", w.retryBaseMs, 1, 86_400_000),
     timeoutMs: intVar("WEBHOOK_TIMEOUT_MS", w.timeoutMs, 100, 120_000),
+    logRetentionDays: intVar(
+      "WEBHOOK_LOG_RETENTION_DAYS",
+      w.logRetentionDays,
+      1,
+      3650,
+    ),
     pollIntervalMs: intVar(
       "WEBHOOK_POLL_INTERVAL_MS",
       w.pollIntervalMs,

@@ -239,6 +239,23 @@ export function createWebhooksRepository(db: Db) {
       return row;
     },
 
+    /** Deletes finished deliveries created more than `days` days ago; returns how many. */
+    async pruneDeliveries(days: number): Promise<number> {
+      const rows = await db
+        .delete(webhookDeliveries)
+        .where(
+          and(
+            sql`${webhookDeliveries.status} <> 'pending'`,
+            lt(
+              webhookDeliveries.createdAt,
+              sql`now() - make_interval(days => ${days})`,
+            ),
+          ),
+        )
+        .returning({ id: webhookDeliveries.id });
+      return rows.length;
+    },
+
     /** Puts a finished delivery back in the queue to be sent again now. */
     async redeliver(id: string): Promise<DeliveryRow | undefined> {
       const [row] = await db

@@ -30,9 +30,11 @@ export interface WebhookSettings {
   readonly pollIntervalMs: number;
   /** Deliveries sent at once by one process. */
   readonly concurrency: number;
+  /** Finished deliveries are deleted from the log after this many days. */
+  readonly logRetentionDays: number;
 }
 
-/** Defaults: 8 attempts, 10 s doubling up to 1 h, 10 s timeout, 1 s polling, 8 at once. */
+/** Defaults: 8 attempts, 10 s doubling up to 1 h, 10 s timeout, 1 s polling, 8 at once, 30-day log. */
 export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
   maxAttempts: 8,
   retryBaseMs: 10_000,
@@ -40,6 +42,7 @@ export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
   timeoutMs: 10_000,
   pollIntervalMs: 1000,
   concurrency: 8,
+  logRetentionDays: 30,
 };
 
 /** The delay before attempt `attempt + 1`: base × 2^(attempt − 1), capped. */
@@ -54,6 +57,9 @@ export function retryDelayMs(
 }
 
 const USER_AGENT = "StepFault-Webhooks/1";
+/** The delivery log is pruned a minute after start, then hourly. */
+const PRUNE_DELAY_MS = 60_000;
+const PRUNE_INTERVAL_MS = 3_600_000;
 const MAX_ERROR_CHARS = 500;
 
 /** A running dispatcher. */
@@ -166,10 +172,16 @@ export function startWebhookDispatcher(deps: {
       );
   }
 
+  let nextPrune = Date.now() + PRUNE_DELAY_MS;
   const loop = (async () => {
     while (!stopped) {
       let claimed: ClaimedDelivery[] = [];
       try {
+        if (Date.now() >= nextPrune) {
+          nextPrune = Date.now() + PRUNE_INTERVAL_MS;
+          const n = await webhooks.pruneDeliveries(settings.logRetentionDays);
+          if (n > 0) log.info({ deleted: n }, "pruned old webhook deliveries");
+        }
         claimed = await webhooks.claimDue(settings.concurrency, leaseMs);
         await Promise.all(
           claimed.map((d) =>
