@@ -8,6 +8,13 @@ import type {
   Circuit,
   CircuitPage,
   CreateCircuitBody,
+  CreatedWebhook,
+  CreateWebhookBody,
+  DeliveryPage,
+  JobResult,
+  UpdateWebhookBody,
+  Webhook,
+  WebhookDelivery,
   Job,
   JobEvent,
   JobListQuery,
@@ -113,6 +120,9 @@ export function createClient(options: ClientOptions) {
       ),
     /** One job with its result. */
     get: (jobId: string) => request<Job>("GET", `/jobs/${jobId}`),
+    /** The job's full result alone (large ones are streamed from the server's file store). */
+    result: (jobId: string) =>
+      request<JobResult>("GET", `/jobs/${jobId}/result`),
     /** A page of a project's jobs, newest first. */
     list: (projectId: string, query: JobListQuery = {}) =>
       request<JobPage>("GET", `/projects/${projectId}/jobs${q(query)}`),
@@ -149,6 +159,45 @@ export function createClient(options: ClientOptions) {
           data: JSON.parse(m.data),
         } as JobEvent;
     },
+  };
+
+  const webhooks = {
+    /** Adds a webhook to a project; the answer carries the secret, shown only this once. */
+    create: (projectId: string, body: CreateWebhookBody) =>
+      request<CreatedWebhook>("POST", `/projects/${projectId}/webhooks`, body),
+    /** A project's webhooks. */
+    list: (projectId: string) =>
+      request<Webhook[]>("GET", `/projects/${projectId}/webhooks`),
+    /** One webhook. */
+    get: (webhookId: string) =>
+      request<Webhook>("GET", `/webhooks/${webhookId}`),
+    /** Changes a webhook (a new `secret` is write-only). */
+    update: (webhookId: string, body: UpdateWebhookBody) =>
+      request<Webhook>("PATCH", `/webhooks/${webhookId}`, body),
+    /** Deletes a webhook and its delivery log. */
+    delete: (webhookId: string) =>
+      request<void>("DELETE", `/webhooks/${webhookId}`),
+    /** A page of the webhook's deliveries, newest first. */
+    deliveries: (
+      webhookId: string,
+      query: { limit?: number; cursor?: string } = {},
+    ) =>
+      request<DeliveryPage>(
+        "GET",
+        `/webhooks/${webhookId}/deliveries${q(query)}`,
+      ),
+    /** One delivery with its attempt log. */
+    delivery: (webhookId: string, deliveryId: string) =>
+      request<WebhookDelivery>(
+        "GET",
+        `/webhooks/${webhookId}/deliveries/${deliveryId}`,
+      ),
+    /** Sends a finished delivery again. */
+    redeliver: (webhookId: string, deliveryId: string) =>
+      request<WebhookDelivery>(
+        "POST",
+        `/webhooks/${webhookId}/deliveries/${deliveryId}/redeliver`,
+      ),
   };
 
   async function pollUntilDone(
@@ -205,6 +254,7 @@ export function createClient(options: ClientOptions) {
         request<Circuit>("GET", `/projects/${projectId}/circuits/${circuitId}`),
     },
     jobs,
+    webhooks,
     /** Submits a job (see `jobs.submit`). */
     submitJob: jobs.submit,
     /**
@@ -233,7 +283,12 @@ export function createClient(options: ClientOptions) {
                   : undefined;
             if (status !== undefined && TERMINAL.has(status)) {
               ac.abort();
-              return e.event === "state" ? e.data : await jobs.get(jobId);
+              // A large result kept in the server's file store is only summarised in the
+              // stream's state event: fetch the job for all of it.
+              return e.event === "state" &&
+                (e.data.result === null || "counts" in e.data.result)
+                ? e.data
+                : await jobs.get(jobId);
             }
           }
         } catch (err) {

@@ -8,6 +8,7 @@ import type {
   CircuitSchemas,
   JobSchemas,
   ProjectSchemas,
+  WebhookSchemas,
 } from "@stepfault/server";
 
 /** An account. */
@@ -32,8 +33,26 @@ export type Job = Static<typeof JobSchemas.Job>;
 export type JobStatus = Static<typeof JobSchemas.JobStatus>;
 /** Body of job submission. */
 export type SubmitJobBody = Static<typeof JobSchemas.SubmitJobBody>;
-/** A page of jobs. */
+/** A page of jobs (summaries: no record, result without counts or statevector). */
 export type JobPage = Static<typeof JobSchemas.JobPage>;
+/** A job as lists show it. */
+export type JobSummary = Static<typeof JobSchemas.JobSummary>;
+/** A job's full result. */
+export type JobResult = Static<typeof JobSchemas.JobResult>;
+/** A project webhook (never with its secret). */
+export type Webhook = Static<typeof WebhookSchemas.Webhook>;
+/** A just-created webhook, with its secret (shown this once). */
+export type CreatedWebhook = Static<typeof WebhookSchemas.CreatedWebhook>;
+/** Body of webhook creation. */
+export type CreateWebhookBody = Static<typeof WebhookSchemas.CreateWebhookBody>;
+/** Body of webhook update. */
+export type UpdateWebhookBody = Static<typeof WebhookSchemas.UpdateWebhookBody>;
+/** Job events a webhook can subscribe to. */
+export type WebhookEvent = Static<typeof WebhookSchemas.WebhookEvent>;
+/** One event sent to a webhook, with its attempts. */
+export type WebhookDelivery = Static<typeof WebhookSchemas.WebhookDelivery>;
+/** A page of deliveries. */
+export type DeliveryPage = Static<typeof WebhookSchemas.DeliveryPage>;
 /** Query of the job list. */
 export type JobListQuery = Static<typeof JobSchemas.JobListQuery>;
 

@@ -21,6 +21,13 @@ import { healthRoutes } from "./api/routes/health.route.ts";
 import { meRoutes } from "./api/routes/me.route.ts";
 import { projectsRoutes } from "./api/routes/projects.route.ts";
 import { jobsRoutes } from "./api/routes/jobs.route.ts";
+import { webhooksRoutes } from "./api/routes/webhooks.route.ts";
+import { openFileStore, type FileStore } from "./files/file-store.ts";
+import { createResultStore } from "./jobs/result-store.ts";
+import type { WebhookSettings } from "./webhooks/dispatcher.ts";
+import { startWebhooks } from "./webhooks/runtime.ts";
+import { registerWebhookMetrics } from "./webhooks/metrics.ts";
+import { createWebhooksService } from "./services/core/webhooks.service.ts";
 import { createJobEventBus } from "./jobs/event-bus.ts";
 import { DEFAULT_JOB_SETTINGS, type JobSettings } from "./jobs/limits.ts";
 import { registerJobMetrics } from "./jobs/metrics.ts";
@@ -66,6 +73,10 @@ export interface AppDeps {
   readonly webDir?: string | null;
   /** Job limits, quotas and worker settings (defaults in jobs/limits.ts); `runWorker: false` for API only. */
   readonly jobs?: Partial<JobSettings>;
+  /** Webhook delivery tuning over the config's (tests shorten the retry delays). */
+  readonly webhooks?: Partial<WebhookSettings>;
+  /** The file store for large results; default: the one `config.fileStore` describes. */
+  readonly fileStore?: FileStore;
 }
 
 const DEFAULT_WEB_DIR = join(
@@ -209,7 +220,22 @@ export async function buildApp(
     auth,
     apiKeys: createApiKeysService({ tokens }),
     admin: createAdminService({ users, tokens, userCache }),
-    projects: createProjectsService({ projects: projectsRepo, users, access }),
+    projects: createProjectsService({
+      projects: projectsRepo,
+      users,
+      access,
+      beforeDelete: async (projectId) => {
+        const keys = await jobsRepo.storedResultKeys(projectId);
+        return async () => {
+          for (const key of keys)
+            await fileStore
+              .delete(key)
+              .catch((err: unknown) =>
+                app.log.warn({ err, key }, "could not delete a result file"),
+              );
+        };
+      },
+    }),
     circuits: createCircuitsService({
       circuits: createCircuitsRepository(db),
       access,
@@ -217,11 +243,26 @@ export async function buildApp(
     }),
   };
 
-  const jobSettings: JobSettings = { ...DEFAULT_JOB_SETTINGS, ...deps.jobs };
-  const jobsRepo = createJobsRepository(db);
+  const jobSettings: JobSettings = {
+    ...DEFAULT_JOB_SETTINGS,
+    ...config.jobs,
+    ...deps.jobs,
+  };
+  const metricsRegistry = installMetrics(app);
+  const webhookRuntime = startWebhooks(
+    db,
+    { ...config.webhooks, ...deps.webhooks },
+    app.log,
+    registerWebhookMetrics(metricsRegistry),
+  );
+  const fileStore = deps.fileStore ?? openFileStore(config.fileStore);
+  const results = createResultStore(
+    fileStore,
+    jobSettings.resultInlineMaxBytes,
+  );
+  const jobsRepo = createJobsRepository(db, webhookRuntime.jobHooks);
   const jobBus = createJobEventBus();
   const jobQueue = await openJobQueue(deps.database, jobSettings);
-  const metricsRegistry = installMetrics(app);
   const jobMetrics = registerJobMetrics(metricsRegistry, {
     countByStatus: () => jobsRepo.countByStatus(),
     queueDepth: () => jobQueue.depth(),
@@ -234,6 +275,7 @@ export async function buildApp(
         settings: jobSettings,
         log: app.log,
         metrics: jobMetrics,
+        results,
       })
     : undefined;
   const jobsService = createJobsService({
@@ -244,10 +286,18 @@ export async function buildApp(
     bus: jobBus,
     compile: (source, o) => compileQasm(source, { ...o, maxOps: 1_000_000 }),
     settings: jobSettings,
+    results,
+  });
+  const webhooksService = createWebhooksService({
+    webhooks: webhookRuntime.repo,
+    access,
+    wake: () => webhookRuntime.dispatcher.wake(),
   });
   app.addHook("onClose", async () => {
     await jobQueue.stop();
     await jobWorker?.stop();
+    await webhookRuntime.dispatcher.stop();
+    if (deps.fileStore === undefined) await fileStore.close();
   });
 
   await app.register(healthRoutes, { isReady: () => deps.database.isReady() });
@@ -263,6 +313,7 @@ export async function buildApp(
       await api.register(projectsRoutes, { projects: services.projects });
       await api.register(circuitsRoutes, { circuits: services.circuits });
       await api.register(jobsRoutes, { jobs: jobsService });
+      await api.register(webhooksRoutes, { webhooks: webhooksService });
     },
     { prefix: "/api/v1" },
   );

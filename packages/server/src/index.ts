@@ -32,3 +32,11 @@ export type * as AccountSchemas from "./api/schemas/accounts.schema.ts";
 export type * as ProjectSchemas from "./api/schemas/projects.schema.ts";
 export type * as CircuitSchemas from "./api/schemas/circuits.schema.ts";
 export type * as JobSchemas from "./api/schemas/jobs.schema.ts";
+export type * as WebhookSchemas from "./api/schemas/webhooks.schema.ts";
+export {
+  signPayload,
+  verifySignature,
+  SIGNATURE_HEADER,
+  DELIVERY_HEADER,
+  EVENT_HEADER,
+} from "./webhooks/signature.ts";

@@ -14,6 +14,8 @@ export interface ServeOverrides {
   readonly port?: number;
   readonly host?: string;
   readonly dataDir?: string;
+  /** False: API only, no job worker in this process (`serve --no-worker`). */
+  readonly worker?: boolean;
 }
 
 /** Result of loading the config from the environment plus flags. */
@@ -36,7 +38,20 @@ export function resolveConfig(
   const loaded = loadConfig(merged);
   if (!loaded.ok)
     return { ok: false, message: formatConfigErrors(loaded.errors) };
-  return { ok: true, config: resolveJwtSecret(loaded.config) };
+  const config = resolveJwtSecret(loaded.config);
+  if (overrides.worker === false) {
+    if (config.databaseUrl === undefined)
+      return {
+        ok: false,
+        message:
+          "config error: --no-worker needs DATABASE_URL (PostgreSQL): workers in other processes cannot open the embedded database, so jobs would never run",
+      };
+    return {
+      ok: true,
+      config: { ...config, jobs: { ...config.jobs, runWorker: false } },
+    };
+  }
+  return { ok: true, config };
 }
 
 /** A running server. */

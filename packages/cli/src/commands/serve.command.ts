@@ -1,9 +1,11 @@
 import { parseArgs } from "node:util";
 import { resolveConfig, startServer, stopOnSignals } from "@stepfault/server";
 
-const HELP = `Usage: stepfault serve [--port N] [--host HOST] [--data-dir DIR]
+const HELP = `Usage: stepfault serve [--port N] [--host HOST] [--data-dir DIR] [--no-worker]
 
-Starts the StepFault API (and the web app when built) with migrations applied.
+Starts the StepFault API (and the web app when built) with migrations applied, plus a job
+worker in the same process unless --no-worker is given (then jobs run on \`stepfault worker\`
+processes against the same PostgreSQL database; needs DATABASE_URL).
 Flags override the environment (PORT, HOST, STEPFAULT_DATA_DIR); see packages/server/README.md
 for every variable. Without DATABASE_URL the embedded database lives in <data-dir>/db.
 `;
@@ -18,6 +20,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
         port: { type: "string", short: "p" },
         host: { type: "string" },
         "data-dir": { type: "string" },
+        "no-worker": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -44,6 +47,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     port,
     host: values.host,
     dataDir: values["data-dir"],
+    ...(values["no-worker"] ? { worker: false } : {}),
   });
   if (!resolved.ok) {
     process.stderr.write(resolved.message + "\n");
@@ -53,7 +57,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     const server = await startServer(resolved.config);
     stopOnSignals(server);
     process.stderr.write(
-      `StepFault listening on ${server.url} (API docs: ${server.url}/api/docs)\n`,
+      `StepFault listening on ${server.url} (API docs: ${server.url}/api/docs)${resolved.config.jobs.runWorker ? "" : "; no job worker in this process"}\n`,
     );
     await new Promise<never>(() => undefined);
     return 0;

@@ -8,9 +8,13 @@ Needs DATABASE_URL (PostgreSQL): the embedded database cannot be shared between 
 and \`stepfault serve\` already runs a worker of its own. Start as many workers as you like.
 
 Options:
-  --threads N              simulation threads, i.e. jobs run at once (default 1)
-  --recover-after SECONDS  a job whose worker died runs again after this long (default 60;
-                           also the longest a job may run before it is tried again)
+  --threads N              simulation threads, i.e. jobs run at once (default JOB_THREADS, 1)
+  --recover-after SECONDS  a job whose worker died runs again after this long (default
+                           JOB_RECOVER_AFTER_SECONDS, 60; also the longest a job may run
+                           before it is tried again)
+
+Limits and the file store come from the same environment as \`stepfault serve\`
+(JOB_*, RESULT_INLINE_MAX_BYTES, S3_*, WEBHOOK_*; see packages/server/README.md).
   -h, --help               show this help
 `;
 
@@ -37,8 +41,12 @@ export async function workerCommand(argv: readonly string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  const threads = values.threads === undefined ? 1 : Number(values.threads);
-  if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
+  const threads =
+    values.threads === undefined ? undefined : Number(values.threads);
+  if (
+    threads !== undefined &&
+    (!Number.isInteger(threads) || threads < 1 || threads > 64)
+  ) {
     process.stderr.write(
       "stepfault worker: --threads must be an integer between 1 and 64\n",
     );
@@ -46,12 +54,13 @@ export async function workerCommand(argv: readonly string[]): Promise<number> {
   }
   const recoverAfter =
     values["recover-after"] === undefined
-      ? 60
+      ? undefined
       : Number(values["recover-after"]);
   if (
-    !Number.isInteger(recoverAfter) ||
-    recoverAfter < 1 ||
-    recoverAfter > 86_400
+    recoverAfter !== undefined &&
+    (!Number.isInteger(recoverAfter) ||
+      recoverAfter < 1 ||
+      recoverAfter > 86_400)
   ) {
     process.stderr.write(
       "stepfault worker: --recover-after must be an integer number of seconds (1-86400)\n",
@@ -71,11 +80,11 @@ export async function workerCommand(argv: readonly string[]): Promise<number> {
   }
   try {
     const worker = await startWorker(resolved.config, {
-      threads,
-      expireInSeconds: recoverAfter,
+      ...(threads !== undefined ? { threads } : {}),
+      ...(recoverAfter !== undefined ? { expireInSeconds: recoverAfter } : {}),
     });
     process.stderr.write(
-      `StepFault worker running with ${threads} thread(s)\n`,
+      `StepFault worker running with ${threads ?? resolved.config.jobs.threads} thread(s)\n`,
     );
     const onSignal = () => {
       worker.stop().then(

@@ -5,7 +5,8 @@ import {
   outerSize,
 } from "./instructions.ts";
 import { insertZeroBits } from "./kernels/controlled.ts";
-import { simdKernels } from "./wasm/simd.ts";
+import { type Plan, simdKernels } from "./wasm/simd.ts";
+import { planStage } from "./wasm/stage.ts";
 import type { Amplitudes } from "./kernels/one-qubit.ts";
 import { BASE_KERNELS, singlePrecisionKernels } from "./kernels/specialise.ts";
 
@@ -21,6 +22,26 @@ export function makeScratch(): Float64Array {
 let chunk64 = new Float64Array(0);
 let chunk32 = new Float32Array(0);
 
+// SIMD plans of the stages seen by this thread, per precision.
+const stagePlans = [
+  new WeakMap<BlockInstr, (Plan | KernelInstr)[]>(),
+  new WeakMap<BlockInstr, (Plan | KernelInstr)[]>(),
+];
+
+function stageSteps(
+  b: BlockInstr,
+  single: boolean,
+  local: number,
+): (Plan | KernelInstr)[] {
+  const cache = stagePlans[single ? 1 : 0];
+  let steps = cache.get(b);
+  if (!steps) {
+    steps = planStage(b.subs, single, local);
+    cache.set(b, steps);
+  }
+  return steps;
+}
+
 /** Applies a cache-blocked stage to chunks [begin, end). */
 function applyBlock(
   a: Amplitudes,
@@ -31,7 +52,8 @@ function applyBlock(
 ): void {
   const low = b.low;
   const subs = b.subs;
-  if (b.high.length === 0) {
+  const simd = b.simd ? simdKernels() : undefined;
+  if (b.high.length === 0 && !simd) {
     for (let c = begin; c < end; c++)
       for (const sub of subs) {
         const os = outerSize(sub, low);
@@ -42,7 +64,6 @@ function applyBlock(
   const local = low + b.high.length;
   const len = 2 * 2 ** local;
   const single = a instanceof Float32Array;
-  const simd = b.simd ? simdKernels() : undefined;
   let buf: Amplitudes;
   if (simd) buf = simd.buffer(single, len);
   else if (single) {
@@ -52,21 +73,26 @@ function applyBlock(
     if (chunk64.length < len) chunk64 = new Float64Array(len);
     buf = chunk64.length === len ? chunk64 : chunk64.subarray(0, len);
   }
-  const k = a instanceof Float32Array ? F32 : F64;
+  const steps = simd ? stageSteps(b, single, local) : undefined;
   const run = 2 * 2 ** low;
+  const hoff = b.hoff;
   for (let c = begin; c < end; c++) {
     const base = 2 * insertZeroBits(c * 2 ** low, b.high);
-    k.gatherChunk(a, buf, base, b.hoff, run);
-    for (const sub of subs) {
-      if (
-        simd &&
-        (sub.kind === "mat1" || sub.kind === "mat1r" || sub.kind === "mat1x") &&
-        simd.handles(single, sub.t)
-      )
-        simd.mat1(single, sub.t, sub.m, outerSize(sub, local));
-      else applyInstr(buf, sub, 0, outerSize(sub, local), scratch);
+    // Runs are copied with TypedArray.set (a memcpy when both sides have the same element type).
+    for (let j = 0; j < hoff.length; j++) {
+      const p0 = base + hoff[j];
+      buf.set(a.subarray(p0, p0 + run), j * run);
     }
-    k.scatterChunk(a, buf, base, b.hoff, run);
+    if (steps)
+      for (const st of steps) {
+        if ("kind" in st) applyInstr(buf, st, 0, outerSize(st, local), scratch);
+        else simd!.run(st);
+      }
+    else
+      for (const sub of subs)
+        applyInstr(buf, sub, 0, outerSize(sub, local), scratch);
+    for (let j = 0; j < hoff.length; j++)
+      a.set(buf.subarray(j * run, (j + 1) * run), base + hoff[j]);
   }
 }
 

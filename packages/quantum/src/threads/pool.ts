@@ -111,7 +111,9 @@ export class ThreadPool {
         if (id === undefined) {
           id = this.instrIds.size;
           this.instrIds.set(instr, id);
-          this.load({ type: "instr", id, instr });
+          // No round trip of its own: a worker that does not know the id reads its port first.
+          for (const p of this.ports)
+            p.postMessage({ type: "instr", id, instr });
         }
         const sid = this.stateIds.get(a);
         if (sid === undefined)

@@ -43,6 +43,16 @@ let states = new Map<number, Amplitudes>();
 let gen = Atomics.load(ctl, GEN);
 port.postMessage("ready");
 
+/** Reads one queued instruction or state; false when none is queued. */
+function receiveOne(): boolean {
+  const msg = receiveMessageOnPort(port);
+  if (!msg) return false;
+  const m = msg.message as Load;
+  if (m.type === "instr") instrs.set(m.id, m.instr);
+  else states.set(m.id, m.state);
+  return true;
+}
+
 for (;;) {
   Atomics.wait(ctl, GEN, gen);
   const g = Atomics.load(ctl, GEN);
@@ -50,18 +60,15 @@ for (;;) {
   gen = g;
   const cmd = Atomics.load(ctl, CMD);
   if (cmd === CMD_EXIT) break;
-  if (cmd === CMD_LOAD) {
-    const msg = receiveMessageOnPort(port);
-    if (msg) {
-      const m = msg.message as Load;
-      if (m.type === "instr") instrs.set(m.id, m.instr);
-      else states.set(m.id, m.state);
-    }
-  } else if (cmd === CMD_RESET) {
+  if (cmd === CMD_LOAD) receiveOne();
+  else if (cmd === CMD_RESET) {
     instrs = new Map();
     states = new Map();
   } else if (cmd === CMD_SWEEP) {
-    const instr = instrs.get(Atomics.load(ctl, INSTR))!;
+    const id = Atomics.load(ctl, INSTR);
+    // Instructions are posted without a command of their own (they are queued in order).
+    while (!instrs.has(id)) if (!receiveOne()) break;
+    const instr = instrs.get(id)!;
     const a = states.get(Atomics.load(ctl, STATE))!;
     const outer = outerSize(instr, Atomics.load(ctl, QUBITS));
     claimGrains(

@@ -7,6 +7,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join, resolve } from "node:path";
+import { loadJobsConfig, type JobsConfig } from "./jobs-config.ts";
 
 /** Log levels accepted by `LOG_LEVEL`. */
 export const LOG_LEVELS = [
@@ -23,7 +24,7 @@ export const LOG_LEVELS = [
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** The one validated, typed server configuration (built once at boot from the environment). */
-export interface ServerConfig {
+export interface ServerConfig extends JobsConfig {
   readonly port: number;
   readonly host: string;
   readonly dataDir: string;
@@ -68,7 +69,8 @@ export type ConfigResult =
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-function intVar(
+/** Reads an integer variable in [min, max]; a bad value is reported in `errors`. */
+export function intVar(
   env: Env,
   name: string,
   def: number,
@@ -242,6 +244,12 @@ export function loadConfig(env: Env = process.env): ConfigResult {
       errors,
     ),
     otelEndpoint,
+    ...loadJobsConfig(
+      env,
+      dataDir,
+      (name, def, min, max) => intVar(env, name, def, min, max, errors),
+      errors,
+    ),
   };
   return errors.length > 0 ? { ok: false, errors } : { ok: true, config };
 }

@@ -225,3 +225,72 @@ export const jobEvents = pgTable(
   },
   (t) => [index("job_events_job_idx").on(t.jobId, t.id)],
 );
+
+/** Job events a webhook can subscribe to. */
+export const WEBHOOK_EVENTS = [
+  "job.succeeded",
+  "job.failed",
+  "job.cancelled",
+] as const;
+
+/** Project webhooks: a URL and a signing secret (kept to sign deliveries; shown once). */
+export const webhooks = pgTable(
+  "webhooks",
+  {
+    id: id(),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    secret: text("secret").notNull(),
+    events: text("events").array().notNull(),
+    description: text("description").notNull().default(""),
+    active: boolean("active").notNull().default(true),
+    createdBy: uuid("created_by").references(() => users.id, {
+      onDelete: "set null",
+    }),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true })
+      .notNull()
+      .defaultNow(),
+  },
+  (t) => [index("webhooks_project_idx").on(t.projectId)],
+);
+
+/**
+ * One event for one webhook: the exact body sent on every attempt, the delivery state, the next
+ * retry time, a lease for the process delivering it, and the log of attempts.
+ */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: uuid("id").primaryKey(),
+    webhookId: uuid("webhook_id")
+      .notNull()
+      .references(() => webhooks.id, { onDelete: "cascade" }),
+    jobId: uuid("job_id").notNull(),
+    event: text("event").notNull(),
+    payload: text("payload").notNull(),
+    status: text("status", { enum: ["pending", "succeeded", "failed"] })
+      .notNull()
+      .default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }),
+    lockedUntil: timestamp("locked_until", { withTimezone: true }),
+    lastStatusCode: integer("last_status_code"),
+    lastError: text("last_error"),
+    lastDurationMs: integer("last_duration_ms"),
+    attemptLog: jsonb("attempt_log").notNull().default([]),
+    createdAt: createdAt(),
+    deliveredAt: timestamp("delivered_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("webhook_deliveries_due_idx").on(t.status, t.nextAttemptAt),
+    index("webhook_deliveries_webhook_idx").on(t.webhookId, t.createdAt, t.id),
+    uniqueIndex("webhook_deliveries_event_idx").on(
+      t.webhookId,
+      t.jobId,
+      t.event,
+    ),
+  ],
+);

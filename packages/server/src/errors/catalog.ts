@@ -18,6 +18,8 @@ export const ERROR_CATALOG = {
   REVISION_NOT_FOUND: { status: 404, title: "Revision not found" },
   API_KEY_NOT_FOUND: { status: 404, title: "API key not found" },
   JOB_NOT_FOUND: { status: 404, title: "Job not found" },
+  WEBHOOK_NOT_FOUND: { status: 404, title: "Webhook not found" },
+  DELIVERY_NOT_FOUND: { status: 404, title: "Webhook delivery not found" },
   METHOD_NOT_ALLOWED: { status: 405, title: "Method not allowed" },
   EMAIL_TAKEN: { status: 409, title: "Email already registered" },
   CIRCUIT_NAME_TAKEN: {
@@ -34,6 +36,11 @@ export const ERROR_CATALOG = {
     title: "Administrators cannot disable themselves",
   },
   JOB_FINISHED: { status: 409, title: "The job has already finished" },
+  JOB_RESULT_NOT_READY: { status: 409, title: "The job has no result" },
+  DELIVERY_PENDING: {
+    status: 409,
+    title: "The webhook delivery is still pending",
+  },
   PAYLOAD_TOO_LARGE: { status: 413, title: "Request body too large" },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: "Unsupported media type" },
   CIRCUIT_INVALID: { status: 422, title: "Circuit source does not compile" },

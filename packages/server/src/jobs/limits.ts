@@ -20,6 +20,8 @@ export interface JobSettings {
   readonly pollingIntervalSeconds: number;
   /** Retries after a worker crash. */
   readonly retryLimit: number;
+  /** Results whose counts, probabilities and statevector take more JSON bytes go to the file store. */
+  readonly resultInlineMaxBytes: number;
   /** Run a worker inside the API process (`stepfault serve`). */
   readonly runWorker: boolean;
 }
@@ -35,5 +37,6 @@ export const DEFAULT_JOB_SETTINGS: JobSettings = {
   expireInSeconds: 60,
   pollingIntervalSeconds: 0.5,
   retryLimit: 5,
+  resultInlineMaxBytes: 64 * 1024,
   runWorker: true,
 };

@@ -85,7 +85,9 @@ function run(task: SimTask): void {
     sweeps: r.sweeps,
     compileMs,
     simulateMs: r.timeMs,
-    peakMemoryBytes: copies * stateBytes(r.qubits, task.precision),
+    // States alive at once as the simulator counted them (branch-split sampling keeps several).
+    peakMemoryBytes:
+      (r.peakStates ?? copies) * stateBytes(r.qubits, task.precision),
     ...(r.statevector ? { statevector: r.statevector } : {}),
     circuitJson: circuitToJson(circuit),
   };

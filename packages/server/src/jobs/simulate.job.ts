@@ -13,6 +13,7 @@ import type { JobEventBus } from "./event-bus.ts";
 import type { JobSettings } from "./limits.ts";
 import type { JobMetrics } from "./metrics.ts";
 import type { SimulateMessage } from "./queue.ts";
+import type { ResultStore } from "./result-store.ts";
 import type { SimPool } from "./sim-pool.ts";
 import type { SimSuccess } from "./sim-task.ts";
 
@@ -66,6 +67,8 @@ export function createSimulateHandler(deps: {
   settings: JobSettings;
   log: FastifyBaseLogger;
   metrics?: JobMetrics;
+  /** Moves large results to the file store (inline in the row without it). */
+  results?: ResultStore;
 }) {
   const { jobs, pool, bus, settings, log } = deps;
 
@@ -125,9 +128,13 @@ export function createSimulateHandler(deps: {
       const outcome = await handle.outcome;
       if (outcome.ok) {
         const r = outcome.result;
+        const full = resultOf(row, r, startedAt);
+        const result = deps.results
+          ? await deps.results.prepare(row.id, attempt, full)
+          : full;
         const written = await jobs.finish(row.id, attempt, {
           status: "succeeded",
-          result: resultOf(row, r, startedAt),
+          result,
           record: {
             source: row.source,
             inputs: row.inputs ?? null,
@@ -138,7 +145,10 @@ export function createSimulateHandler(deps: {
           },
         });
         finalStatus = "succeeded";
-        if (!written) log.info({ jobId: row.id }, "job result already written");
+        if (!written) {
+          log.info({ jobId: row.id }, "job result already written");
+          await deps.results?.remove(result);
+        }
       } else if (RETRYABLE.has(outcome.error.code)) {
         throw new Error(`${outcome.error.code}: ${outcome.error.message}`);
       } else {

@@ -10,6 +10,9 @@ import { createJobEventBus } from "./event-bus.ts";
 import { DEFAULT_JOB_SETTINGS, type JobSettings } from "./limits.ts";
 import { openJobQueue } from "./queue.ts";
 import { startJobWorker } from "./worker.ts";
+import { openFileStore } from "../files/file-store.ts";
+import { createResultStore } from "./result-store.ts";
+import { startWebhooks } from "../webhooks/runtime.ts";
 
 /** A running standalone worker. */
 export interface RunningWorker {
@@ -23,18 +26,25 @@ export async function startWorker(
   config: ServerConfig,
   settings: Partial<JobSettings> = {},
 ): Promise<RunningWorker> {
-  const merged: JobSettings = { ...DEFAULT_JOB_SETTINGS, ...settings };
+  const merged: JobSettings = {
+    ...DEFAULT_JOB_SETTINGS,
+    ...config.jobs,
+    ...settings,
+  };
   const log = createLogger(config.logLevel);
   const database = await openDatabase(config);
   try {
     await database.migrate();
     const queue = await openJobQueue(database, merged);
+    const webhooks = startWebhooks(database.db, config.webhooks, log);
+    const files = openFileStore(config.fileStore);
     const worker = await startJobWorker({
       queue,
-      jobs: createJobsRepository(database.db),
+      jobs: createJobsRepository(database.db, webhooks.jobHooks),
       bus: createJobEventBus(),
       settings: merged,
       log,
+      results: createResultStore(files, merged.resultInlineMaxBytes),
     });
     log.info({ threads: merged.threads }, "worker started");
     let stopping: Promise<void> | undefined;
@@ -43,6 +53,8 @@ export async function startWorker(
       stop: (timeoutMs = 5000) =>
         (stopping ??= (async () => {
           await worker.stop(timeoutMs);
+          await webhooks.dispatcher.stop();
+          await files.close();
           await database.close();
         })()),
     };

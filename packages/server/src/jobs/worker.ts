@@ -8,6 +8,7 @@ import type { JobEventBus } from "./event-bus.ts";
 import type { JobSettings } from "./limits.ts";
 import type { JobMetrics } from "./metrics.ts";
 import type { JobQueue } from "./queue.ts";
+import type { ResultStore } from "./result-store.ts";
 import { createSimPool } from "./sim-pool.ts";
 import { createSimulateHandler } from "./simulate.job.ts";
 
@@ -25,6 +26,7 @@ export async function startJobWorker(deps: {
   settings: JobSettings;
   log: FastifyBaseLogger;
   metrics?: JobMetrics;
+  results?: ResultStore;
 }): Promise<JobWorker> {
   const pool = createSimPool(Math.max(1, deps.settings.threads));
   const handle = createSimulateHandler({ ...deps, pool });

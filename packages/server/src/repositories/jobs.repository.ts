@@ -1,4 +1,15 @@
-import { and, asc, desc, eq, gt, inArray, lt, or, sql } from "drizzle-orm";
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  getTableColumns,
+  gt,
+  inArray,
+  lt,
+  or,
+  sql,
+} from "drizzle-orm";
 import type { Db } from "../database/database.ts";
 import { jobEvents, jobs } from "../database/schema.ts";
 
@@ -27,8 +38,22 @@ function isUniqueViolation(err: unknown): boolean {
   return false;
 }
 
+/** What the finish hooks see of a job: everything but source, result and record. */
+export type FinishedJob = Omit<JobRow, "source" | "result" | "record">;
+
+/** Callbacks run inside the transaction that moves a job to a final state (e.g. queue webhooks). */
+export interface JobHooks {
+  onFinished?(tx: Db, job: FinishedJob): Promise<void>;
+}
+
+/** The columns of a `FinishedJob` (RETURNING them keeps large results off the wire). */
+const finishedColumns = (() => {
+  const { source: _s, result: _r, record: _c, ...rest } = getTableColumns(jobs);
+  return rest;
+})();
+
 /** Creates the jobs repository (jobs and their events); every method takes an optional transaction. */
-export function createJobsRepository(db: Db) {
+export function createJobsRepository(db: Db, hooks: JobHooks = {}) {
   async function addEvent(
     jobId: string,
     type: "status" | "log",
@@ -204,8 +229,9 @@ export function createJobsRepository(db: Db) {
               eq(jobs.attempts, attempt),
             ),
           )
-          .returning({ id: jobs.id });
+          .returning(hooks.onFinished ? finishedColumns : { id: jobs.id });
         if (rows.length === 0) return false;
+        await hooks.onFinished?.(tx, rows[0] as FinishedJob);
         await addEvent(
           id,
           "status",
@@ -231,6 +257,7 @@ export function createJobsRepository(db: Db) {
           .returning();
         if (row === undefined) return undefined;
         await addEvent(id, "status", { status: "cancelled" }, tx);
+        await hooks.onFinished?.(tx, row);
         return row;
       });
     },
@@ -258,6 +285,20 @@ export function createJobsRepository(db: Db) {
         .where(and(eq(jobEvents.jobId, jobId), gt(jobEvents.id, afterId)))
         .orderBy(asc(jobEvents.id))
         .limit(500);
+    },
+
+    /** The keys of the result files that a project's jobs keep in the file store. */
+    async storedResultKeys(projectId: string): Promise<string[]> {
+      const rows = await db
+        .select({ key: sql<string>`${jobs.result}->'stored'->>'key'` })
+        .from(jobs)
+        .where(
+          and(
+            eq(jobs.projectId, projectId),
+            sql`${jobs.result}->'stored'->>'key' is not null`,
+          ),
+        );
+      return rows.map((r) => r.key);
     },
 
     /** Number of jobs in each state. */

@@ -104,6 +104,12 @@ export const op = {
   set: (i: number): number[] => [0x21, ...uleb(i)],
   i32: (n: number): number[] => [0x41, ...sleb(n)],
   add: [0x6a],
+  sub: [0x6b],
+  mul: [0x6c],
+  ltU: [0x49],
+  tee: (i: number): number[] => [0x22, ...uleb(i)],
+  /** i32.load (4-byte aligned) with a byte offset. */
+  i32Load: (offset = 0): number[] => [0x28, 2, ...uleb(offset)],
   shl: [0x74],
   shrU: [0x76],
   and: [0x71],

@@ -1,126 +1,592 @@
 /**
- * WebAssembly SIMD kernels for cache-blocked stages: a general 2x2 on one qubit of a chunk held in
- * the module's memory, f64x2 (one complex per vector) for double precision and f32x4 (two
- * neighbouring complexes per vector, so target qubit >= 1) for single. The complex product m * x
- * is splat(re m) * x + (-im m, im m) * swap(x). Built at run time by emit.ts; when WebAssembly or
- * its SIMD is unavailable, `simdKernels()` returns undefined and the TypeScript kernels run.
+ * WebAssembly SIMD kernels for cache-blocked stages. The chunk lives in the module's memory and
+ * every one-target instruction of a stage runs here: dense, real and rx-shaped 2x2s, controlled
+ * 2x2s and X (cx, ccx), and diagonals on up to 6 qubits (rz, cz, cp, fused phase tables). Each is
+ * planned once as a "pair op": a target t, the other qubits it reads (group bits) and, for every
+ * value of the group bits, a 2x2 (or nothing when that value leaves the amplitudes unchanged).
+ * A plan is a small table of entries (the byte offset of the group value plus eight coefficient
+ * vectors) in wasm memory; the kernel walks, entry by entry, the contiguous runs of amplitudes with
+ * that group value and applies the 2x2 to (x, y) = (amplitude, amplitude with bit t set).
+ *
+ * Double precision: f64x2, one complex per vector. Single precision: f32x4, two neighbouring
+ * complexes per vector (bit 0 varies inside a vector): when t = 0 the pair sits in one vector
+ * (shuffles); when qubit 0 is a group bit, coefficients differ per half of the vector.
+ * The complex product m * x is splat(re m) * x + (-im m, im m) * swap(x). The shape of the 2x2s
+ * picks the cheapest body (pure swap, diagonal, real, rx, general). Built at run time by emit.ts;
+ * when WebAssembly or its SIMD is unavailable, `simdKernels()` returns undefined and the
+ * TypeScript kernels run.
  */
 import { type FuncDef, I32, V128, moduleBytes, op } from "./emit.ts";
+import type { KernelInstr } from "../instructions.ts";
 
-/** Byte address of the f64 matrix (8 v128: re/im-splats of m00, m01, m10, m11). */
-const MAT64 = 0;
-/** Byte address of the f32 matrix (8 v128). */
-const MAT32 = 128;
-/** Byte address of the chunk data. */
-const DATA = 256;
+/** Byte address of the insertion masks (i32). */
+const INS = 0;
+/** Insertion bits (group bits plus the target) of the common kernels; wider plans use WIDE_INS. */
+const FAST_INS = 5;
+/** Most insertion bits a plan may have. */
+const WIDE_INS = 9;
+/** Byte address of the entry table. */
+const TABLE = 64;
+/** Bytes per table entry: the group value's byte offset (i32, padded to 16), then 8 v128. */
+const ENTRY = 144;
+/** Most entries in one plan. */
+const MAX_ENTRIES = 256;
 const PAGE = 65536;
+/** Byte address of the chunk data (after the table). */
+const DATA = PAGE;
+/** Most qubits of a diagonal taken here (the fuser builds diagonals of up to 8). */
+const MAX_DIAG_QUBITS = 9;
 
-// Parameters: 0 base (byte address), 1 t, 2 count (pairs), 3 mptr; locals 4 k, 5 lo, 6 off, 7 pA; 8..15 matrix; 16 x; 17 y.
-function mat1Func(name: string, single: boolean): FuncDef {
-  const shift = single ? 3 : 4;
-  const step = single ? 2 : 1;
-  const sw = single
-    ? [4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11]
-    : [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7];
-  const add = single ? op.f32x4Add : op.f64x2Add;
-  const mul = single ? op.f32x4Mul : op.f64x2Mul;
-  const [K, LO, OFF, PA, X, Y] = [4, 5, 6, 7, 16, 17];
-  const row = (r: number, c: number): number => 8 + 2 * (2 * r + c); // splat(re) local; (-im, im) is +1
-  const out = (r: number): number[] => [
-    ...op.get(row(r, 0)),
-    ...op.get(X),
-    ...mul,
-    ...op.get(row(r, 0) + 1),
-    ...op.get(X),
-    ...op.get(X),
-    ...op.shuffle(sw),
-    ...mul,
-    ...add,
-    ...op.get(row(r, 1)),
-    ...op.get(Y),
-    ...mul,
-    ...add,
-    ...op.get(row(r, 1) + 1),
-    ...op.get(Y),
-    ...op.get(Y),
-    ...op.shuffle(sw),
-    ...mul,
-    ...add,
-    ...op.store(),
-  ];
-  const body = [
-    ...op.i32(1),
-    ...op.get(1),
-    ...op.shl,
-    ...op.i32(-1),
-    ...op.add,
-    ...op.set(LO),
-    ...op.i32(1 << shift),
-    ...op.get(1),
-    ...op.shl,
-    ...op.set(OFF),
-    ...Array.from({ length: 8 }, (_, j) => [
-      ...op.get(3),
-      ...op.load(16 * j),
-      ...op.set(8 + j),
+/** Body shapes: which of the 8 coefficient vectors each output row uses. */
+const Body = {
+  Swap: 0,
+  DiagY: 1,
+  Diag: 2,
+  Real: 3,
+  Rx: 4,
+  General: 5,
+} as const;
+type Body = (typeof Body)[keyof typeof Body];
+const BODIES: readonly Body[] = [
+  Body.Swap,
+  Body.DiagY,
+  Body.Diag,
+  Body.Real,
+  Body.Rx,
+  Body.General,
+];
+
+// Coefficient vector c = 4 * row + 2 * col + (0: re splat, 1: (-im, im)); a term is [c, v] with
+// v one of x, swap(x), y, swap(y).
+const X = 0,
+  SX = 1,
+  Y = 2,
+  SY = 3;
+type Term = readonly [number, number];
+const TERMS: Record<Body, readonly [readonly Term[], readonly Term[]]> = {
+  [Body.Swap]: [[], []],
+  [Body.DiagY]: [
+    [],
+    [
+      [6, Y],
+      [7, SY],
+    ],
+  ],
+  [Body.Diag]: [
+    [
+      [0, X],
+      [1, SX],
+    ],
+    [
+      [6, Y],
+      [7, SY],
+    ],
+  ],
+  [Body.Real]: [
+    [
+      [0, X],
+      [2, Y],
+    ],
+    [
+      [4, X],
+      [6, Y],
+    ],
+  ],
+  [Body.Rx]: [
+    [
+      [0, X],
+      [3, SY],
+    ],
+    [
+      [5, SX],
+      [6, Y],
+    ],
+  ],
+  [Body.General]: [
+    [
+      [0, X],
+      [1, SX],
+      [2, Y],
+      [3, SY],
+    ],
+    [
+      [4, X],
+      [5, SX],
+      [6, Y],
+      [7, SY],
+    ],
+  ],
+};
+
+const SWAP64 = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7];
+const SWAP32 = [4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11];
+const LO32 = [0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7];
+const HI32 = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
+const SLO32 = [4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3];
+const SHI32 = [12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11];
+
+// Parameters: 0 base, 1 nRuns, 2 runBytes, 3 half (byte distance x -> y), 4 table, 5 nEntries.
+// i32 locals: 6 e, 7 r, 8 i, 9 p, 10 pend, 11 ent, 12 pb, 13 xo, 14 yo, then the masks.
+// v128 locals after them: 8 coefficients, x, y, sx, sy, spare.
+// An entry: i32 group offset, i32 xo, i32 yo (x is read at p + xo, y at p + yo: (0, half), or
+// (half, 0) to apply M * X), pad, then the 8 coefficient vectors. Results go to p and p + half.
+const [BASE, NRUNS, RUNB, HALF, TAB, NENT] = [0, 1, 2, 3, 4, 5];
+const [E, R, I, P, PEND, ENT, PB, XO, YO, MASK0] = [
+  6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+];
+const COEF0 = MASK0 + WIDE_INS;
+const [VX, VY, VSX, VSY, VQ] = [8, 9, 10, 11, 12].map((j) => COEF0 + j);
+
+/** The walk over entries and runs around a per-vector body (p = address of x). */
+function walk(name: string, body: number[], nIns: number): FuncDef {
+  const code = [
+    ...Array.from({ length: nIns }, (_, k) => [
+      ...op.i32(0),
+      ...op.i32Load(INS + 4 * k),
+      ...op.set(MASK0 + k),
     ]).flat(),
     ...op.block,
     ...op.loop,
-    ...op.get(K),
-    ...op.get(2),
+    ...op.get(E),
+    ...op.get(NENT),
     ...op.geU,
     ...op.brIf(1),
-    // i = ((k >> t) << (t + 1)) | (k & lo); pA = base + (i << shift)
-    ...op.get(K),
-    ...op.get(1),
-    ...op.shrU,
-    ...op.get(1),
+    ...op.get(TAB),
+    ...op.get(E),
+    ...op.i32(ENTRY),
+    ...op.mul,
+    ...op.add,
+    ...op.tee(ENT),
+    ...op.i32Load(0),
+    ...op.get(BASE),
+    ...op.add,
+    ...op.set(PB),
+    ...op.get(ENT),
+    ...op.i32Load(4),
+    ...op.set(XO),
+    ...op.get(ENT),
+    ...op.i32Load(8),
+    ...op.set(YO),
+    ...Array.from({ length: 8 }, (_, c) => [
+      ...op.get(ENT),
+      ...op.load(16 + 16 * c, 4),
+      ...op.set(COEF0 + c),
+    ]).flat(),
+    ...op.i32(0),
+    ...op.set(R),
+    ...op.block,
+    ...op.loop,
+    ...op.get(R),
+    ...op.get(NRUNS),
+    ...op.geU,
+    ...op.brIf(1),
+    ...op.get(R),
+    ...op.get(RUNB),
+    ...op.mul,
+    ...op.set(I),
+    // Insert a zero bit below each mask's top: i = (i << 1) - (i & mask) (mask -1 keeps i).
+    ...Array.from({ length: nIns }, (_, k) => [
+      ...op.get(I),
+      ...op.i32(1),
+      ...op.shl,
+      ...op.get(I),
+      ...op.get(MASK0 + k),
+      ...op.and,
+      ...op.sub,
+      ...op.set(I),
+    ]).flat(),
+    ...op.get(PB),
+    ...op.get(I),
+    ...op.add,
+    ...op.tee(P),
+    ...op.get(RUNB),
+    ...op.add,
+    ...op.set(PEND),
+    ...op.loop,
+    ...body,
+    ...op.get(P),
+    ...op.i32(16),
+    ...op.add,
+    ...op.tee(P),
+    ...op.get(PEND),
+    ...op.ltU,
+    ...op.brIf(0),
+    ...op.end,
+    ...op.get(R),
     ...op.i32(1),
     ...op.add,
-    ...op.shl,
-    ...op.get(K),
-    ...op.get(LO),
-    ...op.and,
-    ...op.or,
-    ...op.i32(shift),
-    ...op.shl,
-    ...op.get(0),
+    ...op.set(R),
+    ...op.br(0),
+    ...op.end,
+    ...op.end,
+    ...op.get(E),
+    ...op.i32(1),
     ...op.add,
-    ...op.set(PA),
-    ...op.get(PA),
-    ...op.load(),
-    ...op.set(X),
-    ...op.get(PA),
-    ...op.get(OFF),
-    ...op.add,
-    ...op.load(),
-    ...op.set(Y),
-    ...op.get(PA),
-    ...out(0),
-    ...op.get(PA),
-    ...op.get(OFF),
-    ...op.add,
-    ...out(1),
-    ...op.get(K),
-    ...op.i32(step),
-    ...op.add,
-    ...op.set(K),
+    ...op.set(E),
     ...op.br(0),
     ...op.end,
     ...op.end,
   ];
   return {
     name,
-    params: [I32, I32, I32, I32],
+    params: [I32, I32, I32, I32, I32, I32],
     locals: [
-      [4, I32],
-      [10, V128],
+      [9 + WIDE_INS, I32],
+      [13, V128],
     ],
-    body,
+    body: code,
   };
 }
 
-type Mat1Fn = (base: number, t: number, count: number, mptr: number) => void;
+function sum(terms: readonly Term[], single: boolean): number[] {
+  const add = single ? op.f32x4Add : op.f64x2Add;
+  const mul = single ? op.f32x4Mul : op.f64x2Mul;
+  const vec = [VX, VSX, VY, VSY];
+  return terms.flatMap(([c, v], j) => [
+    ...op.get(COEF0 + c),
+    ...op.get(vec[v]),
+    ...mul,
+    ...(j > 0 ? add : []),
+  ]);
+}
+
+/** x at p, y at p + half. */
+function pairFunc(
+  name: string,
+  single: boolean,
+  body: Body,
+  nIns: number,
+): FuncDef {
+  const sw = single ? SWAP32 : SWAP64;
+  const yAddr = [...op.get(P), ...op.get(HALF), ...op.add];
+  const [row0, row1] = TERMS[body];
+  const uses = (v: number): boolean =>
+    [...row0, ...row1].some(([, u]) => u === v);
+  // x is not read when only row 1 depends on y (a phase on the amplitudes with bit t set).
+  const code = [
+    ...(body === Body.Swap || uses(X) || uses(SX)
+      ? [
+          ...op.get(P),
+          ...op.get(XO),
+          ...op.add,
+          ...op.load(0, 4),
+          ...op.set(VX),
+        ]
+      : []),
+    ...op.get(P),
+    ...op.get(YO),
+    ...op.add,
+    ...op.load(0, 4),
+    ...op.set(VY),
+  ];
+  if (body === Body.Swap)
+    code.push(
+      ...op.get(P),
+      ...op.get(VY),
+      ...op.store(0, 4),
+      ...yAddr,
+      ...op.get(VX),
+      ...op.store(0, 4),
+    );
+  else {
+    if (uses(SX))
+      code.push(
+        ...op.get(VX),
+        ...op.get(VX),
+        ...op.shuffle(sw),
+        ...op.set(VSX),
+      );
+    if (uses(SY))
+      code.push(
+        ...op.get(VY),
+        ...op.get(VY),
+        ...op.shuffle(sw),
+        ...op.set(VSY),
+      );
+    if (row0.length > 0)
+      code.push(...op.get(P), ...sum(row0, single), ...op.store(0, 4));
+    if (row1.length > 0)
+      code.push(...yAddr, ...sum(row1, single), ...op.store(0, 4));
+  }
+  return walk(name, code, nIns);
+}
+
+/** Single precision, target 0: the pair (x, y) is one vector; out = A * lo + B * hi (lane-wise rows). */
+function inVectorFunc(name: string, nIns: number): FuncDef {
+  const code = [
+    ...op.get(P),
+    ...op.load(0, 4),
+    ...op.set(VQ),
+    ...[
+      [LO32, VX],
+      [SLO32, VSX],
+      [HI32, VY],
+      [SHI32, VSY],
+    ].flatMap(([lanes, local]) => [
+      ...op.get(VQ),
+      ...op.get(VQ),
+      ...op.shuffle(lanes as number[]),
+      ...op.set(local as number),
+    ]),
+    ...op.get(P),
+    ...sum(
+      [
+        [0, X],
+        [1, SX],
+        [2, Y],
+        [3, SY],
+      ],
+      true,
+    ),
+    ...op.store(0, 4),
+  ];
+  return walk(name, code, nIns);
+}
+
+/** Kernels per insertion width: the bodies in both precisions and the in-vector one. */
+const FUNCS_PER_WIDTH = 2 * BODIES.length + 1;
+
+type Kernel = (
+  base: number,
+  nRuns: number,
+  runBytes: number,
+  half: number,
+  table: number,
+  nEntries: number,
+) => void;
+
+/** A planned instruction: which kernel, its walk and its table. */
+export interface Plan {
+  readonly local: number;
+  readonly fn: number;
+  readonly nRuns: number;
+  readonly runBytes: number;
+  readonly half: number;
+  readonly masks: Int32Array;
+  readonly table: Uint8Array;
+  readonly nEntries: number;
+}
+
+/** A one-target view of an instruction: target, group qubits, and the 2x2 per group value (null: identity). */
+export interface PairOp {
+  readonly t: number;
+  readonly group: readonly number[];
+  readonly mat: (v: number) => Float64Array | null;
+}
+
+const XMAT = Float64Array.of(0, 0, 1, 0, 1, 0, 0, 0);
+const IDENT = Float64Array.of(1, 0, 0, 0, 0, 0, 1, 0);
+
+const log2 = (x: number): number => 31 - Math.clz32(x);
+
+/** The pair-op view of an instruction, or undefined when it has another shape (SWAP, mat2, matk). */
+export function pairOpOf(instr: KernelInstr): PairOp | undefined {
+  switch (instr.kind) {
+    case "mat1":
+    case "mat1r":
+    case "mat1x":
+      return { t: instr.t, group: [], mat: () => instr.m };
+    case "mat1c": {
+      const group = Array.from(instr.bits).filter((q) => q !== instr.t);
+      const all = (1 << group.length) - 1;
+      return { t: instr.t, group, mat: (v) => (v === all ? instr.m : null) };
+    }
+    case "swap": {
+      if (instr.oa !== 0 || instr.ob <= 0) return undefined;
+      const t = log2(instr.ob >> 1);
+      if (instr.ob !== 2 << t || !instr.bits.includes(t)) return undefined;
+      const group = Array.from(instr.bits).filter((q) => q !== t);
+      if (group.reduce((m, q) => m | (1 << q), 0) !== instr.cmask)
+        return undefined;
+      const all = (1 << group.length) - 1;
+      return { t, group, mat: (v) => (v === all ? XMAT : null) };
+    }
+    case "phase": {
+      const bits = Array.from(instr.bits);
+      if (bits.length === 0) return undefined;
+      const t = bits[bits.length - 1];
+      const group = bits.slice(0, -1);
+      const all = (1 << group.length) - 1;
+      const m = Float64Array.of(1, 0, 0, 0, 0, 0, instr.dr, instr.di);
+      return { t, group, mat: (v) => (v === all ? m : null) };
+    }
+    case "diag":
+    case "diagg": {
+      const qs = Array.from(instr.qs);
+      if (qs.length === 0 || qs.length > MAX_DIAG_QUBITS) return undefined;
+      const t = Math.max(...qs);
+      const group = qs.filter((q) => q !== t).sort((a, b) => a - b);
+      const d = instr.d;
+      return {
+        t,
+        group,
+        mat: (v) => {
+          let j0 = 0;
+          qs.forEach((q, b) => {
+            if (q !== t && (v >> group.indexOf(q)) & 1) j0 |= 1 << b;
+          });
+          const j1 = j0 | (1 << qs.indexOf(t));
+          const m = Float64Array.of(
+            d[2 * j0],
+            d[2 * j0 + 1],
+            0,
+            0,
+            0,
+            0,
+            d[2 * j1],
+            d[2 * j1 + 1],
+          );
+          return m[0] === 1 && m[1] === 0 && m[6] === 1 && m[7] === 0
+            ? null
+            : m;
+        },
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+const fits: Record<Body, (m: Float64Array) => boolean> = {
+  [Body.Swap]: (m) => m.every((x, i) => x === XMAT[i]),
+  [Body.DiagY]: (m) =>
+    m[0] === 1 &&
+    m[1] === 0 &&
+    m[2] === 0 &&
+    m[3] === 0 &&
+    m[4] === 0 &&
+    m[5] === 0,
+  [Body.Diag]: (m) => m[2] === 0 && m[3] === 0 && m[4] === 0 && m[5] === 0,
+  [Body.Real]: (m) => m[1] === 0 && m[3] === 0 && m[5] === 0 && m[7] === 0,
+  [Body.Rx]: (m) => m[1] === 0 && m[7] === 0 && m[2] === 0 && m[4] === 0,
+  [Body.General]: () => true,
+};
+
+/** m * X (columns exchanged): applying it to (y, x) is applying m to (x, y). */
+const swapCols = (m: Float64Array): Float64Array =>
+  Float64Array.of(m[2], m[3], m[0], m[1], m[6], m[7], m[4], m[5]);
+
+/** Plans an instruction on a chunk of `local` qubits; undefined when it is not a pair op that fits. */
+export function planInstr(
+  instr: KernelInstr,
+  single: boolean,
+  local: number,
+): Plan | undefined {
+  const pop = pairOpOf(instr);
+  return pop ? planPair(pop, single, local) : undefined;
+}
+
+/** Plans a pair op on a chunk of `local` qubits; undefined when it is too wide. */
+export function planPair(
+  pop: PairOp,
+  single: boolean,
+  local: number,
+): Plan | undefined {
+  const amp = single ? 8 : 16;
+  const inVector = single && pop.t === 0;
+  const laneBit = single && !inVector && pop.group.includes(0);
+  const group = pop.group.filter((q) => !(laneBit && q === 0));
+  const ins = (inVector ? group : [...group, pop.t]).sort((a, b) => a - b);
+  if (ins.length > WIDE_INS || local < 2 || ins.some((q) => q >= local))
+    return undefined;
+  // Group value v of pop.group from (pattern of `group`, lane value).
+  const valueOf = (pat: number, lane: number): number => {
+    let v = 0;
+    pop.group.forEach((q, b) => {
+      const bit = laneBit && q === 0 ? lane : (pat >> group.indexOf(q)) & 1;
+      v |= bit << b;
+    });
+    return v;
+  };
+  const entries: { off: number; lanes: Float64Array[] }[] = [];
+  for (let pat = 0; pat < 1 << group.length; pat++) {
+    const lanes = (laneBit ? [0, 1] : [0]).map((l) => pop.mat(valueOf(pat, l)));
+    if (lanes.every((m) => m === null)) continue;
+    let off = 0;
+    group.forEach((q, b) => {
+      if ((pat >> b) & 1) off += amp << q;
+    });
+    entries.push({ off, lanes: lanes.map((m) => m ?? IDENT) });
+  }
+  if (entries.length > MAX_ENTRIES) return undefined;
+  // The cheapest body every entry fits, each as given or with x and y exchanged (not for bodies
+  // that leave a row unwritten).
+  let body: Body = Body.General;
+  let orient = entries.map(() => false);
+  if (!inVector)
+    for (const b of BODIES) {
+      const swappable = b !== Body.Swap && b !== Body.DiagY;
+      const o = entries.map((e) =>
+        e.lanes.every(fits[b])
+          ? false
+          : swappable && e.lanes.every((m) => fits[b](swapCols(m)))
+            ? true
+            : undefined,
+      );
+      if (o.every((x) => x !== undefined)) {
+        body = b;
+        orient = o as boolean[];
+        break;
+      }
+    }
+  const half = amp << pop.t;
+  const table = new Uint8Array(ENTRY * Math.max(1, entries.length));
+  const view = new DataView(table.buffer);
+  entries.forEach((e, k) => {
+    const at = k * ENTRY;
+    view.setInt32(at, e.off, true);
+    view.setInt32(at + 4, orient[k] ? half : 0, true);
+    view.setInt32(at + 8, orient[k] ? 0 : half, true);
+    const lanes = orient[k] ? e.lanes.map(swapCols) : e.lanes;
+    const l0 = lanes[0],
+      l1 = lanes[lanes.length - 1];
+    for (let c = 0; c < 8; c++) {
+      // In a vector, lanes of the first complex use a, of the second b (both re/im pairs).
+      let a: Float64Array, b: Float64Array, ia: number, ib: number;
+      if (inVector) {
+        // Coefficient c: 0/1 = column 0 (re/im), 2/3 = column 1; rows by vector half.
+        const col = c >> 1;
+        if (c >= 4) {
+          a = b = IDENT;
+          ia = ib = -1;
+        } else {
+          a = b = l0;
+          ia = 2 * col;
+          ib = 4 + 2 * col;
+        }
+      } else {
+        a = l0;
+        b = l1;
+        ia = ib = 2 * (c >> 1);
+      }
+      const im = (c & 1) === 1;
+      const val = (m: Float64Array, i: number, sign: number): number =>
+        i < 0 ? 0 : im ? sign * m[i + 1] : m[i];
+      const vals = single
+        ? [val(a, ia, -1), val(a, ia, 1), val(b, ib, -1), val(b, ib, 1)]
+        : [val(a, ia, -1), val(a, ia, 1)];
+      const o = at + 16 + 16 * c;
+      vals.forEach((x, j) => {
+        if (single) view.setFloat32(o + 4 * j, x, true);
+        else view.setFloat64(o + 8 * j, x, true);
+      });
+    }
+  });
+  const masks = new Int32Array(WIDE_INS).fill(-1);
+  ins.forEach((q, k) => (masks[k] = (amp << q) - 1));
+  const low = ins.length > 0 ? ins[0] : local;
+  const fn = inVector ? BODIES.length * 2 : (single ? BODIES.length : 0) + body;
+  return {
+    local,
+    fn: ins.length > FAST_INS ? fn + FUNCS_PER_WIDTH : fn,
+    nRuns: 2 ** (local - ins.length - low),
+    runBytes: amp << low,
+    half,
+    masks,
+    table,
+    nEntries: entries.length,
+  };
+}
 
 /** The parts of the WebAssembly API used here (the package is built without DOM or Node types). */
 interface WasmMemory {
@@ -134,20 +600,34 @@ interface WasmApi {
   };
 }
 
+const NO_PLAN: Plan = {
+  local: -1,
+  fn: -1,
+  nRuns: 0,
+  runBytes: 0,
+  half: 0,
+  masks: new Int32Array(0),
+  table: new Uint8Array(0),
+  nEntries: 0,
+};
+
 /** SIMD kernels over a chunk buffer that lives in WebAssembly memory (one instance per thread). */
 export class SimdKernels {
   private f64 = new Float64Array(0);
   private f32 = new Float32Array(0);
-  private mat64: Float64Array;
-  private mat32: Float32Array;
+  private bytes: Uint8Array;
+  private masks: Int32Array;
+  private readonly plans = [
+    new WeakMap<KernelInstr, Plan>(),
+    new WeakMap<KernelInstr, Plan>(),
+  ];
 
   constructor(
     private readonly memory: WasmMemory,
-    private readonly mat1d: Mat1Fn,
-    private readonly mat1f: Mat1Fn,
+    private readonly kernels: readonly Kernel[],
   ) {
-    this.mat64 = new Float64Array(memory.buffer, MAT64, 16);
-    this.mat32 = new Float32Array(memory.buffer, MAT32, 32);
+    this.bytes = new Uint8Array(memory.buffer);
+    this.masks = new Int32Array(memory.buffer, INS, WIDE_INS);
   }
 
   /** A chunk buffer of `len` numbers in the module's memory (grows it when needed). */
@@ -157,8 +637,8 @@ export class SimdKernels {
       this.memory.grow(
         Math.ceil((bytes - this.memory.buffer.byteLength) / PAGE),
       );
-      this.mat64 = new Float64Array(this.memory.buffer, MAT64, 16);
-      this.mat32 = new Float32Array(this.memory.buffer, MAT32, 32);
+      this.bytes = new Uint8Array(this.memory.buffer);
+      this.masks = new Int32Array(this.memory.buffer, INS, WIDE_INS);
       this.f64 = new Float64Array(0);
       this.f32 = new Float32Array(0);
     }
@@ -172,37 +652,34 @@ export class SimdKernels {
     return this.f64;
   }
 
-  /** Whether the 2x2 on qubit t can run here (single precision pairs two complexes per vector: t >= 1). */
-  handles(single: boolean, t: number): boolean {
-    return !single || t >= 1;
+  /**
+   * Applies instr to the whole chunk buffer (2^local amplitudes, from `buffer`) when it has a
+   * SIMD kernel; false when the caller must run the TypeScript kernel instead.
+   */
+  apply(single: boolean, instr: KernelInstr, local: number): boolean {
+    const cache = this.plans[single ? 1 : 0];
+    let plan = cache.get(instr);
+    if (plan === undefined || plan.local !== local) {
+      plan = planInstr(instr, single, local) ?? { ...NO_PLAN, local };
+      cache.set(instr, plan);
+    }
+    if (plan.fn < 0) return false;
+    this.run(plan);
+    return true;
   }
 
-  /** Applies the 2x2 m (interleaved) to qubit t of the chunk buffer over `count` pairs (all of it). */
-  mat1(single: boolean, t: number, m: Float64Array, count: number): void {
-    if (single) {
-      const v = this.mat32;
-      for (let e = 0; e < 4; e++) {
-        const re = m[2 * e],
-          im = m[2 * e + 1];
-        for (let l = 0; l < 4; l++) v[8 * e + l] = re;
-        v[8 * e + 4] = -im;
-        v[8 * e + 5] = im;
-        v[8 * e + 6] = -im;
-        v[8 * e + 7] = im;
-      }
-      this.mat1f(DATA, t, count, MAT32);
-      return;
-    }
-    const v = this.mat64;
-    for (let e = 0; e < 4; e++) {
-      const re = m[2 * e],
-        im = m[2 * e + 1];
-      v[4 * e] = re;
-      v[4 * e + 1] = re;
-      v[4 * e + 2] = -im;
-      v[4 * e + 3] = im;
-    }
-    this.mat1d(DATA, t, count, MAT64);
+  /** Runs a plan on the chunk buffer (2^plan.local amplitudes, from `buffer`). */
+  run(plan: Plan): void {
+    this.masks.set(plan.masks);
+    this.bytes.set(plan.table, TABLE);
+    this.kernels[plan.fn](
+      DATA,
+      plan.nRuns,
+      plan.runBytes,
+      plan.half,
+      TABLE,
+      plan.nEntries,
+    );
   }
 }
 
@@ -215,17 +692,17 @@ export function simdKernels(): SimdKernels | undefined {
   try {
     const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
     if (!wasm) return undefined;
-    const bytes = moduleBytes(1, [
-      mat1Func("mat1d", false),
-      mat1Func("mat1f", true),
+    const funcs = [FAST_INS, WIDE_INS].flatMap((w) => [
+      ...BODIES.map((b) => pairFunc(`d${b}w${w}`, false, b, w)),
+      ...BODIES.map((b) => pairFunc(`f${b}w${w}`, true, b, w)),
+      inVectorFunc(`f0vw${w}`, w),
     ]);
-    const inst = new wasm.Instance(new wasm.Module(bytes));
-    const ex = inst.exports as {
-      m: WasmMemory;
-      mat1d: Mat1Fn;
-      mat1f: Mat1Fn;
-    };
-    cached = new SimdKernels(ex.m, ex.mat1d, ex.mat1f);
+    const inst = new wasm.Instance(new wasm.Module(moduleBytes(2, funcs)));
+    const ex = inst.exports;
+    cached = new SimdKernels(
+      ex.m as WasmMemory,
+      funcs.map((f) => ex[f.name] as Kernel),
+    );
   } catch {
     cached = null;
   }

@@ -8,6 +8,7 @@ import {
   JobListQuery,
   JobPage,
   JobParams,
+  JobResult,
   SubmitJobBody,
 } from "../schemas/jobs.schema.ts";
 import { IdParams, errorResponses } from "../schemas/common.schema.ts";
@@ -93,6 +94,32 @@ export async function jobsRoutes(
       },
     },
     async (req) => jobs.get(requireCaller(req), req.params.jobId),
+  );
+
+  r.get(
+    "/jobs/:jobId/result",
+    {
+      schema: {
+        tags,
+        security,
+        summary:
+          "The job's full result alone (streamed from the file store when large); 409 until it has one",
+        params: JobParams,
+        response: {
+          200: JobResult,
+          409: Type.Ref("Problem"),
+          ...errorResponses,
+        },
+      },
+    },
+    async (req, reply) => {
+      const out = await jobs.result(requireCaller(req), req.params.jobId);
+      if (out.kind === "inline") return out.result;
+      return reply
+        .type("application/json; charset=utf-8")
+        .header("content-length", out.bytes)
+        .send(out.stream);
+    },
   );
 
   r.post(

@@ -85,9 +85,22 @@ export const Job = Type.Object({
   finishedAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
 });
 
-/** A page of jobs, newest first. */
+/** A result without counts, probabilities and statevector (what job lists carry). */
+export const JobResultSummary = Type.Omit(JobResult, [
+  "counts",
+  "probabilities",
+  "statevector",
+]);
+
+/** A job in a list: no reproducible record, and only the summary of its result. */
+export const JobSummary = Type.Object({
+  ...Type.Omit(Job, ["result", "record"]).properties,
+  result: Type.Union([JobResultSummary, Type.Null()]),
+});
+
+/** A page of jobs, newest first (summaries: fetch a job for its full result). */
 export const JobPage = Type.Object({
-  items: Type.Array(Job),
+  items: Type.Array(JobSummary),
   nextCursor: Type.Union([Type.String(), Type.Null()]),
 });
 

@@ -1,12 +1,22 @@
 import { randomInt } from "node:crypto";
+import type { Readable } from "node:stream";
 import type { Static } from "typebox";
 import { stateBytes, isDynamic } from "@stepfault/quantum";
-import type { Job, SubmitJobBody } from "../../api/schemas/jobs.schema.ts";
+import type {
+  Job,
+  JobSummary,
+  SubmitJobBody,
+} from "../../api/schemas/jobs.schema.ts";
 import type { Db } from "../../database/database.ts";
 import { DomainError } from "../../errors/catalog.ts";
 import type { JobEventBus } from "../../jobs/event-bus.ts";
 import { jobEventStream, type StreamMessage } from "../../jobs/job-stream.ts";
 import type { JobSettings } from "../../jobs/limits.ts";
+import {
+  resultSummary,
+  storedRef,
+  type ResultStore,
+} from "../../jobs/result-store.ts";
 import type { CircuitsRepository } from "../../repositories/circuits.repository.ts";
 import {
   TERMINAL_STATES,
@@ -20,6 +30,8 @@ import type { CircuitCompiler } from "./circuits.service.ts";
 
 /** A job as the API shows it. */
 export type JobView = Static<typeof Job>;
+/** A job as lists show it. */
+export type JobSummaryView = Static<typeof JobSummary>;
 
 /** What the service needs from the queue. */
 export interface JobEnqueuer {
@@ -61,6 +73,25 @@ export function jobView(r: JobRow): JobView {
   };
 }
 
+/** Maps a job row to its list view: no record, result summary only. */
+export function jobSummaryView(r: JobRow): JobSummaryView {
+  const { record: _record, result: _result, ...rest } = jobView(r);
+  return {
+    ...rest,
+    result: resultSummary(r.result) as JobSummaryView["result"],
+  };
+}
+
+/**
+ * The view for event streams: like `jobView`, but a result kept in the file store is shown as its
+ * summary (fetch the job for the rest).
+ */
+function streamView(r: JobRow): unknown {
+  return storedRef(r.result) === undefined
+    ? jobView(r)
+    : { ...jobView(r), result: resultSummary(r.result) };
+}
+
 function encodeCursor(r: JobRow): string {
   return Buffer.from(
     JSON.stringify({ t: r.createdAt.toISOString(), i: r.id }),
@@ -96,8 +127,21 @@ export function createJobsService(deps: {
   bus: JobEventBus;
   compile: JobCompiler;
   settings: JobSettings;
+  /** Where large results live; without it every result is inline in its row. */
+  results?: ResultStore;
 }) {
   const { jobs, circuits, access, settings } = deps;
+
+  /** The full view of a job, with a stored result read back from the file store. */
+  async function fullView(r: JobRow): Promise<JobView> {
+    const view = jobView(r);
+    if (deps.results === undefined || storedRef(r.result) === undefined)
+      return view;
+    return {
+      ...view,
+      result: (await deps.results.load(r.result)) as JobView["result"],
+    };
+  }
 
   /** The job, when the caller has at least `minRole` in its project; 404 otherwise. */
   async function load(
@@ -183,7 +227,8 @@ export function createJobsService(deps: {
           caller.id,
           idempotencyKey,
         );
-        if (prior !== undefined) return { job: jobView(prior), created: false };
+        if (prior !== undefined)
+          return { job: await fullView(prior), created: false };
       }
       const { source, circuitId, revision } = await resolveSource(
         projectId,
@@ -280,7 +325,7 @@ export function createJobsService(deps: {
         );
         if (prior === undefined)
           throw new Error("invariant: idempotent job vanished");
-        return { job: jobView(prior), created: false };
+        return { job: await fullView(prior), created: false };
       }
       deps.queue.wake();
       return { job: jobView(row), created: true };
@@ -288,7 +333,33 @@ export function createJobsService(deps: {
 
     /** One job (viewer of its project). */
     async get(caller: AuthUser, jobId: string): Promise<JobView> {
-      return jobView((await load(caller, jobId, "viewer")).row);
+      return fullView((await load(caller, jobId, "viewer")).row);
+    },
+
+    /**
+     * The job's result alone (viewer): a stream of the stored file for large results, the inline
+     * object otherwise; null while the job has none.
+     */
+    async result(
+      caller: AuthUser,
+      jobId: string,
+    ): Promise<
+      | { kind: "stream"; stream: Readable; bytes: number }
+      | { kind: "inline"; result: unknown }
+    > {
+      const { row } = await load(caller, jobId, "viewer");
+      const ref = storedRef(row.result);
+      if (ref !== undefined && deps.results !== undefined) {
+        const stream = await deps.results.stream(row.result);
+        if (stream !== undefined)
+          return { kind: "stream", stream, bytes: ref.bytes };
+      }
+      if (row.result === null || row.result === undefined)
+        throw new DomainError(
+          "JOB_RESULT_NOT_READY",
+          `the job is ${row.status} and has no result`,
+        );
+      return { kind: "inline", result: row.result };
     },
 
     /** A page of a project's jobs, newest first (viewer). */
@@ -301,7 +372,7 @@ export function createJobsService(deps: {
         status?: JobStatus;
         circuitId?: string;
       },
-    ): Promise<{ items: JobView[]; nextCursor: string | null }> {
+    ): Promise<{ items: JobSummaryView[]; nextCursor: string | null }> {
       await access.requireProject(caller, projectId, "viewer");
       const rows = await jobs.list(projectId, {
         limit: opts.limit + 1,
@@ -312,7 +383,7 @@ export function createJobsService(deps: {
       });
       const page = rows.slice(0, opts.limit);
       return {
-        items: page.map(jobView),
+        items: page.map(jobSummaryView),
         nextCursor:
           rows.length > opts.limit ? encodeCursor(page[page.length - 1]) : null,
       };
@@ -327,11 +398,12 @@ export function createJobsService(deps: {
       return jobView(row);
     },
 
-    /** Deletes a job (editor or submitter); a running one is cancelled first. */
+    /** Deletes a job and its stored files (editor or submitter); a running one is cancelled first. */
     async delete(caller: AuthUser, jobId: string): Promise<void> {
       const { row } = await load(caller, jobId, "editor");
       if (!TERMINAL_STATES.includes(row.status)) await jobs.cancel(jobId);
       await jobs.delete(jobId);
+      await deps.results?.remove(row.result);
       deps.bus.changed(jobId);
     },
 
@@ -344,7 +416,7 @@ export function createJobsService(deps: {
     ): Promise<AsyncGenerator<StreamMessage>> {
       await load(caller, jobId, "viewer");
       return jobEventStream(
-        { jobs, bus: deps.bus, view: jobView },
+        { jobs, bus: deps.bus, view: streamView },
         jobId,
         lastEventId,
         signal,

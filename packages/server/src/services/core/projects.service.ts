@@ -41,6 +41,11 @@ export function createProjectsService(deps: {
   projects: ProjectsRepository;
   users: UsersRepository;
   access: AccessService;
+  /**
+   * Runs before a project is deleted and returns what to do once it is gone (e.g. delete the
+   * stored result files of its jobs, whose rows the delete cascades away).
+   */
+  beforeDelete?: (projectId: string) => Promise<() => Promise<void>>;
 }) {
   const { projects, access } = deps;
 
@@ -98,7 +103,9 @@ export function createProjectsService(deps: {
     /** Deletes a project with its circuits (owner). */
     async delete(caller: AuthUser, projectId: string): Promise<void> {
       await access.requireProject(caller, projectId, "owner");
+      const afterDelete = await deps.beforeDelete?.(projectId);
       await projects.delete(projectId);
+      await afterDelete?.();
     },
 
     /** Members of a project (any member). */

@@ -1,0 +1,116 @@
+import { Type } from "typebox";
+import { PageQuery, Uuid } from "./common.schema.ts";
+
+/** Job events a webhook can subscribe to. */
+export const WebhookEvent = Type.Union([
+  Type.Literal("job.succeeded"),
+  Type.Literal("job.failed"),
+  Type.Literal("job.cancelled"),
+]);
+
+const WebhookUrl = Type.String({
+  minLength: 1,
+  maxLength: 2000,
+  pattern: "^[Hh][Tt][Tt][Pp][Ss]?://",
+  description: "http(s) URL that receives the POSTed events",
+});
+const Secret = Type.String({
+  minLength: 16,
+  maxLength: 200,
+  description: "signing secret (generated when omitted); shown only once",
+});
+const Events = Type.Array(WebhookEvent, { minItems: 1, uniqueItems: true });
+
+/** Body of webhook creation. */
+export const CreateWebhookBody = Type.Object(
+  {
+    url: WebhookUrl,
+    events: Type.Optional(Events),
+    secret: Type.Optional(Secret),
+    description: Type.Optional(Type.String({ maxLength: 500 })),
+    active: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+/** Body of webhook update: any subset; a new `secret` replaces the old one (write-only). */
+export const UpdateWebhookBody = Type.Object(
+  {
+    url: Type.Optional(WebhookUrl),
+    events: Type.Optional(Events),
+    secret: Type.Optional(Secret),
+    description: Type.Optional(Type.String({ maxLength: 500 })),
+    active: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+/** A webhook as the API shows it (the secret is never shown again after creation). */
+export const Webhook = Type.Object({
+  id: Type.String(),
+  projectId: Type.String(),
+  url: Type.String(),
+  events: Type.Array(WebhookEvent),
+  description: Type.String(),
+  active: Type.Boolean(),
+  createdBy: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String({ format: "date-time" }),
+  updatedAt: Type.String({ format: "date-time" }),
+});
+
+/** The answer to webhook creation: the webhook plus its secret, shown this once. */
+export const CreatedWebhook = Type.Object({
+  ...Webhook.properties,
+  secret: Type.String(),
+});
+
+/** One delivery attempt. */
+export const DeliveryAttempt = Type.Object({
+  at: Type.String({ format: "date-time" }),
+  statusCode: Type.Union([Type.Integer(), Type.Null()]),
+  error: Type.Union([Type.String(), Type.Null()]),
+  durationMs: Type.Number(),
+});
+
+/** One event sent (or being sent) to a webhook, with its attempts. */
+export const WebhookDelivery = Type.Object({
+  id: Type.String(),
+  webhookId: Type.String(),
+  jobId: Type.String(),
+  event: Type.String(),
+  status: Type.Union([
+    Type.Literal("pending"),
+    Type.Literal("succeeded"),
+    Type.Literal("failed"),
+  ]),
+  attempts: Type.Integer(),
+  lastStatusCode: Type.Union([Type.Integer(), Type.Null()]),
+  lastError: Type.Union([Type.String(), Type.Null()]),
+  lastDurationMs: Type.Union([Type.Integer(), Type.Null()]),
+  nextAttemptAt: Type.Union([
+    Type.String({ format: "date-time" }),
+    Type.Null(),
+  ]),
+  createdAt: Type.String({ format: "date-time" }),
+  deliveredAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+  attemptLog: Type.Array(DeliveryAttempt),
+  payload: Type.String({ description: "the exact JSON body sent" }),
+});
+
+/** A page of deliveries, newest first. */
+export const DeliveryPage = Type.Object({
+  items: Type.Array(WebhookDelivery),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+
+/** Query of the delivery list. */
+export const DeliveryListQuery = Type.Object({ ...PageQuery });
+
+/** Params `{ webhookId }`. */
+export const WebhookParams = Type.Object({ webhookId: Uuid });
+
+/** Params `{ webhookId, deliveryId }`. */
+export const DeliveryParams = Type.Object({
+  webhookId: Uuid,
+  deliveryId: Uuid,
+});

@@ -1,0 +1,99 @@
+/**
+ * Large job results live in the file store: when a result's counts, probabilities and statevector
+ * take more JSON than `inlineMaxBytes`, the whole result is written to `jobs/<id>/result-<attempt>.json`
+ * and the job row keeps a summary plus a reference (`stored`). Reads put the result back together.
+ */
+import type { Readable } from "node:stream";
+import type { FileStore } from "../files/file-store.ts";
+
+/** The reference a job row keeps to a stored result. */
+export interface StoredResultRef {
+  readonly key: string;
+  readonly bytes: number;
+}
+
+/** The bulky parts of a result, dropped from summaries. */
+const BULKY = ["counts", "probabilities", "statevector"] as const;
+
+type ResultObject = Record<string, unknown>;
+
+function isObject(v: unknown): v is ResultObject {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** The reference in a row's result, if the result is stored. */
+export function storedRef(rowResult: unknown): StoredResultRef | undefined {
+  if (!isObject(rowResult) || !isObject(rowResult.stored)) return undefined;
+  const { key, bytes } = rowResult.stored;
+  return typeof key === "string" && typeof bytes === "number"
+    ? { key, bytes }
+    : undefined;
+}
+
+/** A row's result without counts, probabilities, statevector or the store reference. */
+export function resultSummary(rowResult: unknown): ResultObject | null {
+  if (!isObject(rowResult)) return null;
+  const out: ResultObject = {};
+  for (const [k, v] of Object.entries(rowResult))
+    if (!(BULKY as readonly string[]).includes(k) && k !== "stored") out[k] = v;
+  return out;
+}
+
+/** Creates the result store on `files`. */
+export function createResultStore(files: FileStore, inlineMaxBytes: number) {
+  return {
+    /**
+     * What to write into the job row for `result`: the result itself when small; otherwise the
+     * whole result goes to the store first and the row gets its summary and reference.
+     */
+    async prepare(
+      jobId: string,
+      attempt: number,
+      result: ResultObject,
+    ): Promise<ResultObject> {
+      let bulky = 0;
+      for (const k of BULKY)
+        if (result[k] !== undefined) bulky += JSON.stringify(result[k]).length;
+      if (bulky <= inlineMaxBytes) return result;
+      const body = JSON.stringify(result);
+      const key = `jobs/${jobId}/result-${attempt}.json`;
+      await files.put(key, body, "application/json");
+      return {
+        ...resultSummary(result),
+        stored: {
+          key,
+          bytes: Buffer.byteLength(body),
+        } satisfies StoredResultRef,
+      };
+    },
+
+    /** The full result of a row (reading the stored file when there is one). */
+    async load(rowResult: unknown): Promise<unknown> {
+      const ref = storedRef(rowResult);
+      if (ref === undefined) return rowResult ?? null;
+      const buf = await files.get(ref.key);
+      if (buf === undefined)
+        throw new Error(`invariant: stored job result ${ref.key} is missing`);
+      return JSON.parse(buf.toString("utf8")) as unknown;
+    },
+
+    /** A stream of the stored result file, or undefined when the result is inline. */
+    async stream(rowResult: unknown): Promise<Readable | undefined> {
+      const ref = storedRef(rowResult);
+      if (ref === undefined) return undefined;
+      const s = await files.stream(ref.key);
+      if (s === undefined)
+        throw new Error(`invariant: stored job result ${ref.key} is missing`);
+      return s;
+    },
+
+    /** Deletes the stored file behind a row's (or a prepared) result; a no-op for inline ones. */
+    async remove(rowResult: unknown): Promise<void> {
+      const ref = storedRef(rowResult);
+      if (ref !== undefined) await files.delete(ref.key);
+    },
+  };
+}
+
+/** The result store. */
+export type ResultStore = ReturnType<typeof createResultStore>;
