@@ -137,6 +137,23 @@ export function makeBlock(
 
 type KernelStep = Step & { kind: "kernel" };
 
+/** Most high qubits of a stage made for one wide gate (the SIMD kernels take up to 9 insertion bits). */
+const ALONE_MAX_HIGH = 8;
+
+/**
+ * A gate too wide for a stage, as a stage of its own: its qubits at or above `chunk - h` become the
+ * h high qubits (so the chunk keeps 2^chunk amplitudes); unchanged when that takes too many.
+ */
+function alone(step: KernelStep, n: number, chunk: number): KernelStep {
+  const qs = instrQubits(step.instr);
+  let h = 0;
+  while (h <= ALONE_MAX_HIGH && qs.filter((q) => q >= chunk - h).length > h)
+    h++;
+  if (h > ALONE_MAX_HIGH || chunk - h < 1 || chunk >= n) return step;
+  const high = qs.filter((q) => q >= chunk - h);
+  return { ...step, instr: makeBlock([step.instr], chunk - h, high, true) };
+}
+
 /** Schedules one run of unitary kernel steps into stages. */
 function scheduleRun(
   run: readonly KernelStep[],
@@ -179,8 +196,16 @@ function scheduleRun(
     if (group.length === 0) {
       // The earliest remaining gate is always ready; it is too wide for a stage: run it alone.
       take(first);
-      out.push(run[first]);
-    } else if (group.length === 1) out.push(run[group[0]]);
+      out.push(simd ? alone(run[first], n, low + maxHigh) : run[first]);
+    } else if (group.length === 1)
+      out.push(
+        simd
+          ? {
+              ...run[group[0]],
+              instr: makeBlock([run[group[0]].instr], low, [...high], simd),
+            }
+          : run[group[0]],
+      );
     else
       out.push({
         kind: "kernel",
