@@ -8,6 +8,7 @@
 import type { BlockInstr, KernelInstr, Step } from "./instructions.ts";
 import { matrixOffsets } from "./kernels/dense-k.ts";
 import { gatherTables } from "./kernels/diagonal.ts";
+import { simdKernels } from "./wasm/simd.ts";
 
 /** How stages are cut. */
 export interface BlockingOptions {
@@ -234,11 +235,12 @@ export function blockSteps(
     ? 0
     : Math.max(0, Math.min(options.highQubits, options.chunkQubits));
   const low = whole ? n : options.chunkQubits - maxHigh;
+  // One-gate stages only pay off with the SIMD kernels (the TypeScript ones sweep in place).
+  const simd = (options.simd ?? true) && simdKernels() !== undefined;
   const out: Step[] = [];
   let run: KernelStep[] = [];
   const flush = (): void => {
-    if (run.length > 0)
-      out.push(...scheduleRun(run, n, low, maxHigh, options.simd ?? true));
+    if (run.length > 0) out.push(...scheduleRun(run, n, low, maxHigh, simd));
     run = [];
   };
   for (const [i, s] of steps.entries()) {
