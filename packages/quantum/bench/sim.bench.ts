@@ -104,6 +104,10 @@ interface Row {
   ms: number;
   gatesPerSecond: number;
   ratioToBaseline?: number;
+  /** CPU time of the process (all threads) during the run. */
+  cpuMs: number;
+  /** 1 thread only: CPU time over the baseline's CPU time (less sensitive to a loaded machine than wall time). */
+  cpuRatioToBaseline?: number;
   ratioToBandwidthLimit: number;
   speedupVsPeers: Record<string, number | string>;
 }
@@ -145,6 +149,7 @@ async function main(): Promise<void> {
   const noPeers = args.has("--no-peers");
   const rows: Row[] = [];
   const baselines: Record<number, number> = {};
+  const baselineCpu: Record<number, number> = {};
   const bandwidth: Record<string, number> = {};
   const peerTimes: Record<string, Record<number, number | string>> = {
     "quantum-circuit": {},
@@ -173,7 +178,11 @@ async function main(): Promise<void> {
       peerTimes[peer][n] = r;
       if (r === "timeout") peerGaveUp.add(peer);
     }
-    if (n <= 26) baselines[n] = timeBaseline(n, make("random", n));
+    if (n <= 26) {
+      const c0 = process.cpuUsage();
+      baselines[n] = timeBaseline(n, make("random", n));
+      baselineCpu[n] = cpuMsSince(c0);
+    }
     for (const precision of ["double", "single"] as const) {
       if (n === 30 && precision === "single") continue; // n = 30 is the double-precision memory test
       if (n === 28 && precision === "double") continue;
@@ -183,6 +192,7 @@ async function main(): Promise<void> {
         const circuit = toCircuit(n, gates);
         for (const threads of large ? [2] : [1, 2]) {
           const opts = { shots: 1, seed: 1, precision };
+          const c0 = process.cpuUsage();
           const out: SimulateOutcome =
             threads === 1
               ? simulate(circuit, opts)
@@ -193,6 +203,7 @@ async function main(): Promise<void> {
             );
             continue;
           }
+          const cpuMs = cpuMsSince(c0);
           const { timeMs, sweeps } = out.result;
           const speedupVsPeers: Record<string, number | string> = {};
           if (kind === "random")
@@ -215,6 +226,10 @@ async function main(): Promise<void> {
             ...(kind === "random" && baselines[n] !== undefined
               ? { ratioToBaseline: timeMs / baselines[n] }
               : {}),
+            cpuMs,
+            ...(kind === "random" && threads === 1 && baselineCpu[n] > 0
+              ? { cpuRatioToBaseline: cpuMs / baselineCpu[n] }
+              : {}),
             ratioToBandwidthLimit:
               timeMs / (bandwidth[`${n}-${precision}`] * Math.max(1, sweeps)),
             speedupVsPeers,
@@ -236,6 +251,8 @@ async function main(): Promise<void> {
   console.log(
     "baseline ms:",
     JSON.stringify(baselines),
+    "baseline cpu ms:",
+    JSON.stringify(baselineCpu),
     "bandwidth sweep ms:",
     JSON.stringify(bandwidth),
   );
@@ -249,6 +266,7 @@ async function main(): Promise<void> {
         date: new Date().toISOString(),
         node: process.version,
         baselines,
+        baselineCpu,
         bandwidth,
         peerTimes,
         rows,
@@ -258,6 +276,11 @@ async function main(): Promise<void> {
     ),
   );
   console.log(`wrote ${join(outDir, "sim.json")}`);
+}
+
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(start);
+  return (u.user + u.system) / 1000;
 }
 
 function printRow(r: Row): void {
@@ -277,6 +300,7 @@ function printRow(r: Row): void {
       `${r.gatesPerSecond.toFixed(0)} gates/s`.padStart(16),
       `sweeps=${r.sweeps}/${r.gates}`.padEnd(16),
       `x baseline=${f(r.ratioToBaseline)}`,
+      `cpu x baseline=${f(r.cpuRatioToBaseline)}`,
       `x bandwidth=${f(r.ratioToBandwidthLimit)}`,
       peers,
     ].join("  "),

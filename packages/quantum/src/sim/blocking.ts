@@ -8,6 +8,7 @@
 import type { BlockInstr, KernelInstr, Step } from "./instructions.ts";
 import { matrixOffsets } from "./kernels/dense-k.ts";
 import { gatherTables } from "./kernels/diagonal.ts";
+import { simdKernels } from "./wasm/simd.ts";
 
 /** How stages are cut. */
 export interface BlockingOptions {
@@ -137,6 +138,23 @@ export function makeBlock(
 
 type KernelStep = Step & { kind: "kernel" };
 
+/** Most high qubits of a stage made for one wide gate (the SIMD kernels take up to 9 insertion bits). */
+const ALONE_MAX_HIGH = 8;
+
+/**
+ * A gate too wide for a stage, as a stage of its own: its qubits at or above `chunk - h` become the
+ * h high qubits (so the chunk keeps 2^chunk amplitudes); unchanged when that takes too many.
+ */
+function alone(step: KernelStep, n: number, chunk: number): KernelStep {
+  const qs = instrQubits(step.instr);
+  let h = 0;
+  while (h <= ALONE_MAX_HIGH && qs.filter((q) => q >= chunk - h).length > h)
+    h++;
+  if (h > ALONE_MAX_HIGH || chunk - h < 1 || chunk >= n) return step;
+  const high = qs.filter((q) => q >= chunk - h);
+  return { ...step, instr: makeBlock([step.instr], chunk - h, high, true) };
+}
+
 /** Schedules one run of unitary kernel steps into stages. */
 function scheduleRun(
   run: readonly KernelStep[],
@@ -179,8 +197,16 @@ function scheduleRun(
     if (group.length === 0) {
       // The earliest remaining gate is always ready; it is too wide for a stage: run it alone.
       take(first);
-      out.push(run[first]);
-    } else if (group.length === 1) out.push(run[group[0]]);
+      out.push(simd ? alone(run[first], n, low + maxHigh) : run[first]);
+    } else if (group.length === 1)
+      out.push(
+        simd
+          ? {
+              ...run[group[0]],
+              instr: makeBlock([run[group[0]].instr], low, [...high], simd),
+            }
+          : run[group[0]],
+      );
     else
       out.push({
         kind: "kernel",
@@ -209,11 +235,12 @@ export function blockSteps(
     ? 0
     : Math.max(0, Math.min(options.highQubits, options.chunkQubits));
   const low = whole ? n : options.chunkQubits - maxHigh;
+  // One-gate stages only pay off with the SIMD kernels (the TypeScript ones sweep in place).
+  const simd = (options.simd ?? true) && simdKernels() !== undefined;
   const out: Step[] = [];
   let run: KernelStep[] = [];
   const flush = (): void => {
-    if (run.length > 0)
-      out.push(...scheduleRun(run, n, low, maxHigh, options.simd ?? true));
+    if (run.length > 0) out.push(...scheduleRun(run, n, low, maxHigh, simd));
     run = [];
   };
   for (const [i, s] of steps.entries()) {

@@ -139,19 +139,19 @@ describe("cache blocking", () => {
       ],
       [1],
     );
-    const prog = compileProgram(c, {
-      blocking: { chunkQubits: 2, highQubits: 1 },
-    });
-    const shape = prog.steps.map((s) =>
-      s.kind === "kernel"
-        ? s.condition
-          ? "cond"
-          : s.instr.kind === "block"
-            ? `block(${kinds(s.instr.subs).join(",")})`
-            : s.instr.kind
-        : s.kind,
-    );
-    expect(shape).toEqual([
+    const shapeOf = (simd: boolean): string[] =>
+      compileProgram(c, {
+        blocking: { chunkQubits: 2, highQubits: 1, simd },
+      }).steps.map((s) =>
+        s.kind === "kernel"
+          ? s.condition
+            ? "cond"
+            : s.instr.kind === "block"
+              ? `block(${kinds(s.instr.subs).join(",")})`
+              : s.instr.kind
+          : s.kind,
+      );
+    expect(shapeOf(false)).toEqual([
       "block(mat1r,mat1r)",
       "measure",
       "swap",
@@ -161,6 +161,52 @@ describe("cache blocking", () => {
       "mat1r",
       "mat1r",
     ]);
+    // With the SIMD kernels, a lone unconditioned gate is a one-gate stage (it runs in wasm): same
+    // order. The cx here needs both chunk qubits as high qubits, so it stays a plain sweep.
+    expect(shapeOf(true)).toEqual([
+      "block(mat1r,mat1r)",
+      "measure",
+      "swap",
+      "cond",
+      "block(mat1r)",
+      "reset",
+      "block(mat1r)",
+      "block(mat1r)",
+    ]);
+  });
+
+  it("runs a gate too wide for a stage as a stage of its own (more high qubits, smaller low part), like the reference", () => {
+    const c = circuit(8, [
+      ...std("h", [6]),
+      ...std("h", [0]),
+      ...std("ccx", [5, 6, 7]),
+      ...std("cp", [4, 7], [0.7]),
+    ]);
+    const blocking = { chunkQubits: 5, highQubits: 1 };
+    const prog = compileProgram(c, { blocking });
+    const wide = prog.steps.find(
+      (s) =>
+        s.kind === "kernel" &&
+        s.instr.kind === "block" &&
+        s.instr.subs.some((x) => x.kind === "swap"),
+    );
+    if (wide?.kind !== "kernel" || wide.instr.kind !== "block")
+      throw new Error("no stage for the ccx");
+    expect(Array.from(wide.instr.high)).toEqual([5, 6, 7]);
+    expect(wide.instr.low).toBe(2);
+    const want = applyMatrix(denseUnitary(c), basisState(8, 0));
+    for (const precision of ["double", "single"] as const) {
+      const r = simulate(c, {
+        shots: 0,
+        statevector: true,
+        blocking,
+        precision,
+      });
+      if (!r.ok) throw new Error(r.error.message);
+      expect(maxDiff(r.result.statevector!, want)).toBeLessThan(
+        precision === "double" ? 1e-12 : 1e-6,
+      );
+    }
   });
 
   it("lowers rotations and controlled phases to the cheap kernels, factoring rz's phase out", () => {

@@ -18,7 +18,6 @@ import {
   applyMat1Rx,
   applyPhaseMask,
 } from "./cheap.ts";
-import { gatherChunk, scatterChunk } from "./chunk.ts";
 
 /** The kernels one precision dispatches to. */
 export interface KernelSet {
@@ -32,8 +31,6 @@ export interface KernelSet {
   readonly applyMat1Rx: typeof applyMat1Rx;
   readonly applyPhaseMask: typeof applyPhaseMask;
   readonly applyDiagGroups: typeof applyDiagGroups;
-  readonly gatherChunk: typeof gatherChunk;
-  readonly scatterChunk: typeof scatterChunk;
 }
 
 /** The kernels as written (used for Float64Array states). */
@@ -48,8 +45,6 @@ export const BASE_KERNELS: KernelSet = {
   applyMat1Rx,
   applyPhaseMask,
   applyDiagGroups,
-  gatherChunk,
-  scatterChunk,
 };
 
 type Fn = (...args: never[]) => unknown;
@@ -121,9 +116,6 @@ function selfCheck(k: KernelSet): boolean {
     0,
     8,
   );
-  const buf = new Float32Array(16);
-  k.gatherChunk(s, buf, 0, Int32Array.of(0, 32), 8);
-  k.scatterChunk(s, buf, 0, Int32Array.of(0, 32), 8);
   return ok && s.every((v) => Number.isFinite(v));
 }
 
@@ -148,8 +140,6 @@ export function singlePrecisionKernels(): KernelSet {
       applyDiagGroups: rebuild(applyDiagGroups, {
         applyDiagGroups2: rebuild(applyDiagGroups2),
       }),
-      gatherChunk: rebuild(gatherChunk),
-      scatterChunk: rebuild(scatterChunk),
     };
     return selfCheck(copy) ? copy : BASE_KERNELS;
   } catch {
