@@ -283,8 +283,8 @@ export function createClient(options: ClientOptions) {
                   : undefined;
             if (status !== undefined && TERMINAL.has(status)) {
               ac.abort();
-              // A large result kept in the server's file store is only summarised in the
-              // stream's state event: fetch the job for all of it.
+              // Defensive: a state event whose result lacks counts (an older server summarised
+              // results kept in its file store) is completed by fetching the job.
               return e.event === "state" &&
                 (e.data.result === null || "counts" in e.data.result)
                 ? e.data

@@ -187,6 +187,13 @@ for (const engine of ENGINES)
           expect(alone.headers["content-type"]).toMatch(/^application\/json/);
           expect(alone.json()).toEqual(result);
 
+          // A client that connects after the end gets the whole job in the `state` event.
+          const sse = await get(`/jobs/${job.id}/events`);
+          expect(sse.statusCode).toBe(200);
+          const state = /event: state\ndata: (.*)\n/.exec(sse.body)?.[1];
+          expect(state).toBeDefined();
+          expect((JSON.parse(state!) as JobBody).result).toEqual(result);
+
           const list = await get(`/projects/${projectId}/jobs`);
           expect(list.statusCode).toBe(200);
           const item = (

@@ -83,13 +83,19 @@ export function jobSummaryView(r: JobRow): JobSummaryView {
 }
 
 /**
- * The view for event streams: like `jobView`, but a result kept in the file store is shown as its
- * summary (fetch the job for the rest).
+ * Passes a job stream through, putting a stored result back into the `state` event so that it
+ * carries the whole job, as `GET /jobs/{id}` does.
  */
-function streamView(r: JobRow): unknown {
-  return storedRef(r.result) === undefined
-    ? jobView(r)
-    : { ...jobView(r), result: resultSummary(r.result) };
+async function* withFullState(
+  stream: AsyncGenerator<StreamMessage>,
+  results: ResultStore,
+): AsyncGenerator<StreamMessage> {
+  for await (const m of stream) {
+    const view = m.data as JobView;
+    yield m.event === "state" && storedRef(view.result) !== undefined
+      ? { ...m, data: { ...view, result: await results.load(view.result) } }
+      : m;
+  }
 }
 
 function encodeCursor(r: JobRow): string {
@@ -415,12 +421,15 @@ export function createJobsService(deps: {
       signal: AbortSignal,
     ): Promise<AsyncGenerator<StreamMessage>> {
       await load(caller, jobId, "viewer");
-      return jobEventStream(
-        { jobs, bus: deps.bus, view: streamView },
+      const stream = jobEventStream(
+        { jobs, bus: deps.bus, view: jobView },
         jobId,
         lastEventId,
         signal,
       );
+      return deps.results === undefined
+        ? stream
+        : withFullState(stream, deps.results);
     },
   };
 }
