@@ -127,7 +127,7 @@ export class ThreadPool {
           claimGrains(
             this.ctl,
             outer,
-            grainOf(outer, this.threads),
+            grainOf(outer, this.threads, instr.kind === "block"),
             (begin, end) => applyInstr(a, instr, begin, end, this.scratch),
           );
         });

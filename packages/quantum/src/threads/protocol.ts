@@ -44,9 +44,13 @@ export function sliceOf(
   ];
 }
 
-/** Outer indices claimed at a time: about 16 grains per participant, so a thread that gets less CPU does less. */
-export function grainOf(outer: number, threads: number): number {
-  return Math.max(1, Math.ceil(outer / (16 * threads)));
+/**
+ * Outer indices claimed at a time: about 16 grains per participant, so a thread that gets less CPU
+ * does less. A cache-blocked stage's outer index is a whole chunk (2^16 or more amplitudes): one at
+ * a time, so a thread descheduled in the middle of its grain holds the others up as little as possible.
+ */
+export function grainOf(outer: number, threads: number, stage = false): number {
+  return stage ? 1 : Math.max(1, Math.ceil(outer / (16 * threads)));
 }
 
 /**

@@ -74,7 +74,7 @@ for (;;) {
     claimGrains(
       ctl,
       outer,
-      grainOf(outer, Atomics.load(ctl, THREADS)),
+      grainOf(outer, Atomics.load(ctl, THREADS), instr.kind === "block"),
       (begin, end) => applyInstr(a, instr, begin, end, scratch),
     );
   }
