@@ -7,6 +7,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join, resolve } from "node:path";
+import { loadAiConfig, type AiConfig } from "./ai-config.ts";
 
 /** Log levels accepted by `LOG_LEVEL`. */
 export const LOG_LEVELS = [
@@ -53,6 +54,8 @@ export interface ServerConfig {
    * (none, the default), true (any), a hop count, or a list of proxy addresses/CIDRs.
    */
   readonly trustProxy: boolean | number | readonly string[];
+  /** The AI assistant (`AI_*`); `ai.provider` undefined means not configured. */
+  readonly ai: AiConfig;
 }
 
 /** One problem found in the environment, naming the variable. */
@@ -242,6 +245,11 @@ export function loadConfig(env: Env = process.env): ConfigResult {
       errors,
     ),
     otelEndpoint,
+    ai: loadAiConfig(
+      env,
+      (name, def, min, max) => intVar(env, name, def, min, max, errors),
+      errors,
+    ),
   };
   return errors.length > 0 ? { ok: false, errors } : { ok: true, config };
 }
