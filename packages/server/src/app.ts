@@ -21,6 +21,12 @@ import { healthRoutes } from "./api/routes/health.route.ts";
 import { meRoutes } from "./api/routes/me.route.ts";
 import { projectsRoutes } from "./api/routes/projects.route.ts";
 import { jobsRoutes } from "./api/routes/jobs.route.ts";
+import { assistantRoutes } from "./api/routes/assistant.route.ts";
+import { createAssistantService } from "./services/ai/assistant.service.ts";
+import { createAiProvider } from "./services/ai/providers.ts";
+import { createResilientProvider } from "./services/ai/resilience.ts";
+import { createAiUsageRepository } from "./repositories/ai-usage.repository.ts";
+import { createConversationsRepository } from "./repositories/conversations.repository.ts";
 import { createJobEventBus } from "./jobs/event-bus.ts";
 import { DEFAULT_JOB_SETTINGS, type JobSettings } from "./jobs/limits.ts";
 import { registerJobMetrics } from "./jobs/metrics.ts";
@@ -245,7 +251,21 @@ export async function buildApp(
     compile: (source, o) => compileQasm(source, { ...o, maxOps: 1_000_000 }),
     settings: jobSettings,
   });
+  const aiProvider = createAiProvider(config.ai);
+  const assistant = createAssistantService({
+    config: config.ai,
+    provider: aiProvider && createResilientProvider(aiProvider, config.ai),
+    access,
+    circuits: services.circuits,
+    jobs: jobsService,
+    conversations: createConversationsRepository(db),
+    usage: createAiUsageRepository(db),
+    compile: circuitCompiler(),
+    memoryLimitBytes: jobSettings.memoryLimitBytes,
+    log: app.log,
+  });
   app.addHook("onClose", async () => {
+    await assistant.close();
     await jobQueue.stop();
     await jobWorker?.stop();
   });
@@ -263,6 +283,7 @@ export async function buildApp(
       await api.register(projectsRoutes, { projects: services.projects });
       await api.register(circuitsRoutes, { circuits: services.circuits });
       await api.register(jobsRoutes, { jobs: jobsService });
+      await api.register(assistantRoutes, { assistant });
     },
     { prefix: "/api/v1" },
   );
