@@ -369,7 +369,7 @@ for (const engine of ENGINES) {
         }[];
         expect(repair.at(-1)?.role).toBe("user");
         expect(repair.at(-1)?.content).toMatch(
-          /Block 1:\n  line 4, column \d+: error/,
+          /Block 1:\n {2}line 4, column \d+: error/,
         );
         const f = final(events);
         expect(f.message.content).toContain("Fixed:");
