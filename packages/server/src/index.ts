@@ -32,3 +32,4 @@ export type * as AccountSchemas from "./api/schemas/accounts.schema.ts";
 export type * as ProjectSchemas from "./api/schemas/projects.schema.ts";
 export type * as CircuitSchemas from "./api/schemas/circuits.schema.ts";
 export type * as JobSchemas from "./api/schemas/jobs.schema.ts";
+export type * as AssistantSchemas from "./api/schemas/assistant.schema.ts";

@@ -148,7 +148,9 @@ export async function assistantRoutes(
     },
     async (req, reply) => {
       const abort = new AbortController();
-      req.raw.on("close", () => abort.abort());
+      // the response closes when it is sent or the client goes away (the request's own "close"
+      // fires as soon as its body was read, so it cannot tell a disconnect)
+      reply.raw.on("close", () => abort.abort());
       const stream = await assistant.send(
         requireCaller(req),
         req.params.id,

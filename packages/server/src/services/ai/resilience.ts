@@ -11,6 +11,8 @@ import {
   timeout,
   wrap,
 } from "cockatiel";
+import { APIUserAbortError as AnthropicAbort } from "@anthropic-ai/sdk";
+import { APIUserAbortError as OpenAiAbort } from "openai";
 import type { AiConfig } from "../../config/ai-config.ts";
 import { DomainError } from "../../errors/catalog.ts";
 import type { AiProvider, ChatRequest, StreamEvent } from "./provider.ts";
@@ -25,7 +27,12 @@ export function isTransient(err: unknown): boolean {
   if (err instanceof DomainError || err instanceof BrokenCircuitError)
     return false;
   if (err instanceof TaskCancelledError) return true;
-  if ((err as { name?: unknown } | null)?.name === "AbortError") return false;
+  if (
+    err instanceof OpenAiAbort ||
+    err instanceof AnthropicAbort ||
+    (err as { name?: unknown } | null)?.name === "AbortError"
+  )
+    return false;
   const status = statusOf(err);
   if (status === undefined) return true;
   return status === 429 || status >= 500;
