@@ -285,7 +285,7 @@ export default function AssistantPanel(props: AssistantPanelProps) {
       else if (!fail(err)) {
         const a = asApiError(err);
         pushError(a.message);
-        if (!input) setInput(content);
+        setInput((cur) => cur || content);
       }
     } finally {
       setBusy(false);
