@@ -455,18 +455,21 @@ export default function AssistantPanel(props: AssistantPanelProps) {
                   {it.text}
                 </p>
               );
+            case "proposal": {
+              const p = chat.proposals.find((x) => x.id === it.id);
+              return p ? (
+                <ProposalCard
+                  key={it.key}
+                  p={p}
+                  circuitId={circuitId}
+                  busy={busy}
+                  onAccept={() => void resolve(p, true)}
+                  onReject={() => void resolve(p, false)}
+                />
+              ) : null;
+            }
           }
         })}
-        {chat.proposals.map((p) => (
-          <ProposalCard
-            key={p.id}
-            p={p}
-            circuitId={circuitId}
-            busy={busy}
-            onAccept={() => void resolve(p, true)}
-            onReject={() => void resolve(p, false)}
-          />
-        ))}
       </div>
       <form className="chat-form" onSubmit={(e) => void send(e)}>
         <label htmlFor="assistant-input" className="visually-hidden">

@@ -28,6 +28,8 @@ export type ChatItem =
       readonly summary: string;
     }
   | { readonly kind: "notice"; readonly key: string; readonly text: string }
+  /** Where an edit proposal was made (its card shows there). */
+  | { readonly kind: "proposal"; readonly key: string; readonly id: string }
   | { readonly kind: "error"; readonly key: string; readonly text: string };
 
 /** The chat: items and proposals. */
@@ -41,6 +43,17 @@ export const EMPTY_CHAT: ChatState = { items: [], proposals: [] };
 
 function str(v: unknown): string {
   return typeof v === "string" ? v : "";
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** The proposal id in a propose_edit result, if one was stored. */
+function proposalIdOf(name: string, result: unknown): string | undefined {
+  if (name !== "propose_edit") return undefined;
+  const id = (result as { proposalId?: unknown } | null)?.proposalId;
+  return typeof id === "string" ? id : undefined;
 }
 
 function topCounts(counts: Readonly<Record<string, number>>, n: number) {
@@ -62,13 +75,19 @@ export function summarizeTool(
   if (!ok || err) return `${err?.code ?? "error"}: ${err?.message ?? "failed"}`;
   switch (name) {
     case "list_circuits":
-      return `${(r.circuits as unknown[] | undefined)?.length ?? 0} circuits`;
+      return plural(
+        (r.circuits as unknown[] | undefined)?.length ?? 0,
+        "circuit",
+      );
     case "read_circuit":
       return `read ${str(r.name)} (revision ${String(r.revision ?? "?")})`;
     case "validate_qasm":
       return r.valid
         ? `compiles: ${String(r.numQubits)} qubits, ${String(r.numClbits)} bits`
-        : `${(r.diagnostics as unknown[] | undefined)?.length ?? 0} problems`;
+        : plural(
+            (r.diagnostics as unknown[] | undefined)?.length ?? 0,
+            "problem",
+          );
     case "simulate":
     case "get_job": {
       if (r.valid === false) return "does not compile";
@@ -123,12 +142,19 @@ export function fromHistory(
       const failed =
         (result as { error?: unknown } | null)?.error !== undefined;
       const step = items[i];
-      if (step.kind === "step")
+      if (step.kind === "step") {
         items[i] = {
           ...step,
           status: failed ? "error" : "ok",
           summary: summarizeTool(step.name, !failed, result),
         };
+        const pid = proposalIdOf(step.name, result);
+        if (pid) {
+          items.splice(i + 1, 0, { kind: "proposal", key: `p${pid}`, id: pid });
+          // later steps of the same message moved one down
+          for (const [k, v] of stepIndex) if (v > i) stepIndex.set(k, v + 1);
+        }
+      }
     }
   }
   return { items, proposals };
@@ -193,6 +219,8 @@ export function applyEvent(
           status: e.data.ok ? "ok" : "error",
           summary: summarizeTool(e.data.name, e.data.ok, e.data.result),
         };
+      const pid = proposalIdOf(e.data.name, e.data.result);
+      if (pid) items.push({ kind: "proposal", key: `p${pid}`, id: pid });
       break;
     }
     case "revision":

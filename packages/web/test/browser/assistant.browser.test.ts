@@ -69,6 +69,7 @@ describe.skipIf(!hasBrowser)("assistant panel in Chromium", () => {
   let page: Page;
   let circuitPath = "";
   let circuitId = "";
+  const pageErrors: string[] = [];
 
   const shot = (p: Page, name: string) =>
     p.screenshot({ path: join(RESULTS_DIR, `${name}.png`), fullPage: true });
@@ -194,9 +195,11 @@ describe.skipIf(!hasBrowser)("assistant panel in Chromium", () => {
     context.setDefaultTimeout(15_000);
     page = await context.newPage();
     page.on("dialog", (d) => void d.accept());
+    page.on("pageerror", (e) => pageErrors.push(e.message));
   }, 180_000);
 
   afterAll(async () => {
+    expect(pageErrors).toEqual([]);
     await browser?.close();
     await off?.close();
     await app?.close();
@@ -237,7 +240,7 @@ describe.skipIf(!hasBrowser)("assistant panel in Chromium", () => {
     ).resolves.toBe(0);
     await expect(
       panel
-        .locator(".chat-step", { hasText: /validate_qasm\s+\d+ problems/ })
+        .locator(".chat-step", { hasText: /validate_qasm\s+\d+ problems?/ })
         .count(),
     ).resolves.toBe(1);
     await expect(
