@@ -28,7 +28,8 @@ import {
 } from "./harness.ts";
 
 const hasBrowser = existsSync(CHROMIUM);
-const OUT_DIR = "test-results/dist-assistant";
+// under a "dist" folder so lint and format checks skip the build output
+const OUT_DIR = "test-results/assistant-e2e/dist";
 const poll = <T>(fn: () => Promise<T> | T, timeout = 15_000) =>
   expect.poll(fn, { timeout, interval: 100 });
 
