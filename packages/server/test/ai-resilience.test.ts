@@ -52,6 +52,7 @@ for (const engine of ENGINES) {
               breakerThreshold: 3,
               breakerHalfOpenMs: HALF_OPEN_MS,
               monthlyTokenCap: 150,
+              timeoutMs: 1500,
             }),
           },
           { jobs: { runWorker: false } },
@@ -188,6 +189,33 @@ for (const engine of ENGINES) {
         expect(events.at(-1)?.data).toMatchObject({
           code: "AI_PROVIDER_ERROR",
           status: 502,
+        });
+      });
+
+      it("ends an answer whose stream goes silent with an AI_UNAVAILABLE error event", async () => {
+        const conv = await newConversation(app, user.accessToken, projectId);
+        fake.script({
+          text: "first words, then silence",
+          stallMs: 4000,
+          inputTokens: 1,
+          outputTokens: 1,
+        });
+        const started = Date.now();
+        const { res, events } = await send(
+          app,
+          user.accessToken,
+          projectId,
+          conv,
+          {
+            content: "hi",
+          },
+        );
+        expect(res.statusCode).toBe(200);
+        expect(Date.now() - started).toBeLessThan(3500);
+        expect(events.map((e) => e.event)).toEqual(["start", "text", "error"]);
+        expect(events.at(-1)?.data).toMatchObject({
+          code: "AI_UNAVAILABLE",
+          detail: "the AI provider stopped sending for 1500 ms",
         });
       });
 

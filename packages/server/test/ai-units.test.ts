@@ -9,6 +9,7 @@ import { isTransient } from "../src/services/ai/resilience.ts";
 import {
   buildSystemPrompt,
   estimateTokens,
+  trimHistory,
 } from "../src/services/ai/system-prompt.ts";
 import { nextMonthStart } from "../src/services/ai/assistant.service.ts";
 
@@ -105,6 +106,25 @@ describe("buildSystemPrompt", () => {
     const full = buildSystemPrompt(ctx, 100_000);
     expect(full).toContain("circuit-399 (id id-399, 0 qubits)");
     expect(full).not.toContain("truncated");
+  });
+});
+
+describe("trimHistory", () => {
+  const m = (role: string, n: number) => ({ role, content: "x".repeat(n) });
+  it("keeps the newest messages within the budget, starting at a user message", () => {
+    const history = [
+      m("user", 400),
+      m("assistant", 400),
+      m("user", 40),
+      m("assistant", 40),
+      m("tool", 40),
+      m("assistant", 40),
+    ];
+    // 10 tokens per short message: 50 fit the last four (from a user message); 35 fit only three,
+    // which start with an assistant message, so nothing is kept
+    expect(trimHistory(history, 50)).toEqual(history.slice(2));
+    expect(trimHistory(history, 35)).toEqual([]);
+    expect(trimHistory(history, 1000)).toEqual(history);
   });
 });
 

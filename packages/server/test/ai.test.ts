@@ -563,6 +563,85 @@ for (const engine of ENGINES) {
         });
       });
 
+      it("applies a proposal once under concurrent accepts, and not after the editor became a viewer", async () => {
+        const editor = await signUp(app, "editor");
+        const add = await app.inject({
+          method: "POST",
+          url: `/api/v1/projects/${projectId}/members`,
+          headers: bearer(owner.accessToken),
+          payload: { email: editor.email, role: "editor" },
+        });
+        expect(add.statusCode).toBe(201);
+        const setRole = (role: string) =>
+          app.inject({
+            method: "PATCH",
+            url: `/api/v1/projects/${projectId}/members/${editor.id}`,
+            headers: bearer(owner.accessToken),
+            payload: { role },
+          });
+        const propose = async (source: string) => {
+          const conv = await newConversation(
+            app,
+            editor.accessToken,
+            projectId,
+          );
+          fake.script(
+            {
+              toolCalls: [
+                {
+                  name: "propose_edit",
+                  arguments: { circuitId: bellId, source, summary: "edit" },
+                },
+              ],
+            },
+            { text: "ok" },
+          );
+          const { events } = await send(
+            app,
+            editor.accessToken,
+            projectId,
+            conv,
+            {
+              content: "edit it",
+            },
+          );
+          return { conv, id: final(events).proposals[0].id };
+        };
+        const accept = (conv: string, id: string) =>
+          app.inject({
+            method: "POST",
+            url: `/api/v1/projects/${projectId}/conversations/${conv}/proposals/${id}/accept`,
+            headers: bearer(editor.accessToken),
+          });
+        const revision = async () =>
+          (
+            (
+              await app.inject({
+                url: `/api/v1/projects/${projectId}/circuits/${bellId}`,
+                headers: bearer(owner.accessToken),
+              })
+            ).json() as { revision: number }
+          ).revision;
+
+        const a = await propose(GHZ);
+        const before = await revision();
+        const results = await Promise.all([
+          accept(a.conv, a.id),
+          accept(a.conv, a.id),
+        ]);
+        expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+        expect(await revision()).toBe(before + 1);
+
+        const b = await propose(BELL);
+        expect((await setRole("viewer")).statusCode).toBe(200);
+        expectProblem(await accept(b.conv, b.id), 403, "FORBIDDEN");
+        expect(await revision()).toBe(before + 1);
+        expect((await setRole("editor")).statusCode).toBe(200);
+        const ok = await accept(b.conv, b.id);
+        expect(ok.statusCode, ok.body).toBe(200);
+        expect(await revision()).toBe(before + 2);
+      });
+
       it("lets a viewer chat but not simulate, propose or accept edits", async () => {
         const conv = await newConversation(app, viewer.accessToken, projectId);
         fake.script(

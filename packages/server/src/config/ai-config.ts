@@ -41,6 +41,8 @@ export interface AiConfig {
   readonly maxSimShots: number;
   /** Largest answer (max_tokens) asked of the model per round. */
   readonly maxOutputTokens: number;
+  /** Estimated tokens of earlier conversation replayed to the model (older messages are left out). */
+  readonly historyTokenBudget: number;
 }
 
 const DEFAULT_MODEL: Record<AiProviderKind, string> = {
@@ -124,5 +126,11 @@ export function loadAiConfig(
     maxSimQubits: intVar("AI_MAX_SIM_QUBITS", 12, 1, 24),
     maxSimShots: intVar("AI_MAX_SIM_SHOTS", 4096, 1, 100_000),
     maxOutputTokens: intVar("AI_MAX_OUTPUT_TOKENS", 2048, 16, 200_000),
+    historyTokenBudget: intVar(
+      "AI_HISTORY_TOKEN_BUDGET",
+      16_000,
+      500,
+      2_000_000,
+    ),
   };
 }

@@ -141,6 +141,27 @@ export function createConversationsRepository(db: Db) {
         .orderBy(asc(aiProposals.createdAt), asc(aiProposals.id));
     },
 
+    /** Sets the revision an accepted proposal produced. */
+    async setResultRevision(
+      id: string,
+      revision: number,
+    ): Promise<ProposalRow> {
+      const [row] = await db
+        .update(aiProposals)
+        .set({ resultRevision: revision })
+        .where(eq(aiProposals.id, id))
+        .returning();
+      return row;
+    },
+
+    /** Puts a claimed proposal back to pending (its save failed). */
+    async reopenProposal(id: string): Promise<void> {
+      await db
+        .update(aiProposals)
+        .set({ status: "pending", resultRevision: null, resolvedAt: null })
+        .where(eq(aiProposals.id, id));
+    },
+
     /** Marks a pending proposal resolved; undefined when it was no longer pending. */
     async resolveProposal(
       id: string,

@@ -22,6 +22,8 @@ export interface FakeTurn {
   readonly outputTokens?: number;
   /** Wait this long before answering. */
   readonly delayMs?: number;
+  /** OpenAI protocol only: after the first text chunk, go silent this long before the rest. */
+  readonly stallMs?: number;
 }
 
 /** A scripted turn, or a function of the request that makes one (to use ids from tool results). */
@@ -67,12 +69,12 @@ function sse(
   );
 }
 
-function openaiStream(
+async function openaiStream(
   res: import("node:http").ServerResponse,
   turn: FakeTurn,
   model: string,
   n: number,
-): void {
+): Promise<void> {
   const base = {
     id: `chatcmpl-${n}`,
     object: "chat.completion.chunk",
@@ -85,7 +87,13 @@ function openaiStream(
       choices: [{ index: 0, delta, finish_reason: finish }],
     });
   chunk({ role: "assistant", content: "" });
-  for (const piece of chunks(turn.text ?? "", 7)) chunk({ content: piece });
+  for (const [i, piece] of chunks(turn.text ?? "", 7).entries()) {
+    chunk({ content: piece });
+    if (i === 0 && turn.stallMs) {
+      await new Promise((r) => setTimeout(r, turn.stallMs));
+      if (res.destroyed) return;
+    }
+  }
   (turn.toolCalls ?? []).forEach((c, index) => {
     const args = JSON.stringify(c.arguments);
     const half = Math.ceil(args.length / 2);
@@ -277,7 +285,8 @@ export async function startFakeAiProvider(): Promise<FakeAiProvider> {
           "cache-control": "no-cache",
         });
         const model = typeof body.model === "string" ? body.model : "fake";
-        if (protocol === "openai") openaiStream(res, turn, model, number);
+        res.on("error", () => undefined);
+        if (protocol === "openai") void openaiStream(res, turn, model, number);
         else anthropicStream(res, turn, model, number);
       };
       if (turn.delayMs) setTimeout(answer, turn.delayMs);

@@ -32,6 +32,7 @@ import type { ResilientProvider } from "./resilience.ts";
 import {
   buildSystemPrompt,
   estimateTokens,
+  trimHistory,
   type PromptContext,
 } from "./system-prompt.ts";
 import { TOOL_SPECS, runTool, type ToolDeps } from "./tools.ts";
@@ -163,6 +164,18 @@ function toChat(m: MessageRow): ChatMessage {
     content: m.content,
     ...(calls && calls.length > 0 ? { toolCalls: calls } : {}),
   };
+}
+
+/** Most characters of one tool result kept for the model and the conversation. */
+export const MAX_TOOL_RESULT_CHARS = 40_000;
+
+function capToolResult(json: string): string {
+  if (json.length <= MAX_TOOL_RESULT_CHARS) return json;
+  return JSON.stringify({
+    truncated: true,
+    note: `the result had ${json.length} characters; this is the start of it`,
+    start: json.slice(0, MAX_TOOL_RESULT_CHARS),
+  });
 }
 
 /** The first instant of the next UTC month. */
@@ -400,7 +413,10 @@ export function createAssistantService(deps: {
       await checkCap(caller, now);
       const ctx = await promptContext(caller, project, input);
       const system = buildSystemPrompt(ctx, config.contextTokenBudget);
-      const history = (await conversations.listMessages(conv.id)).map(toChat);
+      const history = trimHistory(
+        (await conversations.listMessages(conv.id)).map(toChat),
+        config.historyTokenBudget,
+      );
       const working: ChatMessage[] = [
         ...history,
         { role: "user", content: input.content },
@@ -497,7 +513,7 @@ export function createAssistantService(deps: {
                   { caller, projectId, conversationId: conv.id, signal },
                   call,
                 );
-                const content = JSON.stringify(out.result);
+                const content = capToolResult(JSON.stringify(out.result));
                 await store({
                   conversationId: conv.id,
                   role: "tool",
@@ -612,16 +628,31 @@ export function createAssistantService(deps: {
       const p = await conversations.findProposal(conv.id, proposalId);
       if (p === undefined) throw new DomainError("PROPOSAL_NOT_FOUND");
       if (p.status !== "pending") throw new DomainError("PROPOSAL_RESOLVED");
-      const saved = await deps.circuits.update(caller, projectId, p.circuitId, {
-        source: p.source,
-      });
-      const row = await conversations.resolveProposal(
+      // Editor access first, so a viewer's click changes nothing; then claim it, so a double
+      // click cannot save two revisions.
+      await access.requireProject(caller, projectId, "editor");
+      const claimed = await conversations.resolveProposal(
         p.id,
         "accepted",
-        saved.revision,
+        null,
       );
-      if (row === undefined) throw new DomainError("PROPOSAL_RESOLVED");
-      return proposalView(row);
+      if (claimed === undefined) throw new DomainError("PROPOSAL_RESOLVED");
+      try {
+        const saved = await deps.circuits.update(
+          caller,
+          projectId,
+          p.circuitId,
+          {
+            source: p.source,
+          },
+        );
+        return proposalView(
+          await conversations.setResultRevision(p.id, saved.revision),
+        );
+      } catch (err) {
+        await conversations.reopenProposal(p.id);
+        throw err;
+      }
     },
 
     /** Rejects a pending proposal; nothing is saved. */

@@ -121,21 +121,77 @@ export function createResilientProvider(
     get attempts(): number {
       return attempts;
     },
-    /** Opens a round under the policy; failures become AI_UNAVAILABLE / AI_PROVIDER_ERROR domain errors. */
+    /**
+     * Opens a round under the policy; failures become AI_UNAVAILABLE / AI_PROVIDER_ERROR domain
+     * errors. The stream then fails with AI_UNAVAILABLE when no event arrives for `timeoutMs`.
+     */
     async open(req: ChatRequest): Promise<AsyncIterable<StreamEvent>> {
+      const idle = new AbortController();
+      const signal = req.signal
+        ? AbortSignal.any([idle.signal, req.signal])
+        : idle.signal;
+      let stream: AsyncIterable<StreamEvent>;
       try {
-        return await policy.execute(({ signal }) => {
+        stream = await policy.execute(({ signal: attempt }) => {
           attempts++;
           return provider.open({
             ...req,
-            signal: req.signal ? AbortSignal.any([signal, req.signal]) : signal,
+            signal: AbortSignal.any([attempt, signal]),
           });
         });
       } catch (err) {
         throw toDomainError(err);
       }
+      return watchIdle(stream, cfg.timeoutMs, idle, toDomainError);
     },
   };
+}
+
+/** Yields `stream`'s events; aborts it and fails when none arrives for `ms`, mapping errors. */
+async function* watchIdle(
+  stream: AsyncIterable<StreamEvent>,
+  ms: number,
+  abort: AbortController,
+  toDomainError: (err: unknown) => DomainError,
+): AsyncGenerator<StreamEvent> {
+  const it = stream[Symbol.asyncIterator]();
+  let finished = false;
+  try {
+    for (;;) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const stalled = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          abort.abort();
+          reject(
+            new DomainError(
+              "AI_UNAVAILABLE",
+              `the AI provider stopped sending for ${ms} ms`,
+            ),
+          );
+        }, ms);
+      });
+      let r: IteratorResult<StreamEvent>;
+      try {
+        r = await Promise.race([it.next(), stalled]);
+      } catch (err) {
+        finished = true;
+        throw toDomainError(err);
+      } finally {
+        clearTimeout(timer);
+      }
+      if (r.done) {
+        finished = true;
+        return;
+      }
+      yield r.value;
+    }
+  } finally {
+    // stopped early (client gone, or an error): end the provider's stream without waiting on it
+    if (!finished) {
+      abort.abort();
+      void it.return?.()?.catch(() => undefined);
+    }
+  }
 }
 
 /** A provider wrapped in the resilience policy. */

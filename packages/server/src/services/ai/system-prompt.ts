@@ -93,3 +93,24 @@ export function buildSystemPrompt(
   }
   return out;
 }
+
+/**
+ * The most recent part of a conversation that fits `budgetTokens` (estimated), starting at a user
+ * message so that no tool result loses the call it answers. Older messages are left out.
+ */
+export function trimHistory<
+  M extends { role: string; content: string; toolCalls?: unknown },
+>(messages: readonly M[], budgetTokens: number): M[] {
+  let used = 0;
+  let start = messages.length;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i];
+    used += estimateTokens(
+      m.content + (m.toolCalls ? JSON.stringify(m.toolCalls) : ""),
+    );
+    if (used > budgetTokens) break;
+    start = i;
+  }
+  while (start < messages.length && messages[start].role !== "user") start++;
+  return messages.slice(start);
+}
