@@ -359,6 +359,15 @@ describe.skipIf(!hasBrowser)("assistant panel in Chromium", () => {
     await expect(
       panel.getByText("Applied as revision 2").count(),
     ).resolves.toBe(1);
+    // dark theme and a phone: the panel stacks under the workbench and stays usable
+    await page.emulateMedia({ colorScheme: "dark" });
+    await expectAccessible(page, "assistant dark");
+    await shot(page, "assistant-dark");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await panel.scrollIntoViewIfNeeded();
+    await shot(page, "assistant-phone");
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.emulateMedia({ colorScheme: "light" });
     await panel.getByRole("button", { name: "New" }).click();
     await poll(() => panel.getByText("Ask about this circuit").count()).toBe(1);
   });
