@@ -219,6 +219,52 @@ for (const engine of ENGINES) {
         });
       });
 
+      it("stops the provider call when the client goes away, storing no half answer", async () => {
+        const base = await app.listen({ port: 0, host: "127.0.0.1" });
+        // its own account: the estimated tokens of the cut-off round count against the cap
+        const quitter = await signUp(app, "quitter");
+        const project = await newProject(app, quitter.accessToken, "Quit");
+        const conv = await newConversation(app, quitter.accessToken, project);
+        fake.script({ text: "a long answer that never ends", stallMs: 10_000 });
+        const abortedBefore = fake.aborted();
+        const ac = new AbortController();
+        const res = await fetch(
+          `${base}/api/v1/projects/${project}/conversations/${conv}/messages`,
+          {
+            method: "POST",
+            headers: {
+              ...bearer(quitter.accessToken),
+              "content-type": "application/json",
+            },
+            body: JSON.stringify({ content: "tell me everything" }),
+            signal: ac.signal,
+          },
+        );
+        expect(res.status).toBe(200);
+        const reader = res.body!.getReader();
+        let seen = "";
+        while (!seen.includes("event: text")) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          seen += new TextDecoder().decode(value);
+        }
+        ac.abort();
+        const started = Date.now();
+        while (fake.aborted() === abortedBefore && Date.now() - started < 5000)
+          await new Promise((r) => setTimeout(r, 25));
+        expect(fake.aborted()).toBe(abortedBefore + 1);
+        await new Promise((r) => setTimeout(r, 200));
+        const read = await app.inject({
+          url: `/api/v1/projects/${project}/conversations/${conv}`,
+          headers: bearer(quitter.accessToken),
+        });
+        expect(
+          (read.json() as { messages: { role: string }[] }).messages.map(
+            (m) => m.role,
+          ),
+        ).toEqual(["user"]);
+      });
+
       it("retries 500s, opens the breaker (503 without calling the provider), and closes it after the half-open delay", async () => {
         const conv = await newConversation(app, user.accessToken, projectId);
         const before = fake.requests.length;

@@ -48,6 +48,8 @@ export interface FakeAiProvider {
   script(...turns: FakeStep[]): void;
   /** Turns not yet used. */
   remaining(): number;
+  /** Streams the client closed before they ended (e.g. the server aborted the call). */
+  aborted(): number;
   /** Answers every request with this turn when the script is empty (default: a short text). */
   setFallback(turn: FakeTurn): void;
   close(): Promise<void>;
@@ -228,6 +230,7 @@ export async function startFakeAiProvider(): Promise<FakeAiProvider> {
   const requests: FakeRequest[] = [];
   let fallback: FakeTurn = { text: "(no scripted answer)" };
   let n = 0;
+  let aborted = 0;
   const server: Server = createServer((req, res) => {
     const parts: Buffer[] = [];
     req.on("data", (c: Buffer) => parts.push(c));
@@ -286,6 +289,9 @@ export async function startFakeAiProvider(): Promise<FakeAiProvider> {
         });
         const model = typeof body.model === "string" ? body.model : "fake";
         res.on("error", () => undefined);
+        res.on("close", () => {
+          if (!res.writableFinished) aborted++;
+        });
         if (protocol === "openai") void openaiStream(res, turn, model, number);
         else anthropicStream(res, turn, model, number);
       };
@@ -302,6 +308,7 @@ export async function startFakeAiProvider(): Promise<FakeAiProvider> {
     requests,
     script: (...turns) => void script.push(...turns),
     remaining: () => script.length,
+    aborted: () => aborted,
     setFallback: (t) => void (fallback = t),
     close: () =>
       new Promise<void>((resolve) => {

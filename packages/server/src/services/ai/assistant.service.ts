@@ -491,6 +491,8 @@ export function createAssistantService(deps: {
               month: monthKey(now),
               ...usage,
             });
+            // the client went away: the tokens were spent, but a cut-off answer is not stored
+            if (signal.aborted) return;
 
             if (calls.length > 0) {
               await store({
