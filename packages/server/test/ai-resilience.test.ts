@@ -338,6 +338,24 @@ for (const engine of ENGINES) {
           resetAt: reset.toISOString(),
           total: { inputTokens: 100, outputTokens: 60 },
         });
+        // deleting the project does not give the tokens back
+        const del = await app.inject({
+          method: "DELETE",
+          url: `/api/v1/projects/${project}`,
+          headers: bearer(other.accessToken),
+        });
+        expect(del.statusCode).toBe(204);
+        const fresh = await newProject(app, other.accessToken, "Fresh start");
+        const freshConv = await newConversation(app, other.accessToken, fresh);
+        expectProblem(
+          (
+            await send(app, other.accessToken, fresh, freshConv, {
+              content: "c",
+            })
+          ).res,
+          429,
+          "AI_USAGE_CAP_EXCEEDED",
+        );
         // the cap is per user: the first user (well under it in this project) is unaffected
         const mine = await newConversation(app, user.accessToken, projectId);
         fake.script({ text: "fine", inputTokens: 1, outputTokens: 1 });

@@ -272,16 +272,18 @@ export const aiMessages = pgTable(
   (t) => [index("ai_messages_conversation_idx").on(t.conversationId, t.id)],
 );
 
-/** AI tokens used per user and project per calendar month (`month` is "YYYY-MM", UTC). */
+/**
+ * AI tokens used per user and project per calendar month (`month` is "YYYY-MM", UTC). The project
+ * id has no foreign key on purpose: usage outlives a deleted project, so deleting one cannot
+ * reset a user's monthly cap.
+ */
 export const aiUsage = pgTable(
   "ai_usage",
   {
     userId: uuid("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
-    projectId: uuid("project_id")
-      .notNull()
-      .references(() => projects.id, { onDelete: "cascade" }),
+    projectId: uuid("project_id").notNull(),
     month: text("month").notNull(),
     inputTokens: bigint("input_tokens", { mode: "number" })
       .notNull()
