@@ -2,6 +2,7 @@
  * The typed StepFault API client: one method per route so far (accounts, projects, circuits,
  * jobs), `submitJob`, and `waitForJob` (Server-Sent Events, falling back to polling).
  */
+import { createAssistantApi } from "./assistant.ts";
 import { StepFaultApiError } from "./errors.ts";
 import { readSse } from "./sse.ts";
 import type {
@@ -255,6 +256,13 @@ export function createClient(options: ClientOptions) {
     },
     jobs,
     webhooks,
+    /** The AI assistant: conversations, streamed answers (`send`), edit proposals, usage. */
+    assistant: createAssistantApi({
+      request,
+      fetch: doFetch,
+      root,
+      token: () => token,
+    }),
     /** Submits a job (see `jobs.submit`). */
     submitJob: jobs.submit,
     /**

@@ -5,6 +5,7 @@
 import type { Static } from "typebox";
 import type {
   AccountSchemas,
+  AssistantSchemas,
   CircuitSchemas,
   JobSchemas,
   ProjectSchemas,
@@ -78,3 +79,24 @@ export type JobEvent =
       readonly event: "log";
       readonly data: { message: string };
     };
+
+/** An assistant conversation. */
+export type Conversation = Static<typeof AssistantSchemas.Conversation>;
+/** A conversation with its messages and edit proposals. */
+export type ConversationDetail = Static<
+  typeof AssistantSchemas.ConversationDetail
+>;
+/** A stored assistant conversation message (user, assistant or tool). */
+export type AssistantMessage = Static<typeof AssistantSchemas.Message>;
+/** The compile/simulate badge of one QASM block of an answer. */
+export type BlockBadge = Static<typeof AssistantSchemas.BlockBadge>;
+/** An edit proposal the user may accept or reject. */
+export type Proposal = Static<typeof AssistantSchemas.Proposal>;
+/** Body of sending a message: text and optional editor context. */
+export type SendMessageBody = Static<typeof AssistantSchemas.SendMessageBody>;
+/** AI token usage this month. */
+export type AiUsage = Static<typeof AssistantSchemas.AiUsage>;
+/** One streamed event of an assistant answer. */
+export type AssistantEvent = Static<
+  typeof AssistantSchemas.AssistantStreamEvent
+>;

@@ -28,6 +28,12 @@ import type { WebhookSettings } from "./webhooks/dispatcher.ts";
 import { startWebhooks } from "./webhooks/runtime.ts";
 import { registerWebhookMetrics } from "./webhooks/metrics.ts";
 import { createWebhooksService } from "./services/core/webhooks.service.ts";
+import { assistantRoutes } from "./api/routes/assistant.route.ts";
+import { createAssistantService } from "./services/ai/assistant.service.ts";
+import { createAiProvider } from "./services/ai/providers.ts";
+import { createResilientProvider } from "./services/ai/resilience.ts";
+import { createAiUsageRepository } from "./repositories/ai-usage.repository.ts";
+import { createConversationsRepository } from "./repositories/conversations.repository.ts";
 import { createJobEventBus } from "./jobs/event-bus.ts";
 import { DEFAULT_JOB_SETTINGS, type JobSettings } from "./jobs/limits.ts";
 import { registerJobMetrics } from "./jobs/metrics.ts";
@@ -293,7 +299,21 @@ export async function buildApp(
     access,
     wake: () => webhookRuntime.dispatcher.wake(),
   });
+  const aiProvider = createAiProvider(config.ai);
+  const assistant = createAssistantService({
+    config: config.ai,
+    provider: aiProvider && createResilientProvider(aiProvider, config.ai),
+    access,
+    circuits: services.circuits,
+    jobs: jobsService,
+    conversations: createConversationsRepository(db),
+    usage: createAiUsageRepository(db),
+    compile: circuitCompiler(),
+    memoryLimitBytes: jobSettings.memoryLimitBytes,
+    log: app.log,
+  });
   app.addHook("onClose", async () => {
+    await assistant.close();
     await jobQueue.stop();
     await jobWorker?.stop();
     await webhookRuntime.dispatcher.stop();
@@ -314,6 +334,7 @@ export async function buildApp(
       await api.register(circuitsRoutes, { circuits: services.circuits });
       await api.register(jobsRoutes, { jobs: jobsService });
       await api.register(webhooksRoutes, { webhooks: webhooksService });
+      await api.register(assistantRoutes, { assistant });
     },
     { prefix: "/api/v1" },
   );

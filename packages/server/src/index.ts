@@ -40,3 +40,4 @@ export {
   DELIVERY_HEADER,
   EVENT_HEADER,
 } from "./webhooks/signature.ts";
+export type * as AssistantSchemas from "./api/schemas/assistant.schema.ts";

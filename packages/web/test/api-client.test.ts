@@ -266,7 +266,7 @@ describe("createApiClient.stream", () => {
     server.expireAccess();
     server.calls.length = 0;
     accepts.length = 0;
-    const res = await client.stream("/jobs/j1/events");
+    const res = await client.stream("GET", "/jobs/j1/events");
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ email: "ada@example.com" });
     // 401, one refresh, then the retry with the new token.
@@ -291,7 +291,9 @@ describe("createApiClient.stream", () => {
           "application/problem+json",
         )) as typeof fetch,
     });
-    await expect(client.stream("/jobs/nope/events")).rejects.toMatchObject({
+    await expect(
+      client.stream("GET", "/jobs/nope/events"),
+    ).rejects.toMatchObject({
       status: 404,
       code: "JOB_NOT_FOUND",
       message: "Job not found",

@@ -7,6 +7,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join, resolve } from "node:path";
+import { loadAiConfig, type AiConfig } from "./ai-config.ts";
 import { loadJobsConfig, type JobsConfig } from "./jobs-config.ts";
 
 /** Log levels accepted by `LOG_LEVEL`. */
@@ -54,6 +55,8 @@ export interface ServerConfig extends JobsConfig {
    * (none, the default), true (any), a hop count, or a list of proxy addresses/CIDRs.
    */
   readonly trustProxy: boolean | number | readonly string[];
+  /** The AI assistant (`AI_*`); `ai.provider` undefined means not configured. */
+  readonly ai: AiConfig;
 }
 
 /** One problem found in the environment, naming the variable. */
@@ -247,6 +250,11 @@ export function loadConfig(env: Env = process.env): ConfigResult {
     ...loadJobsConfig(
       env,
       dataDir,
+      (name, def, min, max) => intVar(env, name, def, min, max, errors),
+      errors,
+    ),
+    ai: loadAiConfig(
+      env,
       (name, def, min, max) => intVar(env, name, def, min, max, errors),
       errors,
     ),

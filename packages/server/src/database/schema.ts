@@ -294,3 +294,102 @@ export const webhookDeliveries = pgTable(
     ),
   ],
 );
+
+/** AI assistant conversations: per project, owned by one user. */
+export const aiConversations = pgTable(
+  "ai_conversations",
+  {
+    id: id(),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true })
+      .notNull()
+      .defaultNow(),
+  },
+  (t) => [
+    index("ai_conversations_owner_idx").on(t.projectId, t.userId, t.updatedAt),
+  ],
+);
+
+/**
+ * Messages of a conversation in order (`id`): user, assistant (with `toolCalls`) and tool results
+ * (`toolCallId`, `toolName`); `blocks` holds the QASM block badges of an assistant answer.
+ */
+export const aiMessages = pgTable(
+  "ai_messages",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    conversationId: uuid("conversation_id")
+      .notNull()
+      .references(() => aiConversations.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ["user", "assistant", "tool"] }).notNull(),
+    content: text("content").notNull(),
+    toolCalls: jsonb("tool_calls"),
+    toolCallId: text("tool_call_id"),
+    toolName: text("tool_name"),
+    blocks: jsonb("blocks"),
+    inputTokens: integer("input_tokens").notNull().default(0),
+    outputTokens: integer("output_tokens").notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [index("ai_messages_conversation_idx").on(t.conversationId, t.id)],
+);
+
+/**
+ * AI tokens used per user and project per calendar month (`month` is "YYYY-MM", UTC). The project
+ * id has no foreign key on purpose: usage outlives a deleted project, so deleting one cannot
+ * reset a user's monthly cap.
+ */
+export const aiUsage = pgTable(
+  "ai_usage",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    projectId: uuid("project_id").notNull(),
+    month: text("month").notNull(),
+    inputTokens: bigint("input_tokens", { mode: "number" })
+      .notNull()
+      .default(0),
+    outputTokens: bigint("output_tokens", { mode: "number" })
+      .notNull()
+      .default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.projectId, t.month] }),
+    index("ai_usage_user_month_idx").on(t.userId, t.month),
+  ],
+);
+
+/** Circuit edits the assistant proposed; applied only when the user accepts. */
+export const aiProposals = pgTable(
+  "ai_proposals",
+  {
+    id: id(),
+    conversationId: uuid("conversation_id")
+      .notNull()
+      .references(() => aiConversations.id, { onDelete: "cascade" }),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    circuitId: uuid("circuit_id")
+      .notNull()
+      .references(() => circuits.id, { onDelete: "cascade" }),
+    baseRevision: integer("base_revision").notNull(),
+    source: text("source").notNull(),
+    summary: text("summary").notNull(),
+    status: text("status", { enum: ["pending", "accepted", "rejected"] })
+      .notNull()
+      .default("pending"),
+    resultRevision: integer("result_revision"),
+    createdAt: createdAt(),
+    resolvedAt: timestamp("resolved_at", { withTimezone: true }),
+  },
+  (t) => [index("ai_proposals_conversation_idx").on(t.conversationId)],
+);

@@ -20,6 +20,8 @@ export const ERROR_CATALOG = {
   JOB_NOT_FOUND: { status: 404, title: "Job not found" },
   WEBHOOK_NOT_FOUND: { status: 404, title: "Webhook not found" },
   DELIVERY_NOT_FOUND: { status: 404, title: "Webhook delivery not found" },
+  CONVERSATION_NOT_FOUND: { status: 404, title: "Conversation not found" },
+  PROPOSAL_NOT_FOUND: { status: 404, title: "Edit proposal not found" },
   METHOD_NOT_ALLOWED: { status: 405, title: "Method not allowed" },
   EMAIL_TAKEN: { status: 409, title: "Email already registered" },
   CIRCUIT_NAME_TAKEN: {
@@ -41,6 +43,10 @@ export const ERROR_CATALOG = {
     status: 409,
     title: "The webhook delivery is still pending",
   },
+  PROPOSAL_RESOLVED: {
+    status: 409,
+    title: "The edit proposal was already accepted or rejected",
+  },
   PAYLOAD_TOO_LARGE: { status: 413, title: "Request body too large" },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: "Unsupported media type" },
   CIRCUIT_INVALID: { status: 422, title: "Circuit source does not compile" },
@@ -48,8 +54,24 @@ export const ERROR_CATALOG = {
   JOB_LIMIT_EXCEEDED: { status: 422, title: "The job exceeds a server limit" },
   JOB_QUOTA_EXCEEDED: { status: 429, title: "Job quota exceeded" },
   RATE_LIMITED: { status: 429, title: "Too many requests" },
+  AI_USAGE_CAP_EXCEEDED: {
+    status: 429,
+    title: "Monthly AI token allowance used up",
+  },
   INTERNAL: { status: 500, title: "Internal server error" },
+  AI_PROVIDER_ERROR: {
+    status: 502,
+    title: "The AI provider rejected the request",
+  },
   NOT_READY: { status: 503, title: "Service not ready" },
+  AI_NOT_CONFIGURED: {
+    status: 503,
+    title: "No AI provider is configured on this server",
+  },
+  AI_UNAVAILABLE: {
+    status: 503,
+    title: "The AI provider is unavailable right now",
+  },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 /** A stable error code from the catalog. */

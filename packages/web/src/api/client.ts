@@ -65,11 +65,6 @@ export interface RequestOptions {
 /** The client. */
 export interface ApiClient {
   request<T>(method: string, path: string, opts?: RequestOptions): Promise<T>;
-  /**
-   * A GET whose body the caller reads itself (e.g. a Server-Sent Events stream): same auth and
-   * refresh as `request`; a non-2xx answer is thrown as an `ApiError`.
-   */
-  stream(path: string, opts?: RequestOptions): Promise<Response>;
   /** Stores a new token pair (after login or refresh). */
   setTokens(tokens: TokenPair): void;
   /** Forgets both tokens. */
@@ -80,6 +75,15 @@ export interface ApiClient {
   refreshToken(): string | null;
   /** Gets a fresh token pair with the stored refresh token; false when there is none or it is refused. */
   refresh(): Promise<boolean>;
+  /**
+   * Like `request` (bearer token, one refresh on 401) but returns the successful `Response` unread,
+   * e.g. to read a Server-Sent Events stream; failures throw `ApiError` as `request` does.
+   */
+  stream(
+    method: string,
+    path: string,
+    opts?: RequestOptions,
+  ): Promise<Response>;
 }
 
 /** Turns a problem+json body (or anything else) into a sentence for a person. */
@@ -231,8 +235,8 @@ export function createApiClient(opts: ApiClientOptions = {}): ApiClient {
       if (!res.ok) throw toError(res.status, body);
       return body as T;
     },
-    async stream(path: string, ro: RequestOptions = {}): Promise<Response> {
-      const res = await authorized("GET", path, {
+    async stream(method, path, ro = {}) {
+      const res = await authorized(method, path, {
         accept: "text/event-stream",
         ...ro,
       });

@@ -138,7 +138,7 @@ export function jobsApi(c: ApiClient) {
       c.request<Job>("POST", `/jobs/${enc(jobId)}/cancel`),
     /** The raw event stream response. */
     events: (jobId: string, signal?: AbortSignal) =>
-      c.stream(`/jobs/${enc(jobId)}/events`, { signal }),
+      c.stream("GET", `/jobs/${enc(jobId)}/events`, { signal }),
   };
 }
 

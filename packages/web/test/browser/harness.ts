@@ -39,8 +39,11 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Runs `vite build` for the web package (the server serves `packages/web/dist`). */
-export function buildWeb(): void {
+/**
+ * Runs `vite build` for the web package (the server serves `packages/web/dist`). A suite that
+ * serves the app itself passes its own `outDir`, so parallel suites never rebuild a folder in use.
+ */
+export function buildWeb(outDir = "dist"): void {
   const r = spawnSync(
     process.execPath,
     [
@@ -48,13 +51,14 @@ export function buildWeb(): void {
       "build",
       "--logLevel",
       "warn",
+      ...(outDir !== "dist" ? ["--outDir", outDir, "--emptyOutDir"] : []),
     ],
     { cwd: WEB_DIR, encoding: "utf8", timeout: 120_000 },
   );
   if (r.status !== 0)
     throw new Error(`vite build failed (${r.status}): ${r.stderr}${r.stdout}`);
-  if (!existsSync(join(WEB_DIR, "dist/index.html")))
-    throw new Error("vite build wrote no dist/index.html");
+  if (!existsSync(join(resolve(WEB_DIR, outDir), "index.html")))
+    throw new Error(`vite build wrote no ${outDir}/index.html`);
 }
 
 /** A running server. */
@@ -140,3 +144,10 @@ export function launchBrowser(): Promise<Browser> {
     ],
   });
 }
+
+/** The loopback fake LLM provider (OpenAI and Anthropic protocols) for assistant tests. */
+export {
+  startFakeAiProvider,
+  type FakeAiProvider,
+  type FakeTurn,
+} from "../../../server/test/helpers/fake-ai-provider.ts";

@@ -55,7 +55,10 @@ export function installProblemHandlers(
   app.setErrorHandler((err: FastifyError | DomainError, req, reply) => {
     if (err instanceof DomainError) {
       for (const [k, v] of Object.entries(err.headers)) void reply.header(k, v);
-      if (err.status >= 500) req.log.error({ err }, "server error");
+      // The AI provider being unset or unreachable is an operational state, not a server bug.
+      if (err.code.startsWith("AI_"))
+        req.log.warn({ code: err.code, detail: err.message }, "AI unavailable");
+      else if (err.status >= 500) req.log.error({ err }, "server error");
       return sendProblem(
         reply,
         problem(err.code, req, err.message, err.extensions),

@@ -2,7 +2,14 @@
  * A saved circuit in the workbench: unsaved-changes marker, save as a new revision (Ctrl+S),
  * revision list, and drafts kept in sessionStorage across reloads and expired sessions.
  */
-import { lazy, Suspense, useCallback, useEffect, useState } from "react";
+import {
+  lazy,
+  Suspense,
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+} from "react";
 import type {
   Circuit,
   Revision,
@@ -12,6 +19,11 @@ import { useSession } from "../../api/session.tsx";
 import { useAsync } from "../../api/useAsync.ts";
 import { Link } from "../../app/router.tsx";
 import { WorkbenchPage } from "../../workbench/WorkbenchPage.tsx";
+import {
+  AssistantToggle,
+  useAssistantOpen,
+  WithAssistant,
+} from "../../assistant/mount.tsx";
 import {
   ErrorAlert,
   Loading,
@@ -88,6 +100,11 @@ function Editor({ opened }: { opened: Opened }) {
     opened.viewing === null ? opened.circuit.source : opened.text,
   );
   const [text, setText] = useState(opened.text);
+  // What the workbench starts from; the assistant replaces it (new `n` remounts the workbench).
+  const [seed, setSeed] = useState({ text: opened.text, n: 0 });
+  const [assistantOpen, setAssistantOpen] = useAssistantOpen();
+  const textRef = useRef(text);
+  textRef.current = text;
   const [version, setVersion] = useState(0);
   const [viewing, setViewing] = useState(opened.viewing);
   const submit = useSubmit();
@@ -136,6 +153,17 @@ function Editor({ opened }: { opened: Opened }) {
     return () => window.removeEventListener("keydown", onKey);
   }, [save]);
 
+  // After the assistant's edit proposal was accepted (a new revision on the server).
+  const applied = useCallback(async () => {
+    const next = await api.getCircuit(circuit.projectId, circuit.id);
+    setCircuit(next);
+    setSaved(next.source);
+    setViewing(null);
+    setVersion((v) => v + 1);
+    saveDraft(circuit.id, null);
+    setSeed((s) => ({ text: next.source, n: s.n + 1 }));
+  }, [api, circuit.projectId, circuit.id]);
+
   const diags = (submit.error?.problem.diagnostics ?? []) as ServerDiagnostic[];
   return (
     <>
@@ -173,6 +201,7 @@ function Editor({ opened }: { opened: Opened }) {
           Save revision
         </button>
         <Revisions circuit={circuit} viewing={viewing} version={version} />
+        <AssistantToggle open={assistantOpen} onToggle={setAssistantOpen} />
       </div>
       {opened.restored && dirty && (
         <p className="notice" role="status">
@@ -189,11 +218,21 @@ function Editor({ opened }: { opened: Opened }) {
           ))}
         </ul>
       )}
-      <WorkbenchPage
-        initialText={opened.text}
-        onTextChange={setText}
-        showRunNote={false}
-      />
+      <WithAssistant
+        open={assistantOpen}
+        projectId={circuit.projectId}
+        circuitId={circuit.id}
+        getEditorText={() => textRef.current}
+        onInsert={(code) => setSeed((s) => ({ text: code, n: s.n + 1 }))}
+        onApplied={() => void applied()}
+      >
+        <WorkbenchPage
+          key={seed.n}
+          initialText={seed.text}
+          onTextChange={setText}
+          showRunNote={false}
+        />
+      </WithAssistant>
       <Suspense fallback={<Loading what="Loading the run panel" />}>
         <RunPanel
           projectId={circuit.projectId}

@@ -1,0 +1,119 @@
+/** Assistant methods of the client: conversations, streamed answers, edit proposals, usage. */
+import { StepFaultApiError } from "./errors.ts";
+import { readSse } from "./sse.ts";
+import type {
+  AiUsage,
+  AssistantEvent,
+  Conversation,
+  ConversationDetail,
+  Proposal,
+  SendMessageBody,
+} from "./types.ts";
+
+/** What the assistant methods need from the client. */
+export interface AssistantTransport {
+  request<T>(method: string, path: string, body?: unknown): Promise<T>;
+  readonly fetch: typeof fetch;
+  readonly root: string;
+  token(): string | undefined;
+}
+
+/** Creates the `assistant` methods of a client. */
+export function createAssistantApi(t: AssistantTransport) {
+  const base = (projectId: string) => `/projects/${projectId}/conversations`;
+  return {
+    /** Starts a conversation in a project. */
+    create: (projectId: string, title?: string) =>
+      t.request<Conversation>(
+        "POST",
+        base(projectId),
+        title !== undefined ? { title } : {},
+      ),
+    /** My conversations in a project, most recent first. */
+    list: (projectId: string, query: { limit?: number } = {}) =>
+      t.request<Conversation[]>(
+        "GET",
+        base(projectId) +
+          (query.limit !== undefined ? `?limit=${query.limit}` : ""),
+      ),
+    /** One of my conversations with its messages and proposals. */
+    get: (projectId: string, conversationId: string) =>
+      t.request<ConversationDetail>(
+        "GET",
+        `${base(projectId)}/${conversationId}`,
+      ),
+    /** Deletes one of my conversations. */
+    delete: (projectId: string, conversationId: string) =>
+      t.request<void>("DELETE", `${base(projectId)}/${conversationId}`),
+    /** My AI token usage this month and the cap. */
+    usage: (projectId: string) =>
+      t.request<AiUsage>("GET", `/projects/${projectId}/assistant/usage`),
+    /**
+     * Sends a message and yields the answer's events as they stream: `start`, `text` deltas,
+     * `tool_call` / `tool_result`, `revision` (the draft so far is discarded), then `message`
+     * (the stored answer with QASM badges and usage) or `error`. A refused request (401, 404,
+     * 429 cap, 503 not configured or unavailable) throws `StepFaultApiError` before any event.
+     */
+    async *send(
+      projectId: string,
+      conversationId: string,
+      body: SendMessageBody,
+      opts: { signal?: AbortSignal } = {},
+    ): AsyncGenerator<AssistantEvent> {
+      const token = t.token();
+      let res: Response;
+      try {
+        res = await t.fetch(
+          `${t.root}${base(projectId)}/${conversationId}/messages`,
+          {
+            method: "POST",
+            headers: {
+              accept: "text/event-stream",
+              "content-type": "application/json",
+              ...(token ? { authorization: `Bearer ${token}` } : {}),
+            },
+            body: JSON.stringify(body),
+            ...(opts.signal ? { signal: opts.signal } : {}),
+          },
+        );
+      } catch (err) {
+        throw new StepFaultApiError(0, {
+          code: "NETWORK_ERROR",
+          detail: `cannot reach ${t.root}: ${err instanceof Error ? err.message : String(err)}`,
+        });
+      }
+      if (!res.ok || !res.body) {
+        const problem = (await res.json().catch(() => ({}))) as Record<
+          string,
+          unknown
+        >;
+        throw new StepFaultApiError(res.status, problem);
+      }
+      for await (const m of readSse(res.body))
+        yield { event: m.event, data: JSON.parse(m.data) } as AssistantEvent;
+    },
+    /** Accepts an edit proposal: the circuit gets a new revision with the proposed source. */
+    acceptProposal: (
+      projectId: string,
+      conversationId: string,
+      proposalId: string,
+    ) =>
+      t.request<Proposal>(
+        "POST",
+        `${base(projectId)}/${conversationId}/proposals/${proposalId}/accept`,
+      ),
+    /** Rejects an edit proposal; nothing is saved. */
+    rejectProposal: (
+      projectId: string,
+      conversationId: string,
+      proposalId: string,
+    ) =>
+      t.request<Proposal>(
+        "POST",
+        `${base(projectId)}/${conversationId}/proposals/${proposalId}/reject`,
+      ),
+  };
+}
+
+/** The assistant methods. */
+export type AssistantApi = ReturnType<typeof createAssistantApi>;

@@ -1,0 +1,191 @@
+import { Type } from "typebox";
+import { Uuid } from "./common.schema.ts";
+
+/** Params `{ id, conversationId }`. */
+export const ConversationParams = Type.Object({
+  id: Uuid,
+  conversationId: Uuid,
+});
+
+/** Params `{ id, conversationId, proposalId }`. */
+export const ProposalParams = Type.Object({
+  id: Uuid,
+  conversationId: Uuid,
+  proposalId: Uuid,
+});
+
+/** Body of `POST /projects/{id}/conversations`. */
+export const CreateConversationBody = Type.Object(
+  { title: Type.Optional(Type.String({ maxLength: 200 })) },
+  { additionalProperties: false },
+);
+
+/** Query of the conversation list. */
+export const ConversationListQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
+});
+
+/** A conversation. */
+export const Conversation = Type.Object({
+  id: Type.String(),
+  projectId: Type.String(),
+  title: Type.String(),
+  createdAt: Type.String({ format: "date-time" }),
+  updatedAt: Type.String({ format: "date-time" }),
+});
+
+/** A tool call the model made. */
+export const ToolCall = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  arguments: Type.Record(Type.String(), Type.Unknown()),
+});
+
+/** A compiler diagnostic (1-based line and column). */
+export const Diagnostic = Type.Object({
+  code: Type.String(),
+  severity: Type.String(),
+  message: Type.String(),
+  line: Type.Integer(),
+  column: Type.Integer(),
+  endLine: Type.Integer(),
+  endColumn: Type.Integer(),
+});
+
+/** The badge of one ```qasm block of an answer: compiled (and maybe simulated), or invalid. */
+export const BlockBadge = Type.Union([
+  Type.Object({
+    index: Type.Integer(),
+    status: Type.Literal("valid"),
+    numQubits: Type.Integer(),
+    numClbits: Type.Integer(),
+    simulated: Type.Union([
+      Type.Object({
+        shots: Type.Integer(),
+        seed: Type.Integer(),
+        counts: Type.Record(Type.String(), Type.Integer()),
+        otherOutcomes: Type.Integer(),
+      }),
+      Type.Null(),
+    ]),
+    note: Type.Optional(Type.String()),
+  }),
+  Type.Object({
+    index: Type.Integer(),
+    status: Type.Literal("invalid"),
+    diagnostics: Type.Array(Diagnostic),
+  }),
+]);
+
+/** A stored message. */
+export const Message = Type.Object({
+  id: Type.Integer(),
+  role: Type.Union([
+    Type.Literal("user"),
+    Type.Literal("assistant"),
+    Type.Literal("tool"),
+  ]),
+  content: Type.String(),
+  toolCalls: Type.Union([Type.Array(ToolCall), Type.Null()]),
+  toolCallId: Type.Union([Type.String(), Type.Null()]),
+  toolName: Type.Union([Type.String(), Type.Null()]),
+  blocks: Type.Union([Type.Array(BlockBadge), Type.Null()]),
+  inputTokens: Type.Integer(),
+  outputTokens: Type.Integer(),
+  createdAt: Type.String({ format: "date-time" }),
+});
+
+/** An edit proposal: new source for a circuit, applied only when the user accepts it. */
+export const Proposal = Type.Object({
+  id: Type.String(),
+  conversationId: Type.String(),
+  circuitId: Type.String(),
+  baseRevision: Type.Integer(),
+  source: Type.String(),
+  summary: Type.String(),
+  status: Type.Union([
+    Type.Literal("pending"),
+    Type.Literal("accepted"),
+    Type.Literal("rejected"),
+  ]),
+  resultRevision: Type.Union([Type.Integer(), Type.Null()]),
+  createdAt: Type.String({ format: "date-time" }),
+  resolvedAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+});
+
+/** A conversation with its messages and proposals. */
+export const ConversationDetail = Type.Object({
+  ...Conversation.properties,
+  messages: Type.Array(Message),
+  proposals: Type.Array(Proposal),
+});
+
+/** Body of `POST .../conversations/{conversationId}/messages`: the text and optional editor context. */
+export const SendMessageBody = Type.Object(
+  {
+    content: Type.String({ minLength: 1, maxLength: 20_000, pattern: "\\S" }),
+    circuitId: Type.Optional(Uuid),
+    editorSource: Type.Optional(Type.String({ maxLength: 200_000 })),
+  },
+  { additionalProperties: false },
+);
+
+const Tokens = Type.Object({
+  inputTokens: Type.Integer(),
+  outputTokens: Type.Integer(),
+});
+
+/** The caller's AI token usage this month. */
+export const AiUsage = Type.Object({
+  month: Type.String(),
+  cap: Type.Integer(),
+  resetAt: Type.String({ format: "date-time" }),
+  total: Tokens,
+  project: Tokens,
+});
+
+/** The events streamed by `POST .../messages` (SSE `event:` name and `data:` JSON). */
+export const AssistantStreamEvent = Type.Union([
+  Type.Object({
+    event: Type.Literal("start"),
+    data: Type.Object({ conversationId: Type.String(), message: Message }),
+  }),
+  Type.Object({
+    event: Type.Literal("text"),
+    data: Type.Object({ delta: Type.String() }),
+  }),
+  Type.Object({ event: Type.Literal("tool_call"), data: ToolCall }),
+  Type.Object({
+    event: Type.Literal("tool_result"),
+    data: Type.Object({
+      id: Type.String(),
+      name: Type.String(),
+      ok: Type.Boolean(),
+      result: Type.Unknown(),
+    }),
+  }),
+  Type.Object({
+    event: Type.Literal("revision"),
+    data: Type.Object({
+      attempt: Type.Integer(),
+      blocks: Type.Array(BlockBadge),
+    }),
+  }),
+  Type.Object({
+    event: Type.Literal("message"),
+    data: Type.Object({
+      message: Message,
+      usage: Tokens,
+      proposals: Type.Array(Proposal),
+    }),
+  }),
+  Type.Object({
+    event: Type.Literal("error"),
+    data: Type.Object({
+      code: Type.String(),
+      status: Type.Integer(),
+      title: Type.String(),
+      detail: Type.String(),
+    }),
+  }),
+]);
