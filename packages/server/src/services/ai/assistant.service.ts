@@ -293,8 +293,7 @@ export function createAssistantService(deps: {
       ...(input.circuitId !== undefined ? { circuitId: input.circuitId } : {}),
     });
     // List items carry a result summary only; the full job has the counts.
-    const j =
-      jobs.items[0] && (await deps.jobs.get(caller, jobs.items[0].id));
+    const j = jobs.items[0] && (await deps.jobs.get(caller, jobs.items[0].id));
     return {
       projectId: project.id,
       projectName: project.name,
