@@ -31,7 +31,10 @@ import { compileQasm } from "@stepfault/quantum";
 import { installAuthentication } from "./api/plugins/auth.plugin.ts";
 import { installMetrics } from "./api/plugins/metrics.plugin.ts";
 import { installProblemHandlers } from "./api/plugins/problem.plugin.ts";
-import { installSecurityHeaders } from "./api/plugins/security-headers.plugin.ts";
+import {
+  CONTENT_SECURITY_POLICY,
+  installSecurityHeaders,
+} from "./api/plugins/security-headers.plugin.ts";
 import { Problem } from "./api/schemas/common.schema.ts";
 import { createCircuitsRepository } from "./repositories/circuits.repository.ts";
 import { createOutboxRepository } from "./repositories/outbox.repository.ts";
@@ -132,7 +135,9 @@ export async function buildApp(
   installProblemHandlers(app, { spa });
 
   // Helmet's headers and the request id, computed once (see security-headers.plugin.ts).
-  installSecurityHeaders(app, { contentSecurityPolicy: false });
+  installSecurityHeaders(app, {
+    contentSecurityPolicy: CONTENT_SECURITY_POLICY,
+  });
   // Without configured origins CORS is off: no hook at all (OPTIONS answers 404 either way).
   if (config.corsOrigins.length > 0)
     await app.register(cors, {

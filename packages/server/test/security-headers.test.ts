@@ -1,11 +1,25 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.ts";
-import { helmetHeaders } from "../src/api/plugins/security-headers.plugin.ts";
+import {
+  CONTENT_SECURITY_POLICY,
+  helmetHeaders,
+} from "../src/api/plugins/security-headers.plugin.ts";
 import { describeOnEngines } from "./helpers/suite.ts";
 import { bearer, signUp, testConfig } from "./helpers/test-app.ts";
 
-/** Helmet 8's defaults without CSP, as @fastify/helmet sent them before. */
+/** The policy: helmet's default directives plus what the web app needs; no upgrade to https. */
+const CSP =
+  "default-src 'self';base-uri 'self';font-src 'self' https: data:;form-action 'self';" +
+  "frame-ancestors 'self';img-src 'self' data: blob:;object-src 'none';" +
+  "script-src 'self' 'wasm-unsafe-eval';script-src-attr 'none';" +
+  "style-src 'self' https: 'unsafe-inline';worker-src 'self' blob:;connect-src 'self'";
+
+/** Helmet 8's defaults (as @fastify/helmet sent them before) plus the CSP above. */
 const EXPECTED: Record<string, string> = {
+  "content-security-policy": CSP,
   "cross-origin-opener-policy": "same-origin",
   "cross-origin-resource-policy": "same-origin",
   "origin-agent-cluster": "?1",
@@ -22,11 +36,15 @@ const EXPECTED: Record<string, string> = {
 describe("helmetHeaders", () => {
   it("computes helmet's header set once from its options", () => {
     const set = Object.fromEntries(
-      helmetHeaders({ contentSecurityPolicy: false })
+      helmetHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY })
         .filter(([, v]) => v !== null)
         .map(([k, v]) => [k.toLowerCase(), v]),
     );
     expect(set).toEqual(EXPECTED);
+    // Neither string evaluation nor inline scripts are allowed; wasm compilation is.
+    expect(CSP).not.toContain("'unsafe-eval'");
+    expect(CSP).not.toMatch(/script-src[^;]*unsafe-inline/);
+    expect(CSP).not.toContain("upgrade-insecure-requests");
   });
 
   it("refuses per-request CSP directives, which cannot be computed once", () => {
@@ -90,6 +108,57 @@ describeOnEngines("Security headers", (ctx) => {
         expect(res.headers[name], name).toBe(value);
     } finally {
       await app.close();
+    }
+  });
+
+  it("lets Swagger UI at /api/docs and the web app load: only same-origin scripts, all served", async () => {
+    const webDir = mkdtempSync(join(tmpdir(), "sf-csp-web-"));
+    // The shape of Vite's built index.html: module script and stylesheet from /assets.
+    writeFileSync(
+      join(webDir, "index.html"),
+      '<!doctype html><html><head><script type="module" crossorigin src="/assets/app.js"></script>' +
+        '<link rel="stylesheet" crossorigin href="/assets/app.css"></head><body><div id="root"></div></body></html>',
+    );
+    const app = await buildApp(testConfig(), {
+      database: ctx.database,
+      webDir,
+      jobs: { runWorker: false },
+    });
+    await app.ready();
+    try {
+      for (const url of ["/", "/projects/some-client-route", "/api/docs"]) {
+        const page = await app.inject({
+          method: "GET",
+          url,
+          headers: { accept: "text/html" },
+        });
+        const html = page.body;
+        expect(page.statusCode, url).toBe(200);
+        expect(page.headers["content-type"]).toMatch(/^text\/html/);
+        expect(page.headers["content-security-policy"]).toBe(CSP);
+        // Every script is an external same-origin file: nothing inline for script-src to block.
+        const scripts = [
+          ...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g),
+        ];
+        expect(scripts.length, url).toBeGreaterThan(0);
+        for (const [, attrs, body] of scripts) {
+          expect(body.trim(), url).toBe("");
+          const src = /\bsrc="([^"]+)"/.exec(attrs)?.[1];
+          expect(src, url).toBeDefined();
+          expect(src, url).not.toMatch(/^(https?:)?\/\//);
+          if (url === "/api/docs") {
+            const asset = await app.inject({
+              method: "GET",
+              url: new URL(src as string, "http://x/api/docs/").pathname,
+            });
+            expect(asset.statusCode, src).toBe(200);
+            expect(asset.headers["content-security-policy"]).toBe(CSP);
+          }
+        }
+      }
+    } finally {
+      await app.close();
+      rmSync(webDir, { recursive: true, force: true });
     }
   });
 });

@@ -2,6 +2,25 @@ import type { ServerResponse } from "node:http";
 import type { FastifyInstance } from "fastify";
 import helmet, { type HelmetOptions } from "helmet";
 
+/**
+ * The Content-Security-Policy of every response: helmet's defaults, plus what the web app needs
+ * (WebAssembly SIMD kernels compile with 'wasm-unsafe-eval'; web workers load from the app or from
+ * blob: URLs; images may be data: or blob: URLs). Swagger UI at /api/docs loads only same-origin
+ * scripts and uses inline styles, which helmet's default style-src allows. No
+ * upgrade-insecure-requests: a self-hosted server is often reached over plain HTTP on a LAN, where
+ * upgrading every asset to https would break the page.
+ */
+export const CONTENT_SECURITY_POLICY = {
+  useDefaults: true,
+  directives: {
+    "script-src": ["'self'", "'wasm-unsafe-eval'"],
+    "worker-src": ["'self'", "blob:"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "connect-src": ["'self'"],
+    "upgrade-insecure-requests": null,
+  },
+} as const satisfies HelmetOptions["contentSecurityPolicy"];
+
 /** A header as helmet would set it: a name and value, or a name to remove. */
 type HeaderOp = readonly [name: string, value: string | null];
 
