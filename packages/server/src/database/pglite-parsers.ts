@@ -55,10 +55,13 @@ export function withDrizzleParsers(client: PGlite): PGlite {
     isDrizzleRawSet(options?.parsers)
       ? { ...options, parsers: undefined }
       : { ...options, parsers: { ...defaults, ...options?.parsers } };
+  // The client's own methods, bound once: a later patch of `client.query` cannot loop back here.
+  const baseQuery = client.query.bind(client);
+  const baseExec = client.exec.bind(client);
   const query = (text: string, params?: unknown[], options?: QueryOptions) =>
-    client.query(text, params, adjust(options));
+    baseQuery(text, params, adjust(options));
   const exec = (text: string, options?: QueryOptions) =>
-    client.exec(text, adjust(options));
+    baseExec(text, adjust(options));
   return new Proxy(client, {
     get(target, prop) {
       if (prop === "query") return query;
