@@ -4,7 +4,6 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import cors from "@fastify/cors";
-import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
@@ -45,6 +44,10 @@ import { compileQasm } from "@stepfault/quantum";
 import { installAuthentication } from "./api/plugins/auth.plugin.ts";
 import { installMetrics } from "./api/plugins/metrics.plugin.ts";
 import { installProblemHandlers } from "./api/plugins/problem.plugin.ts";
+import {
+  CONTENT_SECURITY_POLICY,
+  installSecurityHeaders,
+} from "./api/plugins/security-headers.plugin.ts";
 import { Problem } from "./api/schemas/common.schema.ts";
 import { createCircuitsRepository } from "./repositories/circuits.repository.ts";
 import { createOutboxRepository } from "./repositories/outbox.repository.ts";
@@ -140,22 +143,24 @@ export async function buildApp(
     closing = true;
     app.server.closeIdleConnections?.();
   });
-  app.addHook("onSend", async (_req, reply, payload) => {
+  app.addHook("onSend", (_req, reply, payload, done) => {
     if (closing) void reply.header("connection", "close");
-    return payload;
-  });
-  app.addHook("onRequest", async (req, reply) => {
-    void reply.header("x-request-id", req.id);
+    done(null, payload);
   });
   const webDir = deps.webDir === undefined ? DEFAULT_WEB_DIR : deps.webDir;
   const spa = webDir !== null && existsSync(join(webDir, "index.html"));
   installProblemHandlers(app, { spa });
 
-  await app.register(helmet, { global: true, contentSecurityPolicy: false });
-  await app.register(cors, {
-    origin: config.corsOrigins.length > 0 ? [...config.corsOrigins] : false,
-    credentials: true,
+  // Helmet's headers and the request id, computed once (see security-headers.plugin.ts).
+  installSecurityHeaders(app, {
+    contentSecurityPolicy: CONTENT_SECURITY_POLICY,
   });
+  // Without configured origins CORS is off: no hook at all (OPTIONS answers 404 either way).
+  if (config.corsOrigins.length > 0)
+    await app.register(cors, {
+      origin: [...config.corsOrigins],
+      credentials: true,
+    });
   const redis = config.redisUrl
     ? new Redis(config.redisUrl, {
         maxRetriesPerRequest: 2,

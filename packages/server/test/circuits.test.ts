@@ -290,6 +290,69 @@ describeOnEngines("Circuits API", (ctx) => {
       expect((literal.json() as { items: unknown[] }).items).toHaveLength(0);
     });
 
+    it("lists summaries equal to each circuit without its source, to viewers only", async () => {
+      const p = await ctx.app.inject({
+        method: "POST",
+        url: "/api/v1/projects",
+        headers: bearer(owner.accessToken),
+        payload: { name: "Summaries" },
+      });
+      const pid = (p.json() as { id: string }).id;
+      const url = `/api/v1/projects/${pid}/circuits`;
+      const empty = await ctx.app.inject({
+        method: "GET",
+        url,
+        headers: bearer(owner.accessToken),
+      });
+      expect(empty.json()).toEqual({ items: [], nextCursor: null });
+      const made = await ctx.app.inject({
+        method: "POST",
+        url,
+        headers: bearer(owner.accessToken),
+        payload: { name: "three", source: BELL3 },
+      });
+      const id = (made.json() as { id: string }).id;
+      // A rename bumps updatedAt, so both timestamps are checked after a change.
+      await ctx.app.inject({
+        method: "PATCH",
+        url: `${url}/${id}`,
+        headers: bearer(owner.accessToken),
+        payload: { source: BELL2 },
+      });
+      const got = (
+        await ctx.app.inject({
+          method: "GET",
+          url: `${url}/${id}`,
+          headers: bearer(owner.accessToken),
+        })
+      ).json() as Record<string, unknown>;
+      const list = await ctx.app.inject({
+        method: "GET",
+        url,
+        headers: bearer(owner.accessToken),
+      });
+      expect(list.statusCode).toBe(200);
+      const { source, ...summary } = got;
+      expect(source).toBe(BELL2);
+      expect(list.json()).toEqual({ items: [summary], nextCursor: null });
+      expect(summary).toMatchObject({ revision: 2, language: "openqasm2" });
+      // Not a member: 404 whether or not the project has circuits; no token: 401.
+      expectProblem(
+        await ctx.app.inject({
+          method: "GET",
+          url,
+          headers: bearer(viewer.accessToken),
+        }),
+        404,
+        "PROJECT_NOT_FOUND",
+      );
+      expectProblem(
+        await ctx.app.inject({ method: "GET", url }),
+        401,
+        "UNAUTHENTICATED",
+      );
+    });
+
     it("answers 400 for a garbage cursor", async () => {
       const res = await ctx.app.inject({
         method: "GET",

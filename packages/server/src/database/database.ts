@@ -10,6 +10,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
+import { withDrizzleParsers } from "./pglite-parsers.ts";
 import * as schema from "./schema.ts";
 
 /** The drizzle database (or transaction) type every repository works with, on either engine. */
@@ -71,12 +72,13 @@ export async function openPglite(dir: string | undefined): Promise<Database> {
   if (dir !== undefined) mkdirSync(dir, { recursive: true });
   const client = dir === undefined ? new PGlite() : new PGlite(dir);
   await client.waitReady;
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  const fast = withDrizzleParsers(client);
+  const db = drizzlePglite(fast, { schema }) as unknown as Db;
   return {
     db,
     engine: "pglite",
     migrate: async () => {
-      await migratePglite(drizzlePglite(client, { schema }), {
+      await migratePglite(drizzlePglite(fast, { schema }), {
         migrationsFolder: MIGRATIONS_FOLDER,
       });
     },

@@ -146,7 +146,14 @@ export const circuits = pgTable(
       .notNull()
       .defaultNow(),
   },
-  (t) => [uniqueIndex("circuits_project_name_idx").on(t.projectId, t.name)],
+  // Names sort and page by byte order (collate "C"); the unique index uses the same order so a
+  // page is an index range scan with no sort. Equality is the same in both collations.
+  (t) => [
+    uniqueIndex("circuits_project_name_c_idx").on(
+      t.projectId,
+      sql`${t.name} collate "C"`,
+    ),
+  ],
 );
 
 /** Every saved version of a circuit's source. */

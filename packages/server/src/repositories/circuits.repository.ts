@@ -1,6 +1,7 @@
-import { and, desc, eq, ilike, sql } from "drizzle-orm";
+import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../database/database.ts";
 import { circuitRevisions, circuits } from "../database/schema.ts";
+import type { ProjectRole } from "./projects.repository.ts";
 
 /** A circuit row. */
 export type CircuitRow = typeof circuits.$inferSelect;
@@ -8,6 +9,26 @@ export type CircuitRow = typeof circuits.$inferSelect;
 export type RevisionRow = typeof circuitRevisions.$inferSelect;
 /** Source language of a circuit. */
 export type CircuitLanguage = "openqasm2" | "openqasm3";
+
+/** A circuit in a list: every column but the source, timestamps as ISO 8601 strings. */
+export interface CircuitSummaryRow {
+  readonly id: string;
+  readonly projectId: string;
+  readonly name: string;
+  readonly language: CircuitLanguage;
+  readonly revision: number;
+  readonly numQubits: number;
+  readonly numClbits: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** A timestamptz column as `Date.toISOString()` prints it (UTC, milliseconds truncated). */
+function isoUtc(column: string): SQL {
+  return sql.raw(
+    `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+  );
+}
 
 /** The unique-violation SQLSTATE, raised by both engines. */
 function isUniqueViolation(err: unknown): boolean {
@@ -70,22 +91,57 @@ export function createCircuitsRepository(db: Db) {
       return row;
     },
 
-    /** A page of a project's circuits by name, after `afterName`, optionally filtered by a name substring. */
-    async list(
+    /**
+     * The caller's role in a project and a page of its circuits by name (after `afterName`,
+     * optionally filtered by a name substring), in one query: without the sources, and the role
+     * read in the same statement as the page. Undefined when `userId` is not a member of the
+     * project (or there is no such project).
+     */
+    async listPageForMember(
       projectId: string,
+      userId: string,
       opts: { limit: number; afterName?: string; search?: string },
-    ): Promise<CircuitRow[]> {
-      const conds = [eq(circuits.projectId, projectId)];
-      if (opts.afterName !== undefined)
-        conds.push(sql`${circuits.name} collate "C" > ${opts.afterName}`);
-      if (opts.search)
-        conds.push(ilike(circuits.name, `%${escapeLike(opts.search)}%`));
-      return db
-        .select()
-        .from(circuits)
-        .where(and(...conds))
-        .orderBy(sql`${circuits.name} collate "C"`)
-        .limit(opts.limit);
+    ): Promise<{ role: ProjectRole; rows: CircuitSummaryRow[] } | undefined> {
+      const after =
+        opts.afterName === undefined
+          ? sql``
+          : sql` and c.name collate "C" > ${opts.afterName}`;
+      const search = opts.search
+        ? sql` and c.name ilike ${`%${escapeLike(opts.search)}%`}`
+        : sql``;
+      // One row: the role, and the page as one JSON array (far cheaper for the driver to decode
+      // than a row per circuit; PGlite decodes every field in JavaScript).
+      const result = (await db.execute(sql`
+        select m.role, (
+          select coalesce(json_agg(json_build_object(
+            'id', c.id, 'name', c.name, 'language', c.language, 'revision', c.revision,
+            'numQubits', c.num_qubits, 'numClbits', c.num_clbits,
+            'createdAt', ${isoUtc("c.created_at")}, 'updatedAt', ${isoUtc("c.updated_at")}
+          ) order by c.name collate "C"), '[]')
+          from (
+            select * from circuits c
+            where c.project_id = m.project_id${after}${search}
+            order by c.name collate "C"
+            limit ${opts.limit}
+          ) c
+        ) as items
+        from project_members m
+        where m.project_id = ${projectId} and m.user_id = ${userId}`)) as unknown as {
+        rows: {
+          role: ProjectRole;
+          items: string | Omit<CircuitSummaryRow, "projectId">[];
+        }[];
+      };
+      const row = result.rows[0];
+      if (row === undefined) return undefined;
+      const items =
+        typeof row.items === "string"
+          ? (JSON.parse(row.items) as Omit<CircuitSummaryRow, "projectId">[])
+          : row.items;
+      return {
+        role: row.role,
+        rows: items.map((c) => ({ ...c, projectId })),
+      };
     },
 
     /**

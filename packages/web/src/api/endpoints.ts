@@ -46,6 +46,9 @@ export interface Circuit {
   readonly updatedAt: string;
 }
 
+/** A circuit in a list: the list carries no sources (GET the circuit for it). */
+export type CircuitSummary = Omit<Circuit, "source">;
+
 /** A revision, with its source when fetched alone. */
 export interface Revision {
   readonly revision: number;
@@ -152,7 +155,7 @@ export function endpoints(c: ApiClient) {
     removeMember: (id: string, userId: string) =>
       c.request<void>("DELETE", `/projects/${enc(id)}/members/${enc(userId)}`),
     listCircuits: (id: string, q?: string, cursor?: string) =>
-      c.request<Page<Circuit>>("GET", `/projects/${enc(id)}/circuits`, {
+      c.request<Page<CircuitSummary>>("GET", `/projects/${enc(id)}/circuits`, {
         query: { q, cursor, limit: 100 },
       }),
     getCircuit: (id: string, cid: string) =>

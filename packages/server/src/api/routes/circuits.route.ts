@@ -59,7 +59,7 @@ export async function circuitsRoutes(
         tags,
         security,
         summary:
-          "List circuits by name (cursor pagination, `q` searches names)",
+          "List circuits by name, without sources (cursor pagination, `q` searches names)",
         params: IdParams,
         querystring: CircuitListQuery,
         response: { 200: CircuitPage, ...errorResponses },

@@ -24,9 +24,12 @@ export const Circuit = Type.Object({
   updatedAt: Type.String({ format: "date-time" }),
 });
 
-/** A page of circuits. */
+/** A circuit in a list: everything but the source (read one circuit for that). */
+export const CircuitSummary = Type.Omit(Circuit, ["source"]);
+
+/** A page of circuits (summaries, without sources). */
 export const CircuitPage = Type.Object({
-  items: Type.Array(Circuit),
+  items: Type.Array(CircuitSummary),
   nextCursor: Type.Union([Type.String(), Type.Null()]),
 });
 

@@ -8,6 +8,19 @@ import type { AuthUser } from "./auth.service.ts";
 
 const RANK: Record<ProjectRole, number> = { viewer: 1, editor: 2, owner: 3 };
 
+/**
+ * Throws FORBIDDEN unless `role` is at least `minRole`. For callers that read the role together
+ * with their data (one query); `requireProject` is the usual entry.
+ */
+export function requireRole(role: ProjectRole, minRole: ProjectRole): void {
+  if (RANK[role] < RANK[minRole]) {
+    throw new DomainError(
+      "FORBIDDEN",
+      `this needs the ${minRole} role; you are ${role}`,
+    );
+  }
+}
+
 /** Creates the access service: the one place that decides who may do what in a project. */
 export function createAccessService(deps: { projects: ProjectsRepository }) {
   return {
@@ -22,12 +35,7 @@ export function createAccessService(deps: { projects: ProjectsRepository }) {
     ): Promise<{ project: ProjectRow; role: ProjectRole }> {
       const found = await deps.projects.findWithRole(projectId, caller.id);
       if (found === undefined) throw new DomainError("PROJECT_NOT_FOUND");
-      if (RANK[found.role] < RANK[minRole]) {
-        throw new DomainError(
-          "FORBIDDEN",
-          `this needs the ${minRole} role; you are ${found.role}`,
-        );
-      }
+      requireRole(found.role, minRole);
       return found;
     },
   };

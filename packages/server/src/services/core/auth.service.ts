@@ -11,9 +11,9 @@ import {
   randomToken,
   sha256,
   signAccessToken,
-  verifyAccessToken,
   verifyPassword,
 } from "./crypto.ts";
+import { createAccessTokenVerifier } from "./token-cache.ts";
 import type { Mailer } from "./mail.service.ts";
 import type { UserCache } from "./user-cache.ts";
 
@@ -87,6 +87,7 @@ export function createAuthService(deps: {
   publicUrl: string;
 }) {
   const { users, tokens } = deps;
+  const verifyAccess = createAccessTokenVerifier(deps.jwtSecret);
 
   async function issue(
     userId: string,
@@ -205,7 +206,7 @@ export function createAuthService(deps: {
           throw new DomainError("INVALID_TOKEN");
         return toAuthUser(found.user, "api-key");
       }
-      const claims = verifyAccessToken(deps.jwtSecret, credential);
+      const claims = verifyAccess(credential);
       if (claims === undefined) throw new DomainError("INVALID_TOKEN");
       let user = deps.userCache.get(claims.sub);
       if (user === undefined) {

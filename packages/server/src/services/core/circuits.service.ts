@@ -3,9 +3,10 @@ import { DomainError } from "../../errors/catalog.ts";
 import type {
   CircuitLanguage,
   CircuitRow,
+  CircuitSummaryRow,
   CircuitsRepository,
 } from "../../repositories/circuits.repository.ts";
-import type { AccessService } from "./access.service.ts";
+import { requireRole, type AccessService } from "./access.service.ts";
 import type { AuthUser } from "./auth.service.ts";
 
 /** Compiles OpenQASM source (the `compileQasm` of @stepfault/quantum). */
@@ -27,6 +28,9 @@ export interface CircuitView {
   readonly createdAt: string;
   readonly updatedAt: string;
 }
+
+/** A circuit in a list: the view without its source. */
+export type CircuitSummaryView = CircuitSummaryRow;
 
 /** A compiler diagnostic in API form (1-based line and column). */
 export interface DiagnosticView {
@@ -160,22 +164,26 @@ export function createCircuitsService(deps: {
       return toView(row);
     },
 
-    /** A page of circuits by name (viewer), optionally searching names. */
+    /** A page of circuits by name (viewer), optionally searching names; items carry no source. */
     async list(
       caller: AuthUser,
       projectId: string,
       opts: { limit: number; cursor?: string; q?: string },
-    ): Promise<{ items: CircuitView[]; nextCursor: string | null }> {
-      await access.requireProject(caller, projectId, "viewer");
-      const rows = await circuits.list(projectId, {
+    ): Promise<{ items: CircuitSummaryView[]; nextCursor: string | null }> {
+      const afterName =
+        opts.cursor === undefined ? undefined : decodeCursor(opts.cursor);
+      // Access check and page in one query (the list is the busiest read).
+      const found = await circuits.listPageForMember(projectId, caller.id, {
         limit: opts.limit + 1,
-        afterName:
-          opts.cursor === undefined ? undefined : decodeCursor(opts.cursor),
+        afterName,
         search: opts.q,
       });
+      if (found === undefined) throw new DomainError("PROJECT_NOT_FOUND");
+      requireRole(found.role, "viewer");
+      const { rows } = found;
       const page = rows.slice(0, opts.limit);
       return {
-        items: page.map(toView),
+        items: page,
         nextCursor:
           rows.length > opts.limit
             ? encodeCursor(page[page.length - 1].name)
