@@ -24,7 +24,9 @@ function ProfileForm({ user }: { user: User }) {
     if (Object.keys(patch).length === 0) return setDone(true);
     if (
       await submit.run(async () => {
-        await api.updateMe(patch);
+        const saved = await api.updateMe(patch);
+        setUsername(saved.username);
+        setName(saved.displayName);
         await reloadUser();
       })
     )
@@ -141,7 +143,7 @@ export function SettingsPage() {
       {user && (
         <dl className="facts">
           <dt>Username</dt>
-          <dd className="mono">@{user.username}</dd>
+          <dd>@{user.username}</dd>
           <dt>Name</dt>
           <dd>{user.displayName}</dd>
           <dt>Email</dt>

@@ -139,7 +139,7 @@ export function MembersPage({ id }: { id: string }) {
                   {m.displayName}
                   {m.userId === me ? " (you)" : ""}
                 </td>
-                <td className="mono">@{m.username}</td>
+                <td>@{m.username}</td>
                 <td>{m.email}</td>
                 <td>
                   {owner ? (
