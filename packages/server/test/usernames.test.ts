@@ -76,6 +76,34 @@ describeOnEngines("Usernames", (ctx) => {
       expect(names).toEqual([base, `${base}-2`, `${base}-3`]);
     });
 
+    it("gives distinct derived usernames to registrations that race with the same local part", async () => {
+      const local = `race-${tag()}`;
+      const results = await Promise.all(
+        [1, 2, 3, 4, 5].map((i) => register({ email: `${local}@d${i}.test` })),
+      );
+      for (const r of results) expect(r.statusCode, r.body).toBe(201);
+      const names = results.map(
+        (r) => (r.json() as { username: string }).username,
+      );
+      expect(names.sort()).toEqual(
+        [local, `${local}-2`, `${local}-3`, `${local}-4`, `${local}-5`].sort(),
+      );
+    });
+
+    it("answers one 201 and one 409 USERNAME_TAKEN when two accounts race for the same username", async () => {
+      const name = `same-race-${tag()}`;
+      const results = await Promise.all(
+        [1, 2].map((i) =>
+          register({ email: `${tag()}-${i}@example.test`, username: name }),
+        ),
+      );
+      expect(results.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+      expect(
+        (results.find((r) => r.statusCode === 409)?.json() as { code: string })
+          .code,
+      ).toBe("USERNAME_TAKEN");
+    });
+
     it("never derives a reserved name", async () => {
       const res = await register({ email: `admin@${tag()}.test` });
       expect(res.statusCode, res.body).toBe(201);
