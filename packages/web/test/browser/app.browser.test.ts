@@ -612,7 +612,7 @@ describe.skipIf(!hasBrowser)(
       await poll(() => heading(page).textContent()).toBe("Users");
       const row = page.locator("tr", { hasText: OTHER.email });
       await row.getByRole("button", { name: `Disable ${OTHER.email}` }).click();
-      await poll(() => row.locator("td").nth(4).textContent()).toBe("disabled");
+      await poll(() => row.locator("td").nth(5).textContent()).toBe("disabled");
       await expectAccessible(page, "admin users");
       await shot(page, "admin-users");
       const login = await fetch(`${server.url}/api/v1/auth/login`, {
@@ -625,7 +625,7 @@ describe.skipIf(!hasBrowser)(
       });
       expect(login.status).toBe(401);
       await row.getByRole("button", { name: `Enable ${OTHER.email}` }).click();
-      await poll(() => row.locator("td").nth(4).textContent()).toBe("active");
+      await poll(() => row.locator("td").nth(5).textContent()).toBe("active");
     });
 
     it("signs out and back in, and the session survives a reload", async () => {
