@@ -6,6 +6,10 @@ import { createAssistantApi } from "./assistant.ts";
 import { StepFaultApiError } from "./errors.ts";
 import { readSse } from "./sse.ts";
 import type {
+  AddMemberBody,
+  Member,
+  ProjectRole,
+  UpdateMeBody,
   Circuit,
   CircuitPage,
   CreateCircuitBody,
@@ -235,10 +239,25 @@ export function createClient(options: ClientOptions) {
         request<TokenPair>("POST", "/auth/login", body),
     },
     me: () => request<User>("GET", "/me"),
+    /** Changes the caller's username and/or display name (409 USERNAME_TAKEN on a clash). */
+    updateMe: (body: UpdateMeBody) => request<User>("PATCH", "/me", body),
     projects: {
       list: () => request<Project[]>("GET", "/projects"),
       create: (name: string) => request<Project>("POST", "/projects", { name }),
       get: (id: string) => request<Project>("GET", `/projects/${id}`),
+      members: {
+        list: (projectId: string) =>
+          request<Member[]>("GET", `/projects/${projectId}/members`),
+        /** Adds an account by `{ email, role }` or `{ username, role }` (owner). */
+        add: (projectId: string, body: AddMemberBody) =>
+          request<Member>("POST", `/projects/${projectId}/members`, body),
+        setRole: (projectId: string, userId: string, role: ProjectRole) =>
+          request<Member>("PATCH", `/projects/${projectId}/members/${userId}`, {
+            role,
+          }),
+        remove: (projectId: string, userId: string) =>
+          request<void>("DELETE", `/projects/${projectId}/members/${userId}`),
+      },
     },
     circuits: {
       create: (projectId: string, body: CreateCircuitBody) =>

@@ -20,8 +20,16 @@ export type RegisterBody = Static<typeof AccountSchemas.RegisterBody>;
 export type LoginBody = Static<typeof AccountSchemas.LoginBody>;
 /** Access and refresh tokens. */
 export type TokenPair = Static<typeof AccountSchemas.TokenPair>;
+/** Body of `updateMe`: a new username and/or display name. */
+export type UpdateMeBody = Static<typeof AccountSchemas.UpdateMeBody>;
 /** A project. */
 export type Project = Static<typeof ProjectSchemas.Project>;
+/** A project role. */
+export type ProjectRole = Static<typeof ProjectSchemas.ProjectRole>;
+/** A project member (with their username). */
+export type Member = Static<typeof ProjectSchemas.Member>;
+/** Body of member add: `{ email, role }` or `{ username, role }`. */
+export type AddMemberBody = Static<typeof ProjectSchemas.AddMemberBody>;
 /** A circuit with its current source. */
 export type Circuit = Static<typeof CircuitSchemas.Circuit>;
 /** Body of circuit creation. */

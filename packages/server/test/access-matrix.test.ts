@@ -84,10 +84,25 @@ describeOnEngines(
       });
       expect(d.statusCode).toBe(200);
 
+      const strangerUsername = (
+        (
+          await ctx.app.inject({
+            method: "GET",
+            url: "/api/v1/me",
+            headers: bearer(stranger.accessToken),
+          })
+        ).json() as { username: string }
+      ).username;
       const P = `/api/v1/projects/${projectId}`;
       const C = `${P}/circuits/${circuitId}`;
       routes = [
         { method: "GET", url: "/api/v1/me", need: "account" },
+        {
+          method: "PATCH",
+          url: "/api/v1/me",
+          need: "account",
+          payload: { displayName: "renamed" },
+        },
         {
           method: "POST",
           url: "/api/v1/me/password",
@@ -155,6 +170,12 @@ describeOnEngines(
           url: `${P}/members`,
           need: "owner",
           payload: { email: stranger.email, role: "editor" },
+        },
+        {
+          method: "POST",
+          url: `${P}/members`,
+          need: "owner",
+          payload: { username: strangerUsername, role: "viewer" },
         },
         {
           method: "PATCH",

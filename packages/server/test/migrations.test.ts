@@ -69,6 +69,7 @@ for (const engine of ENGINES) {
       it("is a no-op when re-run: same migration count, data kept", async () => {
         await database.db.insert(users).values({
           email: "keep@example.test",
+          username: "keep",
           displayName: "k",
           passwordHash: "x",
         });

@@ -5,6 +5,7 @@ import { createUserCache } from "../src/services/core/user-cache.ts";
 const row = (id: string): UserRow => ({
   id,
   email: `${id}@example.test`,
+  username: id,
   displayName: id,
   passwordHash: "x",
   role: "user",

@@ -22,10 +22,14 @@ const id = () =>
 const createdAt = () =>
   timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 
-/** Accounts. `role` is the global role: "admin" or "user". Emails are stored lower-case. */
+/**
+ * Accounts. `role` is the global role: "admin" or "user". Emails and usernames are stored
+ * lower-case (so unique means case-insensitively unique).
+ */
 export const users = pgTable("users", {
   id: id(),
   email: text("email").notNull().unique(),
+  username: text("username").notNull().unique(),
   displayName: text("display_name").notNull(),
   passwordHash: text("password_hash").notNull(),
   role: text("role", { enum: ["admin", "user"] })

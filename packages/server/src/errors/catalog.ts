@@ -2,6 +2,7 @@
 export const ERROR_CATALOG = {
   VALIDATION_FAILED: { status: 400, title: "Request validation failed" },
   BAD_REQUEST: { status: 400, title: "Bad request" },
+  USERNAME_RESERVED: { status: 400, title: "This username is reserved" },
   UNAUTHENTICATED: { status: 401, title: "Authentication required" },
   INVALID_CREDENTIALS: { status: 401, title: "Invalid email or password" },
   INVALID_TOKEN: { status: 401, title: "Invalid or expired token" },
@@ -24,6 +25,7 @@ export const ERROR_CATALOG = {
   PROPOSAL_NOT_FOUND: { status: 404, title: "Edit proposal not found" },
   METHOD_NOT_ALLOWED: { status: 405, title: "Method not allowed" },
   EMAIL_TAKEN: { status: 409, title: "Email already registered" },
+  USERNAME_TAKEN: { status: 409, title: "Username already taken" },
   CIRCUIT_NAME_TAKEN: {
     status: 409,
     title: "A circuit with this name already exists in the project",

@@ -68,6 +68,7 @@ export function createProjectsRepository(db: Db) {
         .select({
           userId: projectMembers.userId,
           email: users.email,
+          username: users.username,
           displayName: users.displayName,
           role: projectMembers.role,
           createdAt: projectMembers.createdAt,

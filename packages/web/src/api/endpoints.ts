@@ -5,6 +5,8 @@ import type { ApiClient, TokenPair } from "./client.ts";
 export interface User {
   readonly id: string;
   readonly email: string;
+  /** Unique handle, lower-case. */
+  readonly username: string;
   readonly displayName: string;
   readonly role: "admin" | "user";
   readonly disabled: boolean;
@@ -27,10 +29,15 @@ export interface Project {
 export interface Member {
   readonly userId: string;
   readonly email: string;
+  readonly username: string;
   readonly displayName: string;
   readonly role: ProjectRole;
   readonly createdAt: string;
 }
+
+/** Who to add to a project: an account's email or its username. */
+export type MemberRef =
+  { readonly email: string } | { readonly username: string };
 
 /** A circuit with its current source. */
 export interface Circuit {
@@ -92,6 +99,7 @@ export function endpoints(c: ApiClient) {
       email: string;
       password: string;
       displayName?: string;
+      username?: string;
     }) => c.request<User>("POST", "/auth/register", { body, ...anon }),
     login: (body: { email: string; password: string }) =>
       c.request<TokenPair>("POST", "/auth/login", { body, ...anon }),
@@ -111,6 +119,8 @@ export function endpoints(c: ApiClient) {
         ...anon,
       }),
     me: () => c.request<User>("GET", "/me"),
+    updateMe: (body: { username?: string; displayName?: string }) =>
+      c.request<User>("PATCH", "/me", { body }),
     changePassword: (currentPassword: string, newPassword: string) =>
       c.request<void>("POST", "/me/password", {
         body: { currentPassword, newPassword },
@@ -142,9 +152,9 @@ export function endpoints(c: ApiClient) {
       c.request<void>("DELETE", `/projects/${enc(id)}`),
     listMembers: (id: string) =>
       c.request<Member[]>("GET", `/projects/${enc(id)}/members`),
-    addMember: (id: string, email: string, role: ProjectRole) =>
+    addMember: (id: string, who: MemberRef, role: ProjectRole) =>
       c.request<Member>("POST", `/projects/${enc(id)}/members`, {
-        body: { email, role },
+        body: { ...who, role },
       }),
     setMemberRole: (id: string, userId: string, role: ProjectRole) =>
       c.request<Member>(

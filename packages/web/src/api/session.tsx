@@ -27,7 +27,11 @@ export interface Session {
   readonly api: Api;
   readonly client: ApiClient;
   signIn(email: string, password: string): Promise<void>;
-  signUp(email: string, password: string, displayName?: string): Promise<void>;
+  signUp(
+    email: string,
+    password: string,
+    profile?: { displayName?: string; username?: string },
+  ): Promise<void>;
   signOut(): Promise<void>;
   /** Re-reads the signed-in account (after a change). */
   reloadUser(): Promise<void>;
@@ -91,11 +95,12 @@ export function SessionProvider({
         client.setTokens(await api.login({ email, password }));
         await loadUser();
       },
-      async signUp(email, password, displayName) {
+      async signUp(email, password, profile = {}) {
         await api.register({
           email,
           password,
-          ...(displayName ? { displayName } : {}),
+          ...(profile.displayName ? { displayName: profile.displayName } : {}),
+          ...(profile.username ? { username: profile.username } : {}),
         });
         client.setTokens(await api.login({ email, password }));
         await loadUser();

@@ -68,7 +68,11 @@ for int i in [0:199] {
 `;
 
 const OWNER = { email: "ada@example.com", password: "correct horse 1" };
-const OTHER = { email: "bob@example.com", password: "battery staple 2" };
+const OTHER = {
+  email: "bob@example.com",
+  password: "battery staple 2",
+  username: "bob-the-builder",
+};
 
 describe.skipIf(!hasBrowser)(
   "web app in Chromium against the real server",
@@ -524,7 +528,9 @@ describe.skipIf(!hasBrowser)(
       const bob = await ctx.newPage();
       await bob.goto("/signup");
       await bob.getByLabel("Email").fill(OTHER.email);
+      await bob.getByLabel("Username (optional)").fill("Bob-The-Builder");
       await bob.getByLabel(/^Password/).fill(OTHER.password);
+      await shot(bob, "signup-filled-phone");
       await bob.getByRole("button", { name: "Create account" }).click();
       await bob.waitForURL("**/projects");
       await poll(() => bob.getByText("No projects yet").count()).toBe(1);
@@ -538,15 +544,30 @@ describe.skipIf(!hasBrowser)(
       await bob.goto("/admin/users");
       await poll(() => heading(bob).textContent()).toBe("Page not found");
 
-      // Once the owner adds him as a viewer, he sees the project but cannot create circuits.
+      // Once the owner invites him by his username as a viewer, he sees the project but cannot
+      // create circuits.
       await page.goto(`${projectUrl}/members`);
       await poll(() => heading(page).textContent()).toBe("Members");
-      await page.getByLabel("Invite by email").fill(OTHER.email);
+      await page.getByLabel("Email or username").fill("no such person");
+      await page.getByRole("button", { name: "Add member" }).click();
+      await poll(() => page.getByRole("alert").textContent()).toMatch(
+        /3 to 39 letters/,
+      );
+      await page.getByLabel("Email or username").fill("nobody-by-that-name");
+      await page.getByRole("button", { name: "Add member" }).click();
+      await poll(() => page.getByRole("alert").textContent()).toMatch(
+        /no account with this email or username/,
+      );
+      await page.getByLabel("Email or username").fill(OTHER.username);
       await page.locator('select[name="memberRole"]').selectOption("viewer");
       await page.getByRole("button", { name: "Add member" }).click();
       await poll(() =>
         page.getByLabel(`Role of ${OTHER.email}`).inputValue(),
       ).toBe("viewer");
+      await poll(() => page.getByRole("alert").count()).toBe(0);
+      expect(
+        await page.getByRole("cell", { name: `@${OTHER.username}` }).count(),
+      ).toBe(1);
       await expectAccessible(page, "members");
       await shot(page, "members");
       await bob.goto(projectUrl);
@@ -591,17 +612,20 @@ describe.skipIf(!hasBrowser)(
       await poll(() => heading(page).textContent()).toBe("Users");
       const row = page.locator("tr", { hasText: OTHER.email });
       await row.getByRole("button", { name: `Disable ${OTHER.email}` }).click();
-      await poll(() => row.locator("td").nth(4).textContent()).toBe("disabled");
+      await poll(() => row.locator("td").nth(5).textContent()).toBe("disabled");
       await expectAccessible(page, "admin users");
       await shot(page, "admin-users");
       const login = await fetch(`${server.url}/api/v1/auth/login`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify(OTHER),
+        body: JSON.stringify({
+          email: OTHER.email,
+          password: OTHER.password,
+        }),
       });
       expect(login.status).toBe(401);
       await row.getByRole("button", { name: `Enable ${OTHER.email}` }).click();
-      await poll(() => row.locator("td").nth(4).textContent()).toBe("active");
+      await poll(() => row.locator("td").nth(5).textContent()).toBe("active");
     });
 
     it("signs out and back in, and the session survives a reload", async () => {
@@ -671,6 +695,12 @@ describe.skipIf(!hasBrowser)(
       await page.getByLabel("Current password").fill(OWNER.password);
       await page.getByRole("button", { name: "Change password" }).click();
       await poll(() => page.getByText("Password changed.").count()).toBe(1);
+      // The username (derived from the email at sign-up) can be changed here.
+      expect(await page.getByLabel("Username").inputValue()).toBe("ada");
+      await page.getByLabel("Username").fill("Ada-Lovelace");
+      await page.getByRole("button", { name: "Save profile" }).click();
+      await poll(() => page.getByText("Profile saved.").count()).toBe(1);
+      await poll(() => page.getByText("@ada-lovelace").count()).toBe(1);
       await expectAccessible(page, "settings");
       await shot(page, "settings");
       const login = await fetch(`${server.url}/api/v1/auth/login`, {

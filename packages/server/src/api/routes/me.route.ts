@@ -9,6 +9,7 @@ import {
   ChangePasswordBody,
   CreateApiKeyBody,
   CreatedApiKey,
+  UpdateMeBody,
   User,
 } from "../schemas/accounts.schema.ts";
 import { IdParams, errorResponses } from "../schemas/common.schema.ts";
@@ -34,6 +35,20 @@ export async function meRoutes(
       },
     },
     async (req) => auth.me(requireCaller(req)),
+  );
+
+  r.patch(
+    "/me",
+    {
+      schema: {
+        tags,
+        security,
+        summary: "Change my username and/or display name",
+        body: UpdateMeBody,
+        response: { 200: User, 409: Type.Ref("Problem"), ...errorResponses },
+      },
+    },
+    async (req) => auth.updateProfile(requireCaller(req), req.body),
   );
 
   r.post(

@@ -125,7 +125,7 @@ export async function projectsRoutes(
       schema: {
         tags,
         security,
-        summary: "Add a member by email (owner)",
+        summary: "Add a member by email or username (owner)",
         params: IdParams,
         body: AddMemberBody,
         response: { 201: Member, ...more },
@@ -138,7 +138,7 @@ export async function projectsRoutes(
           await projects.addMember(
             requireCaller(req),
             req.params.id,
-            req.body.email,
+            req.body,
             req.body.role,
           ),
         ),

@@ -1,13 +1,28 @@
 import { Type } from "typebox";
+import { USERNAME_PATTERN } from "../../services/core/usernames.ts";
 
 const Email = Type.String({ format: "email", maxLength: 254 });
 const Password = Type.String({ minLength: 1, maxLength: 1024 });
 const Role = Type.Union([Type.Literal("admin"), Type.Literal("user")]);
+const DisplayName = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  pattern: "\\S",
+});
+
+/** A username as a request gives it: 3-39 letters, digits or single inner hyphens, any case. */
+export const Username = Type.String({
+  minLength: 3,
+  maxLength: 39,
+  pattern: USERNAME_PATTERN,
+});
 
 /** An account. */
 export const User = Type.Object({
   id: Type.String(),
   email: Type.String(),
+  /** Unique handle, lower-case. */
+  username: Type.String(),
   displayName: Type.String(),
   role: Role,
   disabled: Type.Boolean(),
@@ -20,8 +35,19 @@ export const RegisterBody = Type.Object(
     email: Email,
     password: Password,
     displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    /** Optional; derived from the email when absent. */
+    username: Type.Optional(Username),
   },
   { additionalProperties: false },
+);
+
+/** Body of `PATCH /me`: at least one of username and display name. */
+export const UpdateMeBody = Type.Object(
+  {
+    username: Type.Optional(Username),
+    displayName: Type.Optional(DisplayName),
+  },
+  { additionalProperties: false, minProperties: 1 },
 );
 
 /** Body of `POST /auth/login`. */

@@ -1,4 +1,5 @@
 import { Type } from "typebox";
+import { Username } from "./accounts.schema.ts";
 import { Uuid } from "./common.schema.ts";
 
 /** A project role. */
@@ -29,19 +30,26 @@ export const ProjectBody = Type.Object(
 export const Member = Type.Object({
   userId: Type.String(),
   email: Type.String(),
+  username: Type.String(),
   displayName: Type.String(),
   role: ProjectRole,
   createdAt: Type.String({ format: "date-time" }),
 });
 
-/** Body of `POST /projects/{id}/members`. */
-export const AddMemberBody = Type.Object(
-  {
-    email: Type.String({ format: "email", maxLength: 254 }),
-    role: ProjectRole,
-  },
-  { additionalProperties: false },
-);
+/** Body of `POST /projects/{id}/members`: the account by email or by username (exactly one). */
+export const AddMemberBody = Type.Union([
+  Type.Object(
+    {
+      email: Type.String({ format: "email", maxLength: 254 }),
+      role: ProjectRole,
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { username: Username, role: ProjectRole },
+    { additionalProperties: false },
+  ),
+]);
 
 /** Body of `PATCH /projects/{id}/members/{userId}`. */
 export const MemberRoleBody = Type.Object(

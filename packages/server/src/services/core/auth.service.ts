@@ -16,11 +16,18 @@ import {
 import { createAccessTokenVerifier } from "./token-cache.ts";
 import type { Mailer } from "./mail.service.ts";
 import type { UserCache } from "./user-cache.ts";
+import {
+  firstFreeUsername,
+  isReservedUsername,
+  isUsernameFormat,
+  usernameBaseFromEmail,
+} from "./usernames.ts";
 
 /** The authenticated caller as services see it. */
 export interface AuthUser {
   readonly id: string;
   readonly email: string;
+  readonly username: string;
   readonly displayName: string;
   readonly role: "admin" | "user";
   /** How the caller authenticated. */
@@ -33,6 +40,7 @@ export interface AuthUser {
 export interface UserView {
   readonly id: string;
   readonly email: string;
+  readonly username: string;
   readonly displayName: string;
   readonly role: "admin" | "user";
   readonly disabled: boolean;
@@ -52,6 +60,7 @@ export function toUserView(u: UserRow): UserView {
   return {
     id: u.id,
     email: u.email,
+    username: u.username,
     displayName: u.displayName,
     role: u.role,
     disabled: u.disabled,
@@ -64,6 +73,18 @@ const RESET_TTL_MS = 60 * 60 * 1000;
 // A fixed argon2id hash, verified against when the email is unknown so timing does not reveal accounts.
 const DUMMY_HASH =
   "$argon2id$v=19$m=19456,t=2,p=1$/mbSsx4BjumGD03UUC0JBQ$DObWRVTg0asPKUD0CJzwi8UbLCQU/T30Dz74CoDnmpI";
+
+/** Lower-cases a requested username and refuses a bad format (400) or a reserved name. */
+function checkUsername(input: string): string {
+  const name = input.trim().toLowerCase();
+  if (!isUsernameFormat(name))
+    throw new DomainError(
+      "VALIDATION_FAILED",
+      "a username has 3-39 letters, digits or single hyphens inside",
+    );
+  if (isReservedUsername(name)) throw new DomainError("USERNAME_RESERVED");
+  return name;
+}
 
 function checkPassword(password: string): void {
   if (password.length < MIN_PASSWORD) {
@@ -120,6 +141,7 @@ export function createAuthService(deps: {
     return {
       id: u.id,
       email: u.email,
+      username: u.username,
       displayName: u.displayName,
       role: u.role,
       via,
@@ -128,21 +150,37 @@ export function createAuthService(deps: {
   }
 
   return {
-    /** Registers an account; the first account on an empty server becomes admin. */
+    /**
+     * Registers an account; the first account on an empty server becomes admin. Without a
+     * username one is derived from the email (with `-2`, `-3`, ... on a clash).
+     */
     async register(input: {
       email: string;
       password: string;
       displayName?: string;
+      username?: string;
     }): Promise<UserView> {
+      const username =
+        input.username === undefined
+          ? undefined
+          : checkUsername(input.username);
       checkPassword(input.password);
       const email = input.email.trim().toLowerCase();
-      const row = await users.create({
+      const base = usernameBaseFromEmail(email);
+      const created = await users.create({
         email,
         displayName: input.displayName?.trim() || email.split("@")[0],
         passwordHash: await hashPassword(input.password),
+        username:
+          username !== undefined
+            ? { exact: username }
+            : { base, pick: (taken) => firstFreeUsername(base, taken) },
       });
-      if (row === undefined) throw new DomainError("EMAIL_TAKEN");
-      return toUserView(row);
+      if (!created.ok)
+        throw new DomainError(
+          created.taken === "email" ? "EMAIL_TAKEN" : "USERNAME_TAKEN",
+        );
+      return toUserView(created.row);
     },
 
     /** Checks credentials and starts a new session (token family). */
@@ -221,6 +259,23 @@ export function createAuthService(deps: {
     /** The caller's account. */
     async me(caller: AuthUser): Promise<UserView> {
       return toUserView(caller.row);
+    },
+
+    /** Changes the caller's username and/or display name (409 USERNAME_TAKEN on a clash). */
+    async updateProfile(
+      caller: AuthUser,
+      input: { username?: string; displayName?: string },
+    ): Promise<UserView> {
+      const patch: { username?: string; displayName?: string } = {};
+      if (input.username !== undefined)
+        patch.username = checkUsername(input.username);
+      if (input.displayName !== undefined)
+        patch.displayName = input.displayName.trim();
+      const row = await users.updateProfile(caller.id, patch);
+      if (row === "taken") throw new DomainError("USERNAME_TAKEN");
+      if (row === undefined) throw new DomainError("INVALID_TOKEN");
+      deps.userCache.invalidate(caller.id);
+      return toUserView(row);
     },
 
     /** Changes the caller's password and ends their other sessions. */

@@ -21,6 +21,7 @@ export interface ProjectView {
 export interface MemberView {
   readonly userId: string;
   readonly email: string;
+  readonly username: string;
   readonly displayName: string;
   readonly role: ProjectRole;
   readonly createdAt: string;
@@ -35,6 +36,10 @@ function toView(p: ProjectRow, role: ProjectRole): ProjectView {
     updatedAt: p.updatedAt.toISOString(),
   };
 }
+
+/** Who to add to a project: an account's email or its username. */
+export type MemberRef =
+  { readonly email: string } | { readonly username: string };
 
 /** Creates the projects service (projects and members). */
 export function createProjectsService(deps: {
@@ -117,17 +122,26 @@ export function createProjectsService(deps: {
       return members(projectId);
     },
 
-    /** Adds an existing account by email (owner). */
+    /**
+     * Adds an existing account by email or username (owner). An unknown account gives the same
+     * USER_NOT_FOUND problem whichever form was used.
+     */
     async addMember(
       caller: AuthUser,
       projectId: string,
-      email: string,
+      ref: MemberRef,
       role: ProjectRole,
     ): Promise<MemberView> {
       await access.requireProject(caller, projectId, "owner");
-      const user = await deps.users.findByEmail(email.trim().toLowerCase());
+      const user =
+        "email" in ref
+          ? await deps.users.findByEmail(ref.email.trim().toLowerCase())
+          : await deps.users.findByUsername(ref.username.trim().toLowerCase());
       if (user === undefined)
-        throw new DomainError("USER_NOT_FOUND", "no account with this email");
+        throw new DomainError(
+          "USER_NOT_FOUND",
+          "no account with this email or username",
+        );
       if (!(await projects.addMember(projectId, user.id, role)))
         throw new DomainError("ALREADY_MEMBER");
       const added = (await members(projectId)).find(

@@ -40,6 +40,7 @@ export function AdminUsersPage() {
           <thead>
             <tr>
               <th scope="col">Name</th>
+              <th scope="col">Username</th>
               <th scope="col">Email</th>
               <th scope="col">Role</th>
               <th scope="col">Created</th>
@@ -51,6 +52,7 @@ export function AdminUsersPage() {
             {page.data.items.map((u) => (
               <tr key={u.id}>
                 <td>{u.displayName}</td>
+                <td>@{u.username}</td>
                 <td>{u.email}</td>
                 <td>{u.role}</td>
                 <td>{when(u.createdAt)}</td>

@@ -2,18 +2,18 @@
  * Password reset: without `?token=` it asks for the email (the server mails a link to
  * `/reset-password?token=...`); with a token it sets the new password.
  */
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { useSession } from "../../api/session.tsx";
 import { Link, queryParam } from "../../app/router.tsx";
-import { ErrorAlert, PageTitle, useSubmit } from "../ui.tsx";
+import { Field, SubmitForm } from "../forms.tsx";
+import { PageTitle, useSubmit } from "../ui.tsx";
 
 function RequestForm() {
   const { api } = useSession();
   const submit = useSubmit();
   const [email, setEmail] = useState("");
   const [sent, setSent] = useState(false);
-  const onSubmit = async (e: FormEvent) => {
-    e.preventDefault();
+  const onSubmit = async () => {
     if (await submit.run(() => api.requestReset(email))) setSent(true);
   };
   if (sent)
@@ -24,25 +24,22 @@ function RequestForm() {
       </p>
     );
   return (
-    <>
-      <form onSubmit={onSubmit} className="form" aria-busy={submit.pending}>
-        <label>
-          Email
-          <input
-            name="email"
-            type="email"
-            autoComplete="email"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-          />
-        </label>
-        <button type="submit" disabled={submit.pending}>
-          {submit.pending ? "Sending…" : "Email me a reset link"}
-        </button>
-      </form>
-      <ErrorAlert error={submit.error} />
-    </>
+    <SubmitForm
+      submit={submit}
+      onSubmit={onSubmit}
+      action="Email me a reset link"
+      pendingAction="Sending…"
+    >
+      <Field
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="email"
+        required
+        value={email}
+        onChange={setEmail}
+      />
+    </SubmitForm>
   );
 }
 
@@ -51,8 +48,7 @@ function ConfirmForm({ token }: { token: string }) {
   const submit = useSubmit();
   const [password, setPassword] = useState("");
   const [done, setDone] = useState(false);
-  const onSubmit = async (e: FormEvent) => {
-    e.preventDefault();
+  const onSubmit = async () => {
     if (await submit.run(() => api.confirmReset(token, password)))
       setDone(true);
   };
@@ -64,26 +60,23 @@ function ConfirmForm({ token }: { token: string }) {
       </p>
     );
   return (
-    <>
-      <form onSubmit={onSubmit} className="form" aria-busy={submit.pending}>
-        <label>
-          New password (at least 8 characters)
-          <input
-            name="newPassword"
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={8}
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </label>
-        <button type="submit" disabled={submit.pending}>
-          {submit.pending ? "Saving…" : "Set new password"}
-        </button>
-      </form>
-      <ErrorAlert error={submit.error} />
-    </>
+    <SubmitForm
+      submit={submit}
+      onSubmit={onSubmit}
+      action="Set new password"
+      pendingAction="Saving…"
+    >
+      <Field
+        label="New password (at least 8 characters)"
+        name="newPassword"
+        type="password"
+        autoComplete="new-password"
+        required
+        minLength={8}
+        value={password}
+        onChange={setPassword}
+      />
+    </SubmitForm>
   );
 }
 

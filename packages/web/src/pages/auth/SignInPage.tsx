@@ -1,8 +1,9 @@
 /** Sign-in page: email and password; goes back to where the person was (`?next=`). */
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { useSession } from "../../api/session.tsx";
 import { Link, navigate, queryParam } from "../../app/router.tsx";
-import { ErrorAlert, PageTitle, useSubmit } from "../ui.tsx";
+import { Field, SubmitForm } from "../forms.tsx";
+import { PageTitle, useSubmit } from "../ui.tsx";
 
 /** Only same-app paths are followed after sign-in. */
 export function safeNext(next: string | null): string {
@@ -18,8 +19,7 @@ export function SignInPage() {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const expired = session.state.status === "signedOut" && session.state.expired;
-  const onSubmit = async (e: FormEvent) => {
-    e.preventDefault();
+  const onSubmit = async () => {
     const ok = await submit.run(() => session.signIn(email, password));
     if (ok) navigate(safeNext(queryParam("next")), true);
   };
@@ -32,34 +32,31 @@ export function SignInPage() {
           in this tab.
         </p>
       )}
-      <form onSubmit={onSubmit} className="form" aria-busy={submit.pending}>
-        <label>
-          Email
-          <input
-            name="email"
-            type="email"
-            autoComplete="username"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-          />
-        </label>
-        <label>
-          Password
-          <input
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </label>
-        <button type="submit" disabled={submit.pending}>
-          {submit.pending ? "Signing in…" : "Sign in"}
-        </button>
-      </form>
-      <ErrorAlert error={submit.error} />
+      <SubmitForm
+        submit={submit}
+        onSubmit={onSubmit}
+        action="Sign in"
+        pendingAction="Signing in…"
+      >
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          value={email}
+          onChange={setEmail}
+        />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={setPassword}
+        />
+      </SubmitForm>
       <p>
         New here? <Link href="/signup">Create an account</Link>.{" "}
         <Link href="/reset-password">Forgot your password?</Link>

@@ -1,10 +1,14 @@
-/** Members of a project: everyone sees the list; owners add by email, change roles and remove. */
+/**
+ * Members of a project: everyone sees the list; owners invite by email or username, change
+ * roles and remove.
+ */
 import { useState, type FormEvent } from "react";
 import type { Member, Project, ProjectRole } from "../../api/endpoints.ts";
 import { useSession } from "../../api/session.tsx";
 import { useAsync } from "../../api/useAsync.ts";
 import { Link } from "../../app/router.tsx";
 import { ErrorAlert, Loading, NotFound, PageTitle, useSubmit } from "../ui.tsx";
+import { parseInvitee } from "./invitee.ts";
 
 const ROLES: readonly ProjectRole[] = ["owner", "editor", "viewer"];
 
@@ -17,26 +21,41 @@ function AddMember({
 }) {
   const { api } = useSession();
   const submit = useSubmit();
-  const [email, setEmail] = useState("");
+  const [who, setWho] = useState("");
   const [role, setRole] = useState<ProjectRole>("editor");
+  const [invalid, setInvalid] = useState<string | null>(null);
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
+    const parsed = parseInvitee(who);
+    if (!parsed.ok) {
+      submit.clear();
+      setInvalid(parsed.message);
+      return;
+    }
+    setInvalid(null);
     await submit.run(async () => {
-      onAdded(await api.addMember(project.id, email.trim(), role));
-      setEmail("");
+      onAdded(await api.addMember(project.id, parsed.ref, role));
+      setWho("");
     });
   };
   return (
     <>
-      <form className="inline-form" onSubmit={onSubmit}>
+      <form className="inline-form" onSubmit={onSubmit} noValidate>
         <label>
-          Invite by email
+          Email or username
           <input
-            name="memberEmail"
-            type="email"
+            name="member"
+            autoComplete="off"
+            autoCapitalize="none"
+            spellCheck={false}
             required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
+            aria-invalid={invalid !== null}
+            aria-describedby="invite-hint"
+            value={who}
+            onChange={(e) => {
+              setWho(e.target.value);
+              setInvalid(null);
+            }}
           />
         </label>
         <label>
@@ -55,10 +74,11 @@ function AddMember({
           {submit.pending ? "Adding…" : "Add member"}
         </button>
       </form>
-      <p className="muted small">
-        The person needs a StepFault account with that email already.
+      <p id="invite-hint" className="muted small">
+        The person needs a StepFault account already: type their email, or their
+        username (as shown in their account settings).
       </p>
-      <ErrorAlert error={submit.error} />
+      <ErrorAlert error={invalid ?? submit.error} />
     </>
   );
 }
@@ -106,6 +126,7 @@ export function MembersPage({ id }: { id: string }) {
           <thead>
             <tr>
               <th scope="col">Name</th>
+              <th scope="col">Username</th>
               <th scope="col">Email</th>
               <th scope="col">Role</th>
               {owner && <th scope="col">Actions</th>}
@@ -118,6 +139,7 @@ export function MembersPage({ id }: { id: string }) {
                   {m.displayName}
                   {m.userId === me ? " (you)" : ""}
                 </td>
+                <td>@{m.username}</td>
                 <td>{m.email}</td>
                 <td>
                   {owner ? (
