@@ -19,7 +19,12 @@ describe("PGlite behind drizzle (withDrizzleParsers)", () => {
   it("gives drizzle the same values as before: Date columns, raw timestamps in execute", async () => {
     const [row] = await database.db
       .insert(users)
-      .values({ email: "p@example.test", displayName: "p", passwordHash: "x" })
+      .values({
+        email: "p@example.test",
+        username: "p-user",
+        displayName: "p",
+        passwordHash: "x",
+      })
       .returning();
     expect(row.createdAt).toBeInstanceOf(Date);
     const [again] = await database.db.select().from(users);
@@ -63,6 +68,7 @@ describe("PGlite behind drizzle (withDrizzleParsers)", () => {
         .insert(users)
         .values({
           email: "t@example.test",
+          username: "t-user",
           displayName: "t",
           passwordHash: "x",
         })

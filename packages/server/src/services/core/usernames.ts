@@ -1,6 +1,6 @@
 /**
  * Usernames: GitHub-like handles, 3-39 characters of [a-z0-9] with single hyphens inside, stored
- * lower-case. The derivation from an email matches the backfill in drizzle/0003_usernames.sql.
+ * lower-case. The derivation from an email matches the backfill in drizzle/0005_usernames.sql.
  */
 
 /** Shortest username. */
