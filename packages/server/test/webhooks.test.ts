@@ -537,6 +537,35 @@ for (const engine of ENGINES) {
           });
         });
 
+        it("queues one redelivery when two requests race (the other answers 409)", async () => {
+          const hook = await createHook({
+            url: receiver.url,
+            events: ["job.succeeded"],
+          });
+          await runJob({ source: BELL, shots: 10 });
+          const d = await waitDelivery(
+            hook.id,
+            (x) => x.status === "succeeded",
+          );
+          const path = `/webhooks/${hook.id}/deliveries/${d.id}/redeliver`;
+          const answers = await Promise.all([
+            api("POST", path, owner.accessToken),
+            api("POST", path, editor.accessToken),
+          ]);
+          const codes = answers.map((a) => a.statusCode).sort();
+          expect(codes, answers.map((a) => a.body).join("\n")).toEqual([
+            200, 409,
+          ]);
+          expectProblem(
+            answers.find((a) => a.statusCode === 409)!,
+            409,
+            "DELIVERY_PENDING",
+          );
+          await api("PATCH", `/webhooks/${hook.id}`, owner.accessToken, {
+            active: false,
+          });
+        });
+
         it("records an unreachable receiver as an error without a status code", async () => {
           const dead = await startReceiver();
           await dead.close();

@@ -233,8 +233,13 @@ export function createWebhooksService(deps: {
           "DELIVERY_PENDING",
           "the delivery is still being retried",
         );
+      // The update only takes a finished delivery: of two racing calls, the second finds it pending.
       const row = await webhooks.redeliver(deliveryId);
-      if (row === undefined) throw new DomainError("DELIVERY_NOT_FOUND");
+      if (row === undefined)
+        throw new DomainError(
+          "DELIVERY_PENDING",
+          "the delivery is still being retried",
+        );
       deps.wake?.();
       return deliveryView(row);
     },
