@@ -563,6 +563,57 @@ for (const engine of ENGINES) {
         });
       });
 
+      it("refuses a proposal whose circuit changed since it was made (409 PROPOSAL_STALE)", async () => {
+        const conv = await newConversation(app, owner.accessToken, projectId);
+        fake.script(
+          {
+            toolCalls: [
+              {
+                name: "propose_edit",
+                arguments: {
+                  circuitId: bellId,
+                  source: GHZ,
+                  summary: "make it GHZ",
+                },
+              },
+            ],
+          },
+          { text: "Proposed a GHZ version." },
+        );
+        const { events } = await send(app, owner.accessToken, projectId, conv, {
+          content: "Make it GHZ",
+        });
+        const proposalId = final(events).proposals[0].id;
+        const edited = `${BELL}// edited by hand\n`;
+        const saved = await app.inject({
+          method: "PATCH",
+          url: `/api/v1/projects/${projectId}/circuits/${bellId}`,
+          headers: bearer(owner.accessToken),
+          payload: { source: edited },
+        });
+        expect(saved.statusCode, saved.body).toBe(200);
+        const accept = await app.inject({
+          method: "POST",
+          url: `/api/v1/projects/${projectId}/conversations/${conv}/proposals/${proposalId}/accept`,
+          headers: bearer(owner.accessToken),
+        });
+        expectProblem(accept, 409, "PROPOSAL_STALE");
+        const after = await app.inject({
+          url: `/api/v1/projects/${projectId}/circuits/${bellId}`,
+          headers: bearer(owner.accessToken),
+        });
+        expect(after.json()).toMatchObject({
+          source: edited,
+          revision: (saved.json() as { revision: number }).revision,
+        });
+        await app.inject({
+          method: "PATCH",
+          url: `/api/v1/projects/${projectId}/circuits/${bellId}`,
+          headers: bearer(owner.accessToken),
+          payload: { source: BELL },
+        });
+      });
+
       it("applies a proposal once under concurrent accepts, and not after the editor became a viewer", async () => {
         const editor = await signUp(app, "editor");
         const add = await app.inject({
