@@ -22,9 +22,8 @@ import {
   signUp,
   type TestUser,
 } from "./helpers/test-app.ts";
+import { BELL } from "./helpers/circuits.ts";
 
-const BELL =
-  'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\ncreg c[2];\nh q[0];\ncx q[0],q[1];\nmeasure q -> c;\n';
 const GHZ =
   'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[3];\ncreg c[3];\nh q[0];\ncx q[0],q[1];\ncx q[1],q[2];\nmeasure q -> c;\n';
 const BROKEN =

@@ -2,9 +2,8 @@ import type { AddressInfo } from "node:net";
 import { expect, it } from "vitest";
 import { describeOnEngines } from "./helpers/suite.ts";
 import { bearer, signUp } from "./helpers/test-app.ts";
+import { BELL } from "./helpers/circuits.ts";
 
-const BELL =
-  'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\ncreg c[2];\nh q[0];\ncx q[0],q[1];\nmeasure q -> c;\n';
 const ORIGIN = "https://app.example";
 
 describeOnEngines(

@@ -15,19 +15,7 @@ import {
   signUp,
   type TestUser,
 } from "./helpers/test-app.ts";
-
-const BELL =
-  'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\ncreg c[2];\nh q[0];\ncx q[0],q[1];\nmeasure q -> c;\n';
-/** Runs until cancelled (every measurement of a fresh |+> splits the million shots). */
-const SLOW = `OPENQASM 3.0;
-include "stdgates.inc";
-qubit[10] q;
-bit[10] c;
-for int i in [0:199] {
-  h q;
-  c = measure q;
-}
-`;
+import { BELL, SLOW } from "./helpers/circuits.ts";
 
 interface Received {
   headers: Record<string, string | string[] | undefined>;
