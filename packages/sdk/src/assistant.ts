@@ -1,5 +1,4 @@
 /** Assistant methods of the client: conversations, streamed answers, edit proposals, usage. */
-import { StepFaultApiError } from "./errors.ts";
 import { readSse } from "./sse.ts";
 import type {
   AiUsage,
@@ -13,9 +12,12 @@ import type {
 /** What the assistant methods need from the client. */
 export interface AssistantTransport {
   request<T>(method: string, path: string, body?: unknown): Promise<T>;
-  readonly fetch: typeof fetch;
-  readonly root: string;
-  token(): string | undefined;
+  /** Opens a Server-Sent Events response (refusals throw `StepFaultApiError`). */
+  stream(
+    method: string,
+    path: string,
+    opts?: { body?: unknown; signal?: AbortSignal },
+  ): Promise<ReadableStream<Uint8Array>>;
 }
 
 /** Creates the `assistant` methods of a client. */
@@ -60,36 +62,12 @@ export function createAssistantApi(t: AssistantTransport) {
       body: SendMessageBody,
       opts: { signal?: AbortSignal } = {},
     ): AsyncGenerator<AssistantEvent> {
-      const token = t.token();
-      let res: Response;
-      try {
-        res = await t.fetch(
-          `${t.root}${base(projectId)}/${conversationId}/messages`,
-          {
-            method: "POST",
-            headers: {
-              accept: "text/event-stream",
-              "content-type": "application/json",
-              ...(token ? { authorization: `Bearer ${token}` } : {}),
-            },
-            body: JSON.stringify(body),
-            ...(opts.signal ? { signal: opts.signal } : {}),
-          },
-        );
-      } catch (err) {
-        throw new StepFaultApiError(0, {
-          code: "NETWORK_ERROR",
-          detail: `cannot reach ${t.root}: ${err instanceof Error ? err.message : String(err)}`,
-        });
-      }
-      if (!res.ok || !res.body) {
-        const problem = (await res.json().catch(() => ({}))) as Record<
-          string,
-          unknown
-        >;
-        throw new StepFaultApiError(res.status, problem);
-      }
-      for await (const m of readSse(res.body))
+      const stream = await t.stream(
+        "POST",
+        `${base(projectId)}/${conversationId}/messages`,
+        { body, ...(opts.signal ? { signal: opts.signal } : {}) },
+      );
+      for await (const m of readSse(stream))
         yield { event: m.event, data: JSON.parse(m.data) } as AssistantEvent;
     },
     /** Accepts an edit proposal: the circuit gets a new revision with the proposed source. */

@@ -61,6 +61,12 @@ export function createClient(options: ClientOptions) {
   const root = options.baseUrl.replace(/\/+$/, "") + "/api/v1";
   let token = options.token;
 
+  const unreachable = (err: unknown) =>
+    new StepFaultApiError(0, {
+      code: "NETWORK_ERROR",
+      detail: `cannot reach ${root}: ${err instanceof Error ? err.message : String(err)}`,
+    });
+
   async function request<T>(
     method: string,
     path: string,
@@ -79,10 +85,7 @@ export function createClient(options: ClientOptions) {
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
     } catch (err) {
-      throw new StepFaultApiError(0, {
-        code: "NETWORK_ERROR",
-        detail: `cannot reach ${root}: ${err instanceof Error ? err.message : String(err)}`,
-      });
+      throw unreachable(err);
     }
     if (res.status === 204) return undefined as T;
     const text = await res.text();
@@ -100,6 +103,44 @@ export function createClient(options: ClientOptions) {
           : {},
       );
     return json as T;
+  }
+
+  /** Opens a Server-Sent Events response; a refusal throws its problem before any event. */
+  async function stream(
+    method: string,
+    path: string,
+    opts: {
+      body?: unknown;
+      headers?: Record<string, string>;
+      signal?: AbortSignal;
+    } = {},
+  ): Promise<ReadableStream<Uint8Array>> {
+    let res: Response;
+    try {
+      res = await doFetch(root + path, {
+        method,
+        headers: {
+          accept: "text/event-stream",
+          ...(opts.body !== undefined
+            ? { "content-type": "application/json" }
+            : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...opts.headers,
+        },
+        ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+    } catch (err) {
+      throw unreachable(err);
+    }
+    if (!res.ok || !res.body) {
+      const problem = (await res.json().catch(() => ({}))) as Record<
+        string,
+        unknown
+      >;
+      throw new StepFaultApiError(res.status, problem);
+    }
+    return res.body;
   }
 
   const q = (params: Record<string, string | number | undefined>) => {
@@ -140,24 +181,13 @@ export function createClient(options: ClientOptions) {
       jobId: string,
       opts: { lastEventId?: number; signal?: AbortSignal } = {},
     ): AsyncGenerator<JobEvent> {
-      const res = await doFetch(`${root}/jobs/${jobId}/events`, {
-        headers: {
-          accept: "text/event-stream",
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...(opts.lastEventId !== undefined
-            ? { "last-event-id": String(opts.lastEventId) }
-            : {}),
-        },
+      const body = await stream("GET", `/jobs/${jobId}/events`, {
+        ...(opts.lastEventId !== undefined
+          ? { headers: { "last-event-id": String(opts.lastEventId) } }
+          : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
-      if (!res.ok || !res.body) {
-        const problem = (await res.json().catch(() => ({}))) as Record<
-          string,
-          unknown
-        >;
-        throw new StepFaultApiError(res.status, problem);
-      }
-      for await (const m of readSse(res.body))
+      for await (const m of readSse(body))
         yield {
           ...(m.id !== undefined ? { id: Number(m.id) } : {}),
           event: m.event,
@@ -276,12 +306,7 @@ export function createClient(options: ClientOptions) {
     jobs,
     webhooks,
     /** The AI assistant: conversations, streamed answers (`send`), edit proposals, usage. */
-    assistant: createAssistantApi({
-      request,
-      fetch: doFetch,
-      root,
-      token: () => token,
-    }),
+    assistant: createAssistantApi({ request, stream }),
     /** Submits a job (see `jobs.submit`). */
     submitJob: jobs.submit,
     /**

@@ -22,9 +22,8 @@ import {
   signUp,
   type TestUser,
 } from "./helpers/test-app.ts";
+import { BELL } from "./helpers/circuits.ts";
 
-const BELL =
-  'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\ncreg c[2];\nh q[0];\ncx q[0],q[1];\nmeasure q -> c;\n';
 const GHZ =
   'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[3];\ncreg c[3];\nh q[0];\ncx q[0],q[1];\ncx q[1],q[2];\nmeasure q -> c;\n';
 const BROKEN =
@@ -555,6 +554,57 @@ for (const engine of ENGINES) {
           "PROPOSAL_RESOLVED",
         );
         // put the Bell source back for the other tests
+        await app.inject({
+          method: "PATCH",
+          url: `/api/v1/projects/${projectId}/circuits/${bellId}`,
+          headers: bearer(owner.accessToken),
+          payload: { source: BELL },
+        });
+      });
+
+      it("refuses a proposal whose circuit changed since it was made (409 PROPOSAL_STALE)", async () => {
+        const conv = await newConversation(app, owner.accessToken, projectId);
+        fake.script(
+          {
+            toolCalls: [
+              {
+                name: "propose_edit",
+                arguments: {
+                  circuitId: bellId,
+                  source: GHZ,
+                  summary: "make it GHZ",
+                },
+              },
+            ],
+          },
+          { text: "Proposed a GHZ version." },
+        );
+        const { events } = await send(app, owner.accessToken, projectId, conv, {
+          content: "Make it GHZ",
+        });
+        const proposalId = final(events).proposals[0].id;
+        const edited = `${BELL}// edited by hand\n`;
+        const saved = await app.inject({
+          method: "PATCH",
+          url: `/api/v1/projects/${projectId}/circuits/${bellId}`,
+          headers: bearer(owner.accessToken),
+          payload: { source: edited },
+        });
+        expect(saved.statusCode, saved.body).toBe(200);
+        const accept = await app.inject({
+          method: "POST",
+          url: `/api/v1/projects/${projectId}/conversations/${conv}/proposals/${proposalId}/accept`,
+          headers: bearer(owner.accessToken),
+        });
+        expectProblem(accept, 409, "PROPOSAL_STALE");
+        const after = await app.inject({
+          url: `/api/v1/projects/${projectId}/circuits/${bellId}`,
+          headers: bearer(owner.accessToken),
+        });
+        expect(after.json()).toMatchObject({
+          source: edited,
+          revision: (saved.json() as { revision: number }).revision,
+        });
         await app.inject({
           method: "PATCH",
           url: `/api/v1/projects/${projectId}/circuits/${bellId}`,

@@ -10,14 +10,13 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPostgresDatabase } from "./helpers/engines.ts";
+import { BELL } from "./helpers/circuits.ts";
 
 const pgUrl = process.env.TEST_DATABASE_URL;
 const BIN = resolve(
   dirname(fileURLToPath(import.meta.url)),
   "../../cli/bin/stepfault.mjs",
 );
-const BELL =
-  'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\ncreg c[2];\nh q[0];\ncx q[0],q[1];\nmeasure q -> c;\n';
 const FOUR =
   'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[4];\ncreg c[4];\nh q;\nmeasure q -> c;\n';
 

@@ -15,19 +15,7 @@ import {
   signUp,
   type TestUser,
 } from "./helpers/test-app.ts";
-
-const BELL =
-  'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\ncreg c[2];\nh q[0];\ncx q[0],q[1];\nmeasure q -> c;\n';
-/** Runs until cancelled (every measurement of a fresh |+> splits the million shots). */
-const SLOW = `OPENQASM 3.0;
-include "stdgates.inc";
-qubit[10] q;
-bit[10] c;
-for int i in [0:199] {
-  h q;
-  c = measure q;
-}
-`;
+import { BELL, SLOW } from "./helpers/circuits.ts";
 
 interface Received {
   headers: Record<string, string | string[] | undefined>;
@@ -531,6 +519,35 @@ for (const engine of ENGINES) {
             ),
             404,
             "DELIVERY_NOT_FOUND",
+          );
+          await api("PATCH", `/webhooks/${hook.id}`, owner.accessToken, {
+            active: false,
+          });
+        });
+
+        it("queues one redelivery when two requests race (the other answers 409)", async () => {
+          const hook = await createHook({
+            url: receiver.url,
+            events: ["job.succeeded"],
+          });
+          await runJob({ source: BELL, shots: 10 });
+          const d = await waitDelivery(
+            hook.id,
+            (x) => x.status === "succeeded",
+          );
+          const path = `/webhooks/${hook.id}/deliveries/${d.id}/redeliver`;
+          const answers = await Promise.all([
+            api("POST", path, owner.accessToken),
+            api("POST", path, editor.accessToken),
+          ]);
+          const codes = answers.map((a) => a.statusCode).sort();
+          expect(codes, answers.map((a) => a.body).join("\n")).toEqual([
+            200, 409,
+          ]);
+          expectProblem(
+            answers.find((a) => a.statusCode === 409)!,
+            409,
+            "DELIVERY_PENDING",
           );
           await api("PATCH", `/webhooks/${hook.id}`, owner.accessToken, {
             active: false,

@@ -43,14 +43,6 @@ export function collapse(
   }
 }
 
-/** Measures qubit q: draws the outcome, collapses the state, returns 0 or 1. */
-export function measureQubit(a: Amplitudes, q: number, rng: Rng): number {
-  const { p1, norm } = probabilityOfOne(a, q);
-  const bit = rng.nextDouble() < p1 ? 1 : 0;
-  collapse(a, q, bit, bit ? p1 : 1 - p1, norm);
-  return bit;
-}
-
 /** Flips qubit q (X), used by reset after measuring 1. */
 export function flipQubit(a: Amplitudes, q: number): void {
   const n2 = a.length;

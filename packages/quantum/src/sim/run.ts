@@ -7,9 +7,8 @@ import type { Circuit, Condition } from "../ir/types.ts";
 import type { Rng } from "../math/rng.ts";
 import { basisKey, countsKey } from "./counts.ts";
 import type { SimEngine } from "./engine.ts";
-import type { Step } from "./instructions.ts";
 import type { Amplitudes } from "./kernels/one-qubit.ts";
-import { flipQubit, measureQubit, sampleIndices } from "./measure.ts";
+import { sampleIndices } from "./measure.ts";
 import type { Program } from "./program.ts";
 
 /** Signals that `shouldStop` asked the run to end. */
@@ -53,43 +52,28 @@ export function conditionHolds(c: Condition, bits: Uint8Array): boolean {
   }
 }
 
-class Runner {
-  sweeps = 0;
-  private done = 0;
-  constructor(
-    private readonly prog: Program,
-    private readonly ctx: RunContext,
-    private readonly totalSteps: number,
-  ) {}
-
-  /** Runs steps [from, to) on a; bits are this shot's classical bits. */
-  run(
-    a: Amplitudes,
-    steps: readonly Step[],
-    from: number,
-    to: number,
-    bits: Uint8Array,
-  ): void {
-    const n = this.prog.numQubits;
-    for (let s = from; s < to; s++) {
-      if (this.ctx.shouldStop?.()) throw new Cancelled();
-      const st = steps[s];
-      if (!st.condition || conditionHolds(st.condition, bits)) {
-        if (st.kind === "kernel") {
-          this.ctx.engine.sweep(a, st.instr, n);
-          this.sweeps++;
-        } else if (st.kind === "measure")
-          bits[st.clbit] = measureQubit(a, st.qubit, this.ctx.rng);
-        else if (measureQubit(a, st.qubit, this.ctx.rng) === 1)
-          flipQubit(a, st.qubit);
-      }
-      this.done++;
-      // Every 16 steps, or after each cache-blocked stage (one of them may cover hundreds of gates).
-      const stage = st.kind === "kernel" && st.instr.kind === "block";
-      if (this.ctx.onProgress && (stage || (this.done & 15) === 0))
-        this.ctx.onProgress(Math.min(1, this.done / this.totalSteps));
-    }
+/**
+ * Runs the steps of a static program on a. A static program holds only unconditioned kernel steps:
+ * its measurements are final (sampled afterwards), conditions make it dynamic, and a reset is either
+ * dropped (fresh qubit) or makes it dynamic (see `isDynamic` and `compileProgram`).
+ */
+function runKernels(a: Amplitudes, prog: Program, ctx: RunContext): number {
+  const n = prog.numQubits;
+  const total = prog.steps.length;
+  let sweeps = 0;
+  for (let s = 0; s < total; s++) {
+    if (ctx.shouldStop?.()) throw new Cancelled();
+    const st = prog.steps[s];
+    if (st.kind !== "kernel" || st.condition)
+      throw new Error(`invariant: a ${st.kind} step in a static program`);
+    ctx.engine.sweep(a, st.instr, n);
+    sweeps++;
+    // Every 16 steps, or after each cache-blocked stage (one of them may cover hundreds of gates).
+    const done = s + 1;
+    if (ctx.onProgress && (st.instr.kind === "block" || (done & 15) === 0))
+      ctx.onProgress(Math.min(1, done / total));
   }
+  return sweeps;
 }
 
 /** Simulates a static program once; samples `shots` from it. */
@@ -101,14 +85,7 @@ export function runStatic(
 ): RunOutput {
   const a = ctx.engine.allocate(prog.numQubits, ctx.precision);
   a[0] = 1;
-  const runner = new Runner(prog, ctx, prog.steps.length);
-  runner.run(
-    a,
-    prog.steps,
-    0,
-    prog.steps.length,
-    new Uint8Array(prog.numClbits),
-  );
+  const sweeps = runKernels(a, prog, ctx);
   const counts: Record<string, number> = {};
   const samples = sampleIndices(a, shots, ctx.rng);
   const bits = new Uint8Array(prog.numClbits);
@@ -124,5 +101,5 @@ export function runStatic(
     counts[key] = (counts[key] ?? 0) + c;
   }
   ctx.onProgress?.(1);
-  return { counts, state: a, sweeps: runner.sweeps };
+  return { counts, state: a, sweeps };
 }

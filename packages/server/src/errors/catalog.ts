@@ -49,6 +49,10 @@ export const ERROR_CATALOG = {
     status: 409,
     title: "The edit proposal was already accepted or rejected",
   },
+  PROPOSAL_STALE: {
+    status: 409,
+    title: "The circuit changed since the edit was proposed",
+  },
   PAYLOAD_TOO_LARGE: { status: 413, title: "Request body too large" },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: "Unsupported media type" },
   CIRCUIT_INVALID: { status: 422, title: "Circuit source does not compile" },

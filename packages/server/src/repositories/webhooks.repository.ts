@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, lt, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../database/database.ts";
 import { webhookDeliveries, webhooks } from "../database/schema.ts";
 import type { FinishedJob } from "./jobs.repository.ts";
@@ -256,7 +256,10 @@ export function createWebhooksRepository(db: Db) {
       return rows.length;
     },
 
-    /** Puts a finished delivery back in the queue to be sent again now. */
+    /**
+     * Puts a finished delivery back in the queue to be sent again now; undefined when it is not
+     * finished (already pending, e.g. queued again by a concurrent call) or gone.
+     */
     async redeliver(id: string): Promise<DeliveryRow | undefined> {
       const [row] = await db
         .update(webhookDeliveries)
@@ -266,7 +269,12 @@ export function createWebhooksRepository(db: Db) {
           nextAttemptAt: sql`now()`,
           lockedUntil: null,
         })
-        .where(eq(webhookDeliveries.id, id))
+        .where(
+          and(
+            eq(webhookDeliveries.id, id),
+            ne(webhookDeliveries.status, "pending"),
+          ),
+        )
         .returning();
       return row;
     },

@@ -1,5 +1,6 @@
 /** Calls of the assistant API (`/projects/{id}/conversations`...), including the streamed answer. */
 import type { ApiClient } from "../api/client.ts";
+import { readSse } from "../api/jobs.ts";
 
 /** A conversation. */
 export interface Conversation {
@@ -106,31 +107,8 @@ export type AssistantEvent =
 export async function* readEvents(
   body: ReadableStream<Uint8Array>,
 ): AsyncGenerator<AssistantEvent> {
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  let buf = "";
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      buf += decoder.decode(value, { stream: true }).replace(/\r\n?/g, "\n");
-      let end: number;
-      while ((end = buf.indexOf("\n\n")) >= 0) {
-        const block = buf.slice(0, end);
-        buf = buf.slice(end + 2);
-        let event = "message";
-        const data: string[] = [];
-        for (const line of block.split("\n")) {
-          if (line.startsWith("event: ")) event = line.slice(7);
-          else if (line.startsWith("data: ")) data.push(line.slice(6));
-        }
-        if (data.length > 0)
-          yield { event, data: JSON.parse(data.join("\n")) } as AssistantEvent;
-      }
-    }
-  } finally {
-    reader.releaseLock();
-  }
+  for await (const m of readSse(body))
+    yield { event: m.event, data: JSON.parse(m.data) } as AssistantEvent;
 }
 
 /** The assistant calls for one API client. */

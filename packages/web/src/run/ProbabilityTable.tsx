@@ -1,6 +1,7 @@
 /** Outcomes with their counts and probabilities, most frequent first; long lists are cut with a "show all". */
 import { useMemo, useState } from "react";
 import { compareOutcomes } from "../histogram/histogram-data.ts";
+import { ScrollTable } from "./ScrollTable.tsx";
 
 /** Rows shown before "show all", and the most ever rendered. */
 const FIRST_ROWS = 16;
@@ -23,37 +24,30 @@ export function ProbabilityTable({
   return (
     <section className="probabilities" aria-labelledby="prob-h">
       <h3 id="prob-h">Probabilities</h3>
-      <div
-        className="table-scroll"
-        tabIndex={0}
-        role="region"
-        aria-label="Probabilities table"
-      >
-        <table className="table" aria-label="Probabilities">
-          <thead>
-            <tr>
-              <th scope="col">Outcome</th>
-              <th scope="col" className="num">
-                Count
-              </th>
-              <th scope="col" className="num">
-                Probability
-              </th>
+      <ScrollTable label="Probabilities">
+        <thead>
+          <tr>
+            <th scope="col">Outcome</th>
+            <th scope="col" className="num">
+              Count
+            </th>
+            <th scope="col" className="num">
+              Probability
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {shown.map(([k, n]) => (
+            <tr key={k}>
+              <td className="mono">{k}</td>
+              <td className="num mono">{n}</td>
+              <td className="num mono">
+                {total > 0 ? ((n / total) * 100).toFixed(2) : "0.00"}%
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {shown.map(([k, n]) => (
-              <tr key={k}>
-                <td className="mono">{k}</td>
-                <td className="num mono">{n}</td>
-                <td className="num mono">
-                  {total > 0 ? ((n / total) * 100).toFixed(2) : "0.00"}%
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+          ))}
+        </tbody>
+      </ScrollTable>
       {rows.length > shown.length && (
         <p className="small">
           Showing {shown.length} of {rows.length} outcomes.{" "}

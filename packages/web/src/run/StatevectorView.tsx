@@ -6,6 +6,7 @@ import {
   statevectorRows,
   type AmplitudeRow,
 } from "./statevector.ts";
+import { ScrollTable } from "./ScrollTable.tsx";
 
 function PhaseBar({ row }: { row: AmplitudeRow }) {
   // A bar from the centre: right for a positive phase, left for a negative one, full at ±π.
@@ -43,48 +44,41 @@ export function StatevectorView({
           : ""}
         . Basis states are written q[{Math.max(0, sv.qubits - 1)}]…q[0].
       </p>
-      <div
-        className="table-scroll"
-        tabIndex={0}
-        role="region"
-        aria-label="Statevector table"
-      >
-        <table className="table sv-table" aria-label="Statevector">
-          <thead>
-            <tr>
-              <th scope="col">State</th>
-              <th scope="col">Amplitude</th>
-              <th scope="col">Magnitude</th>
-              <th scope="col">Phase</th>
+      <ScrollTable label="Statevector" className="table sv-table">
+        <thead>
+          <tr>
+            <th scope="col">State</th>
+            <th scope="col">Amplitude</th>
+            <th scope="col">Magnitude</th>
+            <th scope="col">Phase</th>
+          </tr>
+        </thead>
+        <tbody>
+          {sv.rows.map((r) => (
+            <tr key={r.index}>
+              <td className="mono">|{r.label}⟩</td>
+              <td className="mono">{complexText(r.re, r.im)}</td>
+              <td>
+                <span className="bar-cell">
+                  <span className="amp-track" aria-hidden="true">
+                    <span
+                      className="amp-bar"
+                      style={{ width: `${r.magnitude * 100}%` }}
+                    />
+                  </span>
+                  <span className="mono">{r.magnitude.toFixed(4)}</span>
+                </span>
+              </td>
+              <td>
+                <span className="bar-cell">
+                  <PhaseBar row={r} />
+                  <span className="mono">{degrees(r.phase)}</span>
+                </span>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {sv.rows.map((r) => (
-              <tr key={r.index}>
-                <td className="mono">|{r.label}⟩</td>
-                <td className="mono">{complexText(r.re, r.im)}</td>
-                <td>
-                  <span className="bar-cell">
-                    <span className="amp-track" aria-hidden="true">
-                      <span
-                        className="amp-bar"
-                        style={{ width: `${r.magnitude * 100}%` }}
-                      />
-                    </span>
-                    <span className="mono">{r.magnitude.toFixed(4)}</span>
-                  </span>
-                </td>
-                <td>
-                  <span className="bar-cell">
-                    <PhaseBar row={r} />
-                    <span className="mono">{degrees(r.phase)}</span>
-                  </span>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+          ))}
+        </tbody>
+      </ScrollTable>
     </section>
   );
 }

@@ -379,6 +379,35 @@ const IDENT = Float64Array.of(1, 0, 0, 0, 0, 0, 1, 0);
 
 const log2 = (x: number): number => 31 - Math.clz32(x);
 
+/**
+ * The interleaved 2x2 that the diagonal `d` over `qs` applies to target `t` (one of `qs`) where
+ * the other qubits (`group`, bit b of v standing for group[b]) read v; null for the identity.
+ */
+export function diagMat(
+  qs: readonly number[],
+  d: Float64Array,
+  t: number,
+  group: readonly number[],
+  v: number,
+): Float64Array | null {
+  let j0 = 0;
+  qs.forEach((q, b) => {
+    if (q !== t && (v >> group.indexOf(q)) & 1) j0 |= 1 << b;
+  });
+  const j1 = j0 | (1 << qs.indexOf(t));
+  const m = Float64Array.of(
+    d[2 * j0],
+    d[2 * j0 + 1],
+    0,
+    0,
+    0,
+    0,
+    d[2 * j1],
+    d[2 * j1 + 1],
+  );
+  return m[0] === 1 && m[1] === 0 && m[6] === 1 && m[7] === 0 ? null : m;
+}
+
 /** The pair-op view of an instruction, or undefined when it has another shape (SWAP, mat2, matk). */
 export function pairOpOf(instr: KernelInstr): PairOp | undefined {
   switch (instr.kind) {
@@ -417,30 +446,7 @@ export function pairOpOf(instr: KernelInstr): PairOp | undefined {
       const t = Math.max(...qs);
       const group = qs.filter((q) => q !== t).sort((a, b) => a - b);
       const d = instr.d;
-      return {
-        t,
-        group,
-        mat: (v) => {
-          let j0 = 0;
-          qs.forEach((q, b) => {
-            if (q !== t && (v >> group.indexOf(q)) & 1) j0 |= 1 << b;
-          });
-          const j1 = j0 | (1 << qs.indexOf(t));
-          const m = Float64Array.of(
-            d[2 * j0],
-            d[2 * j0 + 1],
-            0,
-            0,
-            0,
-            0,
-            d[2 * j1],
-            d[2 * j1 + 1],
-          );
-          return m[0] === 1 && m[1] === 0 && m[6] === 1 && m[7] === 0
-            ? null
-            : m;
-        },
-      };
+      return { t, group, mat: (v) => diagMat(qs, d, t, group, v) };
     }
     default:
       return undefined;

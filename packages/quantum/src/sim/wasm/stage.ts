@@ -10,7 +10,7 @@
  */
 import type { KernelInstr } from "../instructions.ts";
 import { instrQubits } from "../blocking.ts";
-import { type PairOp, type Plan, pairOpOf, planPair } from "./simd.ts";
+import { type PairOp, type Plan, diagMat, pairOpOf, planPair } from "./simd.ts";
 
 /** Most group qubits of a merged instruction (at most 2^3 table entries). */
 const MAX_GROUP = 3;
@@ -86,21 +86,9 @@ function project(
 function retarget(item: Item, t: number): Item {
   const { qs, d } = item.diag!;
   const group = qs.filter((q) => q !== t).sort((a, b) => a - b);
-  const mats = Array.from({ length: 1 << group.length }, (_, v) => {
-    const j0 = project(v, group, qs);
-    const j1 = j0 | (1 << qs.indexOf(t));
-    const m = Float64Array.of(
-      d[2 * j0],
-      d[2 * j0 + 1],
-      0,
-      0,
-      0,
-      0,
-      d[2 * j1],
-      d[2 * j1 + 1],
-    );
-    return isIdentity(m) ? null : m;
-  });
+  const mats = Array.from({ length: 1 << group.length }, (_, v) =>
+    diagMat(qs, d, t, group, v),
+  );
   return { ...item, t, group, mats };
 }
 

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import type { AssistantService } from "../../services/ai/assistant.service.ts";
+import { openEventStream } from "../event-stream.ts";
 import { requireCaller } from "../plugins/auth.plugin.ts";
 import {
   AiUsage,
@@ -15,8 +16,6 @@ import {
   SendMessageBody,
 } from "../schemas/assistant.schema.ts";
 import { IdParams, errorResponses } from "../schemas/common.schema.ts";
-
-const HEARTBEAT_MS = 15_000;
 
 /** AI assistant routes: conversations per project, streamed answers, edit proposals, usage. */
 export async function assistantRoutes(
@@ -158,29 +157,16 @@ export async function assistantRoutes(
         req.body,
         abort.signal,
       );
-      reply.hijack();
-      const res = reply.raw;
-      res.writeHead(200, {
-        "content-type": "text/event-stream; charset=utf-8",
-        "cache-control": "no-cache, no-transform",
-        connection: "keep-alive",
-        "x-accel-buffering": "no",
-        "x-request-id": req.id,
-      });
-      const heartbeat = setInterval(
-        () => res.write(": ping\n\n"),
-        HEARTBEAT_MS,
-      );
+      const out = openEventStream(req, reply);
       try {
         for await (const m of stream) {
           if (abort.signal.aborted) break;
-          res.write(`event: ${m.event}\ndata: ${JSON.stringify(m.data)}\n\n`);
+          out.send(m);
         }
       } catch (err) {
         req.log.error({ err }, "assistant stream failed");
       } finally {
-        clearInterval(heartbeat);
-        res.end();
+        out.end();
       }
     },
   );

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import type { JobsService } from "../../services/core/jobs.service.ts";
+import { openEventStream } from "../event-stream.ts";
 import { requireCaller } from "../plugins/auth.plugin.ts";
 import {
   Job,
@@ -12,8 +13,6 @@ import {
   SubmitJobBody,
 } from "../schemas/jobs.schema.ts";
 import { IdParams, errorResponses } from "../schemas/common.schema.ts";
-
-const HEARTBEAT_MS = 15_000;
 
 /** Job routes: submit, read, list, cancel, delete, and the SSE event stream. */
 export async function jobsRoutes(
@@ -175,34 +174,19 @@ export async function jobsRoutes(
         req.headers["last-event-id"],
         abort.signal,
       );
-      reply.hijack();
-      const res = reply.raw;
-      res.writeHead(200, {
-        "content-type": "text/event-stream; charset=utf-8",
-        "cache-control": "no-cache, no-transform",
-        connection: "keep-alive",
-        "x-accel-buffering": "no",
-        "x-request-id": req.id,
-      });
-      res.write("retry: 1000\n\n");
-      const heartbeat = setInterval(
-        () => res.write(": ping\n\n"),
-        HEARTBEAT_MS,
-      );
+      const out = openEventStream(req, reply);
+      out.write("retry: 1000\n\n");
       req.raw.on("close", () => abort.abort());
       try {
         for await (const m of stream) {
           if (abort.signal.aborted) break;
-          res.write(
-            `${m.id !== undefined ? `id: ${m.id}\n` : ""}event: ${m.event}\ndata: ${JSON.stringify(m.data)}\n\n`,
-          );
+          out.send(m);
         }
       } catch (err) {
         req.log.error({ err }, "job event stream failed");
       } finally {
-        clearInterval(heartbeat);
         abort.abort();
-        res.end();
+        out.end();
       }
     },
   );

@@ -634,6 +634,15 @@ export function createAssistantService(deps: {
       // Editor access first, so a viewer's click changes nothing; then claim it, so a double
       // click cannot save two revisions.
       await access.requireProject(caller, projectId, "editor");
+      // The proposal rewrites the whole source of the revision it was made from: applied to a
+      // later revision it would silently undo the edits made since.
+      const current = await deps.circuits.get(caller, projectId, p.circuitId);
+      if (current.revision !== p.baseRevision)
+        throw new DomainError(
+          "PROPOSAL_STALE",
+          `the circuit is at revision ${current.revision}; the edit was proposed for revision ${p.baseRevision}`,
+          { baseRevision: p.baseRevision, revision: current.revision },
+        );
       const claimed = await conversations.resolveProposal(
         p.id,
         "accepted",

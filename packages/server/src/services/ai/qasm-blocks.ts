@@ -1,8 +1,8 @@
-import type { CompileResult } from "@stepfault/quantum";
 import type { SimPool } from "../../jobs/sim-pool.ts";
-import type {
-  CircuitCompiler,
-  DiagnosticView,
+import {
+  diagnosticsView,
+  type CircuitCompiler,
+  type DiagnosticView,
 } from "../core/circuits.service.ts";
 
 /** A fenced ```qasm / ```openqasm block found in an answer. */
@@ -41,21 +41,6 @@ export function findQasmBlocks(markdown: string): QasmBlock[] {
   for (const m of markdown.matchAll(FENCE))
     out.push({ index: out.length, source: m[2] });
   return out;
-}
-
-/** Compiler diagnostics in API form (1-based line and column). */
-export function diagnosticsView(
-  result: Extract<CompileResult, { ok: false }>,
-): DiagnosticView[] {
-  return result.diagnostics.map((d) => ({
-    code: d.code,
-    severity: d.severity,
-    message: d.message,
-    line: d.span.line,
-    column: d.span.col,
-    endLine: d.span.endLine,
-    endColumn: d.span.endCol,
-  }));
 }
 
 /** Keeps the `n` most frequent outcomes (ties by key) and counts the rest. */

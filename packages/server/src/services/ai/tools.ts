@@ -3,13 +3,14 @@ import { DomainError } from "../../errors/catalog.ts";
 import type { ConversationsRepository } from "../../repositories/conversations.repository.ts";
 import type { AccessService } from "../core/access.service.ts";
 import type { AuthUser } from "../core/auth.service.ts";
-import type {
-  CircuitCompiler,
-  CircuitsService,
+import {
+  diagnosticsView,
+  type CircuitCompiler,
+  type CircuitsService,
 } from "../core/circuits.service.ts";
 import type { JobsService, JobView } from "../core/jobs.service.ts";
 import type { ToolCall, ToolSpec } from "./provider.ts";
-import { diagnosticsView, topCounts } from "./qasm-blocks.ts";
+import { topCounts } from "./qasm-blocks.ts";
 
 const uuid = { type: "string", format: "uuid" };
 

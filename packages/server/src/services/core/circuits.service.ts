@@ -44,6 +44,22 @@ export interface DiagnosticView {
   readonly file?: string;
 }
 
+/** Compiler diagnostics in API form (1-based line and column). */
+export function diagnosticsView(
+  result: Extract<CompileResult, { ok: false }>,
+): DiagnosticView[] {
+  return result.diagnostics.map((d) => ({
+    code: d.code,
+    severity: d.severity,
+    message: d.message,
+    line: d.span.line,
+    column: d.span.col,
+    endLine: d.span.endLine,
+    endColumn: d.span.endCol,
+    ...(d.file !== undefined ? { file: d.file } : {}),
+  }));
+}
+
 function toView(c: CircuitRow): CircuitView {
   return {
     id: c.id,
@@ -101,16 +117,7 @@ export function createCircuitsService(deps: {
       return { language: lang, numQubits: 0, numClbits: 0 };
     const result = deps.compile(source, { fileName: name });
     if (!result.ok) {
-      const diagnostics: DiagnosticView[] = result.diagnostics.map((d) => ({
-        code: d.code,
-        severity: d.severity,
-        message: d.message,
-        line: d.span.line,
-        column: d.span.col,
-        endLine: d.span.endLine,
-        endColumn: d.span.endCol,
-        ...(d.file !== undefined ? { file: d.file } : {}),
-      }));
+      const diagnostics = diagnosticsView(result);
       const first =
         diagnostics.find((d) => d.severity === "error") ?? diagnostics[0];
       throw new DomainError(

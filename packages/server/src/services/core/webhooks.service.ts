@@ -16,6 +16,7 @@ import type {
 } from "../../repositories/webhooks.repository.ts";
 import type { AccessService } from "./access.service.ts";
 import type { AuthUser } from "./auth.service.ts";
+import { decodeTimeCursor, encodeTimeCursor } from "./time-cursor.ts";
 
 /** A webhook as the API shows it. */
 export type WebhookView = Static<typeof Webhook>;
@@ -76,28 +77,6 @@ function checkUrl(raw: string): string {
       "url must not carry credentials; the signature authenticates deliveries",
     );
   return url.toString();
-}
-
-function encodeCursor(r: DeliveryRow): string {
-  return Buffer.from(
-    JSON.stringify({ t: r.createdAt.toISOString(), i: r.id }),
-  ).toString("base64url");
-}
-
-function decodeCursor(c: string): { createdAt: Date; id: string } {
-  try {
-    const v = JSON.parse(Buffer.from(c, "base64url").toString("utf8")) as {
-      t?: unknown;
-      i?: unknown;
-    };
-    if (typeof v.t === "string" && typeof v.i === "string") {
-      const d = new Date(v.t);
-      if (!Number.isNaN(d.getTime())) return { createdAt: d, id: v.i };
-    }
-  } catch {
-    // fall through
-  }
-  throw new DomainError("BAD_REQUEST", "invalid cursor");
 }
 
 /**
@@ -197,13 +176,15 @@ export function createWebhooksService(deps: {
       const rows = await webhooks.listDeliveries(webhookId, {
         limit: opts.limit + 1,
         before:
-          opts.cursor === undefined ? undefined : decodeCursor(opts.cursor),
+          opts.cursor === undefined ? undefined : decodeTimeCursor(opts.cursor),
       });
       const page = rows.slice(0, opts.limit);
       return {
         items: page.map(deliveryView),
         nextCursor:
-          rows.length > opts.limit ? encodeCursor(page[page.length - 1]) : null,
+          rows.length > opts.limit
+            ? encodeTimeCursor(page[page.length - 1])
+            : null,
       };
     },
 
@@ -233,8 +214,13 @@ export function createWebhooksService(deps: {
           "DELIVERY_PENDING",
           "the delivery is still being retried",
         );
+      // The update only takes a finished delivery: of two racing calls, the second finds it pending.
       const row = await webhooks.redeliver(deliveryId);
-      if (row === undefined) throw new DomainError("DELIVERY_NOT_FOUND");
+      if (row === undefined)
+        throw new DomainError(
+          "DELIVERY_PENDING",
+          "the delivery is still being retried",
+        );
       deps.wake?.();
       return deliveryView(row);
     },

@@ -25,6 +25,7 @@ import {
 import type { ApiError } from "../../api/client.ts";
 import { percent } from "../../run/run-state.ts";
 import "../../run/run.css";
+import { ScrollTable } from "../../run/ScrollTable.tsx";
 
 /** How often the list is re-read while something runs. */
 export const LIST_REFRESH_MS = 2000;
@@ -154,74 +155,67 @@ function JobList({
         </p>
       )}
       {items && items.length > 0 && (
-        <div
-          className="table-scroll"
-          tabIndex={0}
-          role="region"
-          aria-label="Jobs table"
-        >
-          <table className="table" aria-label="Jobs">
-            <thead>
-              <tr>
-                <th scope="col">Job</th>
-                <th scope="col">Status</th>
-                <th scope="col">Circuit</th>
-                <th scope="col" className="num">
-                  Qubits
-                </th>
-                <th scope="col" className="num">
-                  Shots
-                </th>
-                <th scope="col">Submitted</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((j) => (
-                <tr key={j.id} data-job={j.id}>
-                  <td>
-                    <Link
-                      href={`${base}/jobs/${j.id}`}
-                      className="mono"
-                      aria-label={`Job ${j.id.slice(0, 8)}`}
-                    >
-                      {j.id.slice(0, 8)}
+        <ScrollTable label="Jobs">
+          <thead>
+            <tr>
+              <th scope="col">Job</th>
+              <th scope="col">Status</th>
+              <th scope="col">Circuit</th>
+              <th scope="col" className="num">
+                Qubits
+              </th>
+              <th scope="col" className="num">
+                Shots
+              </th>
+              <th scope="col">Submitted</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((j) => (
+              <tr key={j.id} data-job={j.id}>
+                <td>
+                  <Link
+                    href={`${base}/jobs/${j.id}`}
+                    className="mono"
+                    aria-label={`Job ${j.id.slice(0, 8)}`}
+                  >
+                    {j.id.slice(0, 8)}
+                  </Link>
+                </td>
+                <td>
+                  <JobStatusBadge job={j} />
+                </td>
+                <td>
+                  {j.circuitId ? (
+                    <Link href={`${base}/circuits/${j.circuitId}`}>
+                      {names.get(j.circuitId) ?? "circuit"} · revision{" "}
+                      {j.circuitRevision ?? "?"}
                     </Link>
-                  </td>
-                  <td>
-                    <JobStatusBadge job={j} />
-                  </td>
-                  <td>
-                    {j.circuitId ? (
-                      <Link href={`${base}/circuits/${j.circuitId}`}>
-                        {names.get(j.circuitId) ?? "circuit"} · revision{" "}
-                        {j.circuitRevision ?? "?"}
-                      </Link>
-                    ) : (
-                      <span className="muted">inline source</span>
-                    )}
-                  </td>
-                  <td className="num">{j.numQubits}</td>
-                  <td className="num">{j.shots.toLocaleString("en")}</td>
-                  <td>{when(j.createdAt)}</td>
-                  <td>
-                    {canEdit && !isTerminal(j.status) && (
-                      <button
-                        type="button"
-                        className="danger"
-                        disabled={cancel.pending}
-                        onClick={() => void onCancel(j)}
-                        aria-label={`Cancel job ${j.id.slice(0, 8)}`}
-                      >
-                        Cancel
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+                  ) : (
+                    <span className="muted">inline source</span>
+                  )}
+                </td>
+                <td className="num">{j.numQubits}</td>
+                <td className="num">{j.shots.toLocaleString("en")}</td>
+                <td>{when(j.createdAt)}</td>
+                <td>
+                  {canEdit && !isTerminal(j.status) && (
+                    <button
+                      type="button"
+                      className="danger"
+                      disabled={cancel.pending}
+                      onClick={() => void onCancel(j)}
+                      aria-label={`Cancel job ${j.id.slice(0, 8)}`}
+                    >
+                      Cancel
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </ScrollTable>
       )}
       {unfinished && (
         <p className="muted small" role="status">
