@@ -12,6 +12,8 @@ export interface SimEngine {
   allocate(numQubits: number, precision: "double" | "single"): Amplitudes;
   /** Applies one instruction to the whole state. */
   sweep(a: Amplitudes, instr: KernelInstr, numQubits: number): void;
+  /** The squared norm of a, bit-identical to `sumSquares(a)` (absent: the caller computes it). */
+  sumSquares?(a: Amplitudes): number;
   /** Threads sharing each sweep (absent: 1). */
   readonly threads?: number;
 }

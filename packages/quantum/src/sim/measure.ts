@@ -60,18 +60,59 @@ export function flipQubit(a: Amplitudes, q: number): void {
 }
 
 /**
+ * Amplitudes per block of the blocked sum of squares. The blocks are the same on any number of
+ * threads and their sums are added in block order, so the norm is bit-identical however it is split.
+ */
+export const NORM_BLOCK_AMPS = 2 ** 14;
+
+/** Number of norm blocks of a state. */
+export function normBlocks(a: Amplitudes): number {
+  return Math.ceil(a.length / 2 / NORM_BLOCK_AMPS);
+}
+
+/** Writes the sum of |a_i|^2 over each norm block b in [b0, b1) to out[b]. */
+export function blockSumSquares(
+  a: Amplitudes,
+  b0: number,
+  b1: number,
+  out: Float64Array,
+): void {
+  const step = 2 * NORM_BLOCK_AMPS;
+  for (let b = b0; b < b1; b++) {
+    const end = Math.min(a.length, (b + 1) * step);
+    let s = 0;
+    for (let p = b * step; p < end; p++) s += a[p] * a[p];
+    out[b] = s;
+  }
+}
+
+/** The squared norm of a, summed block by block (see `NORM_BLOCK_AMPS`). */
+export function sumSquares(a: Amplitudes): number {
+  const step = 2 * NORM_BLOCK_AMPS;
+  let total = 0;
+  for (let start = 0; start < a.length; start += step) {
+    const end = Math.min(a.length, start + step);
+    let s = 0;
+    for (let p = start; p < end; p++) s += a[p] * a[p];
+    total += s;
+  }
+  return total;
+}
+
+/**
  * Samples `shots` basis indices from |a|^2: sorted uniforms (scaled by the norm) walked against the
- * running cumulative sum. Returns a map from basis index to how many shots gave it.
+ * running cumulative sum. Returns a map from basis index to how many shots gave it. `norm` is the
+ * state's `sumSquares` when the caller has it (the thread pool computes it on every thread).
  */
 export function sampleIndices(
   a: Amplitudes,
   shots: number,
   rng: Rng,
+  norm?: number,
 ): Map<number, number> {
   const out = new Map<number, number>();
   if (shots === 0) return out;
-  let norm = 0;
-  for (let p = 0; p < a.length; p++) norm += a[p] * a[p];
+  norm ??= sumSquares(a);
   const u = new Float64Array(shots);
   for (let s = 0; s < shots; s++) u[s] = rng.nextDouble() * norm;
   u.sort();

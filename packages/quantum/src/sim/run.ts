@@ -87,7 +87,12 @@ export function runStatic(
   a[0] = 1;
   const sweeps = runKernels(a, prog, ctx);
   const counts: Record<string, number> = {};
-  const samples = sampleIndices(a, shots, ctx.rng);
+  const samples = sampleIndices(
+    a,
+    shots,
+    ctx.rng,
+    shots > 0 ? ctx.engine.sumSquares?.(a) : undefined,
+  );
   const bits = new Uint8Array(prog.numClbits);
   for (const [index, c] of samples) {
     let key: string;

@@ -9,9 +9,16 @@ import { type KernelInstr, outerSize } from "../sim/instructions.ts";
 import { applyInstr, makeScratch } from "../sim/execute.ts";
 import type { Amplitudes } from "../sim/kernels/one-qubit.ts";
 import {
+  NORM_BLOCK_AMPS,
+  blockSumSquares,
+  normBlocks,
+} from "../sim/measure.ts";
+import { MAX_SIM_QUBITS } from "../sim/simulate.ts";
+import {
   CMD,
   CMD_EXIT,
   CMD_LOAD,
+  CMD_NORM,
   CMD_RESET,
   CMD_SWEEP,
   CONTROL_LENGTH,
@@ -34,6 +41,10 @@ export class ThreadPool {
   private readonly workers: Worker[] = [];
   private readonly ports: MessagePort[] = [];
   private readonly scratch = makeScratch();
+  /** Per-norm-block sums of squares, written by every thread (512 KiB at 30 qubits). */
+  private readonly partials = new Float64Array(
+    new SharedArrayBuffer(8 * Math.ceil(2 ** MAX_SIM_QUBITS / NORM_BLOCK_AMPS)),
+  );
   private expectedDone = 0;
   private instrIds = new Map<KernelInstr, number>();
   private stateIds = new Map<Amplitudes, number>();
@@ -62,7 +73,12 @@ export class ThreadPool {
     for (let rank = 1; rank < threads; rank++) {
       const { port1, port2 } = new MessageChannel();
       const w = new Worker(new URL("./worker.mjs", import.meta.url), {
-        workerData: { control: this.ctl.buffer, port: port2, rank },
+        workerData: {
+          control: this.ctl.buffer,
+          partials: this.partials.buffer,
+          port: port2,
+          rank,
+        },
         transferList: [port2],
       });
       this.workers.push(w);
@@ -105,6 +121,26 @@ export class ThreadPool {
         this.stateIds.set(a, id);
         this.load({ type: "state", id, state: a });
         return a;
+      },
+      // The sampler's full read of the state, split like a sweep rather than left to this thread alone.
+      sumSquares: (a) => {
+        const sid = this.stateIds.get(a);
+        if (sid === undefined)
+          throw new Error("invariant: state not allocated by this pool");
+        const blocks = normBlocks(a);
+        Atomics.store(this.ctl, STATE, sid);
+        Atomics.store(this.ctl, NEXT, 0);
+        this.command(CMD_NORM, () => {
+          claimGrains(
+            this.ctl,
+            blocks,
+            grainOf(blocks, this.threads),
+            (begin, end) => blockSumSquares(a, begin, end, this.partials),
+          );
+        });
+        let total = 0;
+        for (let b = 0; b < blocks; b++) total += this.partials[b];
+        return total;
       },
       sweep: (a, instr, n) => {
         let id = this.instrIds.get(instr);

@@ -31,6 +31,8 @@ export const CMD_SWEEP = 2;
 export const CMD_RESET = 3;
 /** Command: leave the loop and exit. */
 export const CMD_EXIT = 4;
+/** Command: write the sums of squares of state STATE's norm blocks (claimed like grains) to the shared partials. */
+export const CMD_NORM = 5;
 
 /** The half-open slice [begin, end) of `outer` that participant `rank` of `threads` sweeps. */
 export function sliceOf(

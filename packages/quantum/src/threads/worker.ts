@@ -11,10 +11,12 @@ import type { KernelInstr } from "../sim/instructions.ts";
 import { outerSize } from "../sim/instructions.ts";
 import { applyInstr, makeScratch } from "../sim/execute.ts";
 import type { Amplitudes } from "../sim/kernels/one-qubit.ts";
+import { blockSumSquares, normBlocks } from "../sim/measure.ts";
 import {
   CMD,
   CMD_EXIT,
   CMD_LOAD,
+  CMD_NORM,
   CMD_RESET,
   CMD_SWEEP,
   DONE,
@@ -31,12 +33,14 @@ type Load =
   | { readonly type: "instr"; readonly id: number; readonly instr: KernelInstr }
   | { readonly type: "state"; readonly id: number; readonly state: Amplitudes };
 
-const { control, port } = workerData as {
+const { control, partials, port } = workerData as {
   control: SharedArrayBuffer;
+  partials: SharedArrayBuffer;
   port: MessagePort;
   rank: number;
 };
 const ctl = new Int32Array(control);
+const blockSums = new Float64Array(partials);
 const scratch = makeScratch();
 let instrs = new Map<number, KernelInstr>();
 let states = new Map<number, Amplitudes>();
@@ -64,6 +68,15 @@ for (;;) {
   else if (cmd === CMD_RESET) {
     instrs = new Map();
     states = new Map();
+  } else if (cmd === CMD_NORM) {
+    const a = states.get(Atomics.load(ctl, STATE))!;
+    const blocks = normBlocks(a);
+    claimGrains(
+      ctl,
+      blocks,
+      grainOf(blocks, Atomics.load(ctl, THREADS)),
+      (begin, end) => blockSumSquares(a, begin, end, blockSums),
+    );
   } else if (cmd === CMD_SWEEP) {
     const id = Atomics.load(ctl, INSTR);
     // Instructions are posted without a command of their own (they are queued in order).

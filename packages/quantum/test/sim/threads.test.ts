@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { closeThreadPool, simulateParallel } from "../../src/threads/index.ts";
 import { ThreadPool } from "../../src/threads/pool.ts";
 import { simulate, simulateOn } from "../../src/sim/simulate.ts";
+import { sumSquares } from "../../src/sim/measure.ts";
 import {
   applyMatrix,
   basisState,
@@ -119,6 +120,31 @@ describe("threads", () => {
       pool.reset();
       if (!out.ok) throw new Error(out.error.message);
       expect(maxDiff(out.result.statevector!, want)).toBeLessThan(1e-10);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("computes the sampler's norm on every thread, bit-identical to the sequential sum", async () => {
+    const pool = await ThreadPool.start(3);
+    try {
+      const engine = pool.engine();
+      const rng = seededRng(5);
+      // 17 qubits: 8 norm blocks shared out; 3 qubits: one short block.
+      for (const n of [17, 3])
+        for (const precision of ["double", "single"] as const) {
+          const a = engine.allocate(n, precision);
+          for (let i = 0; i < a.length; i++) a[i] = rng() - 0.5;
+          const got = engine.sumSquares!(a);
+          expect(got).toBe(sumSquares(a));
+          let plain = 0;
+          for (let i = 0; i < a.length; i++) plain += a[i] * a[i];
+          expect(Math.abs(got - plain)).toBeLessThan(1e-9 * plain);
+        }
+      expect(() => engine.sumSquares!(new Float64Array(8))).toThrow(
+        /not allocated by this pool/,
+      );
+      pool.reset();
     } finally {
       await pool.close();
     }
