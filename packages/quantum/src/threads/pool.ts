@@ -3,7 +3,12 @@
  * thread takes part in every sweep (slice 0) and waits on Atomics for the workers' slices, so a
  * sweep is synchronous and the simulator's single-threaded control flow is reused unchanged.
  */
-import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
+import {
+  MessageChannel,
+  Worker,
+  receiveMessageOnPort,
+  type MessagePort,
+} from "node:worker_threads";
 import type { SimEngine } from "../sim/engine.ts";
 import { type KernelInstr, outerSize } from "../sim/instructions.ts";
 import { applyInstr, makeScratch } from "../sim/execute.ts";
@@ -23,6 +28,7 @@ import {
   CMD_SWEEP,
   CONTROL_LENGTH,
   DONE,
+  FAILED,
   GEN,
   INSTR,
   NEXT,
@@ -91,13 +97,28 @@ export class ThreadPool {
     Atomics.store(this.ctl, CMD, cmd);
     Atomics.add(this.ctl, GEN, 1);
     Atomics.notify(this.ctl, GEN);
-    mainWork?.();
+    let mainError: unknown;
+    try {
+      mainWork?.();
+    } catch (e) {
+      mainError = e; // rethrown once the workers are done, so the next command starts clean
+    }
     this.expectedDone += this.workers.length;
     for (;;) {
       const v = Atomics.load(this.ctl, DONE);
       if (v >= this.expectedDone) break;
       Atomics.wait(this.ctl, DONE, v, 1000);
     }
+    if (Atomics.load(this.ctl, FAILED) > 0) {
+      Atomics.store(this.ctl, FAILED, 0);
+      const messages: string[] = [];
+      for (const p of this.ports)
+        for (let m = receiveMessageOnPort(p); m; m = receiveMessageOnPort(p))
+          if ((m.message as { type?: string }).type === "error")
+            messages.push((m.message as { message: string }).message);
+      throw new Error(`a pool worker failed: ${messages.join("; ")}`);
+    }
+    if (mainError !== undefined) throw mainError;
   }
 
   private load(message: object): void {
@@ -119,7 +140,12 @@ export class ThreadPool {
             : new Float64Array(sab);
         const id = this.stateIds.size;
         this.stateIds.set(a, id);
-        this.load({ type: "state", id, state: a });
+        this.load({
+          type: "state",
+          id,
+          buffer: sab,
+          single: precision === "single",
+        });
         return a;
       },
       // The sampler's full read of the state, split like a sweep rather than left to this thread alone.

@@ -20,8 +20,10 @@ export const QUBITS = 5;
 export const THREADS = 6;
 /** Index of the next unclaimed outer index of the current sweep (participants claim grains from it). */
 export const NEXT = 7;
+/** Index of the count of workers whose last command threw (each posts the message on its port). */
+export const FAILED = 8;
 /** Length of the control block in int32s. */
-export const CONTROL_LENGTH = 8;
+export const CONTROL_LENGTH = 9;
 
 /** Command: read one message (an instruction or a state) with receiveMessageOnPort. */
 export const CMD_LOAD = 1;

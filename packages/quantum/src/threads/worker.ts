@@ -20,6 +20,7 @@ import {
   CMD_RESET,
   CMD_SWEEP,
   DONE,
+  FAILED,
   GEN,
   INSTR,
   QUBITS,
@@ -31,7 +32,12 @@ import {
 
 type Load =
   | { readonly type: "instr"; readonly id: number; readonly instr: KernelInstr }
-  | { readonly type: "state"; readonly id: number; readonly state: Amplitudes };
+  | {
+      readonly type: "state";
+      readonly id: number;
+      readonly buffer: SharedArrayBuffer;
+      readonly single: boolean;
+    };
 
 const { control, partials, port } = workerData as {
   control: SharedArrayBuffer;
@@ -53,7 +59,13 @@ function receiveOne(): boolean {
   if (!msg) return false;
   const m = msg.message as Load;
   if (m.type === "instr") instrs.set(m.id, m.instr);
-  else states.set(m.id, m.state);
+  // The view is made here: a posted typed array carries its byte length as 32 bits, so a view of
+  // more than 4 GiB (29 qubits in double precision) would arrive empty.
+  else
+    states.set(
+      m.id,
+      m.single ? new Float32Array(m.buffer) : new Float64Array(m.buffer),
+    );
   return true;
 }
 
@@ -64,6 +76,22 @@ for (;;) {
   gen = g;
   const cmd = Atomics.load(ctl, CMD);
   if (cmd === CMD_EXIT) break;
+  try {
+    runCommand(cmd);
+  } catch (e) {
+    // Still counted as done below, so the main thread is never left waiting for a dead worker.
+    port.postMessage({
+      type: "error",
+      message: e instanceof Error ? e.message : String(e),
+    });
+    Atomics.add(ctl, FAILED, 1);
+  }
+  Atomics.add(ctl, DONE, 1);
+  Atomics.notify(ctl, DONE);
+}
+port.close();
+
+function runCommand(cmd: number): void {
   if (cmd === CMD_LOAD) receiveOne();
   else if (cmd === CMD_RESET) {
     instrs = new Map();
@@ -91,7 +119,4 @@ for (;;) {
       (begin, end) => applyInstr(a, instr, begin, end, scratch),
     );
   }
-  Atomics.add(ctl, DONE, 1);
-  Atomics.notify(ctl, DONE);
 }
-port.close();

@@ -150,6 +150,33 @@ describe("threads", () => {
     }
   });
 
+  it("reports a worker's error instead of waiting for it forever, and stays usable", async () => {
+    const pool = await ThreadPool.start(2);
+    try {
+      const engine = pool.engine();
+      // A state the main thread knows under an id the worker was never sent: the worker's norm throws.
+      const fake = new Float64Array(2 * 2 ** 16);
+      (pool as unknown as { stateIds: Map<unknown, number> }).stateIds.set(
+        fake,
+        99,
+      );
+      expect(() => engine.sumSquares!(fake)).toThrow(/a pool worker failed/);
+      pool.reset();
+      const c = randomCircuit(7, 40, seededRng(3));
+      const out = simulateOn(
+        c,
+        { shots: 0, statevector: true, seed: 1 },
+        pool.engine(),
+      );
+      pool.reset();
+      if (!out.ok) throw new Error(out.error.message);
+      const want = applyMatrix(denseUnitary(c), basisState(7, 0));
+      expect(maxDiff(out.result.statevector!, want)).toBeLessThan(1e-10);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("shuts the pool down so the process can exit", async () => {
     await simulateParallel(circuit(16, std("h", [3])), {
       shots: 1,
