@@ -334,7 +334,9 @@ function printRow(r: Row): void {
       r.precision.padEnd(6),
       `${r.threads}t`,
       `${f(r.ms, 0)} ms`.padStart(10),
-      `${r.gatesPerSecond.toFixed(0)} gates/s`.padStart(16),
+      `${r.gatesPerSecond.toFixed(r.gatesPerSecond < 100 ? 1 : 0)} gates/s`.padStart(
+        16,
+      ),
       `sweeps=${r.sweeps}/${r.gates}`.padEnd(16),
       `x baseline=${f(r.ratioToBaseline)}`,
       `cpu x baseline=${f(r.cpuRatioToBaseline)}`,
