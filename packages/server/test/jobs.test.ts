@@ -359,7 +359,8 @@ describeJobs("Jobs API", (ctx) => {
         id,
         (j) => j.status === "running",
       );
-    const res = await submit({ source: BELL, shots: 5 });
+    // A dynamic circuit runs on the threads (tiny static ones run inline and never wait).
+    const res = await submit({ source: TELEPORT, shots: 5 });
     const id = (res.json() as JobBody).id;
     await new Promise((r) => setTimeout(r, 300));
     const first = await cancel(id);

@@ -10,6 +10,7 @@ import type {
 } from "../repositories/jobs.repository.ts";
 import { TERMINAL_STATES } from "../repositories/jobs.repository.ts";
 import type { JobEventBus } from "./event-bus.ts";
+import { createWaker } from "./waker.ts";
 
 /** One SSE message. */
 export interface StreamMessage {
@@ -32,21 +33,23 @@ export async function* jobEventStream(
   lastEventId: number | undefined,
   signal: AbortSignal,
 ): AsyncGenerator<StreamMessage> {
-  let wake: (() => void) | undefined;
+  const waker = createWaker();
   let pendingProgress: number | undefined;
   const unsubscribe = deps.bus.subscribe(jobId, (sig) => {
     if (sig.kind === "progress") pendingProgress = sig.fraction;
-    wake?.();
+    waker.wake();
   });
-  const onAbort = () => wake?.();
+  const onAbort = () => waker.wake();
   signal.addEventListener("abort", onAbort);
   try {
+    let after = lastEventId ?? 0;
+    // A fresh client: current state first, then only what happens next. The events are read
+    // before the row, so the state is at least as new as `after` and no change falls between.
+    const past =
+      lastEventId === undefined ? await deps.jobs.eventsAfter(jobId, 0) : [];
     const row = await deps.jobs.findById(jobId);
     if (row === undefined) return;
-    let after = lastEventId ?? 0;
     if (lastEventId === undefined) {
-      // A fresh client: current state first, then only what happens next.
-      const past = await deps.jobs.eventsAfter(jobId, 0);
       after = past.at(-1)?.id ?? 0;
       yield { id: after, event: "state", data: deps.view(row) };
       if (TERMINAL_STATES.includes(row.status)) return;
@@ -76,14 +79,7 @@ export async function* jobEventStream(
           yield { event: "progress", data: { fraction } };
         }
       }
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, POLL_MS);
-        wake = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
-      wake = undefined;
+      await waker.wait(POLL_MS);
     }
   } finally {
     unsubscribe();

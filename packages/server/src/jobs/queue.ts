@@ -8,13 +8,27 @@ import { sql, type SQL } from "drizzle-orm";
 import type pg from "pg";
 import PgBoss from "pg-boss";
 import type { Database, Db } from "../database/database.ts";
+import { createWaker } from "./waker.ts";
 
-/** The pg-boss queue that runs simulations. */
+/** The pg-boss queue of simulations that run on the simulation threads. */
 export const SIMULATE_QUEUE = "simulate";
+/**
+ * The pg-boss queue of tiny simulations (see `runsInline`): a worker runs them on its event loop
+ * in well under a few milliseconds each, so they skip the thread hop and never wait behind a
+ * long simulation.
+ */
+export const SIMULATE_SMALL_QUEUE = "simulate-small";
 
 /** The payload of a simulate message. */
 export interface SimulateMessage {
   readonly jobId: string;
+}
+
+/** One fetch loop: a queue, how many of its messages a worker holds at once, and their handler. */
+export interface WorkLane {
+  readonly queue: string;
+  readonly capacity: number;
+  readonly handler: (message: SimulateMessage) => Promise<void>;
 }
 
 /** Queue tuning (crash-recovery delay, polling, retries). */
@@ -84,27 +98,100 @@ export async function openJobQueue(database: Database, options: QueueOptions) {
   } as PgBoss.ConstructorOptions);
   boss.on("error", () => undefined);
   await boss.start();
-  const queueConfig = {
-    name: SIMULATE_QUEUE,
-    expireInSeconds: options.expireInSeconds,
-    retryLimit: options.retryLimit,
-    retryDelay: 0,
-  };
-  if ((await boss.getQueue(SIMULATE_QUEUE)) === null)
-    await boss.createQueue(SIMULATE_QUEUE, queueConfig).catch(async () => {
-      // another process created it at the same time
-      await boss.updateQueue(SIMULATE_QUEUE, queueConfig);
-    });
-  else await boss.updateQueue(SIMULATE_QUEUE, queueConfig);
+  for (const name of [SIMULATE_QUEUE, SIMULATE_SMALL_QUEUE]) {
+    const queueConfig = {
+      name,
+      expireInSeconds: options.expireInSeconds,
+      retryLimit: options.retryLimit,
+      retryDelay: 0,
+    };
+    if ((await boss.getQueue(name)) === null)
+      await boss.createQueue(name, queueConfig).catch(async () => {
+        // another process created it at the same time
+        await boss.updateQueue(name, queueConfig);
+      });
+    else await boss.updateQueue(name, queueConfig);
+  }
 
   let stopped = false;
-  let wakeLoop: (() => void) | undefined;
-  let loop: Promise<void> | undefined;
+  const wakers = new Set<() => void>();
+  const loops: Promise<void>[] = [];
   const running = new Set<Promise<void>>();
+
+  // Settled messages are completed (or failed) in batches: one statement per queue and outcome
+  // for everything that finished in the same turn of the event loop.
+  const settling = new Map<string, { ok: string[]; failed: string[] }>();
+  let flush: Promise<void> | undefined;
+  let lastFlush: Promise<void> | undefined;
+  const settle = (queue: string, id: string, ok: boolean): Promise<void> => {
+    let s = settling.get(queue);
+    if (!s) settling.set(queue, (s = { ok: [], failed: [] }));
+    (ok ? s.ok : s.failed).push(id);
+    if (flush) return flush;
+    return (lastFlush = flush = new Promise<void>((r) => setImmediate(r)).then(
+      async () => {
+        flush = undefined;
+        const batch = [...settling];
+        settling.clear();
+        await Promise.all(
+          batch.flatMap(([name, { ok: done, failed }]) => [
+            done.length > 0 ? boss.complete(name, done) : undefined,
+            failed.length > 0 ? boss.fail(name, failed) : undefined,
+          ]),
+        ).catch(() => undefined); // the messages expire and are retried
+      },
+    ));
+  };
+
+  async function runLane(lane: WorkLane): Promise<void> {
+    let inFlight = 0;
+    const signal = createWaker();
+    const waker = () => signal.wake();
+    wakers.add(waker);
+    while (!stopped) {
+      const free = lane.capacity - inFlight;
+      let fetched = 0;
+      if (free > 0) {
+        try {
+          const batch = await boss.fetch<SimulateMessage>(lane.queue, {
+            batchSize: free,
+          });
+          fetched = batch?.length ?? 0;
+          for (const job of batch ?? []) {
+            inFlight++;
+            const done = lane.handler(job.data).then(
+              () => settle(lane.queue, job.id, true),
+              () => settle(lane.queue, job.id, false),
+            );
+            running.add(done);
+            void done.finally(() => {
+              inFlight--;
+              running.delete(done);
+              waker();
+            });
+          }
+        } catch {
+          // database hiccup: try again after the interval
+        }
+      }
+      if (stopped) break;
+      if (fetched > 0 && inFlight < lane.capacity) continue;
+      await signal.wait(options.pollingIntervalSeconds * 1000);
+    }
+    wakers.delete(waker);
+  }
+
   return {
-    /** Enqueues a simulate message inside the drizzle transaction `tx`. */
-    async enqueue(tx: Db, message: SimulateMessage): Promise<void> {
-      await boss.send(SIMULATE_QUEUE, message, {
+    /**
+     * Enqueues a simulate message inside the drizzle transaction `tx`, on the small-job queue
+     * when `small` (see `runsInline`).
+     */
+    async enqueue(
+      tx: Db,
+      message: SimulateMessage,
+      small = false,
+    ): Promise<void> {
+      await boss.send(small ? SIMULATE_SMALL_QUEUE : SIMULATE_QUEUE, message, {
         db: {
           executeSql: async (text: string, values: unknown[]) => ({
             rows: rowsOf(await tx.execute(toDrizzleSql(text, values ?? []))),
@@ -114,87 +201,39 @@ export async function openJobQueue(database: Database, options: QueueOptions) {
     },
 
     /**
-     * Starts a fetch loop that keeps up to `capacity` messages in hand, each handled on its own.
-     * A handler that throws leaves its message to be retried; one that returns completes it.
-     * Idle, the loop polls every `pollingIntervalSeconds`, or at once when `wake()` is called.
+     * Starts one fetch loop per lane; each keeps up to `capacity` messages in hand, fetched in
+     * batches and handled concurrently. A handler that throws leaves its message to be retried;
+     * one that returns completes it. Idle, a loop polls every `pollingIntervalSeconds`, or at once
+     * when `wake()` is called (after an enqueue in this process, or a notification from another).
      */
-    work(
-      capacity: number,
-      handler: (message: SimulateMessage) => Promise<void>,
-    ): void {
-      let inFlight = 0;
-      const settle = async (id: string, ok: boolean) => {
-        try {
-          if (ok) await boss.complete(SIMULATE_QUEUE, id);
-          else await boss.fail(SIMULATE_QUEUE, id);
-        } catch {
-          // the message expires and is retried
-        }
-      };
-      loop = (async () => {
-        while (!stopped) {
-          const free = capacity - inFlight;
-          let fetched = 0;
-          if (free > 0) {
-            try {
-              const batch = await boss.fetch<SimulateMessage>(SIMULATE_QUEUE, {
-                batchSize: free,
-              });
-              fetched = batch?.length ?? 0;
-              for (const job of batch ?? []) {
-                inFlight++;
-                const done = handler(job.data).then(
-                  () => settle(job.id, true),
-                  () => settle(job.id, false),
-                );
-                running.add(done);
-                void done.finally(() => {
-                  inFlight--;
-                  running.delete(done);
-                  wakeLoop?.();
-                });
-              }
-            } catch {
-              // database hiccup: try again after the interval
-            }
-          }
-          if (stopped) break;
-          if (fetched > 0 && inFlight < capacity) continue;
-          await new Promise<void>((resolve) => {
-            const t = setTimeout(
-              resolve,
-              options.pollingIntervalSeconds * 1000,
-            );
-            wakeLoop = () => {
-              clearTimeout(t);
-              resolve();
-            };
-          });
-          wakeLoop = undefined;
-        }
-      })();
+    work(lanes: readonly WorkLane[]): void {
+      for (const lane of lanes) loops.push(runLane(lane));
     },
 
     /** Wakes this process's idle fetch loop at once (after an enqueue committed). */
     wake(): void {
-      wakeLoop?.();
+      for (const w of wakers) w();
     },
 
     /** Number of messages waiting in the queue. */
     async depth(): Promise<number> {
-      return boss.getQueueSize(SIMULATE_QUEUE);
+      return (
+        (await boss.getQueueSize(SIMULATE_QUEUE)) +
+        (await boss.getQueueSize(SIMULATE_SMALL_QUEUE))
+      );
     },
 
     /** Stops fetching; running handlers get `timeoutMs` to finish. */
     async stop(timeoutMs = 5000): Promise<void> {
       if (stopped) return;
       stopped = true;
-      wakeLoop?.();
-      await loop;
+      for (const w of wakers) w();
+      await Promise.all(loops);
       await Promise.race([
         Promise.allSettled([...running]),
         new Promise((r) => setTimeout(r, timeoutMs)),
       ]);
+      await lastFlush;
       await boss.stop({
         graceful: true,
         close: false,

@@ -12,6 +12,7 @@ import type {
 import type { JobEventBus } from "./event-bus.ts";
 import type { JobSettings } from "./limits.ts";
 import type { JobMetrics } from "./metrics.ts";
+import type { Liveness } from "./recovery.ts";
 import type { SimulateMessage } from "./queue.ts";
 import type { SimPool } from "./sim-pool.ts";
 import type { SimSuccess } from "./sim-task.ts";
@@ -58,57 +59,163 @@ function resultOf(row: JobRow, r: SimSuccess, startedAt: Date) {
   };
 }
 
-/** Creates the handler for `simulate` messages. */
+/** How a finished attempt ended, as written to the job row. */
+export type JobOutcome =
+  | {
+      readonly status: "succeeded";
+      readonly result: unknown;
+      readonly record: unknown;
+    }
+  | { readonly status: "cancelled" }
+  | {
+      readonly status: "failed";
+      readonly error: { code: string; message: string };
+    };
+
+/** Called once per job after its final status was written (webhooks, metrics, file stores). */
+export type JobFinishedHook = (
+  jobId: string,
+  outcome: JobOutcome,
+) => void | Promise<void>;
+
+/** Creates the handlers for `simulate` (threads) and `simulate-small` (inline) messages. */
 export function createSimulateHandler(deps: {
   jobs: JobsRepository;
   pool: SimPool;
   bus: JobEventBus;
   settings: JobSettings;
   log: FastifyBaseLogger;
+  liveness: Liveness;
   metrics?: JobMetrics;
+  onFinished?: JobFinishedHook;
 }) {
-  const { jobs, pool, bus, settings, log } = deps;
+  const { jobs, pool, bus, settings, log, liveness } = deps;
 
-  return async function handle(message: SimulateMessage): Promise<void> {
-    const row = await jobs.start(message.jobId);
-    if (row === undefined) return; // finished, cancelled or deleted: nothing to do
-    const attempt = row.attempts;
+  /**
+   * The one "job finished" path: writes the outcome of attempt `attempt` (with any buffered log
+   * lines) exactly once, wakes event streams, then calls `onFinished`. Returns false when the
+   * attempt no longer held the job (cancelled meanwhile, or re-run elsewhere).
+   */
+  async function finishJob(
+    row: JobRow,
+    attempt: number,
+    outcome: JobOutcome,
+    logs: readonly string[] = [],
+  ): Promise<boolean> {
+    const written = await jobs.finish(row.id, attempt, outcome, logs);
+    bus.changed(row.id);
+    if (!written) {
+      log.info({ jobId: row.id, attempt }, "job outcome already written");
+      return false;
+    }
+    try {
+      await deps.onFinished?.(row.id, outcome);
+    } catch (err) {
+      log.error({ err, jobId: row.id }, "job finished hook failed");
+    }
+    return true;
+  }
+
+  function request(row: JobRow) {
+    return {
+      source: row.source,
+      inputs: (row.inputs ?? undefined) as
+        Record<string, number | boolean> | undefined,
+      shots: row.shots,
+      seed: Number(row.seed ?? 0),
+      precision: row.precision,
+      statevectorMaxQubits: settings.statevectorMaxQubits,
+      memoryLimitBytes: settings.memoryLimitBytes,
+    };
+  }
+
+  function succeeded(row: JobRow, r: SimSuccess, startedAt: Date): JobOutcome {
+    return {
+      status: "succeeded",
+      result: resultOf(row, r, startedAt),
+      record: {
+        source: row.source,
+        inputs: row.inputs ?? null,
+        circuit: r.circuitJson,
+        seed: r.seed,
+        options: { shots: row.shots, precision: row.precision },
+        stepfaultVersion: STEPFAULT_VERSION,
+      },
+    };
+  }
+
+  function failure(error: { code: string; message: string }): JobOutcome {
+    return error.code === "SIM_CANCELLED"
+      ? { status: "cancelled" }
+      : { status: "failed", error };
+  }
+
+  /** Claims the job; undefined when there is nothing to run (finished, gone, live elsewhere). */
+  async function claim(message: SimulateMessage) {
+    const row = await jobs.claim(message.jobId, settings.expireInSeconds);
+    if (row === undefined) return undefined;
     const startedAt = new Date();
     deps.metrics?.observeQueueWait(
       Math.max(0, startedAt.getTime() - row.createdAt.getTime()) / 1000,
     );
+    return { row, attempt: row.attempts, startedAt };
+  }
+
+  /**
+   * A tiny job (`simulate-small`): claimed, run on this thread in a few milliseconds, finished
+   * with its log lines in one statement. Streams are woken once, by the finish.
+   */
+  async function handleSmall(message: SimulateMessage): Promise<void> {
+    const claimed = await claim(message);
+    if (claimed === undefined) return;
+    const { row, attempt, startedAt } = claimed;
+    const untrack = liveness.track(row.id, attempt);
+    let finalStatus = "retry";
+    try {
+      const logs: string[] = [];
+      const outcome = await pool.runInline(request(row), {
+        onLog: (line) => logs.push(line),
+      }).outcome;
+      const end = outcome.ok
+        ? succeeded(row, outcome.result, startedAt)
+        : failure(outcome.error);
+      finalStatus = end.status;
+      await finishJob(row, attempt, end, logs);
+    } finally {
+      untrack();
+      deps.metrics?.observeRunTime(
+        (Date.now() - startedAt.getTime()) / 1000,
+        finalStatus,
+      );
+    }
+  }
+
+  /** A job on the simulation threads: live progress and log lines, cancellable while it runs. */
+  async function handle(message: SimulateMessage): Promise<void> {
+    const claimed = await claim(message);
+    if (claimed === undefined) return;
+    const { row, attempt, startedAt } = claimed;
+    const untrack = liveness.track(row.id, attempt);
     let finalStatus = "retry";
     bus.changed(row.id);
     let lastWrite = 0;
-    const handle = pool.run(
-      {
-        source: row.source,
-        inputs: (row.inputs ?? undefined) as
-          Record<string, number | boolean> | undefined,
-        shots: row.shots,
-        seed: Number(row.seed ?? 0),
-        precision: row.precision,
-        statevectorMaxQubits: settings.statevectorMaxQubits,
-        memoryLimitBytes: settings.memoryLimitBytes,
+    const handle = pool.run(request(row), {
+      onProgress: (fraction) => {
+        bus.progress(row.id, fraction);
+        const now = Date.now();
+        if (now - lastWrite < PROGRESS_WRITE_MS) return;
+        lastWrite = now;
+        jobs.setProgress(row.id, attempt, fraction).catch(() => undefined);
       },
-      {
-        onProgress: (fraction) => {
-          bus.progress(row.id, fraction);
-          const now = Date.now();
-          if (now - lastWrite < PROGRESS_WRITE_MS) return;
-          lastWrite = now;
-          jobs.setProgress(row.id, attempt, fraction).catch(() => undefined);
-        },
-        onLog: (line) => {
-          jobs
-            .addEvent(row.id, "log", { message: line })
-            .then(() => bus.changed(row.id))
-            .catch(() => undefined);
-        },
+      onLog: (line) => {
+        jobs
+          .addEvent(row.id, "log", { message: line })
+          .then(() => bus.changed(row.id))
+          .catch(() => undefined);
       },
-    );
-    // Cancellation: the API flips the row to `cancelled`; the bus wakes us in-process and the
-    // poll covers APIs in other processes.
+    });
+    // Cancellation: the API flips the row to `cancelled`; the bus wakes us (in-process, or from
+    // other processes over Redis / LISTEN-NOTIFY) and the poll covers the rest.
     const check = () => {
       jobs.statusOf(row.id).then(
         (s) => {
@@ -124,33 +231,20 @@ export function createSimulateHandler(deps: {
     try {
       const outcome = await handle.outcome;
       if (outcome.ok) {
-        const r = outcome.result;
-        const written = await jobs.finish(row.id, attempt, {
-          status: "succeeded",
-          result: resultOf(row, r, startedAt),
-          record: {
-            source: row.source,
-            inputs: row.inputs ?? null,
-            circuit: r.circuitJson,
-            seed: r.seed,
-            options: { shots: row.shots, precision: row.precision },
-            stepfaultVersion: STEPFAULT_VERSION,
-          },
-        });
         finalStatus = "succeeded";
-        if (!written) log.info({ jobId: row.id }, "job result already written");
-      } else if (RETRYABLE.has(outcome.error.code)) {
+        await finishJob(row, attempt, succeeded(row, outcome.result, startedAt));
+      } else if (
+        RETRYABLE.has(outcome.error.code) &&
+        attempt <= settings.retryLimit
+      ) {
+        // Give the job back so the message's retry (here or on another worker) claims it now.
+        await jobs.release(row.id, attempt);
+        bus.changed(row.id);
         throw new Error(`${outcome.error.code}: ${outcome.error.message}`);
       } else {
-        finalStatus =
-          outcome.error.code === "SIM_CANCELLED" ? "cancelled" : "failed";
-        await jobs.finish(row.id, attempt, {
-          status:
-            outcome.error.code === "SIM_CANCELLED" ? "cancelled" : "failed",
-          ...(outcome.error.code === "SIM_CANCELLED"
-            ? {}
-            : { error: outcome.error }),
-        });
+        const end = failure(outcome.error);
+        finalStatus = end.status;
+        await finishJob(row, attempt, end);
       }
     } finally {
       deps.metrics?.observeRunTime(
@@ -159,7 +253,9 @@ export function createSimulateHandler(deps: {
       );
       clearInterval(timer);
       unsubscribe();
-      bus.changed(row.id);
+      untrack();
     }
-  };
+  }
+
+  return { handle, handleSmall, finishJob };
 }

@@ -1,4 +1,16 @@
-import { and, asc, desc, eq, gt, inArray, lt, or, sql } from "drizzle-orm";
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  getTableColumns,
+  gt,
+  inArray,
+  lt,
+  or,
+  sql,
+  type SQL,
+} from "drizzle-orm";
 import type { Db } from "../database/database.ts";
 import { jobEvents, jobs } from "../database/schema.ts";
 
@@ -27,6 +39,38 @@ function isUniqueViolation(err: unknown): boolean {
   return false;
 }
 
+const JOB_COLUMNS = Object.entries(getTableColumns(jobs));
+
+/** Maps a raw `jobs` row (database column names, driver values) to a JobRow. */
+function mapJobRow(raw: Record<string, unknown>): JobRow {
+  const out: Record<string, unknown> = {};
+  for (const [key, col] of JOB_COLUMNS) {
+    const v = raw[col.name];
+    out[key] = v === null || v === undefined ? null : col.mapFromDriverValue(v);
+  }
+  return out as JobRow;
+}
+
+function rowsOf(result: unknown): Record<string, unknown>[] {
+  return (result as { rows?: Record<string, unknown>[] }).rows ?? [];
+}
+
+/** A jsonb parameter. */
+function json(value: unknown): SQL {
+  return value === undefined || value === null
+    ? sql`null::jsonb`
+    : sql`${JSON.stringify(value)}::jsonb`;
+}
+
+/**
+ * One statement that changes a job and appends the matching status event: `change` is an
+ * `UPDATE jobs ... RETURNING *`, `event` the event data as SQL over the updated row `u`. Being one
+ * statement it is atomic without a transaction, and costs one round trip.
+ */
+function withStatusEvent(change: SQL, event: SQL): SQL {
+  return sql`with u as (${change}), e as (insert into ${jobEvents} (job_id, type, data) select u.id, 'status', ${event} from u) select * from u`;
+}
+
 /** Creates the jobs repository (jobs and their events); every method takes an optional transaction. */
 export function createJobsRepository(db: Db) {
   async function addEvent(
@@ -51,8 +95,13 @@ export function createJobsRepository(db: Db) {
     ): Promise<JobRow | undefined> {
       try {
         return await db.transaction(async (tx) => {
-          const [row] = await tx.insert(jobs).values(values).returning();
-          await addEvent(row.id, "status", { status: "queued" }, tx);
+          const insert = tx.insert(jobs).values(values).returning().getSQL();
+          const [raw] = rowsOf(
+            await tx.execute(
+              withStatusEvent(insert, sql`'{"status":"queued"}'::jsonb`),
+            ),
+          );
+          const row = mapJobRow(raw);
           await enqueue(tx, row);
           return row;
         });
@@ -128,29 +177,63 @@ export function createJobsRepository(db: Db) {
       return Number(row?.n ?? 0);
     },
 
-    /** Marks a queued or running job as running for a new attempt; undefined when it is finished. */
-    async start(id: string): Promise<JobRow | undefined> {
+    /**
+     * Claims a job for a new attempt: queued -> running, or running -> running when the attempt
+     * that held it stopped sending heartbeats `staleSeconds` ago (its worker died). Undefined when
+     * the job is finished, gone, or running on a live worker. One statement (row + event).
+     */
+    async claim(id: string, staleSeconds: number): Promise<JobRow | undefined> {
+      const change = sql`update ${jobs} set status = 'running', attempts = attempts + 1, progress = 0,
+        started_at = coalesce(started_at, now()), heartbeat_at = now()
+        where id = ${id} and (status = 'queued' or (status = 'running' and
+          (heartbeat_at is null or heartbeat_at < now() - make_interval(secs => ${staleSeconds}))))
+        returning *`;
+      const [raw] = rowsOf(
+        await db.execute(
+          withStatusEvent(
+            change,
+            sql`jsonb_build_object('status', 'running', 'attempt', u.attempts)`,
+          ),
+        ),
+      );
+      return raw === undefined ? undefined : mapJobRow(raw);
+    },
+
+    /** Refreshes the heartbeat of running attempts (`[jobId, attempt]` pairs); one statement. */
+    async heartbeat(running: readonly (readonly [string, number])[]): Promise<void> {
+      if (running.length === 0) return;
+      const ids = running.map(([id]) => id).join(",");
+      const attempts = running.map(([, a]) => a).join(",");
+      await db.execute(sql`update ${jobs} j set heartbeat_at = now()
+        from unnest(string_to_array(${ids}, ',')::uuid[], string_to_array(${attempts}, ',')::int[]) as h(id, attempt)
+        where j.id = h.id and j.attempts = h.attempt and j.status = 'running'`);
+    },
+
+    /**
+     * Puts running jobs whose heartbeat is older than `staleSeconds` back to `queued` (their worker
+     * died) and calls `enqueue` for each, all in one transaction. Returns the re-queued ids.
+     */
+    async requeueStale(
+      staleSeconds: number,
+      enqueue: (tx: Db, jobId: string) => Promise<void>,
+    ): Promise<string[]> {
       return db.transaction(async (tx) => {
-        const [row] = await tx
-          .update(jobs)
-          .set({
-            status: "running",
-            attempts: sql`${jobs.attempts} + 1`,
-            progress: 0,
-            startedAt: sql`coalesce(${jobs.startedAt}, now())`,
-          })
-          .where(
-            and(eq(jobs.id, id), inArray(jobs.status, ["queued", "running"])),
-          )
-          .returning();
-        if (row === undefined) return undefined;
-        await addEvent(
-          id,
-          "status",
-          { status: "running", attempt: row.attempts },
-          tx,
+        const change = sql`update ${jobs} set status = 'queued', heartbeat_at = null
+          where id in (select id from ${jobs} where status = 'running'
+            and (heartbeat_at is null or heartbeat_at < now() - make_interval(secs => ${staleSeconds}))
+            limit 100 for update skip locked)
+          returning *`;
+        const rows = rowsOf(
+          await tx.execute(
+            withStatusEvent(
+              change,
+              sql`jsonb_build_object('status', 'queued', 'requeued', true, 'attempt', u.attempts)`,
+            ),
+          ),
         );
-        return row;
+        const ids = rows.map((r) => String(r.id));
+        for (const id of ids) await enqueue(tx, id);
+        return ids;
       });
     },
 
@@ -162,7 +245,7 @@ export function createJobsRepository(db: Db) {
     ): Promise<void> {
       await db
         .update(jobs)
-        .set({ progress })
+        .set({ progress, heartbeatAt: sql`now()` })
         .where(
           and(
             eq(jobs.id, id),
@@ -185,54 +268,64 @@ export function createJobsRepository(db: Db) {
         record?: unknown;
         error?: { code: string; message: string };
       },
+      logs: readonly string[] = [],
     ): Promise<boolean> {
-      return db.transaction(async (tx) => {
-        const rows = await tx
-          .update(jobs)
-          .set({
-            status: outcome.status,
-            progress: outcome.status === "succeeded" ? 1 : jobs.progress,
-            result: outcome.result ?? null,
-            record: outcome.record ?? null,
-            error: outcome.error ?? null,
-            finishedAt: sql`now()`,
-          })
-          .where(
-            and(
-              eq(jobs.id, id),
-              eq(jobs.status, "running"),
-              eq(jobs.attempts, attempt),
-            ),
-          )
-          .returning({ id: jobs.id });
-        if (rows.length === 0) return false;
-        await addEvent(
-          id,
-          "status",
-          {
+      const change = sql`update ${jobs} set status = ${outcome.status},
+        progress = ${outcome.status === "succeeded" ? sql`1` : sql`progress`},
+        result = ${json(outcome.result)}, record = ${json(outcome.record)},
+        error = ${json(outcome.error)}, finished_at = now(), heartbeat_at = null
+        where id = ${id} and status = 'running' and attempts = ${attempt}
+        returning id`;
+      // Log lines first, then the status event, in this order of event ids.
+      const events = json([
+        ...logs.map((message) => ({ type: "log", data: { message } })),
+        {
+          type: "status",
+          data: {
             status: outcome.status,
             ...(outcome.error ? { error: outcome.error } : {}),
           },
-          tx,
-        );
-        return true;
-      });
+        },
+      ]);
+      const rows = rowsOf(
+        await db.execute(sql`with u as (${change}),
+          e as (insert into ${jobEvents} (job_id, type, data)
+            select u.id, x.ev->>'type', x.ev->'data'
+            from u, jsonb_array_elements(${events}) with ordinality as x(ev, ord)
+            order by x.ord)
+          select id from u`),
+      );
+      return rows.length > 0;
+    },
+
+    /**
+     * Gives a running attempt back to the queue (its thread died or the worker is stopping), so
+     * the message's retry can claim it at once. False when the attempt no longer holds the job.
+     */
+    async release(id: string, attempt: number): Promise<boolean> {
+      const change = sql`update ${jobs} set status = 'queued', heartbeat_at = null
+        where id = ${id} and status = 'running' and attempts = ${attempt} returning *`;
+      const rows = rowsOf(
+        await db.execute(
+          withStatusEvent(
+            change,
+            sql`jsonb_build_object('status', 'queued', 'requeued', true, 'attempt', u.attempts)`,
+          ),
+        ),
+      );
+      return rows.length > 0;
     },
 
     /** Cancels a queued or running job; returns the row, or undefined when it had already finished. */
     async cancel(id: string): Promise<JobRow | undefined> {
-      return db.transaction(async (tx) => {
-        const [row] = await tx
-          .update(jobs)
-          .set({ status: "cancelled", finishedAt: sql`now()` })
-          .where(
-            and(eq(jobs.id, id), inArray(jobs.status, ["queued", "running"])),
-          )
-          .returning();
-        if (row === undefined) return undefined;
-        await addEvent(id, "status", { status: "cancelled" }, tx);
-        return row;
-      });
+      const change = sql`update ${jobs} set status = 'cancelled', finished_at = now(), heartbeat_at = null
+        where id = ${id} and status in ('queued', 'running') returning *`;
+      const [raw] = rowsOf(
+        await db.execute(
+          withStatusEvent(change, sql`'{"status":"cancelled"}'::jsonb`),
+        ),
+      );
+      return raw === undefined ? undefined : mapJobRow(raw);
     },
 
     /** The status of a job (cheap poll for cancellation). */

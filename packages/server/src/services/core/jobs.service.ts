@@ -7,6 +7,7 @@ import { DomainError } from "../../errors/catalog.ts";
 import type { JobEventBus } from "../../jobs/event-bus.ts";
 import { jobEventStream, type StreamMessage } from "../../jobs/job-stream.ts";
 import type { JobSettings } from "../../jobs/limits.ts";
+import { runsInline } from "../../jobs/sim-run.ts";
 import type { CircuitsRepository } from "../../repositories/circuits.repository.ts";
 import {
   TERMINAL_STATES,
@@ -23,7 +24,7 @@ export type JobView = Static<typeof Job>;
 
 /** What the service needs from the queue. */
 export interface JobEnqueuer {
-  enqueue(tx: Db, message: { jobId: string }): Promise<void>;
+  enqueue(tx: Db, message: { jobId: string }, small?: boolean): Promise<void>;
   wake(): void;
 }
 
@@ -243,6 +244,7 @@ export function createJobsService(deps: {
             requested: body.shots,
           },
         );
+      const small = runsInline(circuit, isDynamic(circuit), body.shots);
       const active = await jobs.countActiveByUser(caller.id);
       if (active >= settings.maxConcurrentJobsPerUser)
         throw new DomainError(
@@ -270,7 +272,7 @@ export function createJobsService(deps: {
           inputs: body.inputs ?? null,
           idempotencyKey: idempotencyKey ?? null,
         },
-        (tx, r) => deps.queue.enqueue(tx, { jobId: r.id }),
+        (tx, r) => deps.queue.enqueue(tx, { jobId: r.id }, small),
       );
       if (row === undefined) {
         // lost a race on the same idempotency key: answer with the winner
