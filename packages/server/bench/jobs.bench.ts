@@ -4,7 +4,7 @@
  * 1000) jobs of a 5-qubit circuit with 1000 shots, `--concurrency N` (BENCH_CONCURRENCY, default
  * 16) at a time, follows each over SSE and reports jobs/s and p50/p99 from submit to the
  * `succeeded` SSE event, plus /healthz latency under that load. Runs on the embedded database,
- * and on PostgreSQL when BENCH_DATABASE_URL is set.
+ * and on PostgreSQL when BENCH_DATABASE_URL is set (BENCH_SKIP_PGLITE=1 runs PostgreSQL only).
  *
  *   npm run bench:jobs -- --jobs 1000
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench npm run bench:jobs
@@ -100,6 +100,7 @@ async function benchOn(name: string, database: Database): Promise<void> {
       }
     })();
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
         while (next < JOBS) {
@@ -125,6 +126,7 @@ async function benchOn(name: string, database: Database): Promise<void> {
       }),
     );
     const wall = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
     done = true;
     await probe;
     latencies.sort((a, b) => a - b);
@@ -132,7 +134,8 @@ async function benchOn(name: string, database: Database): Promise<void> {
     console.log(
       `${name.padEnd(10)} ${JOBS} jobs (${CONCURRENCY} at a time) in ${wall.toFixed(1)} s: ${(JOBS / wall).toFixed(1)} jobs/s; ` +
         `submit->succeeded p50 ${pct(latencies, 50).toFixed(0)} ms, p99 ${pct(latencies, 99).toFixed(0)} ms; ` +
-        `failed ${failed}; /healthz under load p50 ${pct(health, 50).toFixed(1)} ms, p99 ${pct(health, 99).toFixed(1)} ms`,
+        `failed ${failed}; /healthz under load p50 ${pct(health, 50).toFixed(1)} ms, p99 ${pct(health, 99).toFixed(1)} ms; ` +
+        `process CPU ${((cpu.user + cpu.system) / 1000 / JOBS).toFixed(2)} ms/job (API, worker, client${name === "pglite" ? ", database" : ""})`,
     );
   } finally {
     await app.close();

@@ -32,6 +32,8 @@ export async function* jobEventStream(
   jobId: string,
   lastEventId: number | undefined,
   signal: AbortSignal,
+  /** The job and its newest event id read together (`JobsRepository.snapshot`), when known. */
+  initial?: { row: JobRow; lastEventId: number },
 ): AsyncGenerator<StreamMessage> {
   const waker = createWaker();
   let pendingProgress: number | undefined;
@@ -42,20 +44,22 @@ export async function* jobEventStream(
   const onAbort = () => waker.wake();
   signal.addEventListener("abort", onAbort);
   try {
+    // A fresh client: current state first, then only what happens next. The state and the id
+    // of its newest event come from one snapshot, so no change falls between them.
+    const snap = initial ?? (await deps.jobs.snapshot(jobId));
+    if (snap === undefined) return;
+    const row = snap.row;
     let after = lastEventId ?? 0;
-    // A fresh client: current state first, then only what happens next. The events are read
-    // before the row, so the state is at least as new as `after` and no change falls between.
-    const past =
-      lastEventId === undefined ? await deps.jobs.eventsAfter(jobId, 0) : [];
-    const row = await deps.jobs.findById(jobId);
-    if (row === undefined) return;
     if (lastEventId === undefined) {
-      after = past.at(-1)?.id ?? 0;
+      after = snap.lastEventId;
       yield { id: after, event: "state", data: deps.view(row) };
       if (TERMINAL_STATES.includes(row.status)) return;
     }
     let lastProgress = row.progress;
     let lastProgressAt = 0;
+    // Progress comes from the bus; the row is read for it only after a quiet polling interval
+    // (a worker in another process without a shared bus).
+    let woken = true;
     while (!signal.aborted) {
       for (const e of await deps.jobs.eventsAfter(jobId, after)) {
         after = e.id;
@@ -68,7 +72,7 @@ export async function* jobEventStream(
       if (now - lastProgressAt >= PROGRESS_MIN_MS) {
         let fraction = pendingProgress;
         pendingProgress = undefined;
-        if (fraction === undefined) {
+        if (fraction === undefined && !woken) {
           const current = await deps.jobs.findById(jobId);
           if (current === undefined) return; // deleted
           if (current.status === "running") fraction = current.progress;
@@ -79,7 +83,7 @@ export async function* jobEventStream(
           yield { event: "progress", data: { fraction } };
         }
       }
-      await waker.wait(POLL_MS);
+      woken = await waker.wait(POLL_MS);
     }
   } finally {
     unsubscribe();

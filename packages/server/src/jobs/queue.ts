@@ -114,7 +114,7 @@ export async function openJobQueue(database: Database, options: QueueOptions) {
   }
 
   let stopped = false;
-  const wakers = new Set<() => void>();
+  const wakers = new Map<string, () => void>();
   const loops: Promise<void>[] = [];
   const running = new Set<Promise<void>>();
 
@@ -128,8 +128,8 @@ export async function openJobQueue(database: Database, options: QueueOptions) {
     if (!s) settling.set(queue, (s = { ok: [], failed: [] }));
     (ok ? s.ok : s.failed).push(id);
     if (flush) return flush;
-    return (lastFlush = flush = new Promise<void>((r) => setImmediate(r)).then(
-      async () => {
+    return (lastFlush = flush =
+      new Promise<void>((r) => setImmediate(r)).then(async () => {
         flush = undefined;
         const batch = [...settling];
         settling.clear();
@@ -139,15 +139,14 @@ export async function openJobQueue(database: Database, options: QueueOptions) {
             failed.length > 0 ? boss.fail(name, failed) : undefined,
           ]),
         ).catch(() => undefined); // the messages expire and are retried
-      },
-    ));
+      }));
   };
 
   async function runLane(lane: WorkLane): Promise<void> {
     let inFlight = 0;
     const signal = createWaker();
     const waker = () => signal.wake();
-    wakers.add(waker);
+    wakers.set(lane.queue, waker);
     while (!stopped) {
       const free = lane.capacity - inFlight;
       let fetched = 0;
@@ -165,9 +164,9 @@ export async function openJobQueue(database: Database, options: QueueOptions) {
             );
             running.add(done);
             void done.finally(() => {
-              inFlight--;
+              // a full lane fetches again as soon as a message is done
+              if (inFlight-- === lane.capacity) waker();
               running.delete(done);
-              waker();
             });
           }
         } catch {
@@ -175,10 +174,12 @@ export async function openJobQueue(database: Database, options: QueueOptions) {
         }
       }
       if (stopped) break;
-      if (fetched > 0 && inFlight < lane.capacity) continue;
+      // A full batch means more may be waiting; otherwise sleep until woken (by an enqueue here,
+      // a notification from another process, or a free slot) or the polling interval.
+      if (fetched > 0 && fetched === free && inFlight < lane.capacity) continue;
       await signal.wait(options.pollingIntervalSeconds * 1000);
     }
-    wakers.delete(waker);
+    wakers.delete(lane.queue);
   }
 
   return {
@@ -201,6 +202,29 @@ export async function openJobQueue(database: Database, options: QueueOptions) {
     },
 
     /**
+     * The SQL of pg-boss's INSERT for a simulate message, to run inside another statement or
+     * transaction (the job row and its message commit together). Returns the queue name too.
+     */
+    async messageSql(
+      message: SimulateMessage,
+      small = false,
+    ): Promise<{ queue: string; sql: SQL }> {
+      const queue = small ? SIMULATE_SMALL_QUEUE : SIMULATE_QUEUE;
+      let captured: SQL | undefined;
+      await boss.send(queue, message, {
+        db: {
+          executeSql: (text: string, values: unknown[]) => {
+            captured = toDrizzleSql(text, values ?? []);
+            return Promise.resolve({ rows: [{ id: "" }] });
+          },
+        },
+      } as PgBoss.SendOptions);
+      if (captured === undefined)
+        throw new Error("invariant: pg-boss sent no SQL");
+      return { queue, sql: captured };
+    },
+
+    /**
      * Starts one fetch loop per lane; each keeps up to `capacity` messages in hand, fetched in
      * batches and handled concurrently. A handler that throws leaves its message to be retried;
      * one that returns completes it. Idle, a loop polls every `pollingIntervalSeconds`, or at once
@@ -210,9 +234,10 @@ export async function openJobQueue(database: Database, options: QueueOptions) {
       for (const lane of lanes) loops.push(runLane(lane));
     },
 
-    /** Wakes this process's idle fetch loop at once (after an enqueue committed). */
-    wake(): void {
-      for (const w of wakers) w();
+    /** Wakes this process's fetch loop of `queue` (default: every queue) at once. */
+    wake(queue?: string): void {
+      if (queue === undefined) for (const w of wakers.values()) w();
+      else wakers.get(queue)?.();
     },
 
     /** Number of messages waiting in the queue. */
@@ -227,7 +252,7 @@ export async function openJobQueue(database: Database, options: QueueOptions) {
     async stop(timeoutMs = 5000): Promise<void> {
       if (stopped) return;
       stopped = true;
-      for (const w of wakers) w();
+      for (const w of wakers.values()) w();
       await Promise.all(loops);
       await Promise.race([
         Promise.allSettled([...running]),

@@ -113,7 +113,6 @@ function run(task: SimTask, post: SimPost): void {
   );
 }
 
-
 /** Largest amplitude updates (2^qubits × operations) of a job run inline. */
 const INLINE_MAX_WORK = 2 ** 15;
 /** Most shots of a job run inline (sampling 20,000 shots takes about 2 ms). */

@@ -232,7 +232,11 @@ export function createSimulateHandler(deps: {
       const outcome = await handle.outcome;
       if (outcome.ok) {
         finalStatus = "succeeded";
-        await finishJob(row, attempt, succeeded(row, outcome.result, startedAt));
+        await finishJob(
+          row,
+          attempt,
+          succeeded(row, outcome.result, startedAt),
+        );
       } else if (
         RETRYABLE.has(outcome.error.code) &&
         attempt <= settings.retryLimit

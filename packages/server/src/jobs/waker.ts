@@ -12,20 +12,20 @@ export function createWaker() {
       if (release) release();
       else pending = true;
     },
-    /** Waits up to `ms`, or until `wake()`. */
-    wait(ms: number): Promise<void> {
+    /** Waits up to `ms`, or until `wake()`; true when woken. */
+    wait(ms: number): Promise<boolean> {
       if (pending) {
         pending = false;
-        return Promise.resolve();
+        return Promise.resolve(true);
       }
-      return new Promise<void>((resolve) => {
-        const timer = setTimeout(done, ms);
-        function done() {
+      return new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => finish(false), ms);
+        function finish(woken: boolean) {
           clearTimeout(timer);
           release = undefined;
-          resolve();
+          resolve(woken);
         }
-        release = done;
+        release = () => finish(true);
       });
     },
   };

@@ -14,10 +14,7 @@ import {
 } from "./queue.ts";
 import { startLiveness } from "./recovery.ts";
 import { createSimPool } from "./sim-pool.ts";
-import {
-  createSimulateHandler,
-  type JobFinishedHook,
-} from "./simulate.job.ts";
+import { createSimulateHandler, type JobFinishedHook } from "./simulate.job.ts";
 
 /** A running worker. */
 export interface JobWorker {

@@ -86,29 +86,43 @@ export function createJobsRepository(db: Db) {
     addEvent,
 
     /**
-     * Inserts a job and its first status event, then calls `enqueue` in the same transaction.
-     * Returns undefined when the (user, idempotency key) pair already exists.
+     * Inserts a job, its first status event and its queue message (`message`, an INSERT from
+     * `JobQueue.messageSql`) in one statement: they commit together or not at all. Returns
+     * undefined when the (user, idempotency key) pair already exists.
      */
     async create(
-      values: NewJob,
-      enqueue: (tx: Db, row: JobRow) => Promise<void>,
+      values: NewJob & { id: string },
+      message: SQL,
     ): Promise<JobRow | undefined> {
       try {
-        return await db.transaction(async (tx) => {
-          const insert = tx.insert(jobs).values(values).returning().getSQL();
-          const [raw] = rowsOf(
-            await tx.execute(
-              withStatusEvent(insert, sql`'{"status":"queued"}'::jsonb`),
-            ),
-          );
-          const row = mapJobRow(raw);
-          await enqueue(tx, row);
-          return row;
-        });
+        const insert = db.insert(jobs).values(values).returning().getSQL();
+        const [raw] = rowsOf(
+          await db.execute(sql`with j as (${insert}),
+            e as (insert into ${jobEvents} (job_id, type, data) select j.id, 'status', '{"status":"queued"}'::jsonb from j),
+            m as (${message})
+            select * from j`),
+        );
+        return mapJobRow(raw);
       } catch (err) {
         if (isUniqueViolation(err)) return undefined;
         throw err;
       }
+    },
+
+    /**
+     * A job and the id of its newest event, read in one statement (one snapshot): an event
+     * stream starts after that id from exactly that state.
+     */
+    async snapshot(
+      id: string,
+    ): Promise<{ row: JobRow; lastEventId: number } | undefined> {
+      const [raw] = rowsOf(
+        await db.execute(sql`select j.*, (select coalesce(max(e.id), 0) from ${jobEvents} e where e.job_id = j.id) as last_event_id
+          from ${jobs} j where j.id = ${id}`),
+      );
+      return raw === undefined
+        ? undefined
+        : { row: mapJobRow(raw), lastEventId: Number(raw.last_event_id) };
     },
 
     /** A job by id. */
@@ -200,7 +214,9 @@ export function createJobsRepository(db: Db) {
     },
 
     /** Refreshes the heartbeat of running attempts (`[jobId, attempt]` pairs); one statement. */
-    async heartbeat(running: readonly (readonly [string, number])[]): Promise<void> {
+    async heartbeat(
+      running: readonly (readonly [string, number])[],
+    ): Promise<void> {
       if (running.length === 0) return;
       const ids = running.map(([id]) => id).join(",");
       const attempts = running.map(([, a]) => a).join(",");

@@ -1,8 +1,8 @@
-import { randomInt } from "node:crypto";
+import { randomInt, randomUUID } from "node:crypto";
+import type { SQL } from "drizzle-orm";
 import type { Static } from "typebox";
 import { stateBytes, isDynamic } from "@stepfault/quantum";
 import type { Job, SubmitJobBody } from "../../api/schemas/jobs.schema.ts";
-import type { Db } from "../../database/database.ts";
 import { DomainError } from "../../errors/catalog.ts";
 import type { JobEventBus } from "../../jobs/event-bus.ts";
 import { jobEventStream, type StreamMessage } from "../../jobs/job-stream.ts";
@@ -24,8 +24,11 @@ export type JobView = Static<typeof Job>;
 
 /** What the service needs from the queue. */
 export interface JobEnqueuer {
-  enqueue(tx: Db, message: { jobId: string }, small?: boolean): Promise<void>;
-  wake(): void;
+  messageSql(
+    message: { jobId: string },
+    small?: boolean,
+  ): Promise<{ queue: string; sql: SQL }>;
+  wake(queue?: string): void;
 }
 
 /** Compiles with OpenQASM 3 input values (the `compileQasm` of @stepfault/quantum). */
@@ -257,8 +260,11 @@ export function createJobsService(deps: {
           },
           { "retry-after": "1" },
         );
+      const id = randomUUID();
+      const message = await deps.queue.messageSql({ jobId: id }, small);
       const row = await jobs.create(
         {
+          id,
           projectId,
           circuitId,
           circuitRevision: revision,
@@ -272,7 +278,7 @@ export function createJobsService(deps: {
           inputs: body.inputs ?? null,
           idempotencyKey: idempotencyKey ?? null,
         },
-        (tx, r) => deps.queue.enqueue(tx, { jobId: r.id }, small),
+        message.sql,
       );
       if (row === undefined) {
         // lost a race on the same idempotency key: answer with the winner
@@ -284,7 +290,7 @@ export function createJobsService(deps: {
           throw new Error("invariant: idempotent job vanished");
         return { job: jobView(prior), created: false };
       }
-      deps.queue.wake();
+      deps.queue.wake(message.queue);
       return { job: jobView(row), created: true };
     },
 
@@ -344,12 +350,21 @@ export function createJobsService(deps: {
       lastEventId: number | undefined,
       signal: AbortSignal,
     ): Promise<AsyncGenerator<StreamMessage>> {
-      await load(caller, jobId, "viewer");
+      const snap = await jobs.snapshot(jobId);
+      if (snap === undefined) throw new DomainError("JOB_NOT_FOUND");
+      await access
+        .requireProject(caller, snap.row.projectId, "viewer")
+        .catch((err: unknown) => {
+          throw err instanceof DomainError && err.code === "PROJECT_NOT_FOUND"
+            ? new DomainError("JOB_NOT_FOUND")
+            : err;
+        });
       return jobEventStream(
         { jobs, bus: deps.bus, view: jobView },
         jobId,
         lastEventId,
         signal,
+        snap,
       );
     },
   };
