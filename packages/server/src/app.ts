@@ -21,7 +21,7 @@ import { healthRoutes } from "./api/routes/health.route.ts";
 import { meRoutes } from "./api/routes/me.route.ts";
 import { projectsRoutes } from "./api/routes/projects.route.ts";
 import { jobsRoutes } from "./api/routes/jobs.route.ts";
-import { createJobEventBus } from "./jobs/event-bus.ts";
+import { busTransportFor, createJobEventBus } from "./jobs/event-bus.ts";
 import { DEFAULT_JOB_SETTINGS, type JobSettings } from "./jobs/limits.ts";
 import { registerJobMetrics } from "./jobs/metrics.ts";
 import { openJobQueue } from "./jobs/queue.ts";
@@ -219,7 +219,10 @@ export async function buildApp(
 
   const jobSettings: JobSettings = { ...DEFAULT_JOB_SETTINGS, ...deps.jobs };
   const jobsRepo = createJobsRepository(db);
-  const jobBus = createJobEventBus();
+  const jobBus = createJobEventBus(
+    busTransportFor(deps.database, redis, deps.redisNamespace),
+  );
+  await jobBus.start();
   const jobQueue = await openJobQueue(deps.database, jobSettings);
   const metricsRegistry = installMetrics(app);
   const jobMetrics = registerJobMetrics(metricsRegistry, {
@@ -248,6 +251,7 @@ export async function buildApp(
   app.addHook("onClose", async () => {
     await jobQueue.stop();
     await jobWorker?.stop();
+    await jobBus.close();
   });
 
   await app.register(healthRoutes, { isReady: () => deps.database.isReady() });

@@ -19,7 +19,9 @@ export interface StreamMessage {
   readonly data: unknown;
 }
 
+/** Database poll of a stream: a fallback when the bus is in-process only, a safety net otherwise. */
 const POLL_MS = 500;
+const POLL_CROSS_PROCESS_MS = 5000;
 const PROGRESS_MIN_MS = 250;
 
 /** Streams a job's events until it finishes or `signal` aborts. */
@@ -83,7 +85,9 @@ export async function* jobEventStream(
           yield { event: "progress", data: { fraction } };
         }
       }
-      woken = await waker.wait(POLL_MS);
+      woken = await waker.wait(
+        deps.bus.crossProcess ? POLL_CROSS_PROCESS_MS : POLL_MS,
+      );
     }
   } finally {
     unsubscribe();

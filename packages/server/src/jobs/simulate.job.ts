@@ -25,6 +25,8 @@ export const STEPFAULT_VERSION = (
 ).version;
 
 const CANCEL_POLL_MS = 250;
+/** With a cross-process bus a cancel arrives as a signal; the poll is only a safety net. */
+const CANCEL_POLL_CROSS_PROCESS_MS = 1000;
 const PROGRESS_WRITE_MS = 250;
 
 /** Outcomes that mean "this process could not finish it": leave the message for a retry. */
@@ -227,7 +229,10 @@ export function createSimulateHandler(deps: {
     const unsubscribe = bus.subscribe(row.id, (sig) => {
       if (sig.kind === "changed") check();
     });
-    const timer = setInterval(check, CANCEL_POLL_MS);
+    const timer = setInterval(
+      check,
+      bus.crossProcess ? CANCEL_POLL_CROSS_PROCESS_MS : CANCEL_POLL_MS,
+    );
     try {
       const outcome = await handle.outcome;
       if (outcome.ok) {

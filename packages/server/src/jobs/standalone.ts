@@ -6,7 +6,8 @@ import type { ServerConfig } from "../config/config.ts";
 import { openDatabase, type Database } from "../database/database.ts";
 import { createLogger } from "../logger.ts";
 import { createJobsRepository } from "../repositories/jobs.repository.ts";
-import { createJobEventBus } from "./event-bus.ts";
+import { Redis } from "ioredis";
+import { busTransportFor, createJobEventBus } from "./event-bus.ts";
 import { DEFAULT_JOB_SETTINGS, type JobSettings } from "./limits.ts";
 import { openJobQueue } from "./queue.ts";
 import { startJobWorker } from "./worker.ts";
@@ -29,10 +30,15 @@ export async function startWorker(
   try {
     await database.migrate();
     const queue = await openJobQueue(database, merged);
+    const redis = config.redisUrl
+      ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 })
+      : undefined;
+    const bus = createJobEventBus(busTransportFor(database, redis));
+    await bus.start();
     const worker = await startJobWorker({
       queue,
       jobs: createJobsRepository(database.db),
-      bus: createJobEventBus(),
+      bus,
       settings: merged,
       log,
     });
@@ -43,6 +49,8 @@ export async function startWorker(
       stop: (timeoutMs = 5000) =>
         (stopping ??= (async () => {
           await worker.stop(timeoutMs);
+          await bus.close();
+          if (redis) await redis.quit().catch(() => redis.disconnect());
           await database.close();
         })()),
     };

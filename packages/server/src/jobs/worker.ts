@@ -42,7 +42,7 @@ export async function startJobWorker(deps: {
     recoverAfterSeconds: deps.settings.expireInSeconds,
     enqueue: (tx, jobId) => deps.queue.enqueue(tx, { jobId }),
     requeued: (ids) => {
-      deps.queue.wake();
+      deps.bus.queued(SIMULATE_QUEUE);
       for (const id of ids) deps.bus.changed(id);
     },
     log: deps.log,
@@ -52,6 +52,7 @@ export async function startJobWorker(deps: {
     pool,
     liveness,
   });
+  const offQueued = deps.bus.onQueued((queue) => deps.queue.wake(queue));
   deps.queue.work([
     { queue: SIMULATE_QUEUE, capacity: threads, handler: handle },
     {
@@ -62,6 +63,7 @@ export async function startJobWorker(deps: {
   ]);
   return {
     async stop(timeoutMs = 5000) {
+      offQueued();
       await deps.queue.stop(timeoutMs);
       await liveness.stop();
       await pool.close();

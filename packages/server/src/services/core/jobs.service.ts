@@ -28,7 +28,6 @@ export interface JobEnqueuer {
     message: { jobId: string },
     small?: boolean,
   ): Promise<{ queue: string; sql: SQL }>;
-  wake(queue?: string): void;
 }
 
 /** Compiles with OpenQASM 3 input values (the `compileQasm` of @stepfault/quantum). */
@@ -290,7 +289,7 @@ export function createJobsService(deps: {
           throw new Error("invariant: idempotent job vanished");
         return { job: jobView(prior), created: false };
       }
-      deps.queue.wake(message.queue);
+      deps.bus.queued(message.queue); // wakes fetch loops here and in other processes
       return { job: jobView(row), created: true };
     },
 
