@@ -22,6 +22,17 @@ export const SIMULATE_SMALL_QUEUE = "simulate-small";
 /** The payload of a simulate message. */
 export interface SimulateMessage {
   readonly jobId: string;
+  /** Small jobs carry what running them needs, so the worker reads nothing first. */
+  readonly job?: {
+    readonly id: string;
+    readonly source: string;
+    readonly inputs: unknown;
+    readonly shots: number;
+    readonly seed: number | null;
+    readonly precision: "double" | "single";
+    /** Submission time (ISO), for the queue-wait figure. */
+    readonly createdAt: string;
+  };
 }
 
 /** One fetch loop: a queue, how many of its messages a worker holds at once, and their handler. */

@@ -32,7 +32,13 @@ const PROGRESS_WRITE_MS = 250;
 /** Outcomes that mean "this process could not finish it": leave the message for a retry. */
 const RETRYABLE = new Set(["SIM_POOL_CLOSED", "SIM_THREAD_DIED"]);
 
-function resultOf(row: JobRow, r: SimSuccess, startedAt: Date) {
+/** What running a job needs: its row, or the copy a small-job message carries. */
+export type JobSpec = Pick<
+  JobRow,
+  "id" | "source" | "inputs" | "shots" | "seed" | "precision" | "createdAt"
+>;
+
+function resultOf(row: JobSpec, r: SimSuccess, startedAt: Date) {
   const probabilities: Record<string, number> = {};
   for (const [k, n] of Object.entries(r.counts))
     probabilities[k] = n / row.shots;
@@ -99,12 +105,20 @@ export function createSimulateHandler(deps: {
    * attempt no longer held the job (cancelled meanwhile, or re-run elsewhere).
    */
   async function finishJob(
-    row: JobRow,
-    attempt: number,
+    row: JobSpec,
+    attempt: number | "claim",
     outcome: JobOutcome,
     logs: readonly string[] = [],
   ): Promise<boolean> {
-    const written = await jobs.finish(row.id, attempt, outcome, logs);
+    const written =
+      attempt === "claim"
+        ? await jobs.claimAndFinish(
+            row.id,
+            settings.expireInSeconds,
+            outcome,
+            logs,
+          )
+        : await jobs.finish(row.id, attempt, outcome, logs);
     bus.changed(row.id);
     if (!written) {
       log.info({ jobId: row.id, attempt }, "job outcome already written");
@@ -118,7 +132,7 @@ export function createSimulateHandler(deps: {
     return true;
   }
 
-  function request(row: JobRow) {
+  function request(row: JobSpec) {
     return {
       source: row.source,
       inputs: (row.inputs ?? undefined) as
@@ -131,7 +145,7 @@ export function createSimulateHandler(deps: {
     };
   }
 
-  function succeeded(row: JobRow, r: SimSuccess, startedAt: Date): JobOutcome {
+  function succeeded(row: JobSpec, r: SimSuccess, startedAt: Date): JobOutcome {
     return {
       status: "succeeded",
       result: resultOf(row, r, startedAt),
@@ -164,14 +178,19 @@ export function createSimulateHandler(deps: {
   }
 
   /**
-   * A tiny job (`simulate-small`): claimed, run on this thread in a few milliseconds, finished
-   * with its log lines in one statement. Streams are woken once, by the finish.
+   * A tiny job (`simulate-small`): its message carries what it needs, so it runs inline at once
+   * and one statement claims the job, writes the outcome with its events (running, log lines,
+   * final status) and bumps the attempt, only if the job is still queued (or held by a dead
+   * attempt). Running it twice is harmless; only one run's result is ever written.
    */
   async function handleSmall(message: SimulateMessage): Promise<void> {
-    const claimed = await claim(message);
-    if (claimed === undefined) return;
-    const { row, attempt, startedAt } = claimed;
-    const untrack = liveness.track(row.id, attempt);
+    const spec = message.job;
+    if (spec === undefined) return handle(message);
+    const row: JobSpec = { ...spec, createdAt: new Date(spec.createdAt) };
+    const startedAt = new Date();
+    deps.metrics?.observeQueueWait(
+      Math.max(0, startedAt.getTime() - row.createdAt.getTime()) / 1000,
+    );
     let finalStatus = "retry";
     try {
       const logs: string[] = [];
@@ -182,9 +201,8 @@ export function createSimulateHandler(deps: {
         ? succeeded(row, outcome.result, startedAt)
         : failure(outcome.error);
       finalStatus = end.status;
-      await finishJob(row, attempt, end, logs);
+      await finishJob(row, "claim", end, logs);
     } finally {
-      untrack();
       deps.metrics?.observeRunTime(
         (Date.now() - startedAt.getTime()) / 1000,
         finalStatus,

@@ -315,6 +315,54 @@ export function createJobsRepository(db: Db) {
     },
 
     /**
+     * Claims a queued job (or one held by an attempt without heartbeat for `staleSeconds`) and
+     * writes its outcome in the same statement, with the events `running` (the new attempt), the
+     * log lines and the final status. For tiny jobs that ran before being claimed: false when the
+     * job was not claimable (already finished, cancelled, or running elsewhere).
+     */
+    async claimAndFinish(
+      id: string,
+      staleSeconds: number,
+      outcome: {
+        status: "succeeded" | "failed" | "cancelled";
+        result?: unknown;
+        record?: unknown;
+        error?: { code: string; message: string };
+      },
+      logs: readonly string[] = [],
+    ): Promise<boolean> {
+      const change = sql`update ${jobs} set status = ${outcome.status}, attempts = attempts + 1,
+        progress = ${outcome.status === "succeeded" ? sql`1` : sql`progress`},
+        started_at = coalesce(started_at, now()),
+        result = ${json(outcome.result)}, record = ${json(outcome.record)},
+        error = ${json(outcome.error)}, finished_at = now(), heartbeat_at = null
+        where id = ${id} and (status = 'queued' or (status = 'running' and
+          (heartbeat_at is null or heartbeat_at < now() - make_interval(secs => ${staleSeconds}))))
+        returning id, attempts`;
+      const events = json([
+        ...logs.map((message) => ({ type: "log", data: { message } })),
+        {
+          type: "status",
+          data: {
+            status: outcome.status,
+            ...(outcome.error ? { error: outcome.error } : {}),
+          },
+        },
+      ]);
+      const rows = rowsOf(
+        await db.execute(sql`with u as (${change}),
+          e as (insert into ${jobEvents} (job_id, type, data)
+            select id, type, data from (
+              select u.id, 'status' as type, jsonb_build_object('status', 'running', 'attempt', u.attempts) as data, 0::bigint as ord from u
+              union all
+              select u.id, x.ev->>'type', x.ev->'data', x.ord from u, jsonb_array_elements(${events}) with ordinality as x(ev, ord)
+            ) t order by ord)
+          select id from u`),
+      );
+      return rows.length > 0;
+    },
+
+    /**
      * Gives a running attempt back to the queue (its thread died or the worker is stopping), so
      * the message's retry can claim it at once. False when the attempt no longer holds the job.
      */

@@ -7,6 +7,7 @@ import { DomainError } from "../../errors/catalog.ts";
 import type { JobEventBus } from "../../jobs/event-bus.ts";
 import { jobEventStream, type StreamMessage } from "../../jobs/job-stream.ts";
 import type { JobSettings } from "../../jobs/limits.ts";
+import type { SimulateMessage } from "../../jobs/queue.ts";
 import { runsInline } from "../../jobs/sim-run.ts";
 import type { CircuitsRepository } from "../../repositories/circuits.repository.ts";
 import {
@@ -25,7 +26,7 @@ export type JobView = Static<typeof Job>;
 /** What the service needs from the queue. */
 export interface JobEnqueuer {
   messageSql(
-    message: { jobId: string },
+    message: SimulateMessage,
     small?: boolean,
   ): Promise<{ queue: string; sql: SQL }>;
 }
@@ -246,7 +247,9 @@ export function createJobsService(deps: {
             requested: body.shots,
           },
         );
-      const small = runsInline(circuit, isDynamic(circuit), body.shots);
+      const small =
+        source.length <= 16_384 &&
+        runsInline(circuit, isDynamic(circuit), body.shots);
       const active = await jobs.countActiveByUser(caller.id);
       if (active >= settings.maxConcurrentJobsPerUser)
         throw new DomainError(
@@ -260,10 +263,29 @@ export function createJobsService(deps: {
           { "retry-after": "1" },
         );
       const id = randomUUID();
-      const message = await deps.queue.messageSql({ jobId: id }, small);
+      const createdAt = new Date();
+      const seed = body.seed ?? randomInt(0, 2 ** 32 - 1);
+      const message = await deps.queue.messageSql(
+        small
+          ? {
+              jobId: id,
+              job: {
+                id,
+                source,
+                inputs: body.inputs ?? null,
+                shots: body.shots,
+                seed,
+                precision,
+                createdAt: createdAt.toISOString(),
+              },
+            }
+          : { jobId: id },
+        small,
+      );
       const row = await jobs.create(
         {
           id,
+          createdAt,
           projectId,
           circuitId,
           circuitRevision: revision,
@@ -272,7 +294,7 @@ export function createJobsService(deps: {
           numQubits: n,
           numClbits: circuit.numClbits,
           shots: body.shots,
-          seed: body.seed ?? randomInt(0, 2 ** 32 - 1),
+          seed,
           precision,
           inputs: body.inputs ?? null,
           idempotencyKey: idempotencyKey ?? null,
