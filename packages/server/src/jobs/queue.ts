@@ -3,6 +3,7 @@
  * adapter, PostgreSQL through the same pool). Messages are enqueued inside the caller's drizzle
  * transaction, so a job row and its message commit together.
  */
+import { randomUUID } from "node:crypto";
 import type { PGlite } from "@electric-sql/pglite";
 import { sql, type SQL } from "drizzle-orm";
 import type pg from "pg";
@@ -128,16 +129,20 @@ export async function openJobQueue(database: Database, options: QueueOptions) {
   const wakers = new Map<string, () => void>();
   const loops: Promise<void>[] = [];
   const running = new Set<Promise<void>>();
+  const handlers = new Map<string, WorkLane>();
+  let ranHere = 0;
 
   // Settled messages are completed (or failed) in batches: one statement per queue and outcome
   // for everything that finished in the same turn of the event loop.
-  const settling = new Map<string, { ok: string[]; failed: string[] }>();
+  // Messages run here straight from the submit (`runHere`) were never fetched: they are deleted.
+  type Settled = "ok" | "failed" | "consumed";
+  const settling = new Map<string, Record<Settled, string[]>>();
   let flush: Promise<void> | undefined;
   let lastFlush: Promise<void> | undefined;
-  const settle = (queue: string, id: string, ok: boolean): Promise<void> => {
+  const settle = (queue: string, id: string, how: Settled): Promise<void> => {
     let s = settling.get(queue);
-    if (!s) settling.set(queue, (s = { ok: [], failed: [] }));
-    (ok ? s.ok : s.failed).push(id);
+    if (!s) settling.set(queue, (s = { ok: [], failed: [], consumed: [] }));
+    s[how].push(id);
     if (flush) return flush;
     return (lastFlush = flush =
       new Promise<void>((r) => setImmediate(r)).then(async () => {
@@ -145,9 +150,10 @@ export async function openJobQueue(database: Database, options: QueueOptions) {
         const batch = [...settling];
         settling.clear();
         await Promise.all(
-          batch.flatMap(([name, { ok: done, failed }]) => [
+          batch.flatMap(([name, { ok: done, failed, consumed }]) => [
             done.length > 0 ? boss.complete(name, done) : undefined,
             failed.length > 0 ? boss.fail(name, failed) : undefined,
+            consumed.length > 0 ? boss.deleteJob(name, consumed) : undefined,
           ]),
         ).catch(() => undefined); // the messages expire and are retried
       }));
@@ -170,8 +176,8 @@ export async function openJobQueue(database: Database, options: QueueOptions) {
           for (const job of batch ?? []) {
             inFlight++;
             const done = lane.handler(job.data).then(
-              () => settle(lane.queue, job.id, true),
-              () => settle(lane.queue, job.id, false),
+              () => settle(lane.queue, job.id, "ok"),
+              () => settle(lane.queue, job.id, "failed"),
             );
             running.add(done);
             void done.finally(() => {
@@ -219,10 +225,12 @@ export async function openJobQueue(database: Database, options: QueueOptions) {
     async messageSql(
       message: SimulateMessage,
       small = false,
-    ): Promise<{ queue: string; sql: SQL }> {
+    ): Promise<{ queue: string; id: string; sql: SQL }> {
       const queue = small ? SIMULATE_SMALL_QUEUE : SIMULATE_QUEUE;
+      const id = randomUUID();
       let captured: SQL | undefined;
       await boss.send(queue, message, {
+        id,
         db: {
           executeSql: (text: string, values: unknown[]) => {
             captured = toDrizzleSql(text, values ?? []);
@@ -232,7 +240,7 @@ export async function openJobQueue(database: Database, options: QueueOptions) {
       } as PgBoss.SendOptions);
       if (captured === undefined)
         throw new Error("invariant: pg-boss sent no SQL");
-      return { queue, sql: captured };
+      return { queue, id, sql: captured };
     },
 
     /**
@@ -242,7 +250,37 @@ export async function openJobQueue(database: Database, options: QueueOptions) {
      * when `wake()` is called (after an enqueue in this process, or a notification from another).
      */
     work(lanes: readonly WorkLane[]): void {
-      for (const lane of lanes) loops.push(runLane(lane));
+      for (const lane of lanes) {
+        handlers.set(lane.queue, lane);
+        loops.push(runLane(lane));
+      }
+    },
+
+    /**
+     * Runs a just-committed small-job message in this process at once when this process works
+     * that queue and is not busy (at most `capacity` such runs at a time): no notification, no
+     * fetch. The message stays in the queue until the handler returns and is then deleted, so
+     * if this process dies first, any worker fetches and runs it. False when not taken.
+     */
+    runHere(message: {
+      queue: string;
+      id: string;
+      payload: SimulateMessage;
+    }): boolean {
+      const lane = handlers.get(message.queue);
+      if (stopped || lane === undefined || ranHere >= lane.capacity)
+        return false;
+      ranHere++;
+      const done = lane.handler(message.payload).then(
+        () => settle(message.queue, message.id, "consumed"),
+        () => undefined, // left in the queue: a fetch loop retries it
+      );
+      running.add(done);
+      void done.finally(() => {
+        ranHere--;
+        running.delete(done);
+      });
+      return true;
     },
 
     /** Wakes this process's fetch loop of `queue` (default: every queue) at once. */

@@ -28,7 +28,12 @@ export interface JobEnqueuer {
   messageSql(
     message: SimulateMessage,
     small?: boolean,
-  ): Promise<{ queue: string; sql: SQL }>;
+  ): Promise<{ queue: string; id: string; sql: SQL }>;
+  runHere(message: {
+    queue: string;
+    id: string;
+    payload: SimulateMessage;
+  }): boolean;
 }
 
 /** Compiles with OpenQASM 3 input values (the `compileQasm` of @stepfault/quantum). */
@@ -265,23 +270,21 @@ export function createJobsService(deps: {
       const id = randomUUID();
       const createdAt = new Date();
       const seed = body.seed ?? randomInt(0, 2 ** 32 - 1);
-      const message = await deps.queue.messageSql(
-        small
-          ? {
-              jobId: id,
-              job: {
-                id,
-                source,
-                inputs: body.inputs ?? null,
-                shots: body.shots,
-                seed,
-                precision,
-                createdAt: createdAt.toISOString(),
-              },
-            }
-          : { jobId: id },
-        small,
-      );
+      const payload: SimulateMessage = small
+        ? {
+            jobId: id,
+            job: {
+              id,
+              source,
+              inputs: body.inputs ?? null,
+              shots: body.shots,
+              seed,
+              precision,
+              createdAt: createdAt.toISOString(),
+            },
+          }
+        : { jobId: id };
+      const message = await deps.queue.messageSql(payload, small);
       const row = await jobs.create(
         {
           id,
@@ -311,7 +314,10 @@ export function createJobsService(deps: {
           throw new Error("invariant: idempotent job vanished");
         return { job: jobView(prior), created: false };
       }
-      deps.bus.queued(message.queue); // wakes fetch loops here and in other processes
+      // A small job runs at once on this process's worker when it has room; otherwise the
+      // notice wakes fetch loops here and in other processes.
+      if (!(small && deps.queue.runHere({ ...message, payload })))
+        deps.bus.queued(message.queue);
       return { job: jobView(row), created: true };
     },
 
