@@ -9,8 +9,8 @@ and \`stepfault serve\` already runs a worker of its own. Start as many workers 
 
 Options:
   --threads N              simulation threads, i.e. jobs run at once (default 1)
-  --recover-after SECONDS  a job whose worker died runs again after this long (default 60;
-                           also the longest a job may run before it is tried again)
+  --recover-after SECONDS  a job whose worker died (no heartbeat for this long) runs again
+                           on a live worker (default 60); jobs may run longer than this
   -h, --help               show this help
 `;
 
