@@ -4,6 +4,7 @@
  * and a job whose worker stopped sending heartbeats is re-queued by the reaper and run again,
  * its result written once. On both engines.
  */
+import { sql } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobs as jobsTable } from "../src/database/schema.ts";
@@ -161,6 +162,39 @@ for (const engine of ENGINES) {
         ]);
         expect(events[1].attempt).toBe(2);
       }, 30_000);
+
+      it("finishes tiny jobs in one attempt (queued, running, succeeded) and leaves none of their queue messages pending", async () => {
+        const ids: string[] = [];
+        for (let i = 0; i < 5; i++) {
+          const res = await app.inject({
+            method: "POST",
+            url: `/api/v1/projects/${projectId}/jobs`,
+            headers: bearer(owner.accessToken),
+            payload: { source: BELL, shots: 100, seed: i },
+          });
+          expect(res.statusCode, res.body).toBe(201);
+          ids.push((res.json() as JobBody).id);
+        }
+        for (const id of ids) {
+          const end = await waitFor(id, (j) => j.status === "succeeded");
+          expect(end.attempts).toBe(1);
+          expect((await statusEvents(id)).map((e) => e.status)).toEqual([
+            "queued",
+            "running",
+            "succeeded",
+          ]);
+        }
+        const left = async () =>
+          (
+            (await database.db.execute(
+              sql`select count(*)::int as n from pgboss.job where name = 'simulate-small' and state not in ('completed')`,
+            )) as unknown as { rows: { n: number }[] }
+          ).rows[0].n;
+        const until = Date.now() + 5000;
+        while ((await left()) > 0 && Date.now() < until)
+          await new Promise((r) => setTimeout(r, 50));
+        expect(await left()).toBe(0);
+      });
 
       it("claims a running job only when its heartbeat is stale", async () => {
         const repo = createJobsRepository(database.db);
