@@ -12,7 +12,7 @@ import {
   type SQL,
 } from "drizzle-orm";
 import type { Db } from "../database/database.ts";
-import { jobEvents, jobs } from "../database/schema.ts";
+import { jobEvents, jobs, projectMembers } from "../database/schema.ts";
 
 /** A job row. */
 export type JobRow = typeof jobs.$inferSelect;
@@ -111,18 +111,32 @@ export function createJobsRepository(db: Db) {
 
     /**
      * A job and the id of its newest event, read in one statement (one snapshot): an event
-     * stream starts after that id from exactly that state.
+     * stream starts after that id from exactly that state. With `memberId`, also that user's
+     * role in the job's project (null when not a member), saving the access query.
      */
     async snapshot(
       id: string,
-    ): Promise<{ row: JobRow; lastEventId: number } | undefined> {
+      memberId?: string,
+    ): Promise<
+      | { row: JobRow; lastEventId: number; memberRole: string | null }
+      | undefined
+    > {
+      const role =
+        memberId === undefined
+          ? sql`null`
+          : sql`(select m.role from ${projectMembers} m where m.project_id = j.project_id and m.user_id = ${memberId})`;
       const [raw] = rowsOf(
-        await db.execute(sql`select j.*, (select coalesce(max(e.id), 0) from ${jobEvents} e where e.job_id = j.id) as last_event_id
+        await db.execute(sql`select j.*, (select coalesce(max(e.id), 0) from ${jobEvents} e where e.job_id = j.id) as last_event_id,
+          ${role} as member_role
           from ${jobs} j where j.id = ${id}`),
       );
       return raw === undefined
         ? undefined
-        : { row: mapJobRow(raw), lastEventId: Number(raw.last_event_id) };
+        : {
+            row: mapJobRow(raw),
+            lastEventId: Number(raw.last_event_id),
+            memberRole: (raw.member_role as string | null) ?? null,
+          };
     },
 
     /** A job by id. */
