@@ -48,7 +48,7 @@ export function createResultStore(files: FileStore, inlineMaxBytes: number) {
      */
     async prepare(
       jobId: string,
-      attempt: number,
+      attempt: number | string,
       result: ResultObject,
     ): Promise<ResultObject> {
       let bulky = 0;
