@@ -3,7 +3,6 @@
  * the simulation thread pool, watches for cancellation, and writes the outcome exactly once.
  * Safe to run twice: a finished job is skipped, and a stale attempt cannot overwrite a newer one.
  */
-import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { FastifyBaseLogger } from "fastify";
 import type {
@@ -160,14 +159,34 @@ export function createSimulateHandler(deps: {
     row: JobSpec,
     r: SimSuccess,
     startedAt: Date,
-    attempt: number | string,
+    attempt: number,
   ): Promise<JobOutcome> {
+    return successOutcome(
+      row,
+      r,
+      await store(row.id, attempt, r, row, startedAt),
+    );
+  }
+
+  async function store(
+    jobId: string,
+    attempt: number,
+    r: SimSuccess,
+    row: JobSpec,
+    startedAt: Date,
+  ): Promise<unknown> {
     const full = resultOf(row, r, startedAt);
+    return deps.results ? deps.results.prepare(jobId, attempt, full) : full;
+  }
+
+  function successOutcome(
+    row: JobSpec,
+    r: SimSuccess,
+    result: unknown,
+  ): JobOutcome {
     return {
       status: "succeeded",
-      result: deps.results
-        ? await deps.results.prepare(row.id, attempt, full)
-        : full,
+      result,
       record: {
         source: row.source,
         inputs: row.inputs ?? null,
@@ -216,14 +235,28 @@ export function createSimulateHandler(deps: {
       const outcome = await pool.runInline(request(row), {
         onLog: (line) => logs.push(line),
       }).outcome;
-      // The attempt number is known only once claimed: a stored result gets a key of its own.
+      const full = outcome.ok
+        ? resultOf(row, outcome.result, startedAt)
+        : undefined;
+      if (outcome.ok && full && deps.results?.isLarge(full)) {
+        // A large result goes to the file store under its attempt's key, and the attempt number
+        // is known only once claimed: claim, store, then finish (as a threaded job would).
+        const claimed = await jobs.claim(row.id, settings.expireInSeconds);
+        if (claimed === undefined) return;
+        const attempt = claimed.attempts;
+        const untrack = liveness.track(row.id, attempt);
+        try {
+          const stored = await deps.results.prepare(row.id, attempt, full);
+          const end = successOutcome(row, outcome.result, stored);
+          finalStatus = end.status;
+          await finishJob(row, attempt, end, logs);
+        } finally {
+          untrack();
+        }
+        return;
+      }
       const end = outcome.ok
-        ? await succeeded(
-            row,
-            outcome.result,
-            startedAt,
-            `inline-${randomUUID()}`,
-          )
+        ? successOutcome(row, outcome.result, full)
         : failure(outcome.error);
       finalStatus = end.status;
       await finishJob(row, "claim", end, logs);
