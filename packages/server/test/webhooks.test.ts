@@ -439,6 +439,44 @@ for (const engine of ENGINES) {
             shots: 100,
             projectId,
           });
+          // Built in SQL by the job's final statement: every field of jobEventData, same formats.
+          const job = event.data.job as unknown as Record<string, unknown>;
+          expect(Object.keys(job).sort()).toEqual(
+            [
+              "attempts",
+              "circuitId",
+              "circuitRevision",
+              "createdAt",
+              "createdBy",
+              "error",
+              "finishedAt",
+              "id",
+              "numClbits",
+              "numQubits",
+              "projectId",
+              "seed",
+              "shots",
+              "startedAt",
+              "status",
+            ].sort(),
+          );
+          const iso = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+          for (const k of ["createdAt", "startedAt", "finishedAt"])
+            expect(job[k]).toMatch(iso);
+          expect((event as unknown as { createdAt: string }).createdAt).toMatch(
+            iso,
+          );
+          expect(job).toMatchObject({
+            createdBy: owner.id,
+            attempts: 1,
+            error: null,
+            numQubits: 2,
+          });
+          expect(typeof job.seed).toBe("number");
+          const view = (
+            await api("GET", `/jobs/${jobId}`, owner.accessToken)
+          ).json() as { createdAt: string };
+          expect(job.createdAt).toBe(view.createdAt);
           const d = await waitDelivery(
             hook.id,
             (x) => x.status === "succeeded",

@@ -45,6 +45,15 @@ export type FinishedJob = Omit<JobRow, "source" | "result" | "record">;
 /** Callbacks run inside the transaction that moves a job to a final state (e.g. queue webhooks). */
 export interface JobHooks {
   onFinished?(tx: Db, job: FinishedJob): Promise<void>;
+  /**
+   * The same work as one data-modifying statement over `u`, the row the final-state UPDATE
+   * returns (its `FinishedJob` columns, by database name): an `INSERT ... SELECT ... FROM u ...
+   * RETURNING ...`. It runs as a CTE of that UPDATE's own statement, so it commits with the final
+   * state without a transaction round trip. Takes precedence over `onFinished`.
+   */
+  finishedSql?: SQL;
+  /** Called after a `finishedSql` statement, with the number of rows its RETURNING gave. */
+  afterFinished?(job: FinishedJob, rows: number): void;
 }
 
 /** The columns of a `FinishedJob` (RETURNING them keeps large results off the wire). */
@@ -105,23 +114,36 @@ export function createJobsRepository(db: Db, hooks: JobHooks = {}) {
 
   /** RETURNING list of a final-state change: just the id unless hooks need the job. */
   function finishedReturning(minimal: SQL = sql`id`): SQL {
-    return hooks.onFinished ? FINISHED_RETURNING : minimal;
+    return hooks.onFinished || hooks.finishedSql ? FINISHED_RETURNING : minimal;
   }
 
   /**
-   * Runs `statement`, one statement moving a job to a final state (`select * from u` over the
-   * updated row). Without finish hooks that statement is all (atomic on its own); with them it
-   * runs in a transaction together with `hooks.onFinished`, so webhook deliveries commit with the
-   * final state or not at all. Returns the changed row, undefined when nothing changed.
+   * Runs one statement moving a job to a final state: `ctes` are its CTEs (`u`, the UPDATE
+   * returning the row, then the events), and it ends `select ... from u`. Without finish hooks
+   * that statement is all (atomic on its own). With `hooks.finishedSql` that SQL joins it as one
+   * more CTE (still one statement); with only `hooks.onFinished` it runs in a transaction together
+   * with the hook. Either way webhook deliveries commit with the final state or not at all.
+   * Returns the changed row, undefined when nothing changed.
    */
-  async function finalChange(statement: SQL): Promise<JobRow | undefined> {
-    const onFinished = hooks.onFinished;
+  async function finalChange(ctes: SQL): Promise<JobRow | undefined> {
+    const { finishedSql, onFinished } = hooks;
+    if (finishedSql !== undefined) {
+      const [raw] = rowsOf(
+        await db.execute(
+          sql`with ${ctes}, h as (${finishedSql}) select u.*, (select count(*) from h) as hooked_rows from u`,
+        ),
+      );
+      if (raw === undefined) return undefined;
+      const row = mapJobRow(raw);
+      hooks.afterFinished?.(row, Number(raw.hooked_rows));
+      return row;
+    }
     if (onFinished === undefined) {
-      const [raw] = rowsOf(await db.execute(statement));
+      const [raw] = rowsOf(await db.execute(sql`with ${ctes} select * from u`));
       return raw === undefined ? undefined : mapJobRow(raw);
     }
     return db.transaction(async (tx) => {
-      const [raw] = rowsOf(await tx.execute(statement));
+      const [raw] = rowsOf(await tx.execute(sql`with ${ctes} select * from u`));
       if (raw === undefined) return undefined;
       const row = mapJobRow(raw);
       await onFinished(tx, row);
@@ -364,12 +386,11 @@ export function createJobsRepository(db: Db, hooks: JobHooks = {}) {
           },
         },
       ]);
-      const row = await finalChange(sql`with u as (${change}),
+      const row = await finalChange(sql`u as (${change}),
           e as (insert into ${jobEvents} (job_id, type, data)
             select u.id, x.ev->>'type', x.ev->'data'
             from u, jsonb_array_elements(${events}) with ordinality as x(ev, ord)
-            order by x.ord)
-          select * from u`);
+            order by x.ord)`);
       return row !== undefined;
     },
 
@@ -408,14 +429,13 @@ export function createJobsRepository(db: Db, hooks: JobHooks = {}) {
           },
         },
       ]);
-      const row = await finalChange(sql`with u as (${change}),
+      const row = await finalChange(sql`u as (${change}),
           e as (insert into ${jobEvents} (job_id, type, data)
             select id, type, data from (
               select u.id, 'status' as type, jsonb_build_object('status', 'running', 'attempt', u.attempts) as data, 0::bigint as ord from u
               union all
               select u.id, x.ev->>'type', x.ev->'data', x.ord from u, jsonb_array_elements(${events}) with ordinality as x(ev, ord)
-            ) t order by ord)
-          select * from u`);
+            ) t order by ord)`);
       return row !== undefined;
     },
 
@@ -442,7 +462,7 @@ export function createJobsRepository(db: Db, hooks: JobHooks = {}) {
       const change = sql`update ${jobs} set status = 'cancelled', finished_at = now(), heartbeat_at = null
         where id = ${id} and status in ('queued', 'running') returning *`;
       return finalChange(
-        withStatusEvent(change, sql`'{"status":"cancelled"}'::jsonb`),
+        sql`u as (${change}), e as (insert into ${jobEvents} (job_id, type, data) select u.id, 'status', '{"status":"cancelled"}'::jsonb from u)`,
       );
     },
 
