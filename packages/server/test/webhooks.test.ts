@@ -395,6 +395,39 @@ for (const engine of ENGINES) {
       });
 
       describe("delivery", () => {
+        it("queues the delivery of a job finished on the simulation threads (dynamic circuit)", async () => {
+          // Dynamic circuits never take the small-job path: this one is claimed, run on a thread
+          // and finished by `finish`, whose statement inserts the delivery.
+          const hook = await createHook({
+            url: receiver.url,
+            events: ["job.succeeded"],
+          });
+          const jobId = await runJob({
+            source:
+              'OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[2] q;\nbit[2] c;\nh q[0];\nc[0] = measure q[0];\nif (c[0]) x q[1];\nc[1] = measure q[1];\n',
+            shots: 50,
+          });
+          const d = await waitDelivery(
+            hook.id,
+            (x) => x.jobId === jobId && x.status === "succeeded",
+          );
+          const event = JSON.parse(d.payload) as {
+            type: string;
+            data: { job: Record<string, unknown> };
+          };
+          expect(event.type).toBe("job.succeeded");
+          expect(event.data.job).toMatchObject({
+            id: jobId,
+            status: "succeeded",
+            attempts: 1,
+            shots: 50,
+          });
+          expect(
+            (await deliveries(hook.id)).filter((x) => x.jobId === jobId),
+          ).toHaveLength(1);
+          await api("DELETE", `/webhooks/${hook.id}`, owner.accessToken);
+        });
+
         it("POSTs a signed job.succeeded event with a delivery id, and logs it", async () => {
           const hook = await createHook({
             url: receiver.url,
