@@ -1,12 +1,18 @@
 /**
  * Job pipeline benchmark (`npm run bench:jobs`, not a test): end to end over HTTP on loopback with
- * one worker (one simulation thread) in the API process. Submits BENCH_JOBS (default 1000) jobs of
- * a 5-qubit circuit with 1000 shots, BENCH_CONCURRENCY (default 32) at a time, follows each over
- * SSE and reports jobs/s and p50/p99 from submit to the `succeeded` event, plus /healthz latency
- * under that load. Runs on the embedded database, and on PostgreSQL when BENCH_DATABASE_URL is set.
+ * one worker (one simulation thread) in the API process; the client runs in its own thread
+ * (bench/jobs-client.ts). After a warm-up it submits `--jobs N` (BENCH_JOBS, default
+ * 1000) jobs of a 5-qubit circuit with 1000 shots, `--concurrency N` (BENCH_CONCURRENCY, default
+ * 16) at a time, follows each over SSE and reports jobs/s and p50/p99 from submit to the
+ * `succeeded` SSE event, plus /healthz latency under that load. Runs on the embedded database,
+ * and on PostgreSQL when BENCH_DATABASE_URL is set (BENCH_SKIP_PGLITE=1 runs PostgreSQL only).
+ *
+ *   npm run bench:jobs -- --jobs 1000
+ *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench npm run bench:jobs
  */
 import { performance } from "node:perf_hooks";
-import { createClient } from "@stepfault/sdk";
+import { parseArgs } from "node:util";
+import { Worker } from "node:worker_threads";
 import { buildApp } from "../src/app.ts";
 import { loadConfig } from "../src/config/config.ts";
 import {
@@ -14,9 +20,20 @@ import {
   openPostgres,
   type Database,
 } from "../src/database/database.ts";
+import type { LoadReply, LoadRequest } from "./jobs-client.ts";
 
-const JOBS = Number(process.env.BENCH_JOBS ?? 1000);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const { values: flags } = parseArgs({
+  options: {
+    jobs: { type: "string" },
+    concurrency: { type: "string" },
+  },
+});
+const JOBS = Number(flags.jobs ?? process.env.BENCH_JOBS ?? 1000);
+const CONCURRENCY = Number(
+  flags.concurrency ?? process.env.BENCH_CONCURRENCY ?? 16,
+);
+if (!(JOBS >= 1) || !(CONCURRENCY >= 1))
+  throw new Error("--jobs and --concurrency must be positive integers");
 const SOURCE = `OPENQASM 2.0;
 include "qelib1.inc";
 qreg q[5];
@@ -39,7 +56,7 @@ function pct(sorted: number[], p: number): number {
 async function benchOn(name: string, database: Database): Promise<void> {
   await database.migrate();
   const loaded = loadConfig({
-    LOG_LEVEL: "silent",
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "silent",
     STEPFAULT_DATA_DIR: "/nonexistent-bench",
   });
   if (!loaded.ok) throw new Error("invariant: bench config");
@@ -58,57 +75,44 @@ async function benchOn(name: string, database: Database): Promise<void> {
   );
   const base = await app.listen({ port: 0, host: "127.0.0.1" });
   try {
-    const client = createClient({ baseUrl: base });
-    const email = `bench-${Date.now()}@example.test`;
-    await client.auth.register({ email, password: "correct horse battery" });
-    client.setToken(
-      (await client.auth.login({ email, password: "correct horse battery" }))
-        .accessToken,
+    // The client runs in its own thread; this thread is the whole server (API, worker, and on
+    // PGlite the database), so its event-loop utilization is the server's.
+    const thread = new Worker(new URL("./jobs-client.mjs", import.meta.url), {
+      workerData: {
+        base,
+        jobs: JOBS,
+        concurrency: CONCURRENCY,
+        source: SOURCE,
+      } satisfies LoadRequest,
+    });
+    let cpu0 = process.cpuUsage();
+    let elu0 = performance.eventLoopUtilization();
+    const result = await new Promise<Extract<LoadReply, { kind: "done" }>>(
+      (resolve, reject) => {
+        thread.on("message", (m: LoadReply) => {
+          if (m.kind === "ready") {
+            cpu0 = process.cpuUsage();
+            elu0 = performance.eventLoopUtilization();
+          } else resolve(m);
+        });
+        thread.on("error", reject);
+        thread.on("exit", (code) =>
+          reject(new Error(`load thread exited ${code}`)),
+        );
+      },
     );
-    const projectId = (await client.projects.create("bench")).id;
-    // Warm up the simulation thread.
-    await client.waitForJob(
-      (await client.submitJob(projectId, { source: SOURCE, shots: 1000 })).id,
-    );
-
-    const latencies: number[] = [];
-    const health: number[] = [];
-    let failed = 0;
-    let next = 0;
-    let done = false;
-    const probe = (async () => {
-      while (!done) {
-        const t = performance.now();
-        await fetch(`${base}/healthz`);
-        health.push(performance.now() - t);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    })();
-    const t0 = performance.now();
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next < JOBS) {
-          next++;
-          const t = performance.now();
-          const job = await client.submitJob(projectId, {
-            source: SOURCE,
-            shots: 1000,
-          });
-          const end = await client.waitForJob(job.id);
-          if (end.status !== "succeeded") failed++;
-          latencies.push(performance.now() - t);
-        }
-      }),
-    );
-    const wall = (performance.now() - t0) / 1000;
-    done = true;
-    await probe;
-    latencies.sort((a, b) => a - b);
-    health.sort((a, b) => a - b);
+    const cpu = process.cpuUsage(cpu0);
+    const elu = performance.eventLoopUtilization(elu0);
+    await thread.terminate();
+    const latencies = [...result.latencies].sort((a, b) => a - b);
+    const health = [...result.health].sort((a, b) => a - b);
+    const wall = result.wallSeconds;
     console.log(
-      `${name.padEnd(10)} ${JOBS} jobs in ${wall.toFixed(1)} s: ${(JOBS / wall).toFixed(1)} jobs/s; ` +
+      `${name.padEnd(10)} ${JOBS} jobs (${CONCURRENCY} at a time) in ${wall.toFixed(1)} s: ${(JOBS / wall).toFixed(1)} jobs/s; ` +
         `submit->succeeded p50 ${pct(latencies, 50).toFixed(0)} ms, p99 ${pct(latencies, 99).toFixed(0)} ms; ` +
-        `failed ${failed}; /healthz under load p50 ${pct(health, 50).toFixed(1)} ms, p99 ${pct(health, 99).toFixed(1)} ms`,
+        `failed ${result.failed}; /healthz under load p50 ${pct(health, 50).toFixed(1)} ms, p99 ${pct(health, 99).toFixed(1)} ms; ` +
+        `server event loop ${(elu.utilization * 100).toFixed(0)}% busy; ` +
+        `process CPU ${((cpu.user + cpu.system) / 1000 / JOBS).toFixed(2)} ms/job (server + client threads)`,
     );
   } finally {
     await app.close();
@@ -116,7 +120,8 @@ async function benchOn(name: string, database: Database): Promise<void> {
   }
 }
 
-await benchOn("pglite", await openPglite(undefined));
+if (process.env.BENCH_SKIP_PGLITE !== "1")
+  await benchOn("pglite", await openPglite(undefined));
 const pgUrl = process.env.BENCH_DATABASE_URL;
 if (pgUrl) await benchOn("postgres", await openPostgres(pgUrl));
 else

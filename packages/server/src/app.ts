@@ -33,7 +33,7 @@ import { createAiProvider } from "./services/ai/providers.ts";
 import { createResilientProvider } from "./services/ai/resilience.ts";
 import { createAiUsageRepository } from "./repositories/ai-usage.repository.ts";
 import { createConversationsRepository } from "./repositories/conversations.repository.ts";
-import { createJobEventBus } from "./jobs/event-bus.ts";
+import { busTransportFor, createJobEventBus } from "./jobs/event-bus.ts";
 import { DEFAULT_JOB_SETTINGS, type JobSettings } from "./jobs/limits.ts";
 import { registerJobMetrics } from "./jobs/metrics.ts";
 import { openJobQueue } from "./jobs/queue.ts";
@@ -272,7 +272,10 @@ export async function buildApp(
     jobSettings.resultInlineMaxBytes,
   );
   const jobsRepo = createJobsRepository(db, webhookRuntime.jobHooks);
-  const jobBus = createJobEventBus();
+  const jobBus = createJobEventBus(
+    busTransportFor(deps.database, redis, deps.redisNamespace),
+  );
+  await jobBus.start();
   const jobQueue = await openJobQueue(deps.database, jobSettings);
   const jobMetrics = registerJobMetrics(metricsRegistry, {
     countByStatus: () => jobsRepo.countByStatus(),
@@ -323,6 +326,7 @@ export async function buildApp(
     await jobWorker?.stop();
     await webhookRuntime.dispatcher.stop();
     if (deps.fileStore === undefined) await fileStore.close();
+    await jobBus.close();
   });
 
   await app.register(healthRoutes, { isReady: () => deps.database.isReady() });

@@ -359,7 +359,8 @@ describeJobs("Jobs API", (ctx) => {
         id,
         (j) => j.status === "running",
       );
-    const res = await submit({ source: BELL, shots: 5 });
+    // A dynamic circuit runs on the threads (tiny static ones run inline and never wait).
+    const res = await submit({ source: TELEPORT, shots: 5 });
     const id = (res.json() as JobBody).id;
     await new Promise((r) => setTimeout(r, 300));
     const first = await cancel(id);
@@ -406,6 +407,25 @@ describeJobs("Jobs API", (ctx) => {
       "PROJECT_NOT_FOUND",
     );
     await waitFor(ctx.app, owner.accessToken, id);
+    // Once a viewer, the same user may watch the job's events (state first).
+    const added = await ctx.app.inject({
+      method: "POST",
+      url: `/api/v1/projects/${projectId}/members`,
+      headers: bearer(owner.accessToken),
+      payload: { email: stranger.email, role: "viewer" },
+    });
+    expect(added.statusCode, added.body).toBe(201);
+    const watched = await ctx.app.inject({
+      url: `/api/v1/jobs/${id}/events`,
+      headers: bearer(stranger.accessToken),
+    });
+    expect(watched.statusCode).toBe(200);
+    expect(watched.body).toMatch(/^event: state$/m);
+    await ctx.app.inject({
+      method: "DELETE",
+      url: `/api/v1/projects/${projectId}/members/${stranger.id}`,
+      headers: bearer(owner.accessToken),
+    });
     const del = await ctx.app.inject({
       method: "DELETE",
       url: `/api/v1/jobs/${id}`,

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { sql } from "drizzle-orm";
@@ -383,6 +383,39 @@ for (const engine of ENGINES) {
       });
 
       describe("delivery", () => {
+        it("queues the delivery of a job finished on the simulation threads (dynamic circuit)", async () => {
+          // Dynamic circuits never take the small-job path: this one is claimed, run on a thread
+          // and finished by `finish`, whose statement inserts the delivery.
+          const hook = await createHook({
+            url: receiver.url,
+            events: ["job.succeeded"],
+          });
+          const jobId = await runJob({
+            source:
+              'OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[2] q;\nbit[2] c;\nh q[0];\nc[0] = measure q[0];\nif (c[0]) x q[1];\nc[1] = measure q[1];\n',
+            shots: 50,
+          });
+          const d = await waitDelivery(
+            hook.id,
+            (x) => x.jobId === jobId && x.status === "succeeded",
+          );
+          const event = JSON.parse(d.payload) as {
+            type: string;
+            data: { job: Record<string, unknown> };
+          };
+          expect(event.type).toBe("job.succeeded");
+          expect(event.data.job).toMatchObject({
+            id: jobId,
+            status: "succeeded",
+            attempts: 1,
+            shots: 50,
+          });
+          expect(
+            (await deliveries(hook.id)).filter((x) => x.jobId === jobId),
+          ).toHaveLength(1);
+          await api("DELETE", `/webhooks/${hook.id}`, owner.accessToken);
+        });
+
         it("POSTs a signed job.succeeded event with a delivery id, and logs it", async () => {
           const hook = await createHook({
             url: receiver.url,
@@ -427,6 +460,44 @@ for (const engine of ENGINES) {
             shots: 100,
             projectId,
           });
+          // Built in SQL by the job's final statement: every field of jobEventData, same formats.
+          const job = event.data.job as unknown as Record<string, unknown>;
+          expect(Object.keys(job).sort()).toEqual(
+            [
+              "attempts",
+              "circuitId",
+              "circuitRevision",
+              "createdAt",
+              "createdBy",
+              "error",
+              "finishedAt",
+              "id",
+              "numClbits",
+              "numQubits",
+              "projectId",
+              "seed",
+              "shots",
+              "startedAt",
+              "status",
+            ].sort(),
+          );
+          const iso = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+          for (const k of ["createdAt", "startedAt", "finishedAt"])
+            expect(job[k]).toMatch(iso);
+          expect((event as unknown as { createdAt: string }).createdAt).toMatch(
+            iso,
+          );
+          expect(job).toMatchObject({
+            createdBy: owner.id,
+            attempts: 1,
+            error: null,
+            numQubits: 2,
+          });
+          expect(typeof job.seed).toBe("number");
+          const view = (
+            await api("GET", `/jobs/${jobId}`, owner.accessToken)
+          ).json() as { createdAt: string };
+          expect(job.createdAt).toBe(view.createdAt);
           const d = await waitDelivery(
             hook.id,
             (x) => x.status === "succeeded",
@@ -685,6 +756,7 @@ for (const engine of ENGINES) {
           });
           const row = await jobs.create(
             {
+              id: randomUUID(),
               projectId,
               createdBy: owner.id,
               source: BELL,
@@ -693,10 +765,10 @@ for (const engine of ENGINES) {
               shots: 1,
               precision: "double",
             },
-            async () => undefined,
+            sql`select 1`, // no queue message: this test finishes the job by hand
           );
           expect(row).toBeDefined();
-          const started = await jobs.start(row!.id);
+          const started = await jobs.claim(row!.id, 60);
           expect(started).toBeDefined();
           expect(
             await jobs.finish(row!.id, started!.attempts, {

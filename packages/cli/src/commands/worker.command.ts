@@ -9,13 +9,13 @@ and \`stepfault serve\` already runs a worker of its own. Start as many workers 
 
 Options:
   --threads N              simulation threads, i.e. jobs run at once (default JOB_THREADS, 1)
-  --recover-after SECONDS  a job whose worker died runs again after this long (default
-                           JOB_RECOVER_AFTER_SECONDS, 60; also the longest a job may run
-                           before it is tried again)
+  --recover-after SECONDS  a job whose worker died (no heartbeat for this long) runs again
+                           on a live worker (default JOB_RECOVER_AFTER_SECONDS, 60); jobs
+                           may run longer than this
+  -h, --help               show this help
 
 Limits and the file store come from the same environment as \`stepfault serve\`
 (JOB_*, RESULT_INLINE_MAX_BYTES, S3_*, WEBHOOK_*; see packages/server/README.md).
-  -h, --help               show this help
 `;
 
 /** `stepfault worker`: a job worker process against the same database as the API. */

@@ -214,6 +214,8 @@ export const jobs = pgTable(
     createdAt: createdAt(),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
+    /** Last sign of life of the attempt running the job (see jobs/recovery.ts); null when not running. */
+    heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }),
   },
   (t) => [
     index("jobs_project_created_idx").on(t.projectId, t.createdAt, t.id),

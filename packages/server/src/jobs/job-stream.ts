@@ -10,6 +10,7 @@ import type {
 } from "../repositories/jobs.repository.ts";
 import { TERMINAL_STATES } from "../repositories/jobs.repository.ts";
 import type { JobEventBus } from "./event-bus.ts";
+import { createWaker } from "./waker.ts";
 
 /** One SSE message. */
 export interface StreamMessage {
@@ -18,7 +19,9 @@ export interface StreamMessage {
   readonly data: unknown;
 }
 
+/** Database poll of a stream: a fallback when the bus is in-process only, a safety net otherwise. */
 const POLL_MS = 500;
+const POLL_CROSS_PROCESS_MS = 5000;
 const PROGRESS_MIN_MS = 250;
 
 /** Streams a job's events until it finishes or `signal` aborts. */
@@ -31,28 +34,34 @@ export async function* jobEventStream(
   jobId: string,
   lastEventId: number | undefined,
   signal: AbortSignal,
+  /** The job and its newest event id read together (`JobsRepository.snapshot`), when known. */
+  initial?: { row: JobRow; lastEventId: number },
 ): AsyncGenerator<StreamMessage> {
-  let wake: (() => void) | undefined;
+  const waker = createWaker();
   let pendingProgress: number | undefined;
   const unsubscribe = deps.bus.subscribe(jobId, (sig) => {
     if (sig.kind === "progress") pendingProgress = sig.fraction;
-    wake?.();
+    waker.wake();
   });
-  const onAbort = () => wake?.();
+  const onAbort = () => waker.wake();
   signal.addEventListener("abort", onAbort);
   try {
-    const row = await deps.jobs.findById(jobId);
-    if (row === undefined) return;
+    // A fresh client: current state first, then only what happens next. The state and the id
+    // of its newest event come from one snapshot, so no change falls between them.
+    const snap = initial ?? (await deps.jobs.snapshot(jobId));
+    if (snap === undefined) return;
+    const row = snap.row;
     let after = lastEventId ?? 0;
     if (lastEventId === undefined) {
-      // A fresh client: current state first, then only what happens next.
-      const past = await deps.jobs.eventsAfter(jobId, 0);
-      after = past.at(-1)?.id ?? 0;
+      after = snap.lastEventId;
       yield { id: after, event: "state", data: deps.view(row) };
       if (TERMINAL_STATES.includes(row.status)) return;
     }
     let lastProgress = row.progress;
     let lastProgressAt = 0;
+    // Progress comes from the bus; the row is read for it only after a quiet polling interval
+    // (a worker in another process without a shared bus).
+    let woken = true;
     while (!signal.aborted) {
       for (const e of await deps.jobs.eventsAfter(jobId, after)) {
         after = e.id;
@@ -65,7 +74,7 @@ export async function* jobEventStream(
       if (now - lastProgressAt >= PROGRESS_MIN_MS) {
         let fraction = pendingProgress;
         pendingProgress = undefined;
-        if (fraction === undefined) {
+        if (fraction === undefined && !woken) {
           const current = await deps.jobs.findById(jobId);
           if (current === undefined) return; // deleted
           if (current.status === "running") fraction = current.progress;
@@ -76,14 +85,9 @@ export async function* jobEventStream(
           yield { event: "progress", data: { fraction } };
         }
       }
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, POLL_MS);
-        wake = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
-      wake = undefined;
+      woken = await waker.wait(
+        deps.bus.crossProcess ? POLL_CROSS_PROCESS_MS : POLL_MS,
+      );
     }
   } finally {
     unsubscribe();

@@ -14,7 +14,10 @@ export interface JobSettings {
   readonly statevectorMaxQubits: number;
   /** Simulation threads per worker process (also the number of jobs it runs at once). */
   readonly threads: number;
-  /** Crash-recovery delay: a dead worker's job runs again after this many seconds. */
+  /**
+   * Crash-recovery delay: a job whose worker sent no heartbeat for this many seconds runs again
+   * (jobs/recovery.ts). Not a run-time limit.
+   */
   readonly expireInSeconds: number;
   /** Idle polling interval of the queue (at least 0.5 s). */
   readonly pollingIntervalSeconds: number;

@@ -41,7 +41,17 @@ export function resultSummary(rowResult: unknown): ResultObject | null {
 
 /** Creates the result store on `files`. */
 export function createResultStore(files: FileStore, inlineMaxBytes: number) {
+  /** True when `result` goes to the store (its bulky parts take more than `inlineMaxBytes`). */
+  function isLarge(result: ResultObject): boolean {
+    let bulky = 0;
+    for (const k of BULKY)
+      if (result[k] !== undefined) bulky += JSON.stringify(result[k]).length;
+    return bulky > inlineMaxBytes;
+  }
+
   return {
+    isLarge,
+
     /**
      * What to write into the job row for `result`: the result itself when small; otherwise the
      * whole result goes to the store first and the row gets its summary and reference.
@@ -51,10 +61,7 @@ export function createResultStore(files: FileStore, inlineMaxBytes: number) {
       attempt: number,
       result: ResultObject,
     ): Promise<ResultObject> {
-      let bulky = 0;
-      for (const k of BULKY)
-        if (result[k] !== undefined) bulky += JSON.stringify(result[k]).length;
-      if (bulky <= inlineMaxBytes) return result;
+      if (!isLarge(result)) return result;
       const body = JSON.stringify(result);
       const key = `jobs/${jobId}/result-${attempt}.json`;
       await files.put(key, body, "application/json");

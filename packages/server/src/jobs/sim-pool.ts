@@ -3,6 +3,7 @@
  * of the API. Each thread runs one task at a time; tasks wait in FIFO order for a free thread.
  */
 import { Worker } from "node:worker_threads";
+import { runSimTask } from "./sim-run.ts";
 import type { SimReply, SimSuccess, SimTask } from "./sim-task.ts";
 
 const ENTRY = new URL("./sim-thread.mjs", import.meta.url);
@@ -128,6 +129,30 @@ export function createSimPool(size: number) {
             });
           }
         },
+      };
+    },
+
+    /**
+     * Runs a tiny simulation on the calling thread at once (see `runsInline`): no thread hop and
+     * no wait behind long simulations. It blocks the event loop for its duration, so only jobs
+     * that take well under a few milliseconds belong here.
+     */
+    runInline(request: SimRequest, listeners: SimListeners = {}): SimHandle {
+      const stop = new SharedArrayBuffer(4);
+      let outcome: SimOutcome | undefined;
+      runSimTask({ ...request, taskId: nextId++, stop }, (msg) => {
+        if (msg.kind === "progress") listeners.onProgress?.(msg.fraction);
+        else if (msg.kind === "log") listeners.onLog?.(msg.message);
+        else outcome = msg.ok ? { ok: true, result: msg.result } : msg;
+      });
+      return {
+        outcome: Promise.resolve(
+          outcome ?? {
+            ok: false,
+            error: { code: "SIM_INTERNAL", message: "no outcome" },
+          },
+        ),
+        cancel: () => undefined,
       };
     },
 

@@ -12,6 +12,7 @@ import type {
 import type { JobEventBus } from "./event-bus.ts";
 import type { JobSettings } from "./limits.ts";
 import type { JobMetrics } from "./metrics.ts";
+import type { Liveness } from "./recovery.ts";
 import type { SimulateMessage } from "./queue.ts";
 import type { ResultStore } from "./result-store.ts";
 import type { SimPool } from "./sim-pool.ts";
@@ -25,12 +26,20 @@ export const STEPFAULT_VERSION = (
 ).version;
 
 const CANCEL_POLL_MS = 250;
+/** With a cross-process bus a cancel arrives as a signal; the poll is only a safety net. */
+const CANCEL_POLL_CROSS_PROCESS_MS = 1000;
 const PROGRESS_WRITE_MS = 250;
 
 /** Outcomes that mean "this process could not finish it": leave the message for a retry. */
 const RETRYABLE = new Set(["SIM_POOL_CLOSED", "SIM_THREAD_DIED"]);
 
-function resultOf(row: JobRow, r: SimSuccess, startedAt: Date) {
+/** What running a job needs: its row, or the copy a small-job message carries. */
+export type JobSpec = Pick<
+  JobRow,
+  "id" | "source" | "inputs" | "shots" | "seed" | "precision" | "createdAt"
+>;
+
+function resultOf(row: JobSpec, r: SimSuccess, startedAt: Date) {
   const probabilities: Record<string, number> = {};
   for (const [k, n] of Object.entries(r.counts))
     probabilities[k] = n / row.shots;
@@ -59,59 +68,232 @@ function resultOf(row: JobRow, r: SimSuccess, startedAt: Date) {
   };
 }
 
-/** Creates the handler for `simulate` messages. */
+/** How a finished attempt ended, as written to the job row. */
+export type JobOutcome =
+  | {
+      readonly status: "succeeded";
+      readonly result: unknown;
+      readonly record: unknown;
+    }
+  | { readonly status: "cancelled" }
+  | {
+      readonly status: "failed";
+      readonly error: { code: string; message: string };
+    };
+
+/** Called once per job after its final status was written (webhooks, metrics, file stores). */
+export type JobFinishedHook = (
+  jobId: string,
+  outcome: JobOutcome,
+) => void | Promise<void>;
+
+/** Creates the handlers for `simulate` (threads) and `simulate-small` (inline) messages. */
 export function createSimulateHandler(deps: {
   jobs: JobsRepository;
   pool: SimPool;
   bus: JobEventBus;
   settings: JobSettings;
   log: FastifyBaseLogger;
+  liveness: Liveness;
   metrics?: JobMetrics;
   /** Moves large results to the file store (inline in the row without it). */
   results?: ResultStore;
+  onFinished?: JobFinishedHook;
 }) {
-  const { jobs, pool, bus, settings, log } = deps;
+  const { jobs, pool, bus, settings, log, liveness } = deps;
 
-  return async function handle(message: SimulateMessage): Promise<void> {
-    const row = await jobs.start(message.jobId);
-    if (row === undefined) return; // finished, cancelled or deleted: nothing to do
-    const attempt = row.attempts;
+  /**
+   * The one "job finished" path: writes the outcome of attempt `attempt` (with any buffered log
+   * lines) exactly once, wakes event streams, then calls `onFinished`. Returns false when the
+   * attempt no longer held the job (cancelled meanwhile, or re-run elsewhere).
+   */
+  async function finishJob(
+    row: JobSpec,
+    attempt: number | "claim",
+    outcome: JobOutcome,
+    logs: readonly string[] = [],
+  ): Promise<boolean> {
+    const written =
+      attempt === "claim"
+        ? await jobs.claimAndFinish(
+            row.id,
+            settings.expireInSeconds,
+            outcome,
+            logs,
+          )
+        : await jobs.finish(row.id, attempt, outcome, logs);
+    bus.changed(row.id);
+    if (!written) {
+      log.info({ jobId: row.id, attempt }, "job outcome already written");
+      // This attempt's stored result file (if any) is not referenced by the row: drop it.
+      if (outcome.status === "succeeded")
+        await deps.results?.remove(outcome.result);
+      return false;
+    }
+    try {
+      await deps.onFinished?.(row.id, outcome);
+    } catch (err) {
+      log.error({ err, jobId: row.id }, "job finished hook failed");
+    }
+    return true;
+  }
+
+  function request(row: JobSpec) {
+    return {
+      source: row.source,
+      inputs: (row.inputs ?? undefined) as
+        Record<string, number | boolean> | undefined,
+      shots: row.shots,
+      seed: Number(row.seed ?? 0),
+      precision: row.precision,
+      statevectorMaxQubits: settings.statevectorMaxQubits,
+      memoryLimitBytes: settings.memoryLimitBytes,
+    };
+  }
+
+  /**
+   * The outcome of a successful run; a large result goes to the file store first (under a key
+   * of this attempt, so a stale attempt never overwrites the file of the one that won).
+   */
+  async function succeeded(
+    row: JobSpec,
+    r: SimSuccess,
+    startedAt: Date,
+    attempt: number,
+  ): Promise<JobOutcome> {
+    return successOutcome(
+      row,
+      r,
+      await store(row.id, attempt, r, row, startedAt),
+    );
+  }
+
+  async function store(
+    jobId: string,
+    attempt: number,
+    r: SimSuccess,
+    row: JobSpec,
+    startedAt: Date,
+  ): Promise<unknown> {
+    const full = resultOf(row, r, startedAt);
+    return deps.results ? deps.results.prepare(jobId, attempt, full) : full;
+  }
+
+  function successOutcome(
+    row: JobSpec,
+    r: SimSuccess,
+    result: unknown,
+  ): JobOutcome {
+    return {
+      status: "succeeded",
+      result,
+      record: {
+        source: row.source,
+        inputs: row.inputs ?? null,
+        circuit: r.circuitJson,
+        seed: r.seed,
+        options: { shots: row.shots, precision: row.precision },
+        stepfaultVersion: STEPFAULT_VERSION,
+      },
+    };
+  }
+
+  function failure(error: { code: string; message: string }): JobOutcome {
+    return error.code === "SIM_CANCELLED"
+      ? { status: "cancelled" }
+      : { status: "failed", error };
+  }
+
+  /** Claims the job; undefined when there is nothing to run (finished, gone, live elsewhere). */
+  async function claim(message: SimulateMessage) {
+    const row = await jobs.claim(message.jobId, settings.expireInSeconds);
+    if (row === undefined) return undefined;
+    const startedAt = new Date();
+    deps.metrics?.observeQueueWait(
+      Math.max(0, startedAt.getTime() - row.createdAt.getTime()) / 1000,
+    );
+    return { row, attempt: row.attempts, startedAt };
+  }
+
+  /**
+   * A tiny job (`simulate-small`): its message carries what it needs, so it runs inline at once
+   * and one statement claims the job, writes the outcome with its events (running, log lines,
+   * final status) and bumps the attempt, only if the job is still queued (or held by a dead
+   * attempt). Running it twice is harmless; only one run's result is ever written.
+   */
+  async function handleSmall(message: SimulateMessage): Promise<void> {
+    const spec = message.job;
+    if (spec === undefined) return handle(message);
+    const row: JobSpec = { ...spec, createdAt: new Date(spec.createdAt) };
     const startedAt = new Date();
     deps.metrics?.observeQueueWait(
       Math.max(0, startedAt.getTime() - row.createdAt.getTime()) / 1000,
     );
     let finalStatus = "retry";
+    try {
+      const logs: string[] = [];
+      const outcome = await pool.runInline(request(row), {
+        onLog: (line) => logs.push(line),
+      }).outcome;
+      const full = outcome.ok
+        ? resultOf(row, outcome.result, startedAt)
+        : undefined;
+      if (outcome.ok && full && deps.results?.isLarge(full)) {
+        // A large result goes to the file store under its attempt's key, and the attempt number
+        // is known only once claimed: claim, store, then finish (as a threaded job would).
+        const claimed = await jobs.claim(row.id, settings.expireInSeconds);
+        if (claimed === undefined) return;
+        const attempt = claimed.attempts;
+        const untrack = liveness.track(row.id, attempt);
+        try {
+          const stored = await deps.results.prepare(row.id, attempt, full);
+          const end = successOutcome(row, outcome.result, stored);
+          finalStatus = end.status;
+          await finishJob(row, attempt, end, logs);
+        } finally {
+          untrack();
+        }
+        return;
+      }
+      const end = outcome.ok
+        ? successOutcome(row, outcome.result, full)
+        : failure(outcome.error);
+      finalStatus = end.status;
+      await finishJob(row, "claim", end, logs);
+    } finally {
+      deps.metrics?.observeRunTime(
+        (Date.now() - startedAt.getTime()) / 1000,
+        finalStatus,
+      );
+    }
+  }
+
+  /** A job on the simulation threads: live progress and log lines, cancellable while it runs. */
+  async function handle(message: SimulateMessage): Promise<void> {
+    const claimed = await claim(message);
+    if (claimed === undefined) return;
+    const { row, attempt, startedAt } = claimed;
+    const untrack = liveness.track(row.id, attempt);
+    let finalStatus = "retry";
     bus.changed(row.id);
     let lastWrite = 0;
-    const handle = pool.run(
-      {
-        source: row.source,
-        inputs: (row.inputs ?? undefined) as
-          Record<string, number | boolean> | undefined,
-        shots: row.shots,
-        seed: Number(row.seed ?? 0),
-        precision: row.precision,
-        statevectorMaxQubits: settings.statevectorMaxQubits,
-        memoryLimitBytes: settings.memoryLimitBytes,
+    const handle = pool.run(request(row), {
+      onProgress: (fraction) => {
+        bus.progress(row.id, fraction);
+        const now = Date.now();
+        if (now - lastWrite < PROGRESS_WRITE_MS) return;
+        lastWrite = now;
+        jobs.setProgress(row.id, attempt, fraction).catch(() => undefined);
       },
-      {
-        onProgress: (fraction) => {
-          bus.progress(row.id, fraction);
-          const now = Date.now();
-          if (now - lastWrite < PROGRESS_WRITE_MS) return;
-          lastWrite = now;
-          jobs.setProgress(row.id, attempt, fraction).catch(() => undefined);
-        },
-        onLog: (line) => {
-          jobs
-            .addEvent(row.id, "log", { message: line })
-            .then(() => bus.changed(row.id))
-            .catch(() => undefined);
-        },
+      onLog: (line) => {
+        jobs
+          .addEvent(row.id, "log", { message: line })
+          .then(() => bus.changed(row.id))
+          .catch(() => undefined);
       },
-    );
-    // Cancellation: the API flips the row to `cancelled`; the bus wakes us in-process and the
-    // poll covers APIs in other processes.
+    });
+    // Cancellation: the API flips the row to `cancelled`; the bus wakes us (in-process, or from
+    // other processes over Redis / LISTEN-NOTIFY) and the poll covers the rest.
     const check = () => {
       jobs.statusOf(row.id).then(
         (s) => {
@@ -123,44 +305,31 @@ export function createSimulateHandler(deps: {
     const unsubscribe = bus.subscribe(row.id, (sig) => {
       if (sig.kind === "changed") check();
     });
-    const timer = setInterval(check, CANCEL_POLL_MS);
+    const timer = setInterval(
+      check,
+      bus.crossProcess ? CANCEL_POLL_CROSS_PROCESS_MS : CANCEL_POLL_MS,
+    );
     try {
       const outcome = await handle.outcome;
       if (outcome.ok) {
-        const r = outcome.result;
-        const full = resultOf(row, r, startedAt);
-        const result = deps.results
-          ? await deps.results.prepare(row.id, attempt, full)
-          : full;
-        const written = await jobs.finish(row.id, attempt, {
-          status: "succeeded",
-          result,
-          record: {
-            source: row.source,
-            inputs: row.inputs ?? null,
-            circuit: r.circuitJson,
-            seed: r.seed,
-            options: { shots: row.shots, precision: row.precision },
-            stepfaultVersion: STEPFAULT_VERSION,
-          },
-        });
         finalStatus = "succeeded";
-        if (!written) {
-          log.info({ jobId: row.id }, "job result already written");
-          await deps.results?.remove(result);
-        }
-      } else if (RETRYABLE.has(outcome.error.code)) {
+        await finishJob(
+          row,
+          attempt,
+          await succeeded(row, outcome.result, startedAt, attempt),
+        );
+      } else if (
+        RETRYABLE.has(outcome.error.code) &&
+        attempt <= settings.retryLimit
+      ) {
+        // Give the job back so the message's retry (here or on another worker) claims it now.
+        await jobs.release(row.id, attempt);
+        bus.changed(row.id);
         throw new Error(`${outcome.error.code}: ${outcome.error.message}`);
       } else {
-        finalStatus =
-          outcome.error.code === "SIM_CANCELLED" ? "cancelled" : "failed";
-        await jobs.finish(row.id, attempt, {
-          status:
-            outcome.error.code === "SIM_CANCELLED" ? "cancelled" : "failed",
-          ...(outcome.error.code === "SIM_CANCELLED"
-            ? {}
-            : { error: outcome.error }),
-        });
+        const end = failure(outcome.error);
+        finalStatus = end.status;
+        await finishJob(row, attempt, end);
       }
     } finally {
       deps.metrics?.observeRunTime(
@@ -169,7 +338,9 @@ export function createSimulateHandler(deps: {
       );
       clearInterval(timer);
       unsubscribe();
-      bus.changed(row.id);
+      untrack();
     }
-  };
+  }
+
+  return { handle, handleSmall, finishJob };
 }

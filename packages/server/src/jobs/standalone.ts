@@ -6,7 +6,8 @@ import type { ServerConfig } from "../config/config.ts";
 import { openDatabase, type Database } from "../database/database.ts";
 import { createLogger } from "../logger.ts";
 import { createJobsRepository } from "../repositories/jobs.repository.ts";
-import { createJobEventBus } from "./event-bus.ts";
+import { Redis } from "ioredis";
+import { busTransportFor, createJobEventBus } from "./event-bus.ts";
 import { DEFAULT_JOB_SETTINGS, type JobSettings } from "./limits.ts";
 import { openJobQueue } from "./queue.ts";
 import { startJobWorker } from "./worker.ts";
@@ -38,10 +39,15 @@ export async function startWorker(
     const queue = await openJobQueue(database, merged);
     const webhooks = startWebhooks(database.db, config.webhooks, log);
     const files = openFileStore(config.fileStore);
+    const redis = config.redisUrl
+      ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 })
+      : undefined;
+    const bus = createJobEventBus(busTransportFor(database, redis));
+    await bus.start();
     const worker = await startJobWorker({
       queue,
       jobs: createJobsRepository(database.db, webhooks.jobHooks),
-      bus: createJobEventBus(),
+      bus,
       settings: merged,
       log,
       results: createResultStore(files, merged.resultInlineMaxBytes),
@@ -55,6 +61,8 @@ export async function startWorker(
           await worker.stop(timeoutMs);
           await webhooks.dispatcher.stop();
           await files.close();
+          await bus.close();
+          if (redis) await redis.quit().catch(() => redis.disconnect());
           await database.close();
         })()),
     };

@@ -7,16 +7,24 @@ import type { JobsRepository } from "../repositories/jobs.repository.ts";
 import type { JobEventBus } from "./event-bus.ts";
 import type { JobSettings } from "./limits.ts";
 import type { JobMetrics } from "./metrics.ts";
-import type { JobQueue } from "./queue.ts";
+import {
+  SIMULATE_QUEUE,
+  SIMULATE_SMALL_QUEUE,
+  type JobQueue,
+} from "./queue.ts";
+import { startLiveness } from "./recovery.ts";
 import type { ResultStore } from "./result-store.ts";
 import { createSimPool } from "./sim-pool.ts";
-import { createSimulateHandler } from "./simulate.job.ts";
+import { createSimulateHandler, type JobFinishedHook } from "./simulate.job.ts";
 
 /** A running worker. */
 export interface JobWorker {
   /** Stops taking messages, lets running jobs finish (up to `timeoutMs`), stops the threads. */
   stop(timeoutMs?: number): Promise<void>;
 }
+
+/** Jobs of the small-job queue a worker holds at once (they run inline, one after another). */
+const SMALL_JOBS_IN_HAND = 32;
 
 /** Starts a worker on `queue`. */
 export async function startJobWorker(deps: {
@@ -26,14 +34,41 @@ export async function startJobWorker(deps: {
   settings: JobSettings;
   log: FastifyBaseLogger;
   metrics?: JobMetrics;
+  /** Moves large results to the file store. */
   results?: ResultStore;
+  onFinished?: JobFinishedHook;
 }): Promise<JobWorker> {
-  const pool = createSimPool(Math.max(1, deps.settings.threads));
-  const handle = createSimulateHandler({ ...deps, pool });
-  deps.queue.work(Math.max(1, deps.settings.threads), handle);
+  const threads = Math.max(1, deps.settings.threads);
+  const pool = createSimPool(threads);
+  const liveness = startLiveness({
+    jobs: deps.jobs,
+    recoverAfterSeconds: deps.settings.expireInSeconds,
+    enqueue: (tx, jobId) => deps.queue.enqueue(tx, { jobId }),
+    requeued: (ids) => {
+      deps.bus.queued(SIMULATE_QUEUE);
+      for (const id of ids) deps.bus.changed(id);
+    },
+    log: deps.log,
+  });
+  const { handle, handleSmall } = createSimulateHandler({
+    ...deps,
+    pool,
+    liveness,
+  });
+  const offQueued = deps.bus.onQueued((queue) => deps.queue.wake(queue));
+  deps.queue.work([
+    { queue: SIMULATE_QUEUE, capacity: threads, handler: handle },
+    {
+      queue: SIMULATE_SMALL_QUEUE,
+      capacity: SMALL_JOBS_IN_HAND,
+      handler: handleSmall,
+    },
+  ]);
   return {
     async stop(timeoutMs = 5000) {
+      offQueued();
       await deps.queue.stop(timeoutMs);
+      await liveness.stop();
       await pool.close();
     },
   };

@@ -9,9 +9,10 @@ import {
   lt,
   or,
   sql,
+  type SQL,
 } from "drizzle-orm";
 import type { Db } from "../database/database.ts";
-import { jobEvents, jobs } from "../database/schema.ts";
+import { jobEvents, jobs, projectMembers } from "../database/schema.ts";
 
 /** A job row. */
 export type JobRow = typeof jobs.$inferSelect;
@@ -44,6 +45,15 @@ export type FinishedJob = Omit<JobRow, "source" | "result" | "record">;
 /** Callbacks run inside the transaction that moves a job to a final state (e.g. queue webhooks). */
 export interface JobHooks {
   onFinished?(tx: Db, job: FinishedJob): Promise<void>;
+  /**
+   * The same work as one data-modifying statement over `u`, the row the final-state UPDATE
+   * returns (its `FinishedJob` columns, by database name): an `INSERT ... SELECT ... FROM u ...
+   * RETURNING ...`. It runs as a CTE of that UPDATE's own statement, so it commits with the final
+   * state without a transaction round trip. Takes precedence over `onFinished`.
+   */
+  finishedSql?: SQL;
+  /** Called after a `finishedSql` statement, with the number of rows its RETURNING gave. */
+  afterFinished?(job: FinishedJob, rows: number): void;
 }
 
 /** The columns of a `FinishedJob` (RETURNING them keeps large results off the wire). */
@@ -51,6 +61,45 @@ const finishedColumns = (() => {
   const { source: _s, result: _r, record: _c, ...rest } = getTableColumns(jobs);
   return rest;
 })();
+
+/** The RETURNING list of a final-state change: the `FinishedJob` columns the hooks get. */
+const FINISHED_RETURNING = sql.raw(
+  Object.values(finishedColumns)
+    .map((c) => `"${c.name}"`)
+    .join(", "),
+);
+
+const JOB_COLUMNS = Object.entries(getTableColumns(jobs));
+
+/** Maps a raw `jobs` row (database column names, driver values) to a JobRow. */
+function mapJobRow(raw: Record<string, unknown>): JobRow {
+  const out: Record<string, unknown> = {};
+  for (const [key, col] of JOB_COLUMNS) {
+    const v = raw[col.name];
+    out[key] = v === null || v === undefined ? null : col.mapFromDriverValue(v);
+  }
+  return out as JobRow;
+}
+
+function rowsOf(result: unknown): Record<string, unknown>[] {
+  return (result as { rows?: Record<string, unknown>[] }).rows ?? [];
+}
+
+/** A jsonb parameter. */
+function json(value: unknown): SQL {
+  return value === undefined || value === null
+    ? sql`null::jsonb`
+    : sql`${JSON.stringify(value)}::jsonb`;
+}
+
+/**
+ * One statement that changes a job and appends the matching status event: `change` is an
+ * `UPDATE jobs ... RETURNING *`, `event` the event data as SQL over the updated row `u`. Being one
+ * statement it is atomic without a transaction, and costs one round trip.
+ */
+function withStatusEvent(change: SQL, event: SQL): SQL {
+  return sql`with u as (${change}), e as (insert into ${jobEvents} (job_id, type, data) select u.id, 'status', ${event} from u) select * from u`;
+}
 
 /** Creates the jobs repository (jobs and their events); every method takes an optional transaction. */
 export function createJobsRepository(db: Db, hooks: JobHooks = {}) {
@@ -63,28 +112,100 @@ export function createJobsRepository(db: Db, hooks: JobHooks = {}) {
     await tx.insert(jobEvents).values({ jobId, type, data });
   }
 
+  /** RETURNING list of a final-state change: just the id unless hooks need the job. */
+  function finishedReturning(minimal: SQL = sql`id`): SQL {
+    return hooks.onFinished || hooks.finishedSql ? FINISHED_RETURNING : minimal;
+  }
+
+  /**
+   * Runs one statement moving a job to a final state: `ctes` are its CTEs (`u`, the UPDATE
+   * returning the row, then the events), and it ends `select ... from u`. Without finish hooks
+   * that statement is all (atomic on its own). With `hooks.finishedSql` that SQL joins it as one
+   * more CTE (still one statement); with only `hooks.onFinished` it runs in a transaction together
+   * with the hook. Either way webhook deliveries commit with the final state or not at all.
+   * Returns the changed row, undefined when nothing changed.
+   */
+  async function finalChange(ctes: SQL): Promise<JobRow | undefined> {
+    const { finishedSql, onFinished } = hooks;
+    if (finishedSql !== undefined) {
+      const [raw] = rowsOf(
+        await db.execute(
+          sql`with ${ctes}, h as (${finishedSql}) select u.*, (select count(*) from h) as hooked_rows from u`,
+        ),
+      );
+      if (raw === undefined) return undefined;
+      const row = mapJobRow(raw);
+      hooks.afterFinished?.(row, Number(raw.hooked_rows));
+      return row;
+    }
+    if (onFinished === undefined) {
+      const [raw] = rowsOf(await db.execute(sql`with ${ctes} select * from u`));
+      return raw === undefined ? undefined : mapJobRow(raw);
+    }
+    return db.transaction(async (tx) => {
+      const [raw] = rowsOf(await tx.execute(sql`with ${ctes} select * from u`));
+      if (raw === undefined) return undefined;
+      const row = mapJobRow(raw);
+      await onFinished(tx, row);
+      return row;
+    });
+  }
+
   return {
     addEvent,
 
     /**
-     * Inserts a job and its first status event, then calls `enqueue` in the same transaction.
-     * Returns undefined when the (user, idempotency key) pair already exists.
+     * Inserts a job, its first status event and its queue message (`message`, an INSERT from
+     * `JobQueue.messageSql`) in one statement: they commit together or not at all. Returns
+     * undefined when the (user, idempotency key) pair already exists.
      */
     async create(
-      values: NewJob,
-      enqueue: (tx: Db, row: JobRow) => Promise<void>,
+      values: NewJob & { id: string },
+      message: SQL,
     ): Promise<JobRow | undefined> {
       try {
-        return await db.transaction(async (tx) => {
-          const [row] = await tx.insert(jobs).values(values).returning();
-          await addEvent(row.id, "status", { status: "queued" }, tx);
-          await enqueue(tx, row);
-          return row;
-        });
+        const insert = db.insert(jobs).values(values).returning().getSQL();
+        const [raw] = rowsOf(
+          await db.execute(sql`with j as (${insert}),
+            e as (insert into ${jobEvents} (job_id, type, data) select j.id, 'status', '{"status":"queued"}'::jsonb from j),
+            m as (${message})
+            select * from j`),
+        );
+        return mapJobRow(raw);
       } catch (err) {
         if (isUniqueViolation(err)) return undefined;
         throw err;
       }
+    },
+
+    /**
+     * A job and the id of its newest event, read in one statement (one snapshot): an event
+     * stream starts after that id from exactly that state. With `memberId`, also that user's
+     * role in the job's project (null when not a member), saving the access query.
+     */
+    async snapshot(
+      id: string,
+      memberId?: string,
+    ): Promise<
+      | { row: JobRow; lastEventId: number; memberRole: string | null }
+      | undefined
+    > {
+      const role =
+        memberId === undefined
+          ? sql`null`
+          : sql`(select m.role from ${projectMembers} m where m.project_id = j.project_id and m.user_id = ${memberId})`;
+      const [raw] = rowsOf(
+        await db.execute(sql`select j.*, (select coalesce(max(e.id), 0) from ${jobEvents} e where e.job_id = j.id) as last_event_id,
+          ${role} as member_role
+          from ${jobs} j where j.id = ${id}`),
+      );
+      return raw === undefined
+        ? undefined
+        : {
+            row: mapJobRow(raw),
+            lastEventId: Number(raw.last_event_id),
+            memberRole: (raw.member_role as string | null) ?? null,
+          };
     },
 
     /** A job by id. */
@@ -153,29 +274,65 @@ export function createJobsRepository(db: Db, hooks: JobHooks = {}) {
       return Number(row?.n ?? 0);
     },
 
-    /** Marks a queued or running job as running for a new attempt; undefined when it is finished. */
-    async start(id: string): Promise<JobRow | undefined> {
+    /**
+     * Claims a job for a new attempt: queued -> running, or running -> running when the attempt
+     * that held it stopped sending heartbeats `staleSeconds` ago (its worker died). Undefined when
+     * the job is finished, gone, or running on a live worker. One statement (row + event).
+     */
+    async claim(id: string, staleSeconds: number): Promise<JobRow | undefined> {
+      const change = sql`update ${jobs} set status = 'running', attempts = attempts + 1, progress = 0,
+        started_at = coalesce(started_at, now()), heartbeat_at = now()
+        where id = ${id} and (status = 'queued' or (status = 'running' and
+          (heartbeat_at is null or heartbeat_at < now() - make_interval(secs => ${staleSeconds}))))
+        returning *`;
+      const [raw] = rowsOf(
+        await db.execute(
+          withStatusEvent(
+            change,
+            sql`jsonb_build_object('status', 'running', 'attempt', u.attempts)`,
+          ),
+        ),
+      );
+      return raw === undefined ? undefined : mapJobRow(raw);
+    },
+
+    /** Refreshes the heartbeat of running attempts (`[jobId, attempt]` pairs); one statement. */
+    async heartbeat(
+      running: readonly (readonly [string, number])[],
+    ): Promise<void> {
+      if (running.length === 0) return;
+      const ids = running.map(([id]) => id).join(",");
+      const attempts = running.map(([, a]) => a).join(",");
+      await db.execute(sql`update ${jobs} j set heartbeat_at = now()
+        from unnest(string_to_array(${ids}, ',')::uuid[], string_to_array(${attempts}, ',')::int[]) as h(id, attempt)
+        where j.id = h.id and j.attempts = h.attempt and j.status = 'running'`);
+    },
+
+    /**
+     * Puts running jobs whose heartbeat is older than `staleSeconds` back to `queued` (their worker
+     * died) and calls `enqueue` for each, all in one transaction. Returns the re-queued ids.
+     */
+    async requeueStale(
+      staleSeconds: number,
+      enqueue: (tx: Db, jobId: string) => Promise<void>,
+    ): Promise<string[]> {
       return db.transaction(async (tx) => {
-        const [row] = await tx
-          .update(jobs)
-          .set({
-            status: "running",
-            attempts: sql`${jobs.attempts} + 1`,
-            progress: 0,
-            startedAt: sql`coalesce(${jobs.startedAt}, now())`,
-          })
-          .where(
-            and(eq(jobs.id, id), inArray(jobs.status, ["queued", "running"])),
-          )
-          .returning();
-        if (row === undefined) return undefined;
-        await addEvent(
-          id,
-          "status",
-          { status: "running", attempt: row.attempts },
-          tx,
+        const change = sql`update ${jobs} set status = 'queued', heartbeat_at = null
+          where id in (select id from ${jobs} where status = 'running'
+            and (heartbeat_at is null or heartbeat_at < now() - make_interval(secs => ${staleSeconds}))
+            limit 100 for update skip locked)
+          returning *`;
+        const rows = rowsOf(
+          await tx.execute(
+            withStatusEvent(
+              change,
+              sql`jsonb_build_object('status', 'queued', 'requeued', true, 'attempt', u.attempts)`,
+            ),
+          ),
         );
-        return row;
+        const ids = rows.map((r) => String(r.id));
+        for (const id of ids) await enqueue(tx, id);
+        return ids;
       });
     },
 
@@ -187,7 +344,7 @@ export function createJobsRepository(db: Db, hooks: JobHooks = {}) {
     ): Promise<void> {
       await db
         .update(jobs)
-        .set({ progress })
+        .set({ progress, heartbeatAt: sql`now()` })
         .where(
           and(
             eq(jobs.id, id),
@@ -210,56 +367,103 @@ export function createJobsRepository(db: Db, hooks: JobHooks = {}) {
         record?: unknown;
         error?: { code: string; message: string };
       },
+      logs: readonly string[] = [],
     ): Promise<boolean> {
-      return db.transaction(async (tx) => {
-        const rows = await tx
-          .update(jobs)
-          .set({
-            status: outcome.status,
-            progress: outcome.status === "succeeded" ? 1 : jobs.progress,
-            result: outcome.result ?? null,
-            record: outcome.record ?? null,
-            error: outcome.error ?? null,
-            finishedAt: sql`now()`,
-          })
-          .where(
-            and(
-              eq(jobs.id, id),
-              eq(jobs.status, "running"),
-              eq(jobs.attempts, attempt),
-            ),
-          )
-          .returning(hooks.onFinished ? finishedColumns : { id: jobs.id });
-        if (rows.length === 0) return false;
-        await hooks.onFinished?.(tx, rows[0] as FinishedJob);
-        await addEvent(
-          id,
-          "status",
-          {
+      const change = sql`update ${jobs} set status = ${outcome.status},
+        progress = ${outcome.status === "succeeded" ? sql`1` : sql`progress`},
+        result = ${json(outcome.result)}, record = ${json(outcome.record)},
+        error = ${json(outcome.error)}, finished_at = now(), heartbeat_at = null
+        where id = ${id} and status = 'running' and attempts = ${attempt}
+        returning ${finishedReturning()}`;
+      // Log lines first, then the status event, in this order of event ids.
+      const events = json([
+        ...logs.map((message) => ({ type: "log", data: { message } })),
+        {
+          type: "status",
+          data: {
             status: outcome.status,
             ...(outcome.error ? { error: outcome.error } : {}),
           },
-          tx,
-        );
-        return true;
-      });
+        },
+      ]);
+      const row = await finalChange(sql`u as (${change}),
+          e as (insert into ${jobEvents} (job_id, type, data)
+            select u.id, x.ev->>'type', x.ev->'data'
+            from u, jsonb_array_elements(${events}) with ordinality as x(ev, ord)
+            order by x.ord)`);
+      return row !== undefined;
+    },
+
+    /**
+     * Claims a queued job (or one held by an attempt without heartbeat for `staleSeconds`) and
+     * writes its outcome in the same statement, with the events `running` (the new attempt), the
+     * log lines and the final status. For tiny jobs that ran before being claimed: false when the
+     * job was not claimable (already finished, cancelled, or running elsewhere).
+     */
+    async claimAndFinish(
+      id: string,
+      staleSeconds: number,
+      outcome: {
+        status: "succeeded" | "failed" | "cancelled";
+        result?: unknown;
+        record?: unknown;
+        error?: { code: string; message: string };
+      },
+      logs: readonly string[] = [],
+    ): Promise<boolean> {
+      const change = sql`update ${jobs} set status = ${outcome.status}, attempts = attempts + 1,
+        progress = ${outcome.status === "succeeded" ? sql`1` : sql`progress`},
+        started_at = coalesce(started_at, now()),
+        result = ${json(outcome.result)}, record = ${json(outcome.record)},
+        error = ${json(outcome.error)}, finished_at = now(), heartbeat_at = null
+        where id = ${id} and (status = 'queued' or (status = 'running' and
+          (heartbeat_at is null or heartbeat_at < now() - make_interval(secs => ${staleSeconds}))))
+        returning ${finishedReturning(sql`id, attempts`)}`;
+      const events = json([
+        ...logs.map((message) => ({ type: "log", data: { message } })),
+        {
+          type: "status",
+          data: {
+            status: outcome.status,
+            ...(outcome.error ? { error: outcome.error } : {}),
+          },
+        },
+      ]);
+      const row = await finalChange(sql`u as (${change}),
+          e as (insert into ${jobEvents} (job_id, type, data)
+            select id, type, data from (
+              select u.id, 'status' as type, jsonb_build_object('status', 'running', 'attempt', u.attempts) as data, 0::bigint as ord from u
+              union all
+              select u.id, x.ev->>'type', x.ev->'data', x.ord from u, jsonb_array_elements(${events}) with ordinality as x(ev, ord)
+            ) t order by ord)`);
+      return row !== undefined;
+    },
+
+    /**
+     * Gives a running attempt back to the queue (its thread died or the worker is stopping), so
+     * the message's retry can claim it at once. False when the attempt no longer holds the job.
+     */
+    async release(id: string, attempt: number): Promise<boolean> {
+      const change = sql`update ${jobs} set status = 'queued', heartbeat_at = null
+        where id = ${id} and status = 'running' and attempts = ${attempt} returning *`;
+      const rows = rowsOf(
+        await db.execute(
+          withStatusEvent(
+            change,
+            sql`jsonb_build_object('status', 'queued', 'requeued', true, 'attempt', u.attempts)`,
+          ),
+        ),
+      );
+      return rows.length > 0;
     },
 
     /** Cancels a queued or running job; returns the row, or undefined when it had already finished. */
     async cancel(id: string): Promise<JobRow | undefined> {
-      return db.transaction(async (tx) => {
-        const [row] = await tx
-          .update(jobs)
-          .set({ status: "cancelled", finishedAt: sql`now()` })
-          .where(
-            and(eq(jobs.id, id), inArray(jobs.status, ["queued", "running"])),
-          )
-          .returning();
-        if (row === undefined) return undefined;
-        await addEvent(id, "status", { status: "cancelled" }, tx);
-        await hooks.onFinished?.(tx, row);
-        return row;
-      });
+      const change = sql`update ${jobs} set status = 'cancelled', finished_at = now(), heartbeat_at = null
+        where id = ${id} and status in ('queued', 'running') returning *`;
+      return finalChange(
+        sql`u as (${change}), e as (insert into ${jobEvents} (job_id, type, data) select u.id, 'status', '{"status":"cancelled"}'::jsonb from u)`,
+      );
     },
 
     /** The status of a job (cheap poll for cancellation). */

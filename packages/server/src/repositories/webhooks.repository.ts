@@ -46,6 +46,43 @@ export function jobEventData(job: FinishedJob) {
   };
 }
 
+/** A timestamp column as `Date.toISOString()` writes it. */
+function isoSql(column: string): string {
+  return `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}
+
+/**
+ * `enqueueForJob` as one data-modifying statement over `u`, the row a final-state UPDATE returns
+ * (see `JobHooks.finishedSql`): the same deliveries with the same payload fields as
+ * `jobEventData`, built in SQL so they are inserted by the job's own final statement.
+ */
+export const ENQUEUE_FOR_FINISHED_JOB_SQL = sql`
+  insert into ${webhookDeliveries}
+    (id, webhook_id, job_id, event, payload, next_attempt_at)
+  select t.id, t.webhook_id, t.job_id, t.event,
+         '{"id":"' || t.id::text || '",' || substr(t.body, 2), now()
+  from (
+    select gen_random_uuid() as id, w.id as webhook_id, u.id as job_id,
+           'job.' || u.status::text as event,
+           json_build_object(
+             'type', 'job.' || u.status::text,
+             'createdAt', ${sql.raw(isoSql("now()"))},
+             'data', json_build_object('job', json_build_object(
+               'id', u.id, 'projectId', u.project_id, 'circuitId', u.circuit_id,
+               'circuitRevision', u.circuit_revision, 'createdBy', u.created_by,
+               'status', u.status, 'numQubits', u.num_qubits, 'numClbits', u.num_clbits,
+               'shots', u.shots, 'seed', coalesce(u.seed, 0), 'attempts', u.attempts,
+               'error', u.error,
+               'createdAt', ${sql.raw(isoSql("u.created_at"))},
+               'startedAt', ${sql.raw(isoSql("u.started_at"))},
+               'finishedAt', ${sql.raw(isoSql("coalesce(u.finished_at, now())"))}))
+           )::text as body
+    from u join ${webhooks} w on w.project_id = u.project_id and w.active
+      and ('job.' || u.status::text) = any(w.events)
+  ) t
+  on conflict do nothing
+  returning id`;
+
 /** Creates the webhooks repository (webhooks and their deliveries). */
 export function createWebhooksRepository(db: Db) {
   return {

@@ -7,6 +7,7 @@ import type { Db } from "../database/database.ts";
 import type { JobHooks } from "../repositories/jobs.repository.ts";
 import {
   createWebhooksRepository,
+  ENQUEUE_FOR_FINISHED_JOB_SQL,
   type WebhooksRepository,
 } from "../repositories/webhooks.repository.ts";
 import {
@@ -48,6 +49,11 @@ export function startWebhooks(
       async onFinished(tx, job) {
         if ((await repo.enqueueForJob(tx, job)) > 0)
           setTimeout(() => dispatcher.wake(), WAKE_DELAY_MS).unref();
+      },
+      // The same, inside the job's final statement (no extra round trip or transaction).
+      finishedSql: ENQUEUE_FOR_FINISHED_JOB_SQL,
+      afterFinished(_job, rows) {
+        if (rows > 0) dispatcher.wake();
       },
     },
   };

@@ -1,5 +1,6 @@
-import { randomInt } from "node:crypto";
+import { randomInt, randomUUID } from "node:crypto";
 import type { Readable } from "node:stream";
+import type { SQL } from "drizzle-orm";
 import type { Static } from "typebox";
 import { stateBytes, isDynamic } from "@stepfault/quantum";
 import type {
@@ -7,16 +8,17 @@ import type {
   JobSummary,
   SubmitJobBody,
 } from "../../api/schemas/jobs.schema.ts";
-import type { Db } from "../../database/database.ts";
 import { DomainError } from "../../errors/catalog.ts";
 import type { JobEventBus } from "../../jobs/event-bus.ts";
 import { jobEventStream, type StreamMessage } from "../../jobs/job-stream.ts";
 import type { JobSettings } from "../../jobs/limits.ts";
+import type { SimulateMessage } from "../../jobs/queue.ts";
 import {
   resultSummary,
   storedRef,
   type ResultStore,
 } from "../../jobs/result-store.ts";
+import { runsInline } from "../../jobs/sim-run.ts";
 import type { CircuitsRepository } from "../../repositories/circuits.repository.ts";
 import {
   TERMINAL_STATES,
@@ -35,8 +37,15 @@ export type JobSummaryView = Static<typeof JobSummary>;
 
 /** What the service needs from the queue. */
 export interface JobEnqueuer {
-  enqueue(tx: Db, message: { jobId: string }): Promise<void>;
-  wake(): void;
+  messageSql(
+    message: SimulateMessage,
+    small?: boolean,
+  ): Promise<{ queue: string; id: string; sql: SQL }>;
+  runHere(message: {
+    queue: string;
+    id: string;
+    payload: SimulateMessage;
+  }): boolean;
 }
 
 /** Compiles with OpenQASM 3 input values (the `compileQasm` of @stepfault/quantum). */
@@ -294,6 +303,9 @@ export function createJobsService(deps: {
             requested: body.shots,
           },
         );
+      const small =
+        source.length <= 16_384 &&
+        runsInline(circuit, isDynamic(circuit), body.shots);
       const active = await jobs.countActiveByUser(caller.id);
       if (active >= settings.maxConcurrentJobsPerUser)
         throw new DomainError(
@@ -306,8 +318,28 @@ export function createJobsService(deps: {
           },
           { "retry-after": "1" },
         );
+      const id = randomUUID();
+      const createdAt = new Date();
+      const seed = body.seed ?? randomInt(0, 2 ** 32 - 1);
+      const payload: SimulateMessage = small
+        ? {
+            jobId: id,
+            job: {
+              id,
+              source,
+              inputs: body.inputs ?? null,
+              shots: body.shots,
+              seed,
+              precision,
+              createdAt: createdAt.toISOString(),
+            },
+          }
+        : { jobId: id };
+      const message = await deps.queue.messageSql(payload, small);
       const row = await jobs.create(
         {
+          id,
+          createdAt,
           projectId,
           circuitId,
           circuitRevision: revision,
@@ -316,12 +348,12 @@ export function createJobsService(deps: {
           numQubits: n,
           numClbits: circuit.numClbits,
           shots: body.shots,
-          seed: body.seed ?? randomInt(0, 2 ** 32 - 1),
+          seed,
           precision,
           inputs: body.inputs ?? null,
           idempotencyKey: idempotencyKey ?? null,
         },
-        (tx, r) => deps.queue.enqueue(tx, { jobId: r.id }),
+        message.sql,
       );
       if (row === undefined) {
         // lost a race on the same idempotency key: answer with the winner
@@ -333,7 +365,10 @@ export function createJobsService(deps: {
           throw new Error("invariant: idempotent job vanished");
         return { job: await fullView(prior), created: false };
       }
-      deps.queue.wake();
+      // A small job runs at once on this process's worker when it has room; otherwise the
+      // notice wakes fetch loops here and in other processes.
+      if (!(small && deps.queue.runHere({ ...message, payload })))
+        deps.bus.queued(message.queue);
       return { job: jobView(row), created: true };
     },
 
@@ -420,12 +455,17 @@ export function createJobsService(deps: {
       lastEventId: number | undefined,
       signal: AbortSignal,
     ): Promise<AsyncGenerator<StreamMessage>> {
-      await load(caller, jobId, "viewer");
+      // One statement reads the job, its newest event id and the caller's membership: "viewer"
+      // is the lowest role, so any membership may watch (as access.requireProject(..., "viewer")).
+      const snap = await jobs.snapshot(jobId, caller.id);
+      if (snap === undefined || snap.memberRole === null)
+        throw new DomainError("JOB_NOT_FOUND");
       const stream = jobEventStream(
         { jobs, bus: deps.bus, view: jobView },
         jobId,
         lastEventId,
         signal,
+        snap,
       );
       return deps.results === undefined
         ? stream
