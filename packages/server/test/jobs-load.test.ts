@@ -3,8 +3,8 @@ import type { FastifyInstance } from "fastify";
 import { ENGINES, type TestDatabase } from "./helpers/engines.ts";
 import { bearer, buildTestApp, signUp } from "./helpers/test-app.ts";
 
-const QUBITS = 22;
-// Shallow and wide: one layer of H and a measurement, 2^22 amplitudes (64 MiB).
+const QUBITS = 24;
+// Shallow and wide: layers of H and a measurement, 2^24 amplitudes (256 MiB).
 const WIDE = `OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[${QUBITS}];\ncreg c[${QUBITS}];\nh q;\ncx q[0],q[1];\nh q;\nmeasure q -> c;\n`;
 
 const engine = ENGINES[0];
