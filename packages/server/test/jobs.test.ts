@@ -8,26 +8,8 @@ import {
   signUp,
   type TestUser,
 } from "./helpers/test-app.ts";
+import { BELL, TELEPORT } from "./helpers/circuits.ts";
 
-const BELL =
-  'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\ncreg c[2];\nh q[0];\ncx q[0],q[1];\nmeasure q -> c;\n';
-// Teleport |1>: mid-circuit measurement and classically controlled corrections.
-const TELEPORT = `OPENQASM 3.0;
-include "stdgates.inc";
-qubit[3] q;
-bit[2] m;
-bit[1] out;
-x q[0];
-h q[1];
-cx q[1], q[2];
-cx q[0], q[1];
-h q[0];
-m[0] = measure q[0];
-m[1] = measure q[1];
-if (m[1]) x q[2];
-if (m[0]) z q[2];
-out[0] = measure q[2];
-`;
 const INPUT = `OPENQASM 3.0;
 include "stdgates.inc";
 input float theta;
