@@ -16,9 +16,8 @@ import {
   type AssistantEvent,
   type StepFaultClient,
 } from "../src/index.ts";
+import { BELL } from "../../server/test/helpers/circuits.ts";
 
-const BELL =
-  'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\ncreg c[2];\nh q[0];\ncx q[0],q[1];\nmeasure q -> c;\n';
 const GHZ = BELL.replace("qreg q[2]", "qreg q[3]")
   .replace("creg c[2]", "creg c[3]")
   .replace("cx q[0],q[1];", "cx q[0],q[1];\ncx q[1],q[2];");

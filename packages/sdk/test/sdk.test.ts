@@ -4,15 +4,13 @@ import {
   openPglite,
   type Database,
 } from "../../server/src/database/database.ts";
+import { BELL } from "../../server/test/helpers/circuits.ts";
 import { buildTestApp } from "../../server/test/helpers/test-app.ts";
 import {
   createClient,
   StepFaultApiError,
   type StepFaultClient,
 } from "../src/index.ts";
-
-const BELL =
-  'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\ncreg c[2];\nh q[0];\ncx q[0],q[1];\nmeasure q -> c;\n';
 
 describe("StepFault SDK against a real server [pglite]", () => {
   let database: Database;

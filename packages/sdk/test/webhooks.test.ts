@@ -11,6 +11,7 @@ import {
 } from "../../server/src/database/database.ts";
 import { openFileStore } from "../../server/src/files/file-store.ts";
 import { verifySignature } from "../../server/src/webhooks/signature.ts";
+import { BELL } from "../../server/test/helpers/circuits.ts";
 import { buildTestApp } from "../../server/test/helpers/test-app.ts";
 import {
   createClient,
@@ -18,8 +19,6 @@ import {
   type StepFaultClient,
 } from "../src/index.ts";
 
-const BELL =
-  'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\ncreg c[2];\nh q[0];\ncx q[0],q[1];\nmeasure q -> c;\n';
 const WIDE =
   'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[8];\ncreg c[8];\nh q;\nmeasure q -> c;\n';
 
