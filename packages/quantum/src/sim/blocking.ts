@@ -39,7 +39,8 @@ export function instrQubits(instr: KernelInstr): number[] {
   }
 }
 
-const log2 = (x: number): number => 31 - Math.clz32(x);
+/** log2 of a power of two (exact up to 2^52, unlike 32-bit shifts: element offsets reach 2^31 at 31 qubits). */
+const log2 = (x: number): number => Math.round(Math.log2(x));
 
 /** The instruction with every qubit q replaced by map(q) (map must be increasing on its qubits). */
 export function relabel(
@@ -52,7 +53,7 @@ export function relabel(
     for (let q = 0; q < 31; q++) if ((m >> q) & 1) out |= 1 << map(q);
     return out;
   };
-  const off = (o: number): number => (o === 0 ? 0 : 2 << map(log2(o >> 1)));
+  const off = (o: number): number => (o === 0 ? 0 : 2 * 2 ** map(log2(o / 2)));
   switch (instr.kind) {
     case "mat1":
     case "mat1r":
@@ -70,7 +71,7 @@ export function relabel(
     case "matk": {
       const k = log2(instr.offs.length);
       const targets = Array.from({ length: k }, (_, b) =>
-        map(log2(instr.offs[1 << b] >> 1)),
+        map(log2(instr.offs[1 << b] / 2)),
       );
       return {
         ...instr,
@@ -119,7 +120,7 @@ export function makeBlock(
   simd = true,
 ): BlockInstr {
   const hs = Int32Array.from([...high].sort((x, y) => x - y));
-  const hoff = new Int32Array(1 << hs.length);
+  const hoff = new Float64Array(1 << hs.length);
   for (let j = 0; j < hoff.length; j++) {
     let o = 0;
     for (let b = 0; b < hs.length; b++) if ((j >> b) & 1) o += 2 * 2 ** hs[b];

@@ -29,7 +29,7 @@ export interface Mat1cInstr {
 /** A dense 2^k matrix (optionally controlled); outer size N >> bits.length. */
 export interface MatKInstr {
   readonly kind: "matk";
-  readonly offs: Int32Array;
+  readonly offs: Float64Array;
   readonly bits: Int32Array;
   readonly cmask: number;
   readonly m: Float64Array;
@@ -75,7 +75,7 @@ export interface DiagGroupsInstr {
   readonly kind: "diagg";
   readonly qs: Int32Array;
   readonly bits: Int32Array;
-  readonly offs: Int32Array;
+  readonly offs: Float64Array;
   readonly d: Float64Array;
 }
 /**
@@ -88,7 +88,7 @@ export interface BlockInstr {
   readonly kind: "block";
   readonly low: number;
   readonly high: Int32Array;
-  readonly hoff: Int32Array;
+  readonly hoff: Float64Array;
   readonly subs: readonly KernelInstr[];
   /** Run the one-qubit 2x2s of gathered chunks with the WebAssembly SIMD kernels when available. */
   readonly simd?: boolean;

@@ -65,14 +65,14 @@ export function lowerControlled(
   }
   const bits = sortedBits([...targets, ...controls]);
   if (k === 1 && isPauliX(m))
-    return { kind: "swap", bits, cmask, oa: 0, ob: 2 << targets[0] };
+    return { kind: "swap", bits, cmask, oa: 0, ob: 2 * 2 ** targets[0] };
   if (k === 2 && isSwap(m))
     return {
       kind: "swap",
       bits,
       cmask,
-      oa: 2 << targets[0],
-      ob: 2 << targets[1],
+      oa: 2 * 2 ** targets[0],
+      ob: 2 * 2 ** targets[1],
     };
   if (controls.length === 0 && k === 1) {
     if (m[1] === 0 && m[3] === 0 && m[5] === 0 && m[7] === 0)

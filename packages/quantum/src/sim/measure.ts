@@ -14,10 +14,10 @@ export function probabilityOfOne(
   let one = 0,
     all = 0;
   const n2 = a.length;
-  for (let p = 0; p < n2; p += 2) {
+  for (let p = 0, i = 0; p < n2; p += 2, i++) {
     const w = a[p] * a[p] + a[p + 1] * a[p + 1];
     all += w;
-    if (((p >> 1) >> q) & 1) one += w;
+    if ((i >> q) & 1) one += w;
   }
   return { p1: all > 0 ? one / all : 0, norm: all };
 }
@@ -32,8 +32,8 @@ export function collapse(
 ): void {
   const s = 1 / Math.sqrt(prob * norm);
   const n2 = a.length;
-  for (let p = 0; p < n2; p += 2) {
-    if ((((p >> 1) >> q) & 1) === bit) {
+  for (let p = 0, i = 0; p < n2; p += 2, i++) {
+    if (((i >> q) & 1) === bit) {
       a[p] *= s;
       a[p + 1] *= s;
     } else {
@@ -46,9 +46,9 @@ export function collapse(
 /** Flips qubit q (X), used by reset after measuring 1. */
 export function flipQubit(a: Amplitudes, q: number): void {
   const n2 = a.length;
-  const off = 2 << q;
-  for (let p = 0; p < n2; p += 2) {
-    if (((p >> 1) >> q) & 1) continue;
+  const off = 2 * 2 ** q;
+  for (let p = 0, k = 0; p < n2; p += 2, k++) {
+    if ((k >> q) & 1) continue;
     const x = p + off;
     const r = a[p],
       i = a[p + 1];

@@ -63,8 +63,8 @@ export type SimulateOutcome =
       };
     };
 
-/** The most qubits the kernels' 32-bit index arithmetic supports. */
-export const MAX_SIM_QUBITS = 30;
+/** The most qubits the kernels support: amplitude indices stay below 2^31 (32-bit bit operations); element offsets are computed in doubles. */
+export const MAX_SIM_QUBITS = 31;
 
 /** Bytes a statevector of n qubits needs in the given precision. */
 export function stateBytes(

@@ -47,7 +47,7 @@ export class ThreadPool {
   private readonly workers: Worker[] = [];
   private readonly ports: MessagePort[] = [];
   private readonly scratch = makeScratch();
-  /** Per-norm-block sums of squares, written by every thread (512 KiB at 30 qubits). */
+  /** Per-norm-block sums of squares, written by every thread (1 MiB at 31 qubits). */
   private readonly partials = new Float64Array(
     new SharedArrayBuffer(8 * Math.ceil(2 ** MAX_SIM_QUBITS / NORM_BLOCK_AMPS)),
   );

@@ -35,7 +35,7 @@ export function applyMat1Real(
     return;
   }
   const lo = (1 << t) - 1;
-  const off = 2 << t;
+  const off = 2 * 2 ** t;
   let k = begin;
   while (k < end) {
     const runEnd = Math.min(end, (k | lo) + 1);
@@ -78,7 +78,7 @@ export function applyMat1Rx(
     return;
   }
   const lo = (1 << t) - 1;
-  const off = 2 << t;
+  const off = 2 * 2 ** t;
   let k = begin;
   while (k < end) {
     const runEnd = Math.min(end, (k | lo) + 1);
@@ -163,7 +163,7 @@ export function applyPhaseMask(
 export function applyDiagGroups(
   a: Amplitudes,
   bits: Int32Array,
-  offs: Int32Array,
+  offs: Float64Array,
   d: Float64Array,
   begin: number,
   end: number,
@@ -198,7 +198,7 @@ export function applyDiagGroups2(
   a: Amplitudes,
   lo: number,
   hi: number,
-  offs: Int32Array,
+  offs: Float64Array,
   d: Float64Array,
   begin: number,
   end: number,

@@ -35,7 +35,7 @@ export function applyMat1Controlled(
     m10i = m[5],
     m11r = m[6],
     m11i = m[7];
-  const off = 2 << t;
+  const off = 2 * 2 ** t;
   const nb = bits.length;
   for (let k = begin; k < end; k++) {
     let i = k;

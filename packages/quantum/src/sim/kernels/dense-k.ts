@@ -12,13 +12,13 @@
 import type { Amplitudes } from "./one-qubit.ts";
 
 /** Array offsets (2 * amplitude offset) of the 2^k matrix indices over `targets` (targets[0] = LSB). */
-export function matrixOffsets(targets: readonly number[]): Int32Array {
+export function matrixOffsets(targets: readonly number[]): Float64Array {
   const d = 1 << targets.length;
-  const offs = new Int32Array(d);
+  const offs = new Float64Array(d);
   for (let j = 0; j < d; j++) {
     let o = 0;
     for (let b = 0; b < targets.length; b++)
-      if ((j >> b) & 1) o += 2 << targets[b];
+      if ((j >> b) & 1) o += 2 * 2 ** targets[b];
     offs[j] = o;
   }
   return offs;
@@ -27,7 +27,7 @@ export function matrixOffsets(targets: readonly number[]): Int32Array {
 /** Applies the dense matrix m on the targets encoded by offs, where cmask is set, for outer indices [begin, end). */
 export function applyMatK(
   a: Amplitudes,
-  offs: Int32Array,
+  offs: Float64Array,
   bits: Int32Array,
   cmask: number,
   m: Float64Array,

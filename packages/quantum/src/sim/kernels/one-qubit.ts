@@ -32,7 +32,7 @@ export function applyMat1(
     m11r = m[6],
     m11i = m[7];
   const lo = (1 << t) - 1;
-  const off = 2 << t;
+  const off = 2 * 2 ** t;
   let k = begin;
   while (k < end) {
     const runEnd = Math.min(end, (k | lo) + 1);

@@ -75,7 +75,7 @@ function selfCheck(k: KernelSet): boolean {
   k.applyMat1Controlled(s, 1, bits, 8, m2, 0, 8);
   k.applyMatK(
     s,
-    Int32Array.of(0, 2, 8, 10),
+    Float64Array.of(0, 2, 8, 10),
     bits,
     0,
     m4,
@@ -111,7 +111,7 @@ function selfCheck(k: KernelSet): boolean {
   k.applyDiagGroups(
     s,
     bits,
-    Int32Array.of(0, 16, 4, 20),
+    Float64Array.of(0, 16, 4, 20),
     Float64Array.of(1, 0, 0, 1, -1, 0, 0, -1),
     0,
     8,

@@ -21,8 +21,8 @@ export function applyMat2(
     hi = Math.max(q0, q1);
   const loMask = (1 << lo) - 1,
     hiMask = (1 << hi) - 1;
-  const o1 = 2 << q0,
-    o2 = 2 << q1,
+  const o1 = 2 * 2 ** q0,
+    o2 = 2 * 2 ** q1,
     o3 = o1 + o2;
   const a00r = m[0],
     a00i = m[1],

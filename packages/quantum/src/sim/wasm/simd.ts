@@ -377,8 +377,6 @@ export interface PairOp {
 const XMAT = Float64Array.of(0, 0, 1, 0, 1, 0, 0, 0);
 const IDENT = Float64Array.of(1, 0, 0, 0, 0, 0, 1, 0);
 
-const log2 = (x: number): number => 31 - Math.clz32(x);
-
 /**
  * The interleaved 2x2 that the diagonal `d` over `qs` applies to target `t` (one of `qs`) where
  * the other qubits (`group`, bit b of v standing for group[b]) read v; null for the identity.
@@ -422,8 +420,8 @@ export function pairOpOf(instr: KernelInstr): PairOp | undefined {
     }
     case "swap": {
       if (instr.oa !== 0 || instr.ob <= 0) return undefined;
-      const t = log2(instr.ob >> 1);
-      if (instr.ob !== 2 << t || !instr.bits.includes(t)) return undefined;
+      const t = Math.round(Math.log2(instr.ob / 2));
+      if (instr.ob !== 2 * 2 ** t || !instr.bits.includes(t)) return undefined;
       const group = Array.from(instr.bits).filter((q) => q !== t);
       if (group.reduce((m, q) => m | (1 << q), 0) !== instr.cmask)
         return undefined;
