@@ -129,8 +129,11 @@ export function precheck(
   const precision = options.precision ?? "double";
   const n = circuit.numQubits;
   const copies = dynamic ? 2 : 1;
-  const need = copies * stateBytes(n, precision);
-  const what = `needs ${gib(need)} for ${n} qubits in ${precision} precision${copies > 1 ? " (at least two states for branch sampling)" : ""}`;
+  // The returned statevector is a double-precision copy of the state (with the global phase applied).
+  const need =
+    copies * stateBytes(n, precision) +
+    (options.statevector ? stateBytes(n, "double") : 0);
+  const what = `needs ${gib(need)} for ${n} qubits in ${precision} precision${copies > 1 ? " (at least two states for branch sampling)" : ""}${options.statevector ? " (with a double-precision copy for the returned statevector)" : ""}`;
   if (options.memoryLimitBytes !== undefined && need > options.memoryLimitBytes)
     return fail(
       "SIM_TOO_LARGE",

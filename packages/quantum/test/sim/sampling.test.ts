@@ -224,6 +224,31 @@ describe("refusals and options", () => {
     expect(stateBytes(30, "double")).toBe(16 * 2 ** 30);
   });
 
+  it("counts the returned statevector's double-precision copy against the memory limit", () => {
+    const c = circuit(30, std("h", [0]));
+    const limit = 20 * 2 ** 30;
+    const out = simulate(c, {
+      shots: 0,
+      statevector: true,
+      precision: "single",
+      memoryLimitBytes: limit,
+    });
+    expect(!out.ok && out.error.code).toBe("SIM_TOO_LARGE");
+    expect(!out.ok && out.error.message).toBe(
+      "needs 24.0 GiB for 30 qubits in single precision (with a double-precision copy for the returned statevector); the limit is 20.0 GiB",
+    );
+    // The same run without the statevector (8 GiB) passes the check: it is refused here only
+    // because the memory limit is below 8 GiB, by the same rule.
+    const counts = simulate(c, {
+      shots: 1,
+      precision: "single",
+      memoryLimitBytes: 4 * 2 ** 30,
+    });
+    expect(!counts.ok && counts.error.message).toBe(
+      "needs 8.0 GiB for 30 qubits in single precision; the limit is 4.0 GiB",
+    );
+  });
+
   it("reports opaque gates with their span, and bad options", () => {
     const span = { line: 3, col: 1, endLine: 3, endCol: 9 };
     const c = circuit(1, [
