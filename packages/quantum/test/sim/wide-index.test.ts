@@ -67,52 +67,47 @@ function memberOffset(j: number, qs: readonly number[]): number {
 }
 
 /**
- * Fills the groups over `qs` with bases 0..bases-1 with distinct values, runs `apply`, and checks
- * each group against u times its old values (within single-precision rounding).
+ * Fills the groups over `qs` with the given bases with distinct values, runs `apply`, checks each
+ * group against u times its old values (within single-precision rounding), then clears them.
  */
 function checkGroups(
   a: Float32Array,
   qs: readonly number[],
-  bases: number,
+  bases: readonly number[],
   u: Float64Array,
   apply: () => void,
 ): void {
   const d = 1 << qs.length;
-  const before: number[][] = [];
-  for (let k = 0; k < bases; k++) {
-    const g: number[] = [];
-    for (let j = 0; j < d; j++) {
-      const p = 2 * k + memberOffset(j, qs);
-      a[p] = Math.fround(Math.sin(1 + k + 7 * j));
-      a[p + 1] = Math.fround(Math.cos(2 + 3 * k + j));
-      g.push(a[p], a[p + 1]);
-    }
-    before.push(g);
-  }
+  const at = (k: number, j: number): number => 2 * k + memberOffset(j, qs);
+  const before = bases.map((k) =>
+    Array.from({ length: d }, (_, j) => {
+      a[at(k, j)] = Math.fround(Math.sin(1 + k + 7 * j));
+      a[at(k, j) + 1] = Math.fround(Math.cos(2 + 3 * k + j));
+      return [a[at(k, j)], a[at(k, j) + 1]];
+    }),
+  );
   apply();
   let worst = 0;
-  for (let k = 0; k < bases; k++)
+  bases.forEach((k, g) => {
     for (let r = 0; r < d; r++) {
       let re = 0,
         im = 0;
       for (let c = 0; c < d; c++) {
+        const [xr, xi] = before[g][c];
         const ur = u[2 * (r * d + c)],
           ui = u[2 * (r * d + c) + 1];
-        const xr = before[k][2 * c],
-          xi = before[k][2 * c + 1];
         re += ur * xr - ui * xi;
         im += ur * xi + ui * xr;
       }
-      const p = 2 * k + memberOffset(r, qs);
-      worst = Math.max(worst, Math.abs(a[p] - re), Math.abs(a[p + 1] - im));
+      worst = Math.max(
+        worst,
+        Math.abs(a[at(k, r)] - re),
+        Math.abs(a[at(k, r) + 1] - im),
+      );
     }
+    for (let j = 0; j < d; j++) a.fill(0, at(k, j), at(k, j) + 2);
+  });
   expect(worst).toBeLessThan(1e-5);
-  for (let k = 0; k < bases; k++)
-    for (let j = 0; j < d; j++) {
-      const p = 2 * k + memberOffset(j, qs);
-      a[p] = 0;
-      a[p + 1] = 0;
-    }
 }
 
 /** The one kernel instruction the ops compile to. */
@@ -168,7 +163,7 @@ describe.skipIf(!big)(
       const u = localUnitary(ops, qs);
       const scratch = makeScratch();
       const bases = 4;
-      checkGroups(a, qs, bases, u, () => {
+      checkGroups(a, qs, [0, 1, 2, 3], u, () => {
         if (outerSize(instr, N) === 2 ** N)
           // Diagonals sweep amplitude indices: run each group member's range.
           for (let j = 0; j < 1 << qs.length; j++) {
@@ -204,39 +199,9 @@ describe.skipIf(!big)(
         const u = localUnitary(ops, qs);
         const bases: number[] = [];
         for (let k = 0; k < 64; k++) if (!((k >> 2) & 1)) bases.push(k);
-        const d = 1 << qs.length;
-        const before = new Map<number, number>();
-        for (const k of bases)
-          for (let j = 0; j < d; j++) {
-            const p = 2 * k + memberOffset(j, qs);
-            a[p] = Math.fround(Math.sin(1 + k + 7 * j));
-            a[p + 1] = Math.fround(Math.cos(2 + 3 * k + j));
-            before.set(p, a[p]).set(p + 1, a[p + 1]);
-          }
-        applyInstr(a, instr, 0, 1, makeScratch());
-        let worst = 0;
-        for (const k of bases)
-          for (let r = 0; r < d; r++) {
-            let re = 0,
-              im = 0;
-            for (let c = 0; c < d; c++) {
-              const pc = 2 * k + memberOffset(c, qs);
-              const xr = before.get(pc)!,
-                xi = before.get(pc + 1)!;
-              const ur = u[2 * (r * d + c)],
-                ui = u[2 * (r * d + c) + 1];
-              re += ur * xr - ui * xi;
-              im += ur * xi + ui * xr;
-            }
-            const p = 2 * k + memberOffset(r, qs);
-            worst = Math.max(
-              worst,
-              Math.abs(a[p] - re),
-              Math.abs(a[p + 1] - im),
-            );
-          }
-        expect(worst).toBeLessThan(1e-5);
-        for (const p of before.keys()) a[p] = 0;
+        checkGroups(a, qs, bases, u, () =>
+          applyInstr(a, instr, 0, 1, makeScratch()),
+        );
       },
     );
   },
