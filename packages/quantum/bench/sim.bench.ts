@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: StepFault's simulator (double/single, 1/2 threads) on the shared benchmark
  * circuits, side by side with the plain-JS baseline, the JS peers (quantum-circuit, jsqubits, each
- * in a child process with a time limit) and the memory-bandwidth limit measured in the same run.
+ * in a child process with a time limit) and the memory-bandwidth limit measured in the same run
+ * (bench/bandwidth.ts).
  * Flags: --quick (n = 16, 20), --large (adds 26, 28 single, 30 double, 31 single), --n 20,24 (sizes), --only random,qft
  * (circuits), --no-peers (skip the JS peers), --threads 1,2 (thread counts; default 1,2, and 2 only
  * above n = 24). The baseline loop is skipped for n >= 26 (too slow); for states above 1 GiB the
@@ -17,6 +18,7 @@ import { standardGateOps } from "../src/ir/gates.ts";
 import type { Circuit, Operation } from "../src/ir/types.ts";
 import { simulate, type SimulateOutcome } from "../src/sim/simulate.ts";
 import { closeThreadPool, simulateParallel } from "../src/threads/index.ts";
+import { type BandwidthSweep, bandwidthSweepMs } from "./bandwidth.ts";
 
 interface NeutralGate {
   readonly g: string;
@@ -53,40 +55,6 @@ function toCircuit(n: number, gates: NeutralGate[]): Circuit {
     globalPhase: 0,
     inputs: [],
   };
-}
-
-/** Largest array the bandwidth sweep allocates: 1 GiB. */
-const BANDWIDTH_PROBE_BYTES = 2 ** 30;
-
-/**
- * One in-place read-modify-write sweep over a typed array the size of the state, in ms (best of 2).
- * Above 1 GiB (n >= 27 double, n >= 28 single) the sweep runs over a 1 GiB array and the time is
- * scaled linearly by the size ratio, because a second state-sized buffer beside the state does not fit
- * in memory at n = 30 double (2 x 16 GiB in 24 GiB). A 1 GiB array is already ~30x the last-level
- * cache, so the sweep is bound by DRAM bandwidth and its time is linear in the size; timing the
- * state buffer itself would need a hook inside the simulator and would add a first-touch page-fault
- * cost that the simulation's later sweeps do not pay. Returns the scaled time and whether it was scaled.
- */
-function bandwidthSweepMs(
-  n: number,
-  precision: "double" | "single",
-): { ms: number; scaledFromBytes?: number } {
-  const bytesPerAmp = precision === "double" ? 16 : 8;
-  const stateBytes = 2 ** n * bytesPerAmp;
-  const bytes = Math.min(stateBytes, BANDWIDTH_PROBE_BYTES);
-  const len = bytes / (bytesPerAmp / 2);
-  const a =
-    precision === "double" ? new Float64Array(len) : new Float32Array(len);
-  a.fill(0.5);
-  let best = Infinity;
-  for (let rep = 0; rep < 2; rep++) {
-    const t = performance.now();
-    for (let i = 0; i < a.length; i++) a[i] = a[i] * 0.999;
-    best = Math.min(best, performance.now() - t);
-  }
-  return bytes < stateBytes
-    ? { ms: best * (stateBytes / bytes), scaledFromBytes: bytes }
-    : { ms: best };
 }
 
 function runPeer(
@@ -187,6 +155,7 @@ async function main(): Promise<void> {
   const baselines: Record<number, number> = {};
   const baselineCpu: Record<number, number> = {};
   const bandwidth: Record<string, number> = {};
+  const bandwidthProbes: Record<string, BandwidthSweep> = {};
   const peerTimes: Record<string, Record<number, number | string>> = {
     "quantum-circuit": {},
     jsqubits: {},
@@ -228,10 +197,10 @@ async function main(): Promise<void> {
       if (memoryTest && memoryTest !== precision) continue;
       const bw = bandwidthSweepMs(n, precision);
       bandwidth[`${n}-${precision}`] = bw.ms;
-      if (bw.scaledFromBytes !== undefined)
-        console.log(
-          `n=${n} ${precision}: bandwidth sweep timed over ${bw.scaledFromBytes / 2 ** 30} GiB and scaled linearly to the state size (${bw.ms.toFixed(0)} ms per sweep)`,
-        );
+      bandwidthProbes[`${n}-${precision}`] = bw;
+      console.log(
+        `n=${n} ${precision}: bandwidth limit ${bw.ms.toFixed(1)} ms per sweep (WebAssembly SIMD loop ${bw.wasmMs?.toFixed(1) ?? "-"} ms, JavaScript loop ${bw.jsMs.toFixed(1)} ms${bw.scaledFromBytes !== undefined ? `; timed over ${bw.scaledFromBytes / 2 ** 30} GiB and scaled linearly to the state size` : ""})`,
+      );
       for (const kind of large ? ["random"] : kinds) {
         const gates = make(kind, n);
         const circuit = toCircuit(n, gates);
@@ -314,6 +283,7 @@ async function main(): Promise<void> {
         baselines,
         baselineCpu,
         bandwidth,
+        bandwidthProbes,
         peerTimes,
         rows,
       },
