@@ -80,6 +80,7 @@ describeOnEngines(
           "tokenType",
         ]);
         expect(res.body).not.toContain(cookie);
+        expect(res.headers["cache-control"]).toBe("no-store");
         const me = await ctx.app.inject({
           method: "GET",
           url: "/api/v1/me",
@@ -284,6 +285,7 @@ describeOnEngines(
           payload: {},
         });
         expect(out.statusCode).toBe(204);
+        expect(out.headers["cache-control"]).toBe("no-store");
         const cleared = refreshCookieOf(out);
         expect(cleared.value).toBe("");
         expect(cleared.attributes).toEqual([

@@ -148,7 +148,7 @@ describe.skipIf(!hasBrowser)(
       page = await owner.newPage();
       // Confirm prompts (revoke, leave with unsaved changes) are accepted.
       page.on("dialog", (d) => void d.accept());
-    }, 180_000);
+    }, 300_000);
 
     afterAll(async () => {
       await browser?.close();

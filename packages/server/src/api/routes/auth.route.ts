@@ -72,6 +72,10 @@ export async function authRoutes(
   const resetByIp = limit("reset-ip", (req) => req.ip);
   const resetByAccount = limit("reset-account", emailOf);
   const tags = ["auth"];
+  // Answers here carry tokens or set the session cookie: no cache may keep them.
+  app.addHook("onRequest", async (_req, reply) => {
+    void reply.header("cache-control", "no-store");
+  });
 
   /** The refresh token of the body, else (cookie session only) of the cookie. */
   const tokenOf = (
