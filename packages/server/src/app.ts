@@ -336,6 +336,7 @@ export async function buildApp(
       await api.register(authRoutes, {
         auth,
         perMinute: config.authRateLimitPerMinute,
+        refreshTtlSeconds: config.refreshTokenTtlSeconds,
       });
       await api.register(meRoutes, { auth, apiKeys: services.apiKeys });
       await api.register(adminRoutes, { admin: services.admin });

@@ -5,6 +5,7 @@ import {
   problemMessage,
   REFRESH_KEY,
   type KeyValueStore,
+  type LockRunner,
 } from "../src/api/client.ts";
 
 /** A Map-backed storage. */
@@ -27,58 +28,113 @@ const json = (status: number, body: unknown, type = "application/json") =>
   });
 
 /**
- * A tiny fake of the server's token rules: one valid access token and one valid refresh token
- * at a time; refresh rotates both. `/me` answers the user for the valid access token.
+ * A tiny fake of the server's token rules with the browser's cookie jar beside it: one valid
+ * access token and one valid refresh token at a time, the refresh token living in the `jar` (as
+ * the HttpOnly cookie does); refresh rotates both. `/me` answers the user for the valid access
+ * token. Servers built on one `jar` object are tabs of one browser.
  */
-function fakeServer(opts: { refreshStatus?: number } = {}) {
-  let n = 1;
-  let access = "a1";
-  let refresh = "r1";
+function fakeServer(
+  opts: {
+    refreshStatus?: number;
+    /** Answers this many refreshes with 409 REFRESH_TOKEN_ROTATED, as if another tab won. */
+    rotatedByOtherTab?: number;
+    jar?: { cookie: string | null };
+    state?: {
+      n: number;
+      refresh: string;
+      inFlight: number;
+      maxInFlight: number;
+    };
+  } = {},
+) {
+  const state = opts.state ?? {
+    n: 1,
+    refresh: "r1",
+    inFlight: 0,
+    maxInFlight: 0,
+  };
+  const jar = opts.jar ?? { cookie: "r1" as string | null };
+  let access = `a${state.n}`;
+  let rotatedLeft = opts.rotatedByOtherTab ?? 0;
   const calls: string[] = [];
+  const bodies: unknown[] = [];
+  const problem = (status: number, code: string) =>
+    json(status, { title: code, code, status }, "application/problem+json");
+  const rotate = () => {
+    state.n += 1;
+    state.refresh = `r${state.n}`;
+    jar.cookie = state.refresh;
+  };
   const fetchFn = async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = String(input);
+    const headers = new Headers(init?.headers);
     calls.push(`${init?.method ?? "GET"} ${url}`);
-    if (url.endsWith("/auth/refresh")) {
+    if (url.endsWith("/auth/refresh") || url.endsWith("/auth/logout")) {
+      const body = JSON.parse(String(init?.body)) as { refreshToken?: string };
+      bodies.push(body);
+      if (headers.get("x-stepfault-session") !== "cookie")
+        return problem(400, "VALIDATION_FAILED");
+      const token = body.refreshToken ?? jar.cookie;
+      if (url.endsWith("/auth/logout")) {
+        jar.cookie = null;
+        return new Response(null, { status: 204 });
+      }
+      state.inFlight += 1;
+      state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
       await new Promise((r) => setTimeout(r, 5));
+      state.inFlight -= 1;
       if (opts.refreshStatus) return json(opts.refreshStatus, {});
-      const body = JSON.parse(String(init?.body)) as { refreshToken: string };
-      if (body.refreshToken !== refresh)
-        return json(
-          401,
-          {
-            title: "Invalid or expired token",
-            code: "INVALID_TOKEN",
-            status: 401,
-          },
-          "application/problem+json",
-        );
-      n += 1;
-      access = `a${n}`;
-      refresh = `r${n}`;
+      if (token === null) return problem(401, "UNAUTHENTICATED");
+      if (rotatedLeft > 0) {
+        rotatedLeft -= 1;
+        // The other tab's answer lands in the shared jar.
+        rotate();
+        return problem(409, "REFRESH_TOKEN_ROTATED");
+      }
+      if (token !== state.refresh) {
+        jar.cookie = null;
+        return problem(401, "INVALID_TOKEN");
+      }
+      rotate();
+      access = `a${state.n}`;
       return json(200, {
         accessToken: access,
-        refreshToken: refresh,
         tokenType: "Bearer",
         expiresIn: 900,
       });
     }
-    const auth = new Headers(init?.headers).get("authorization");
-    if (auth !== `Bearer ${access}`)
-      return json(
-        401,
-        {
-          title: "Authentication required",
-          code: "UNAUTHENTICATED",
-          status: 401,
-        },
-        "application/problem+json",
-      );
+    if (headers.get("authorization") !== `Bearer ${access}`)
+      return problem(401, "UNAUTHENTICATED");
     return json(200, { email: "ada@example.com" });
   };
   return {
     fetch: fetchFn as typeof fetch,
     calls,
-    expireAccess: () => (access = `expired-${n}`),
+    bodies,
+    jar,
+    state,
+    expireAccess: () => (access = `expired-${state.n}`),
+  };
+}
+
+/** A Web Locks stand-in: callbacks for one name run one after another. */
+function fakeLocks(): LockRunner & { held: string[] } {
+  let tail: Promise<unknown> = Promise.resolve();
+  const held: string[] = [];
+  return {
+    held,
+    request<T>(name: string, callback: () => Promise<T>): Promise<T> {
+      const run = tail.then(async () => {
+        held.push(name);
+        try {
+          return await callback();
+        } finally {
+          held.pop();
+        }
+      });
+      tail = run.catch(() => undefined);
+      return run;
+    },
   };
 }
 
@@ -172,10 +228,10 @@ describe("createApiClient.request", () => {
 });
 
 describe("createApiClient session handling", () => {
-  it("resumes a stored session after a reload by refreshing before the first request", async () => {
+  it("resumes the session after a reload by refreshing with the cookie", async () => {
     const server = fakeServer();
-    const storage = memoryStore({ [REFRESH_KEY]: "r1" });
-    const client = createApiClient({ fetch: server.fetch, storage });
+    const client = createApiClient({ fetch: server.fetch, locks: null });
+    await expect(client.refresh()).resolves.toBe(true);
     await expect(client.request("GET", "/me")).resolves.toEqual({
       email: "ada@example.com",
     });
@@ -183,13 +239,14 @@ describe("createApiClient session handling", () => {
       "POST /api/v1/auth/refresh",
       "GET /api/v1/me",
     ]);
-    expect(storage.data.get(REFRESH_KEY)).toBe("r2");
+    // No token in the body: the cookie carries it, and the new one went back into the jar.
+    expect(server.bodies).toEqual([{}]);
+    expect(server.jar.cookie).toBe("r2");
   });
 
   it("refreshes once on a 401 and retries, even for several requests at the same time", async () => {
     const server = fakeServer();
-    const storage = memoryStore({ [REFRESH_KEY]: "r1" });
-    const client = createApiClient({ fetch: server.fetch, storage });
+    const client = createApiClient({ fetch: server.fetch, locks: null });
     await client.request("GET", "/me");
     server.expireAccess();
     server.calls.length = 0;
@@ -202,16 +259,15 @@ describe("createApiClient session handling", () => {
     expect(
       server.calls.filter((c) => c.endsWith("/auth/refresh")),
     ).toHaveLength(1);
-    expect(storage.data.get(REFRESH_KEY)).toBe("r3");
+    expect(server.jar.cookie).toBe("r3");
   });
 
-  it("ends the session when the refresh token is refused: storage cleared, onExpired called, SESSION_EXPIRED", async () => {
-    const server = fakeServer();
-    const storage = memoryStore({ [REFRESH_KEY]: "stolen-or-spent" });
+  it("ends the session when the cookie is refused: onExpired called once, the 401 passed on", async () => {
+    const server = fakeServer({ jar: { cookie: "stolen-or-spent" } });
     let expired = 0;
     const client = createApiClient({
       fetch: server.fetch,
-      storage,
+      locks: null,
       onExpired: () => (expired += 1),
     });
     const e = (await client
@@ -220,34 +276,143 @@ describe("createApiClient session handling", () => {
     expect(e).toBeInstanceOf(ApiError);
     expect(e.status).toBe(401);
     expect(expired).toBe(1);
-    expect(storage.data.has(REFRESH_KEY)).toBe(false);
     expect(client.hasSession()).toBe(false);
   });
 
-  it("keeps the refresh token when the refresh fails for a server reason (503)", async () => {
-    const server = fakeServer({ refreshStatus: 503 });
-    const storage = memoryStore({ [REFRESH_KEY]: "r1" });
+  it("treats a first visit without a cookie as signed out, not as an expired session", async () => {
+    const server = fakeServer({ jar: { cookie: null } });
     let expired = 0;
     const client = createApiClient({
       fetch: server.fetch,
-      storage,
+      locks: null,
       onExpired: () => (expired += 1),
     });
     await expect(client.refresh()).resolves.toBe(false);
     expect(expired).toBe(0);
-    expect(storage.data.get(REFRESH_KEY)).toBe("r1");
+    expect(client.hasSession()).toBe(false);
+  });
+
+  it("reports expiry when the cookie of a signed-in tab is gone (signed out in another tab)", async () => {
+    const server = fakeServer();
+    let expired = 0;
+    const client = createApiClient({
+      fetch: server.fetch,
+      locks: null,
+      onExpired: () => (expired += 1),
+    });
+    await client.request("GET", "/me");
+    server.jar.cookie = null;
+    server.expireAccess();
+    await expect(client.request("GET", "/me")).rejects.toMatchObject({
+      code: "SESSION_EXPIRED",
+    });
+    expect(expired).toBe(1);
+  });
+
+  it("before the first refresh, answers a 401 with one refresh try and then the server's own error", async () => {
+    const server = fakeServer({ jar: { cookie: null } });
+    const client = createApiClient({ fetch: server.fetch, locks: null });
+    await expect(client.request("GET", "/me")).rejects.toMatchObject({
+      status: 401,
+      code: "UNAUTHENTICATED",
+    });
+    expect(server.calls).toEqual([
+      "GET /api/v1/me",
+      "POST /api/v1/auth/refresh",
+    ]);
+  });
+
+  it("keeps the session when the refresh fails for a server reason (503)", async () => {
+    const server = fakeServer({ refreshStatus: 503 });
+    let expired = 0;
+    const client = createApiClient({
+      fetch: server.fetch,
+      locks: null,
+      onExpired: () => (expired += 1),
+    });
+    await expect(client.refresh()).resolves.toBe(false);
+    expect(expired).toBe(0);
+    expect(client.hasSession()).toBe(true);
+    expect(server.jar.cookie).toBe("r1");
+  });
+
+  it("moves a refresh token an older version stored into the cookie and removes it from storage at once", async () => {
+    const server = fakeServer({ jar: { cookie: null } });
+    const storage = memoryStore({ [REFRESH_KEY]: "r1", other: "kept" });
+    const client = createApiClient({
+      fetch: server.fetch,
+      storage,
+      locks: null,
+    });
+    expect([...storage.data.keys()]).toEqual(["other"]);
+    await expect(client.refresh()).resolves.toBe(true);
+    expect(server.bodies).toEqual([{ refreshToken: "r1" }]);
+    expect(server.jar.cookie).toBe("r2");
+    // Later refreshes use the cookie alone, and nothing is written back to storage.
+    server.expireAccess();
+    await client.request("GET", "/me");
+    expect(server.bodies).toEqual([{ refreshToken: "r1" }, {}]);
+    expect([...storage.data.keys()]).toEqual(["other"]);
+  });
+
+  it("retries after 409 REFRESH_TOKEN_ROTATED with the cookie the other tab's answer left", async () => {
+    const server = fakeServer({ rotatedByOtherTab: 1 });
+    let expired = 0;
+    const client = createApiClient({
+      fetch: server.fetch,
+      locks: null,
+      rotatedRetryMs: 1,
+      onExpired: () => (expired += 1),
+    });
+    await expect(client.refresh()).resolves.toBe(true);
+    expect(server.calls).toEqual([
+      "POST /api/v1/auth/refresh",
+      "POST /api/v1/auth/refresh",
+    ]);
+    expect(expired).toBe(0);
+  });
+
+  it("gives up after 409s that never stop, ends the session on the server too, and reports expiry", async () => {
+    const server = fakeServer({ rotatedByOtherTab: 100 });
+    let expired = 0;
+    const client = createApiClient({
+      fetch: server.fetch,
+      locks: null,
+      rotatedRetryMs: 1,
+      onExpired: () => (expired += 1),
+    });
+    await expect(client.refresh()).resolves.toBe(false);
+    expect(
+      server.calls.filter((c) => c.endsWith("/auth/refresh")),
+    ).toHaveLength(4);
+    expect(server.calls.at(-1)).toBe("POST /api/v1/auth/logout");
+    expect(expired).toBe(1);
+  });
+
+  it("serializes the refreshes of several tabs with one Web Lock, so each rotates the cookie the last one set", async () => {
+    const jar = { cookie: "r1" as string | null };
+    const state = { n: 1, refresh: "r1", inFlight: 0, maxInFlight: 0 };
+    const locks = fakeLocks();
+    const tabs = [0, 1, 2].map(() => {
+      const server = fakeServer({ jar, state });
+      return createApiClient({ fetch: server.fetch, locks });
+    });
+    const results = await Promise.all(tabs.map((t) => t.refresh()));
+    expect(results).toEqual([true, true, true]);
+    expect(state.maxInFlight).toBe(1);
+    expect(jar.cookie).toBe("r4");
+    expect(locks.held).toEqual([]);
   });
 
   it("does not attach a token or refresh for anonymous requests", async () => {
     const server = fakeServer();
-    const storage = memoryStore({ [REFRESH_KEY]: "r1" });
-    const client = createApiClient({ fetch: server.fetch, storage });
+    const client = createApiClient({ fetch: server.fetch, locks: null });
     const e = (await client
       .request("GET", "/me", { anonymous: true })
       .catch((x: unknown) => x)) as ApiError;
     expect(e.code).toBe("UNAUTHENTICATED");
     expect(server.calls).toEqual(["GET /api/v1/me"]);
-    expect(storage.data.get(REFRESH_KEY)).toBe("r1");
+    expect(server.jar.cookie).toBe("r1");
   });
 });
 
@@ -256,7 +421,7 @@ describe("createApiClient.stream", () => {
     const server = fakeServer();
     const accepts: (string | null)[] = [];
     const client = createApiClient({
-      storage: memoryStore({ [REFRESH_KEY]: "r1" }),
+      locks: null,
       fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
         accepts.push(new Headers(init?.headers).get("accept"));
         return server.fetch(input, init);

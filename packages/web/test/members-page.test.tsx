@@ -7,7 +7,7 @@ import {
   screen,
 } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
-import { createApiClient, REFRESH_KEY } from "../src/api/client.ts";
+import { createApiClient } from "../src/api/client.ts";
 import { SessionProvider } from "../src/api/session.tsx";
 import { MembersPage } from "../src/pages/projects/MembersPage.tsx";
 
@@ -40,7 +40,6 @@ function projectServer() {
     if (url.endsWith("/auth/refresh"))
       return json({
         accessToken: "a",
-        refreshToken: "r2",
         tokenType: "Bearer",
         expiresIn: 900,
       });
@@ -96,11 +95,10 @@ function projectServer() {
 }
 
 async function renderPage() {
-  localStorage.setItem(REFRESH_KEY, "r1");
   const server = projectServer();
   render(
     <SessionProvider
-      client={createApiClient({ fetch: server.fetch, storage: localStorage })}
+      client={createApiClient({ fetch: server.fetch, locks: null })}
     >
       <MembersPage id="p1" />
     </SessionProvider>,

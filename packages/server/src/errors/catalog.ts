@@ -11,6 +11,10 @@ export const ERROR_CATALOG = {
     title: "Refresh token reuse detected; session revoked",
   },
   ACCOUNT_DISABLED: { status: 401, title: "Account disabled" },
+  REFRESH_TOKEN_ROTATED: {
+    status: 409,
+    title: "Refresh token was just rotated by another request; retry",
+  },
   FORBIDDEN: { status: 403, title: "Not allowed" },
   NOT_FOUND: { status: 404, title: "Not found" },
   USER_NOT_FOUND: { status: 404, title: "User not found" },

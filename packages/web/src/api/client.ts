@@ -1,11 +1,20 @@
 /**
  * The HTTP client of the StepFault API: JSON in and out, problem+json errors turned into
- * `ApiError`s with a message a person understands, the access token kept in memory and the
- * refresh token in storage (the server takes it in the request body), one refresh at a time.
+ * `ApiError`s with a message a person understands, one refresh at a time. The access token lives
+ * in memory only; the refresh token is an HttpOnly cookie the server sets and reads (the client
+ * opts in with `X-StepFault-Session: cookie`), so no script on the page can read it.
  */
 
-/** The `sf.refresh` storage key holds the refresh token between page loads. */
+/** Where versions before the cookie session kept the refresh token; moved to the cookie and removed. */
 export const REFRESH_KEY = "sf.refresh";
+
+/** The header that asks the server for the cookie session (login, refresh, logout). */
+export const COOKIE_SESSION_HEADERS: Readonly<Record<string, string>> = {
+  "x-stepfault-session": "cookie",
+};
+
+/** The Web Locks name that serializes refreshes across the tabs of one browser. */
+export const REFRESH_LOCK = "stepfault-refresh";
 
 /** A failed request: HTTP status (0 for a network failure), stable `code` and readable message. */
 export class ApiError extends Error {
@@ -30,10 +39,10 @@ export class ApiError extends Error {
   }
 }
 
-/** Access + refresh tokens as the server returns them. */
+/** Tokens as login and refresh return them; with the cookie session there is no `refreshToken`. */
 export interface TokenPair {
   readonly accessToken: string;
-  readonly refreshToken: string;
+  readonly refreshToken?: string;
   readonly tokenType: "Bearer";
   readonly expiresIn: number;
 }
@@ -41,13 +50,26 @@ export interface TokenPair {
 /** The subset of Web Storage the client uses. */
 export type KeyValueStore = Pick<Storage, "getItem" | "setItem" | "removeItem">;
 
-/** What `createApiClient` needs; tests pass their own fetch and storage. */
+/** The subset of the Web Locks API the client uses. */
+export interface LockRunner {
+  request<T>(name: string, callback: () => Promise<T>): Promise<T>;
+}
+
+/** What `createApiClient` needs; tests pass their own fetch, storage and locks. */
 export interface ApiClientOptions {
   /** Prefix of every path, default `/api/v1`. */
   readonly baseUrl?: string;
   readonly fetch?: typeof fetch;
+  /**
+   * Storage where an older version of the app kept the refresh token (`sf.refresh`): the token is
+   * removed at once and handed to the server once, which moves it into the cookie.
+   */
   readonly storage?: KeyValueStore;
-  /** Called once when the session ends because the refresh token was refused. */
+  /** Cross-tab lock around refreshes; default `navigator.locks` when the browser has it. */
+  readonly locks?: LockRunner | null;
+  /** Wait before retrying a refresh another tab won (409 REFRESH_TOKEN_ROTATED); default 250 ms. */
+  readonly rotatedRetryMs?: number;
+  /** Called once when a session that existed ends because the server refused to refresh it. */
   readonly onExpired?: () => void;
 }
 
@@ -60,21 +82,26 @@ export interface RequestOptions {
   readonly signal?: AbortSignal;
   /** The `Accept` header, default `application/json`. */
   readonly accept?: string;
+  /** Extra request headers. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** The client. */
 export interface ApiClient {
   request<T>(method: string, path: string, opts?: RequestOptions): Promise<T>;
-  /** Stores a new token pair (after login or refresh). */
+  /** Keeps a new access token in memory (after login); the refresh token is the server's cookie. */
   setTokens(tokens: TokenPair): void;
-  /** Forgets both tokens. */
+  /** Forgets the access token and marks the session as ended. */
   clearTokens(): void;
-  /** True when a refresh token is stored (a session may be resumed). */
+  /** False once the session is known to be over (refused, signed out); true while it may go on. */
   hasSession(): boolean;
-  /** The stored refresh token, if any. */
-  refreshToken(): string | null;
-  /** Gets a fresh token pair with the stored refresh token; false when there is none or it is refused. */
+  /**
+   * Gets a new access token with the refresh cookie (or the token an older version stored);
+   * false when there is no session or it is refused, or the server could not be reached.
+   */
   refresh(): Promise<boolean>;
+  /** Calls `listener` whenever a session that existed ends because a refresh was refused. */
+  onSessionExpired(listener: () => void): () => void;
   /**
    * Like `request` (bearer token, one refresh on 401) but returns the successful `Response` unread,
    * e.g. to read a Server-Sent Events stream; failures throw `ApiError` as `request` does.
@@ -130,13 +157,36 @@ function toError(status: number, body: unknown): ApiError {
   );
 }
 
+function browserLocks(): LockRunner | null {
+  const nav = (globalThis as { navigator?: { locks?: LockRunner } }).navigator;
+  return nav?.locks ?? null;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Refresh attempts while other tabs keep winning the rotation (409 REFRESH_TOKEN_ROTATED). */
+const ROTATED_ATTEMPTS = 4;
+
 /** Creates an API client. */
 export function createApiClient(opts: ApiClientOptions = {}): ApiClient {
   const base = opts.baseUrl ?? "/api/v1";
   const doFetch = opts.fetch ?? ((...a) => fetch(...a));
-  const storage = opts.storage;
+  const locks = opts.locks === undefined ? browserLocks() : opts.locks;
+  const rotatedRetryMs = opts.rotatedRetryMs ?? 250;
   let access: string | null = null;
+  // "unknown" until the first refresh tells whether the browser holds a live session cookie.
+  let session: "unknown" | "in" | "out" = "unknown";
   let refreshing: Promise<boolean> | null = null;
+  const expiredListeners = new Set<() => void>();
+  if (opts.onExpired) expiredListeners.add(opts.onExpired);
+  // A refresh token an older version kept in storage: out of storage now, sent once.
+  let legacyToken: string | null = null;
+  try {
+    legacyToken = opts.storage?.getItem(REFRESH_KEY) ?? null;
+    opts.storage?.removeItem(REFRESH_KEY);
+  } catch {
+    legacyToken = null;
+  }
 
   const send = async (
     method: string,
@@ -149,6 +199,7 @@ export function createApiClient(opts: ApiClientOptions = {}): ApiClient {
     const qs = params.size > 0 ? `?${params.toString()}` : "";
     const headers: Record<string, string> = {
       accept: ro.accept ?? "application/json",
+      ...ro.headers,
     };
     if (ro.body !== undefined) headers["content-type"] = "application/json";
     if (!ro.anonymous && access) headers.authorization = `Bearer ${access}`;
@@ -158,6 +209,7 @@ export function createApiClient(opts: ApiClientOptions = {}): ApiClient {
         headers,
         body: ro.body === undefined ? undefined : JSON.stringify(ro.body),
         signal: ro.signal,
+        credentials: "same-origin",
       });
     } catch (err) {
       if (err instanceof DOMException && err.name === "AbortError") throw err;
@@ -170,18 +222,24 @@ export function createApiClient(opts: ApiClientOptions = {}): ApiClient {
     }
   };
 
-  /** Sends with the access token; on a 401 refreshes once and retries. */
+  /**
+   * Sends with the access token; on a 401 refreshes once and retries. A client that has not yet
+   * learnt whether the browser holds a session cookie (the `SessionProvider` asks at start) also
+   * tries one refresh on a 401, and then answers with the original 401 when there is none.
+   */
   const authorized = async (
     method: string,
     path: string,
     ro: RequestOptions,
   ): Promise<Response> => {
-    if (!ro.anonymous && access === null && client.hasSession())
+    if (!ro.anonymous && access === null && session === "in")
       await client.refresh();
     const res = await send(method, path, ro);
     if (res.status !== 401 || ro.anonymous || !client.hasSession()) return res;
-    await readBody(res);
+    const had = session;
+    const body = await readBody(res);
     if (await client.refresh()) return send(method, path, ro);
+    if (had === "unknown" && session !== "in") throw toError(401, body);
     throw new ApiError(
       401,
       "SESSION_EXPIRED",
@@ -190,37 +248,68 @@ export function createApiClient(opts: ApiClientOptions = {}): ApiClient {
     );
   };
 
+  /** One refresh call with the cookie (or the legacy token), retrying while another tab wins. */
+  const refreshOnce = async (): Promise<boolean> => {
+    for (let attempt = 1; ; attempt++) {
+      const legacy = legacyToken;
+      const res = await send("POST", "/auth/refresh", {
+        body: legacy ? { refreshToken: legacy } : {},
+        headers: COOKIE_SESSION_HEADERS,
+        anonymous: true,
+      });
+      const body = await readBody(res);
+      if (res.ok) {
+        const tokens = body as Partial<TokenPair> | undefined;
+        if (typeof tokens?.accessToken !== "string") return false;
+        legacyToken = null;
+        client.setTokens(tokens as TokenPair);
+        return true;
+      }
+      const code = toError(res.status, body).code;
+      // Another tab rotated the cookie a moment ago; its answer carries the new one.
+      if (code === "REFRESH_TOKEN_ROTATED" && attempt < ROTATED_ATTEMPTS) {
+        await sleep(rotatedRetryMs * attempt);
+        continue;
+      }
+      // A 5xx or 429 leaves the session for a later try; only a refusal ends it.
+      if (res.status !== 400 && res.status !== 401 && res.status !== 409)
+        return false;
+      legacyToken = null;
+      if (code === "REFRESH_TOKEN_ROTATED")
+        // Never won the rotation: end the session on the server too, in case the cookie leaked.
+        await send("POST", "/auth/logout", {
+          body: {},
+          headers: COOKIE_SESSION_HEADERS,
+          anonymous: true,
+        }).catch(() => undefined);
+      // A session this tab had, or a cookie the server no longer accepts, has expired; no
+      // cookie at all on a first visit just means signed out.
+      const expired =
+        session === "in" || legacy !== null || code !== "UNAUTHENTICATED";
+      client.clearTokens();
+      if (expired) for (const listener of [...expiredListeners]) listener();
+      return false;
+    }
+  };
+
   const client: ApiClient = {
     setTokens(tokens) {
       access = tokens.accessToken;
-      storage?.setItem(REFRESH_KEY, tokens.refreshToken);
+      session = "in";
     },
     clearTokens() {
       access = null;
-      storage?.removeItem(REFRESH_KEY);
+      session = "out";
     },
-    hasSession: () => (storage?.getItem(REFRESH_KEY) ?? null) !== null,
-    refreshToken: () => storage?.getItem(REFRESH_KEY) ?? null,
+    hasSession: () => session !== "out",
+    onSessionExpired(listener) {
+      expiredListeners.add(listener);
+      return () => void expiredListeners.delete(listener);
+    },
     refresh() {
-      refreshing ??= (async () => {
-        const token = storage?.getItem(REFRESH_KEY);
-        if (!token) return false;
-        const res = await send("POST", "/auth/refresh", {
-          body: { refreshToken: token },
-          anonymous: true,
-        });
-        if (!res.ok) {
-          await readBody(res);
-          // Only a refusal ends the session; a 5xx or 429 leaves the token for a later try.
-          if (res.status === 400 || res.status === 401) {
-            client.clearTokens();
-            opts.onExpired?.();
-          }
-          return false;
-        }
-        client.setTokens((await readBody(res)) as TokenPair);
-        return true;
-      })().finally(() => {
+      refreshing ??= (
+        locks ? locks.request(REFRESH_LOCK, refreshOnce) : refreshOnce()
+      ).finally(() => {
         refreshing = null;
       });
       return refreshing;

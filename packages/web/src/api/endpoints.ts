@@ -1,5 +1,9 @@
 /** Typed calls of the StepFault API (`/api/v1`), one function per route used by the app. */
-import type { ApiClient, TokenPair } from "./client.ts";
+import {
+  COOKIE_SESSION_HEADERS,
+  type ApiClient,
+  type TokenPair,
+} from "./client.ts";
 
 /** An account. */
 export interface User {
@@ -101,11 +105,18 @@ export function endpoints(c: ApiClient) {
       displayName?: string;
       username?: string;
     }) => c.request<User>("POST", "/auth/register", { body, ...anon }),
+    /** Signs in; the server sets the refresh token as an HttpOnly cookie. */
     login: (body: { email: string; password: string }) =>
-      c.request<TokenPair>("POST", "/auth/login", { body, ...anon }),
-    logout: (refreshToken: string) =>
+      c.request<TokenPair>("POST", "/auth/login", {
+        body,
+        headers: COOKIE_SESSION_HEADERS,
+        ...anon,
+      }),
+    /** Ends the session of the refresh cookie and has the server clear it. */
+    logout: () =>
       c.request<void>("POST", "/auth/logout", {
-        body: { refreshToken },
+        body: {},
+        headers: COOKIE_SESSION_HEADERS,
         ...anon,
       }),
     requestReset: (email: string) =>

@@ -1,7 +1,8 @@
 /**
- * The session: one API client for the app, the signed-in user, and sign in/up/out. A stored
- * refresh token resumes the session after a reload; a refused refresh marks it expired so the
- * app can send the person to sign in (drafts are kept by the pages in sessionStorage).
+ * The session: one API client for the app, the signed-in user, and sign in/up/out. The refresh
+ * token is an HttpOnly cookie, so a reload resumes the session by asking the server to refresh
+ * it; a refused refresh marks the session expired so the app can send the person to sign in
+ * (drafts are kept by the pages in sessionStorage). The access token stays in memory.
  */
 import {
   createContext,
@@ -57,12 +58,7 @@ export function SessionProvider({
 }) {
   const [state, setState] = useState<SessionState>({ status: "loading" });
   const client = useMemo(
-    () =>
-      given ??
-      createApiClient({
-        storage: browserStorage(),
-        onExpired: () => setState({ status: "signedOut", expired: true }),
-      }),
+    () => given ?? createApiClient({ storage: browserStorage() }),
     [given],
   );
   const api = useMemo(() => endpoints(client), [client]);
@@ -72,18 +68,32 @@ export function SessionProvider({
     setState({ status: "signedIn", user });
   }, [api]);
 
+  useEffect(
+    () =>
+      client.onSessionExpired(() =>
+        setState({ status: "signedOut", expired: true }),
+      ),
+    [client],
+  );
+
   useEffect(() => {
-    if (!client.hasSession()) {
-      setState({ status: "signedOut", expired: false });
-      return;
-    }
-    loadUser().catch(() => {
-      if (!client.hasSession())
+    let live = true;
+    const signedOut = () => {
+      if (live)
         setState((s) =>
-          s.status === "signedOut" ? s : { status: "signedOut", expired: true },
+          s.status === "signedOut"
+            ? s
+            : { status: "signedOut", expired: false },
         );
-      else setState({ status: "signedOut", expired: false });
-    });
+    };
+    // Resume from the refresh cookie; a refused one has already been reported as expired.
+    client
+      .refresh()
+      .then((ok) => (!ok ? signedOut() : live ? loadUser() : undefined))
+      .catch(signedOut);
+    return () => {
+      live = false;
+    };
   }, [client, loadUser]);
 
   const session = useMemo<Session>(
@@ -106,8 +116,7 @@ export function SessionProvider({
         await loadUser();
       },
       async signOut() {
-        const token = client.refreshToken();
-        if (token) await api.logout(token).catch(() => undefined);
+        await api.logout().catch(() => undefined);
         client.clearTokens();
         setState({ status: "signedOut", expired: false });
       },

@@ -107,6 +107,10 @@ describe.skipIf(!hasBrowser)(
 
     const heading = (p: Page) => p.locator("main h1").first();
 
+    /** The session's refresh-token cookie as the browser holds it. */
+    const refreshCookie = async (context: BrowserContext) =>
+      (await context.cookies()).find((c) => c.name === "sf_refresh");
+
     const setEditorText = async (p: Page, text: string) => {
       await p.locator(".cm-content").click();
       await p.keyboard.press("Control+A");
@@ -144,7 +148,7 @@ describe.skipIf(!hasBrowser)(
       page = await owner.newPage();
       // Confirm prompts (revoke, leave with unsaved changes) are accepted.
       page.on("dialog", (d) => void d.accept());
-    }, 180_000);
+    }, 300_000);
 
     afterAll(async () => {
       await browser?.close();
@@ -633,8 +637,13 @@ describe.skipIf(!hasBrowser)(
       await page.waitForURL("**/signin");
       await expectAccessible(page, "sign in");
       await shot(page, "signin");
+      // Signed out means signed out after a reload too: the cookie is gone.
+      expect(await refreshCookie(owner)).toBeUndefined();
       await page.goto("/projects");
       await page.waitForURL(/\/signin\?next=%2Fprojects$/);
+      await page.reload();
+      await page.waitForURL(/\/signin\?next=%2Fprojects$/);
+      await poll(() => heading(page).textContent()).toBe("Sign in");
       await signIn(page, { ...OWNER, password: "wrong password" });
       await poll(() => page.getByRole("alert").textContent()).toBe(
         "Invalid email or password",
@@ -652,6 +661,73 @@ describe.skipIf(!hasBrowser)(
       await shot(page, "projects");
     });
 
+    it("keeps the refresh token in an HttpOnly cookie that page scripts cannot read, and none in localStorage", async () => {
+      const cookie = await refreshCookie(owner);
+      expect(cookie).toMatchObject({
+        httpOnly: true,
+        sameSite: "Strict",
+        path: "/api/v1/auth",
+        secure: false,
+      });
+      expect(cookie?.value).toMatch(/^sfr_/);
+      // Max-Age is the refresh token's lifetime (30 days by default).
+      const days = ((cookie?.expires ?? 0) - Date.now() / 1000) / 86_400;
+      expect(days).toBeGreaterThan(29.9);
+      expect(days).toBeLessThanOrEqual(30);
+      const seen = await page.evaluate(() => ({
+        cookie: document.cookie,
+        storage: Object.entries(localStorage),
+        session: Object.entries(sessionStorage),
+      }));
+      expect(seen.cookie).not.toContain("sf_refresh");
+      for (const [key, value] of [...seen.storage, ...seen.session]) {
+        expect(key).not.toBe("sf.refresh");
+        expect(value).not.toMatch(/sfr_|eyJ/);
+      }
+    });
+
+    it("keeps two tabs signed in when both reload and refresh at the same moment", async () => {
+      const second = await owner.newPage();
+      await second.goto("/projects");
+      await poll(() => heading(second).textContent()).toBe("Projects");
+      for (let round = 0; round < 3; round++) {
+        await Promise.all([page.reload(), second.reload()]);
+        for (const p of [page, second])
+          await poll(() => heading(p).textContent()).toBe("Projects");
+      }
+      await second.close();
+      // The session was rotated, never revoked: a further reload still resumes it.
+      await page.reload();
+      await poll(() => heading(page).textContent()).toBe("Projects");
+    });
+
+    it("moves a refresh token an older version left in localStorage into the cookie", async () => {
+      const login = await fetch(`${server.url}/api/v1/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(OWNER),
+      });
+      const { refreshToken } = (await login.json()) as {
+        refreshToken: string;
+      };
+      const legacy = await browser.newContext({ baseURL: server.url });
+      legacy.setDefaultTimeout(15_000);
+      await legacy.addInitScript((token) => {
+        if (sessionStorage.getItem("seeded") === null) {
+          sessionStorage.setItem("seeded", "1");
+          localStorage.setItem("sf.refresh", token);
+        }
+      }, refreshToken);
+      const p = await legacy.newPage();
+      await p.goto("/projects");
+      await poll(() => heading(p).textContent()).toBe("Projects");
+      expect(await p.evaluate(() => localStorage.getItem("sf.refresh"))).toBe(
+        null,
+      );
+      expect((await refreshCookie(legacy))?.value).toMatch(/^sfr_/);
+      await legacy.close();
+    });
+
     it("sends an expired session to sign in and keeps the unsaved text", async () => {
       await page.goto(circuitUrl);
       await page.locator(".cm-content").waitFor();
@@ -661,9 +737,7 @@ describe.skipIf(!hasBrowser)(
       );
       await poll(() => page.getByText("Unsaved changes").count()).toBe(1);
       // End the session on the server, as an expiry or a sign-out elsewhere would.
-      const refreshToken = await page.evaluate(() =>
-        localStorage.getItem("sf.refresh"),
-      );
+      const refreshToken = (await refreshCookie(owner))?.value;
       expect(refreshToken).toBeTruthy();
       const out = await fetch(`${server.url}/api/v1/auth/logout`, {
         method: "POST",

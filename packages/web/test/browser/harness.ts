@@ -111,7 +111,7 @@ export async function startServer(smtpUrl = ""): Promise<TestServer> {
     }
     rmSync(dataDir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null) {
       await stop();
@@ -125,7 +125,7 @@ export async function startServer(smtpUrl = ""): Promise<TestServer> {
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`server not ready in 60 s:\n${log}`);
+      throw new Error(`server not ready in 120 s:\n${log}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }

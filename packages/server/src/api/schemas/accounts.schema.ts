@@ -56,11 +56,33 @@ export const LoginBody = Type.Object(
   { additionalProperties: false },
 );
 
-/** Body carrying a refresh token. */
+/** Body carrying a refresh token (`POST /auth/refresh`, `POST /auth/logout`). */
 export const RefreshBody = Type.Object(
-  { refreshToken: Type.String({ minLength: 1, maxLength: 200 }) },
+  {
+    refreshToken: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description:
+          "The refresh token. Required unless the request sends `X-StepFault-Session: cookie`, " +
+          "in which case the `sf_refresh` cookie is used when this field is absent.",
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
+
+/** The optional opt-in header of the browser cookie session. */
+export const SessionHeaders = Type.Object({
+  "x-stepfault-session": Type.Optional(
+    Type.Literal("cookie", {
+      description:
+        "Browser session: set the refresh token as an HttpOnly `sf_refresh` cookie " +
+        "(SameSite=Strict, Path=/api/v1/auth) instead of returning it, and read it from that " +
+        "cookie when the body has none. API clients leave this header out and never get cookies.",
+    }),
+  ),
+});
 
 /** Access + refresh tokens. */
 export const TokenPair = Type.Object({
@@ -69,6 +91,20 @@ export const TokenPair = Type.Object({
   tokenType: Type.Literal("Bearer"),
   expiresIn: Type.Integer(),
 });
+
+/** The access token alone: the refresh token went into the `sf_refresh` cookie. */
+export const CookieSessionTokens = Type.Object(
+  {
+    accessToken: Type.String(),
+    tokenType: Type.Literal("Bearer"),
+    expiresIn: Type.Integer(),
+  },
+  {
+    description:
+      "Answer to a request with `X-StepFault-Session: cookie`: the refresh token is in the " +
+      "HttpOnly cookie, not in the body.",
+  },
+);
 
 /** Body of `POST /me/password`. */
 export const ChangePasswordBody = Type.Object(

@@ -199,19 +199,35 @@ export function createAuthService(deps: {
       return issue(user.id, randomUUID());
     },
 
-    /** Rotates a refresh token; presenting an already-used token revokes its whole family. */
-    async refresh(refreshToken: string): Promise<TokenPair> {
+    /**
+     * Rotates a refresh token; presenting an already-used token revokes its whole family.
+     * With `concurrentGraceMs` (the browser cookie session, shared by the tabs of one browser), a
+     * token that another request rotated less than that long ago is refused with 409
+     * REFRESH_TOKEN_ROTATED instead, without revoking anything and without issuing tokens: the
+     * other request's response carries the new cookie, so the caller retries. Later reuse still
+     * revokes the family.
+     */
+    async refresh(
+      refreshToken: string,
+      opts: { concurrentGraceMs?: number } = {},
+    ): Promise<TokenPair> {
+      const grace = opts.concurrentGraceMs ?? 0;
       return deps.db
         .transaction(async (tx) => {
           const row = await tokens.findRefresh(sha256(refreshToken), tx);
           if (row === undefined || row.revokedAt !== null)
             throw new DomainError("INVALID_TOKEN");
-          if (
-            row.usedAt !== null ||
-            !(await tokens.markRefreshUsed(row.id, tx))
-          ) {
+          if (row.usedAt !== null) {
+            if (Date.now() - row.usedAt.getTime() < grace)
+              return { outcome: "concurrent" as const };
             await tokens.revokeFamily(row.familyId, tx);
-            return { reused: true as const };
+            return { outcome: "reused" as const };
+          }
+          if (!(await tokens.markRefreshUsed(row.id, tx))) {
+            // Another transaction rotated it between our read and our update.
+            if (grace > 0) return { outcome: "concurrent" as const };
+            await tokens.revokeFamily(row.familyId, tx);
+            return { outcome: "reused" as const };
           }
           if (row.expiresAt.getTime() <= Date.now())
             throw new DomainError("INVALID_TOKEN");
@@ -219,13 +235,16 @@ export function createAuthService(deps: {
           if (user === undefined || user.disabled)
             throw new DomainError("INVALID_TOKEN");
           return {
-            reused: false as const,
+            outcome: "rotated" as const,
             pair: await issue(user.id, row.familyId, tx),
           };
         })
         .then((r) => {
           // Thrown after commit so the family revocation is kept.
-          if (r.reused) throw new DomainError("REFRESH_TOKEN_REUSED");
+          if (r.outcome === "reused")
+            throw new DomainError("REFRESH_TOKEN_REUSED");
+          if (r.outcome === "concurrent")
+            throw new DomainError("REFRESH_TOKEN_ROTATED");
           return r.pair;
         });
     },
