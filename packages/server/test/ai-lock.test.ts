@@ -31,7 +31,7 @@ import {
 } from "./helpers/test-app.ts";
 
 const CAP = 1000;
-const SHORT_LEASE_MS = 1200;
+const SHORT_LEASE_MS = 2000;
 const VALID =
   'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[1];\ncreg c[1];\nh q[0];\nmeasure q -> c;\n';
 const BROKEN =
