@@ -1,15 +1,24 @@
 /**
  * One message at a time per conversation (a lease on the conversation row, shared by every API
  * process on the database) and the monthly token cap between model turns, against the loopback
- * fake provider on PGlite and PostgreSQL.
+ * fake provider on PGlite and PostgreSQL; on PostgreSQL also a real API process SIGKILLed while
+ * it answers.
  */
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { eq, sql } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { aiConversations } from "../src/database/schema.ts";
 import type { AiConfig } from "../src/config/ai-config.ts";
-import { ENGINES, type TestDatabase } from "./helpers/engines.ts";
+import { openPostgres, type Database } from "../src/database/database.ts";
+import {
+  createPostgresDatabase,
+  ENGINES,
+  type TestDatabase,
+} from "./helpers/engines.ts";
 import {
   aiConfig,
   newConversation,
@@ -577,3 +586,140 @@ for (const engine of ENGINES) {
     },
   );
 }
+
+const pgUrl = process.env.TEST_DATABASE_URL;
+const here = dirname(fileURLToPath(import.meta.url));
+const RUN_TS = resolve(here, "../../cli/bin/run-ts.mjs");
+const API = resolve(here, "helpers/api-process.ts");
+
+describe.skipIf(!pgUrl)(
+  "AI assistant: an API process killed mid-answer [postgres]",
+  () => {
+    let created: { url: string; drop: () => Promise<void> };
+    let database: Database;
+    let fake: FakeAiProvider;
+    let app: FastifyInstance;
+    let child: ChildProcess | undefined;
+    let childUrl = "";
+    const jwtSecret = randomBytes(32).toString("hex");
+
+    beforeAll(async () => {
+      fake = await startFakeAiProvider();
+      created = await createPostgresDatabase(pgUrl ?? "");
+      database = await openPostgres(created.url, 4);
+      await database.migrate();
+      const ai = aiConfig({
+        provider: "openai-compatible",
+        baseUrl: fake.openaiBaseUrl,
+        apiKey: undefined,
+        model: "local-model",
+        conversationLeaseMs: SHORT_LEASE_MS,
+      });
+      app = await buildTestApp(
+        database,
+        { jwtSecret, ai },
+        { jobs: { runWorker: false } },
+      );
+      child = spawn(process.execPath, [RUN_TS, API], {
+        env: {
+          ...process.env,
+          DATABASE_URL: created.url,
+          JWT_SECRET: jwtSecret,
+          LOG_LEVEL: "error",
+          AI_PROVIDER: "openai-compatible",
+          AI_BASE_URL: fake.openaiBaseUrl,
+          AI_MODEL: "local-model",
+          AI_CONVERSATION_LEASE_MS: String(SHORT_LEASE_MS),
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      childUrl = await new Promise<string>((ready, reject) => {
+        let out = "";
+        const onData = (d: Buffer) => {
+          out += d.toString();
+          const m = /listening (\S+)/.exec(out);
+          if (m) ready(m[1]);
+        };
+        child?.stdout?.on("data", onData);
+        child?.stderr?.on("data", onData);
+        child?.once("exit", (code) =>
+          reject(new Error(`API process exited ${code}: ${out}`)),
+        );
+      });
+    }, 120_000);
+
+    afterAll(async () => {
+      if (child && child.exitCode === null && child.signalCode === null)
+        child.kill("SIGKILL");
+      await app?.close();
+      await database?.close();
+      await created?.drop();
+      await fake?.close();
+    });
+
+    it("leaves a lease nobody renews, refused until it is stale, then taken over", async () => {
+      const user = await signUp(app, "crash");
+      const projectId = await newProject(app, user.accessToken, "Crash");
+      const conv = await newConversation(app, user.accessToken, projectId);
+      fake.script(cheap({ text: "an answer cut short", stallMs: 60_000 }));
+      const res = await fetch(
+        `${childUrl}/api/v1/projects/${projectId}/conversations/${conv}/messages`,
+        {
+          method: "POST",
+          headers: {
+            ...bearer(user.accessToken),
+            "content-type": "application/json",
+          },
+          body: JSON.stringify({ content: "question to a doomed process" }),
+        },
+      );
+      expect(res.status).toBe(200);
+      const reader = res.body!.getReader();
+      let seen = "";
+      while (!seen.includes("event: text")) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        seen += new TextDecoder().decode(value);
+      }
+      expect(seen).toContain("event: text");
+      const gone = new Promise((r) => child?.once("exit", r));
+      child?.kill("SIGKILL");
+      await gone;
+      await reader.cancel().catch(() => undefined);
+
+      const [row] = await database.db
+        .select({ busyToken: aiConversations.busyToken })
+        .from(aiConversations)
+        .where(eq(aiConversations.id, conv));
+      expect(row.busyToken).not.toBeNull();
+      expectProblem(
+        (
+          await send(app, user.accessToken, projectId, conv, {
+            content: "too soon",
+          })
+        ).res,
+        409,
+        "CONVERSATION_BUSY",
+      );
+      await sleep(SHORT_LEASE_MS + 500);
+      fake.script(cheap({ text: "answered by the survivor" }));
+      const ok = await send(app, user.accessToken, projectId, conv, {
+        content: "after the crash",
+      });
+      expect(ok.res.statusCode, ok.res.body).toBe(200);
+      const read = await app.inject({
+        url: `/api/v1/projects/${projectId}/conversations/${conv}`,
+        headers: bearer(user.accessToken),
+      });
+      expect(
+        (read.json() as { messages: { content: string }[] }).messages.map(
+          (m) => m.content,
+        ),
+      ).toEqual([
+        "question to a doomed process",
+        "after the crash",
+        "answered by the survivor",
+      ]);
+    });
+  },
+);
