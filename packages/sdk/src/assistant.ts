@@ -54,7 +54,9 @@ export function createAssistantApi(t: AssistantTransport) {
      * Sends a message and yields the answer's events as they stream: `start`, `text` deltas,
      * `tool_call` / `tool_result`, `revision` (the draft so far is discarded), then `message`
      * (the stored answer with QASM badges and usage) or `error`. A refused request (401, 404,
-     * 429 cap, 503 not configured or unavailable) throws `StepFaultApiError` before any event.
+     * 409 `CONVERSATION_BUSY` while another message of the conversation is being answered, 429
+     * cap, 503 not configured or unavailable) throws `StepFaultApiError` before any event. The cap
+     * reached during the answer ends it with an `error` event (`AI_USAGE_CAP_EXCEEDED`, `resetAt`).
      */
     async *send(
       projectId: string,

@@ -144,6 +144,41 @@ describe("SDK assistant methods against a real server [pglite]", () => {
     });
   });
 
+  it("throws StepFaultApiError with CONVERSATION_BUSY while another message of the conversation is answered", async () => {
+    const conv = await client.assistant.create(projectId, "busy");
+    fake.script({ text: "a slow answer in two parts", stallMs: 1000 });
+    const first = client.assistant.send(projectId, conv.id, {
+      content: "first",
+    });
+    expect((await first.next()).value).toMatchObject({ event: "start" });
+    const second = client.assistant.send(projectId, conv.id, {
+      content: "second",
+    });
+    const err = await second.next().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StepFaultApiError);
+    expect(err).toMatchObject({
+      status: 409,
+      code: "CONVERSATION_BUSY",
+      message: expect.stringMatching(/wait for that answer to finish/),
+    });
+    const rest: AssistantEvent[] = [];
+    for await (const e of first) rest.push(e);
+    expect(rest.at(-1)?.event).toBe("message");
+    expect(
+      (await client.assistant.get(projectId, conv.id)).messages.map(
+        (m) => m.content,
+      ),
+    ).toEqual(["first", "a slow answer in two parts"]);
+    // free again
+    fake.script({ text: "ok" });
+    const events: AssistantEvent[] = [];
+    for await (const e of client.assistant.send(projectId, conv.id, {
+      content: "second",
+    }))
+      events.push(e);
+    expect(events.at(-1)?.event).toBe("message");
+  });
+
   it("throws StepFaultApiError with AI_NOT_CONFIGURED when the server has no provider", async () => {
     const err = await offClient.assistant
       .create(projectId)

@@ -28,6 +28,7 @@ describe("AI configuration", () => {
       monthlyTokenCap: 0,
       maxRetries: 2,
       qasmRetries: 2,
+      conversationLeaseMs: 60_000,
     });
   });
 
@@ -64,6 +65,10 @@ describe("AI configuration", () => {
     expect(errorsFor({ AI_TIMEOUT_MS: "soon" })).toEqual(["AI_TIMEOUT_MS"]);
     expect(errorsFor({ AI_BREAKER_THRESHOLD: "0" })).toEqual([
       "AI_BREAKER_THRESHOLD",
+    ]);
+    // a lease shorter than a second would be taken over between renewals under load
+    expect(errorsFor({ AI_CONVERSATION_LEASE_MS: "500" })).toEqual([
+      "AI_CONVERSATION_LEASE_MS",
     ]);
   });
 });

@@ -9,6 +9,7 @@ import {
   applyEvent,
   EMPTY_CHAT,
   fromHistory,
+  refusalText,
   summarizeTool,
   type ChatState,
 } from "../src/assistant/chat-state.ts";
@@ -206,6 +207,44 @@ describe("fromHistory", () => {
         result: { counts: { "00": 3, "11": 5 } },
       }),
     ).toBe("job succeeded: 11: 5, 00: 3");
+  });
+});
+
+describe("refusalText", () => {
+  it("explains a conversation busy in another tab and keeps other refusals as the server said them", () => {
+    expect(
+      refusalText({ code: "CONVERSATION_BUSY", message: "server words" }),
+    ).toMatch(
+      /still answering another message .*another tab.*Wait for that answer to finish/,
+    );
+    expect(
+      refusalText({
+        code: "AI_USAGE_CAP_EXCEEDED",
+        message: "you used 10 of 5",
+      }),
+    ).toBe("you used 10 of 5");
+  });
+
+  it("shows a cap reached during an answer as an error after the partial answer", () => {
+    const s = play([
+      { event: "text", data: { delta: "Checking" } },
+      {
+        event: "error",
+        data: {
+          code: "AI_USAGE_CAP_EXCEEDED",
+          status: 429,
+          title: "Monthly AI token allowance used up",
+          detail: "you used 1200 of your 1000 AI tokens this month",
+        },
+      },
+    ]);
+    expect(s.items).toMatchObject([
+      { kind: "assistant", content: "Checking", draft: false },
+      {
+        kind: "error",
+        text: "Monthly AI token allowance used up: you used 1200 of your 1000 AI tokens this month",
+      },
+    ]);
   });
 });
 

@@ -43,6 +43,12 @@ export interface AiConfig {
   readonly maxOutputTokens: number;
   /** Estimated tokens of earlier conversation replayed to the model (older messages are left out). */
   readonly historyTokenBudget: number;
+  /**
+   * Lease of a conversation while one message is answered: renewed every third of it while the
+   * answer runs, and taken over by the next message once this long has passed without a renewal
+   * (the answering process crashed).
+   */
+  readonly conversationLeaseMs: number;
 }
 
 const DEFAULT_MODEL: Record<AiProviderKind, string> = {
@@ -131,6 +137,12 @@ export function loadAiConfig(
       16_000,
       500,
       2_000_000,
+    ),
+    conversationLeaseMs: intVar(
+      "AI_CONVERSATION_LEASE_MS",
+      60_000,
+      1000,
+      3_600_000,
     ),
   };
 }

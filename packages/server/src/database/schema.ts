@@ -324,6 +324,14 @@ export const aiConversations = pgTable(
     updatedAt: timestamp("updated_at", { withTimezone: true })
       .notNull()
       .defaultNow(),
+    /**
+     * The lease of the message being answered: set by a conditional UPDATE when a message starts
+     * (only when null or older than the lease), renewed while it runs, cleared when it ends. A
+     * crashed process's lease goes stale and the next message takes it over.
+     */
+    busySince: timestamp("busy_since", { withTimezone: true }),
+    /** Who holds the lease (a random id per message), so only the holder renews or clears it. */
+    busyToken: uuid("busy_token"),
   },
   (t) => [
     index("ai_conversations_owner_idx").on(t.projectId, t.userId, t.updatedAt),

@@ -53,6 +53,10 @@ export const ERROR_CATALOG = {
     status: 409,
     title: "The edit proposal was already accepted or rejected",
   },
+  CONVERSATION_BUSY: {
+    status: 409,
+    title: "The conversation is still answering another message",
+  },
   PROPOSAL_STALE: {
     status: 409,
     title: "The circuit changed since the edit was proposed",

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "../database/database.ts";
 import {
   aiConversations,
@@ -81,6 +81,57 @@ export function createConversationsRepository(db: Db) {
           ...(title !== undefined ? { title } : {}),
         })
         .where(eq(aiConversations.id, id));
+    },
+
+    /**
+     * Takes the conversation's lease for one message: succeeds (true) only when no lease is held
+     * or the holder's is older than `leaseMs` (it stopped renewing: its process died). One
+     * conditional UPDATE on the database clock, so it holds across API processes and hosts.
+     */
+    async acquireLease(
+      id: string,
+      token: string,
+      leaseMs: number,
+    ): Promise<boolean> {
+      const rows = await db
+        .update(aiConversations)
+        .set({ busySince: sql`now()`, busyToken: token })
+        .where(
+          and(
+            eq(aiConversations.id, id),
+            or(
+              isNull(aiConversations.busySince),
+              lt(
+                aiConversations.busySince,
+                sql`now() - make_interval(secs => ${leaseMs / 1000})`,
+              ),
+            ),
+          ),
+        )
+        .returning({ id: aiConversations.id });
+      return rows.length === 1;
+    },
+
+    /** Renews a held lease; false when `token` no longer holds it (it went stale and was taken). */
+    async renewLease(id: string, token: string): Promise<boolean> {
+      const rows = await db
+        .update(aiConversations)
+        .set({ busySince: sql`now()` })
+        .where(
+          and(eq(aiConversations.id, id), eq(aiConversations.busyToken, token)),
+        )
+        .returning({ id: aiConversations.id });
+      return rows.length === 1;
+    },
+
+    /** Clears the lease if `token` still holds it. */
+    async releaseLease(id: string, token: string): Promise<void> {
+      await db
+        .update(aiConversations)
+        .set({ busySince: null, busyToken: null })
+        .where(
+          and(eq(aiConversations.id, id), eq(aiConversations.busyToken, token)),
+        );
     },
 
     /** Appends messages in order; returns the stored rows. */

@@ -48,6 +48,8 @@ export interface FakeAiProvider {
   script(...turns: FakeStep[]): void;
   /** Turns not yet used. */
   remaining(): number;
+  /** Drops the turns not yet used; returns how many there were. */
+  clear(): number;
   /** Streams the client closed before they ended (e.g. the server aborted the call). */
   aborted(): number;
   /** Answers every request with this turn when the script is empty (default: a short text). */
@@ -308,6 +310,7 @@ export async function startFakeAiProvider(): Promise<FakeAiProvider> {
     requests,
     script: (...turns) => void script.push(...turns),
     remaining: () => script.length,
+    clear: () => script.splice(0).length,
     aborted: () => aborted,
     setFallback: (t) => void (fallback = t),
     close: () =>

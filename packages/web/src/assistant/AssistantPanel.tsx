@@ -25,6 +25,7 @@ import {
   applyEvent,
   EMPTY_CHAT,
   fromHistory,
+  refusalText,
   withProposal,
   type ChatItem,
   type ChatState,
@@ -190,6 +191,8 @@ export default function AssistantPanel(props: AssistantPanelProps) {
   const [input, setInput] = useState("");
   const [busy, setBusy] = useState(false);
   const abort = useRef<AbortController | null>(null);
+  // set synchronously, so a second Enter or click before the next render cannot send twice
+  const sending = useRef(false);
   const seq = useRef(0);
   const log = useRef<HTMLDivElement>(null);
 
@@ -258,12 +261,13 @@ export default function AssistantPanel(props: AssistantPanelProps) {
   const send = async (e?: FormEvent) => {
     e?.preventDefault();
     const content = input.trim();
-    if (!content || busy) return;
+    if (!content || busy || sending.current) return;
+    sending.current = true;
     setBusy(true);
     const ac = new AbortController();
     abort.current = ac;
+    let id = current;
     try {
-      let id = current;
       if (id === null) {
         const c = await api.create(projectId);
         id = c.id;
@@ -284,10 +288,16 @@ export default function AssistantPanel(props: AssistantPanelProps) {
       if (ac.signal.aborted) pushError("Stopped.");
       else if (!fail(err)) {
         const a = asApiError(err);
-        pushError(a.message);
+        if (a.code === "CONVERSATION_BUSY" && id !== null) {
+          // show what the other tab asked (its answer is stored when it ends)
+          const c = await api.get(projectId, id).catch(() => null);
+          if (c) setChat(fromHistory(c.messages, c.proposals));
+        }
+        pushError(refusalText(a));
         setInput((cur) => cur || content);
       }
     } finally {
+      sending.current = false;
       setBusy(false);
       abort.current = null;
       refreshList();
@@ -484,13 +494,14 @@ export default function AssistantPanel(props: AssistantPanelProps) {
           rows={3}
           maxLength={20000}
         />
-        {busy ? (
+        {/* Send stays in place, disabled while an answer streams: a double click cannot send
+            twice or land on Stop */}
+        <button type="submit" disabled={busy || !input.trim()}>
+          Send
+        </button>
+        {busy && (
           <button type="button" onClick={() => abort.current?.abort()}>
             Stop
-          </button>
-        ) : (
-          <button type="submit" disabled={!input.trim()}>
-            Send
           </button>
         )}
       </form>

@@ -259,6 +259,17 @@ export function applyEvent(
   return { ...state, items };
 }
 
+/**
+ * What the chat says when a message was refused before its answer started (the input keeps the
+ * text). A conversation answers one message at a time: another tab, window or client may be
+ * waiting for an answer in it.
+ */
+export function refusalText(err: { code: string; message: string }): string {
+  if (err.code === "CONVERSATION_BUSY")
+    return "This conversation is still answering another message (sent from another tab or window). Wait for that answer to finish, then send yours again: it is still in the box.";
+  return err.message;
+}
+
 /** Replaces one proposal (after accept or reject). */
 export function withProposal(state: ChatState, p: Proposal): ChatState {
   return { ...state, proposals: mergeProposals(state.proposals, [p]) };

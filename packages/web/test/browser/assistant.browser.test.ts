@@ -372,6 +372,67 @@ describe.skipIf(!hasBrowser)("assistant panel in Chromium", () => {
     await poll(() => panel.getByText("Ask about this circuit").count()).toBe(1);
   });
 
+  it("keeps Send disabled while an answer streams, and explains a message another tab sent meanwhile", async () => {
+    const panel = page.getByRole("complementary", { name: "Assistant" });
+    const before = fake.requests.length;
+    fake.script({ text: "A slow answer, word by word.", stallMs: 8000 });
+    await ask("First tab asks");
+    const sendButton = panel.getByRole("button", { name: "Send" });
+    await poll(() => panel.getByRole("button", { name: "Stop" }).count()).toBe(
+      1,
+    );
+    await poll(() =>
+      panel.locator(".chat-user", { hasText: "First tab asks" }).count(),
+    ).toBe(1);
+    await expect(sendButton.isDisabled()).resolves.toBe(true);
+    // typing does not enable it, and Enter sends nothing
+    await ask("Impatient follow-up");
+    await expect(sendButton.isDisabled()).resolves.toBe(true);
+    await expect(
+      page.getByLabel("Ask the assistant").inputValue(),
+    ).resolves.toBe("Impatient follow-up");
+
+    // a second tab on the same conversation (the most recent one) sends while the answer streams
+    const other = await context.newPage();
+    other.on("pageerror", (e) => pageErrors.push(e.message));
+    await other.goto(`${url}${circuitPath}`);
+    await other.locator(".cm-content").waitFor();
+    const otherPanel = other.getByRole("complementary", { name: "Assistant" });
+    if ((await otherPanel.count()) === 0)
+      await other.getByRole("button", { name: "Assistant" }).click();
+    await poll(() =>
+      otherPanel.locator(".chat-user", { hasText: "First tab asks" }).count(),
+    ).toBe(1);
+    const box = other.getByLabel("Ask the assistant");
+    await box.fill("Second tab asks");
+    await box.press("Enter");
+    await poll(() =>
+      otherPanel
+        .getByRole("alert")
+        .filter({
+          hasText:
+            /still answering another message .*Wait for that answer to finish/,
+        })
+        .count(),
+    ).toBe(1);
+    await expect(box.inputValue()).resolves.toBe("Second tab asks");
+    await expectAccessible(other, "assistant busy");
+    await shot(other, "assistant-busy");
+    await other.close();
+
+    // the first tab's answer completes; the refused message never reached the model
+    await poll(
+      () => panel.getByText("A slow answer, word by word.").count(),
+      20_000,
+    ).toBe(1);
+    await poll(() => panel.getByRole("button", { name: "Stop" }).count()).toBe(
+      0,
+    );
+    await expect(sendButton.isDisabled()).resolves.toBe(false);
+    expect(fake.requests.length - before).toBe(1);
+    await page.getByLabel("Ask the assistant").fill("");
+  });
+
   it("explains the missing provider instead of a broken panel", async () => {
     const p = await context.newPage();
     await signIn(p, offUrl);

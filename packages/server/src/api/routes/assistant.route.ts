@@ -140,9 +140,15 @@ export async function assistantRoutes(
         security,
         summary:
           "Send a message; the answer streams as Server-Sent Events (start, text, tool_call, tool_result, revision, message, error)",
+        description:
+          "One message at a time per conversation: while an answer is in progress (from any tab, client or API process) another message gets 409 CONVERSATION_BUSY. A monthly token cap reached before the message answers 429 AI_USAGE_CAP_EXCEEDED; reached during it, the answer stops between model turns with an `error` event carrying the same problem.",
         params: ConversationParams,
         body: SendMessageBody,
-        response: { ...errors, 422: Type.Ref("Problem") },
+        response: {
+          ...errors,
+          409: Type.Ref("Problem"),
+          422: Type.Ref("Problem"),
+        },
       },
     },
     async (req, reply) => {

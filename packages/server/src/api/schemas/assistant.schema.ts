@@ -181,11 +181,18 @@ export const AssistantStreamEvent = Type.Union([
   }),
   Type.Object({
     event: Type.Literal("error"),
+    // the problem the same failure gets as an HTTP answer, with its extension members
     data: Type.Object({
       code: Type.String(),
       status: Type.Integer(),
       title: Type.String(),
       detail: Type.String(),
+      /** AI_USAGE_CAP_EXCEEDED: tokens used this month. */
+      used: Type.Optional(Type.Integer()),
+      /** AI_USAGE_CAP_EXCEEDED: the monthly cap. */
+      cap: Type.Optional(Type.Integer()),
+      /** AI_USAGE_CAP_EXCEEDED: when the allowance resets (ISO 8601). */
+      resetAt: Type.Optional(Type.String({ format: "date-time" })),
     }),
   }),
 ]);

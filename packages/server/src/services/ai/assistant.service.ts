@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { FastifyBaseLogger } from "fastify";
 import type { AiConfig } from "../../config/ai-config.ts";
 import { DomainError, ERROR_CATALOG } from "../../errors/catalog.ts";
@@ -20,7 +21,7 @@ import type {
   CircuitsService,
 } from "../core/circuits.service.ts";
 import type { JobsService } from "../core/jobs.service.ts";
-import type { ChatMessage, ToolCall } from "./provider.ts";
+import type { ChatMessage, StreamEvent, ToolCall } from "./provider.ts";
 import {
   checkQasmBlocks,
   findQasmBlocks,
@@ -97,7 +98,14 @@ export type AssistantEvent =
     }
   | {
       event: "error";
-      data: { code: string; status: number; title: string; detail: string };
+      /** A problem: its code, status, title, detail and extension members (e.g. `resetAt`). */
+      data: {
+        code: string;
+        status: number;
+        title: string;
+        detail: string;
+        [extension: string]: unknown;
+      };
     };
 
 /** Body of a user message: the text and optional editor context. */
@@ -239,13 +247,17 @@ export function createAssistantService(deps: {
     return { conv, project: found.project };
   }
 
-  async function checkCap(caller: AuthUser, now: Date): Promise<void> {
-    if (config.monthlyTokenCap === 0) return;
+  /** The cap error when the caller's tokens this month reached the cap, else undefined. */
+  async function capError(
+    caller: AuthUser,
+    now: Date,
+  ): Promise<DomainError | undefined> {
+    if (config.monthlyTokenCap === 0) return undefined;
     const used = await deps.usage.totalForUser(caller.id, monthKey(now));
     const total = used.inputTokens + used.outputTokens;
-    if (total < config.monthlyTokenCap) return;
+    if (total < config.monthlyTokenCap) return undefined;
     const reset = nextMonthStart(now);
-    throw new DomainError(
+    return new DomainError(
       "AI_USAGE_CAP_EXCEEDED",
       `you used ${total} of your ${config.monthlyTokenCap} AI tokens this month; the allowance resets at ${reset.toISOString()}`,
       {
@@ -259,6 +271,66 @@ export function createAssistantService(deps: {
         ),
       },
     );
+  }
+
+  async function checkCap(caller: AuthUser, now: Date): Promise<void> {
+    const e = await capError(caller, now);
+    if (e) throw e;
+  }
+
+  /**
+   * Takes the conversation's lease (409 CONVERSATION_BUSY while another message is answered) and
+   * renews it every third of its length until released.
+   */
+  async function takeLease(conversationId: string) {
+    const token = randomUUID();
+    if (
+      !(await conversations.acquireLease(
+        conversationId,
+        token,
+        config.conversationLeaseMs,
+      ))
+    )
+      throw new DomainError(
+        "CONVERSATION_BUSY",
+        "this conversation is still answering another message (sent from another tab, window or client); wait for that answer to finish, then send again",
+      );
+    let released = false;
+    const renew = setInterval(
+      () =>
+        void conversations.renewLease(conversationId, token).then(
+          (held) => {
+            if (!held && !released)
+              deps.log.warn(
+                { conversationId },
+                "assistant: the conversation lease was lost (not renewed in time)",
+              );
+          },
+          (err: unknown) =>
+            deps.log.warn(
+              { err, conversationId },
+              "assistant: lease renewal failed",
+            ),
+        ),
+      Math.max(250, Math.floor(config.conversationLeaseMs / 3)),
+    );
+    renew.unref();
+    return {
+      async release(): Promise<void> {
+        if (released) return;
+        released = true;
+        clearInterval(renew);
+        try {
+          await conversations.releaseLease(conversationId, token);
+        } catch (err) {
+          // it goes stale and is taken over after the lease time
+          deps.log.warn(
+            { err, conversationId },
+            "assistant: lease release failed",
+          );
+        }
+      },
+    };
   }
 
   async function promptContext(
@@ -412,16 +484,9 @@ export function createAssistantService(deps: {
       );
       const now = new Date();
       await checkCap(caller, now);
-      const ctx = await promptContext(caller, project, input);
-      const system = buildSystemPrompt(ctx, config.contextTokenBudget);
-      const history = trimHistory(
-        (await conversations.listMessages(conv.id)).map(toChat),
-        config.historyTokenBudget,
-      );
-      const working: ChatMessage[] = [
-        ...history,
-        { role: "user", content: input.content },
-      ];
+      // one message at a time per conversation, across processes: the history is read, replayed
+      // and appended to by this message alone until it ends
+      const lease = await takeLease(conv.id);
       const round = (messages: readonly ChatMessage[]) =>
         provider.open({
           system,
@@ -430,20 +495,49 @@ export function createAssistantService(deps: {
           maxTokens: config.maxOutputTokens,
           signal,
         });
-      const first = await round(working);
-      const [userRow] = await conversations.addMessages([
-        { conversationId: conv.id, role: "user", content: input.content },
-      ]);
-      await conversations.touch(
-        conv.id,
-        conv.title === DEFAULT_TITLE
-          ? input.content.trim().replace(/\s+/g, " ").slice(0, 80)
-          : undefined,
-      );
+      let system: string;
+      let working: ChatMessage[];
+      let first: AsyncIterable<StreamEvent>;
+      let userRow: MessageRow;
+      try {
+        const ctx = await promptContext(caller, project, input);
+        system = buildSystemPrompt(ctx, config.contextTokenBudget);
+        const history = trimHistory(
+          (await conversations.listMessages(conv.id)).map(toChat),
+          config.historyTokenBudget,
+        );
+        working = [...history, { role: "user", content: input.content }];
+        first = await round(working);
+        [userRow] = await conversations.addMessages([
+          { conversationId: conv.id, role: "user", content: input.content },
+        ]);
+        await conversations.touch(
+          conv.id,
+          conv.title === DEFAULT_TITLE
+            ? input.content.trim().replace(/\s+/g, " ").slice(0, 80)
+            : undefined,
+        );
+      } catch (err) {
+        await lease.release();
+        throw err;
+      }
+      // the generator releases the lease when it ends (answer, error event, or the client left);
+      // the route always iterates it
       return run(first);
 
+      // the lease is released however the answer ends, also when the consumer stops early
       async function* run(
-        opened: AsyncIterable<import("./provider.ts").StreamEvent>,
+        opened: AsyncIterable<StreamEvent>,
+      ): AsyncGenerator<AssistantEvent> {
+        try {
+          yield* answer(opened);
+        } finally {
+          await lease.release();
+        }
+      }
+
+      async function* answer(
+        opened: AsyncIterable<StreamEvent>,
       ): AsyncGenerator<AssistantEvent> {
         yield {
           event: "start",
@@ -452,8 +546,7 @@ export function createAssistantService(deps: {
         const total = { inputTokens: 0, outputTokens: 0 };
         let pending = { inputTokens: 0, outputTokens: 0 };
         let repairs = 0;
-        let stream: AsyncIterable<import("./provider.ts").StreamEvent> | null =
-          opened;
+        let stream: AsyncIterable<StreamEvent> | null = opened;
         const store = async (m: NewMessage) =>
           (await conversations.addMessages([m]))[0];
         try {
@@ -535,6 +628,9 @@ export function createAssistantService(deps: {
                   data: { id: call.id, name: call.name, ...out },
                 };
               }
+              // the cap holds between model turns too: a long tool loop stops at it, keeping
+              // the turns so far (every call has its result, so the history replays cleanly)
+              await checkCap(caller, now);
               continue;
             }
 
@@ -555,6 +651,19 @@ export function createAssistantService(deps: {
               repairs < config.qasmRetries &&
               r + 1 < config.maxRounds
             ) {
+              const capped = await capError(caller, now);
+              if (capped) {
+                // no repair round past the cap: the draft is the answer kept in the history
+                await store({
+                  conversationId: conv.id,
+                  role: "assistant",
+                  content: text,
+                  blocks,
+                  ...pending,
+                });
+                await conversations.touch(conv.id);
+                throw capped;
+              }
               repairs++;
               yield { event: "revision", data: { attempt: repairs, blocks } };
               working.push(
@@ -582,15 +691,22 @@ export function createAssistantService(deps: {
           if (e)
             yield {
               event: "error",
-              data: {
-                code: e.code,
-                status: e.status,
-                title: ERROR_CATALOG[e.code].title,
-                detail:
-                  e.status >= 500 && e.code === "INTERNAL"
-                    ? "the answer failed"
-                    : e.message,
-              },
+              // the problem the same error gets as an HTTP answer (e.g. the cap's `resetAt`)
+              data:
+                e.code === "INTERNAL"
+                  ? {
+                      code: e.code,
+                      status: e.status,
+                      title: ERROR_CATALOG[e.code].title,
+                      detail: "the answer failed",
+                    }
+                  : {
+                      ...e.extensions,
+                      code: e.code,
+                      status: e.status,
+                      title: ERROR_CATALOG[e.code].title,
+                      detail: e.message,
+                    },
             };
         }
 
