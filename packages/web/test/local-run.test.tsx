@@ -232,7 +232,7 @@ describe("LocalRunPanel", () => {
   });
 
   it("refuses a 25-qubit circuit with the message and starts no worker", () => {
-    const { q, status, workers } = open(wide(25));
+    const { q, status, workers } = open(wide(LOCAL_MAX_QUBITS + 5));
     fireEvent.click(q.getByRole("button", { name: "Run" }));
     expect(q.getByRole("alert").textContent).toBe(
       "25 qubits: run it on the server by saving it to a project (this browser runs circuits of up to 20 qubits).",

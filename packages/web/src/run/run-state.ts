@@ -49,7 +49,8 @@ export type RunAction<J extends RunJob = Job> =
   | { readonly type: "transport"; readonly transport: "stream" | "polling" }
   | { readonly type: "cancel" }
   | { readonly type: "error"; readonly error: ApiError }
-  | { readonly type: "watchStopped" };
+  | { readonly type: "watchStopped" }
+  | { readonly type: "clear" };
 
 /** The state before anything ran. */
 export const INITIAL_RUN: RunState<never> = {
@@ -126,6 +127,11 @@ export function runReducer<J extends RunJob = Job>(
       };
     case "watchStopped":
       return { ...state, transport: null };
+    case "clear":
+      // Forget a finished run (e.g. its circuit was refused since); a running one stays.
+      return state.phase === "active" || state.phase === "submitting"
+        ? state
+        : INITIAL_RUN;
   }
 }
 

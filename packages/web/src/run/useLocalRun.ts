@@ -36,6 +36,8 @@ export interface LocalRun {
   run(request: LocalRunRequest): void;
   /** Stops the running simulation (terminates its worker). */
   cancel(): void;
+  /** Forgets the last finished run (not a running one). */
+  clear(): void;
 }
 
 /** The hook; `startWorker` creates the worker of each run (one worker per run). */
@@ -124,5 +126,7 @@ export function useLocalRun(
     dispatch({ type: "job", job: { ...running.job, status: "cancelled" } });
   }, [stop]);
 
-  return { state, run, cancel };
+  const clear = useCallback(() => dispatch({ type: "clear" }), []);
+
+  return { state, run, cancel, clear };
 }

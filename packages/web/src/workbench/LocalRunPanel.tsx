@@ -48,7 +48,10 @@ export function LocalRunPanel({
     }
     const refused = localRunRefusal(qubits);
     setRefusal(refused);
-    if (refused) return;
+    if (refused) {
+      local.clear(); // the last result belongs to another circuit
+      return;
+    }
     local.run({ source: text, ...options });
   };
 
