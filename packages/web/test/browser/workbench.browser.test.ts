@@ -74,6 +74,8 @@ describe.skipIf(!hasBrowser)("scratch workbench runs in the browser", () => {
   const consoleCsp: string[] = [];
   /** Violation reports the browser sent (the app's CSP, plus a report-uri added in transit). */
   const reports: string[] = [];
+  /** Requests to the jobs API (a browser run must make none). */
+  const jobRequests: string[] = [];
 
   /**
    * Adds `report-uri /__csp-report` to the CSP of every response (the page's and the workers'
@@ -82,6 +84,8 @@ describe.skipIf(!hasBrowser)("scratch workbench runs in the browser", () => {
   const collectReports = (ctx: BrowserContext) =>
     ctx.route("**/*", async (route) => {
       const req = route.request();
+      if (/^\/api\/.*\/jobs\b/.test(new URL(req.url()).pathname))
+        jobRequests.push(`${req.method()} ${req.url()}`);
       if (new URL(req.url()).pathname === "/__csp-report") {
         reports.push(req.postData() ?? "");
         await route.fulfill({ status: 204 });
@@ -272,7 +276,7 @@ describe.skipIf(!hasBrowser)("scratch workbench runs in the browser", () => {
     await expect(
       panel.getByText("this browser", { exact: true }).count(),
     ).resolves.toBe(1);
-    // No request went to the jobs API.
+    expect(jobRequests).toEqual([]); // nothing went to the server
     expect(await cspViolations(page)).toEqual([]);
     await expectAccessible(page, "workbench with a result");
     await shot(page, "workbench-run");
