@@ -118,6 +118,10 @@ describe.skipIf(!hasBrowser)("scratch workbench runs in the browser", () => {
     await p.keyboard.press("Control+A");
     await p.keyboard.press("Delete");
     await p.keyboard.insertText(text);
+    // The badge may still show the previous text's result: wait until this text was checked.
+    await poll(() =>
+      p.locator('[aria-label="Problems"]').getAttribute("aria-busy"),
+    ).toBe("false");
   };
 
   const cspViolations = async (p: Page) => [
