@@ -144,4 +144,14 @@ describe("runReducer", () => {
       "FORBIDDEN",
     ]);
   });
+
+  it("clears a finished run but never a running one", () => {
+    const done = play([
+      { type: "submitted", job: running },
+      { type: "job", job: job({ status: "cancelled" }) },
+    ]);
+    expect(runReducer(done, { type: "clear" })).toBe(INITIAL_RUN);
+    const active = play([{ type: "submitted", job: running }]);
+    expect(runReducer(active, { type: "clear" })).toBe(active);
+  });
 });

@@ -15,7 +15,9 @@ const BELL =
   'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\ncreg c[2];\nh q[0];\ncx q[0], q[1];\n';
 
 async function openWorkbench(text = BELL) {
-  const { container } = render(<WorkbenchPage initialText={text} />);
+  const { container } = render(
+    <WorkbenchPage initialText={text} runLocally={false} />,
+  );
   await waitFor(() =>
     expect(container.querySelector(".cm-content")).not.toBeNull(),
   );

@@ -28,14 +28,29 @@ export function bytes(n: number): string {
   return `${v.toFixed(v < 10 ? 2 : 1)} ${units[i]}`;
 }
 
-/** The result view component. */
-export function ResultView({ result }: { result: JobResult }) {
+/** The result view component; `local` results ran in this browser (no queue). */
+export function ResultView({
+  result,
+  local = false,
+}: {
+  result: JobResult;
+  local?: boolean;
+}) {
   const t = result.timing;
   return (
     <div className="result-view">
       <dl className="facts run-facts" aria-label="Run details">
-        <dt>Queue wait</dt>
-        <dd>{duration(t.queueWaitMs)}</dd>
+        {local ? (
+          <>
+            <dt>Ran in</dt>
+            <dd>this browser</dd>
+          </>
+        ) : (
+          <>
+            <dt>Queue wait</dt>
+            <dd>{duration(t.queueWaitMs)}</dd>
+          </>
+        )}
         <dt>Compile</dt>
         <dd>{duration(t.compileMs)}</dd>
         <dt>Simulate</dt>

@@ -1,18 +1,34 @@
 /**
- * The run panel's state as a pure reducer: submitting, following a job (status, progress, how
- * updates arrive), the final job, cancelling, and errors of requests (shown as messages).
+ * The state of a run as a pure reducer, shared by the project run panel (a server job) and the
+ * scratch workbench (a run in this browser): submitting, following the run (status, progress, how
+ * updates arrive), the final outcome, cancelling, and errors of requests (shown as messages).
  */
 import type { ApiError } from "../api/client.ts";
-import { isTerminal, type Job, type JobStatus } from "../api/jobs.ts";
+import {
+  isTerminal,
+  type Job,
+  type JobResult,
+  type JobStatus,
+} from "../api/jobs.ts";
+
+/** What the state needs of a run: a server `Job`, or a simulation in this browser. */
+export interface RunJob {
+  readonly id: string;
+  readonly status: JobStatus;
+  /** 0..1 */
+  readonly progress: number;
+  readonly result: JobResult | null;
+  readonly error: { readonly code: string; readonly message: string } | null;
+}
 
 /** Where a run stands. */
 export type RunPhase = "idle" | "submitting" | "active" | "done";
 
-/** The state of the run panel. */
-export interface RunState {
+/** The state of a run panel. */
+export interface RunState<J extends RunJob = Job> {
   readonly phase: RunPhase;
   /** The job being followed or the last finished one. */
-  readonly job: Job | null;
+  readonly job: J | null;
   /** Latest status (the stream may report it before the full job arrives). */
   readonly status: JobStatus | null;
   /** 0..1 */
@@ -24,19 +40,20 @@ export interface RunState {
 }
 
 /** Everything that changes the state. */
-export type RunAction =
+export type RunAction<J extends RunJob = Job> =
   | { readonly type: "submit" }
-  | { readonly type: "submitted"; readonly job: Job }
-  | { readonly type: "job"; readonly job: Job }
+  | { readonly type: "submitted"; readonly job: J }
+  | { readonly type: "job"; readonly job: J }
   | { readonly type: "status"; readonly status: JobStatus }
   | { readonly type: "progress"; readonly fraction: number }
   | { readonly type: "transport"; readonly transport: "stream" | "polling" }
   | { readonly type: "cancel" }
   | { readonly type: "error"; readonly error: ApiError }
-  | { readonly type: "watchStopped" };
+  | { readonly type: "watchStopped" }
+  | { readonly type: "clear" };
 
 /** The state before anything ran. */
-export const INITIAL_RUN: RunState = {
+export const INITIAL_RUN: RunState<never> = {
   phase: "idle",
   job: null,
   status: null,
@@ -50,7 +67,10 @@ const clamp01 = (x: number) =>
   Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0;
 
 /** The next state. Updates about another job than the current one are ignored. */
-export function runReducer(state: RunState, action: RunAction): RunState {
+export function runReducer<J extends RunJob = Job>(
+  state: RunState<J>,
+  action: RunAction<J>,
+): RunState<J> {
   switch (action.type) {
     case "submit":
       if (state.phase === "submitting" || state.phase === "active")
@@ -107,6 +127,11 @@ export function runReducer(state: RunState, action: RunAction): RunState {
       };
     case "watchStopped":
       return { ...state, transport: null };
+    case "clear":
+      // Forget a finished run (e.g. its circuit was refused since); a running one stays.
+      return state.phase === "active" || state.phase === "submitting"
+        ? state
+        : INITIAL_RUN;
   }
 }
 
@@ -117,7 +142,7 @@ export function percent(fraction: number): string {
 }
 
 /** A short line for the status of a run. */
-export function statusText(state: RunState): string {
+export function statusText(state: RunState<RunJob>): string {
   switch (state.phase) {
     case "idle":
       return state.job ? "" : "Not run yet";

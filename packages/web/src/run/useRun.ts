@@ -22,7 +22,7 @@ export interface Run {
 
 /** The run hook; `pollMs` is the polling interval used when the event stream is unavailable. */
 export function useRun(jobs: JobsApi, opts: { pollMs?: number } = {}): Run {
-  const [state, dispatch] = useReducer(runReducer, INITIAL_RUN);
+  const [state, dispatch] = useReducer(runReducer<Job>, INITIAL_RUN);
   const watching = useRef<AbortController | null>(null);
   const busy = useRef(false);
   const stateRef = useRef(state);

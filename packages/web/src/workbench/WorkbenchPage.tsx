@@ -2,6 +2,7 @@
 import { lazy, Suspense, useEffect, useRef } from "react";
 import { ComposerPanel } from "../composer/ComposerPanel.tsx";
 import type { CodeEditorHandle } from "../editor/CodeEditor.tsx";
+import { LocalRunPanel } from "./LocalRunPanel.tsx";
 import { SAMPLE_QASM } from "./sample.ts";
 import { useCircuitSync } from "./useCircuitSync.ts";
 
@@ -15,13 +16,13 @@ export { SAMPLE_QASM };
 export function WorkbenchPage({
   initialText = SAMPLE_QASM,
   onTextChange,
-  showRunNote = true,
+  runLocally = true,
 }: {
   initialText?: string;
   /** Told the text after every change (typing or drawing), e.g. to track unsaved changes. */
   onTextChange?: (text: string) => void;
-  /** The scratch workbench says how to run; a saved circuit has its own run panel. */
-  showRunNote?: boolean;
+  /** The scratch workbench runs circuits in the browser; a saved circuit has its own run panel. */
+  runLocally?: boolean;
 }) {
   const sync = useCircuitSync(initialText);
   const notify = useRef(onTextChange);
@@ -32,87 +33,89 @@ export function WorkbenchPage({
   // While a new compile is pending, the last results stay on screen (dimmed) instead of flickering.
   const errors = sync.diagnostics.filter((d) => d.severity === "error").length;
   return (
-    <div className="workbench">
-      <section className="panel editor-panel" aria-label="OpenQASM editor">
-        <header className="panel-head">
-          <h2>OpenQASM</h2>
-          <span className={errors ? "status bad" : "status ok"} role="status">
-            {errors ? `${errors} error${errors > 1 ? "s" : ""}` : "no problems"}
-          </span>
-        </header>
-        <div className="editor-host">
-          <Suspense
-            fallback={
-              <textarea
-                className="editor-fallback"
-                aria-label="OpenQASM source (loading editor)"
-                value={sync.text}
-                readOnly
-              />
-            }
-          >
-            <CodeEditor
-              ref={editor}
-              value={sync.text}
-              onChange={sync.setText}
-              diagnostics={sync.diagnostics}
-              diagnosticsFor={sync.diagnosticsFor}
-              label="OpenQASM source"
-            />
-          </Suspense>
-        </div>
-        <div
-          className={upToDate ? "problems" : "problems checking"}
-          aria-label="Problems"
-          aria-busy={!upToDate}
-        >
-          <h3>Problems</h3>
-          {sync.diagnostics.length === 0 && <p className="muted">None.</p>}
-          <ul>
-            {sync.diagnostics.map((d, i) => (
-              <li key={i} className={d.severity}>
-                <button
-                  type="button"
-                  onClick={() =>
-                    editor.current?.focusAt(d.span.line, d.span.col)
-                  }
-                >
-                  <span className="loc">
-                    {d.span.line}:{d.span.col}
-                  </span>{" "}
-                  <span className="sev">{d.severity}</span> {d.message}{" "}
-                  <span className="code">{d.code}</span>
-                </button>
-              </li>
-            ))}
-          </ul>
-        </div>
-      </section>
-      <section className="panel composer-panel" aria-label="Composer">
-        <header className="panel-head">
-          <h2>Composer</h2>
-          {sync.stale && (
-            <span className="status warn">
-              showing the last circuit without errors
+    <>
+      <div className="workbench">
+        <section className="panel editor-panel" aria-label="OpenQASM editor">
+          <header className="panel-head">
+            <h2>OpenQASM</h2>
+            <span className={errors ? "status bad" : "status ok"} role="status">
+              {errors
+                ? `${errors} error${errors > 1 ? "s" : ""}`
+                : "no problems"}
             </span>
-          )}
-        </header>
-        {sync.notice && (
-          <p role="alert" className="notice">
-            That change was not applied: {sync.notice}
-          </p>
-        )}
-        <ComposerPanel state={sync.composer} onChange={sync.setComposer} />
-        {showRunNote && (
-          <div className="run-note">
-            <h3>Run</h3>
-            <p className="muted">
-              To run a circuit, sign in and save it in a project: its page has
-              the run panel.
-            </p>
+          </header>
+          <div className="editor-host">
+            <Suspense
+              fallback={
+                <textarea
+                  className="editor-fallback"
+                  aria-label="OpenQASM source (loading editor)"
+                  value={sync.text}
+                  readOnly
+                />
+              }
+            >
+              <CodeEditor
+                ref={editor}
+                value={sync.text}
+                onChange={sync.setText}
+                diagnostics={sync.diagnostics}
+                diagnosticsFor={sync.diagnosticsFor}
+                label="OpenQASM source"
+              />
+            </Suspense>
           </div>
-        )}
-      </section>
-    </div>
+          <div
+            className={upToDate ? "problems" : "problems checking"}
+            aria-label="Problems"
+            aria-busy={!upToDate}
+          >
+            <h3>Problems</h3>
+            {sync.diagnostics.length === 0 && <p className="muted">None.</p>}
+            <ul>
+              {sync.diagnostics.map((d, i) => (
+                <li key={i} className={d.severity}>
+                  <button
+                    type="button"
+                    onClick={() =>
+                      editor.current?.focusAt(d.span.line, d.span.col)
+                    }
+                  >
+                    <span className="loc">
+                      {d.span.line}:{d.span.col}
+                    </span>{" "}
+                    <span className="sev">{d.severity}</span> {d.message}{" "}
+                    <span className="code">{d.code}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </div>
+        </section>
+        <section className="panel composer-panel" aria-label="Composer">
+          <header className="panel-head">
+            <h2>Composer</h2>
+            {sync.stale && (
+              <span className="status warn">
+                showing the last circuit without errors
+              </span>
+            )}
+          </header>
+          {sync.notice && (
+            <p role="alert" className="notice">
+              That change was not applied: {sync.notice}
+            </p>
+          )}
+          <ComposerPanel state={sync.composer} onChange={sync.setComposer} />
+        </section>
+      </div>
+      {runLocally && (
+        <LocalRunPanel
+          text={sync.text}
+          circuit={upToDate && !sync.stale ? sync.composer.circuit : null}
+          errors={errors}
+        />
+      )}
+    </>
   );
 }

@@ -2,8 +2,10 @@
  * Per-precision kernel copies. A kernel called with both Float64Array and Float32Array states
  * becomes polymorphic in V8 and slows down by about a third, so single precision gets its own
  * function instances, rebuilt from the kernels' source text (the same code, new feedback). Each copy
- * runs once on a small Float32Array; if the engine forbids `new Function` (a browser CSP) or the
- * source is not self-contained (instrumented builds), the originals are used unchanged.
+ * runs once on a small Float32Array; if the engine forbids `new Function` or the source is not
+ * self-contained (instrumented builds), the originals are used unchanged. Browsers never try: a
+ * Content-Security-Policy without 'unsafe-eval' reports every attempt as a violation (and a page
+ * cannot ask its policy first without that report), so there single precision shares the originals.
  */
 import { applyMat1, applyMat1Low } from "./one-qubit.ts";
 import { applyMat2 } from "./two-qubit.ts";
@@ -119,8 +121,24 @@ function selfCheck(k: KernelSet): boolean {
   return ok && s.every((v) => Number.isFinite(v));
 }
 
-/** Fresh kernel instances for single precision (or the originals when they cannot be made). */
-export function singlePrecisionKernels(): KernelSet {
+/**
+ * True where kernels may be rebuilt with `new Function`: Node-like runtimes (Node, Deno, Bun), where
+ * no Content-Security-Policy applies. False in browser windows and workers, which have no
+ * `process.versions.node`.
+ */
+export function canRebuildKernels(): boolean {
+  const g = globalThis as { process?: { versions?: { node?: unknown } } };
+  return typeof g.process?.versions?.node === "string";
+}
+
+/**
+ * Fresh kernel instances for single precision, or the originals when they cannot be made or
+ * `rebuildAllowed` is false (by default, outside Node-like runtimes: then `new Function` is never called).
+ */
+export function singlePrecisionKernels(
+  rebuildAllowed = canRebuildKernels(),
+): KernelSet {
+  if (!rebuildAllowed) return BASE_KERNELS;
   try {
     const copy: KernelSet = {
       applyMat1: rebuild(applyMat1, { applyMat1Low: rebuild(applyMat1Low) }),

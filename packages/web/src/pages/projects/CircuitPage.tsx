@@ -230,7 +230,7 @@ function Editor({ opened }: { opened: Opened }) {
           key={seed.n}
           initialText={seed.text}
           onTextChange={setText}
-          showRunNote={false}
+          runLocally={false}
         />
       </WithAssistant>
       <Suspense fallback={<Loading what="Loading the run panel" />}>
