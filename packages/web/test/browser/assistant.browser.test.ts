@@ -434,7 +434,14 @@ describe.skipIf(!hasBrowser)("assistant panel in Chromium", () => {
   });
 
   it("explains the missing provider instead of a broken panel", async () => {
-    const p = await context.newPage();
+    // A context of its own: cookies are per host, not per port, so in the shared context the
+    // session cookie of the first server would already sign this page in on the second.
+    const offContext = await browser.newContext({
+      viewport: { width: 1440, height: 900 },
+    });
+    offContext.setDefaultTimeout(15_000);
+    const p = await offContext.newPage();
+    p.on("pageerror", (e) => pageErrors.push(e.message));
     await signIn(p, offUrl);
     await p.goto(`${offUrl}${circuitPath}`);
     await p.locator(".cm-content").waitFor();
@@ -452,6 +459,6 @@ describe.skipIf(!hasBrowser)("assistant panel in Chromium", () => {
     );
     await expectAccessible(p, "assistant not configured");
     await shot(p, "assistant-not-configured");
-    await p.close();
+    await offContext.close();
   });
 });
