@@ -29,6 +29,7 @@ import {
 import type { AccessService } from "./access.service.ts";
 import type { AuthUser } from "./auth.service.ts";
 import type { CircuitCompiler } from "./circuits.service.ts";
+import { decodeTimeCursor, encodeTimeCursor } from "./time-cursor.ts";
 
 /** A job as the API shows it. */
 export type JobView = Static<typeof Job>;
@@ -105,28 +106,6 @@ async function* withFullState(
       ? { ...m, data: { ...view, result: await results.load(view.result) } }
       : m;
   }
-}
-
-function encodeCursor(r: JobRow): string {
-  return Buffer.from(
-    JSON.stringify({ t: r.createdAt.toISOString(), i: r.id }),
-  ).toString("base64url");
-}
-
-function decodeCursor(c: string): { createdAt: Date; id: string } {
-  try {
-    const v = JSON.parse(Buffer.from(c, "base64url").toString("utf8")) as {
-      t?: unknown;
-      i?: unknown;
-    };
-    if (typeof v.t === "string" && typeof v.i === "string") {
-      const d = new Date(v.t);
-      if (!Number.isNaN(d.getTime())) return { createdAt: d, id: v.i };
-    }
-  } catch {
-    // fall through
-  }
-  throw new DomainError("BAD_REQUEST", "invalid cursor");
 }
 
 function gib(bytes: number): string {
@@ -420,13 +399,15 @@ export function createJobsService(deps: {
         status: opts.status,
         circuitId: opts.circuitId,
         before:
-          opts.cursor === undefined ? undefined : decodeCursor(opts.cursor),
+          opts.cursor === undefined ? undefined : decodeTimeCursor(opts.cursor),
       });
       const page = rows.slice(0, opts.limit);
       return {
         items: page.map(jobSummaryView),
         nextCursor:
-          rows.length > opts.limit ? encodeCursor(page[page.length - 1]) : null,
+          rows.length > opts.limit
+            ? encodeTimeCursor(page[page.length - 1])
+            : null,
       };
     },
 
