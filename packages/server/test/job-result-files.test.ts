@@ -3,10 +3,10 @@
  * path answers clearly instead of a 500), and the file of an attempt whose finishing statement
  * failed or did not take (deleted, not left behind). Local file store, on both engines.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { access, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobs as jobsTable } from "../src/database/schema.ts";
@@ -35,6 +35,15 @@ interface JobBody {
 }
 
 const INLINE_MAX = 2000;
+/** Shots that make the trap below fail the first attempt's finishing statement / make it not take. */
+const FINISH_FAILS = 4001;
+const FINISH_DOES_NOT_TAKE = 4002;
+
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 for (const engine of ENGINES)
   describe.skipIf(engine.skipReason !== undefined)(
@@ -182,6 +191,53 @@ for (const engine of ENGINES)
           expect(del.statusCode, del.body).toBe(204);
           expectProblem(await get(`/jobs/${id}`), 404, "JOB_NOT_FOUND");
         });
+      });
+
+      describe("the result file of an attempt whose finish fails", () => {
+        beforeAll(async () => {
+          // A real failure of the finishing UPDATE (first attempt only), and one that matches
+          // no row (a BEFORE trigger returning null), for jobs with the marked shot counts.
+          await database.db.execute(
+            sql.raw(`create or replace function sf_test_finish_trap() returns trigger
+              language plpgsql as $$
+              begin
+                if new.status = 'succeeded' and old.status = 'running' and new.attempts = 1 then
+                  if new.shots = ${FINISH_FAILS} then
+                    raise exception 'test: the finishing statement fails';
+                  end if;
+                  if new.shots = ${FINISH_DOES_NOT_TAKE} then
+                    return null;
+                  end if;
+                end if;
+                return new;
+              end $$`),
+          );
+          await database.db.execute(
+            sql.raw(
+              "create trigger sf_test_finish_trap before update on jobs for each row execute function sf_test_finish_trap()",
+            ),
+          );
+        });
+
+        for (const [what, shots] of [
+          ["fails", FINISH_FAILS],
+          ["does not take", FINISH_DOES_NOT_TAKE],
+        ] as const)
+          it(`is deleted when the finishing statement ${what}; the next attempt writes its own`, async () => {
+            const id = await submit(shots);
+            const job = await finished(id);
+            expect(job.status).toBe("succeeded");
+            expect(job.attempts).toBe(2);
+            expect(job.result?.statevector).toHaveLength(1024);
+            expect(await storedKey(id)).toBe(`jobs/${id}/result-2.json`);
+            expect(await exists(join(dir, `jobs/${id}/result-2.json`))).toBe(
+              true,
+            );
+            // attempt 1 wrote its file before its finish failed: nothing refers to it any more
+            expect(await exists(join(dir, `jobs/${id}/result-1.json`))).toBe(
+              false,
+            );
+          });
       });
     },
   );

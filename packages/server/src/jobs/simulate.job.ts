@@ -14,7 +14,7 @@ import type { JobSettings } from "./limits.ts";
 import type { JobMetrics } from "./metrics.ts";
 import type { Liveness } from "./recovery.ts";
 import type { SimulateMessage } from "./queue.ts";
-import type { ResultStore } from "./result-store.ts";
+import { storedRef, type ResultStore } from "./result-store.ts";
 import type { SimPool } from "./sim-pool.ts";
 import type { SimSuccess } from "./sim-task.ts";
 
@@ -113,21 +113,26 @@ export function createSimulateHandler(deps: {
     outcome: JobOutcome,
     logs: readonly string[] = [],
   ): Promise<boolean> {
-    const written =
-      attempt === "claim"
-        ? await jobs.claimAndFinish(
-            row.id,
-            settings.expireInSeconds,
-            outcome,
-            logs,
-          )
-        : await jobs.finish(row.id, attempt, outcome, logs);
+    let written: boolean;
+    try {
+      written =
+        attempt === "claim"
+          ? await jobs.claimAndFinish(
+              row.id,
+              settings.expireInSeconds,
+              outcome,
+              logs,
+            )
+          : await jobs.finish(row.id, attempt, outcome, logs);
+    } catch (err) {
+      await dropOrphanFile(row.id, outcome, "failed", err);
+      throw err;
+    }
     bus.changed(row.id);
     if (!written) {
       log.info({ jobId: row.id, attempt }, "job outcome already written");
       // This attempt's stored result file (if any) is not referenced by the row: drop it.
-      if (outcome.status === "succeeded")
-        await deps.results?.remove(outcome.result);
+      await dropOrphanFile(row.id, outcome, "did not take");
       return false;
     }
     try {
@@ -136,6 +141,48 @@ export function createSimulateHandler(deps: {
       log.error({ err, jobId: row.id }, "job finished hook failed");
     }
     return true;
+  }
+
+  /**
+   * Deletes the result file an attempt wrote when its finishing statement failed or did not take
+   * (best effort, logged): no row refers to it. After an error the statement may still have
+   * committed (the connection broke after the commit), so the row is read first; when that read
+   * fails too, the file is left in place rather than risk deleting a written result.
+   */
+  async function dropOrphanFile(
+    jobId: string,
+    outcome: JobOutcome,
+    how: "failed" | "did not take",
+    cause?: unknown,
+  ): Promise<void> {
+    if (outcome.status !== "succeeded" || deps.results === undefined) return;
+    const ref = storedRef(outcome.result);
+    if (ref === undefined) return;
+    if (how === "failed") {
+      let current: JobRow | undefined;
+      try {
+        current = await jobs.findById(jobId);
+      } catch (err) {
+        log.warn(
+          { err, cause, jobId, key: ref.key },
+          "finishing a job failed and its row cannot be read: its result file is left in place",
+        );
+        return;
+      }
+      if (storedRef(current?.result)?.key === ref.key) return;
+    }
+    try {
+      await deps.results.remove(outcome.result);
+      log.warn(
+        { err: cause, jobId, key: ref.key },
+        `finishing a job ${how}: deleted the result file it wrote`,
+      );
+    } catch (err) {
+      log.warn(
+        { err, jobId, key: ref.key },
+        `finishing a job ${how}: could not delete the result file it wrote`,
+      );
+    }
   }
 
   function request(row: JobSpec) {
