@@ -166,7 +166,7 @@ export function createJobsService(deps: {
 
   const onMissing: MissingResultLogger = (jobId, ref) =>
     deps.log?.warn(
-      { jobId, key: ref.key, bytes: ref.bytes },
+      { jobId, resultKey: ref.key, bytes: ref.bytes },
       "a job's stored result file is missing from the file store",
     );
 
