@@ -52,7 +52,7 @@ describe("SDK and a job whose stored result file is gone [pglite]", () => {
     const done = await client.waitForJob(jobId, { timeoutMs: 30_000 });
     expect(done.result?.statevector).toHaveLength(1024);
     await rm(join(dir, `jobs/${jobId}/result-1.json`));
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await app?.close();

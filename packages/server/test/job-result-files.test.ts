@@ -114,7 +114,7 @@ for (const engine of ENGINES)
           payload: { name: "Result files" },
         });
         projectId = (p.json() as { id: string }).id;
-      }, 60_000);
+      });
 
       afterAll(async () => {
         await app?.close();

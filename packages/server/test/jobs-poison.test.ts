@@ -189,7 +189,7 @@ for (const engine of ENGINES) {
         );
         receiver = await startReceiver();
         await h.setUp("poison");
-      }, 60_000);
+      });
 
       afterAll(async () => {
         await app?.close();
@@ -290,7 +290,7 @@ for (const engine of ENGINES) {
         });
         repo = createJobsRepository(database.db);
         await h.setUp("dying");
-      }, 60_000);
+      });
 
       afterAll(async () => {
         await liveness?.stop();
