@@ -63,7 +63,10 @@ export interface QueueOptions {
   readonly expireInSeconds: number;
   /** How often an idle worker polls for messages. */
   readonly pollingIntervalSeconds: number;
-  /** Retries after a crash (a job that fails on its own is not retried). */
+  /**
+   * Redeliveries of a message whose handler threw or whose worker stopped; then pg-boss moves it
+   * to the dead-letter queue (a job that fails on its own is not retried).
+   */
   readonly retryLimit: number;
 }
 
