@@ -12,6 +12,8 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobs as jobsTable } from "../src/database/schema.ts";
 import { createDeadLetterHandler } from "../src/jobs/dead-letter.ts";
+import { createJobEventBus } from "../src/jobs/event-bus.ts";
+import { DEFAULT_JOB_SETTINGS } from "../src/jobs/limits.ts";
 import {
   openJobQueue,
   SIMULATE_DEAD_QUEUE,
@@ -20,6 +22,8 @@ import {
   type SimulateMessage,
 } from "../src/jobs/queue.ts";
 import { startLiveness, type Liveness } from "../src/jobs/recovery.ts";
+import type { SimPool } from "../src/jobs/sim-pool.ts";
+import { createSimulateHandler } from "../src/jobs/simulate.job.ts";
 import { createLogger } from "../src/logger.ts";
 import {
   createJobsRepository,
@@ -363,6 +367,76 @@ for (const engine of ENGINES) {
           ),
         ).toBe(false);
         await repo.cancel(id);
+      });
+
+      it("gives a job whose simulation thread dies back with a new message, then fails it with WORKER_LOST on its last attempt", async () => {
+        // A thread cannot be made to die for real here (no input crashes it): a pool whose
+        // every run ends as a dead thread does (SIM_THREAD_DIED, as sim-pool.ts reports one).
+        const pool = {
+          run: () => ({
+            outcome: Promise.resolve({
+              ok: false as const,
+              error: {
+                code: "SIM_THREAD_DIED",
+                message: "the simulation thread stopped: exit code 134",
+              },
+            }),
+            cancel: () => undefined,
+          }),
+        } as unknown as SimPool;
+        const threadLiveness = startLiveness({
+          jobs: repo,
+          recoverAfterSeconds: 60,
+          maxAttempts: 3,
+          enqueue: (tx, jobId) => queue.enqueue(tx, { jobId }),
+          requeued: () => undefined,
+          failed: () => undefined,
+          log,
+        });
+        const { handle } = createSimulateHandler({
+          jobs: repo,
+          pool,
+          bus: createJobEventBus(),
+          settings: {
+            ...DEFAULT_JOB_SETTINGS,
+            expireInSeconds: 60,
+            maxAttempts: 3,
+          },
+          log,
+          liveness: threadLiveness,
+          enqueue: (tx, jobId) => queue.enqueue(tx, { jobId }),
+        });
+        try {
+          const id = await h.submit(SLOW, 1_000_000);
+          for (let attempt = 1; attempt <= 3; attempt++) {
+            const before = await h.liveMessages(id);
+            // the message's handler returns normally: pg-boss's retries are not needed
+            await handle({ jobId: id });
+            const j = await h.job(id);
+            expect(j.attempts).toBe(attempt);
+            if (attempt < 3) {
+              expect(j.status).toBe("queued");
+              expect(await h.liveMessages(id)).toBe(before + 1);
+            } else {
+              expect(j.status).toBe("failed");
+              expect(j.error?.code).toBe("WORKER_LOST");
+              expect(j.error?.message).toMatch(
+                /^the simulation thread running this job died 3 times \(last: .*exit code 134\)/,
+              );
+            }
+          }
+          expect((await h.statusEvents(id)).map((e) => e.status)).toEqual([
+            "queued",
+            "running",
+            "queued",
+            "running",
+            "queued",
+            "running",
+            "failed",
+          ]);
+        } finally {
+          await threadLiveness.stop();
+        }
       });
 
       it("sends a queued job again when pg-boss gives up on its message, then fails it with QUEUE_RETRIES_EXHAUSTED", async () => {
