@@ -164,9 +164,16 @@ export function createClient(options: ClientOptions) {
         body,
         opts.idempotencyKey ? { "idempotency-key": opts.idempotencyKey } : {},
       ),
-    /** One job with its result. */
+    /**
+     * One job with its result. When the server's stored result file is gone, `result` is null and
+     * `resultUnavailable` says so (the job and its record are intact).
+     */
     get: (jobId: string) => request<Job>("GET", `/jobs/${jobId}`),
-    /** The job's full result alone (large ones are streamed from the server's file store). */
+    /**
+     * The job's full result alone (large ones are streamed from the server's file store). Throws
+     * `StepFaultApiError` 409 `JOB_RESULT_NOT_READY` before there is one, 410 `RESULT_MISSING`
+     * when its stored file is gone.
+     */
     result: (jobId: string) =>
       request<JobResult>("GET", `/jobs/${jobId}/result`),
     /** A page of a project's jobs, newest first. */
@@ -311,7 +318,9 @@ export function createClient(options: ClientOptions) {
     submitJob: jobs.submit,
     /**
      * Waits until the job succeeds, fails or is cancelled and returns it. Follows the event
-     * stream; if the stream cannot be opened or breaks, polls `GET /jobs/{id}` instead.
+     * stream; if the stream cannot be opened or breaks, polls `GET /jobs/{id}` instead. A
+     * succeeded job whose stored result file is gone on the server comes back with `result: null`
+     * and `resultUnavailable` set.
      */
     async waitForJob(jobId: string, opts: WaitOptions = {}): Promise<Job> {
       const deadline =

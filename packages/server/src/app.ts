@@ -301,6 +301,7 @@ export async function buildApp(
     compile: (source, o) => compileQasm(source, { ...o, maxOps: 1_000_000 }),
     settings: jobSettings,
     results,
+    log: app.log,
   });
   const webhooksService = createWebhooksService({
     webhooks: webhookRuntime.repo,

@@ -266,6 +266,25 @@ for (const engine of ENGINES)
           expect(await store.get(key)).toBeUndefined();
         });
 
+        it("keeps the job readable and answers its result with 410 RESULT_MISSING when the stored file is gone", async () => {
+          const job = await run(WIDE, 3000);
+          const key = (await rowResult(job.id)).stored as { key: string };
+          await store.delete(key.key); // an operator, or a lost bucket
+          const again = await get(`/jobs/${job.id}`);
+          expect(again.statusCode, again.body).toBe(200);
+          expect(again.json()).toMatchObject({
+            status: "succeeded",
+            result: null,
+            resultUnavailable: { code: "RESULT_MISSING" },
+          });
+          const body = expectProblem(
+            await get(`/jobs/${job.id}/result`),
+            410,
+            "RESULT_MISSING",
+          );
+          expect(body.detail).toContain(key.key);
+        });
+
         it("reports peak memory as the states alive at once times the state size", async () => {
           const job = await run(TELEPORT, 2000);
           expect(job.result?.method).toBe("trajectories");

@@ -29,6 +29,7 @@ describe("loadConfig: job limits, webhooks and the file store", () => {
       JOB_THREADS: "2",
       JOB_RECOVER_AFTER_SECONDS: "300",
       JOB_RETRY_LIMIT: "2",
+      JOB_MAX_ATTEMPTS: "5",
       JOB_POLL_INTERVAL_MS: "1000",
       RESULT_INLINE_MAX_BYTES: "1024",
       WEBHOOK_MAX_ATTEMPTS: "3",
@@ -48,6 +49,7 @@ describe("loadConfig: job limits, webhooks and the file store", () => {
       threads: 2,
       expireInSeconds: 300,
       retryLimit: 2,
+      maxAttempts: 5,
       pollingIntervalSeconds: 1,
       resultInlineMaxBytes: 1024,
       runWorker: true,
@@ -68,9 +70,11 @@ describe("loadConfig: job limits, webhooks and the file store", () => {
       JOB_THREADS: "two",
       JOB_MEMORY_LIMIT_MB: "-5",
       JOB_POLL_INTERVAL_MS: "10",
+      JOB_MAX_ATTEMPTS: "0",
       WEBHOOK_MAX_ATTEMPTS: "1.5",
     });
     expect(errors.map((e) => e.variable).sort()).toEqual([
+      "JOB_MAX_ATTEMPTS",
       "JOB_MAX_QUBITS",
       "JOB_MAX_SHOTS",
       "JOB_MEMORY_LIMIT_MB",

@@ -9,6 +9,7 @@ import {
   type TestUser,
 } from "./helpers/test-app.ts";
 import { BELL, TELEPORT } from "./helpers/circuits.ts";
+import { decodeTimeCursor } from "../src/services/core/time-cursor.ts";
 
 const INPUT = `OPENQASM 3.0;
 include "stdgates.inc";
@@ -533,6 +534,19 @@ describeJobs("Jobs API", (ctx) => {
     });
     const p2 = page2.json() as { items: JobBody[] };
     expect(p2.items.length).toBeGreaterThan(0);
+    // The cursor is the shared time cursor of the last item (services/core/time-cursor.ts).
+    expect(decodeTimeCursor(p1.nextCursor)).toEqual({
+      createdAt: new Date(p1.items[1].createdAt),
+      id: p1.items[1].id,
+    });
+    expectProblem(
+      await ctx.app.inject({
+        url: `/api/v1/projects/${projectId}/jobs?cursor=not-a-cursor`,
+        headers: bearer(owner.accessToken),
+      }),
+      400,
+      "BAD_REQUEST",
+    );
     expect(p2.items.map((j) => j.id)).not.toContain(p1.items[0].id);
     const cancelled = await ctx.app.inject({
       url: `/api/v1/projects/${projectId}/jobs?status=cancelled`,

@@ -241,6 +241,34 @@ describe("JobPage", () => {
     expect(screen.queryByRole("button", { name: "Cancel job" })).toBeNull();
   });
 
+  it("says so when a succeeded job's stored result is gone, and still offers to run it again", async () => {
+    const srv = server([
+      job({
+        status: "succeeded",
+        progress: 1,
+        result: null,
+        resultUnavailable: {
+          code: "RESULT_MISSING",
+          message: "the result file is gone; submit it again",
+        },
+        record,
+      }),
+    ]);
+    render(
+      <SessionProvider client={srv.client}>
+        <JobPage projectId="p1" jobId={job().id} />
+      </SessionProvider>,
+    );
+    expect((await screen.findByRole("alert")).textContent).toBe(
+      "The result is no longer available: the result file is gone; submit it again",
+    );
+    expect(screen.queryByRole("heading", { name: "Result" })).toBeNull();
+    expect(screen.getByRole("button", { name: "Run again" })).toHaveProperty(
+      "disabled",
+      false,
+    );
+  });
+
   it("shows a failed job's message, and not found for a job of another project", async () => {
     const srv = server([
       job({

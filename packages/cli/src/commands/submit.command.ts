@@ -125,6 +125,13 @@ export async function submitCommand(argv: readonly string[]): Promise<number> {
       );
       return 1;
     }
+    if (job.result === null && job.resultUnavailable) {
+      // The server kept the result in its file store and that file is gone.
+      process.stderr.write(
+        `${file}: error: job ${job.id} succeeded but ${oneLine(job.resultUnavailable.message)}\n`,
+      );
+      return 3;
+    }
     const r = asSimulateResult(job);
     if (values.json) {
       const obj = JSON.parse(countsJson(r)) as Record<string, unknown>;

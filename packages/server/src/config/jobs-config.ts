@@ -154,6 +154,7 @@ export function loadJobsConfig(
       86_400,
     ),
     retryLimit: intVar("JOB_RETRY_LIMIT", d.retryLimit, 0, 100),
+    maxAttempts: intVar("JOB_MAX_ATTEMPTS", d.maxAttempts, 1, 100),
     pollingIntervalSeconds:
       intVar(
         "JOB_POLL_INTERVAL_MS",

@@ -61,6 +61,10 @@ export const ERROR_CATALOG = {
     status: 409,
     title: "The circuit changed since the edit was proposed",
   },
+  RESULT_MISSING: {
+    status: 410,
+    title: "The job's stored result is gone",
+  },
   PAYLOAD_TOO_LARGE: { status: 413, title: "Request body too large" },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: "Unsupported media type" },
   CIRCUIT_INVALID: { status: 422, title: "Circuit source does not compile" },

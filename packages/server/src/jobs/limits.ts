@@ -21,8 +21,19 @@ export interface JobSettings {
   readonly expireInSeconds: number;
   /** Idle polling interval of the queue (at least 0.5 s). */
   readonly pollingIntervalSeconds: number;
-  /** Retries after a worker crash. */
+  /**
+   * Redeliveries of a queue message whose handler failed or whose worker stopped (pg-boss
+   * `retryLimit`). When pg-boss gives up on a message of a job that is still queued, the job is
+   * sent again (up to `maxAttempts` rounds) and then failed (`QUEUE_RETRIES_EXHAUSTED`): see
+   * jobs/dead-letter.ts.
+   */
   readonly retryLimit: number;
+  /**
+   * Attempts at running a job: a job whose worker (or simulation thread) stopped this many times
+   * is failed with `WORKER_LOST` instead of being run again (a poison job: out of memory, a native
+   * crash). See jobs/recovery.ts.
+   */
+  readonly maxAttempts: number;
   /** Results whose counts, probabilities and statevector take more JSON bytes go to the file store. */
   readonly resultInlineMaxBytes: number;
   /** Run a worker inside the API process (`stepfault serve`). */
@@ -40,6 +51,7 @@ export const DEFAULT_JOB_SETTINGS: JobSettings = {
   expireInSeconds: 60,
   pollingIntervalSeconds: 0.5,
   retryLimit: 5,
+  maxAttempts: 3,
   resultInlineMaxBytes: 64 * 1024,
   runWorker: true,
 };

@@ -19,10 +19,22 @@ export const SIMULATE_QUEUE = "simulate";
  * long simulation.
  */
 export const SIMULATE_SMALL_QUEUE = "simulate-small";
+/**
+ * The dead-letter queue of both simulate queues: when pg-boss gives up on a message (its handler
+ * failed, or its worker stopped, `retryLimit` + 1 times), it puts the payload here, in the same
+ * statement. Its handler (jobs/dead-letter.ts) makes sure the job does not stay queued without a
+ * message.
+ */
+export const SIMULATE_DEAD_QUEUE = "simulate-dead";
 
 /** The payload of a simulate message. */
 export interface SimulateMessage {
   readonly jobId: string;
+  /**
+   * How many times the job was sent after pg-boss gave up on its message (absent: never); see
+   * jobs/dead-letter.ts.
+   */
+  readonly round?: number;
   /** Small jobs carry what running them needs, so the worker reads nothing first. */
   readonly job?: {
     readonly id: string;
@@ -41,6 +53,8 @@ export interface WorkLane {
   readonly queue: string;
   readonly capacity: number;
   readonly handler: (message: SimulateMessage) => Promise<void>;
+  /** Idle polling interval of this lane (default: the queue's `pollingIntervalSeconds`). */
+  readonly pollingIntervalSeconds?: number;
 }
 
 /** Queue tuning (crash-recovery delay, polling, retries). */
@@ -49,7 +63,10 @@ export interface QueueOptions {
   readonly expireInSeconds: number;
   /** How often an idle worker polls for messages. */
   readonly pollingIntervalSeconds: number;
-  /** Retries after a crash (a job that fails on its own is not retried). */
+  /**
+   * Redeliveries of a message whose handler threw or whose worker stopped; then pg-boss moves it
+   * to the dead-letter queue (a job that fails on its own is not retried).
+   */
   readonly retryLimit: number;
 }
 
@@ -110,12 +127,20 @@ export async function openJobQueue(database: Database, options: QueueOptions) {
   } as PgBoss.ConstructorOptions);
   boss.on("error", () => undefined);
   await boss.start();
-  for (const name of [SIMULATE_QUEUE, SIMULATE_SMALL_QUEUE]) {
+  // The dead-letter queue first: the simulate queues refer to it.
+  for (const name of [
+    SIMULATE_DEAD_QUEUE,
+    SIMULATE_QUEUE,
+    SIMULATE_SMALL_QUEUE,
+  ]) {
     const queueConfig = {
       name,
       expireInSeconds: options.expireInSeconds,
       retryLimit: options.retryLimit,
       retryDelay: 0,
+      ...(name === SIMULATE_DEAD_QUEUE
+        ? {}
+        : { deadLetter: SIMULATE_DEAD_QUEUE }),
     };
     if ((await boss.getQueue(name)) === null)
       await boss.createQueue(name, queueConfig).catch(async () => {
@@ -194,7 +219,9 @@ export async function openJobQueue(database: Database, options: QueueOptions) {
       // A full batch means more may be waiting; otherwise sleep until woken (by an enqueue here,
       // a notification from another process, or a free slot) or the polling interval.
       if (fetched > 0 && fetched === free && inFlight < lane.capacity) continue;
-      await signal.wait(options.pollingIntervalSeconds * 1000);
+      await signal.wait(
+        (lane.pollingIntervalSeconds ?? options.pollingIntervalSeconds) * 1000,
+      );
     }
     wakers.delete(lane.queue);
   }
@@ -216,6 +243,20 @@ export async function openJobQueue(database: Database, options: QueueOptions) {
           }),
         },
       } as PgBoss.SendOptions);
+    },
+
+    /**
+     * Sends a simulate message on its own (not inside a transaction), on the small-job queue when
+     * `small`, to be fetched no sooner than `startAfterSeconds` from now.
+     */
+    async send(
+      message: SimulateMessage,
+      small = false,
+      startAfterSeconds = 0,
+    ): Promise<void> {
+      await boss.send(small ? SIMULATE_SMALL_QUEUE : SIMULATE_QUEUE, message, {
+        startAfter: startAfterSeconds,
+      });
     },
 
     /**

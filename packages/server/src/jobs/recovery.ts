@@ -21,6 +21,14 @@
  *   `FOR UPDATE SKIP LOCKED`) lets exactly one reaper re-queue a job. So a job whose worker died
  *   (SIGKILL, out of memory, host lost) runs again after about `recoverAfter` to
  *   `1.25 × recoverAfter` seconds, on any live worker.
+ * - **Poison jobs**: a job whose worker dies on every attempt (it needs more memory than a worker
+ *   has, or crashes the simulator) is not re-queued forever. A stale job that has used
+ *   `maxAttempts` attempts (`JOB_MAX_ATTEMPTS`, default 3) is failed by the same reaper pass with
+ *   error `WORKER_LOST`, in one statement with its `failed` event and webhook deliveries (the
+ *   finish hooks of any final state). A claim never starts an attempt past that cap on a stale
+ *   job. A simulation thread that dies counts the same way (jobs/simulate.job.ts).
+ * - **Messages pg-boss gives up on** go to a dead-letter queue (jobs/dead-letter.ts), so a job
+ *   never stays `queued` without a message.
  */
 import type { FastifyBaseLogger } from "fastify";
 import type { Db } from "../database/database.ts";
@@ -39,10 +47,14 @@ export interface Liveness {
 export function startLiveness(deps: {
   jobs: JobsRepository;
   recoverAfterSeconds: number;
+  /** Attempts after which a stale job is failed (`WORKER_LOST`) instead of re-queued. */
+  maxAttempts: number;
   /** Sends a new message for a re-queued job inside the reaper's transaction. */
   enqueue: (tx: Db, jobId: string) => Promise<void>;
   /** Called after jobs were re-queued (wakes fetch loops and event streams). */
   requeued: (jobIds: readonly string[]) => void;
+  /** Called after stale jobs out of attempts were failed (wakes event streams). */
+  failed: (jobIds: readonly string[]) => void;
   log: FastifyBaseLogger;
 }): Liveness {
   const running = new Map<string, number>();
@@ -51,9 +63,21 @@ export function startLiveness(deps: {
     (pass ??= (async () => {
       try {
         await deps.jobs.heartbeat([...running]);
+        const lost = await deps.jobs.failStale(
+          deps.recoverAfterSeconds,
+          deps.maxAttempts,
+        );
+        if (lost.length > 0) {
+          deps.log.error(
+            { jobIds: lost, maxAttempts: deps.maxAttempts },
+            "failed jobs whose worker stopped on every attempt (WORKER_LOST)",
+          );
+          deps.failed(lost);
+        }
         const ids = await deps.jobs.requeueStale(
           deps.recoverAfterSeconds,
           deps.enqueue,
+          deps.maxAttempts,
         );
         if (ids.length > 0) {
           deps.log.warn(

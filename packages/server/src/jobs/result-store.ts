@@ -1,7 +1,8 @@
 /**
  * Large job results live in the file store: when a result's counts, probabilities and statevector
  * take more JSON than `inlineMaxBytes`, the whole result is written to `jobs/<id>/result-<attempt>.json`
- * and the job row keeps a summary plus a reference (`stored`). Reads put the result back together.
+ * and the job row keeps a summary plus a reference (`stored`). Reads put the result back together;
+ * a file that is gone (deleted by hand, bucket lost) is reported as `missing`, never thrown.
  */
 import type { Readable } from "node:stream";
 import type { FileStore } from "../files/file-store.ts";
@@ -74,24 +75,39 @@ export function createResultStore(files: FileStore, inlineMaxBytes: number) {
       };
     },
 
-    /** The full result of a row (reading the stored file when there is one). */
-    async load(rowResult: unknown): Promise<unknown> {
+    /**
+     * The full result of a row (reading the stored file when there is one), or `missing` with
+     * the reference when the row points at a file the store no longer has (or cannot parse).
+     */
+    async load(
+      rowResult: unknown,
+    ): Promise<{ result: unknown } | { missing: StoredResultRef }> {
       const ref = storedRef(rowResult);
-      if (ref === undefined) return rowResult ?? null;
+      if (ref === undefined) return { result: rowResult ?? null };
       const buf = await files.get(ref.key);
-      if (buf === undefined)
-        throw new Error(`invariant: stored job result ${ref.key} is missing`);
-      return JSON.parse(buf.toString("utf8")) as unknown;
+      if (buf === undefined) return { missing: ref };
+      try {
+        return { result: JSON.parse(buf.toString("utf8")) as unknown };
+      } catch {
+        return { missing: ref };
+      }
     },
 
-    /** A stream of the stored result file, or undefined when the result is inline. */
-    async stream(rowResult: unknown): Promise<Readable | undefined> {
+    /**
+     * A stream of the stored result file: `inline` when the row's result is not stored,
+     * `missing` when the store no longer has the file.
+     */
+    async stream(
+      rowResult: unknown,
+    ): Promise<
+      | { stream: Readable; ref: StoredResultRef }
+      | { missing: StoredResultRef }
+      | { inline: true }
+    > {
       const ref = storedRef(rowResult);
-      if (ref === undefined) return undefined;
+      if (ref === undefined) return { inline: true };
       const s = await files.stream(ref.key);
-      if (s === undefined)
-        throw new Error(`invariant: stored job result ${ref.key} is missing`);
-      return s;
+      return s === undefined ? { missing: ref } : { stream: s, ref };
     },
 
     /** Deletes the stored file behind a row's (or a prepared) result; a no-op for inline ones. */

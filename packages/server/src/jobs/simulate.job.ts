@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { FastifyBaseLogger } from "fastify";
+import type { Db } from "../database/database.ts";
 import type {
   JobRow,
   JobsRepository,
@@ -13,8 +14,8 @@ import type { JobEventBus } from "./event-bus.ts";
 import type { JobSettings } from "./limits.ts";
 import type { JobMetrics } from "./metrics.ts";
 import type { Liveness } from "./recovery.ts";
-import type { SimulateMessage } from "./queue.ts";
-import type { ResultStore } from "./result-store.ts";
+import { SIMULATE_QUEUE, type SimulateMessage } from "./queue.ts";
+import { storedRef, type ResultStore } from "./result-store.ts";
 import type { SimPool } from "./sim-pool.ts";
 import type { SimSuccess } from "./sim-task.ts";
 
@@ -29,9 +30,6 @@ const CANCEL_POLL_MS = 250;
 /** With a cross-process bus a cancel arrives as a signal; the poll is only a safety net. */
 const CANCEL_POLL_CROSS_PROCESS_MS = 1000;
 const PROGRESS_WRITE_MS = 250;
-
-/** Outcomes that mean "this process could not finish it": leave the message for a retry. */
-const RETRYABLE = new Set(["SIM_POOL_CLOSED", "SIM_THREAD_DIED"]);
 
 /** What running a job needs: its row, or the copy a small-job message carries. */
 export type JobSpec = Pick<
@@ -99,6 +97,8 @@ export function createSimulateHandler(deps: {
   /** Moves large results to the file store (inline in the row without it). */
   results?: ResultStore;
   onFinished?: JobFinishedHook;
+  /** Sends a new message for a job given back to the queue, inside the transaction `tx`. */
+  enqueue: (tx: Db, jobId: string) => Promise<void>;
 }) {
   const { jobs, pool, bus, settings, log, liveness } = deps;
 
@@ -113,21 +113,27 @@ export function createSimulateHandler(deps: {
     outcome: JobOutcome,
     logs: readonly string[] = [],
   ): Promise<boolean> {
-    const written =
-      attempt === "claim"
-        ? await jobs.claimAndFinish(
-            row.id,
-            settings.expireInSeconds,
-            outcome,
-            logs,
-          )
-        : await jobs.finish(row.id, attempt, outcome, logs);
+    let written: boolean;
+    try {
+      written =
+        attempt === "claim"
+          ? await jobs.claimAndFinish(
+              row.id,
+              settings.expireInSeconds,
+              outcome,
+              logs,
+              settings.maxAttempts,
+            )
+          : await jobs.finish(row.id, attempt, outcome, logs);
+    } catch (err) {
+      await dropOrphanFile(row.id, outcome, "failed", err);
+      throw err;
+    }
     bus.changed(row.id);
     if (!written) {
       log.info({ jobId: row.id, attempt }, "job outcome already written");
       // This attempt's stored result file (if any) is not referenced by the row: drop it.
-      if (outcome.status === "succeeded")
-        await deps.results?.remove(outcome.result);
+      await dropOrphanFile(row.id, outcome, "did not take");
       return false;
     }
     try {
@@ -136,6 +142,48 @@ export function createSimulateHandler(deps: {
       log.error({ err, jobId: row.id }, "job finished hook failed");
     }
     return true;
+  }
+
+  /**
+   * Deletes the result file an attempt wrote when its finishing statement failed or did not take
+   * (best effort, logged): no row refers to it. After an error the statement may still have
+   * committed (the connection broke after the commit), so the row is read first; when that read
+   * fails too, the file is left in place rather than risk deleting a written result.
+   */
+  async function dropOrphanFile(
+    jobId: string,
+    outcome: JobOutcome,
+    how: "failed" | "did not take",
+    cause?: unknown,
+  ): Promise<void> {
+    if (outcome.status !== "succeeded" || deps.results === undefined) return;
+    const ref = storedRef(outcome.result);
+    if (ref === undefined) return;
+    if (how === "failed") {
+      let current: JobRow | undefined;
+      try {
+        current = await jobs.findById(jobId);
+      } catch (err) {
+        log.warn(
+          { err, cause, jobId, resultKey: ref.key },
+          "finishing a job failed and its row cannot be read: its result file is left in place",
+        );
+        return;
+      }
+      if (storedRef(current?.result)?.key === ref.key) return;
+    }
+    try {
+      await deps.results.remove(outcome.result);
+      log.warn(
+        { err: cause, jobId, resultKey: ref.key },
+        `finishing a job ${how}: deleted the result file it wrote`,
+      );
+    } catch (err) {
+      log.warn(
+        { err, jobId, resultKey: ref.key },
+        `finishing a job ${how}: could not delete the result file it wrote`,
+      );
+    }
   }
 
   function request(row: JobSpec) {
@@ -206,7 +254,11 @@ export function createSimulateHandler(deps: {
 
   /** Claims the job; undefined when there is nothing to run (finished, gone, live elsewhere). */
   async function claim(message: SimulateMessage) {
-    const row = await jobs.claim(message.jobId, settings.expireInSeconds);
+    const row = await jobs.claim(
+      message.jobId,
+      settings.expireInSeconds,
+      settings.maxAttempts,
+    );
     if (row === undefined) return undefined;
     const startedAt = new Date();
     deps.metrics?.observeQueueWait(
@@ -241,7 +293,11 @@ export function createSimulateHandler(deps: {
       if (outcome.ok && full && deps.results?.isLarge(full)) {
         // A large result goes to the file store under its attempt's key, and the attempt number
         // is known only once claimed: claim, store, then finish (as a threaded job would).
-        const claimed = await jobs.claim(row.id, settings.expireInSeconds);
+        const claimed = await jobs.claim(
+          row.id,
+          settings.expireInSeconds,
+          settings.maxAttempts,
+        );
         if (claimed === undefined) return;
         const attempt = claimed.attempts;
         const untrack = liveness.track(row.id, attempt);
@@ -319,13 +375,29 @@ export function createSimulateHandler(deps: {
           await succeeded(row, outcome.result, startedAt, attempt),
         );
       } else if (
-        RETRYABLE.has(outcome.error.code) &&
-        attempt <= settings.retryLimit
+        outcome.error.code === "SIM_POOL_CLOSED" ||
+        (outcome.error.code === "SIM_THREAD_DIED" &&
+          attempt < settings.maxAttempts)
       ) {
-        // Give the job back so the message's retry (here or on another worker) claims it now.
-        await jobs.release(row.id, attempt);
+        // This process could not finish it (stopping, or the thread died): give the job back
+        // with a new message, so any worker runs it again now. A stop is not the job's fault
+        // and is not capped; a thread death is (a poison job kills every thread it runs on).
+        log.warn(
+          { jobId: row.id, attempt, error: outcome.error },
+          "giving a job back to the queue",
+        );
+        if (await jobs.release(row.id, attempt, deps.enqueue))
+          bus.queued(SIMULATE_QUEUE);
         bus.changed(row.id);
-        throw new Error(`${outcome.error.code}: ${outcome.error.message}`);
+      } else if (outcome.error.code === "SIM_THREAD_DIED") {
+        finalStatus = "failed";
+        await finishJob(row, attempt, {
+          status: "failed",
+          error: {
+            code: "WORKER_LOST",
+            message: `the simulation thread running this job died ${attempt} times (last: ${outcome.error.message}); it may need more memory than a worker has, or crash the simulator, so it is not run again (JOB_MAX_ATTEMPTS is ${settings.maxAttempts}): submit it again, perhaps with fewer qubits or shots`,
+          },
+        });
       } else {
         const end = failure(outcome.error);
         finalStatus = end.status;

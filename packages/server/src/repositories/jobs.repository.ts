@@ -92,6 +92,18 @@ function json(value: unknown): SQL {
     : sql`${JSON.stringify(value)}::jsonb`;
 }
 
+/** `maxAttempts` when there is none (the largest integer column value). */
+const NO_ATTEMPT_LIMIT = 2_147_483_647;
+
+/**
+ * The condition under which a job can be claimed by a new attempt: it is queued, or running on an
+ * attempt whose heartbeat is older than `staleSeconds` (its worker died) with attempts left.
+ */
+function claimable(staleSeconds: number, maxAttempts: number): SQL {
+  return sql`(status = 'queued' or (status = 'running' and attempts < ${maxAttempts} and
+    (heartbeat_at is null or heartbeat_at < now() - make_interval(secs => ${staleSeconds}))))`;
+}
+
 /**
  * One statement that changes a job and appends the matching status event: `change` is an
  * `UPDATE jobs ... RETURNING *`, `event` the event data as SQL over the updated row `u`. Being one
@@ -118,37 +130,44 @@ export function createJobsRepository(db: Db, hooks: JobHooks = {}) {
   }
 
   /**
-   * Runs one statement moving a job to a final state: `ctes` are its CTEs (`u`, the UPDATE
-   * returning the row, then the events), and it ends `select ... from u`. Without finish hooks
+   * Runs one statement moving jobs to a final state: `ctes` are its CTEs (`u`, the UPDATE
+   * returning the rows, then the events), and it ends `select ... from u`. Without finish hooks
    * that statement is all (atomic on its own). With `hooks.finishedSql` that SQL joins it as one
    * more CTE (still one statement); with only `hooks.onFinished` it runs in a transaction together
    * with the hook. Either way webhook deliveries commit with the final state or not at all.
-   * Returns the changed row, undefined when nothing changed.
+   * Returns the changed rows (none when nothing changed).
    */
-  async function finalChange(ctes: SQL): Promise<JobRow | undefined> {
+  async function finalChanges(ctes: SQL): Promise<JobRow[]> {
     const { finishedSql, onFinished } = hooks;
     if (finishedSql !== undefined) {
-      const [raw] = rowsOf(
+      const raws = rowsOf(
         await db.execute(
           sql`with ${ctes}, h as (${finishedSql}) select u.*, (select count(*) from h) as hooked_rows from u`,
         ),
       );
-      if (raw === undefined) return undefined;
-      const row = mapJobRow(raw);
-      hooks.afterFinished?.(row, Number(raw.hooked_rows));
-      return row;
+      const rows = raws.map(mapJobRow);
+      // `hooked_rows` counts the hook's rows of the whole statement: reported once.
+      rows.forEach((row, i) =>
+        hooks.afterFinished?.(row, i === 0 ? Number(raws[0].hooked_rows) : 0),
+      );
+      return rows;
     }
-    if (onFinished === undefined) {
-      const [raw] = rowsOf(await db.execute(sql`with ${ctes} select * from u`));
-      return raw === undefined ? undefined : mapJobRow(raw);
-    }
+    if (onFinished === undefined)
+      return rowsOf(await db.execute(sql`with ${ctes} select * from u`)).map(
+        mapJobRow,
+      );
     return db.transaction(async (tx) => {
-      const [raw] = rowsOf(await tx.execute(sql`with ${ctes} select * from u`));
-      if (raw === undefined) return undefined;
-      const row = mapJobRow(raw);
-      await onFinished(tx, row);
-      return row;
+      const rows = rowsOf(
+        await tx.execute(sql`with ${ctes} select * from u`),
+      ).map(mapJobRow);
+      for (const row of rows) await onFinished(tx, row);
+      return rows;
     });
+  }
+
+  /** `finalChanges` for a statement that changes at most one job. */
+  async function finalChange(ctes: SQL): Promise<JobRow | undefined> {
+    return (await finalChanges(ctes))[0];
   }
 
   return {
@@ -276,14 +295,19 @@ export function createJobsRepository(db: Db, hooks: JobHooks = {}) {
 
     /**
      * Claims a job for a new attempt: queued -> running, or running -> running when the attempt
-     * that held it stopped sending heartbeats `staleSeconds` ago (its worker died). Undefined when
-     * the job is finished, gone, or running on a live worker. One statement (row + event).
+     * that held it stopped sending heartbeats `staleSeconds` ago (its worker died) and it has
+     * used fewer than `maxAttempts` attempts (otherwise the reaper fails it: `failStale`).
+     * Undefined when the job is finished, gone, or running on a live worker. One statement (row +
+     * event).
      */
-    async claim(id: string, staleSeconds: number): Promise<JobRow | undefined> {
+    async claim(
+      id: string,
+      staleSeconds: number,
+      maxAttempts = NO_ATTEMPT_LIMIT,
+    ): Promise<JobRow | undefined> {
       const change = sql`update ${jobs} set status = 'running', attempts = attempts + 1, progress = 0,
         started_at = coalesce(started_at, now()), heartbeat_at = now()
-        where id = ${id} and (status = 'queued' or (status = 'running' and
-          (heartbeat_at is null or heartbeat_at < now() - make_interval(secs => ${staleSeconds}))))
+        where id = ${id} and ${claimable(staleSeconds, maxAttempts)}
         returning *`;
       const [raw] = rowsOf(
         await db.execute(
@@ -310,15 +334,17 @@ export function createJobsRepository(db: Db, hooks: JobHooks = {}) {
 
     /**
      * Puts running jobs whose heartbeat is older than `staleSeconds` back to `queued` (their worker
-     * died) and calls `enqueue` for each, all in one transaction. Returns the re-queued ids.
+     * died) when they have used fewer than `maxAttempts` attempts, and calls `enqueue` for each,
+     * all in one transaction. Returns the re-queued ids.
      */
     async requeueStale(
       staleSeconds: number,
       enqueue: (tx: Db, jobId: string) => Promise<void>,
+      maxAttempts = NO_ATTEMPT_LIMIT,
     ): Promise<string[]> {
       return db.transaction(async (tx) => {
         const change = sql`update ${jobs} set status = 'queued', heartbeat_at = null
-          where id in (select id from ${jobs} where status = 'running'
+          where id in (select id from ${jobs} where status = 'running' and attempts < ${maxAttempts}
             and (heartbeat_at is null or heartbeat_at < now() - make_interval(secs => ${staleSeconds}))
             limit 100 for update skip locked)
           returning *`;
@@ -334,6 +360,29 @@ export function createJobsRepository(db: Db, hooks: JobHooks = {}) {
         for (const id of ids) await enqueue(tx, id);
         return ids;
       });
+    },
+
+    /**
+     * Fails running jobs whose heartbeat is older than `staleSeconds` and that have used
+     * `maxAttempts` attempts: their worker died on every one (a poison job: out of memory, a
+     * native crash). Error `WORKER_LOST`; one statement with the `failed` status events and the
+     * finish hooks (webhook deliveries), as any final state. Returns the failed ids.
+     */
+    async failStale(
+      staleSeconds: number,
+      maxAttempts: number,
+    ): Promise<string[]> {
+      const message = sql`format('the worker running this job stopped %s times (no heartbeat for %s s each time); it may need more memory than a worker has, or crash the simulator, so it is not run again (JOB_MAX_ATTEMPTS is %s): submit it again, perhaps with fewer qubits or shots', attempts, ${String(staleSeconds)}::text, ${String(maxAttempts)}::text)`;
+      const change = sql`update ${jobs} set status = 'failed', finished_at = now(), heartbeat_at = null,
+          error = jsonb_build_object('code', 'WORKER_LOST', 'message', ${message})
+        where id in (select id from ${jobs} where status = 'running' and attempts >= ${maxAttempts}
+          and (heartbeat_at is null or heartbeat_at < now() - make_interval(secs => ${staleSeconds}))
+          limit 100 for update skip locked)
+        returning ${finishedReturning(sql`id, error`)}`;
+      const rows = await finalChanges(sql`u as (${change}),
+          e as (insert into ${jobEvents} (job_id, type, data)
+            select u.id, 'status', jsonb_build_object('status', 'failed', 'error', u.error) from u)`);
+      return rows.map((r) => r.id);
     },
 
     /** Stores progress of a running attempt (ignored once the job moved on). */
@@ -410,14 +459,14 @@ export function createJobsRepository(db: Db, hooks: JobHooks = {}) {
         error?: { code: string; message: string };
       },
       logs: readonly string[] = [],
+      maxAttempts = NO_ATTEMPT_LIMIT,
     ): Promise<boolean> {
       const change = sql`update ${jobs} set status = ${outcome.status}, attempts = attempts + 1,
         progress = ${outcome.status === "succeeded" ? sql`1` : sql`progress`},
         started_at = coalesce(started_at, now()),
         result = ${json(outcome.result)}, record = ${json(outcome.record)},
         error = ${json(outcome.error)}, finished_at = now(), heartbeat_at = null
-        where id = ${id} and (status = 'queued' or (status = 'running' and
-          (heartbeat_at is null or heartbeat_at < now() - make_interval(secs => ${staleSeconds}))))
+        where id = ${id} and ${claimable(staleSeconds, maxAttempts)}
         returning ${finishedReturning(sql`id, attempts`)}`;
       const events = json([
         ...logs.map((message) => ({ type: "log", data: { message } })),
@@ -440,21 +489,30 @@ export function createJobsRepository(db: Db, hooks: JobHooks = {}) {
     },
 
     /**
-     * Gives a running attempt back to the queue (its thread died or the worker is stopping), so
-     * the message's retry can claim it at once. False when the attempt no longer holds the job.
+     * Gives a running attempt back to the queue (its thread died or the worker is stopping) and
+     * calls `enqueue` for it in the same transaction, so a new message lets any worker claim it at
+     * once (the old message is completed, whatever pg-boss's retries). False when the attempt no
+     * longer holds the job.
      */
-    async release(id: string, attempt: number): Promise<boolean> {
+    async release(
+      id: string,
+      attempt: number,
+      enqueue: (tx: Db, jobId: string) => Promise<void>,
+    ): Promise<boolean> {
       const change = sql`update ${jobs} set status = 'queued', heartbeat_at = null
         where id = ${id} and status = 'running' and attempts = ${attempt} returning *`;
-      const rows = rowsOf(
-        await db.execute(
-          withStatusEvent(
-            change,
-            sql`jsonb_build_object('status', 'queued', 'requeued', true, 'attempt', u.attempts)`,
+      return db.transaction(async (tx) => {
+        const rows = rowsOf(
+          await tx.execute(
+            withStatusEvent(
+              change,
+              sql`jsonb_build_object('status', 'queued', 'requeued', true, 'attempt', u.attempts)`,
+            ),
           ),
-        ),
-      );
-      return rows.length > 0;
+        );
+        if (rows.length > 0) await enqueue(tx, id);
+        return rows.length > 0;
+      });
     },
 
     /** Cancels a queued or running job; returns the row, or undefined when it had already finished. */

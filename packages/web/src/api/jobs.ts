@@ -76,6 +76,11 @@ export interface Job {
   readonly attempts: number;
   readonly error: { readonly code: string; readonly message: string } | null;
   readonly result: JobResult | null;
+  /** Set when the job succeeded but its stored result file is gone on the server (`result` is null). */
+  readonly resultUnavailable?: {
+    readonly code: "RESULT_MISSING";
+    readonly message: string;
+  };
   readonly record: JobRecord | null;
   readonly createdAt: string;
   readonly startedAt: string | null;
@@ -83,7 +88,10 @@ export interface Job {
 }
 
 /** A job as lists show it: no record, and a result without counts, probabilities or statevector. */
-export type JobSummary = Omit<Job, "record" | "result"> & {
+export type JobSummary = Omit<
+  Job,
+  "record" | "result" | "resultUnavailable"
+> & {
   readonly result: Omit<
     JobResult,
     "counts" | "probabilities" | "statevector"

@@ -102,11 +102,12 @@ export async function jobsRoutes(
         tags,
         security,
         summary:
-          "The job's full result alone (streamed from the file store when large); 409 until it has one",
+          "The job's full result alone (streamed from the file store when large); 409 until it has one, 410 RESULT_MISSING when its stored file is gone",
         params: JobParams,
         response: {
           200: JobResult,
           409: Type.Ref("Problem"),
+          410: Type.Ref("Problem"),
           ...errorResponses,
         },
       },

@@ -79,6 +79,20 @@ export const Job = Type.Object({
     Type.Null(),
   ]),
   result: Type.Union([JobResult, Type.Null()]),
+  /**
+   * Present only when the job succeeded but its result, kept in the file store, can no longer be
+   * read (the file was deleted or the bucket lost): `result` is then null. The job itself and its
+   * record are intact; submitting it again gives the result back.
+   */
+  resultUnavailable: Type.Optional(
+    Type.Object(
+      { code: Type.Literal("RESULT_MISSING"), message: Type.String() },
+      {
+        description:
+          "Set when the job's stored result file is gone; `result` is then null (GET /jobs/{id}/result answers 410 RESULT_MISSING)",
+      },
+    ),
+  ),
   record: Type.Union([JobRecord, Type.Null()]),
   createdAt: Type.String({ format: "date-time" }),
   startedAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
@@ -94,7 +108,7 @@ export const JobResultSummary = Type.Omit(JobResult, [
 
 /** A job in a list: no reproducible record, and only the summary of its result. */
 export const JobSummary = Type.Object({
-  ...Type.Omit(Job, ["result", "record"]).properties,
+  ...Type.Omit(Job, ["result", "record", "resultUnavailable"]).properties,
   result: Type.Union([JobResultSummary, Type.Null()]),
 });
 

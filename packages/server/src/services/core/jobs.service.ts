@@ -1,6 +1,7 @@
 import { randomInt, randomUUID } from "node:crypto";
 import type { Readable } from "node:stream";
 import type { SQL } from "drizzle-orm";
+import type { FastifyBaseLogger } from "fastify";
 import type { Static } from "typebox";
 import { stateBytes, isDynamic } from "@stepfault/quantum";
 import type {
@@ -17,6 +18,7 @@ import {
   resultSummary,
   storedRef,
   type ResultStore,
+  type StoredResultRef,
 } from "../../jobs/result-store.ts";
 import { runsInline } from "../../jobs/sim-run.ts";
 import type { CircuitsRepository } from "../../repositories/circuits.repository.ts";
@@ -29,6 +31,7 @@ import {
 import type { AccessService } from "./access.service.ts";
 import type { AuthUser } from "./auth.service.ts";
 import type { CircuitCompiler } from "./circuits.service.ts";
+import { decodeTimeCursor, encodeTimeCursor } from "./time-cursor.ts";
 
 /** A job as the API shows it. */
 export type JobView = Static<typeof Job>;
@@ -91,42 +94,54 @@ export function jobSummaryView(r: JobRow): JobSummaryView {
   };
 }
 
+/** The message of a job view whose stored result file is gone. */
+function resultMissingMessage(jobId: string, ref: StoredResultRef): string {
+  return `the result of job ${jobId} was kept in the file store as ${ref.key} (${ref.bytes} bytes) and that file is gone (deleted, or the bucket was lost); the job and its record (source, inputs, seed, options) are intact: submit it again to get the result back`;
+}
+
+/** Logs a stored result file that is gone (an operator should know). */
+type MissingResultLogger = (jobId: string, ref: StoredResultRef) => void;
+
+/**
+ * A job view with its stored result read back from the file store; when the file is gone, the
+ * view keeps the job with `result: null` and says so in `resultUnavailable` (never throws).
+ */
+async function withStoredResult(
+  view: JobView,
+  results: ResultStore,
+  onMissing: MissingResultLogger,
+): Promise<JobView> {
+  if (storedRef(view.result) === undefined) return view;
+  const loaded = await results.load(view.result);
+  if ("result" in loaded)
+    return { ...view, result: loaded.result as JobView["result"] };
+  onMissing(view.id, loaded.missing);
+  return {
+    ...view,
+    result: null,
+    resultUnavailable: {
+      code: "RESULT_MISSING",
+      message: resultMissingMessage(view.id, loaded.missing),
+    },
+  };
+}
+
 /**
  * Passes a job stream through, putting a stored result back into the `state` event so that it
- * carries the whole job, as `GET /jobs/{id}` does.
+ * carries the whole job, as `GET /jobs/{id}` does (with `resultUnavailable` when the file is gone).
  */
 async function* withFullState(
   stream: AsyncGenerator<StreamMessage>,
   results: ResultStore,
+  onMissing: MissingResultLogger,
 ): AsyncGenerator<StreamMessage> {
-  for await (const m of stream) {
-    const view = m.data as JobView;
-    yield m.event === "state" && storedRef(view.result) !== undefined
-      ? { ...m, data: { ...view, result: await results.load(view.result) } }
+  for await (const m of stream)
+    yield m.event === "state"
+      ? {
+          ...m,
+          data: await withStoredResult(m.data as JobView, results, onMissing),
+        }
       : m;
-  }
-}
-
-function encodeCursor(r: JobRow): string {
-  return Buffer.from(
-    JSON.stringify({ t: r.createdAt.toISOString(), i: r.id }),
-  ).toString("base64url");
-}
-
-function decodeCursor(c: string): { createdAt: Date; id: string } {
-  try {
-    const v = JSON.parse(Buffer.from(c, "base64url").toString("utf8")) as {
-      t?: unknown;
-      i?: unknown;
-    };
-    if (typeof v.t === "string" && typeof v.i === "string") {
-      const d = new Date(v.t);
-      if (!Number.isNaN(d.getTime())) return { createdAt: d, id: v.i };
-    }
-  } catch {
-    // fall through
-  }
-  throw new DomainError("BAD_REQUEST", "invalid cursor");
 }
 
 function gib(bytes: number): string {
@@ -144,18 +159,26 @@ export function createJobsService(deps: {
   settings: JobSettings;
   /** Where large results live; without it every result is inline in its row. */
   results?: ResultStore;
+  /** Where a stored result file found missing is reported. */
+  log?: Pick<FastifyBaseLogger, "warn">;
 }) {
   const { jobs, circuits, access, settings } = deps;
 
-  /** The full view of a job, with a stored result read back from the file store. */
+  const onMissing: MissingResultLogger = (jobId, ref) =>
+    deps.log?.warn(
+      { jobId, resultKey: ref.key, bytes: ref.bytes },
+      "a job's stored result file is missing from the file store",
+    );
+
+  /**
+   * The full view of a job, with a stored result read back from the file store (or
+   * `resultUnavailable` when that file is gone).
+   */
   async function fullView(r: JobRow): Promise<JobView> {
     const view = jobView(r);
-    if (deps.results === undefined || storedRef(r.result) === undefined)
-      return view;
-    return {
-      ...view,
-      result: (await deps.results.load(r.result)) as JobView["result"],
-    };
+    return deps.results === undefined
+      ? view
+      : withStoredResult(view, deps.results, onMissing);
   }
 
   /** The job, when the caller has at least `minRole` in its project; 404 otherwise. */
@@ -379,7 +402,8 @@ export function createJobsService(deps: {
 
     /**
      * The job's result alone (viewer): a stream of the stored file for large results, the inline
-     * object otherwise; null while the job has none.
+     * object otherwise; 409 JOB_RESULT_NOT_READY while the job has none, 410 RESULT_MISSING when
+     * its stored file is gone.
      */
     async result(
       caller: AuthUser,
@@ -389,11 +413,20 @@ export function createJobsService(deps: {
       | { kind: "inline"; result: unknown }
     > {
       const { row } = await load(caller, jobId, "viewer");
-      const ref = storedRef(row.result);
-      if (ref !== undefined && deps.results !== undefined) {
-        const stream = await deps.results.stream(row.result);
-        if (stream !== undefined)
-          return { kind: "stream", stream, bytes: ref.bytes };
+      const stored = await deps.results?.stream(row.result);
+      if (stored !== undefined && "stream" in stored)
+        return {
+          kind: "stream",
+          stream: stored.stream,
+          bytes: stored.ref.bytes,
+        };
+      if (stored !== undefined && "missing" in stored) {
+        onMissing(row.id, stored.missing);
+        throw new DomainError(
+          "RESULT_MISSING",
+          resultMissingMessage(row.id, stored.missing),
+          { jobId: row.id, resultKey: stored.missing.key },
+        );
       }
       if (row.result === null || row.result === undefined)
         throw new DomainError(
@@ -420,13 +453,15 @@ export function createJobsService(deps: {
         status: opts.status,
         circuitId: opts.circuitId,
         before:
-          opts.cursor === undefined ? undefined : decodeCursor(opts.cursor),
+          opts.cursor === undefined ? undefined : decodeTimeCursor(opts.cursor),
       });
       const page = rows.slice(0, opts.limit);
       return {
         items: page.map(jobSummaryView),
         nextCursor:
-          rows.length > opts.limit ? encodeCursor(page[page.length - 1]) : null,
+          rows.length > opts.limit
+            ? encodeTimeCursor(page[page.length - 1])
+            : null,
       };
     },
 
@@ -469,7 +504,7 @@ export function createJobsService(deps: {
       );
       return deps.results === undefined
         ? stream
-        : withFullState(stream, deps.results);
+        : withFullState(stream, deps.results, onMissing);
     },
   };
 }

@@ -144,6 +144,11 @@ function JobView({ project, initial }: { project: Project; initial: Job }) {
           {job.error?.code ? ` (${job.error.code})` : ""}
         </p>
       )}
+      {job.resultUnavailable && (
+        <p role="alert" className="notice error job-error">
+          The result is no longer available: {job.resultUnavailable.message}
+        </p>
+      )}
       <dl className="facts" aria-label="Job details">
         <dt>Job id</dt>
         <dd className="mono">{job.id}</dd>
