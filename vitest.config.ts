@@ -7,5 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Two files at a time even on two cores (vitest's default is cores - 1): most suites wait on
+    // PostgreSQL, Chromium or child processes, so a second file roughly halves the wall time.
+    maxWorkers: 2,
   },
 });
