@@ -6,3 +6,7 @@ export * from "./qasm/compile.ts";
 export * from "./ir/circuit.ts";
 export * from "./ir/json.ts";
 export * from "./ir/export.ts";
+export * from "./ir/channels.ts";
+export * from "./ir/noise-text.ts";
+export { type SimMethod, SIM_METHODS } from "./sim/noisy.ts";
+export type { ReadoutError, ReadoutErrors } from "./sim/readout.ts";

@@ -12,6 +12,7 @@ import {
   type GateCall,
 } from "./export-gates.ts";
 import type { Circuit, Condition, Operation, Register } from "./types.ts";
+import { noisePragmaText } from "./noise-text.ts";
 
 /** Why an operation could not be exported. */
 export interface ExportError {
@@ -203,6 +204,11 @@ function write(circuit: Circuit, version: 2 | 3): ExportResult {
         stmts = op.qubits.length
           ? [`barrier ${op.qubits.map((x) => q.names[x]).join(", ")};`]
           : [];
+        break;
+      case "noise":
+        if (version === 2)
+          return fail(i, op, "noise channels have no OpenQASM 2 form");
+        stmts = [noisePragmaText(op, q.names)];
         break;
       case "opaque": {
         if (version === 3)

@@ -127,8 +127,20 @@ export interface ResetStep {
   readonly qubit: number;
   readonly condition?: Condition;
 }
+/**
+ * A noise channel (trajectories): one Kraus operator is drawn per shot group. `weights` are the
+ * branch probabilities of a mixed-unitary channel (then `kraus[k] / sqrt(weights[k])` is unitary);
+ * without them the probabilities are computed from the state.
+ */
+export interface ChannelStep {
+  readonly kind: "channel";
+  readonly qubits: readonly number[];
+  readonly kraus: readonly Float64Array[];
+  readonly weights?: readonly number[];
+  readonly condition?: undefined;
+}
 /** One step of a compiled program. */
-export type Step = GateStep | MeasureStep | ResetStep;
+export type Step = GateStep | MeasureStep | ResetStep | ChannelStep;
 
 /** The outer index range of a kernel instruction on n qubits (what threads split). */
 export function outerSize(instr: KernelInstr, n: number): number {

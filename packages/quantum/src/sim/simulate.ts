@@ -9,6 +9,8 @@ import { compileProgram, findOpaque, isDynamic } from "./program.ts";
 import type { BlockingOptions } from "./blocking.ts";
 import { Cancelled, type RunOutput, runStatic } from "./run.ts";
 import { runBranches } from "./branches.ts";
+import { hasNoiseOps, type SimMethod, simulateNoisy } from "./noisy.ts";
+import type { ReadoutErrors } from "./readout.ts";
 
 /** Options of `simulate`. */
 export interface SimulateOptions {
@@ -30,6 +32,13 @@ export interface SimulateOptions {
   readonly onProgress?: (fractionOfOpsApplied: number) => void;
   /** Polled between sweeps; when true the run ends with SIM_CANCELLED. */
   readonly shouldStop?: () => boolean;
+  /**
+   * How to simulate (default "auto": the statevector for ideal circuits; for noisy ones the density
+   * matrix when it fits, else trajectories).
+   */
+  readonly method?: SimMethod;
+  /** Readout errors by qubit, applied to every measured bit (noise models supply them). */
+  readonly readout?: ReadoutErrors;
 }
 
 /** A finished simulation. */
@@ -40,8 +49,11 @@ export interface SimulateResult {
   readonly seed: number;
   readonly qubits: number;
   readonly clbits: number;
-  /** One simulation + sampling, or (dynamic circuits) shots split exactly over measurement branches. */
-  readonly method: "statevector" | "trajectories";
+  /**
+   * One statevector simulation + sampling; or trajectories (dynamic or noisy circuits: shots split
+   * exactly over measurement and Kraus branches); or the exact density matrix, then sampled.
+   */
+  readonly method: "statevector" | "trajectories" | "density_matrix";
   /** Interleaved re, im; little-endian (qubit 0 = LSB of the index); global phase applied. */
   readonly statevector?: Float64Array;
   readonly timeMs: number;
@@ -103,6 +115,13 @@ function checkOptions(o: SimulateOptions): string | undefined {
     return 'precision must be "double" or "single"';
   if (o.memoryLimitBytes !== undefined && !(o.memoryLimitBytes > 0))
     return "memoryLimitBytes must be positive";
+  if (
+    o.method !== undefined &&
+    !["auto", "statevector", "density_matrix", "trajectories"].includes(
+      o.method,
+    )
+  )
+    return 'method must be "auto", "statevector", "density_matrix" or "trajectories"';
   return undefined;
 }
 
@@ -154,6 +173,24 @@ export function simulateOn(
   engine: SimEngine,
 ): SimulateOutcome {
   const t0 = performance.now();
+  if (
+    hasNoiseOps(circuit) ||
+    (options.readout && options.readout.size > 0) ||
+    options.method === "density_matrix" ||
+    options.method === "trajectories"
+  ) {
+    const refused = precheck(circuit, { ...options, statevector: false }, true);
+    if (refused) return refused;
+    return simulateNoisy(
+      circuit,
+      options.readout,
+      options,
+      engine,
+      (n) =>
+        defaultBlocking(n, options.precision ?? "double", engine.threads ?? 1),
+      t0,
+    );
+  }
   const refused = precheck(circuit, options, isDynamic(circuit));
   if (refused) return refused;
   let prog;

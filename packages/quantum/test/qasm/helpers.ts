@@ -2,6 +2,7 @@ import { expect } from "vitest";
 import type { Circuit, Operation } from "../../src/ir/types.ts";
 import { compileQasm } from "../../src/qasm/compile.ts";
 import type { CompileOptions } from "../../src/ir/types.ts";
+import { channelCallText } from "../../src/ir/noise-text.ts";
 
 const num = (x: number): string => String(Math.round(x * 1e6) / 1e6);
 
@@ -26,8 +27,11 @@ export function showOp(op: Operation): string {
     case "barrier":
       s = `barrier${op.qubits.map((q) => ` q${q}`).join("")}`;
       break;
+    case "noise":
+      s = `noise ${channelCallText(op.channel)}${op.qubits.map((q) => ` q${q}`).join("")}`;
+      break;
   }
-  const cond = op.kind !== "barrier" ? op.condition : undefined;
+  const cond = "condition" in op ? op.condition : undefined;
   if (cond) s += ` if [${cond.clbits.join(",")}]${cond.op}${cond.value}`;
   return s;
 }

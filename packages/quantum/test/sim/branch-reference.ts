@@ -65,6 +65,8 @@ export function exactDistribution(c: Circuit): Map<string, number> {
     const op: Operation = c.ops[i];
     if (op.kind === "barrier" || op.kind === "opaque")
       return walk(i + 1, s, p, bits);
+    if (op.kind === "noise")
+      throw new Error("the branch reference does not take noise");
     if (op.condition && !holds(op.condition, bits))
       return walk(i + 1, s, p, bits);
     if (op.kind === "gate") return walk(i + 1, denseApply(s, op), p, bits);

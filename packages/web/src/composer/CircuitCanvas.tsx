@@ -48,6 +48,7 @@ function gateLabel(op: Operation): string {
   if (op.kind === "measure") return "";
   if (op.kind === "reset") return "|0⟩";
   if (op.kind === "barrier") return "";
+  if (op.kind === "noise") return "N";
   const names: Record<string, string> = {
     sdg: "S†",
     tdg: "T†",
@@ -118,7 +119,8 @@ function ConditionMark({
   col: number;
   clY: number;
 }) {
-  if (op.kind === "barrier" || !op.condition) return null;
+  if (op.kind === "barrier" || op.kind === "noise" || !op.condition)
+    return null;
   const x = cx(col);
   const y = cy(Math.max(...opQubits(op)));
   const { op: cmp, value } = op.condition;
