@@ -24,7 +24,12 @@ import {
   realInner,
 } from "./observable.ts";
 import { compileProgram, findOpaque } from "./program.ts";
-import { MAX_SIM_QUBITS, defaultBlocking, stateBytes } from "./simulate.ts";
+import {
+  MAX_SIM_QUBITS,
+  checkSeedAndPrecision,
+  defaultBlocking,
+  stateBytes,
+} from "./simulate.ts";
 import { GradientCancelled, adjointGradients, shiftRule } from "./gradient.ts";
 
 /** Options of `estimate`. */
@@ -126,17 +131,8 @@ function checkOptions(o: EstimateOptions): string | undefined {
     (!Number.isInteger(o.shots) || o.shots < 1)
   )
     return "shots must be a positive integer or null";
-  if (
-    o.seed !== undefined &&
-    (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff)
-  )
-    return "seed must be an integer in [0, 2^32)";
-  if (
-    o.precision !== undefined &&
-    o.precision !== "double" &&
-    o.precision !== "single"
-  )
-    return 'precision must be "double" or "single"';
+  const bad = checkSeedAndPrecision(o);
+  if (bad) return bad;
   if (o.gradient === "adjoint" && o.shots !== undefined && o.shots !== null)
     return "the adjoint gradient needs exact expectations (no shots); use parameter-shift";
   return undefined;
