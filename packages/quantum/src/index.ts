@@ -11,3 +11,7 @@ export * from "./ir/channels.ts";
 export * from "./ir/noise-text.ts";
 export { type SimMethod, SIM_METHODS } from "./sim/noisy.ts";
 export type { ReadoutError, ReadoutErrors } from "./sim/readout.ts";
+export * from "./ir/parametric.ts";
+export * from "./qasm/compile-parametric.ts";
+export * from "./sim/observable.ts";
+export * from "./sim/estimate.ts";
