@@ -15,6 +15,7 @@ import {
 import { compileGateCall, UndefinedGateAbort } from "./gates.ts";
 import { defineGate } from "./gate-defs.ts";
 import { execControl } from "./control.ts";
+import { compileNoisePragma } from "./noise.ts";
 import type { Value } from "./scope.ts";
 
 /** How a statement ended: normally, or by `break`, `continue` or `return`. */
@@ -52,6 +53,7 @@ const EMITTING = new Set<Stmt["kind"]>([
   "barrier",
   "assign",
   "decl",
+  "noise",
 ]);
 
 /** Runs one statement. */
@@ -116,6 +118,9 @@ export function execStmt(c: Compiler, s: Stmt): Flow {
       return undefined;
     case "expr":
       evaluate(c, s.expr);
+      return undefined;
+    case "noise":
+      compileNoisePragma(c, s);
       return undefined;
     default:
       return execControl(c, s);
