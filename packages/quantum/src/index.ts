@@ -15,3 +15,7 @@ export * from "./ir/parametric.ts";
 export * from "./qasm/compile-parametric.ts";
 export * from "./sim/observable.ts";
 export * from "./sim/estimate.ts";
+export * from "./noise/model.ts";
+export type { DeviceFigures } from "./noise/device.ts";
+export { DM_MAX_QUBITS } from "./sim/density.ts";
+export { densityBytes } from "./sim/noisy.ts";

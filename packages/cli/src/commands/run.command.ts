@@ -10,6 +10,10 @@ import { parseArgs } from "node:util";
 import {
   compileQasm,
   MAX_SIM_QUBITS,
+  noiseModelFromText,
+  SIM_METHODS,
+  type NoiseModel,
+  type SimMethod,
   simulate,
   stateBytes,
   type Circuit,
@@ -29,7 +33,9 @@ import {
 const HELP = `Usage: stepfault run FILE [options]
 
 Compiles an OpenQASM 2.0 or 3 file and simulates it on the statevector simulator.
-Includes are read relative to the file.
+Includes are read relative to the file. Noise comes from \`#pragma braket noise ...\` lines in the
+program and from --noise; a noisy circuit runs as a density matrix when it fits, else as
+trajectories (the JSON result's "method" says which).
 
 Options:
   --shots N                Number of shots (default 1024)
@@ -39,6 +45,8 @@ Options:
   --json                   Print one JSON object: {counts, shots, seed, qubits, clbits, method, timeMs}
                            (with --statevector: {qubits, statevector: [[re, im], ...]})
   --input NAME=VALUE       Value of an OpenQASM 3 input parameter (repeatable; numbers, true, false)
+  --noise MODEL.json       Apply a noise model file (format: packages/quantum/noise-model.schema.json)
+  --method M               auto (default), statevector, density_matrix or trajectories
   -h, --help               Show this help
 
 Exit status: 0 on success, 1 for errors in the program or its simulation, 2 for usage errors.
@@ -57,6 +65,8 @@ interface RunArgs {
   readonly statevector: boolean;
   readonly json: boolean;
   readonly inputs: Record<string, number | boolean>;
+  readonly noise?: string;
+  readonly method?: SimMethod;
 }
 
 function parse(argv: readonly string[]): RunArgs | "help" {
@@ -73,6 +83,8 @@ function parse(argv: readonly string[]): RunArgs | "help" {
         statevector: { type: "boolean" },
         json: { type: "boolean" },
         input: { type: "string", multiple: true },
+        noise: { type: "string" },
+        method: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -120,6 +132,11 @@ function parse(argv: readonly string[]): RunArgs | "help" {
     throw new UsageError(
       `--precision must be double or single, got "${precision}"`,
     );
+  const method = values.method;
+  if (method !== undefined && !SIM_METHODS.includes(method as SimMethod))
+    throw new UsageError(
+      `--method must be one of ${SIM_METHODS.join(", ")}, got "${method}"`,
+    );
   const inputs: Record<string, number | boolean> = {};
   for (const item of values.input ?? []) {
     const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/.exec(item);
@@ -141,6 +158,8 @@ function parse(argv: readonly string[]): RunArgs | "help" {
     statevector: values.statevector ?? false,
     json: values.json ?? false,
     inputs,
+    ...(values.noise !== undefined ? { noise: values.noise } : {}),
+    ...(method !== undefined ? { method: method as SimMethod } : {}),
   };
 }
 
@@ -218,6 +237,25 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const { file } = args;
+  let noise: NoiseModel | undefined;
+  if (args.noise !== undefined) {
+    const text = readText(args.noise);
+    if ("error" in text) {
+      process.stderr.write(
+        `stepfault: error: cannot read ${args.noise}: ${text.error}\n`,
+      );
+      return 1;
+    }
+    const m = noiseModelFromText(text.text);
+    if (!m.ok) {
+      for (const e of m.errors)
+        process.stderr.write(
+          `${args.noise}: error: ${e.path ? `${e.path}: ` : ""}${oneLine(e.message)}\n`,
+        );
+      return 1;
+    }
+    noise = m.model;
+  }
   const read = readText(file);
   if ("error" in read) {
     process.stderr.write(
@@ -265,6 +303,8 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     precision: args.precision,
     statevector: args.statevector,
     memoryLimitBytes: Math.floor(totalmem() * 0.8),
+    ...(noise ? { noise } : {}),
+    ...(args.method ? { method: args.method } : {}),
     ...(progress
       ? {
           onProgress: (f: number) => {
@@ -281,7 +321,9 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     process.stderr.write(
       e.span
         ? `${file}:${e.span.line}:${e.span.col}: error: ${oneLine(e.message)}\n`
-        : `stepfault: error: ${oneLine(e.message)}\n`,
+        : e.code === "SIM_BAD_NOISE_MODEL"
+          ? `${args.noise}: error: ${oneLine(e.message)}\n`
+          : `stepfault: error: ${oneLine(e.message)}\n`,
     );
     return 1;
   }

@@ -11,6 +11,7 @@ import { Cancelled, type RunOutput, runStatic } from "./run.ts";
 import { runBranches } from "./branches.ts";
 import { hasNoiseOps, type SimMethod, simulateNoisy } from "./noisy.ts";
 import type { ReadoutErrors } from "./readout.ts";
+import { applyNoiseModel, type NoiseModel } from "../noise/model.ts";
 
 /** Options of `simulate`. */
 export interface SimulateOptions {
@@ -37,8 +38,10 @@ export interface SimulateOptions {
    * matrix when it fits, else trajectories).
    */
   readonly method?: SimMethod;
-  /** Readout errors by qubit, applied to every measured bit (noise models supply them). */
+  /** Readout errors by qubit, applied to every measured bit (noise models supply them too). */
   readonly readout?: ReadoutErrors;
+  /** A noise model applied to the circuit (see noise/model.ts). */
+  readonly noise?: NoiseModel;
 }
 
 /** A finished simulation. */
@@ -178,14 +181,29 @@ export function precheck(
 
 /** Runs a circuit on the given engine (shared by `simulate` and the threaded entry). */
 export function simulateOn(
-  circuit: Circuit,
+  source: Circuit,
   options: SimulateOptions,
   engine: SimEngine,
 ): SimulateOutcome {
   const t0 = performance.now();
+  let circuit = source;
+  let readout = options.readout;
+  if (options.noise) {
+    const applied = applyNoiseModel(circuit, options.noise);
+    if (!applied.ok)
+      return fail(
+        "SIM_BAD_NOISE_MODEL",
+        applied.errors
+          .map((e) => (e.path ? `${e.path}: ${e.message}` : e.message))
+          .join("; "),
+      );
+    circuit = applied.circuit;
+    if (applied.readout.size > 0)
+      readout = new Map([...applied.readout, ...(readout ?? [])]);
+  }
   if (
     hasNoiseOps(circuit) ||
-    (options.readout && options.readout.size > 0) ||
+    (readout && readout.size > 0) ||
     options.method === "density_matrix" ||
     options.method === "trajectories"
   ) {
@@ -193,7 +211,7 @@ export function simulateOn(
     if (refused) return refused;
     return simulateNoisy(
       circuit,
-      options.readout,
+      readout,
       options,
       engine,
       (n) =>

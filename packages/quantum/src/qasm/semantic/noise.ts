@@ -45,13 +45,13 @@ function matrixOf(c: Compiler, a: NoiseArg): Float64Array {
     (row as Extract<NoiseArg, { kind: "list" }>).items.forEach((x, col) => {
       const k = 2 * (r * d + col);
       if (x.kind === "expr") m[k] = evalNumber(c, x.expr);
-      else if (
-        x.items.length === 2 &&
-        x.items.every((t) => t.kind === "expr")
-      ) {
-        m[k] = evalNumber(c, (x.items[0] as { expr: never }).expr);
-        m[k + 1] = evalNumber(c, (x.items[1] as { expr: never }).expr);
-      } else bad(x.span);
+      else {
+        const [re, im] = x.items;
+        if (x.items.length !== 2 || re.kind !== "expr" || im.kind !== "expr")
+          return bad(x.span);
+        m[k] = evalNumber(c, re.expr);
+        m[k + 1] = evalNumber(c, im.expr);
+      }
     });
   });
   return m;
