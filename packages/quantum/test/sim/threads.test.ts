@@ -205,7 +205,7 @@ describe("threads", () => {
     const n = 23; // 128 MiB in double precision, every page written by the H layer
     const hs = circuit(
       n,
-      ...Array.from({ length: n }, (_, q) => std("h", [q])),
+      Array.from({ length: n }, (_, q) => std("h", [q])).flat(),
     );
     await simulateParallel(circuit(16, std("h", [3])), {
       shots: 1,
