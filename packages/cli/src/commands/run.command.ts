@@ -3,9 +3,7 @@
  * the CLI contract's JSON with --json); errors go to stderr as `FILE:LINE:COL: error: ...`.
  * Exit codes: 0 success, 1 compile/simulation/file errors, 2 usage errors.
  */
-import { readFileSync } from "node:fs";
 import { totalmem } from "node:os";
-import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
   compileQasm,
@@ -25,6 +23,7 @@ import {
   statevectorJson,
   statevectorTable,
 } from "../report.ts";
+import { includeReader, readText } from "../source.ts";
 
 const HELP = `Usage: stepfault run FILE [options]
 
@@ -144,36 +143,6 @@ function parse(argv: readonly string[]): RunArgs | "help" {
   };
 }
 
-/** Reads a text file; undefined with a reason when it is missing, a directory, unreadable or binary. */
-function readText(path: string): { text: string } | { error: string } {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT"
-        ? "no such file"
-        : code === "EISDIR"
-          ? "is a directory"
-          : code === "EACCES"
-            ? "permission denied"
-            : oneLine((err as Error).message);
-    return { error: why };
-  }
-  if (bytes.includes(0))
-    return { error: "not a text file (it contains NUL bytes)" };
-  try {
-    return {
-      text: new TextDecoder("utf-8", { fatal: true })
-        .decode(bytes)
-        .replace(/^\uFEFF/, ""),
-    };
-  } catch {
-    return { error: "not a text file (it is not valid UTF-8)" };
-  }
-}
-
 async function simulateCircuit(
   circuit: Circuit,
   options: SimulateOptions,
@@ -225,31 +194,13 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     );
     return 1;
   }
-  const located = new Map<string, string>();
+  const includes = includeReader(file);
   const compiled = compileQasm(read.text, {
     fileName: file,
     inputs: args.inputs,
-    readInclude: (path, from) => {
-      // `from` is the including file as the compiler names it (the main file, or an include path
-      // as written); resolve relative to where that file really is.
-      const base =
-        from === undefined || from === file
-          ? resolve(file)
-          : (located.get(from) ?? resolve(from));
-      const abs = resolve(dirname(base), path);
-      const r = readText(abs);
-      if (!("text" in r)) return undefined;
-      located.set(path, abs);
-      return r.text;
-    },
+    readInclude: includes.readInclude,
   });
-  // Diagnostics in includes name the include as the user would reach it (like FILE: absolute or relative to the cwd).
-  const shown = (d: (typeof compiled.diagnostics)[number]) => {
-    const abs = d.file === undefined ? undefined : located.get(d.file);
-    return abs === undefined
-      ? d
-      : { ...d, file: isAbsolute(file) ? abs : relative(process.cwd(), abs) };
-  };
+  const shown = includes.shown;
   for (const d of compiled.diagnostics)
     process.stderr.write(formatDiagnostic(shown(d), file) + "\n");
   if (!compiled.ok) return 1;
