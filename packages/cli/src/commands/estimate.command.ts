@@ -17,6 +17,12 @@ import {
 } from "@stepfault/quantum";
 import { formatDiagnostic, oneLine } from "../report.ts";
 import { includeReader, readText } from "../source.ts";
+import {
+  UsageError,
+  parseArgsError,
+  parseInputs,
+  startCommand,
+} from "../args.ts";
 import { estimateTable, estimateJson } from "../estimate-report.ts";
 
 const HELP = `Usage: stepfault estimate FILE --observable OBS [options]
@@ -44,7 +50,6 @@ Exit status: 0 on success, 1 for errors in the program, observables, sweep or ru
 /** From this many qubits the threaded estimator is used when available. */
 const THREADS_FROM_QUBITS = 20;
 
-class UsageError extends Error {}
 class InputError extends Error {}
 
 interface EstimateArgs {
@@ -79,12 +84,7 @@ function parse(argv: readonly string[]): EstimateArgs | "help" {
       },
     });
   } catch (err) {
-    const e = err as Error & { code?: string };
-    const msg =
-      e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION"
-        ? e.message.split(". ")[0]
-        : e.message;
-    throw new UsageError(oneLine(msg));
+    throw parseArgsError(err);
   }
   const { values, positionals } = parsed;
   if (values.help) return "help";
@@ -118,19 +118,9 @@ function parse(argv: readonly string[]): EstimateArgs | "help" {
     throw new UsageError(
       `--precision must be double or single, got "${precision}"`,
     );
-  const inputs: Record<string, number> = {};
-  for (const item of values.input ?? []) {
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/.exec(item);
-    if (!m)
-      throw new UsageError(`--input must look like name=value, got "${item}"`);
-    const raw = m[2].trim();
-    const value = raw === "true" ? 1 : raw === "false" ? 0 : Number(raw);
-    if (raw === "" || !Number.isFinite(value))
-      throw new UsageError(
-        `--input ${m[1]}: "${raw}" is not a number, true or false`,
-      );
-    inputs[m[1]] = value;
-  }
+  const inputs = Object.fromEntries(
+    Object.entries(parseInputs(values.input)).map(([k, v]) => [k, Number(v)]),
+  );
   return {
     file: positionals[0],
     observables: values.observable,
@@ -243,33 +233,15 @@ async function estimateWith(
 export async function estimateCommand(
   argv: readonly string[],
 ): Promise<number> {
-  let args: EstimateArgs | "help";
-  try {
-    args = parse(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(
-      `stepfault: error: ${err.message} (see stepfault estimate --help)\n`,
-    );
-    return 2;
-  }
-  if (args === "help") {
-    process.stdout.write(HELP);
-    return 0;
-  }
+  const started = startCommand("estimate", argv, parse, HELP);
+  if (typeof started === "number") return started;
+  const { args, text } = started;
   const { file } = args;
-  const read = readText(file);
-  if ("error" in read) {
-    process.stderr.write(
-      `stepfault: error: cannot read ${file}: ${read.error}\n`,
-    );
-    return 1;
-  }
   try {
     const sweep = args.sweep === undefined ? undefined : readSweep(args.sweep);
     const includes = includeReader(file);
     const compile = (fixed: Record<string, number>) =>
-      compileParametric(read.text, {
+      compileParametric(text, {
         fileName: file,
         inputs: fixed,
         readInclude: includes.readInclude,

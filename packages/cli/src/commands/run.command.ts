@@ -23,7 +23,13 @@ import {
   statevectorJson,
   statevectorTable,
 } from "../report.ts";
-import { includeReader, readText } from "../source.ts";
+import { includeReader } from "../source.ts";
+import {
+  UsageError,
+  parseArgsError,
+  parseInputs,
+  startCommand,
+} from "../args.ts";
 
 const HELP = `Usage: stepfault run FILE [options]
 
@@ -45,8 +51,6 @@ Exit status: 0 on success, 1 for errors in the program or its simulation, 2 for 
 
 /** From this many qubits the threaded simulator is used when available. */
 const THREADS_FROM_QUBITS = 20;
-
-class UsageError extends Error {}
 
 interface RunArgs {
   readonly file: string;
@@ -76,13 +80,7 @@ function parse(argv: readonly string[]): RunArgs | "help" {
       },
     });
   } catch (err) {
-    const e = err as Error & { code?: string };
-    // parseArgs explains unknown options at length; its first sentence is the point.
-    const msg =
-      e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION"
-        ? e.message.split(". ")[0]
-        : e.message;
-    throw new UsageError(oneLine(msg));
+    throw parseArgsError(err);
   }
   const { values, positionals } = parsed;
   if (values.help) return "help";
@@ -119,19 +117,7 @@ function parse(argv: readonly string[]): RunArgs | "help" {
     throw new UsageError(
       `--precision must be double or single, got "${precision}"`,
     );
-  const inputs: Record<string, number | boolean> = {};
-  for (const item of values.input ?? []) {
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/.exec(item);
-    if (!m)
-      throw new UsageError(`--input must look like name=value, got "${item}"`);
-    const raw = m[2].trim();
-    const value = raw === "true" ? true : raw === "false" ? false : Number(raw);
-    if (typeof value === "number" && (raw === "" || !Number.isFinite(value)))
-      throw new UsageError(
-        `--input ${m[1]}: "${raw}" is not a number, true or false`,
-      );
-    inputs[m[1]] = value;
-  }
+  const inputs = parseInputs(values.input);
   return {
     file: positionals[0],
     shots,
@@ -172,30 +158,12 @@ async function simulateCircuit(
 
 /** `stepfault run`: see HELP. */
 export async function runCommand(argv: readonly string[]): Promise<number> {
-  let args: RunArgs | "help";
-  try {
-    args = parse(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(
-      `stepfault: error: ${err.message} (see stepfault run --help)\n`,
-    );
-    return 2;
-  }
-  if (args === "help") {
-    process.stdout.write(HELP);
-    return 0;
-  }
+  const started = startCommand("run", argv, parse, HELP);
+  if (typeof started === "number") return started;
+  const { args, text } = started;
   const { file } = args;
-  const read = readText(file);
-  if ("error" in read) {
-    process.stderr.write(
-      `stepfault: error: cannot read ${file}: ${read.error}\n`,
-    );
-    return 1;
-  }
   const includes = includeReader(file);
-  const compiled = compileQasm(read.text, {
+  const compiled = compileQasm(text, {
     fileName: file,
     inputs: args.inputs,
     readInclude: includes.readInclude,
