@@ -27,7 +27,7 @@ const PUNCT_BY_CHAR: Record<string, readonly string[]> = {
   "^": ["^=", "^"],
 };
 const PUNCT_TABLE: (readonly string[] | undefined)[] = [];
-for (const ch of ";,()[]{}:~@.") PUNCT_TABLE[ch.charCodeAt(0)] = [ch];
+for (const ch of ";,()[]{}:~@.#") PUNCT_TABLE[ch.charCodeAt(0)] = [ch];
 for (const [ch, list] of Object.entries(PUNCT_BY_CHAR))
   PUNCT_TABLE[ch.charCodeAt(0)] = list;
 

@@ -7,7 +7,9 @@ import type { GateOp, Operation, Span } from "../../ir/types.ts";
 import type { Expr, Modifier, Stmt } from "../ast.ts";
 import { QasmCodes } from "../codes.ts";
 import { MAX_DEPTH, type Compiler } from "./compiler.ts";
-import { evalInt, evalNumber, evalOperand } from "./eval.ts";
+import { evalInt, evalNumber, evalOperand, evaluate } from "./eval.ts";
+import { isRuntime } from "./runtime.ts";
+import { runtimeGateCall } from "./runtime-gates.ts";
 import { Scope, type GateSymbol } from "./scope.ts";
 
 type GateCall = Extract<Stmt, { kind: "gateCall" }>;
@@ -126,10 +128,18 @@ function checkDistinct(
 }
 
 /** Compiles a gate call statement: resolves and broadcasts its arguments, expands and emits. */
-export function compileGateCall(c: Compiler, call: GateCall): void {
+export function compileGateCall(
+  c: Compiler,
+  call: GateCall,
+  fixedParams?: readonly number[],
+): void {
   const mods = evalModifiers(c, call.modifiers);
   const g = checkShape(c, call, mods, call.args.length);
-  const params = call.params.map((p) => evalNumber(c, p));
+  if (fixedParams === undefined) {
+    const values = call.params.map((p) => evaluate(c, p));
+    if (values.some(isRuntime)) return runtimeGateCall(c, call, values);
+  }
+  const params = fixedParams ?? call.params.map((p) => evalNumber(c, p));
   const lists: (readonly number[])[] = [];
   const isReg: boolean[] = [];
   let width = 1;
