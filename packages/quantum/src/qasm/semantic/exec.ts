@@ -62,14 +62,20 @@ export function execStmt(c: Compiler, s: Stmt): Flow {
   if (EMITTING.has(s.kind)) c.setOpSpan(s.span);
   switch (s.kind) {
     case "gateCall": {
-      const kind = s.modifiers.length === 0 ? c.scope.lookup(s.name)?.kind : undefined;
+      const kind =
+        s.modifiers.length === 0 ? c.scope.lookup(s.name)?.kind : undefined;
       if (kind === "def") {
         // `f(a) q;` (the specification's examples call subroutines like gates) or `f(a, q);`.
         c.callDef(s.name, [...s.params, ...s.args], s.span);
         return undefined;
       }
       if (kind === "extern" && s.args.length === 0) {
-        evaluate(c, { kind: "call", name: s.name, args: s.params, span: s.span });
+        evaluate(c, {
+          kind: "call",
+          name: s.name,
+          args: s.params,
+          span: s.span,
+        });
         return undefined;
       }
       compileGateCall(c, s);
@@ -314,6 +320,12 @@ function declareVariable(
           "a const cannot depend on measurement results",
           s.init.span,
         );
+      if (type === "duration" || type === "stretch")
+        return c.fail(
+          QasmCodes.TYPE_ERROR,
+          `a ${type} cannot hold a value measured at run time`,
+          s.init.span,
+        );
       const sym: VariableSymbol = {
         kind: "var",
         name: s.name,
@@ -333,7 +345,10 @@ function declareVariable(
       return;
     }
     checkBitString(c, s.init, type, width);
-    value = fitWidth(castTo(c, type, constOf(c, v, s.init.span), s.init.span), width);
+    value = fitWidth(
+      castTo(c, type, constOf(c, v, s.init.span), s.init.span),
+      width,
+    );
   } else value = castTo(c, type, { t: "int", v: 0 }, s.span);
   const readonly = s.modifier === "const" || s.modifier === "input";
   c.declare(
@@ -409,7 +424,11 @@ function writeBits(c: Compiler, target: Expr, value: Expr, span: Span): void {
 function declareArray(c: Compiler, s: Extract<Stmt, { kind: "decl" }>): void {
   const t = s.type;
   if (!t.elem || !t.dims)
-    return c.fail(QasmCodes.SYNTAX, "an array type needs its dimensions", t.span);
+    return c.fail(
+      QasmCodes.SYNTAX,
+      "an array type needs its dimensions",
+      t.span,
+    );
   const dims = t.dims.map((d) => evalInt(c, d, "an array dimension"));
   const elemWidth = t.elem.width
     ? evalInt(c, t.elem.width, "a type width")
@@ -421,7 +440,14 @@ function declareArray(c: Compiler, s: Extract<Stmt, { kind: "decl" }>): void {
       "not supported yet: arrays of values measured at run time",
       s.init!.span,
     );
-  const value = makeArray(c, t.elem.name, elemWidth, dims, init, s.init?.span ?? s.span);
+  const value = makeArray(
+    c,
+    t.elem.name,
+    elemWidth,
+    dims,
+    init,
+    s.init?.span ?? s.span,
+  );
   c.declare(
     s.name,
     { kind: "array", name: s.name, value, readonly: s.modifier === "const" },
@@ -450,7 +476,11 @@ function assign(c: Compiler, s: Extract<Stmt, { kind: "assign" }>): void {
   }
   const base = s.target.kind === "index" ? s.target.target : s.target;
   if (base.kind !== "id")
-    return c.fail(QasmCodes.SYNTAX, "cannot assign to this expression", s.target.span);
+    return c.fail(
+      QasmCodes.SYNTAX,
+      "cannot assign to this expression",
+      s.target.span,
+    );
   const sym = c.scope.lookup(base.name);
   if (sym === undefined)
     return c.fail(
@@ -516,11 +546,19 @@ function assign(c: Compiler, s: Extract<Stmt, { kind: "assign" }>): void {
     c.emit({
       kind: "classical",
       clbits: bits,
-      value: storedExpr(c, sym.type, toRuntime(c, v, s.value.span), s.value.span),
+      value: storedExpr(
+        c,
+        sym.type,
+        toRuntime(c, v, s.value.span),
+        s.value.span,
+      ),
     });
     return;
   }
-  sym.value = fitWidth(castTo(c, sym.type, constOf(c, v, s.value.span), s.value.span), sym.width);
+  sym.value = fitWidth(
+    castTo(c, sym.type, constOf(c, v, s.value.span), s.value.span),
+    sym.width,
+  );
 }
 
 function include(c: Compiler, path: string, span: Span): void {
