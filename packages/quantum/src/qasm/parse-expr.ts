@@ -400,7 +400,8 @@ export class ExprParser {
       while (this.accept(",")) {
         if (this.accept("#")) {
           const d = this.expectIdent("'dim'");
-          if (d.text !== "dim") this.fail(QasmCodes.SYNTAX, "expected #dim = n", d);
+          if (d.text !== "dim")
+            this.fail(QasmCodes.SYNTAX, "expected #dim = n", d);
           this.expect("=");
           dimCount = this.parseExpr();
         } else dims.push(this.parseExpr());

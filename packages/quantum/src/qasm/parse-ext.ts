@@ -49,7 +49,8 @@ export abstract class ExtParser extends BlockParser {
       }
       case "defcalgrammar": {
         this.next();
-        if (this.tok.kind !== "string") this.unexpected("a grammar name in quotes");
+        if (this.tok.kind !== "string")
+          this.unexpected("a grammar name in quotes");
         this.next();
         return {
           kind: "calibration",
@@ -183,7 +184,11 @@ export abstract class ExtParser extends BlockParser {
         if (dflt) this.fail(QasmCodes.SYNTAX, "a switch has one default", c);
         dflt = this.parseBlock().stmts;
       } else if (this.tok.kind === "eof") {
-        this.fail(QasmCodes.UNBALANCED, "'{' is never closed (expected '}')", lb);
+        this.fail(
+          QasmCodes.UNBALANCED,
+          "'{' is never closed (expected '}')",
+          lb,
+        );
       } else this.unexpected("'case', 'default' or '}'");
     }
     const close = this.next();

@@ -56,13 +56,27 @@ export function makeArray(
 ): ArrayValue {
   const size = dims.reduce((a, b) => a * b, 1);
   if (dims.some((d) => d < 0) || size > MAX_ARRAY_ELEMENTS)
-    h.fail(QasmCodes.BAD_SIZE, `array dimensions ${dims.join(" x ")} are not allowed`, span);
+    h.fail(
+      QasmCodes.BAD_SIZE,
+      `array dimensions ${dims.join(" x ")} are not allowed`,
+      span,
+    );
   if (init === undefined) {
     const zero = castTo(h, elem, { t: "int", v: 0 }, span);
-    return { t: "array", elem, elemWidth, dims, data: new Array(size).fill(zero) };
+    return {
+      t: "array",
+      elem,
+      elemWidth,
+      dims,
+      data: new Array(size).fill(zero),
+    };
   }
   if (init.t !== "array")
-    return h.fail(QasmCodes.TYPE_ERROR, "an array is initialised with an array such as {1, 2}", span);
+    return h.fail(
+      QasmCodes.TYPE_ERROR,
+      "an array is initialised with an array such as {1, 2}",
+      span,
+    );
   if (init.dims.join(",") !== dims.join(","))
     h.fail(
       QasmCodes.TYPE_ERROR,
@@ -122,7 +136,8 @@ function select(
       const start = ix.start ? evalInt(h, ix.start, "a range start") : 0;
       const step = ix.step ? evalInt(h, ix.step, "a range step") : 1;
       const end = ix.end ? evalInt(h, ix.end, "a range end") : n - 1;
-      if (step === 0) h.fail(QasmCodes.BAD_VALUE, "a range step cannot be zero", ix.span);
+      if (step === 0)
+        h.fail(QasmCodes.BAD_VALUE, "a range step cannot be zero", ix.span);
       picks = [...rangeValues(start, step, end)];
       dims.push(picks.length);
     } else {
@@ -172,7 +187,13 @@ export function assignArray(
 ): void {
   const { positions, dims } = select(h, a, index, span);
   if (dims.length === 0) {
-    a.data[positions[0]] = castElem(h, a.elem, a.elemWidth, constOf(h, value, span), span);
+    a.data[positions[0]] = castElem(
+      h,
+      a.elem,
+      a.elemWidth,
+      constOf(h, value, span),
+      span,
+    );
     return;
   }
   if (value.t !== "array" || value.dims.join(",") !== dims.join(","))
@@ -193,10 +214,18 @@ export function sizeOf(
   e: Extract<Expr, { kind: "call" }>,
 ): ConstValue {
   if (e.args.length < 1 || e.args.length > 2)
-    h.fail(QasmCodes.PARAM_COUNT, "sizeof takes an array and an optional dimension", e.span);
+    h.fail(
+      QasmCodes.PARAM_COUNT,
+      "sizeof takes an array and an optional dimension",
+      e.span,
+    );
   const a = evaluate(h, e.args[0]);
   if (a.t !== "array")
-    return h.fail(QasmCodes.TYPE_ERROR, "sizeof needs an array", e.args[0].span);
+    return h.fail(
+      QasmCodes.TYPE_ERROR,
+      "sizeof needs an array",
+      e.args[0].span,
+    );
   const k = e.args[1] ? evalInt(h, e.args[1], "a dimension") : 0;
   if (k < 0 || k >= a.dims.length)
     h.fail(

@@ -246,7 +246,11 @@ export class Compiler implements EvalHost {
     if (!storage || storage.length === 0 || this.global.own(sym.name) !== sym)
       return;
     if (this.cregs.some((r) => r.name === sym.name)) return;
-    this.cregs.push({ name: sym.name, size: storage.length, offset: storage[0] });
+    this.cregs.push({
+      name: sym.name,
+      size: storage.length,
+      offset: storage[0],
+    });
   }
 
   /** A new label id for run-time control flow. */

@@ -9,13 +9,7 @@ import {
 } from "./compiler.ts";
 import { castTo } from "./builtins.ts";
 import { negateCondition } from "./conditions.ts";
-import {
-  constOf,
-  evalConst,
-  evalInt,
-  evalOperand,
-  evaluate,
-} from "./eval.ts";
+import { constOf, evalConst, evalInt, evalOperand, evaluate } from "./eval.ts";
 import { rangeValues } from "./indexing.ts";
 import { execBlock, type Flow } from "./exec.ts";
 import {
@@ -136,13 +130,21 @@ function execIf(c: Compiler, s: Extract<Stmt, { kind: "if" }>): Flow {
   }
   if (v.t === "bits" || v.t === "cond" || v.t === "rt") {
     if (!s.qasm2 && !isSimpleBody(c, s.then, s.else !== undefined)) {
-      return runtimeBranches(c, [{ cond: v, span: s.cond.span, body: s.then }], s.else);
+      return runtimeBranches(
+        c,
+        [{ cond: v, span: s.cond.span, body: s.then }],
+        s.else,
+      );
     }
     prepareRegion(c, [...s.then, ...(s.else ?? [])]);
     return dynamicIf(c, s, runtimeCondition(c, v, s.cond.span));
   }
   if (v.t === "array")
-    return c.fail(QasmCodes.TYPE_ERROR, "an array cannot be used as a condition", s.cond.span);
+    return c.fail(
+      QasmCodes.TYPE_ERROR,
+      "an array cannot be used as a condition",
+      s.cond.span,
+    );
   if (v.t === "qubits")
     return c.fail(
       QasmCodes.TYPE_ERROR,
@@ -274,7 +276,11 @@ function execWhile(c: Compiler, s: Extract<Stmt, { kind: "while" }>): Flow {
         }
       }
       if (v.t === "array")
-        return c.fail(QasmCodes.TYPE_ERROR, "an array cannot be used as a condition", s.cond.span);
+        return c.fail(
+          QasmCodes.TYPE_ERROR,
+          "an array cannot be used as a condition",
+          s.cond.span,
+        );
       if (v.t === "qubits")
         return c.fail(
           QasmCodes.TYPE_ERROR,
@@ -358,8 +364,14 @@ export function callDef(
       return;
     }
     if (v.t === "array")
-      c.fail(QasmCodes.TYPE_ERROR, `argument '${p.name}' must be a single value`, args[i].span);
-    const width = p.type.width ? evalInt(c, p.type.width, "a type width") : undefined;
+      c.fail(
+        QasmCodes.TYPE_ERROR,
+        `argument '${p.name}' must be a single value`,
+        args[i].span,
+      );
+    const width = p.type.width
+      ? evalInt(c, p.type.width, "a type width")
+      : undefined;
     if (isRuntime(v)) {
       // Passed by value: the subroutine gets its own copy in fresh bits.
       const sym: VariableSymbol = {
@@ -374,7 +386,12 @@ export function callDef(
       c.emit({
         kind: "classical",
         clbits: bits,
-        value: storedExpr(c, sym.type, toRuntime(c, v, args[i].span), args[i].span),
+        value: storedExpr(
+          c,
+          sym.type,
+          toRuntime(c, v, args[i].span),
+          args[i].span,
+        ),
       });
       scope.declare(p.name, sym);
       return;
@@ -433,7 +450,11 @@ function bindArray(
   span: Span,
 ): void {
   if (v.t !== "array")
-    return c.fail(QasmCodes.TYPE_ERROR, `argument '${p.name}' must be an array`, span);
+    return c.fail(
+      QasmCodes.TYPE_ERROR,
+      `argument '${p.name}' must be an array`,
+      span,
+    );
   const t = p.type;
   if (t.dims && t.dims.length > 0) {
     const dims = t.dims.map((d) => evalInt(c, d, "an array dimension"));
@@ -461,7 +482,11 @@ function bindArray(
 }
 
 /** Statements that can run under a plain condition on each op (no classical code, no nesting). */
-function isSimpleBody(c: Compiler, body: readonly Stmt[], hasElse: boolean): boolean {
+function isSimpleBody(
+  c: Compiler,
+  body: readonly Stmt[],
+  hasElse: boolean,
+): boolean {
   return body.every((s) => {
     switch (s.kind) {
       case "gateCall": {
@@ -476,7 +501,8 @@ function isSimpleBody(c: Compiler, body: readonly Stmt[], hasElse: boolean): boo
       case "measure": {
         if (hasElse || !s.target) return false;
         const base = s.target.kind === "index" ? s.target.target : s.target;
-        const k = base.kind === "id" ? c.scope.lookup(base.name)?.kind : undefined;
+        const k =
+          base.kind === "id" ? c.scope.lookup(base.name)?.kind : undefined;
         return k === "creg" || k === "calias";
       }
       case "block":
@@ -492,7 +518,8 @@ function writtenNames(body: readonly Stmt[], out: Map<string, Span>): void {
   const note = (e: Expr | undefined): void => {
     if (!e) return;
     const base = e.kind === "index" ? e.target : e;
-    if (base.kind === "id" && !out.has(base.name)) out.set(base.name, base.span);
+    if (base.kind === "id" && !out.has(base.name))
+      out.set(base.name, base.span);
   };
   for (const s of body) {
     switch (s.kind) {
@@ -543,7 +570,11 @@ function inRegion(c: Compiler, body: readonly Stmt[]): Flow {
 /** if / else-if / else on run-time values, as labels and jumps. */
 function runtimeBranches(
   c: Compiler,
-  branches: readonly { cond: Value | (() => Value); span: Span; body: readonly Stmt[] }[],
+  branches: readonly {
+    cond: Value | (() => Value);
+    span: Span;
+    body: readonly Stmt[];
+  }[],
   elseBody: readonly Stmt[] | undefined,
 ): Flow {
   prepareRegion(c, [...branches.flatMap((b) => b.body), ...(elseBody ?? [])]);
@@ -607,7 +638,11 @@ function execSwitch(c: Compiler, s: Extract<Stmt, { kind: "switch" }>): Flow {
   for (const list of values)
     for (const x of list) {
       if (seen.has(x.v))
-        c.fail(QasmCodes.REDEFINITION, `case ${x.v} appears twice in this switch`, x.span);
+        c.fail(
+          QasmCodes.REDEFINITION,
+          `case ${x.v} appears twice in this switch`,
+          x.span,
+        );
       seen.add(x.v);
     }
   if (!isRuntime(subject)) {
@@ -638,7 +673,9 @@ function execSwitch(c: Compiler, s: Extract<Stmt, { kind: "switch" }>): Flow {
     s.cases.map((k, i) => ({
       cond: () =>
         values[i]
-          .map((x) => runtimeBinary(c, "==", subj, { t: "int", v: x.v }, k.span))
+          .map((x) =>
+            runtimeBinary(c, "==", subj, { t: "int", v: x.v }, k.span),
+          )
           .reduce((a: Value, b: Value) => runtimeBinary(c, "||", a, b, k.span)),
       span: k.span,
       body: k.body,

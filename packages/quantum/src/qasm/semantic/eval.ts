@@ -54,7 +54,9 @@ export interface EvalHost {
 export function evaluate(h: EvalHost, e: Expr): Value {
   switch (e.kind) {
     case "num":
-      return e.isInt ? { t: "int", v: e.value, lit: true } : num(e.value, false);
+      return e.isInt
+        ? { t: "int", v: e.value, lit: true }
+        : num(e.value, false);
     case "bool":
       return bool(e.value);
     case "id":
@@ -142,11 +144,17 @@ function concat(h: EvalHost, e: Extract<Expr, { kind: "concat" }>): Value {
 
 function evalCast(h: EvalHost, e: Extract<Expr, { kind: "cast" }>): Value {
   const v = evaluate(h, e.arg);
-  const width = e.type.width ? evalInt(h, e.type.width, "a type width") : undefined;
+  const width = e.type.width
+    ? evalInt(h, e.type.width, "a type width")
+    : undefined;
   if (isRuntime(v)) return runtimeCast(h, e.type.name, width, v, e.span);
   const x = constOf(h, v, e.arg.span);
   if (e.type.name === "duration" && x.t !== "duration")
-    return h.fail(QasmCodes.TYPE_ERROR, `cannot convert a ${x.t} to duration`, e.span);
+    return h.fail(
+      QasmCodes.TYPE_ERROR,
+      `cannot convert a ${x.t} to duration`,
+      e.span,
+    );
   const out = castTo(h, e.type.name, x, e.span);
   if (
     width !== undefined &&
@@ -398,7 +406,8 @@ function timeArithmetic(
     if (y.v === 0) h.fail(QasmCodes.DIVISION_BY_ZERO, "division by zero", span);
     return d(x.v / y.v);
   }
-  if (op === "/" && tx && ty) return { t: "float", v: y.v === 0 ? 0 : x.v / y.v };
+  if (op === "/" && tx && ty)
+    return { t: "float", v: y.v === 0 ? 0 : x.v / y.v };
   if (["==", "!=", "<", "<=", ">", ">="].includes(op) && tx && ty)
     return undefined;
   return h.fail(
@@ -457,7 +466,10 @@ function evalCall(h: EvalHost, e: Extract<Expr, { kind: "call" }>): Value {
   const args = values.map((v, i) => constOf(h, v, e.args[i].span));
   if (e.name === "rotl" || e.name === "rotr") {
     const w = args[0].t === "bit" ? 1 : 32;
-    return num(rotate(args[0].v, e.name === "rotl" ? args[1].v : -args[1].v, w), true);
+    return num(
+      rotate(args[0].v, e.name === "rotl" ? args[1].v : -args[1].v, w),
+      true,
+    );
   }
   if (e.name === "mod" && args[1].v === 0)
     h.fail(QasmCodes.DIVISION_BY_ZERO, "modulo by zero", e.span);

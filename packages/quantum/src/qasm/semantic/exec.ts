@@ -2,6 +2,7 @@ import type { Span } from "../../ir/types.ts";
 import type { Expr, Stmt } from "../ast.ts";
 import { QasmCodes } from "../codes.ts";
 import { Parser } from "../parse.ts";
+import { CLASSICAL_TYPES } from "../parse-expr.ts";
 import { Lexer } from "../lex.ts";
 import { EndProgram, PHYSICAL_REGISTER, type Compiler } from "./compiler.ts";
 import { castTo } from "./builtins.ts";
@@ -252,13 +253,7 @@ function declareVariable(
   checkUndeclared(c, s.name, s.nameSpan);
   const type = s.type.name;
   if (type === "bit" && s.init?.kind === "measure") {
-    declareRegister(c, {
-      kind: "creg",
-      name: s.name,
-      size: s.type.width,
-      span: s.span,
-      nameSpan: s.nameSpan,
-    });
+    declareBitsOf(c, s);
     measure(
       c,
       s.init.target,
@@ -271,18 +266,7 @@ function declareVariable(
   if (type === "bit" && s.modifier !== "const" && s.modifier !== "input") {
     if (c.scope === c.global) return declareInitialisedBits(c, s);
   }
-  if (
-    ![
-      "int",
-      "uint",
-      "float",
-      "angle",
-      "bool",
-      "bit",
-      "duration",
-      "stretch",
-    ].includes(type)
-  ) {
+  if (!CLASSICAL_TYPES.has(type) || type === "complex") {
     return c.fail(
       QasmCodes.UNSUPPORTED,
       `not supported yet: type ${type}`,
@@ -385,11 +369,8 @@ function checkBitString(
     );
 }
 
-/** A global `bit[n] b = value;`: a classical register (it shows in counts) written at run time. */
-function declareInitialisedBits(
-  c: Compiler,
-  s: Extract<Stmt, { kind: "decl" }>,
-): void {
+/** The bit register a `bit[n] b = ...;` declaration makes. */
+function declareBitsOf(c: Compiler, s: Extract<Stmt, { kind: "decl" }>): void {
   declareRegister(c, {
     kind: "creg",
     name: s.name,
@@ -397,6 +378,14 @@ function declareInitialisedBits(
     span: s.span,
     nameSpan: s.nameSpan,
   });
+}
+
+/** A global `bit[n] b = value;`: a classical register (it shows in counts) written at run time. */
+function declareInitialisedBits(
+  c: Compiler,
+  s: Extract<Stmt, { kind: "decl" }>,
+): void {
+  declareBitsOf(c, s);
   if (!s.init) return;
   const width = s.type.width ? evalInt(c, s.type.width, "a type width") : 1;
   checkBitString(c, s.init, "bit", width);

@@ -23,7 +23,11 @@ export function execExtra(c: Compiler, s: Extra): Flow {
     case "alias": {
       const v = evalOperand(c, s.value);
       if (c.scope.own(s.name) !== undefined)
-        c.fail(QasmCodes.REDEFINITION, `'${s.name}' is already declared`, s.nameSpan);
+        c.fail(
+          QasmCodes.REDEFINITION,
+          `'${s.name}' is already declared`,
+          s.nameSpan,
+        );
       if (v.t === "qubits")
         c.scope.declare(s.name, {
           kind: "qarg",
@@ -48,10 +52,19 @@ export function execExtra(c: Compiler, s: Extra): Flow {
     }
     case "extern":
       if (c.scope !== c.global)
-        c.fail(QasmCodes.SYNTAX, "extern can only be declared at the top level", s.span);
+        c.fail(
+          QasmCodes.SYNTAX,
+          "extern can only be declared at the top level",
+          s.span,
+        );
       c.declare(
         s.name,
-        { kind: "extern", name: s.name, params: s.params, returnType: s.returnType },
+        {
+          kind: "extern",
+          name: s.name,
+          params: s.params,
+          returnType: s.returnType,
+        },
         s.nameSpan,
       );
       return undefined;
@@ -109,15 +122,25 @@ function describeValue(v: Value): string {
 export function measureExpr(c: Compiler, target: Expr, span: Span): Value {
   const v = evalOperand(c, target);
   if (v.t !== "qubits")
-    return c.fail(QasmCodes.TYPE_ERROR, "measure needs a qubit or qubit register", target.span);
+    return c.fail(
+      QasmCodes.TYPE_ERROR,
+      "measure needs a qubit or qubit register",
+      target.span,
+    );
   const bits = c.allocHidden(v.qubits.length);
-  v.qubits.forEach((q, i) => c.emit({ kind: "measure", qubit: q, clbit: bits[i] }));
+  v.qubits.forEach((q, i) =>
+    c.emit({ kind: "measure", qubit: q, clbit: bits[i] }),
+  );
   void span;
   return { t: "bits", clbits: bits, scalar: v.scalar };
 }
 
 /** `durationof({ ... })`: the block is checked (and its operations dropped); 0 on the ideal simulator. */
-export function durationOf(c: Compiler, body: readonly Stmt[], span: Span): ConstValue {
+export function durationOf(
+  c: Compiler,
+  body: readonly Stmt[],
+  span: Span,
+): ConstValue {
   const n = c.ops.length;
   const saved = c.condition;
   try {
@@ -145,7 +168,11 @@ export function callExtern(
 ): Value {
   const sym = c.scope.lookup(name);
   if (sym?.kind !== "extern")
-    return c.fail(QasmCodes.UNDEFINED_FUNCTION, `'${name}' is not an extern`, span);
+    return c.fail(
+      QasmCodes.UNDEFINED_FUNCTION,
+      `'${name}' is not an extern`,
+      span,
+    );
   if (args.length !== sym.params.length)
     c.fail(
       QasmCodes.PARAM_COUNT,
@@ -167,14 +194,24 @@ export function callExtern(
       expr: {
         kind: "binary",
         op: ">",
-        left: { kind: "binary", op: "*", left: count, right: { kind: "const", value: 2 } },
+        left: {
+          kind: "binary",
+          op: "*",
+          left: count,
+          right: { kind: "const", value: 2 },
+        },
         right: { kind: "const", value: width },
       },
       type: "bit",
     };
   return {
     t: "rt",
-    expr: { kind: "binary", op: "%", left: count, right: { kind: "const", value: 2 } },
+    expr: {
+      kind: "binary",
+      op: "%",
+      left: count,
+      right: { kind: "const", value: 2 },
+    },
     type: "bit",
   };
 }

@@ -17,6 +17,7 @@ import type {
 import { MAX_CLASSICAL_WIDTH } from "../../ir/classical.ts";
 import { QasmCodes } from "../codes.ts";
 import type { EvalHost } from "./eval.ts";
+import { negateCondition } from "./conditions.ts";
 import type {
   ConstValue,
   RuntimeValue,
@@ -277,7 +278,12 @@ export function runtimeCast(
       return { t: "rt", expr: numericExpr(x), type: "float" };
     case "angle":
       if (x.type === "angle" || (x.expr.kind === "bits" && width !== undefined))
-        return { t: "rt", expr: x.expr, type: "angle", width: width ?? x.width };
+        return {
+          t: "rt",
+          expr: x.expr,
+          type: "angle",
+          width: width ?? x.width,
+        };
       return h.fail(
         QasmCodes.UNSUPPORTED,
         "not supported yet: converting a run-time number to an angle",
@@ -587,19 +593,7 @@ export function whenHolds(
     return;
   }
   const skip = c.newLabel();
-  emitRaw(c, { kind: "jump", to: skip, condition: negate(cond) });
+  emitRaw(c, { kind: "jump", to: skip, condition: negateCondition(cond) });
   fn();
   emitRaw(c, { kind: "label", id: skip });
-}
-
-function negate(cond: Condition): Condition {
-  const NEG: Record<Condition["op"], Condition["op"]> = {
-    "==": "!=",
-    "!=": "==",
-    "<": ">=",
-    ">=": "<",
-    ">": "<=",
-    "<=": ">",
-  };
-  return { ...cond, op: NEG[cond.op] };
 }
