@@ -23,6 +23,7 @@ import { callDef } from "./semantic/control.ts";
 import { Compiler, StopCompilation } from "./semantic/compiler.ts";
 import { runSource } from "./semantic/exec.ts";
 import { callExtern, durationOf, measureExpr } from "./semantic/exec3.ts";
+import type { ParamRecorder } from "./semantic/params.ts";
 import { inferVersion } from "./version.ts";
 
 /** Compiles OpenQASM 2.0 or 3 source to a circuit. Never throws on user input. */
@@ -30,10 +31,19 @@ export function compileQasm(
   source: string,
   options: CompileOptions = {},
 ): CompileResult {
+  return compileWithParams(source, options).result;
+}
+
+/** Compiles and also returns the circuit parameters collected (with `options.parametric`). */
+export function compileWithParams(
+  source: string,
+  options: CompileOptions,
+): { result: CompileResult; params?: ParamRecorder } {
   const sink = new DiagnosticSink();
   let circuit: Circuit | undefined;
+  let params: ParamRecorder | undefined;
   try {
-    circuit = run(source, options, sink);
+    circuit = run(source, options, sink, (p) => (params = p));
   } catch (e) {
     if (!(e instanceof StopCompilation)) {
       const detail = e instanceof Error ? e.message : String(e);
@@ -47,14 +57,15 @@ export function compileQasm(
   }
   const diagnostics: Diagnostic[] = sortDiagnostics(sink.items);
   if (circuit === undefined || sink.errorCount > 0)
-    return { ok: false, diagnostics };
-  return { ok: true, circuit, diagnostics };
+    return { result: { ok: false, diagnostics } };
+  return { result: { ok: true, circuit, diagnostics }, params };
 }
 
 function run(
   source: string,
   options: CompileOptions,
   sink: DiagnosticSink,
+  onParams: (p: ParamRecorder | undefined) => void,
 ): Circuit {
   const parser = new Parser(new Lexer(source, sink), sink);
   const header = parser.parseHeader();
@@ -80,6 +91,7 @@ function run(
   } finally {
     resolvePendingGates(c);
   }
+  onParams(c.params);
   return {
     numQubits: c.numQubits,
     numClbits: c.numClbits,

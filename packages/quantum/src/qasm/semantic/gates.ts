@@ -10,6 +10,7 @@ import { MAX_DEPTH, type Compiler } from "./compiler.ts";
 import { evalInt, evalNumber, evalOperand, evaluate } from "./eval.ts";
 import { isRuntime } from "./runtime.ts";
 import { runtimeGateCall } from "./runtime-gates.ts";
+import { recordSite, siteArgs } from "./params.ts";
 import { Scope, type GateSymbol } from "./scope.ts";
 
 type GateCall = Extract<Stmt, { kind: "gateCall" }>;
@@ -135,11 +136,15 @@ export function compileGateCall(
 ): void {
   const mods = evalModifiers(c, call.modifiers);
   const g = checkShape(c, call, mods, call.args.length);
-  if (fixedParams === undefined) {
+  const site = fixedParams === undefined ? siteArgs(c, call.params) : undefined;
+  if (fixedParams === undefined && site === undefined) {
     const values = call.params.map((p) => evaluate(c, p));
     if (values.some(isRuntime)) return runtimeGateCall(c, call, values);
   }
-  const params = fixedParams ?? call.params.map((p) => evalNumber(c, p));
+  const params =
+    fixedParams ?? site?.values ?? call.params.map((p) => evalNumber(c, p));
+  const first = c.ops.length;
+  const applied: (readonly number[])[] = [];
   const lists: (readonly number[])[] = [];
   const isReg: boolean[] = [];
   let width = 1;
@@ -178,6 +183,7 @@ export function compileGateCall(
   for (let i = 0; i < width; i++) {
     const qubits = lists.map((l, k) => (isReg[k] ? l[i] : l[0]));
     checkDistinct(c, qubits, call.span);
+    applied.push(qubits);
     for (const op of applyGate(
       c,
       call.name,
@@ -189,6 +195,17 @@ export function compileGateCall(
     ))
       c.emit(op);
   }
+  if (site)
+    recordSite(
+      c,
+      site,
+      first,
+      (ps) =>
+        applied.flatMap((qs) =>
+          applyGate(c, call.name, g, ps, qs, mods, call.span),
+        ),
+      call.span,
+    );
 }
 
 /** Expands one application (after broadcast) with its modifiers into canonical operations. */

@@ -87,6 +87,8 @@ export interface VariableSymbol {
   readonly readonly: boolean;
   /** Once it holds a run-time value: the classical bits that store it (LSB first). */
   storage?: readonly number[];
+  /** Index of the circuit parameter this `input` is (parametric compilation); only gate arguments may read it. */
+  readonly parameter?: number;
 }
 
 /** An array variable (compile-time values; passed to subroutines by reference). */
