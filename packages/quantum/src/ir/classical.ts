@@ -23,7 +23,9 @@ export function evalClassical(e: ClassicalExpr, bits: Uint8Array): number {
       const x = evalClassical(e.operand, bits);
       if (e.op === "-") return -x;
       if (e.op === "!") return x === 0 ? 1 : 0;
-      return e.width !== undefined ? 2 ** e.width - 1 - wrap(x, e.width) : -x - 1;
+      return e.width !== undefined
+        ? 2 ** e.width - 1 - wrap(x, e.width)
+        : -x - 1;
     }
     case "binary":
       return binary(e, bits);
@@ -37,8 +39,10 @@ function binary(
   bits: Uint8Array,
 ): number {
   const x = evalClassical(e.left, bits);
-  if (e.op === "&&") return x !== 0 && evalClassical(e.right, bits) !== 0 ? 1 : 0;
-  if (e.op === "||") return x !== 0 || evalClassical(e.right, bits) !== 0 ? 1 : 0;
+  if (e.op === "&&")
+    return x !== 0 && evalClassical(e.right, bits) !== 0 ? 1 : 0;
+  if (e.op === "||")
+    return x !== 0 || evalClassical(e.right, bits) !== 0 ? 1 : 0;
   const y = evalClassical(e.right, bits);
   switch (e.op) {
     case "+":
@@ -89,7 +93,8 @@ export function wrap(x: number, width: number): number {
 /** popcount of a non-negative integer. */
 export function popcount(x: number): number {
   let n = 0;
-  for (let v = Math.abs(Math.trunc(x)); v > 0; v = Math.floor(v / 2)) n += v % 2;
+  for (let v = Math.abs(Math.trunc(x)); v > 0; v = Math.floor(v / 2))
+    n += v % 2;
   return n;
 }
 
@@ -103,7 +108,10 @@ export function rotate(x: number, k: number, width: number): number {
 }
 
 /** The math functions usable at run time. */
-export const CLASSICAL_FUNCTIONS: Record<string, (a: number[], width: number) => number> = {
+export const CLASSICAL_FUNCTIONS: Record<
+  string,
+  (a: number[], width: number) => number
+> = {
   popcount: ([x]) => popcount(x),
   trunc: ([x]) => Math.trunc(x),
   rotl: ([x, k], w) => rotate(x, k, w),

@@ -452,8 +452,25 @@ function readOp(
 }
 
 const CLASSICAL_BINARY = new Set<string>([
-  "+", "-", "*", "/", "%", "**", "&", "|", "^", "<<", ">>",
-  "==", "!=", "<", "<=", ">", ">=", "&&", "||",
+  "+",
+  "-",
+  "*",
+  "/",
+  "%",
+  "**",
+  "&",
+  "|",
+  "^",
+  "<<",
+  ">>",
+  "==",
+  "!=",
+  "<",
+  "<=",
+  ">",
+  ">=",
+  "&&",
+  "||",
 ]);
 
 /** Reads a run-time classical expression (validated node by node, nesting bounded). */
@@ -471,7 +488,9 @@ function classicalExpr(
     return zero;
   }
   const width = (): { width?: number } =>
-    o.width === undefined ? {} : { width: r.int(o.width, `${path}.width`, 0, 64) };
+    o.width === undefined
+      ? {}
+      : { width: r.int(o.width, `${path}.width`, 0, 64) };
   switch (o.kind) {
     case "const":
       return { kind: "const", value: r.num(o.value, `${path}.value`) };
@@ -519,7 +538,9 @@ function classicalExpr(
         name,
         args: r
           .arr(o.args, `${path}.args`)
-          .map((a, i) => classicalExpr(r, a, `${path}.args[${i}]`, nc, depth + 1)),
+          .map((a, i) =>
+            classicalExpr(r, a, `${path}.args[${i}]`, nc, depth + 1),
+          ),
         ...width(),
       };
     }

@@ -96,7 +96,11 @@ class BranchRunner {
     for (let s = from; s < this.tail; s++) {
       if (this.ctx.shouldStop?.()) throw new Cancelled();
       const st = steps[s];
-      if (st.kind !== "label" && st.condition && !conditionHolds(st.condition, bits))
+      if (
+        st.kind !== "label" &&
+        st.condition &&
+        !conditionHolds(st.condition, bits)
+      )
         continue;
       if (st.kind === "kernel") {
         engine.sweep(a, st.instr, numQubits);

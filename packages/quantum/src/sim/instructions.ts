@@ -148,12 +148,7 @@ export interface JumpStep {
 }
 /** One step of a compiled program. */
 export type Step =
-  | GateStep
-  | MeasureStep
-  | ResetStep
-  | ClassicalStep
-  | LabelStep
-  | JumpStep;
+  GateStep | MeasureStep | ResetStep | ClassicalStep | LabelStep | JumpStep;
 
 /** The outer index range of a kernel instruction on n qubits (what threads split). */
 export function outerSize(instr: KernelInstr, n: number): number {
