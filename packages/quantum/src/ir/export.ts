@@ -210,6 +210,14 @@ function write(circuit: Circuit, version: 2 | 3): ExportResult {
           return fail(i, op, "noise channels have no OpenQASM 2 form");
         stmts = [noisePragmaText(op, q.names)];
         break;
+      case "classical":
+      case "label":
+      case "jump":
+        return fail(
+          i,
+          op,
+          "run-time classical code (computation on measured values, while loops) has no export yet",
+        );
       case "opaque": {
         if (version === 3)
           return fail(i, op, `opaque gate ${op.name} has no OpenQASM 3 form`);

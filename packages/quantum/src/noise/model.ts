@@ -276,6 +276,10 @@ function opQubits(op: Operation): readonly number[] {
     case "measure":
     case "reset":
       return [op.qubit];
+    case "classical":
+    case "label":
+    case "jump":
+      return [];
     default:
       return op.qubits;
   }
@@ -312,7 +316,14 @@ export function applyNoiseModel(
   const reported = new Set<number>();
   const ops: Operation[] = [];
   for (const op of circuit.ops) {
-    if (op.kind === "barrier" || op.kind === "noise" || op.kind === "opaque") {
+    if (
+      op.kind === "barrier" ||
+      op.kind === "noise" ||
+      op.kind === "opaque" ||
+      op.kind === "classical" ||
+      op.kind === "label" ||
+      op.kind === "jump"
+    ) {
       ops.push(op);
       continue;
     }

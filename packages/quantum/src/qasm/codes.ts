@@ -74,6 +74,10 @@ export const QasmCodes = {
   BAD_CONTROL_FLOW: "QASM_BAD_CONTROL_FLOW",
   /** A noise pragma with an unknown channel, bad parameters, a non-CPTP Kraus set or wrong qubits. */
   BAD_NOISE: "QASM_BAD_NOISE",
+  /** A call of an `extern` that has no implementation in the simulator. */
+  EXTERN_UNAVAILABLE: "QASM_EXTERN_UNAVAILABLE",
+  /** `defcalgrammar`, `cal` and `defcal` are skipped by the simulator (warning, once). */
+  CALIBRATION_IGNORED: "QASM_CALIBRATION_IGNORED",
   /** A bug in the compiler itself, caught rather than thrown. */
   INTERNAL: "QASM_INTERNAL",
 } as const;

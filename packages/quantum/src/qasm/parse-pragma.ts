@@ -7,11 +7,11 @@
 import type { NoiseArg, Stmt } from "./ast.ts";
 import { joinSpans } from "./diagnostics.ts";
 import type { Token } from "./lex.ts";
-import { BlockParser } from "./parse-block.ts";
+import { ExtParser } from "./parse-ext.ts";
 import { ParseAbort } from "./parse-expr.ts";
 
 /** The statement parser with pragma support (the dispatcher in parse.ts extends it). */
-export abstract class PragmaParser extends BlockParser {
+export abstract class PragmaParser extends ExtParser {
   /** Skips the rest of line `line`. */
   private skipLine(line: number): void {
     while (this.tok.kind !== "eof" && this.tok.line === line) this.next();

@@ -8,25 +8,7 @@ import { PragmaParser } from "./parse-pragma.ts";
 import { inferVersion } from "./version.ts";
 
 /** Keywords of OpenQASM 3 features this compiler does not lower; reported as QASM_UNSUPPORTED. */
-const UNSUPPORTED_KEYWORDS = new Set([
-  "box",
-  "delay",
-  "stretch",
-  "duration",
-  "durationof",
-  "extern",
-  "cal",
-  "defcal",
-  "defcalgrammar",
-  "array",
-  "switch",
-  "let",
-  "end",
-  "complex",
-  "nop",
-  "readonly",
-  "mutable",
-]);
+const UNSUPPORTED_KEYWORDS = new Set(["complex", "nop"]);
 /** Statement keywords of OpenQASM 2; any other leading name there is a gate call. */
 const QASM2_KEYWORDS = new Set([
   "OPENQASM",
@@ -93,13 +75,12 @@ export class Parser extends PragmaParser {
     const kw = t.text;
     if (!this.v3 && !QASM2_KEYWORDS.has(kw)) return this.parseGateCall();
     if (kw === "pragma") return this.parsePragma();
-    if (
-      UNSUPPORTED_KEYWORDS.has(kw) &&
-      !(kw === "duration" && this.peek1().text === "(")
-    ) {
+    if (UNSUPPORTED_KEYWORDS.has(kw) && this.peek1().text !== "(") {
       this.sink.error(QasmCodes.UNSUPPORTED, `not supported yet: ${kw}`, t);
       throw new ParseAbort();
     }
+    const ext = this.parseExtStatement(kw);
+    if (ext) return ext;
     switch (kw) {
       case "OPENQASM":
         return this.parseVersion();
@@ -180,7 +161,10 @@ export class Parser extends PragmaParser {
         this.next();
         return this.parseDecl(kw, t);
     }
-    if (CLASSICAL_TYPES.has(kw) && this.peek1().text !== "(")
+    if (
+      (CLASSICAL_TYPES.has(kw) || kw === "array") &&
+      this.peek1().text !== "("
+    )
       return this.parseDecl(undefined);
     if (
       MODIFIERS.has(kw) &&

@@ -42,6 +42,8 @@ export function densityUnsupported(circuit: Circuit): string | undefined {
       continue;
     }
     if (op.kind === "barrier") continue;
+    if (op.kind === "classical" || op.kind === "label" || op.kind === "jump")
+      return "the density-matrix method does not run run-time classical code (use trajectories)";
     const qs =
       op.kind === "gate"
         ? [...op.qubits, ...op.controls]
@@ -132,6 +134,12 @@ export function densityCircuit(circuit: Circuit): Circuit {
       case "opaque":
         throw new Error(
           `invariant: opaque gate "${op.name}" reached the simulator`,
+        );
+      case "classical":
+      case "label":
+      case "jump":
+        throw new Error(
+          `invariant: a ${op.kind} op reached the density matrix`,
         );
     }
   }

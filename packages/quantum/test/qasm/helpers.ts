@@ -30,6 +30,15 @@ export function showOp(op: Operation): string {
     case "noise":
       s = `noise ${channelCallText(op.channel)}${op.qubits.map((q) => ` q${q}`).join("")}`;
       break;
+    case "classical":
+      s = `classical [${op.clbits.join(",")}] = ${JSON.stringify(op.value)}`;
+      break;
+    case "label":
+      s = `label ${op.id}`;
+      break;
+    case "jump":
+      s = `jump ${op.to}`;
+      break;
   }
   const cond = "condition" in op ? op.condition : undefined;
   if (cond) s += ` if [${cond.clbits.join(",")}]${cond.op}${cond.value}`;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compileQasm } from "../../src/qasm/compile.ts";
 import { toQasm3 } from "../../src/ir/export.ts";
+import { simulate } from "../../src/sim/simulate.ts";
 import { compileOk, opsOf } from "./helpers.ts";
 
 const HEAD = 'OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[3] q;\n';
@@ -90,14 +91,18 @@ describe("#pragma braket noise", () => {
     ]);
   });
 
-  it("refuses noise inside a classically conditioned block", () => {
-    expect(
-      errorsOf(
-        HEAD +
-          "bit b;\nb = measure q[0];\nif (b) {\n#pragma braket noise bit_flip(0.1) q[1]\n}\n",
-      ),
-    ).toEqual([
-      "7:1: QASM_BAD_NOISE: a noise pragma cannot stand inside a classically conditioned block",
-    ]);
+  it("applies noise inside a branch on a measured bit only when the branch runs", () => {
+    const src = (prep: string) =>
+      HEAD +
+      `bit[2] b;\n${prep}b[0] = measure q[0];\nif (b[0]) {\n#pragma braket noise bit_flip(1) q[1]\n}\nb[1] = measure q[1];\n`;
+    for (const [prep, want] of [
+      ["x q[0];\n", "11"],
+      ["", "00"],
+    ]) {
+      const r = simulate(compileOk(src(prep)), { shots: 50, seed: 1 });
+      if (!r.ok) throw new Error(r.error.message);
+      expect(r.result.method).toBe("trajectories");
+      expect(r.result.counts).toEqual({ [want]: 50 });
+    }
   });
 });

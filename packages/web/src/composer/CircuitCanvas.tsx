@@ -49,6 +49,7 @@ function gateLabel(op: Operation): string {
   if (op.kind === "reset") return "|0⟩";
   if (op.kind === "barrier") return "";
   if (op.kind === "noise") return "N";
+  if (op.kind !== "gate" && op.kind !== "opaque") return op.kind;
   const names: Record<string, string> = {
     sdg: "S†",
     tdg: "T†",
@@ -119,7 +120,12 @@ function ConditionMark({
   col: number;
   clY: number;
 }) {
-  if (op.kind === "barrier" || op.kind === "noise" || !op.condition)
+  if (
+    op.kind === "barrier" ||
+    op.kind === "label" ||
+    op.kind === "noise" ||
+    !op.condition
+  )
     return null;
   const x = cx(col);
   const y = cy(Math.max(...opQubits(op)));
@@ -207,7 +213,7 @@ function OpShape({
   if (op.kind === "reset") return <Box x={x} y={cy(op.qubit)} op={op} />;
   const qs = opQubits(op);
   const controls = op.kind === "gate" ? op.controls : [];
-  const targets = op.qubits;
+  const targets = "qubits" in op ? op.qubits : [];
   const yMin = cy(Math.min(...qs));
   const yMax = cy(Math.max(...qs));
   const isCnot = op.kind === "gate" && op.name === "x" && controls.length > 0;

@@ -310,6 +310,10 @@ function shiftOp(op: Operation, d: number): Operation {
     case "measure":
     case "reset":
       return { ...op, qubit: op.qubit + d, span: undefined };
+    case "classical":
+    case "label":
+    case "jump":
+      return op;
     default:
       return { ...op, qubits: op.qubits.map((q) => q + d), span: undefined };
   }
@@ -342,6 +346,10 @@ export function opKey(op: Operation): string {
       return `g ${op.name} ${op.controls} ${op.qubits} ${op.params.map(n)} ${op.matrix ? [...op.matrix].map(n) : ""} ${cond}`;
     case "opaque":
       return `o ${op.name} ${op.qubits} ${op.params.map(n)} ${cond}`;
+    case "classical":
+    case "label":
+    case "jump":
+      return JSON.stringify({ ...op, span: undefined });
     case "measure":
       return `m ${op.qubit} ${op.clbit} ${cond}`;
     case "reset":
