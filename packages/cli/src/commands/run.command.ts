@@ -4,7 +4,7 @@
  * Exit codes: 0 success, 1 compile/simulation/file errors, 2 usage errors.
  */
 import { readFileSync } from "node:fs";
-import { totalmem } from "node:os";
+import { availableParallelism, totalmem } from "node:os";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
@@ -26,6 +26,12 @@ import {
   statevectorTable,
 } from "../report.ts";
 
+/** From this many qubits the threaded simulator is used when available (below, starting threads costs more than they save). */
+const THREADS_FROM_QUBITS = 20;
+
+/** Most --threads accepted. */
+const MAX_THREADS = 256;
+
 const HELP = `Usage: stepfault run FILE [options]
 
 Compiles an OpenQASM 2.0 or 3 file and simulates it on the statevector simulator.
@@ -36,16 +42,16 @@ Options:
   --seed S                 Random seed, an integer in [0, 2^32) (default: drawn and printed)
   --precision P            double (default) or single
   --statevector            Print the final state (final measurements removed) instead of counts
-  --json                   Print one JSON object: {counts, shots, seed, qubits, clbits, method, timeMs}
+  --threads N              Threads sharing each sweep (default: all cores, here ${availableParallelism()});
+                           circuits under ${THREADS_FROM_QUBITS} qubits run on one
+  --json                   Print one JSON object: {counts, shots, seed, qubits, clbits, method, timeMs,
+                           threads, compileMs, simulateMs, sampleMs}
                            (with --statevector: {qubits, statevector: [[re, im], ...]})
   --input NAME=VALUE       Value of an OpenQASM 3 input parameter (repeatable; numbers, true, false)
   -h, --help               Show this help
 
 Exit status: 0 on success, 1 for errors in the program or its simulation, 2 for usage errors.
 `;
-
-/** From this many qubits the threaded simulator is used when available. */
-const THREADS_FROM_QUBITS = 20;
 
 class UsageError extends Error {}
 
@@ -56,6 +62,7 @@ interface RunArgs {
   readonly precision?: "double" | "single";
   readonly statevector: boolean;
   readonly json: boolean;
+  readonly threads: number;
   readonly inputs: Record<string, number | boolean>;
 }
 
@@ -72,6 +79,7 @@ function parse(argv: readonly string[]): RunArgs | "help" {
         precision: { type: "string" },
         statevector: { type: "boolean" },
         json: { type: "boolean" },
+        threads: { type: "string" },
         input: { type: "string", multiple: true },
         help: { type: "boolean", short: "h" },
       },
@@ -97,11 +105,12 @@ function parse(argv: readonly string[]): RunArgs | "help" {
     flag: string,
     v: string | undefined,
     max: number,
+    min = 0,
   ): number | undefined => {
     if (v === undefined) return undefined;
-    if (!/^\d+$/.test(v) || Number(v) > max)
+    if (!/^\d+$/.test(v) || Number(v) > max || Number(v) < min)
       throw new UsageError(
-        `--${flag} must be an integer in [0, ${max}], got "${v}"`,
+        `--${flag} must be an integer in [${min}, ${max}], got "${v}"`,
       );
     return Number(v);
   };
@@ -111,6 +120,7 @@ function parse(argv: readonly string[]): RunArgs | "help" {
       "--shots must be at least 1 (0 is allowed only with --statevector)",
     );
   const seed = int("seed", values.seed, 0xffffffff);
+  const threads = int("threads", values.threads, MAX_THREADS, 1);
   const precision = values.precision;
   if (
     precision !== undefined &&
@@ -140,6 +150,7 @@ function parse(argv: readonly string[]): RunArgs | "help" {
     precision,
     statevector: values.statevector ?? false,
     json: values.json ?? false,
+    threads: threads ?? availableParallelism(),
     inputs,
   };
 }
@@ -176,14 +187,14 @@ function readText(path: string): { text: string } | { error: string } {
 
 async function simulateCircuit(
   circuit: Circuit,
-  options: SimulateOptions,
+  options: SimulateOptions & { readonly threads: number },
 ): Promise<SimulateOutcome> {
   // Runs that will be refused (too large) go to `simulate`, which refuses at once without starting threads.
   const fits =
     circuit.numQubits <= MAX_SIM_QUBITS &&
     stateBytes(circuit.numQubits, options.precision ?? "double") <=
       (options.memoryLimitBytes ?? Infinity);
-  if (circuit.numQubits >= THREADS_FROM_QUBITS && fits) {
+  if (options.threads > 1 && circuit.numQubits >= THREADS_FROM_QUBITS && fits) {
     let threads: typeof import("@stepfault/quantum/threads") | undefined;
     try {
       threads = await import("@stepfault/quantum/threads");
@@ -264,6 +275,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     seed: args.seed,
     precision: args.precision,
     statevector: args.statevector,
+    threads: args.threads,
     memoryLimitBytes: Math.floor(totalmem() * 0.8),
     ...(progress
       ? {
