@@ -351,11 +351,29 @@ export async function buildApp(
   );
 
   if (spa && webDir !== null)
-    await app.register(fastifyStatic, { root: webDir, wildcard: false });
+    await app.register(fastifyStatic, {
+      root: webDir,
+      wildcard: false,
+      // The build writes .br and .gz beside each asset; the one the client accepts is sent.
+      preCompressed: true,
+      // Vite's file names under /assets/ carry a content hash, so they never change; everything
+      // else (index.html, the favicon) is revalidated so a new build is seen at once.
+      cacheControl: false,
+      setHeaders: (reply, path) => {
+        void reply.header("cache-control", webCacheControl(path));
+      },
+    });
   app.addHook("onClose", async () => {
     mailer.close();
     await shared?.close();
     if (redis) await redis.quit().catch(() => redis.disconnect());
   });
   return app;
+}
+
+/** Cache policy of a web-app file: content-hashed assets forever, the rest revalidated. */
+export function webCacheControl(path: string): string {
+  return /[\\/]assets[\\/]/.test(path)
+    ? "public, max-age=31536000, immutable"
+    : "no-cache";
 }

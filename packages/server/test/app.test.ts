@@ -2,6 +2,12 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
+import {
+  brotliCompressSync,
+  brotliDecompressSync,
+  gunzipSync,
+  gzipSync,
+} from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.ts";
 import { createLogger } from "../src/logger.ts";
@@ -192,6 +198,13 @@ describeOnEngines("HTTP edge", (ctx) => {
         "<!doctype html><title>StepFault web</title>",
       );
       writeFileSync(join(dir, "assets", "app.js"), "console.log(1)");
+      const bigJs = "console.log('stepfault');\n".repeat(200);
+      writeFileSync(join(dir, "assets", "big.js"), bigJs);
+      writeFileSync(
+        join(dir, "assets", "big.js.br"),
+        brotliCompressSync(bigJs),
+      );
+      writeFileSync(join(dir, "assets", "big.js.gz"), gzipSync(bigJs));
       const app = await buildTestApp(ctx.database, {}, { webDir: dir });
       try {
         const root = await app.inject({ method: "GET", url: "/" });
@@ -202,12 +215,40 @@ describeOnEngines("HTTP edge", (ctx) => {
           url: "/assets/app.js",
         });
         expect(asset.body).toBe("console.log(1)");
+        // Hashed assets are immutable; index.html is revalidated so a new build shows at once.
+        expect(asset.headers["cache-control"]).toBe(
+          "public, max-age=31536000, immutable",
+        );
+        expect(root.headers["cache-control"]).toBe("no-cache");
+        // The precompressed file is sent to a client that accepts it, the plain one otherwise.
+        const br = await app.inject({
+          method: "GET",
+          url: "/assets/big.js",
+          headers: { "accept-encoding": "gzip, br" },
+        });
+        expect(br.headers["content-encoding"]).toBe("br");
+        expect(brotliDecompressSync(br.rawPayload).toString()).toBe(bigJs);
+        expect(br.headers["cache-control"]).toContain("immutable");
+        const gz = await app.inject({
+          method: "GET",
+          url: "/assets/big.js",
+          headers: { "accept-encoding": "gzip" },
+        });
+        expect(gz.headers["content-encoding"]).toBe("gzip");
+        expect(gunzipSync(gz.rawPayload).toString()).toBe(bigJs);
+        const plain = await app.inject({
+          method: "GET",
+          url: "/assets/big.js",
+        });
+        expect(plain.headers["content-encoding"]).toBeUndefined();
+        expect(plain.body).toBe(bigJs);
         const route = await app.inject({
           method: "GET",
           url: "/projects/abc",
           headers: { accept: "text/html" },
         });
         expect(route.body).toContain("StepFault web");
+        expect(route.headers["cache-control"]).toBe("no-cache");
         expectProblem(
           await app.inject({
             method: "GET",

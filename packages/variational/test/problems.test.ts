@@ -1,0 +1,303 @@
+import { compileQasm, simulate } from "@stepfault/quantum";
+import { describe, expect, it } from "vitest";
+import {
+  bruteForce,
+  checkProblem,
+  costHamiltonian,
+  costOf,
+  cutOf,
+  groundEnergy,
+  hardwareEfficient,
+  pauliLabel,
+  pauliSumText,
+  qaoaCircuit,
+  uccTwoElectron,
+  type MaxCutProblem,
+  type PauliTerm,
+} from "../src/index.ts";
+
+/** A small dense Hermitian matrix of a Pauli sum, built from Kronecker products (the reference). */
+function dense(terms: readonly PauliTerm[]): {
+  re: number[][];
+  im: number[][];
+} {
+  const n = terms[0].pauli.length;
+  const dim = 2 ** n;
+  const re = Array.from({ length: dim }, () => new Array<number>(dim).fill(0));
+  const im = Array.from({ length: dim }, () => new Array<number>(dim).fill(0));
+  const single: Record<string, [number, number][][]> = {
+    I: [
+      [
+        [1, 0],
+        [0, 0],
+      ],
+      [
+        [0, 0],
+        [1, 0],
+      ],
+    ],
+    X: [
+      [
+        [0, 0],
+        [1, 0],
+      ],
+      [
+        [1, 0],
+        [0, 0],
+      ],
+    ],
+    Y: [
+      [
+        [0, 0],
+        [0, -1],
+      ],
+      [
+        [0, 1],
+        [0, 0],
+      ],
+    ],
+    Z: [
+      [
+        [1, 0],
+        [0, 0],
+      ],
+      [
+        [0, 0],
+        [-1, 0],
+      ],
+    ],
+  };
+  for (const t of terms)
+    for (let r = 0; r < dim; r++)
+      for (let c = 0; c < dim; c++) {
+        let pr = 1;
+        let pi = 0;
+        for (let k = 0; k < n; k++) {
+          const q = n - 1 - k; // label position k is qubit q
+          const [er, ei] = single[t.pauli[k]][(r >> q) & 1][(c >> q) & 1];
+          [pr, pi] = [pr * er - pi * ei, pr * ei + pi * er];
+        }
+        re[r][c] += t.coefficient * pr;
+        im[r][c] += t.coefficient * pi;
+      }
+  return { re, im };
+}
+
+/** Lowest eigenvalue of a small Hermitian matrix by the real 2d x 2d embedding and Jacobi sweeps. */
+function denseMin(m: { re: number[][]; im: number[][] }): number {
+  const d = m.re.length;
+  const a = Array.from({ length: 2 * d }, (_, r) =>
+    Array.from({ length: 2 * d }, (_, c) => {
+      const rr = r % d;
+      const cc = c % d;
+      if (r < d && c < d) return m.re[rr][cc];
+      if (r >= d && c >= d) return m.re[rr][cc];
+      if (r < d) return -m.im[rr][cc];
+      return m.im[rr][cc];
+    }),
+  );
+  const n = 2 * d;
+  for (let sweep = 0; sweep < 60; sweep++) {
+    let off = 0;
+    for (let p = 0; p < n; p++)
+      for (let q = p + 1; q < n; q++) off += a[p][q] ** 2;
+    if (off < 1e-22) break;
+    for (let p = 0; p < n; p++)
+      for (let q = p + 1; q < n; q++) {
+        if (Math.abs(a[p][q]) < 1e-300) continue;
+        const theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
+        const t =
+          Math.sign(theta || 1) /
+          (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < n; k++) {
+          const akp = a[k][p];
+          const akq = a[k][q];
+          a[k][p] = c * akp - s * akq;
+          a[k][q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < n; k++) {
+          const apk = a[p][k];
+          const aqk = a[q][k];
+          a[p][k] = c * apk - s * aqk;
+          a[q][k] = s * apk + c * aqk;
+        }
+      }
+  }
+  return Math.min(...a.map((row, i) => row[i]));
+}
+
+/** Transverse-field Ising chain: -J sum Z_i Z_{i+1} - h sum X_i (open ends). */
+function tfim(n: number, J: number, h: number): PauliTerm[] {
+  const terms: PauliTerm[] = [];
+  for (let i = 0; i + 1 < n; i++)
+    terms.push({
+      pauli: pauliLabel(n, { [i]: "Z", [i + 1]: "Z" }),
+      coefficient: -J,
+    });
+  for (let i = 0; i < n; i++)
+    terms.push({ pauli: pauliLabel(n, { [i]: "X" }), coefficient: -h });
+  return terms;
+}
+
+describe("groundEnergy", () => {
+  it("matches dense diagonalisation on random Pauli sums with X, Y and Z", () => {
+    let seed = 7;
+    const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    for (let trial = 0; trial < 4; trial++) {
+      const n = 2 + trial;
+      const terms: PauliTerm[] = [];
+      for (let k = 0; k < 6; k++) {
+        let label = "";
+        for (let q = 0; q < n; q++) label += "IXYZ"[Math.floor(rand() * 4)];
+        terms.push({ pauli: label, coefficient: rand() * 2 - 1 });
+      }
+      expect(groundEnergy(terms)).toBeCloseTo(denseMin(dense(terms)), 9);
+    }
+  });
+
+  it("gives the known open-chain TFIM energy at the critical point", () => {
+    // E0 = 1 - 1 / sin(pi / (2 (2N + 1))) for J = h = 1 (Pfeuty 1970), N = 6
+    const expected = 1 - 1 / Math.sin(Math.PI / (2 * (2 * 6 + 1)));
+    expect(groundEnergy(tfim(6, 1, 1))).toBeCloseTo(expected, 9);
+  });
+
+  it("reads a diagonal sum off its diagonal and declines what is too wide", () => {
+    expect(
+      groundEnergy([
+        { pauli: "ZZ", coefficient: 1 },
+        { pauli: "IZ", coefficient: 0.5 },
+      ]),
+    ).toBe(-1.5);
+    expect(
+      groundEnergy([{ pauli: "X".repeat(13), coefficient: 1 }]),
+    ).toBeUndefined();
+  });
+});
+
+/** Triangular prism: 6 nodes, 3-regular, max cut 7. */
+const prism: MaxCutProblem = {
+  type: "maxcut",
+  nodes: 6,
+  edges: [
+    [0, 1],
+    [1, 2],
+    [2, 0],
+    [3, 4],
+    [4, 5],
+    [5, 3],
+    [0, 3],
+    [1, 4],
+    [2, 5],
+  ],
+};
+
+describe("MaxCut", () => {
+  it("turns the graph into -cut as a Pauli sum, and brute force finds the maximum cut", () => {
+    const h = costHamiltonian(prism);
+    expect(h).toContainEqual({ pauli: "IIIIII", coefficient: -4.5 });
+    expect(h).toContainEqual({ pauli: "IIIIZZ", coefficient: 0.5 });
+    expect(pauliSumText(h.slice(0, 2))).toBe("-4.5 * IIIIII + 0.5 * IIIIZZ");
+    const opt = bruteForce(prism)!;
+    expect(opt.cost).toBe(-7);
+    expect(cutOf(prism, opt.bitstring)).toBe(7);
+    // enumerate every assignment the slow way
+    let best = 0;
+    for (let b = 0; b < 64; b++)
+      best = Math.max(best, cutOf(prism, b.toString(2).padStart(6, "0")));
+    expect(best).toBe(7);
+    expect(groundEnergy(h)).toBe(-7);
+  });
+
+  it("weights edges and handles Ising fields", () => {
+    const w: MaxCutProblem = {
+      type: "maxcut",
+      nodes: 3,
+      edges: [
+        [0, 1, 2.5],
+        [1, 2],
+      ],
+    };
+    expect(cutOf(w, "010")).toBe(3.5);
+    const ising = { type: "ising" as const, h: { "0": 1 }, J: [[0, 1, -2]] };
+    expect(costOf(ising, "00")).toBe(-1);
+    expect(costOf(ising, "11")).toBe(-3);
+    expect(bruteForce(ising)).toEqual({ cost: -3, bitstring: "11" });
+  });
+
+  it("names the wrong field of a bad problem", () => {
+    expect(
+      checkProblem(
+        {
+          type: "maxcut",
+          nodes: 4,
+          edges: [
+            [0, 1],
+            [2, 7],
+          ],
+        },
+        24,
+      ),
+    ).toEqual([{ path: "edges/1/1", message: "node 7 is out of range 0..3" }]);
+    expect(
+      checkProblem({ type: "maxcut", nodes: 40, edges: [] }, 30)[0].path,
+    ).toBe("nodes");
+  });
+});
+
+describe("qaoaCircuit", () => {
+  it("prepares exp(-i beta B) exp(-i gamma C) |+> for the given angles", () => {
+    const src = qaoaCircuit(prism, 1);
+    const gamma = 0.37;
+    const beta = -0.81;
+    const c = compileQasm(src, { inputs: { gamma_0: gamma, beta_0: beta } });
+    expect(c.ok).toBe(true);
+    if (!c.ok) return;
+    const out = simulate(c.circuit, { shots: 0, statevector: true, seed: 1 });
+    if (!out.ok) throw new Error(out.error.message);
+    const sv = out.result.statevector!;
+    // reference: phases e^{-i gamma C(b)} on |+>^n, then rx(2 beta) on every qubit
+    const n = 6;
+    const dim = 64;
+    let re = new Float64Array(dim);
+    let im = new Float64Array(dim);
+    for (let b = 0; b < dim; b++) {
+      const e = costOf(prism, b.toString(2).padStart(n, "0"));
+      re[b] = Math.cos(-gamma * e) / 8;
+      im[b] = Math.sin(-gamma * e) / 8;
+    }
+    for (let q = 0; q < n; q++) {
+      const nr = new Float64Array(dim);
+      const ni = new Float64Array(dim);
+      const cb = Math.cos(beta);
+      const sb = Math.sin(beta);
+      for (let b = 0; b < dim; b++) {
+        const o = b ^ (1 << q);
+        // rx(2 beta) = cos(beta) I - i sin(beta) X
+        nr[b] = cb * re[b] + sb * im[o];
+        ni[b] = cb * im[b] - sb * re[o];
+      }
+      re = nr;
+      im = ni;
+    }
+    let ovr = 0;
+    let ovi = 0;
+    for (let b = 0; b < dim; b++) {
+      ovr += re[b] * sv[2 * b] + im[b] * sv[2 * b + 1];
+      ovi += re[b] * sv[2 * b + 1] - im[b] * sv[2 * b];
+    }
+    expect(Math.hypot(ovr, ovi)).toBeCloseTo(1, 10);
+  });
+});
+
+describe("ansatz templates", () => {
+  it("compile with their inputs", () => {
+    const hea = hardwareEfficient(3, 2);
+    const inputs: Record<string, number> = {};
+    for (let k = 0; k < 18; k++) inputs[`theta_${k}`] = k / 10;
+    expect(compileQasm(hea, { inputs }).ok).toBe(true);
+    const ucc = compileQasm(uccTwoElectron(), { inputs: { theta: 1 } });
+    expect(ucc.ok).toBe(true);
+  });
+});
