@@ -22,6 +22,7 @@ import { Parser } from "./parse.ts";
 import { callDef } from "./semantic/control.ts";
 import { Compiler, StopCompilation } from "./semantic/compiler.ts";
 import { runSource } from "./semantic/exec.ts";
+import { inferVersion } from "./version.ts";
 
 /** Compiles OpenQASM 2.0 or 3 source to a circuit. Never throws on user input. */
 export function compileQasm(
@@ -56,15 +57,21 @@ function run(
 ): Circuit {
   const parser = new Parser(new Lexer(source, sink), sink);
   const header = parser.parseHeader();
-  if (header.version === undefined && sink.errorCount === 0) {
-    const at = { line: 1, col: 1, endLine: 1, endCol: 1 };
-    sink.warning(
-      QasmCodes.MISSING_VERSION,
-      "no OPENQASM version line: reading the file as OpenQASM 2.0",
-      at,
-    );
+  let version = header.version;
+  if (version === undefined) {
+    const inferred = inferVersion(source);
+    version = inferred.version;
+    parser.assumeVersion(version);
+    if (inferred.because !== undefined && sink.errorCount === 0) {
+      const at = { line: 1, col: 1, endLine: 1, endCol: 1 };
+      sink.warning(
+        QasmCodes.MISSING_VERSION,
+        `no OPENQASM version line: reading the file as OpenQASM 2.0 because ${inferred.because} and uses no OpenQASM 3 construct (add 'OPENQASM 2.0;' or 'OPENQASM 3.0;')`,
+        at,
+      );
+    }
   }
-  const c = new Compiler(sink, options, header.version === "3.0", callDef);
+  const c = new Compiler(sink, options, version === "3.0", callDef);
   if (sink.errorCount > 0) c.syntaxFailed = true;
   try {
     runSource(c, parser);
@@ -79,7 +86,7 @@ function run(
     ops: c.ops,
     globalPhase: c.globalPhase,
     inputs: c.inputs,
-    sourceVersion: header.version ?? "2.0",
+    sourceVersion: version,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { CompileResult } from "@stepfault/quantum";
+import { qasmVersion, type CompileResult } from "@stepfault/quantum";
 import type { Circuit, CircuitSummary, Diagnostic } from "@stepfault/contract";
 import { DomainError } from "../../errors/domain-error.ts";
 import type {
@@ -56,12 +56,9 @@ function toView(c: CircuitRow): CircuitView {
   };
 }
 
-/** Guesses the language from the `OPENQASM x;` header (OpenQASM 3 when absent). */
+/** The language the compiler reads `source` as (its `OPENQASM` line, else the missing-line rule). */
 export function detectLanguage(source: string): CircuitLanguage {
-  const m = /^\s*(?:\/\/[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*OPENQASM\s+(\d+)/.exec(
-    source,
-  );
-  return m?.[1] === "2" ? "openqasm2" : "openqasm3";
+  return qasmVersion(source) === "2.0" ? "openqasm2" : "openqasm3";
 }
 
 function encodeCursor(name: string): string {
