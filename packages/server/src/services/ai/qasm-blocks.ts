@@ -3,7 +3,6 @@ import type { SimPool } from "../../jobs/sim-pool.ts";
 import {
   diagnosticsView,
   type CircuitCompiler,
-  type DiagnosticView,
 } from "../core/circuits.service.ts";
 
 /** A fenced ```qasm / ```openqasm block found in an answer. */

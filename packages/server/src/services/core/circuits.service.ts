@@ -4,7 +4,6 @@ import { DomainError } from "../../errors/domain-error.ts";
 import type {
   CircuitLanguage,
   CircuitRow,
-  CircuitSummaryRow,
   CircuitsRepository,
 } from "../../repositories/circuits.repository.ts";
 import { requireRole, type AccessService } from "./access.service.ts";
