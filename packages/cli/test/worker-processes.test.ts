@@ -11,7 +11,10 @@ import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "@stepfault/sdk";
-import { openPostgres, type Database } from "../../server/src/database/database.ts";
+import {
+  openPostgres,
+  type Database,
+} from "../../server/src/database/database.ts";
 import { createPostgresDatabase } from "../../server/test/helpers/engines.ts";
 import { buildTestApp, signUp } from "../../server/test/helpers/test-app.ts";
 
