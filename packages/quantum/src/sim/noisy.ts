@@ -125,6 +125,8 @@ export function simulateNoisy(
   let counts: Record<string, number> = {};
   let sweeps: number;
   let peakStates = 1;
+  let sampleMs = 0;
+  const t1 = performance.now();
   try {
     if (method === "density_matrix") {
       const refused = densityRefusal(circuit, options);
@@ -140,6 +142,7 @@ export function simulateNoisy(
       const finalMeasures = circuit.ops.flatMap((op) =>
         op.kind === "measure" ? [{ qubit: op.qubit, clbit: op.clbit }] : [],
       );
+      const ts = performance.now();
       addSampledCounts(
         counts,
         sampleIndices(amps, shots, ctx.rng),
@@ -147,6 +150,7 @@ export function simulateNoisy(
         readout,
         ctx.rng,
       );
+      sampleMs = performance.now() - ts;
     } else {
       const prog = compileProgram(circuit, {
         fusion: options.fusion ?? true,
@@ -178,6 +182,10 @@ export function simulateNoisy(
     timeMs: performance.now() - t0,
     sweeps,
     peakStates,
+    threads: engine.threads ?? 1,
+    compileMs: t1 - t0,
+    simulateMs: performance.now() - t1 - sampleMs,
+    sampleMs,
   };
   return { ok: true, result };
 }
