@@ -4,7 +4,7 @@ import { formatAngleLabel } from "../src/composer/format.ts";
 import { buildOp, defaultWires } from "../src/composer/palette-items.ts";
 import { StringStream } from "@codemirror/language";
 import { completionOptions, declaredNames } from "../src/editor/completion.ts";
-import { qasmLanguage } from "../src/editor/qasm-language.ts";
+import { qasmStreamParser } from "../src/editor/qasm-language.ts";
 import {
   circuitToQasm,
   compileSource,
@@ -84,7 +84,7 @@ uint[4] count = 0;
     expect(kind("table")).toBe("variable");
     // The highlighter classifies the same words.
     const tokens = (line: string): string[] => {
-      const parser = qasmLanguage.streamParser;
+      const parser = qasmStreamParser;
       const state = parser.startState!(2);
       const stream = new StringStream(line, 4, 2);
       const out: string[] = [];

@@ -2,6 +2,7 @@
 import {
   HighlightStyle,
   StreamLanguage,
+  type StreamParser,
   type StringStream,
 } from "@codemirror/language";
 import { tags as t } from "@lezer/highlight";
@@ -34,7 +35,7 @@ interface QasmState {
 }
 
 /** The tokenizer: comments, strings, numbers, keywords, types, constants, built-in functions. */
-export const qasmLanguage = StreamLanguage.define<QasmState>({
+export const qasmStreamParser: StreamParser<QasmState> = {
   name: "openqasm",
   startState: () => ({ inBlockComment: false }),
   token(stream: StringStream, state: QasmState): string | null {
@@ -87,7 +88,10 @@ export const qasmLanguage = StreamLanguage.define<QasmState>({
   languageData: {
     commentTokens: { line: "//", block: { open: "/*", close: "*/" } },
   },
-});
+};
+
+/** The OpenQASM language for CodeMirror. */
+export const qasmLanguage = StreamLanguage.define<QasmState>(qasmStreamParser);
 
 /** Colours of the QASM tokens, from CSS variables so light and dark themes both work. */
 export const qasmHighlight = HighlightStyle.define([
