@@ -19,6 +19,7 @@ import type { Circuit, Operation } from "../src/ir/types.ts";
 import { simulate, type SimulateOutcome } from "../src/sim/simulate.ts";
 import { closeThreadPool, simulateParallel } from "../src/threads/index.ts";
 import { type BandwidthSweep, bandwidthSweepMs } from "./bandwidth.ts";
+import { type NoiseRow, runNoiseBench } from "./noise.bench.ts";
 
 interface NeutralGate {
   readonly g: string;
@@ -145,7 +146,12 @@ async function main(): Promise<void> {
       : args.has("--large")
         ? [16, 20, 24, 26, 28, 30, 31]
         : [16, 20, 24]);
-  const kinds = valueOf("--only")?.split(",") ?? ["random", "qft", "ghz"];
+  const only = valueOf("--only")?.split(",");
+  // "noise" (density matrix and trajectories, noise.bench.ts) runs by default; --no-noise skips it.
+  const withNoise = only
+    ? only.includes("noise")
+    : !args.has("--no-noise") && !args.has("--quick");
+  const kinds = (only ?? ["random", "qft", "ghz"]).filter((k) => k !== "noise");
   const noPeers = args.has("--no-peers");
   const threadCounts = valueOf("--threads")
     ?.split(",")
@@ -174,7 +180,7 @@ async function main(): Promise<void> {
       simulate(c, { shots: 1, seed: 1, precision });
       await simulateParallel(c, { shots: 1, seed: 1, precision, threads: 2 });
     }
-  for (const n of sizes) {
+  for (const n of kinds.length > 0 ? sizes : []) {
     const large = n > 24;
     // Peers first, while nothing else of ours runs (random circuit only; skipped after a timeout).
     for (const peer of PEERS) {
@@ -255,6 +261,9 @@ async function main(): Promise<void> {
       }
     }
   }
+  let noiseRows: NoiseRow[] = [];
+  if (withNoise)
+    noiseRows = await runNoiseBench((n) => toCircuit(n, make("random", n)));
   await closeThreadPool();
   const refusal = simulate(toCircuit(32, make("ghz", 32)), {
     shots: 1,
@@ -286,6 +295,7 @@ async function main(): Promise<void> {
         bandwidthProbes,
         peerTimes,
         rows,
+        noiseRows,
       },
       null,
       2,

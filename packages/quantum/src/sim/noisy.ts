@@ -189,3 +189,23 @@ export function simulateNoisy(
   };
   return { ok: true, result };
 }
+
+/**
+ * Width in qubits of the state a run sweeps: 2n when it will run as a density matrix (asked for,
+ * or auto with noise that fits), else n. The thread pool decides by it whether threads pay.
+ */
+export function simulationWidth(
+  circuit: Circuit,
+  options: SimulateOptions,
+): number {
+  const n = circuit.numQubits;
+  const method = options.method ?? "auto";
+  if (method === "density_matrix") return 2 * n;
+  const noisy =
+    hasNoiseOps(circuit) ||
+    options.noise !== undefined ||
+    (options.readout !== undefined && options.readout.size > 0);
+  if (method === "auto" && noisy && !densityRefusal(circuit, options))
+    return 2 * n;
+  return n;
+}
