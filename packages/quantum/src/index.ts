@@ -7,3 +7,7 @@ export * from "./qasm/version.ts";
 export * from "./ir/circuit.ts";
 export * from "./ir/json.ts";
 export * from "./ir/export.ts";
+export * from "./ir/parametric.ts";
+export * from "./qasm/compile-parametric.ts";
+export * from "./sim/observable.ts";
+export * from "./sim/estimate.ts";

@@ -59,6 +59,7 @@ export const QasmCodes = {
   BAD_VALUE: "QASM_BAD_VALUE",
   /** An `input` without a value in `options.inputs`. */
   MISSING_INPUT: "QASM_MISSING_INPUT",
+  PARAMETER_USE: "QASM_PARAMETER_USE",
   /** A call of an `opaque` gate (compiles; cannot be simulated). Warning. */
   OPAQUE: "QASM_OPAQUE",
   /** A language feature this compiler does not lower yet. */

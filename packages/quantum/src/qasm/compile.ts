@@ -22,6 +22,7 @@ import { Parser } from "./parse.ts";
 import { callDef } from "./semantic/control.ts";
 import { Compiler, StopCompilation } from "./semantic/compiler.ts";
 import { runSource } from "./semantic/exec.ts";
+import type { ParamRecorder } from "./semantic/params.ts";
 import { inferVersion } from "./version.ts";
 
 /** Compiles OpenQASM 2.0 or 3 source to a circuit. Never throws on user input. */
@@ -29,10 +30,19 @@ export function compileQasm(
   source: string,
   options: CompileOptions = {},
 ): CompileResult {
+  return compileWithParams(source, options).result;
+}
+
+/** Compiles and also returns the circuit parameters collected (with `options.parametric`). */
+export function compileWithParams(
+  source: string,
+  options: CompileOptions,
+): { result: CompileResult; params?: ParamRecorder } {
   const sink = new DiagnosticSink();
   let circuit: Circuit | undefined;
+  let params: ParamRecorder | undefined;
   try {
-    circuit = run(source, options, sink);
+    circuit = run(source, options, sink, (p) => (params = p));
   } catch (e) {
     if (!(e instanceof StopCompilation)) {
       const detail = e instanceof Error ? e.message : String(e);
@@ -46,14 +56,15 @@ export function compileQasm(
   }
   const diagnostics: Diagnostic[] = sortDiagnostics(sink.items);
   if (circuit === undefined || sink.errorCount > 0)
-    return { ok: false, diagnostics };
-  return { ok: true, circuit, diagnostics };
+    return { result: { ok: false, diagnostics } };
+  return { result: { ok: true, circuit, diagnostics }, params };
 }
 
 function run(
   source: string,
   options: CompileOptions,
   sink: DiagnosticSink,
+  onParams: (p: ParamRecorder | undefined) => void,
 ): Circuit {
   const parser = new Parser(new Lexer(source, sink), sink);
   const header = parser.parseHeader();
@@ -78,6 +89,7 @@ function run(
   } finally {
     resolvePendingGates(c);
   }
+  onParams(c.params);
   return {
     numQubits: c.numQubits,
     numClbits: c.numClbits,
