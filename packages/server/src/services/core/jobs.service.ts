@@ -4,12 +4,12 @@ import type { SQL } from "drizzle-orm";
 import type { FastifyBaseLogger } from "fastify";
 import type { Static } from "typebox";
 import { stateBytes, isDynamic } from "@stepfault/quantum";
-import type {
-  Job,
-  JobSummary,
-  SubmitJobBody,
-} from "../../api/schemas/jobs.schema.ts";
-import { DomainError } from "../../errors/catalog.ts";
+import {
+  type Job,
+  type JobSummary,
+  type SubmitJobBody,
+} from "@stepfault/contract";
+import { DomainError } from "../../errors/domain-error.ts";
 import type { JobEventBus } from "../../jobs/event-bus.ts";
 import { jobEventStream, type StreamMessage } from "../../jobs/job-stream.ts";
 import type { JobSettings } from "../../jobs/limits.ts";
@@ -139,7 +139,7 @@ async function* withFullState(
     yield m.event === "state"
       ? {
           ...m,
-          data: await withStoredResult(m.data as JobView, results, onMissing),
+          data: await withStoredResult(m.data, results, onMissing),
         }
       : m;
 }

@@ -1,5 +1,6 @@
-import { Type } from "typebox";
+import { Type, type Static } from "typebox";
 import { PageQuery, Uuid } from "./common.schema.ts";
+import { SampleJobBody } from "./job-sample.schema.ts";
 
 /** Job states: queued -> running -> succeeded | failed | cancelled. */
 export const JobStatus = Type.Union([
@@ -9,24 +10,14 @@ export const JobStatus = Type.Union([
   Type.Literal("failed"),
   Type.Literal("cancelled"),
 ]);
+export type JobStatus = Static<typeof JobStatus>;
 
-/** Body of `POST /projects/{id}/jobs`: a saved circuit (optionally a revision) or inline source. */
-export const SubmitJobBody = Type.Object(
-  {
-    circuitId: Type.Optional(Uuid),
-    revision: Type.Optional(Type.Integer({ minimum: 1 })),
-    source: Type.Optional(Type.String({ minLength: 1, maxLength: 1_000_000 })),
-    shots: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
-    seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 4294967295 })),
-    precision: Type.Optional(
-      Type.Union([Type.Literal("double"), Type.Literal("single")]),
-    ),
-    inputs: Type.Optional(
-      Type.Record(Type.String(), Type.Union([Type.Number(), Type.Boolean()])),
-    ),
-  },
-  { additionalProperties: false },
-);
+/**
+ * Body of `POST /projects/{id}/jobs`: one object per job kind, told apart by `kind` (absent means
+ * `"sample"`). Add a kind: see this package's README ("Adding a job kind").
+ */
+export const SubmitJobBody = Type.Union([SampleJobBody]);
+export type SubmitJobBody = Static<typeof SubmitJobBody>;
 
 /** A job's outcome when it succeeded. */
 export const JobResult = Type.Object({
@@ -48,6 +39,7 @@ export const JobResult = Type.Object({
     Type.Array(Type.Tuple([Type.Number(), Type.Number()])),
   ),
 });
+export type JobResult = Static<typeof JobResult>;
 
 /** The reproducible record of a finished job: run it again and the counts are the same. */
 export const JobRecord = Type.Object({
@@ -58,6 +50,7 @@ export const JobRecord = Type.Object({
   options: Type.Object({ shots: Type.Integer(), precision: Type.String() }),
   stepfaultVersion: Type.String(),
 });
+export type JobRecord = Static<typeof JobRecord>;
 
 /** A job as the API shows it. */
 export const Job = Type.Object({
@@ -98,6 +91,7 @@ export const Job = Type.Object({
   startedAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
   finishedAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
 });
+export type Job = Static<typeof Job>;
 
 /** A result without counts, probabilities and statevector (what job lists carry). */
 export const JobResultSummary = Type.Omit(JobResult, [
@@ -105,18 +99,21 @@ export const JobResultSummary = Type.Omit(JobResult, [
   "probabilities",
   "statevector",
 ]);
+export type JobResultSummary = Static<typeof JobResultSummary>;
 
 /** A job in a list: no reproducible record, and only the summary of its result. */
 export const JobSummary = Type.Object({
   ...Type.Omit(Job, ["result", "record", "resultUnavailable"]).properties,
   result: Type.Union([JobResultSummary, Type.Null()]),
 });
+export type JobSummary = Static<typeof JobSummary>;
 
 /** A page of jobs, newest first (summaries: fetch a job for its full result). */
 export const JobPage = Type.Object({
   items: Type.Array(JobSummary),
   nextCursor: Type.Union([Type.String(), Type.Null()]),
 });
+export type JobPage = Static<typeof JobPage>;
 
 /** Query of the job list: pagination and filters. */
 export const JobListQuery = Type.Object({
@@ -124,6 +121,8 @@ export const JobListQuery = Type.Object({
   status: Type.Optional(JobStatus),
   circuitId: Type.Optional(Uuid),
 });
+export type JobListQuery = Static<typeof JobListQuery>;
 
 /** Params `{ jobId }`. */
 export const JobParams = Type.Object({ jobId: Uuid });
+export type JobParams = Static<typeof JobParams>;
