@@ -10,13 +10,59 @@ export const JobStatus = Type.Union([
   Type.Literal("cancelled"),
 ]);
 
+/** A job's kind: "sample" gives counts, "estimate" expectation values of observables. */
+export const JobKind = Type.Union([
+  Type.Literal("sample"),
+  Type.Literal("estimate"),
+]);
+
+/** Parameter values per point: `{ "theta": [v1, ..., vP], ... }`, all arrays of one length P. */
+export const Sweep = Type.Record(
+  Type.String({ pattern: "^[A-Za-z_][A-Za-z0-9_]*$" }),
+  Type.Array(Type.Number(), { minItems: 1, maxItems: 100_000 }),
+  {
+    description:
+      "Values of the program's inputs per point: all arrays have the same length P; inputs not swept come from `inputs`",
+  },
+);
+
+/** Pauli-sum observables: Qiskit labels ("0.5*ZZ - XX", rightmost = qubit 0) or sparse ("Z0 Z1"). */
+export const Observables = Type.Array(
+  Type.String({ minLength: 1, maxLength: 100_000 }),
+  { minItems: 1, maxItems: 1000 },
+);
+
+/** A job's primitive options (besides shots, seed, precision and inputs). */
+export const JobPrimitive = Type.Object({
+  sweep: Type.Optional(Sweep),
+  observables: Type.Optional(Observables),
+  gradient: Type.Optional(Type.Boolean()),
+});
+
 /** Body of `POST /projects/{id}/jobs`: a saved circuit (optionally a revision) or inline source. */
 export const SubmitJobBody = Type.Object(
   {
+    kind: Type.Optional(JobKind),
     circuitId: Type.Optional(Uuid),
     revision: Type.Optional(Type.Integer({ minimum: 1 })),
     source: Type.Optional(Type.String({ minLength: 1, maxLength: 1_000_000 })),
-    shots: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+    shots: Type.Optional(
+      Type.Union(
+        [Type.Integer({ minimum: 1, maximum: 1_000_000 }), Type.Null()],
+        {
+          description:
+            "Shots (required for sampling); for an estimate, shots per measured basis, or null/absent for exact expectations",
+        },
+      ),
+    ),
+    observables: Type.Optional(Observables),
+    sweep: Type.Optional(Sweep),
+    gradient: Type.Optional(
+      Type.Boolean({
+        description:
+          "Estimate: also dE/d(input) (adjoint when exact, parameter shift with shots)",
+      }),
+    ),
     seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 4294967295 })),
     precision: Type.Optional(
       Type.Union([Type.Literal("double"), Type.Literal("single")]),
@@ -28,8 +74,8 @@ export const SubmitJobBody = Type.Object(
   { additionalProperties: false },
 );
 
-/** A job's outcome when it succeeded. */
-export const JobResult = Type.Object({
+/** A sampling job's outcome. */
+export const SampleResult = Type.Object({
   counts: Type.Record(Type.String(), Type.Integer()),
   probabilities: Type.Record(Type.String(), Type.Number()),
   shots: Type.Integer(),
@@ -47,6 +93,42 @@ export const JobResult = Type.Object({
   statevector: Type.Optional(
     Type.Array(Type.Tuple([Type.Number(), Type.Number()])),
   ),
+  /** With a sweep: the counts of every point (`counts` is point 0's). */
+  sweep: Type.Optional(
+    Type.Object({
+      parameters: Type.Array(Type.String()),
+      points: Type.Integer(),
+      counts: Type.Array(Type.Record(Type.String(), Type.Integer())),
+    }),
+  ),
+});
+
+/** The values of an estimate job (the fields of `stepfault estimate --json`). */
+export const EstimateValues = Type.Object({
+  observables: Type.Array(Type.String()),
+  parameters: Type.Array(Type.String()),
+  points: Type.Integer(),
+  expectations: Type.Array(Type.Array(Type.Number()), {
+    description: "[point][observable]",
+  }),
+  stddev: Type.Union([Type.Array(Type.Array(Type.Number())), Type.Null()], {
+    description: "Standard errors (with shots), [point][observable]",
+  }),
+  gradients: Type.Union(
+    [Type.Array(Type.Array(Type.Array(Type.Number()))), Type.Null()],
+    { description: "[point][observable][parameter]" },
+  ),
+  timeMs: Type.Number(),
+});
+
+/**
+ * A job's outcome when it succeeded. A sampling job has counts (and `sweep` with a sweep); an
+ * estimate job (`kind: "estimate"`) has empty counts and the estimate's values.
+ */
+export const JobResult = Type.Object({
+  ...SampleResult.properties,
+  kind: Type.Optional(JobKind),
+  ...Type.Partial(EstimateValues).properties,
 });
 
 /** The reproducible record of a finished job: run it again and the counts are the same. */
@@ -55,7 +137,12 @@ export const JobRecord = Type.Object({
   inputs: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
   circuit: Type.Unknown(),
   seed: Type.Integer(),
-  options: Type.Object({ shots: Type.Integer(), precision: Type.String() }),
+  options: Type.Object({
+    shots: Type.Integer(),
+    precision: Type.String(),
+    kind: Type.Optional(JobKind),
+    primitive: Type.Optional(Type.Union([JobPrimitive, Type.Null()])),
+  }),
   stepfaultVersion: Type.String(),
 });
 
@@ -67,9 +154,13 @@ export const Job = Type.Object({
   circuitRevision: Type.Union([Type.Integer(), Type.Null()]),
   createdBy: Type.Union([Type.String(), Type.Null()]),
   status: JobStatus,
+  kind: JobKind,
+  primitive: Type.Union([JobPrimitive, Type.Null()]),
   numQubits: Type.Integer(),
   numClbits: Type.Integer(),
-  shots: Type.Integer(),
+  shots: Type.Integer({
+    description: "Shots; for an exact estimate 0",
+  }),
   seed: Type.Integer(),
   precision: Type.String(),
   progress: Type.Number(),
@@ -104,6 +195,10 @@ export const JobResultSummary = Type.Omit(JobResult, [
   "counts",
   "probabilities",
   "statevector",
+  "sweep",
+  "expectations",
+  "stddev",
+  "gradients",
 ]);
 
 /** A job in a list: no reproducible record, and only the summary of its result. */
