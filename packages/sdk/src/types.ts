@@ -42,6 +42,17 @@ export type Job = Static<typeof JobSchemas.Job>;
 export type JobStatus = Static<typeof JobSchemas.JobStatus>;
 /** Body of job submission. */
 export type SubmitJobBody = Static<typeof JobSchemas.SubmitJobBody>;
+/** A sampling job: counts (per point with a `sweep`). */
+export type SampleJobBody = Omit<
+  SubmitJobBody,
+  "kind" | "observables" | "gradient" | "shots"
+> & { readonly shots: number };
+/** An estimate job: expectation values of `observables` (with a `sweep`, gradients, shots). */
+export type EstimateJobBody = Omit<SubmitJobBody, "kind" | "observables"> & {
+  readonly observables: string[];
+};
+/** An estimate's values: expectations[p][k], stddev, gradients[p][k][j] (as `stepfault estimate --json`). */
+export type EstimateValues = Static<typeof JobSchemas.EstimateValues>;
 /** A page of jobs (summaries: no record, result without counts or statevector). */
 export type JobPage = Static<typeof JobSchemas.JobPage>;
 /** A job as lists show it. */
