@@ -17,7 +17,7 @@ import {
   type ParametricCircuit,
 } from "@stepfault/quantum";
 import { formatDiagnostic, oneLine } from "../report.ts";
-import { includeReader, readText } from "../source.ts";
+import { includeReader, readSweep } from "../source.ts";
 import {
   UsageError,
   parseArgsError,
@@ -135,39 +135,6 @@ function parse(argv: readonly string[]): EstimateArgs | "help" {
   };
 }
 
-/** The sweep file as parameter columns of equal length. */
-function readSweep(path: string): Record<string, number[]> {
-  const read = readText(path);
-  if ("error" in read)
-    throw new InputError(`cannot read sweep ${path}: ${read.error}`);
-  let data: unknown;
-  try {
-    data = JSON.parse(read.text);
-  } catch (e) {
-    throw new InputError(
-      `sweep ${path} is not valid JSON (${oneLine((e as Error).message)})`,
-    );
-  }
-  if (typeof data !== "object" || data === null || Array.isArray(data))
-    throw new InputError(
-      `sweep ${path} must be an object like {"theta": [0, 0.1, ...]}`,
-    );
-  const out: Record<string, number[]> = {};
-  for (const [key, col] of Object.entries(data)) {
-    if (
-      !Array.isArray(col) ||
-      !col.every((v) => typeof v === "number" && Number.isFinite(v))
-    )
-      throw new InputError(
-        `sweep key '${key}' must be a non-empty array of numbers`,
-      );
-    out[key] = col as number[];
-  }
-  if (Object.keys(out).length === 0)
-    throw new InputError(`sweep ${path} has no parameters`);
-  return out;
-}
-
 async function estimateWith(
   program: ParametricCircuit,
   observables: readonly Observable[],
@@ -200,7 +167,9 @@ export async function estimateCommand(
   const { args, text } = started;
   const { file } = args;
   try {
-    const sweep = args.sweep === undefined ? undefined : readSweep(args.sweep);
+    const read = args.sweep === undefined ? undefined : readSweep(args.sweep);
+    if (read && "error" in read) throw new InputError(read.error);
+    const sweep = read?.sweep;
     const includes = includeReader(file);
     const compiled = compileForSweep(text, {
       fileName: file,
