@@ -1,11 +1,17 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import type { EstimateResult, SimulateResult } from "@stepfault/quantum";
+import type { EstimateResult } from "@stepfault/quantum";
 import { parseInputs } from "../args.ts";
 import { estimateJson, estimateTable } from "../estimate-report.ts";
 import { readSweep } from "../source.ts";
 import { createClient, StepFaultApiError, type Job } from "@stepfault/sdk";
-import { countsJson, countsTable, header, oneLine } from "../report.ts";
+import {
+  countsJson,
+  countsTable,
+  header,
+  oneLine,
+  type RunReport,
+} from "../report.ts";
 
 const HELP = `Usage: stepfault submit FILE --project P [--shots N] [--seed S] [--server URL] [--api-key K] [--json]
        stepfault submit FILE --project P --observable OBS [--observable OBS ...] [--sweep SWEEP.json] [--gradient] ...
@@ -30,7 +36,7 @@ Options:
 Exit codes: 0 succeeded, 1 failed or cancelled, 2 usage, 3 API or network error.
 `;
 
-function asSimulateResult(job: Job): SimulateResult {
+function asSimulateResult(job: Job): RunReport {
   const r = job.result;
   if (r === null) throw new Error("invariant: succeeded job without result");
   return {
