@@ -174,7 +174,7 @@ export function createClient(options: ClientOptions) {
     /** Submits a sampling job (kind "sample"): counts, per point with a `sweep`. */
     sample: (
       projectId: string,
-      body: SampleJobBody,
+      body: Omit<SampleJobBody, "kind">,
       opts: { idempotencyKey?: string } = {},
     ) => jobs.submit(projectId, { ...body, kind: "sample" }, opts),
     /**
@@ -183,7 +183,7 @@ export function createClient(options: ClientOptions) {
      */
     estimate: (
       projectId: string,
-      body: EstimateJobBody,
+      body: Omit<EstimateJobBody, "kind">,
       opts: { idempotencyKey?: string } = {},
     ) => jobs.submit(projectId, { ...body, kind: "estimate" }, opts),
     /**

@@ -217,12 +217,12 @@ describeOnEngines(
           inputs: { theta: 1 },
         }),
         400,
-        "BAD_REQUEST",
+        "VALIDATION_FAILED",
       );
       expectProblem(
         await submit({ source: ANSATZ, inputs: { theta: 1, phi: 1 } }),
         400,
-        "BAD_REQUEST",
+        "VALIDATION_FAILED",
       );
     });
   },

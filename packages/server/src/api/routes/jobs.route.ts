@@ -11,8 +11,9 @@ import {
   JobParams,
   JobResult,
   SubmitJobBody,
-} from "../schemas/jobs.schema.ts";
-import { IdParams, errorResponses } from "../schemas/common.schema.ts";
+  IdParams,
+  errorResponses,
+} from "@stepfault/contract";
 
 /** Job routes: submit, read, list, cancel, delete, and the SSE event stream. */
 export async function jobsRoutes(

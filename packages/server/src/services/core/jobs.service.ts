@@ -10,13 +10,13 @@ import {
   parseObservable,
   stateBytes,
 } from "@stepfault/quantum";
-import type {
-  Job,
-  JobPrimitive,
-  JobSummary,
-  SubmitJobBody,
-} from "../../api/schemas/jobs.schema.ts";
-import { DomainError } from "../../errors/catalog.ts";
+import {
+  type Job,
+  type JobPrimitive,
+  type JobSummary,
+  type SubmitJobBody,
+} from "@stepfault/contract";
+import { DomainError } from "../../errors/domain-error.ts";
 import type { JobEventBus } from "../../jobs/event-bus.ts";
 import { jobEventStream, type StreamMessage } from "../../jobs/job-stream.ts";
 import type { JobSettings } from "../../jobs/limits.ts";
@@ -149,37 +149,15 @@ async function* withFullState(
     yield m.event === "state"
       ? {
           ...m,
-          data: await withStoredResult(m.data as JobView, results, onMissing),
+          data: await withStoredResult(m.data, results, onMissing),
         }
       : m;
 }
 
-/**
- * The job's primitive options (sweep, observables, gradient), or null for a plain sampling job;
- * checks that they fit its kind.
- */
-function checkPrimitive(
-  body: Static<typeof SubmitJobBody>,
-): Static<typeof JobPrimitive> | null {
-  const kind = body.kind ?? "sample";
-  if (kind === "sample") {
-    if (body.shots === undefined || body.shots === null)
-      throw new DomainError(
-        "BAD_REQUEST",
-        'shots is required for a sampling job (null shots means exact expectations, for kind "estimate")',
-      );
-    if (body.observables !== undefined || body.gradient !== undefined)
-      throw new DomainError(
-        "BAD_REQUEST",
-        'observables and gradient need kind "estimate"',
-      );
+/** The job's primitive options (sweep, observables, gradient), or null for a plain sampling job. */
+function checkPrimitive(body: SubmitJobBody): JobPrimitive | null {
+  if (body.kind !== "estimate")
     return body.sweep === undefined ? null : { sweep: body.sweep };
-  }
-  if (body.observables === undefined)
-    throw new DomainError(
-      "BAD_REQUEST",
-      'a job of kind "estimate" needs observables',
-    );
   return {
     observables: body.observables,
     ...(body.sweep !== undefined ? { sweep: body.sweep } : {}),
@@ -379,7 +357,7 @@ export function createJobsService(deps: {
             },
           );
         if (kind === "estimate") {
-          const observables = (body.observables ?? []).map((text, k) => {
+          const observables = (primitive?.observables ?? []).map((text, k) => {
             const r = parseObservable(text, n);
             if (!r.ok)
               throw new DomainError(
@@ -401,7 +379,7 @@ export function createJobsService(deps: {
             );
           need = estimateBytes(n, observables.length, {
             precision,
-            gradient: body.gradient,
+            gradient: primitive?.gradient,
             shots: body.shots ?? null,
           });
         }

@@ -1,5 +1,11 @@
-import { Type } from "typebox";
+import { Type, type Static } from "typebox";
 import { PageQuery, Uuid } from "./common.schema.ts";
+import { SampleJobBody, Sweep } from "./job-sample.schema.ts";
+import {
+  EstimateJobBody,
+  EstimateValues,
+  Observables,
+} from "./job-estimate.schema.ts";
 
 /** Job states: queued -> running -> succeeded | failed | cancelled. */
 export const JobStatus = Type.Union([
@@ -9,28 +15,21 @@ export const JobStatus = Type.Union([
   Type.Literal("failed"),
   Type.Literal("cancelled"),
 ]);
+export type JobStatus = Static<typeof JobStatus>;
+
+/**
+ * Body of `POST /projects/{id}/jobs`: one object per job kind, told apart by `kind` (absent means
+ * `"sample"`). Add a kind: see this package's README ("Adding a job kind").
+ */
+export const SubmitJobBody = Type.Union([SampleJobBody, EstimateJobBody]);
+export type SubmitJobBody = Static<typeof SubmitJobBody>;
 
 /** A job's kind: "sample" gives counts, "estimate" expectation values of observables. */
 export const JobKind = Type.Union([
   Type.Literal("sample"),
   Type.Literal("estimate"),
 ]);
-
-/** Parameter values per point: `{ "theta": [v1, ..., vP], ... }`, all arrays of one length P. */
-export const Sweep = Type.Record(
-  Type.String({ pattern: "^[A-Za-z_][A-Za-z0-9_]*$" }),
-  Type.Array(Type.Number(), { minItems: 1, maxItems: 100_000 }),
-  {
-    description:
-      "Values of the program's inputs per point: all arrays have the same length P; inputs not swept come from `inputs`",
-  },
-);
-
-/** Pauli-sum observables: Qiskit labels ("0.5*ZZ - XX", rightmost = qubit 0) or sparse ("Z0 Z1"). */
-export const Observables = Type.Array(
-  Type.String({ minLength: 1, maxLength: 100_000 }),
-  { minItems: 1, maxItems: 1000 },
-);
+export type JobKind = Static<typeof JobKind>;
 
 /** A job's primitive options (besides shots, seed, precision and inputs). */
 export const JobPrimitive = Type.Object({
@@ -38,41 +37,7 @@ export const JobPrimitive = Type.Object({
   observables: Type.Optional(Observables),
   gradient: Type.Optional(Type.Boolean()),
 });
-
-/** Body of `POST /projects/{id}/jobs`: a saved circuit (optionally a revision) or inline source. */
-export const SubmitJobBody = Type.Object(
-  {
-    kind: Type.Optional(JobKind),
-    circuitId: Type.Optional(Uuid),
-    revision: Type.Optional(Type.Integer({ minimum: 1 })),
-    source: Type.Optional(Type.String({ minLength: 1, maxLength: 1_000_000 })),
-    shots: Type.Optional(
-      Type.Union(
-        [Type.Integer({ minimum: 1, maximum: 1_000_000 }), Type.Null()],
-        {
-          description:
-            "Shots (required for sampling); for an estimate, shots per measured basis, or null/absent for exact expectations",
-        },
-      ),
-    ),
-    observables: Type.Optional(Observables),
-    sweep: Type.Optional(Sweep),
-    gradient: Type.Optional(
-      Type.Boolean({
-        description:
-          "Estimate: also dE/d(input) (adjoint when exact, parameter shift with shots)",
-      }),
-    ),
-    seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 4294967295 })),
-    precision: Type.Optional(
-      Type.Union([Type.Literal("double"), Type.Literal("single")]),
-    ),
-    inputs: Type.Optional(
-      Type.Record(Type.String(), Type.Union([Type.Number(), Type.Boolean()])),
-    ),
-  },
-  { additionalProperties: false },
-);
+export type JobPrimitive = Static<typeof JobPrimitive>;
 
 /** A sampling job's outcome. */
 export const SampleResult = Type.Object({
@@ -102,24 +67,7 @@ export const SampleResult = Type.Object({
     }),
   ),
 });
-
-/** The values of an estimate job (the fields of `stepfault estimate --json`). */
-export const EstimateValues = Type.Object({
-  observables: Type.Array(Type.String()),
-  parameters: Type.Array(Type.String()),
-  points: Type.Integer(),
-  expectations: Type.Array(Type.Array(Type.Number()), {
-    description: "[point][observable]",
-  }),
-  stddev: Type.Union([Type.Array(Type.Array(Type.Number())), Type.Null()], {
-    description: "Standard errors (with shots), [point][observable]",
-  }),
-  gradients: Type.Union(
-    [Type.Array(Type.Array(Type.Array(Type.Number()))), Type.Null()],
-    { description: "[point][observable][parameter]" },
-  ),
-  timeMs: Type.Number(),
-});
+export type SampleResult = Static<typeof SampleResult>;
 
 /**
  * A job's outcome when it succeeded. A sampling job has counts (and `sweep` with a sweep); an
@@ -130,6 +78,7 @@ export const JobResult = Type.Object({
   kind: Type.Optional(JobKind),
   ...Type.Partial(EstimateValues).properties,
 });
+export type JobResult = Static<typeof JobResult>;
 
 /** The reproducible record of a finished job: run it again and the counts are the same. */
 export const JobRecord = Type.Object({
@@ -145,6 +94,7 @@ export const JobRecord = Type.Object({
   }),
   stepfaultVersion: Type.String(),
 });
+export type JobRecord = Static<typeof JobRecord>;
 
 /** A job as the API shows it. */
 export const Job = Type.Object({
@@ -158,9 +108,7 @@ export const Job = Type.Object({
   primitive: Type.Union([JobPrimitive, Type.Null()]),
   numQubits: Type.Integer(),
   numClbits: Type.Integer(),
-  shots: Type.Integer({
-    description: "Shots; for an exact estimate 0",
-  }),
+  shots: Type.Integer({ description: "Shots; for an exact estimate 0" }),
   seed: Type.Integer(),
   precision: Type.String(),
   progress: Type.Number(),
@@ -189,6 +137,7 @@ export const Job = Type.Object({
   startedAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
   finishedAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
 });
+export type Job = Static<typeof Job>;
 
 /** A result without counts, probabilities and statevector (what job lists carry). */
 export const JobResultSummary = Type.Omit(JobResult, [
@@ -200,18 +149,21 @@ export const JobResultSummary = Type.Omit(JobResult, [
   "stddev",
   "gradients",
 ]);
+export type JobResultSummary = Static<typeof JobResultSummary>;
 
 /** A job in a list: no reproducible record, and only the summary of its result. */
 export const JobSummary = Type.Object({
   ...Type.Omit(Job, ["result", "record", "resultUnavailable"]).properties,
   result: Type.Union([JobResultSummary, Type.Null()]),
 });
+export type JobSummary = Static<typeof JobSummary>;
 
 /** A page of jobs, newest first (summaries: fetch a job for its full result). */
 export const JobPage = Type.Object({
   items: Type.Array(JobSummary),
   nextCursor: Type.Union([Type.String(), Type.Null()]),
 });
+export type JobPage = Static<typeof JobPage>;
 
 /** Query of the job list: pagination and filters. */
 export const JobListQuery = Type.Object({
@@ -219,6 +171,8 @@ export const JobListQuery = Type.Object({
   status: Type.Optional(JobStatus),
   circuitId: Type.Optional(Uuid),
 });
+export type JobListQuery = Static<typeof JobListQuery>;
 
 /** Params `{ jobId }`. */
 export const JobParams = Type.Object({ jobId: Uuid });
+export type JobParams = Static<typeof JobParams>;
