@@ -10,7 +10,13 @@
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { builtinModules } from "node:module";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -49,6 +55,7 @@ interface Packed {
 const env = () => {
   const e: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production" };
   delete e.STEPFAULT_SOURCE;
+  delete e.STEPFAULT_BUILD_DTS; // the full build: declarations too
   delete e.NODE_OPTIONS;
   delete e.DATABASE_URL;
   delete e.REDIS_URL;
@@ -64,10 +71,24 @@ describe("packed packages installed outside the repository", () => {
 
   beforeAll(async () => {
     const t0 = performance.now();
+    // The full build (declarations, source maps), then pack without prepack: prepack would also
+    // rebuild the web app, whose dist/ the browser tests may be serving at the same moment (it is
+    // built only when missing here).
+    if (!existsSync(join(repo, "packages/web/dist/index.html")))
+      await run("npm", ["run", "build", "-w", "packages/web"], {
+        cwd: repo,
+        env: env(),
+      });
+    await run("npm", ["run", "build:js"], {
+      cwd: repo,
+      env: env(),
+      maxBuffer: 64 << 20,
+    });
     const out = await run(
       "npm",
       [
         "pack",
+        "--ignore-scripts",
         "--json",
         "--pack-destination",
         dir,
@@ -75,8 +96,7 @@ describe("packed packages installed outside the repository", () => {
       ],
       { cwd: repo, env: env(), maxBuffer: 64 << 20 },
     );
-    // npm prints the JSON after any prepack output
-    packed = JSON.parse(out.stdout.slice(out.stdout.indexOf("\n[") + 1));
+    packed = JSON.parse(out.stdout.slice(out.stdout.indexOf("[")));
     const t1 = performance.now();
     writeFileSync(
       join(dir, "package.json"),
