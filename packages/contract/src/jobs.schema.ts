@@ -1,6 +1,11 @@
 import { Type, type Static } from "typebox";
 import { PageQuery, Uuid } from "./common.schema.ts";
-import { SampleJobBody } from "./job-sample.schema.ts";
+import { SampleJobBody, Sweep } from "./job-sample.schema.ts";
+import {
+  EstimateJobBody,
+  EstimateValues,
+  Observables,
+} from "./job-estimate.schema.ts";
 
 /** Job states: queued -> running -> succeeded | failed | cancelled. */
 export const JobStatus = Type.Union([
@@ -16,11 +21,26 @@ export type JobStatus = Static<typeof JobStatus>;
  * Body of `POST /projects/{id}/jobs`: one object per job kind, told apart by `kind` (absent means
  * `"sample"`). Add a kind: see this package's README ("Adding a job kind").
  */
-export const SubmitJobBody = Type.Union([SampleJobBody]);
+export const SubmitJobBody = Type.Union([SampleJobBody, EstimateJobBody]);
 export type SubmitJobBody = Static<typeof SubmitJobBody>;
 
-/** A job's outcome when it succeeded. */
-export const JobResult = Type.Object({
+/** A job's kind: "sample" gives counts, "estimate" expectation values of observables. */
+export const JobKind = Type.Union([
+  Type.Literal("sample"),
+  Type.Literal("estimate"),
+]);
+export type JobKind = Static<typeof JobKind>;
+
+/** A job's primitive options (besides shots, seed, precision and inputs). */
+export const JobPrimitive = Type.Object({
+  sweep: Type.Optional(Sweep),
+  observables: Type.Optional(Observables),
+  gradient: Type.Optional(Type.Boolean()),
+});
+export type JobPrimitive = Static<typeof JobPrimitive>;
+
+/** A sampling job's outcome. */
+export const SampleResult = Type.Object({
   counts: Type.Record(Type.String(), Type.Integer()),
   probabilities: Type.Record(Type.String(), Type.Number()),
   shots: Type.Integer(),
@@ -38,6 +58,25 @@ export const JobResult = Type.Object({
   statevector: Type.Optional(
     Type.Array(Type.Tuple([Type.Number(), Type.Number()])),
   ),
+  /** With a sweep: the counts of every point (`counts` is point 0's). */
+  sweep: Type.Optional(
+    Type.Object({
+      parameters: Type.Array(Type.String()),
+      points: Type.Integer(),
+      counts: Type.Array(Type.Record(Type.String(), Type.Integer())),
+    }),
+  ),
+});
+export type SampleResult = Static<typeof SampleResult>;
+
+/**
+ * A job's outcome when it succeeded. A sampling job has counts (and `sweep` with a sweep); an
+ * estimate job (`kind: "estimate"`) has empty counts and the estimate's values.
+ */
+export const JobResult = Type.Object({
+  ...SampleResult.properties,
+  kind: Type.Optional(JobKind),
+  ...Type.Partial(EstimateValues).properties,
 });
 export type JobResult = Static<typeof JobResult>;
 
@@ -47,7 +86,12 @@ export const JobRecord = Type.Object({
   inputs: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
   circuit: Type.Unknown(),
   seed: Type.Integer(),
-  options: Type.Object({ shots: Type.Integer(), precision: Type.String() }),
+  options: Type.Object({
+    shots: Type.Integer(),
+    precision: Type.String(),
+    kind: Type.Optional(JobKind),
+    primitive: Type.Optional(Type.Union([JobPrimitive, Type.Null()])),
+  }),
   stepfaultVersion: Type.String(),
 });
 export type JobRecord = Static<typeof JobRecord>;
@@ -60,9 +104,11 @@ export const Job = Type.Object({
   circuitRevision: Type.Union([Type.Integer(), Type.Null()]),
   createdBy: Type.Union([Type.String(), Type.Null()]),
   status: JobStatus,
+  kind: JobKind,
+  primitive: Type.Union([JobPrimitive, Type.Null()]),
   numQubits: Type.Integer(),
   numClbits: Type.Integer(),
-  shots: Type.Integer(),
+  shots: Type.Integer({ description: "Shots; for an exact estimate 0" }),
   seed: Type.Integer(),
   precision: Type.String(),
   progress: Type.Number(),
@@ -98,6 +144,10 @@ export const JobResultSummary = Type.Omit(JobResult, [
   "counts",
   "probabilities",
   "statevector",
+  "sweep",
+  "expectations",
+  "stddev",
+  "gradients",
 ]);
 export type JobResultSummary = Static<typeof JobResultSummary>;
 

@@ -205,6 +205,15 @@ export const jobs = pgTable(
     seed: bigint("seed", { mode: "number" }),
     precision: text("precision", { enum: ["double", "single"] }).notNull(),
     inputs: jsonb("inputs"),
+    /** "sample" (counts) or "estimate" (expectation values of observables). */
+    kind: text("kind", { enum: ["sample", "estimate"] })
+      .notNull()
+      .default("sample"),
+    /**
+     * The primitive's options besides shots/seed/precision/inputs: `{ sweep?, observables?,
+     * gradient? }` (see jobs.schema.ts `SubmitJobBody`); null for a plain sampling job.
+     */
+    primitive: jsonb("primitive"),
     idempotencyKey: text("idempotency_key"),
     progress: doublePrecision("progress").notNull().default(0),
     attempts: integer("attempts").notNull().default(0),

@@ -14,7 +14,15 @@ export interface StoredResultRef {
 }
 
 /** The bulky parts of a result, dropped from summaries. */
-const BULKY = ["counts", "probabilities", "statevector"] as const;
+const BULKY = [
+  "counts",
+  "probabilities",
+  "statevector",
+  "sweep",
+  "expectations",
+  "stddev",
+  "gradients",
+] as const;
 
 type ResultObject = Record<string, unknown>;
 
