@@ -396,3 +396,42 @@ describe("stepfault run with noise", () => {
     );
   });
 });
+
+describe("stepfault run on OpenQASM 3 classical code", () => {
+  const rus = file(
+    "rus.qasm",
+    `include "stdgates.inc";
+qubit coin; qubit t; bit[2] flags = "00"; uint[4] tries = 0; bit out;
+while (int[2](flags) == 0) { reset coin; ry(pi / 3) coin; flags[0] = measure coin; tries += 1; }
+if (tries > 1) x t;
+out = measure t;
+`,
+  );
+  it("runs repeat-until-success exactly as the library's compiler and simulator do", async () => {
+    const r = await cli("run", rus, "--shots", "500", "--seed", "3", "--json");
+    expect(r.code).toBe(0);
+    const { compileQasm, simulate } = await import("@stepfault/quantum");
+    const { readFileSync } = await import("node:fs");
+    const c = compileQasm(readFileSync(rus, "utf8"));
+    if (!c.ok) throw new Error(JSON.stringify(c.diagnostics));
+    const lib = simulate(c.circuit, { shots: 500, seed: 3 });
+    if (!lib.ok) throw new Error(lib.error.message);
+    expect(JSON.parse(r.out).counts).toEqual(lib.result.counts);
+    // out is 1 exactly when more than one try was needed: keys "tries out flags".
+    for (const key of Object.keys(lib.result.counts)) {
+      const [tries, out, flags] = key.split(" ");
+      expect(flags).toBe("01");
+      expect(out).toBe(parseInt(tries, 2) > 1 ? "1" : "0");
+    }
+  });
+  it("refuses a call of an extern without implementation at its line:column", async () => {
+    const f = file(
+      "extern.qasm",
+      `OPENQASM 3.0;\nextern tally(int) -> int;\nint k = 2;\nk = tally(k);\n`,
+    );
+    const r = await cli("run", f);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toContain(`${f}:4:5: error: extern 'tally'`);
+    expect(r.err).not.toMatch(STACK);
+  });
+});
