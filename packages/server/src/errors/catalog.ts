@@ -70,6 +70,10 @@ export const ERROR_CATALOG = {
   CIRCUIT_INVALID: { status: 422, title: "Circuit source does not compile" },
   WEAK_PASSWORD: { status: 422, title: "Password too weak" },
   JOB_LIMIT_EXCEEDED: { status: 422, title: "The job exceeds a server limit" },
+  JOB_INPUT_INVALID: {
+    status: 422,
+    title: "A field of the job is invalid (named in `field`)",
+  },
   JOB_QUOTA_EXCEEDED: { status: 429, title: "Job quota exceeded" },
   RATE_LIMITED: { status: 429, title: "Too many requests" },
   AI_USAGE_CAP_EXCEEDED: {

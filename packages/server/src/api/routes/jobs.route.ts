@@ -9,10 +9,14 @@ import {
   JobListQuery,
   JobPage,
   JobParams,
-  JobResult,
+  JobResultAny,
   SubmitJobBody,
 } from "../schemas/jobs.schema.ts";
 import { IdParams, errorResponses } from "../schemas/common.schema.ts";
+import {
+  SubmitQaoaBody,
+  SubmitVqeBody,
+} from "../schemas/variational.schema.ts";
 
 /** Job routes: submit, read, list, cancel, delete, and the SSE event stream. */
 export async function jobsRoutes(
@@ -53,6 +57,57 @@ export async function jobsRoutes(
         requireCaller(req),
         req.params.id,
         req.body,
+        req.headers["idempotency-key"],
+      );
+      return reply.status(created ? 201 : 200).send(job);
+    },
+  );
+
+  const variationalRoute = (kind: "vqe" | "qaoa") =>
+    ({
+      schema: {
+        tags,
+        security,
+        summary:
+          kind === "vqe"
+            ? "Submit a VQE job (editor): an ansatz with `input` parameters, a Pauli-sum observable and an optimiser; checkpointed every iteration (`iteration` events on the job's stream)"
+            : "Submit a QAOA job (editor): a MaxCut or Ising problem, the depth and an optimiser; the circuit is built and kept in the job record as OpenQASM 3",
+        params: IdParams,
+        headers: Type.Object({
+          "idempotency-key": Type.Optional(
+            Type.String({ minLength: 1, maxLength: 200 }),
+          ),
+        }),
+        response: { 200: Job, 201: Job, ...writes },
+      },
+    }) as const;
+
+  r.post(
+    "/projects/:id/jobs/vqe",
+    {
+      schema: { ...variationalRoute("vqe").schema, body: SubmitVqeBody },
+    },
+    async (req, reply) => {
+      const { job, created } = await jobs.submitVariational(
+        requireCaller(req),
+        req.params.id,
+        { kind: "vqe", body: req.body },
+        req.headers["idempotency-key"],
+      );
+      return reply.status(created ? 201 : 200).send(job);
+    },
+  );
+
+  r.post(
+    "/projects/:id/jobs/qaoa",
+    {
+      schema: { ...variationalRoute("qaoa").schema, body: SubmitQaoaBody },
+    },
+    async (req, reply) => {
+      const { job, created } = await jobs.submitVariational(
+        requireCaller(req),
+        req.params.id,
+        { kind: "qaoa", body: req.body },
         req.headers["idempotency-key"],
       );
       return reply.status(created ? 201 : 200).send(job);
@@ -105,7 +160,7 @@ export async function jobsRoutes(
           "The job's full result alone (streamed from the file store when large); 409 until it has one, 410 RESULT_MISSING when its stored file is gone",
         params: JobParams,
         response: {
-          200: JobResult,
+          200: JobResultAny,
           409: Type.Ref("Problem"),
           410: Type.Ref("Problem"),
           ...errorResponses,

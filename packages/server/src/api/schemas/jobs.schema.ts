@@ -1,5 +1,6 @@
-import { Type } from "typebox";
+import { Type, type Static } from "typebox";
 import { PageQuery, Uuid } from "./common.schema.ts";
+import { VariationalInfo, VariationalResult } from "./variational.schema.ts";
 
 /** Job states: queued -> running -> succeeded | failed | cancelled. */
 export const JobStatus = Type.Union([
@@ -49,6 +50,11 @@ export const JobResult = Type.Object({
   ),
 });
 
+/** The result of any job kind (`GET /jobs/{id}/result`); typed as the simulation's (see `Job.result`). */
+export const JobResultAny = Type.Unsafe<Static<typeof JobResult>>(
+  Type.Union([JobResult, VariationalResult]),
+);
+
 /** The reproducible record of a finished job: run it again and the counts are the same. */
 export const JobRecord = Type.Object({
   source: Type.String(),
@@ -57,11 +63,21 @@ export const JobRecord = Type.Object({
   seed: Type.Integer(),
   options: Type.Object({ shots: Type.Integer(), precision: Type.String() }),
   stepfaultVersion: Type.String(),
+  /** A variational job's resolved request; `source` is then its ansatz (QAOA: the generated circuit). */
+  variational: Type.Optional(VariationalInfo),
 });
+
+/** What a job runs: one simulation, or a variational loop. */
+export const JobKind = Type.Union([
+  Type.Literal("simulate"),
+  Type.Literal("vqe"),
+  Type.Literal("qaoa"),
+]);
 
 /** A job as the API shows it. */
 export const Job = Type.Object({
   id: Type.String(),
+  kind: JobKind,
   projectId: Type.String(),
   circuitId: Type.Union([Type.String(), Type.Null()]),
   circuitRevision: Type.Union([Type.Integer(), Type.Null()]),
@@ -78,7 +94,16 @@ export const Job = Type.Object({
     Type.Object({ code: Type.String(), message: Type.String() }),
     Type.Null(),
   ]),
-  result: Type.Union([JobResult, Type.Null()]),
+  /**
+   * A `simulate` job's result (counts, ...) or a `vqe` / `qaoa` job's (energy, history, ...). The
+   * schema (OpenAPI, serialisation) has both; the TypeScript type is the simulation's, which every
+   * existing caller reads: the SDK's `vqe` / `qaoa` calls return `VariationalJob`, typed for theirs.
+   */
+  result: Type.Unsafe<Static<typeof JobResult> | null>(
+    Type.Union([JobResult, VariationalResult, Type.Null()]),
+  ),
+  /** A `vqe` or `qaoa` job's resolved request (observable, parameters, optimiser); else null. */
+  variational: Type.Union([VariationalInfo, Type.Null()]),
   /**
    * Present only when the job succeeded but its result, kept in the file store, can no longer be
    * read (the file was deleted or the bucket lost): `result` is then null. The job itself and its
@@ -106,10 +131,19 @@ export const JobResultSummary = Type.Omit(JobResult, [
   "statevector",
 ]);
 
+/** A variational result without its history and sampled bitstrings (what job lists carry). */
+export const VariationalResultSummary = Type.Omit(VariationalResult, [
+  "history",
+  "topBitstrings",
+]);
+
 /** A job in a list: no reproducible record, and only the summary of its result. */
 export const JobSummary = Type.Object({
-  ...Type.Omit(Job, ["result", "record", "resultUnavailable"]).properties,
-  result: Type.Union([JobResultSummary, Type.Null()]),
+  ...Type.Omit(Job, ["result", "record", "resultUnavailable", "variational"])
+    .properties,
+  result: Type.Unsafe<Static<typeof JobResultSummary> | null>(
+    Type.Union([JobResultSummary, VariationalResultSummary, Type.Null()]),
+  ),
 });
 
 /** A page of jobs, newest first (summaries: fetch a job for its full result). */

@@ -9,6 +9,10 @@ import type {
   JobSummary,
   SubmitJobBody,
 } from "../../api/schemas/jobs.schema.ts";
+import type {
+  SubmitQaoaBody,
+  SubmitVqeBody,
+} from "../../api/schemas/variational.schema.ts";
 import { DomainError } from "../../errors/catalog.ts";
 import type { JobEventBus } from "../../jobs/event-bus.ts";
 import { jobEventStream, type StreamMessage } from "../../jobs/job-stream.ts";
@@ -27,7 +31,13 @@ import {
   type JobRow,
   type JobStatus,
   type JobsRepository,
+  type NewJob,
 } from "../../repositories/jobs.repository.ts";
+import {
+  prepareQaoa,
+  prepareVqe,
+  type PreparedVariational,
+} from "../quantum/variational-request.ts";
 import type { AccessService } from "./access.service.ts";
 import type { AuthUser } from "./auth.service.ts";
 import type { CircuitCompiler } from "./circuits.service.ts";
@@ -64,6 +74,7 @@ export type JobCompiler = (
 export function jobView(r: JobRow): JobView {
   return {
     id: r.id,
+    kind: r.kind,
     projectId: r.projectId,
     circuitId: r.circuitId,
     circuitRevision: r.circuitRevision,
@@ -79,6 +90,7 @@ export function jobView(r: JobRow): JobView {
     error: (r.error ?? null) as JobView["error"],
     result: (r.result ?? null) as JobView["result"],
     record: (r.record ?? null) as JobView["record"],
+    variational: (r.spec ?? null) as JobView["variational"],
     createdAt: r.createdAt.toISOString(),
     startedAt: r.startedAt?.toISOString() ?? null,
     finishedAt: r.finishedAt?.toISOString() ?? null,
@@ -87,7 +99,12 @@ export function jobView(r: JobRow): JobView {
 
 /** Maps a job row to its list view: no record, result summary only. */
 export function jobSummaryView(r: JobRow): JobSummaryView {
-  const { record: _record, result: _result, ...rest } = jobView(r);
+  const {
+    record: _record,
+    result: _result,
+    variational: _variational,
+    ...rest
+  } = jobView(r);
   return {
     ...rest,
     result: resultSummary(r.result) as JobSummaryView["result"],
@@ -247,6 +264,73 @@ export function createJobsService(deps: {
     };
   }
 
+  /**
+   * The common end of every submit: the caller's quota (429), then the job row, its first event
+   * and its queue message in one statement; a lost race on the idempotency key answers with the
+   * winner. A small job runs at once on this process's worker when it has room.
+   */
+  async function createAndQueue(
+    caller: AuthUser,
+    values: Omit<NewJob, "id" | "createdAt" | "createdBy" | "idempotencyKey">,
+    idempotencyKey: string | undefined,
+    small: boolean,
+  ): Promise<{ job: JobView; created: boolean }> {
+    const active = await jobs.countActiveByUser(caller.id);
+    if (active >= settings.maxConcurrentJobsPerUser)
+      throw new DomainError(
+        "JOB_QUOTA_EXCEEDED",
+        `you have ${active} queued or running jobs; the quota is ${settings.maxConcurrentJobsPerUser} (${active - settings.maxConcurrentJobsPerUser + 1} over with this one)`,
+        {
+          limit: "maxConcurrentJobs",
+          allowed: settings.maxConcurrentJobsPerUser,
+          active,
+        },
+        { "retry-after": "1" },
+      );
+    const id = randomUUID();
+    const createdAt = new Date();
+    const payload: SimulateMessage = small
+      ? {
+          jobId: id,
+          job: {
+            id,
+            source: values.source,
+            inputs: values.inputs ?? null,
+            shots: values.shots,
+            seed: values.seed ?? null,
+            precision: values.precision,
+            createdAt: createdAt.toISOString(),
+          },
+        }
+      : { jobId: id };
+    const message = await deps.queue.messageSql(payload, small);
+    const row = await jobs.create(
+      {
+        ...values,
+        id,
+        createdAt,
+        createdBy: caller.id,
+        idempotencyKey: idempotencyKey ?? null,
+      },
+      message.sql,
+    );
+    if (row === undefined) {
+      // lost a race on the same idempotency key: answer with the winner
+      const prior = await jobs.findByIdempotencyKey(
+        caller.id,
+        idempotencyKey ?? "",
+      );
+      if (prior === undefined)
+        throw new Error("invariant: idempotent job vanished");
+      return { job: await fullView(prior), created: false };
+    }
+    // A small job runs at once on this process's worker when it has room; otherwise the
+    // notice wakes fetch loops here and in other processes.
+    if (!(small && deps.queue.runHere({ ...message, payload })))
+      deps.bus.queued(message.queue);
+    return { job: jobView(row), created: true };
+  }
+
   return {
     /**
      * Queues a job (editor). Checks width, memory and shots against the server's limits (422) and
@@ -329,44 +413,13 @@ export function createJobsService(deps: {
       const small =
         source.length <= 16_384 &&
         runsInline(circuit, isDynamic(circuit), body.shots);
-      const active = await jobs.countActiveByUser(caller.id);
-      if (active >= settings.maxConcurrentJobsPerUser)
-        throw new DomainError(
-          "JOB_QUOTA_EXCEEDED",
-          `you have ${active} queued or running jobs; the quota is ${settings.maxConcurrentJobsPerUser} (${active - settings.maxConcurrentJobsPerUser + 1} over with this one)`,
-          {
-            limit: "maxConcurrentJobs",
-            allowed: settings.maxConcurrentJobsPerUser,
-            active,
-          },
-          { "retry-after": "1" },
-        );
-      const id = randomUUID();
-      const createdAt = new Date();
       const seed = body.seed ?? randomInt(0, 2 ** 32 - 1);
-      const payload: SimulateMessage = small
-        ? {
-            jobId: id,
-            job: {
-              id,
-              source,
-              inputs: body.inputs ?? null,
-              shots: body.shots,
-              seed,
-              precision,
-              createdAt: createdAt.toISOString(),
-            },
-          }
-        : { jobId: id };
-      const message = await deps.queue.messageSql(payload, small);
-      const row = await jobs.create(
+      return createAndQueue(
+        caller,
         {
-          id,
-          createdAt,
           projectId,
           circuitId,
           circuitRevision: revision,
-          createdBy: caller.id,
           source,
           numQubits: n,
           numClbits: circuit.numClbits,
@@ -374,25 +427,65 @@ export function createJobsService(deps: {
           seed,
           precision,
           inputs: body.inputs ?? null,
-          idempotencyKey: idempotencyKey ?? null,
         },
-        message.sql,
+        idempotencyKey,
+        small,
       );
-      if (row === undefined) {
-        // lost a race on the same idempotency key: answer with the winner
+    },
+
+    /**
+     * Queues a `vqe` or `qaoa` job (editor): the ansatz (a saved circuit or inline source) or the
+     * QAOA problem is resolved and checked first (422 naming the field), then the job goes on the
+     * same queue, ledger and quota as simulations.
+     */
+    async submitVariational(
+      caller: AuthUser,
+      projectId: string,
+      request:
+        | { kind: "vqe"; body: Static<typeof SubmitVqeBody> }
+        | { kind: "qaoa"; body: Static<typeof SubmitQaoaBody> },
+      idempotencyKey: string | undefined,
+    ): Promise<{ job: JobView; created: boolean }> {
+      await access.requireProject(caller, projectId, "editor");
+      if (idempotencyKey !== undefined) {
         const prior = await jobs.findByIdempotencyKey(
           caller.id,
-          idempotencyKey ?? "",
+          idempotencyKey,
         );
-        if (prior === undefined)
-          throw new Error("invariant: idempotent job vanished");
-        return { job: await fullView(prior), created: false };
+        if (prior !== undefined)
+          return { job: await fullView(prior), created: false };
       }
-      // A small job runs at once on this process's worker when it has room; otherwise the
-      // notice wakes fetch loops here and in other processes.
-      if (!(small && deps.queue.runHere({ ...message, payload })))
-        deps.bus.queued(message.queue);
-      return { job: jobView(row), created: true };
+      let prepared: PreparedVariational;
+      let circuitId: string | null = null;
+      let revision: number | null = null;
+      if (request.kind === "vqe") {
+        const resolved = await resolveSource(projectId, {
+          ...request.body,
+          shots: 1,
+        });
+        ({ circuitId, revision } = resolved);
+        prepared = prepareVqe(request.body, resolved.source, settings);
+      } else prepared = prepareQaoa(request.body, settings);
+      const { spec } = prepared;
+      return createAndQueue(
+        caller,
+        {
+          kind: request.kind,
+          projectId,
+          circuitId,
+          circuitRevision: revision,
+          source: prepared.source,
+          numQubits: prepared.numQubits,
+          numClbits: prepared.numClbits,
+          shots: spec.shots ?? 0,
+          seed: spec.seed,
+          precision: "double",
+          inputs: null,
+          spec,
+        },
+        idempotencyKey,
+        false,
+      );
     },
 
     /** One job (viewer of its project). */
