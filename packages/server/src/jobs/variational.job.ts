@@ -171,12 +171,31 @@ export function createVariationalRunner(deps: {
           else bus.changed(row.id);
         },
       });
+      // With shots, the answer is the last iterate re-estimated with 4x the shots: the best of
+      // many noisy evaluations is biased low by the selection.
+      let answer: MinimizeResult = result;
+      if (spec.shots !== null && !(result.reason === "cancelled" || lost)) {
+        const t0 = performance.now();
+        const r = estimate(program, [obs.observable], {
+          points: [point(result.last.x)],
+          shots: spec.shots * 4,
+          seed: (spec.seed ^ 0x5bd1e995) >>> 0,
+        });
+        simulateMs += performance.now() - t0;
+        if (!r.ok) throw new RunError(r.error.code, r.error.message);
+        answer = {
+          ...result,
+          value: r.result.expectations[0][0],
+          x: result.last.x,
+          evaluations: result.evaluations + 1,
+        };
+      }
       const history = await jobs.iterations(row.id);
-      const full = resultOf(spec, result, history, {
+      const full = resultOf(spec, answer, history, {
         simulateMs,
         wallMs: Date.now() - startedAt,
       });
-      const qaoa = spec.qaoa ? sampleQaoa(row.source, spec, result) : {};
+      const qaoa = spec.qaoa ? sampleQaoa(row.source, spec, answer) : {};
       const value = { ...full, ...qaoa };
       if (result.reason === "cancelled" || lost || stopped()) {
         await jobs.setCancelledResult(row.id, attempt, value);
