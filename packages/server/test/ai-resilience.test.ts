@@ -200,7 +200,8 @@ for (const engine of ENGINES) {
           inputTokens: 1,
           outputTokens: 1,
         });
-        const started = Date.now();
+        // The provider stalls 4 s after its first words; the 1.5 s idle limit ends the answer
+        // with an error event (were it not enforced, the stream would end normally after 4 s).
         const { res, events } = await send(
           app,
           user.accessToken,
@@ -211,7 +212,6 @@ for (const engine of ENGINES) {
           },
         );
         expect(res.statusCode).toBe(200);
-        expect(Date.now() - started).toBeLessThan(3500);
         expect(events.map((e) => e.event)).toEqual(["start", "text", "error"]);
         expect(events.at(-1)?.data).toMatchObject({
           code: "AI_UNAVAILABLE",

@@ -1,7 +1,8 @@
 /**
  * Chaos: an API process and two `stepfault worker` processes on PostgreSQL. 200 jobs are
  * submitted (each with an Idempotency-Key, retried until accepted); meanwhile a random worker is
- * SIGKILLed five times (restarted each time) and the API process is SIGKILLed once and restarted.
+ * SIGKILLed five times, and more until a kill has interrupted a running job (restarted each
+ * time), and the API process is SIGKILLed once and restarted.
  * At the end every accepted job is `succeeded`, exactly one job exists per key, each result's
  * counts sum to its shots, and each job's log holds exactly one `succeeded` event (the result was
  * written once), whatever number of attempts it took. Skips without TEST_DATABASE_URL.
@@ -175,7 +176,8 @@ describe.skipIf(!pgUrl)("Job chaos [postgres]", () => {
     const kills: string[] = [];
     // Jobs whose worker was killed while it ran them: each must have run again.
     const orphaned = new Set<string>();
-    for (let k = 0; k < 5; k++) {
+    // Five kills, and more (up to eight) until one has hit a job mid-run.
+    for (let k = 0; k < 5 || (orphaned.size === 0 && k < 8); k++) {
       await sleep(300 + Math.floor(Math.random() * 500));
       const until = Date.now() + 5000;
       let busy = await liveRunning();
@@ -203,9 +205,17 @@ describe.skipIf(!pgUrl)("Job chaos [postgres]", () => {
       ).rows;
       for (const o of orphans) orphaned.add(o.id);
       kills.push(`${w}${orphans.length > 0 ? "*" : ""}`);
+      console.info(
+        `[jobs-chaos] kill ${k}: busy ${busy}, orphans ${orphans.length}`,
+      );
     }
     await submitting;
     expect(accepted.size).toBe(JOBS);
+    // At least one kill interrupted a running job, so the re-run checks below test something.
+    expect(
+      orphaned.size,
+      `no kill hit a running job (${kills.join(",")})`,
+    ).toBeGreaterThan(0);
 
     try {
       const ids = [...accepted.values()];
@@ -260,5 +270,5 @@ describe.skipIf(!pgUrl)("Job chaos [postgres]", () => {
       for (const w of workers) await kill(w);
       await kill(api.child);
     }
-  }, 120_000);
+  }, 150_000);
 });

@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FastifyInstance } from "fastify";
 import { ENGINES, type TestDatabase } from "./helpers/engines.ts";
@@ -26,7 +27,7 @@ describe(`Jobs under load [${engine.name}]`, () => {
     await database?.dispose();
   });
 
-  it(`answers /healthz well under a second while a ${QUBITS}-qubit job runs`, async () => {
+  it(`keeps the event loop turning (the simulation runs off it) while a ${QUBITS}-qubit job runs`, async () => {
     if (!app) throw new Error("invariant: app not built");
     const user = await signUp(app, "load");
     const p = await app.inject({
@@ -44,14 +45,17 @@ describe(`Jobs under load [${engine.name}]`, () => {
     });
     expect(sub.statusCode, sub.body).toBe(201);
     const id = (sub.json() as { id: string }).id;
-    const latencies: number[] = [];
+    // Event-loop delay over the time the job is seen running. Were the simulation on this
+    // thread, the loop would stall for about as long as the job runs; off it, the loop keeps
+    // answering and its longest stall is a small fraction of the job (GC, JSON of the result).
+    const delay = monitorEventLoopDelay({ resolution: 10 });
     let status = "queued";
-    let sawRunning = false;
+    let healthyWhileRunning = 0;
+    let runningSince = 0;
+
     const until = Date.now() + 60_000;
     while (status === "queued" || status === "running") {
-      const t0 = performance.now();
       const h = await app.inject({ url: "/healthz" });
-      const dt = performance.now() - t0;
       expect(h.statusCode).toBe(200);
       const j = await app.inject({
         url: `/api/v1/jobs/${id}`,
@@ -59,15 +63,24 @@ describe(`Jobs under load [${engine.name}]`, () => {
       });
       status = (j.json() as { status: string }).status;
       if (status === "running") {
-        sawRunning = true;
-        latencies.push(dt);
+        if (runningSince === 0) {
+          runningSince = performance.now();
+          delay.enable();
+        } else healthyWhileRunning++;
       }
       if (Date.now() > until) throw new Error("job did not finish");
       await new Promise((r) => setTimeout(r, 20));
     }
+    delay.disable();
+    const runningMs = performance.now() - runningSince;
     expect(status).toBe("succeeded");
-    expect(sawRunning).toBe(true);
-    expect(latencies.length).toBeGreaterThan(3);
-    expect(Math.max(...latencies)).toBeLessThan(250);
+    expect(runningSince).toBeGreaterThan(0);
+    // the loop answered /healthz and the job's status several times while the job ran
+    expect(healthyWhileRunning).toBeGreaterThan(3);
+    const maxStallMs = delay.max / 1e6;
+    expect(
+      maxStallMs,
+      `longest event-loop stall ${maxStallMs.toFixed(0)} ms of a ${runningMs.toFixed(0)} ms run`,
+    ).toBeLessThan(runningMs / 2);
   }, 90_000);
 });

@@ -60,6 +60,7 @@ describe("editor helpers", () => {
     expect(textVersion("// hi\nOPENQASM 2.0;\n")).toBe("2.0");
     expect(textVersion("OPENQASM 3;\n")).toBe("3.0");
     expect(textVersion("qubit q;\n")).toBe("3.0");
+    expect(textVersion('include "qelib1.inc";\nqreg q[1];\n')).toBe("2.0");
   });
 });
 

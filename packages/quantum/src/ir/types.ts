@@ -143,6 +143,11 @@ export interface CompileOptions {
   ) => string | undefined;
   /** Values for OpenQASM 3 `input` parameters. */
   readonly inputs?: Readonly<Record<string, number | boolean>>;
+  /**
+   * Inputs without a value in `inputs` become circuit parameters that gate arguments may use,
+   * bound later without recompiling (see `compileParametric`).
+   */
+  readonly parametric?: boolean;
   /** Maximum number of unrolled operations before compilation stops with an error (default 10M). */
   readonly maxOps?: number;
 }

@@ -36,6 +36,18 @@ export class Rng {
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
   }
 
+  /** A generator with the given xoshiro128** state (four uint32 words, not all zero). */
+  static fromState(s0: number, s1: number, s2: number, s3: number): Rng {
+    if ((s0 | s1 | s2 | s3) >>> 0 === 0)
+      throw new RangeError("xoshiro128** state must not be all zero");
+    const r = new Rng(0);
+    r.s0 = s0 >>> 0;
+    r.s1 = s1 >>> 0;
+    r.s2 = s2 >>> 0;
+    r.s3 = s3 >>> 0;
+    return r;
+  }
+
   /** The next uint32. */
   nextUint32(): number {
     const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;

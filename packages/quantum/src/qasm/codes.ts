@@ -17,7 +17,7 @@ export const QasmCodes = {
   UNBALANCED: "QASM_UNBALANCED",
   /** An `OPENQASM` version other than 2.0 or 3. */
   BAD_VERSION: "QASM_BAD_VERSION",
-  /** No `OPENQASM` line: the file is read as 2.0 (warning). */
+  /** No `OPENQASM` line in a plainly 2.0 file (qelib1.inc, qreg/creg only): read as 2.0 (warning). */
   MISSING_VERSION: "QASM_MISSING_VERSION",
   /** An include that cannot be read. */
   BAD_INCLUDE: "QASM_BAD_INCLUDE",
@@ -59,6 +59,7 @@ export const QasmCodes = {
   BAD_VALUE: "QASM_BAD_VALUE",
   /** An `input` without a value in `options.inputs`. */
   MISSING_INPUT: "QASM_MISSING_INPUT",
+  PARAMETER_USE: "QASM_PARAMETER_USE",
   /** A call of an `opaque` gate (compiles; cannot be simulated). Warning. */
   OPAQUE: "QASM_OPAQUE",
   /** A language feature this compiler does not lower yet. */

@@ -22,16 +22,27 @@ import { Parser } from "./parse.ts";
 import { callDef } from "./semantic/control.ts";
 import { Compiler, StopCompilation } from "./semantic/compiler.ts";
 import { runSource } from "./semantic/exec.ts";
+import type { ParamRecorder } from "./semantic/params.ts";
+import { inferVersion } from "./version.ts";
 
 /** Compiles OpenQASM 2.0 or 3 source to a circuit. Never throws on user input. */
 export function compileQasm(
   source: string,
   options: CompileOptions = {},
 ): CompileResult {
+  return compileWithParams(source, options).result;
+}
+
+/** Compiles and also returns the circuit parameters collected (with `options.parametric`). */
+export function compileWithParams(
+  source: string,
+  options: CompileOptions,
+): { result: CompileResult; params?: ParamRecorder } {
   const sink = new DiagnosticSink();
   let circuit: Circuit | undefined;
+  let params: ParamRecorder | undefined;
   try {
-    circuit = run(source, options, sink);
+    circuit = run(source, options, sink, (p) => (params = p));
   } catch (e) {
     if (!(e instanceof StopCompilation)) {
       const detail = e instanceof Error ? e.message : String(e);
@@ -45,32 +56,40 @@ export function compileQasm(
   }
   const diagnostics: Diagnostic[] = sortDiagnostics(sink.items);
   if (circuit === undefined || sink.errorCount > 0)
-    return { ok: false, diagnostics };
-  return { ok: true, circuit, diagnostics };
+    return { result: { ok: false, diagnostics } };
+  return { result: { ok: true, circuit, diagnostics }, params };
 }
 
 function run(
   source: string,
   options: CompileOptions,
   sink: DiagnosticSink,
+  onParams: (p: ParamRecorder | undefined) => void,
 ): Circuit {
   const parser = new Parser(new Lexer(source, sink), sink);
   const header = parser.parseHeader();
-  if (header.version === undefined && sink.errorCount === 0) {
-    const at = { line: 1, col: 1, endLine: 1, endCol: 1 };
-    sink.warning(
-      QasmCodes.MISSING_VERSION,
-      "no OPENQASM version line: reading the file as OpenQASM 2.0",
-      at,
-    );
+  let version = header.version;
+  if (version === undefined) {
+    const inferred = inferVersion(source);
+    version = inferred.version;
+    parser.assumeVersion(version);
+    if (inferred.because !== undefined && sink.errorCount === 0) {
+      const at = { line: 1, col: 1, endLine: 1, endCol: 1 };
+      sink.warning(
+        QasmCodes.MISSING_VERSION,
+        `no OPENQASM version line: reading the file as OpenQASM 2.0 because ${inferred.because} and uses no OpenQASM 3 construct (add 'OPENQASM 2.0;' or 'OPENQASM 3.0;')`,
+        at,
+      );
+    }
   }
-  const c = new Compiler(sink, options, header.version === "3.0", callDef);
+  const c = new Compiler(sink, options, version === "3.0", callDef);
   if (sink.errorCount > 0) c.syntaxFailed = true;
   try {
     runSource(c, parser);
   } finally {
     resolvePendingGates(c);
   }
+  onParams(c.params);
   return {
     numQubits: c.numQubits,
     numClbits: c.numClbits,
@@ -79,7 +98,7 @@ function run(
     ops: c.ops,
     globalPhase: c.globalPhase,
     inputs: c.inputs,
-    sourceVersion: header.version ?? "2.0",
+    sourceVersion: version,
   };
 }
 

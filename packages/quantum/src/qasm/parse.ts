@@ -5,6 +5,7 @@ import { joinSpans, type DiagnosticSink } from "./diagnostics.ts";
 import { Lexer } from "./lex.ts";
 import { CLASSICAL_TYPES, ParseAbort } from "./parse-expr.ts";
 import { BlockParser } from "./parse-block.ts";
+import { inferVersion } from "./version.ts";
 
 /** Keywords of OpenQASM 3 features this compiler does not lower; reported as QASM_UNSUPPORTED. */
 const UNSUPPORTED_KEYWORDS = new Set([
@@ -65,6 +66,11 @@ export class Parser extends BlockParser {
     const version = stmt.version === "3.0" ? "3.0" : "2.0";
     this.v3 = version === "3.0";
     return { version, stmt };
+  }
+
+  /** Sets the grammar of a file without an `OPENQASM` line (decided by version.ts). */
+  assumeVersion(version: "2.0" | "3.0"): void {
+    this.v3 = version === "3.0";
   }
 
   /** The next top-level statement, undefined after a syntax error (already reported), or "eof". */
@@ -341,6 +347,8 @@ export class Parser extends BlockParser {
 export function parseQasm(src: string, sink: DiagnosticSink): Program {
   const parser = new Parser(new Lexer(src, sink), sink);
   const header = parser.parseHeader();
+  if (header.version === undefined)
+    parser.assumeVersion(inferVersion(src).version);
   const stmts: Stmt[] = header.stmt ? [header.stmt] : [];
   for (;;) {
     const s = parser.nextTopLevel();

@@ -85,11 +85,11 @@ function fail(code: string, message: string, span?: Span): SimulateOutcome {
   };
 }
 
-function checkOptions(o: SimulateOptions): string | undefined {
-  if (o.shots !== undefined && (!Number.isInteger(o.shots) || o.shots < 0))
-    return "shots must be a non-negative integer";
-  if (o.shots === 0 && !o.statevector)
-    return "shots must be at least 1 unless the statevector is requested";
+/** The seed and precision checks shared by `simulate` and `estimate`. */
+export function checkSeedAndPrecision(o: {
+  readonly seed?: number;
+  readonly precision?: string;
+}): string | undefined {
   if (
     o.seed !== undefined &&
     (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff)
@@ -101,6 +101,16 @@ function checkOptions(o: SimulateOptions): string | undefined {
     o.precision !== "single"
   )
     return 'precision must be "double" or "single"';
+  return undefined;
+}
+
+function checkOptions(o: SimulateOptions): string | undefined {
+  if (o.shots !== undefined && (!Number.isInteger(o.shots) || o.shots < 0))
+    return "shots must be a non-negative integer";
+  if (o.shots === 0 && !o.statevector)
+    return "shots must be at least 1 unless the statevector is requested";
+  const bad = checkSeedAndPrecision(o);
+  if (bad) return bad;
   if (o.memoryLimitBytes !== undefined && !(o.memoryLimitBytes > 0))
     return "memoryLimitBytes must be positive";
   return undefined;

@@ -11,6 +11,14 @@ import {
   simulateOn,
 } from "../sim/simulate.ts";
 import { ThreadPool } from "./pool.ts";
+import type { ParametricCircuit } from "../ir/parametric.ts";
+import type { Observable } from "../sim/observable.ts";
+import {
+  type EstimateOptions,
+  type EstimateOutcome,
+  estimate,
+  estimateOn,
+} from "../sim/estimate.ts";
 
 /** Options of `simulateParallel`: the simulator's, plus the thread count. */
 export interface ParallelSimulateOptions extends SimulateOptions {
@@ -47,6 +55,30 @@ export function simulateParallel(
     const p = await poolOf(threads);
     try {
       return simulateOn(circuit, options, p.engine());
+    } finally {
+      p.reset();
+    }
+  });
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+/** `estimate` with every state sweep split over the pool (one thread below MIN_QUBITS_FOR_THREADS). */
+export function estimateParallel(
+  program: ParametricCircuit,
+  observables: readonly Observable[],
+  options: EstimateOptions & { readonly threads?: number } = {},
+): Promise<EstimateOutcome> {
+  const threads = Math.max(
+    1,
+    Math.floor(options.threads ?? availableParallelism()),
+  );
+  if (threads === 1 || program.circuit.numQubits < MIN_QUBITS_FOR_THREADS)
+    return Promise.resolve(estimate(program, observables, options));
+  const run = queue.then(async () => {
+    const p = await poolOf(threads);
+    try {
+      return estimateOn(program, observables, options, p.engine());
     } finally {
       p.reset();
     }

@@ -179,3 +179,25 @@ export function basisState(n: number, index: number): Float64Array {
   s[2 * index] = 1;
   return s;
 }
+
+const PAULI: Record<string, Float64Array> = {
+  I: I2,
+  X: Float64Array.of(0, 0, 1, 0, 1, 0, 0, 0),
+  Y: Float64Array.of(0, 0, 0, -1, 0, 1, 0, 0),
+  Z: Float64Array.of(1, 0, 0, 0, 0, 0, -1, 0),
+};
+
+/** The explicit matrix of a Pauli label in Qiskit order (label[0] acts on qubit n-1, the leftmost factor). */
+export function pauliMatrix(label: string): Float64Array {
+  let m: Float64Array = Float64Array.of(1, 0);
+  for (const ch of label) m = kron(m, PAULI[ch]);
+  return m;
+}
+
+/** Re <s| M |s> for a full matrix M. */
+export function denseExpectation(m: Float64Array, s: Float64Array): number {
+  const ms = applyMatrix(m, s);
+  let re = 0;
+  for (let i = 0; i < s.length; i++) re += s[i] * ms[i];
+  return re;
+}

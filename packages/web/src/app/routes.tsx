@@ -14,9 +14,9 @@ import { ProjectsPage } from "../pages/projects/ProjectsPage.tsx";
 import { Loading } from "../pages/ui.tsx";
 import { matchPath, navigate, queryParam } from "./router.tsx";
 
-const WorkbenchPage = lazy(() =>
-  import("../workbench/WorkbenchPage.tsx").then((m) => ({
-    default: m.WorkbenchPage,
+const ScratchWorkbench = lazy(() =>
+  import("../workbench/ScratchWorkbench.tsx").then((m) => ({
+    default: m.ScratchWorkbench,
   })),
 );
 const JobsPage = lazy(() =>
@@ -66,7 +66,7 @@ export function Route({ path: full }: { path: string }) {
   switch (path) {
     case "/":
     case "/workbench":
-      return <WorkbenchPage />;
+      return <ScratchWorkbench />;
     case "/signin":
       return (
         <Public>

@@ -4,11 +4,15 @@
  */
 import {
   compileQasm,
+  qasmVersion,
   STANDARD_GATE_NAMES,
   toQasm2,
   toQasm3,
 } from "@stepfault/quantum";
 import type { Circuit, CompileResult } from "@stepfault/quantum";
+
+/** The version the compiler reads a text as (its OPENQASM line, else the rule for files without one). */
+export const sourceVersion: (text: string) => "2.0" | "3.0" = qasmVersion;
 
 /** Most operations the editor compiles before it gives up (the composer shows an overview far below this). */
 const MAX_OPS = 500_000;

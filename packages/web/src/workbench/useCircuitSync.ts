@@ -16,14 +16,15 @@ import {
   createCompileClient,
   type CompileClient,
 } from "../editor/compile-client.ts";
-import { circuitToQasm, compileSource } from "../qasm/quantum-api.ts";
+import {
+  circuitToQasm,
+  compileSource,
+  sourceVersion,
+} from "../qasm/quantum-api.ts";
 
-/** The OpenQASM version a text declares ("2.0" or "3.0"; "3.0" when it has no header). */
+/** The OpenQASM version a text is compiled as ("3.0" without a header unless it is plainly 2.0). */
 export function textVersion(text: string): "2.0" | "3.0" {
-  const m = /^\s*(?:\/\/[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*OPENQASM\s+(\d)/.exec(
-    text,
-  );
-  return m && m[1] === "2" ? "2.0" : "3.0";
+  return sourceVersion(text);
 }
 
 /** What the sync hook exposes to the page. */

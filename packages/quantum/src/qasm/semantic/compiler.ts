@@ -12,6 +12,7 @@ import { QasmCodes, type QasmCode } from "../codes.ts";
 import { cleanSpan, type DiagnosticSink } from "../diagnostics.ts";
 import { SemanticAbort, type EvalHost } from "./eval.ts";
 import { Scope, type SymbolEntry, type Value } from "./scope.ts";
+import { ParamRecorder } from "./params.ts";
 
 /** Thrown when compilation must stop entirely (op limit); never escapes compileQasm. */
 export class StopCompilation {
@@ -49,6 +50,8 @@ export class Compiler implements EvalHost {
   numClbits = 0;
   globalPhase = 0;
   readonly inputs: { name: string; type: string }[] = [];
+  /** Circuit parameters and the gate calls using them (parametric compilation only). */
+  readonly params: ParamRecorder | undefined;
   /** The condition applied to emitted ops inside a branch on measured bits. */
   condition: Condition | undefined;
   /** Span given to emitted ops (the top-level statement being compiled). */
@@ -83,6 +86,7 @@ export class Compiler implements EvalHost {
     this.global = new Scope(undefined);
     this.scope = this.global;
     this.maxOps = options.maxOps ?? DEFAULT_MAX_OPS;
+    this.params = options.parametric ? new ParamRecorder() : undefined;
   }
 
   /** Reports an error and abandons the current statement. */

@@ -151,6 +151,12 @@ function evalIdentifier(h: EvalHost, name: string, span: Span): Value {
   }
   switch (sym.kind) {
     case "var":
+      if (sym.parameter !== undefined)
+        return h.fail(
+          QasmCodes.PARAMETER_USE,
+          `input '${name}' is a circuit parameter: only gate arguments may use it (its value is bound at run time)`,
+          span,
+        );
       return sym.value;
     case "creg":
       return {

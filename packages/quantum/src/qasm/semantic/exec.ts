@@ -259,6 +259,22 @@ function declareVariable(
       name: s.name,
       type: type + (width !== undefined ? `[${width}]` : ""),
     });
+    if (given === undefined && c.params) {
+      c.declare(
+        s.name,
+        {
+          kind: "var",
+          name: s.name,
+          type,
+          width,
+          value: castTo(c, type, { t: "int", v: 0 }, s.span),
+          readonly: true,
+          parameter: c.params.declare(s.name),
+        },
+        s.nameSpan,
+      );
+      return;
+    }
     if (given === undefined)
       return c.fail(
         QasmCodes.MISSING_INPUT,

@@ -8,6 +8,7 @@ import type { Expr, Modifier, Stmt } from "../ast.ts";
 import { QasmCodes } from "../codes.ts";
 import { MAX_DEPTH, type Compiler } from "./compiler.ts";
 import { evalInt, evalNumber, evalOperand } from "./eval.ts";
+import { recordSite, siteArgs } from "./params.ts";
 import { Scope, type GateSymbol } from "./scope.ts";
 
 type GateCall = Extract<Stmt, { kind: "gateCall" }>;
@@ -129,7 +130,10 @@ function checkDistinct(
 export function compileGateCall(c: Compiler, call: GateCall): void {
   const mods = evalModifiers(c, call.modifiers);
   const g = checkShape(c, call, mods, call.args.length);
-  const params = call.params.map((p) => evalNumber(c, p));
+  const site = siteArgs(c, call.params);
+  const params = site?.values ?? call.params.map((p) => evalNumber(c, p));
+  const first = c.ops.length;
+  const applied: (readonly number[])[] = [];
   const lists: (readonly number[])[] = [];
   const isReg: boolean[] = [];
   let width = 1;
@@ -168,6 +172,7 @@ export function compileGateCall(c: Compiler, call: GateCall): void {
   for (let i = 0; i < width; i++) {
     const qubits = lists.map((l, k) => (isReg[k] ? l[i] : l[0]));
     checkDistinct(c, qubits, call.span);
+    applied.push(qubits);
     for (const op of applyGate(
       c,
       call.name,
@@ -179,6 +184,17 @@ export function compileGateCall(c: Compiler, call: GateCall): void {
     ))
       c.emit(op);
   }
+  if (site)
+    recordSite(
+      c,
+      site,
+      first,
+      (ps) =>
+        applied.flatMap((qs) =>
+          applyGate(c, call.name, g, ps, qs, mods, call.span),
+        ),
+      call.span,
+    );
 }
 
 /** Expands one application (after broadcast) with its modifiers into canonical operations. */

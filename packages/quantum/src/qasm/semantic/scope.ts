@@ -49,6 +49,8 @@ export interface VariableSymbol {
   value: ConstValue;
   /** `const`, `input`, loop variables and gate parameters cannot be assigned. */
   readonly readonly: boolean;
+  /** Index of the circuit parameter this `input` is (parametric compilation); only gate arguments may read it. */
+  readonly parameter?: number;
 }
 
 /** A user-defined gate (`gate`) or an `opaque` declaration. */

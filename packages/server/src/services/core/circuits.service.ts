@@ -1,4 +1,4 @@
-import type { CompileResult } from "@stepfault/quantum";
+import { qasmVersion, type CompileResult } from "@stepfault/quantum";
 import { DomainError } from "../../errors/catalog.ts";
 import type {
   CircuitLanguage,
@@ -75,12 +75,9 @@ function toView(c: CircuitRow): CircuitView {
   };
 }
 
-/** Guesses the language from the `OPENQASM x;` header (OpenQASM 3 when absent). */
+/** The language the compiler reads `source` as (its `OPENQASM` line, else the missing-line rule). */
 export function detectLanguage(source: string): CircuitLanguage {
-  const m = /^\s*(?:\/\/[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*OPENQASM\s+(\d+)/.exec(
-    source,
-  );
-  return m?.[1] === "2" ? "openqasm2" : "openqasm3";
+  return qasmVersion(source) === "2.0" ? "openqasm2" : "openqasm3";
 }
 
 function encodeCursor(name: string): string {

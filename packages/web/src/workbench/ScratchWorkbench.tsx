@@ -1,0 +1,63 @@
+/**
+ * The workbench at `/`: never loses work. It opens with a shared link's circuit, else this tab's
+ * autosave, else the sample, and saves every change to the tab and to the address's fragment.
+ */
+import { useEffect, useRef, useState } from "react";
+import { SAMPLE_QASM } from "./sample.ts";
+import {
+  encodeFragment,
+  initialScratch,
+  saveScratch,
+} from "./scratch-store.ts";
+import { WorkbenchPage } from "./WorkbenchPage.tsx";
+
+const tabStorage = (): Storage | undefined => {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return undefined;
+  }
+};
+
+/** The scratch workbench page. */
+export function ScratchWorkbench({
+  saveDelayMs = 300,
+}: {
+  saveDelayMs?: number;
+}) {
+  const [initial, setInitial] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    void initialScratch(window.location.hash, tabStorage(), SAMPLE_QASM).then(
+      (text) => live && setInitial(text),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(timer.current), []);
+  const onTextChange = (text: string) => {
+    saveScratch(tabStorage(), text);
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => {
+      void encodeFragment(text).then((fragment) => {
+        const { pathname, search } = window.location;
+        // Only while the workbench is still the page shown.
+        if (pathname !== "/" && pathname !== "/workbench") return;
+        window.history.replaceState(
+          window.history.state,
+          "",
+          pathname + search + (fragment ?? ""),
+        );
+      });
+    }, saveDelayMs);
+  };
+  if (initial === null)
+    return (
+      <p className="muted" role="status">
+        Opening your circuit…
+      </p>
+    );
+  return <WorkbenchPage initialText={initial} onTextChange={onTextChange} />;
+}
