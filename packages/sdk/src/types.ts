@@ -9,6 +9,7 @@ import type {
   CircuitSchemas,
   JobSchemas,
   ProjectSchemas,
+  VariationalSchemas,
   WebhookSchemas,
 } from "@stepfault/server";
 
@@ -48,6 +49,20 @@ export type JobPage = Static<typeof JobSchemas.JobPage>;
 export type JobSummary = Static<typeof JobSchemas.JobSummary>;
 /** A job's full result. */
 export type JobResult = Static<typeof JobSchemas.JobResult>;
+/** Body of a VQE submission: ansatz (source or circuitId), observable, optimiser, ... */
+export type SubmitVqeBody = Static<typeof VariationalSchemas.SubmitVqeBody>;
+/** Body of a QAOA submission: MaxCut or Ising problem, layers, optimiser, ... */
+export type SubmitQaoaBody = Static<typeof VariationalSchemas.SubmitQaoaBody>;
+/** One optimiser iteration (an `iteration` event, an entry of the result's history). */
+export type Iteration = Static<typeof VariationalSchemas.IterationEvent>;
+/** The result of a `vqe` or `qaoa` job. */
+export type VariationalResult = Static<
+  typeof VariationalSchemas.VariationalResult
+>;
+/** A `vqe` or `qaoa` job: a job whose `result` is a variational result. */
+export type VariationalJob = Omit<Job, "result"> & {
+  result: VariationalResult | null;
+};
 /** A project webhook (never with its secret). */
 export type Webhook = Static<typeof WebhookSchemas.Webhook>;
 /** A just-created webhook, with its secret (shown this once). */
@@ -86,6 +101,11 @@ export type JobEvent =
       readonly id?: number;
       readonly event: "log";
       readonly data: { message: string };
+    }
+  | {
+      readonly id?: number;
+      readonly event: "iteration";
+      readonly data: Iteration;
     };
 
 /** An assistant conversation. */

@@ -32,6 +32,7 @@ export type * as AccountSchemas from "./api/schemas/accounts.schema.ts";
 export type * as ProjectSchemas from "./api/schemas/projects.schema.ts";
 export type * as CircuitSchemas from "./api/schemas/circuits.schema.ts";
 export type * as JobSchemas from "./api/schemas/jobs.schema.ts";
+export type * as VariationalSchemas from "./api/schemas/variational.schema.ts";
 export type * as WebhookSchemas from "./api/schemas/webhooks.schema.ts";
 export {
   signPayload,

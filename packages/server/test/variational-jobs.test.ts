@@ -122,7 +122,6 @@ describeOnEngines(
       expect(
         Math.abs((job.result!.energy - reference) / reference),
       ).toBeLessThan(0.01);
-      console.log("TFIM timing", job.result!.iterations, job.result!.timing);
     });
 
     it.each([8, 10, 12, 14])(
