@@ -19,6 +19,7 @@ import {
   normBlocks,
 } from "../sim/measure.ts";
 import { MAX_SIM_QUBITS } from "../sim/simulate.ts";
+import { COLLECT_MIN_BYTES, collectGarbage } from "./collect.ts";
 import {
   CMD,
   CMD_EXIT,
@@ -134,6 +135,7 @@ export class ThreadPool {
         const len = 2 * 2 ** n;
         const bytes = len * (precision === "single" ? 4 : 8);
         const sab = new SharedArrayBuffer(bytes);
+        this.stateBytes += bytes;
         const a =
           precision === "single"
             ? new Float32Array(sab)
@@ -197,13 +199,22 @@ export class ThreadPool {
     };
   }
 
-  /** Forgets the run's instructions and states (lets their memory go). */
+  /**
+   * Forgets the run's instructions and states and, when they were large, unmaps them before
+   * returning: every thread drops its views and collects (see collect.ts), so a back-to-back run
+   * of the same size finds the memory free.
+   */
   reset(): void {
     if (this.closed) return;
     this.instrIds = new Map();
     this.stateIds = new Map();
     this.command(CMD_RESET);
+    if (this.stateBytes >= COLLECT_MIN_BYTES) collectGarbage();
+    this.stateBytes = 0;
   }
+
+  /** Bytes of the states allocated since the last reset. */
+  private stateBytes = 0;
 
   /** Stops the workers. */
   async close(): Promise<void> {

@@ -12,6 +12,7 @@ import { outerSize } from "../sim/instructions.ts";
 import { applyInstr, makeScratch } from "../sim/execute.ts";
 import type { Amplitudes } from "../sim/kernels/one-qubit.ts";
 import { blockSumSquares, normBlocks } from "../sim/measure.ts";
+import { COLLECT_MIN_BYTES, collectGarbage } from "./collect.ts";
 import {
   CMD,
   CMD_EXIT,
@@ -51,6 +52,7 @@ const scratch = makeScratch();
 let instrs = new Map<number, KernelInstr>();
 let states = new Map<number, Amplitudes>();
 let gen = Atomics.load(ctl, GEN);
+let collectAfter = false;
 port.postMessage("ready");
 
 /** Reads one queued instruction or state; false when none is queued. */
@@ -78,6 +80,10 @@ for (;;) {
   if (cmd === CMD_EXIT) break;
   try {
     runCommand(cmd);
+    // Unmap a dropped large state now (outside runCommand, whose frame still holds a view): this
+    // isolate would otherwise keep it until its next GC, which an idle worker never runs.
+    if (collectAfter) collectGarbage();
+    collectAfter = false;
   } catch (e) {
     // Still counted as done below, so the main thread is never left waiting for a dead worker.
     port.postMessage({
@@ -94,8 +100,11 @@ port.close();
 function runCommand(cmd: number): void {
   if (cmd === CMD_LOAD) receiveOne();
   else if (cmd === CMD_RESET) {
+    let bytes = 0;
+    for (const a of states.values()) bytes += a.byteLength;
     instrs = new Map();
     states = new Map();
+    collectAfter = bytes >= COLLECT_MIN_BYTES;
   } else if (cmd === CMD_NORM) {
     const a = states.get(Atomics.load(ctl, STATE))!;
     const blocks = normBlocks(a);

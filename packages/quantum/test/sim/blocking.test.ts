@@ -12,6 +12,7 @@ import {
   seededRng,
 } from "../helpers/dense.ts";
 import { circuit, measure, randomCircuit, std } from "./build.ts";
+import { useSimdVariant } from "../../src/sim/wasm/simd.ts";
 
 function maxDiff(a: Float64Array, b: Float64Array): number {
   let m = 0;
@@ -34,17 +35,20 @@ function kinds(instrs: readonly KernelInstr[]): string[] {
 
 describe("cache blocking", () => {
   it.each([1, 2, 3, 4, 5, 6, 7, 8])(
-    "random circuit %i agrees with the dense reference for every chunk shape, double and single",
+    "random circuit %i agrees with the dense reference for every chunk shape, double and single, plain and relaxed SIMD",
     (seed) => {
       const n = 4 + (seed % 5);
       const c = randomCircuit(n, 25 + 5 * n, seededRng(seed * 7919));
       const want = applyMatrix(denseUnitary(c), basisState(n, 0));
-      for (const blocking of SHAPES) {
+      for (const [variant, blocking] of (["plain", "relaxed"] as const).flatMap(
+        (v) => SHAPES.map((b) => [v, b] as const),
+      )) {
+        useSimdVariant(variant);
         const dbl = simulate(c, { shots: 0, statevector: true, blocking });
         if (!dbl.ok) throw new Error(dbl.error.message);
         expect(
           maxDiff(dbl.result.statevector!, want),
-          JSON.stringify(blocking),
+          `${variant} ${JSON.stringify(blocking)}`,
         ).toBeLessThan(1e-10);
         const sgl = simulate(c, {
           shots: 0,
@@ -57,6 +61,7 @@ describe("cache blocking", () => {
           1 - 1e-5,
         );
       }
+      useSimdVariant(undefined);
     },
   );
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { simdKernels } from "../../src/sim/wasm/simd.ts";
+import { type SimdVariant, simdKernels } from "../../src/sim/wasm/simd.ts";
 import { planStage } from "../../src/sim/wasm/stage.ts";
 import { applyInstr, makeScratch } from "../../src/sim/execute.ts";
 import { outerSize, type KernelInstr } from "../../src/sim/instructions.ts";
@@ -109,8 +109,9 @@ function runPlanned(
   single: boolean,
   subs: readonly KernelInstr[],
   init: Float64Array,
+  variant?: SimdVariant,
 ): { out: Float64Array; passes: number } {
-  const k = simdKernels();
+  const k = simdKernels(variant);
   if (!k) throw new Error("no SIMD kernels");
   const buf = k.buffer(single, init.length);
   buf.set(init);
@@ -139,17 +140,18 @@ function maxDiff(a: Float64Array, b: Float64Array): number {
 
 describe("SIMD stage planning (merged instructions)", () => {
   it.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])(
-    "random stage %i: merged SIMD passes match the TypeScript kernels one by one, double and single",
+    "random stage %i: merged SIMD passes (plain and relaxed) match the TypeScript kernels one by one, double and single",
     (seed) => {
       const rng = seededRng(seed * 131);
       const subs = randomStage(rng, 40);
       const init = Float64Array.from({ length: 2 << L }, () => rng() - 0.5);
-      for (const single of [false, true]) {
-        const want = runTs(single, subs, init);
-        const got = runPlanned(single, subs, init);
-        expect(maxDiff(got.out, want)).toBeLessThan(single ? 1e-4 : 1e-12);
-        expect(got.passes).toBeLessThan(subs.length);
-      }
+      for (const single of [false, true])
+        for (const variant of ["plain", "relaxed"] as const) {
+          const want = runTs(single, subs, init);
+          const got = runPlanned(single, subs, init, variant);
+          expect(maxDiff(got.out, want)).toBeLessThan(single ? 1e-4 : 1e-12);
+          expect(got.passes).toBeLessThan(subs.length);
+        }
     },
   );
 

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { closeThreadPool, simulateParallel } from "../../src/threads/index.ts";
 import { ThreadPool } from "../../src/threads/pool.ts";
@@ -199,5 +200,32 @@ describe("threads", () => {
       ["1" + "0".repeat(15)]: 2,
     });
     await closeThreadPool();
+  });
+
+  it("unmaps a large state before the next run starts (back-to-back large runs need the memory again)", async () => {
+    const rssMiB = (): number =>
+      Number(
+        /VmRSS:\s+(\d+)/.exec(readFileSync("/proc/self/status", "utf8"))![1],
+      ) / 1024;
+    const n = 23; // 128 MiB in double precision, every page written by the H layer
+    const hs = circuit(
+      n,
+      Array.from({ length: n }, (_, q) => std("h", [q])).flat(),
+    );
+    await simulateParallel(circuit(16, std("h", [3])), {
+      shots: 1,
+      threads: 2,
+    });
+    const before = rssMiB();
+    for (const precision of ["double", "single", "double"] as const) {
+      const out = await simulateParallel(hs, {
+        shots: 1,
+        threads: 2,
+        precision,
+      });
+      expect(out.ok).toBe(true);
+      // Without the synchronous release every thread keeps its view and RSS grows by a state per run.
+      expect(rssMiB() - before).toBeLessThan(48);
+    }
   });
 });

@@ -138,4 +138,7 @@ export const op = {
   f64x2Mul: [0xfd, ...uleb(0xf2)],
   f32x4Add: [0xfd, ...uleb(0xe4)],
   f32x4Mul: [0xfd, ...uleb(0xe6)],
+  /** Relaxed SIMD fused multiply-add: a * b + c (stack: a, b, c); one rounding where the CPU has FMA. */
+  f32x4Madd: [0xfd, ...uleb(0x105)],
+  f64x2Madd: [0xfd, ...uleb(0x107)],
 };

@@ -238,16 +238,28 @@ function walk(name: string, body: number[], nIns: number): FuncDef {
   };
 }
 
-function sum(terms: readonly Term[], single: boolean): number[] {
+/**
+ * The sum of coefficient * vector terms: multiplies and adds, or (relaxed SIMD) one multiply and
+ * fused multiply-adds, the running sum evaluated innermost so it is the addend on the stack.
+ */
+function sum(terms: readonly Term[], single: boolean, fma: boolean): number[] {
   const add = single ? op.f32x4Add : op.f64x2Add;
   const mul = single ? op.f32x4Mul : op.f64x2Mul;
+  const madd = single ? op.f32x4Madd : op.f64x2Madd;
   const vec = [VX, VSX, VY, VSY];
-  return terms.flatMap(([c, v], j) => [
+  const product = ([c, v]: Term): number[] => [
     ...op.get(COEF0 + c),
     ...op.get(vec[v]),
-    ...mul,
-    ...(j > 0 ? add : []),
-  ]);
+  ];
+  if (!fma)
+    return terms.flatMap((t, j) => [
+      ...product(t),
+      ...mul,
+      ...(j > 0 ? add : []),
+    ]);
+  let code = [...product(terms[0]), ...mul];
+  for (const t of terms.slice(1)) code = [...product(t), ...code, ...madd];
+  return code;
 }
 
 /** x at p, y at p + half. */
@@ -256,6 +268,7 @@ function pairFunc(
   single: boolean,
   body: Body,
   nIns: number,
+  fma: boolean,
 ): FuncDef {
   const sw = single ? SWAP32 : SWAP64;
   const yAddr = [...op.get(P), ...op.get(HALF), ...op.add];
@@ -304,15 +317,15 @@ function pairFunc(
         ...op.set(VSY),
       );
     if (row0.length > 0)
-      code.push(...op.get(P), ...sum(row0, single), ...op.store(0, 4));
+      code.push(...op.get(P), ...sum(row0, single, fma), ...op.store(0, 4));
     if (row1.length > 0)
-      code.push(...yAddr, ...sum(row1, single), ...op.store(0, 4));
+      code.push(...yAddr, ...sum(row1, single, fma), ...op.store(0, 4));
   }
   return walk(name, code, nIns);
 }
 
 /** Single precision, target 0: the pair (x, y) is one vector; out = A * lo + B * hi (lane-wise rows). */
-function inVectorFunc(name: string, nIns: number): FuncDef {
+function inVectorFunc(name: string, nIns: number, fma: boolean): FuncDef {
   const code = [
     ...op.get(P),
     ...op.load(0, 4),
@@ -337,6 +350,7 @@ function inVectorFunc(name: string, nIns: number): FuncDef {
         [3, SY],
       ],
       true,
+      fma,
     ),
     ...op.store(0, 4),
   ];
@@ -629,6 +643,8 @@ export class SimdKernels {
   constructor(
     private readonly memory: WasmMemory,
     private readonly kernels: readonly Kernel[],
+    /** Relaxed (fused multiply-add) or plain SIMD. */
+    readonly variant: SimdVariant,
   ) {
     this.bytes = new Uint8Array(memory.buffer);
     this.masks = new Int32Array(memory.buffer, INS, WIDE_INS);
@@ -687,28 +703,112 @@ export class SimdKernels {
   }
 }
 
-let cached: SimdKernels | null | undefined;
+/** Which kernels: with relaxed SIMD's fused multiply-add, or plain SIMD multiplies and adds. */
+export type SimdVariant = "relaxed" | "plain";
 
-/** This thread's SIMD kernels, or undefined when WebAssembly SIMD is not available. */
-export function simdKernels(): SimdKernels | undefined {
-  if (cached !== undefined) return cached ?? undefined;
-  cached = null;
-  try {
-    const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-    if (!wasm) return undefined;
-    const funcs = [FAST_INS, WIDE_INS].flatMap((w) => [
-      ...BODIES.map((b) => pairFunc(`d${b}w${w}`, false, b, w)),
-      ...BODIES.map((b) => pairFunc(`f${b}w${w}`, true, b, w)),
-      inVectorFunc(`f0vw${w}`, w),
-    ]);
-    const inst = new wasm.Instance(new wasm.Module(moduleBytes(2, funcs)));
-    const ex = inst.exports;
-    cached = new SimdKernels(
-      ex.m as WasmMemory,
-      funcs.map((f) => ex[f.name] as Kernel),
-    );
-  } catch {
-    cached = null;
+const instances = new Map<SimdVariant, SimdKernels | null>();
+let preferred: SimdVariant | undefined;
+
+/** f64x2.relaxed_madd in a one-function module: compiles only where relaxed SIMD is on. */
+const RELAXED_PROBE = Uint8Array.from([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x01, 0x60, 0x03,
+  0x7b, 0x7b, 0x7b, 0x01, 0x7b, 0x03, 0x02, 0x01, 0x00, 0x0a, 0x0d, 0x01, 0x0b,
+  0x00, 0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xfd, 0x87, 0x02, 0x0b,
+]);
+
+interface NodeProcess {
+  readonly env?: Record<string, string | undefined>;
+  readonly getBuiltinModule?: (
+    id: string,
+  ) => { setFlagsFromString?: (flags: string) => void } | undefined;
+}
+
+function wasmApi(): WasmApi | undefined {
+  return (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+}
+
+let relaxed: boolean | undefined;
+
+/**
+ * True when this runtime compiles relaxed SIMD. On by default from Node 22 and in current
+ * browsers; Node 20's V8 has it behind --experimental-wasm-relaxed-simd, which is switched on here
+ * (V8 flags are per process, so worker threads see it too).
+ */
+export function relaxedSimdAvailable(): boolean {
+  if (relaxed !== undefined) return relaxed;
+  const wasm = wasmApi();
+  const compiles = (): boolean => {
+    try {
+      new wasm!.Module(RELAXED_PROBE);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  relaxed = false;
+  if (!wasm) return relaxed;
+  relaxed = compiles();
+  if (!relaxed) {
+    const proc = (globalThis as { process?: NodeProcess }).process;
+    try {
+      proc
+        ?.getBuiltinModule?.("node:v8")
+        ?.setFlagsFromString?.("--experimental-wasm-relaxed-simd");
+    } catch {
+      // not Node, or flags are locked: plain SIMD
+    }
+    relaxed = compiles();
   }
-  return cached ?? undefined;
+  return relaxed;
+}
+
+/**
+ * The variant `simdKernels()` uses: STEPFAULT_SIMD=plain|relaxed when set (workers inherit it),
+ * else relaxed where the runtime has it.
+ */
+export function defaultSimdVariant(): SimdVariant {
+  if (preferred) return preferred;
+  const env = (globalThis as { process?: NodeProcess }).process?.env
+    ?.STEPFAULT_SIMD;
+  preferred =
+    env === "plain" || (env !== "relaxed" && !relaxedSimdAvailable())
+      ? "plain"
+      : "relaxed";
+  return preferred;
+}
+
+/** Makes this thread's simulator use the given variant (tests and benchmarks compare both). */
+export function useSimdVariant(variant: SimdVariant | undefined): void {
+  preferred = variant;
+}
+
+/** This thread's SIMD kernels of the default variant, or undefined when WebAssembly SIMD is not available. */
+export function simdKernels(
+  variant: SimdVariant = defaultSimdVariant(),
+): SimdKernels | undefined {
+  const known = instances.get(variant);
+  if (known !== undefined) return known ?? undefined;
+  let made: SimdKernels | null = null;
+  try {
+    const wasm = wasmApi();
+    const fma = variant === "relaxed";
+    if (wasm && (!fma || relaxedSimdAvailable())) {
+      const funcs = [FAST_INS, WIDE_INS].flatMap((w) => [
+        ...BODIES.map((b) => pairFunc(`d${b}w${w}`, false, b, w, fma)),
+        ...BODIES.map((b) => pairFunc(`f${b}w${w}`, true, b, w, fma)),
+        inVectorFunc(`f0vw${w}`, w, fma),
+      ]);
+      const inst = new wasm.Instance(new wasm.Module(moduleBytes(2, funcs)));
+      const ex = inst.exports;
+      made = new SimdKernels(
+        ex.m as WasmMemory,
+        funcs.map((f) => ex[f.name] as Kernel),
+        variant,
+      );
+    }
+  } catch {
+    made = null;
+  }
+  instances.set(variant, made);
+  return made ?? undefined;
 }
