@@ -1,51 +1,17 @@
-import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { STACK, cli, tempFiles } from "./helpers/cli.ts";
 
-const BIN = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  "../bin/stepfault.mjs",
-);
-const dir = mkdtempSync(join(tmpdir(), "stepfault-cli-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Runs the real command; resolves with exit code, stdout and stderr. */
-function cli(
-  ...args: string[]
-): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { timeout: 60_000 },
-      (error, out, err) => {
-        const code = error
-          ? typeof error.code === "number"
-            ? error.code
-            : 1
-          : 0;
-        done({ code, out, err });
-      },
-    );
-  });
-}
-
-function file(name: string, text: string | Buffer): string {
-  const p = join(dir, name);
-  mkdirSync(dirname(p), { recursive: true });
-  writeFileSync(p, text);
-  return p;
-}
+const tmp = tempFiles();
+const dir = tmp.dir;
+const file = tmp.file;
+afterAll(tmp.remove);
 
 const QELIB = 'OPENQASM 2.0;\ninclude "qelib1.inc";\n';
 const bell = file(
   "bell.qasm",
   `${QELIB}qreg q[2];\ncreg c[2];\nh q[0];\ncx q[0],q[1];\nmeasure q -> c;\n`,
 );
-const STACK = /^\s+at .*:\d+:\d+/m;
 
 describe("stepfault run", () => {
   it("prints Bell counts as the contract's JSON object", async () => {

@@ -22,6 +22,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import("./run.command.ts")).runCommand,
   },
   {
+    name: "estimate",
+    summary:
+      "Expectation values (and gradients) of observables over a parameter sweep",
+    load: async () => (await import("./estimate.command.ts")).estimateCommand,
+  },
+  {
     name: "serve",
     summary: "Start the API server (and web app) with migrations applied",
     load: async () => (await import("./serve.command.ts")).serveCommand,

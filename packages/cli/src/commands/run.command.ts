@@ -3,9 +3,7 @@
  * the CLI contract's JSON with --json); errors go to stderr as `FILE:LINE:COL: error: ...`.
  * Exit codes: 0 success, 1 compile/simulation/file errors, 2 usage errors.
  */
-import { readFileSync } from "node:fs";
 import { totalmem } from "node:os";
-import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
   compileQasm,
@@ -25,6 +23,13 @@ import {
   statevectorJson,
   statevectorTable,
 } from "../report.ts";
+import { includeReader } from "../source.ts";
+import {
+  UsageError,
+  parseArgsError,
+  parseInputs,
+  startCommand,
+} from "../args.ts";
 
 const HELP = `Usage: stepfault run FILE [options]
 
@@ -46,8 +51,6 @@ Exit status: 0 on success, 1 for errors in the program or its simulation, 2 for 
 
 /** From this many qubits the threaded simulator is used when available. */
 const THREADS_FROM_QUBITS = 20;
-
-class UsageError extends Error {}
 
 interface RunArgs {
   readonly file: string;
@@ -77,13 +80,7 @@ function parse(argv: readonly string[]): RunArgs | "help" {
       },
     });
   } catch (err) {
-    const e = err as Error & { code?: string };
-    // parseArgs explains unknown options at length; its first sentence is the point.
-    const msg =
-      e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION"
-        ? e.message.split(". ")[0]
-        : e.message;
-    throw new UsageError(oneLine(msg));
+    throw parseArgsError(err);
   }
   const { values, positionals } = parsed;
   if (values.help) return "help";
@@ -120,19 +117,7 @@ function parse(argv: readonly string[]): RunArgs | "help" {
     throw new UsageError(
       `--precision must be double or single, got "${precision}"`,
     );
-  const inputs: Record<string, number | boolean> = {};
-  for (const item of values.input ?? []) {
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/.exec(item);
-    if (!m)
-      throw new UsageError(`--input must look like name=value, got "${item}"`);
-    const raw = m[2].trim();
-    const value = raw === "true" ? true : raw === "false" ? false : Number(raw);
-    if (typeof value === "number" && (raw === "" || !Number.isFinite(value)))
-      throw new UsageError(
-        `--input ${m[1]}: "${raw}" is not a number, true or false`,
-      );
-    inputs[m[1]] = value;
-  }
+  const inputs = parseInputs(values.input);
   return {
     file: positionals[0],
     shots,
@@ -142,36 +127,6 @@ function parse(argv: readonly string[]): RunArgs | "help" {
     json: values.json ?? false,
     inputs,
   };
-}
-
-/** Reads a text file; undefined with a reason when it is missing, a directory, unreadable or binary. */
-function readText(path: string): { text: string } | { error: string } {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT"
-        ? "no such file"
-        : code === "EISDIR"
-          ? "is a directory"
-          : code === "EACCES"
-            ? "permission denied"
-            : oneLine((err as Error).message);
-    return { error: why };
-  }
-  if (bytes.includes(0))
-    return { error: "not a text file (it contains NUL bytes)" };
-  try {
-    return {
-      text: new TextDecoder("utf-8", { fatal: true })
-        .decode(bytes)
-        .replace(/^\uFEFF/, ""),
-    };
-  } catch {
-    return { error: "not a text file (it is not valid UTF-8)" };
-  }
 }
 
 async function simulateCircuit(
@@ -203,53 +158,17 @@ async function simulateCircuit(
 
 /** `stepfault run`: see HELP. */
 export async function runCommand(argv: readonly string[]): Promise<number> {
-  let args: RunArgs | "help";
-  try {
-    args = parse(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(
-      `stepfault: error: ${err.message} (see stepfault run --help)\n`,
-    );
-    return 2;
-  }
-  if (args === "help") {
-    process.stdout.write(HELP);
-    return 0;
-  }
+  const started = startCommand("run", argv, parse, HELP);
+  if (typeof started === "number") return started;
+  const { args, text } = started;
   const { file } = args;
-  const read = readText(file);
-  if ("error" in read) {
-    process.stderr.write(
-      `stepfault: error: cannot read ${file}: ${read.error}\n`,
-    );
-    return 1;
-  }
-  const located = new Map<string, string>();
-  const compiled = compileQasm(read.text, {
+  const includes = includeReader(file);
+  const compiled = compileQasm(text, {
     fileName: file,
     inputs: args.inputs,
-    readInclude: (path, from) => {
-      // `from` is the including file as the compiler names it (the main file, or an include path
-      // as written); resolve relative to where that file really is.
-      const base =
-        from === undefined || from === file
-          ? resolve(file)
-          : (located.get(from) ?? resolve(from));
-      const abs = resolve(dirname(base), path);
-      const r = readText(abs);
-      if (!("text" in r)) return undefined;
-      located.set(path, abs);
-      return r.text;
-    },
+    readInclude: includes.readInclude,
   });
-  // Diagnostics in includes name the include as the user would reach it (like FILE: absolute or relative to the cwd).
-  const shown = (d: (typeof compiled.diagnostics)[number]) => {
-    const abs = d.file === undefined ? undefined : located.get(d.file);
-    return abs === undefined
-      ? d
-      : { ...d, file: isAbsolute(file) ? abs : relative(process.cwd(), abs) };
-  };
+  const shown = includes.shown;
   for (const d of compiled.diagnostics)
     process.stderr.write(formatDiagnostic(shown(d), file) + "\n");
   if (!compiled.ok) return 1;

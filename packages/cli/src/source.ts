@@ -1,0 +1,68 @@
+/** Reading a program file and its includes, for the commands that compile one (run, estimate). */
+import { readFileSync } from "node:fs";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
+import type { Diagnostic } from "@stepfault/quantum";
+import { oneLine } from "./report.ts";
+
+/** Reads a text file; undefined with a reason when it is missing, a directory, unreadable or binary. */
+export function readText(path: string): { text: string } | { error: string } {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EISDIR"
+          ? "is a directory"
+          : code === "EACCES"
+            ? "permission denied"
+            : oneLine((err as Error).message);
+    return { error: why };
+  }
+  if (bytes.includes(0))
+    return { error: "not a text file (it contains NUL bytes)" };
+  try {
+    return {
+      text: new TextDecoder("utf-8", { fatal: true })
+        .decode(bytes)
+        .replace(/^\uFEFF/, ""),
+    };
+  } catch {
+    return { error: "not a text file (it is not valid UTF-8)" };
+  }
+}
+
+/**
+ * Include resolution for `file`: `readInclude` for the compiler (relative to the including file),
+ * and `shown(d)`, which names a diagnostic's include as the user would reach it (absolute or
+ * relative to the cwd, like FILE).
+ */
+export function includeReader(file: string): {
+  readInclude: (path: string, from: string | undefined) => string | undefined;
+  shown: (d: Diagnostic) => Diagnostic;
+} {
+  const located = new Map<string, string>();
+  return {
+    readInclude: (path, from) => {
+      // `from` is the including file as the compiler names it (the main file, or an include path
+      // as written); resolve relative to where that file really is.
+      const base =
+        from === undefined || from === file
+          ? resolve(file)
+          : (located.get(from) ?? resolve(from));
+      const abs = resolve(dirname(base), path);
+      const r = readText(abs);
+      if (!("text" in r)) return undefined;
+      located.set(path, abs);
+      return r.text;
+    },
+    shown: (d) => {
+      const abs = d.file === undefined ? undefined : located.get(d.file);
+      return abs === undefined
+        ? d
+        : { ...d, file: isAbsolute(file) ? abs : relative(process.cwd(), abs) };
+    },
+  };
+}
