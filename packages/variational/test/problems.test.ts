@@ -8,7 +8,6 @@ import {
   cutOf,
   groundEnergy,
   hardwareEfficient,
-  pauliLabel,
   pauliSumText,
   qaoaCircuit,
   uccTwoElectron,
