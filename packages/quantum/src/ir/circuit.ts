@@ -92,6 +92,11 @@ export function opWires(op: Operation): { qubits: number[]; clbits: number[] } {
       return { qubits: [...op.qubits], clbits };
     case "barrier":
       return { qubits: [...op.qubits], clbits: [] };
+    case "classical":
+      return { qubits: [], clbits: [...clbits, ...op.clbits] };
+    case "label":
+    case "jump":
+      return { qubits: [], clbits };
   }
 }
 
@@ -122,7 +127,13 @@ export function circuitDepth(circuit: Circuit): number {
 export function isDynamic(circuit: Circuit): boolean {
   const measured = new Set<number>();
   for (const op of circuit.ops) {
-    if (op.kind === "reset" || ("condition" in op && op.condition)) return true;
+    if (
+      op.kind === "reset" ||
+      op.kind === "classical" ||
+      op.kind === "jump" ||
+      ("condition" in op && op.condition)
+    )
+      return true;
     if (op.kind === "measure") measured.add(op.qubit);
     else if (
       op.kind !== "barrier" &&

@@ -204,6 +204,14 @@ function write(circuit: Circuit, version: 2 | 3): ExportResult {
           ? [`barrier ${op.qubits.map((x) => q.names[x]).join(", ")};`]
           : [];
         break;
+      case "classical":
+      case "label":
+      case "jump":
+        return fail(
+          i,
+          op,
+          "run-time classical code (computation on measured values, while loops) has no export yet",
+        );
       case "opaque": {
         if (version === 3)
           return fail(i, op, `opaque gate ${op.name} has no OpenQASM 3 form`);

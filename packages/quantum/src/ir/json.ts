@@ -5,9 +5,12 @@
  */
 import { isUnitary } from "../math/matrix.ts";
 import { BASE_GATES } from "./gate-matrices.ts";
+import { CLASSICAL_FUNCTIONS } from "./classical.ts";
 import {
   CIRCUIT_FORMAT_VERSION,
   type Circuit,
+  type ClassicalBinaryOp,
+  type ClassicalExpr,
   type Condition,
   type Operation,
   type Register,
@@ -85,6 +88,18 @@ function opToJson(op: Operation): { [key: string]: JsonValue } {
         qubits: [...op.qubits],
         params: [...op.params],
       });
+      break;
+    case "classical":
+      Object.assign(o, {
+        clbits: [...op.clbits],
+        value: JSON.parse(JSON.stringify(op.value)) as JsonValue,
+      });
+      break;
+    case "label":
+      o.id = op.id;
+      break;
+    case "jump":
+      o.to = op.to;
       break;
   }
   if ("condition" in op && op.condition)
@@ -408,11 +423,129 @@ function readOp(
         ...extra,
       };
     }
+    case "classical":
+      return {
+        kind: "classical",
+        clbits: r.ints(o.clbits, `${path}.clbits`, nc - 1),
+        value: classicalExpr(r, o.value, `${path}.value`, nc, 0),
+        ...extra,
+      };
+    case "label":
+      return {
+        kind: "label",
+        id: r.int(o.id, `${path}.id`, 0, Number.MAX_SAFE_INTEGER),
+        ...(extra.span ? { span: extra.span } : {}),
+      };
+    case "jump":
+      return {
+        kind: "jump",
+        to: r.int(o.to, `${path}.to`, 0, Number.MAX_SAFE_INTEGER),
+        ...extra,
+      };
     default:
       r.err(
         `${path}.kind`,
-        `expected gate, measure, reset, barrier or opaque, got ${describe(o.kind)}`,
+        `expected gate, measure, reset, barrier, opaque, classical, label or jump, got ${describe(o.kind)}`,
       );
       return undefined;
+  }
+}
+
+const CLASSICAL_BINARY = new Set<string>([
+  "+",
+  "-",
+  "*",
+  "/",
+  "%",
+  "**",
+  "&",
+  "|",
+  "^",
+  "<<",
+  ">>",
+  "==",
+  "!=",
+  "<",
+  "<=",
+  ">",
+  ">=",
+  "&&",
+  "||",
+]);
+
+/** Reads a run-time classical expression (validated node by node, nesting bounded). */
+function classicalExpr(
+  r: Reader,
+  x: unknown,
+  path: string,
+  nc: number,
+  depth: number,
+): ClassicalExpr {
+  const o = r.obj(x, path);
+  const zero: ClassicalExpr = { kind: "const", value: 0 };
+  if (depth > 200) {
+    r.err(path, "expression nested too deeply");
+    return zero;
+  }
+  const width = (): { width?: number } =>
+    o.width === undefined
+      ? {}
+      : { width: r.int(o.width, `${path}.width`, 0, 64) };
+  switch (o.kind) {
+    case "const":
+      return { kind: "const", value: r.num(o.value, `${path}.value`) };
+    case "bits":
+      return {
+        kind: "bits",
+        clbits: r.ints(o.clbits, `${path}.clbits`, nc - 1),
+        ...(o.signed === true ? { signed: true } : {}),
+      };
+    case "unary": {
+      const op = r.str(o.op, `${path}.op`);
+      if (op !== "-" && op !== "!" && op !== "~") {
+        r.err(`${path}.op`, `unknown unary operator ${describe(o.op)}`);
+        return zero;
+      }
+      return {
+        kind: "unary",
+        op,
+        operand: classicalExpr(r, o.operand, `${path}.operand`, nc, depth + 1),
+        ...width(),
+      };
+    }
+    case "binary": {
+      const op = r.str(o.op, `${path}.op`);
+      if (!CLASSICAL_BINARY.has(op)) {
+        r.err(`${path}.op`, `unknown binary operator ${describe(o.op)}`);
+        return zero;
+      }
+      return {
+        kind: "binary",
+        op: op as ClassicalBinaryOp,
+        left: classicalExpr(r, o.left, `${path}.left`, nc, depth + 1),
+        right: classicalExpr(r, o.right, `${path}.right`, nc, depth + 1),
+        ...(o.intDiv === true ? { intDiv: true } : {}),
+      };
+    }
+    case "call": {
+      const name = r.str(o.name, `${path}.name`);
+      if (!Object.hasOwn(CLASSICAL_FUNCTIONS, name)) {
+        r.err(`${path}.name`, `unknown function ${describe(o.name)}`);
+        return zero;
+      }
+      return {
+        kind: "call",
+        name,
+        args: r
+          .arr(o.args, `${path}.args`)
+          .map((a, i) =>
+            classicalExpr(r, a, `${path}.args[${i}]`, nc, depth + 1),
+          ),
+        ...width(),
+      };
+    }
+    default:
+      r.err(`${path}.kind`, `unknown expression kind ${describe(o.kind)}`);
+      return zero;
   }
 }

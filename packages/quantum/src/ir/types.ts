@@ -98,7 +98,15 @@ export interface OpaqueOp {
   readonly span?: Span;
 }
 
-export type Operation = GateOp | MeasureOp | ResetOp | BarrierOp | OpaqueOp;
+export type Operation =
+  | GateOp
+  | MeasureOp
+  | ResetOp
+  | BarrierOp
+  | OpaqueOp
+  | ClassicalOp
+  | LabelOp
+  | JumpOp;
 
 /** The version of the JSON form written by `circuitToJson`. */
 export const CIRCUIT_FORMAT_VERSION = 1;
@@ -150,4 +158,90 @@ export interface CompileOptions {
   readonly parametric?: boolean;
   /** Maximum number of unrolled operations before compilation stops with an error (default 10M). */
   readonly maxOps?: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Run-time classical computation: OpenQASM 3 programs that compute on measured values (casts,
+// arithmetic, assignments to bits) and loop or branch on the results (`while` until success).
+// Everything classical lives in the shot's classical bits (declared registers, plus bits the
+// compiler allocates for run-time variables, which belong to no register and so never show in
+// counts). These three op kinds only appear in such programs; all other circuits are unchanged.
+// ---------------------------------------------------------------------------------------------
+
+/** Binary operators of run-time classical expressions (comparisons and `&&`/`||` give 0 or 1). */
+export type ClassicalBinaryOp =
+  | "+"
+  | "-"
+  | "*"
+  | "/"
+  | "%"
+  | "**"
+  | "&"
+  | "|"
+  | "^"
+  | "<<"
+  | ">>"
+  | "=="
+  | "!="
+  | "<"
+  | "<="
+  | ">"
+  | ">="
+  | "&&"
+  | "||";
+
+/** A run-time classical expression over the shot's classical bits; evaluates to a number. */
+export type ClassicalExpr =
+  | { readonly kind: "const"; readonly value: number }
+  /** The integer formed by `clbits` (clbits[0] least significant); two's complement when `signed`. */
+  | {
+      readonly kind: "bits";
+      readonly clbits: readonly number[];
+      readonly signed?: boolean;
+    }
+  /** `-x`, `!x`, or `~x` (on `width` bits when given: 2^width - 1 - x; else -x - 1). */
+  | {
+      readonly kind: "unary";
+      readonly op: "-" | "!" | "~";
+      readonly operand: ClassicalExpr;
+      readonly width?: number;
+    }
+  /** `intDiv`: `/` truncates towards zero (integer operands). */
+  | {
+      readonly kind: "binary";
+      readonly op: ClassicalBinaryOp;
+      readonly left: ClassicalExpr;
+      readonly right: ClassicalExpr;
+      readonly intDiv?: boolean;
+    }
+  /** Built-in functions: popcount(x), rotl(x, k), rotr(x, k) on `width` bits, and the math functions. */
+  | {
+      readonly kind: "call";
+      readonly name: string;
+      readonly args: readonly ClassicalExpr[];
+      readonly width?: number;
+    };
+
+/** Writes `value` into `clbits` (clbits[0] least significant, two's complement, truncated). */
+export interface ClassicalOp {
+  readonly kind: "classical";
+  readonly clbits: readonly number[];
+  readonly value: ClassicalExpr;
+  readonly condition?: Condition;
+  readonly span?: Span;
+}
+
+/** A jump target (no effect). `id` is unique in the circuit. */
+export interface LabelOp {
+  readonly kind: "label";
+  readonly id: number;
+  readonly span?: Span;
+}
+
+/** Continues at the label `to` (always, or when `condition` holds). */
+export interface JumpOp {
+  readonly kind: "jump";
+  readonly to: number;
+  readonly condition?: Condition;
+  readonly span?: Span;
 }

@@ -83,6 +83,27 @@ function printStmt(s: Stmt, depth: number, out: string[]): void {
       return line(s.kind);
     case "expr":
       return line(`expr ${expr(s.expr)}`);
+    case "alias":
+      return line(`let ${s.name} = ${expr(s.value)}`);
+    case "extern":
+      return line(
+        `extern ${s.name}(${s.params.map((p) => p.name).join(", ")})${s.returnType ? ` -> ${s.returnType.name}` : ""}`,
+      );
+    case "delay":
+      return line(`delay[${expr(s.duration)}] ${s.args.map(expr).join(", ")}`);
+    case "box":
+      line(`box${s.duration ? `[${expr(s.duration)}]` : ""}`);
+      return body("body", s.body);
+    case "calibration":
+      return line(s.what);
+    case "switch":
+      line(`switch ${expr(s.subject)}`);
+      for (const c of s.cases)
+        body(`case ${c.values.map(expr).join(", ")}`, c.body);
+      if (s.default) body("default", s.default);
+      return;
+    case "end":
+      return line("end");
   }
 }
 
@@ -116,5 +137,11 @@ export function expr(e: Expr): string {
       return `{${e.items.map(expr).join(", ")}}`;
     case "measure":
       return `measure ${expr(e.target)}`;
+    case "duration":
+      return `${e.value}${e.unit}`;
+    case "durationof":
+      return `durationof({${e.body.length} statement(s)})`;
+    case "concat":
+      return e.parts.map(expr).join(" ++ ");
   }
 }

@@ -5,6 +5,13 @@ export interface TypeSpec {
   readonly name: string;
   readonly width?: Expr;
   readonly span: Span;
+  /** `array[elem, d0, d1, ...]`: the element type and the dimensions (name is "array"). */
+  readonly elem?: TypeSpec;
+  readonly dims?: readonly Expr[];
+  /** `array[elem, #dim = n]` (subroutine parameters): the number of dimensions only. */
+  readonly dimCount?: Expr;
+  /** `readonly` / `mutable` on array parameters of subroutines. */
+  readonly access?: "readonly" | "mutable";
 }
 
 /** An expression node. `range` and `set` only appear in index and loop positions. */
@@ -61,7 +68,26 @@ export type Expr =
       readonly items: readonly Expr[];
       readonly span: Span;
     }
-  | { readonly kind: "measure"; readonly target: Expr; readonly span: Span };
+  | { readonly kind: "measure"; readonly target: Expr; readonly span: Span }
+  /** A duration literal such as `100ns`, `1.5us`, `20dt`: `value` in `unit`. */
+  | {
+      readonly kind: "duration";
+      readonly value: number;
+      readonly unit: string;
+      readonly span: Span;
+    }
+  /** `durationof({ ... })`: the duration of a block (0 on the ideal simulator). */
+  | {
+      readonly kind: "durationof";
+      readonly body: readonly Stmt[];
+      readonly span: Span;
+    }
+  /** `a ++ b`: concatenation of qubit registers (in `let`) or bit registers. */
+  | {
+      readonly kind: "concat";
+      readonly parts: readonly Expr[];
+      readonly span: Span;
+    };
 
 /** A gate modifier: `inv @`, `pow(k) @`, `ctrl(n) @`, `negctrl(n) @`. */
 export interface Modifier {
@@ -175,7 +201,54 @@ export type Stmt =
     }
   | { readonly kind: "return"; readonly value?: Expr; readonly span: Span }
   | { readonly kind: "break" | "continue"; readonly span: Span }
-  | { readonly kind: "expr"; readonly expr: Expr; readonly span: Span };
+  | { readonly kind: "expr"; readonly expr: Expr; readonly span: Span }
+  /** `let name = q[0:2] ++ r;`: an alias of qubits (or bits). */
+  | {
+      readonly kind: "alias";
+      readonly name: string;
+      readonly value: Expr;
+      readonly span: Span;
+      readonly nameSpan: Span;
+    }
+  /** `extern name(types) -> type;` */
+  | {
+      readonly kind: "extern";
+      readonly name: string;
+      readonly params: readonly TypeSpec[];
+      readonly returnType?: TypeSpec;
+      readonly span: Span;
+      readonly nameSpan: Span;
+    }
+  /** `delay[d] q;` (no operands: all qubits). */
+  | {
+      readonly kind: "delay";
+      readonly duration: Expr;
+      readonly args: readonly Expr[];
+      readonly span: Span;
+    }
+  /** `box [d] { ... }`. */
+  | {
+      readonly kind: "box";
+      readonly duration?: Expr;
+      readonly body: readonly Stmt[];
+      readonly span: Span;
+    }
+  /** `defcalgrammar`, `cal { }` and `defcal ... { }`: pulse-level text, skipped unparsed. */
+  | { readonly kind: "calibration"; readonly what: string; readonly span: Span }
+  /** `switch (e) { case 0, 1 { } default { } }` (OpenQASM 3.1). */
+  | {
+      readonly kind: "switch";
+      readonly subject: Expr;
+      readonly cases: readonly {
+        readonly values: readonly Expr[];
+        readonly body: readonly Stmt[];
+        readonly span: Span;
+      }[];
+      readonly default?: readonly Stmt[];
+      readonly span: Span;
+    }
+  /** `end;`: stops the program. */
+  | { readonly kind: "end"; readonly span: Span };
 
 /** A parsed file. `version` is "2.0", "3.0", or undefined when the OPENQASM line is missing. */
 export interface Program {

@@ -72,6 +72,10 @@ export const QasmCodes = {
   RECURSION_LIMIT: "QASM_RECURSION_LIMIT",
   /** `break`/`continue` outside a loop, `return` outside a subroutine. */
   BAD_CONTROL_FLOW: "QASM_BAD_CONTROL_FLOW",
+  /** A call of an `extern` that has no implementation in the simulator. */
+  EXTERN_UNAVAILABLE: "QASM_EXTERN_UNAVAILABLE",
+  /** `defcalgrammar`, `cal` and `defcal` are skipped by the simulator (warning, once). */
+  CALIBRATION_IGNORED: "QASM_CALIBRATION_IGNORED",
   /** A bug in the compiler itself, caught rather than thrown. */
   INTERNAL: "QASM_INTERNAL",
 } as const;

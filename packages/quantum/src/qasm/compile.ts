@@ -22,6 +22,7 @@ import { Parser } from "./parse.ts";
 import { callDef } from "./semantic/control.ts";
 import { Compiler, StopCompilation } from "./semantic/compiler.ts";
 import { runSource } from "./semantic/exec.ts";
+import { callExtern, durationOf, measureExpr } from "./semantic/exec3.ts";
 import type { ParamRecorder } from "./semantic/params.ts";
 import { inferVersion } from "./version.ts";
 
@@ -83,6 +84,7 @@ function run(
     }
   }
   const c = new Compiler(sink, options, version === "3.0", callDef);
+  c.hooks = { measureExpr, durationOf, callExtern };
   if (sink.errorCount > 0) c.syntaxFailed = true;
   try {
     runSource(c, parser);

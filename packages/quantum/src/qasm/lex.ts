@@ -171,6 +171,9 @@ export class Lexer {
         i++;
         return this.tok("string", src.slice(start + 1, i - 1), sl, sc, i);
       }
+      // `#dim = n` in array parameter types.
+      if (c === 35 && src.startsWith("#dim", i))
+        return this.tok("punct", "#", sl, sc, i + 1);
       const punct = c < 128 ? matchPunct(src, i, c) : undefined;
       if (punct !== undefined)
         return this.tok("punct", punct, sl, sc, i + punct.length);

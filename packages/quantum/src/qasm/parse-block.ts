@@ -235,6 +235,9 @@ export abstract class BlockParser extends ExprParser {
     }
   }
 
+  /** A subroutine or extern parameter type (array parameters in ext parser). */
+  protected abstract parseParamType(): TypeSpec;
+
   protected parseDef(): Stmt {
     const t = this.next();
     const name = this.expectIdent("a subroutine name");
@@ -242,9 +245,7 @@ export abstract class BlockParser extends ExprParser {
     const params: DefParam[] = [];
     if (!this.is(")")) {
       do {
-        if (this.is("readonly") || this.is("mutable"))
-          this.unexpected("a parameter (arrays are not supported yet)");
-        const type = this.parseType();
+        const type = this.parseParamType();
         const p = this.expectIdent("a parameter name");
         params.push({ name: p.text, type, span: joinSpans(type.span, p) });
       } while (this.accept(","));

@@ -1,5 +1,5 @@
 import type { Span } from "../ir/types.ts";
-import type { Expr, TypeSpec } from "./ast.ts";
+import type { Expr, Stmt, TypeSpec } from "./ast.ts";
 import { QasmCodes, type QasmCode } from "./codes.ts";
 import { joinSpans, type DiagnosticSink } from "./diagnostics.ts";
 import type { Lexer, Token } from "./lex.ts";
@@ -18,7 +18,12 @@ export const CLASSICAL_TYPES = new Set([
   "bool",
   "bit",
   "complex",
+  "duration",
+  "stretch",
 ]);
+
+/** Time units of duration literals (`100ns`, `1.5us`, `20dt`). */
+export const TIME_UNITS = new Set(["dt", "ns", "us", "µs", "ms", "s"]);
 
 /** Deepest nesting of expressions and blocks the parser accepts. */
 const MAX_NESTING = 500;
@@ -255,6 +260,21 @@ export class ExprParser {
     const t = this.tok;
     if (t.kind === "int" || t.kind === "real") {
       this.next();
+      const u = this.tok;
+      if (
+        u.kind === "ident" &&
+        TIME_UNITS.has(u.text) &&
+        u.line === t.endLine &&
+        u.col === t.endCol
+      ) {
+        this.next();
+        return {
+          kind: "duration",
+          value: parseNumber(t.text),
+          unit: u.text,
+          span: joinSpans(t, u),
+        };
+      }
       return {
         kind: "num",
         value: parseNumber(t.text),
@@ -278,6 +298,13 @@ export class ExprParser {
     if (t.text === "true" || t.text === "false") {
       this.next();
       return { kind: "bool", value: t.text === "true", span: t };
+    }
+    if (t.text === "durationof" && this.peek1().text === "(") {
+      this.next();
+      const open = this.next();
+      const body = this.parseDurationBlock();
+      const close = this.expectClose(open);
+      return { kind: "durationof", body, span: joinSpans(t, close) };
     }
     if (t.text === "measure") {
       this.next();
@@ -357,9 +384,33 @@ export class ExprParser {
     return { kind: "set", items, span: joinSpans(open, close) };
   }
 
-  /** A type name with optional `[width]`. */
+  /** The `{ ... }` of `durationof`; statements are parsed by the statement parser. */
+  protected parseDurationBlock(): readonly Stmt[] {
+    return this.unexpected("a block");
+  }
+
+  /** A type name with optional `[width]`, or `array[type, dims...]`. */
   protected parseType(): TypeSpec {
     const t = this.expectIdent("a type");
+    if (t.text === "array" && this.is("[")) {
+      const open = this.next();
+      const elem = this.parseType();
+      const dims: Expr[] = [];
+      let dimCount: Expr | undefined;
+      while (this.accept(",")) {
+        if (this.accept("#")) {
+          const d = this.expectIdent("'dim'");
+          if (d.text !== "dim")
+            this.fail(QasmCodes.SYNTAX, "expected #dim = n", d);
+          this.expect("=");
+          dimCount = this.parseExpr();
+        } else dims.push(this.parseExpr());
+      }
+      const close = this.expectClose(open);
+      if (dims.length === 0 && dimCount === undefined)
+        this.fail(QasmCodes.SYNTAX, "an array type needs its dimensions", open);
+      return { name: "array", elem, dims, dimCount, span: joinSpans(t, close) };
+    }
     if (this.is("[")) {
       const open = this.next();
       const width = this.parseExpr();

@@ -4,29 +4,11 @@ import { QasmCodes } from "./codes.ts";
 import { joinSpans, type DiagnosticSink } from "./diagnostics.ts";
 import { Lexer } from "./lex.ts";
 import { CLASSICAL_TYPES, ParseAbort } from "./parse-expr.ts";
-import { BlockParser } from "./parse-block.ts";
+import { ExtParser } from "./parse-ext.ts";
 import { inferVersion } from "./version.ts";
 
 /** Keywords of OpenQASM 3 features this compiler does not lower; reported as QASM_UNSUPPORTED. */
-const UNSUPPORTED_KEYWORDS = new Set([
-  "box",
-  "delay",
-  "stretch",
-  "duration",
-  "durationof",
-  "extern",
-  "cal",
-  "defcal",
-  "defcalgrammar",
-  "array",
-  "switch",
-  "let",
-  "end",
-  "complex",
-  "nop",
-  "readonly",
-  "mutable",
-]);
+const UNSUPPORTED_KEYWORDS = new Set(["complex", "nop"]);
 /** Statement keywords of OpenQASM 2; any other leading name there is a gate call. */
 const QASM2_KEYWORDS = new Set([
   "OPENQASM",
@@ -57,7 +39,7 @@ const COMPOUND_ASSIGN = new Set([
 ]);
 
 /** Recursive-descent parser for OpenQASM 2.0 and 3 (one grammar, version-aware where they differ). */
-export class Parser extends BlockParser {
+export class Parser extends ExtParser {
   /** Reads the `OPENQASM` line if present; the version decides the expression grammar. */
   parseHeader(): { version: Program["version"]; stmt?: Stmt } {
     if (!this.is("OPENQASM")) return { version: undefined };
@@ -97,13 +79,12 @@ export class Parser extends BlockParser {
       while (this.tok.kind !== "eof" && this.tok.line === t.line) this.next();
       return { kind: "block", body: [], span: t };
     }
-    if (
-      UNSUPPORTED_KEYWORDS.has(kw) &&
-      !(kw === "duration" && this.peek1().text === "(")
-    ) {
+    if (UNSUPPORTED_KEYWORDS.has(kw) && this.peek1().text !== "(") {
       this.sink.error(QasmCodes.UNSUPPORTED, `not supported yet: ${kw}`, t);
       throw new ParseAbort();
     }
+    const ext = this.parseExtStatement(kw);
+    if (ext) return ext;
     switch (kw) {
       case "OPENQASM":
         return this.parseVersion();
@@ -184,7 +165,10 @@ export class Parser extends BlockParser {
         this.next();
         return this.parseDecl(kw, t);
     }
-    if (CLASSICAL_TYPES.has(kw) && this.peek1().text !== "(")
+    if (
+      (CLASSICAL_TYPES.has(kw) || kw === "array") &&
+      this.peek1().text !== "("
+    )
       return this.parseDecl(undefined);
     if (
       MODIFIERS.has(kw) &&

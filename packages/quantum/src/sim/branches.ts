@@ -7,6 +7,7 @@
  * trajectories on one scratch state). A one-shot branch is a plain trajectory and never copies.
  */
 import type { Circuit } from "../ir/types.ts";
+import { evalClassical, storeBits } from "../ir/classical.ts";
 import { binomial } from "./binomial.ts";
 import { basisKey, countsKey } from "./counts.ts";
 import type { MeasureStep, ResetStep } from "./instructions.ts";
@@ -41,7 +42,20 @@ export function terminalStart(prog: Program): number {
   return t;
 }
 
+/** Backward jumps (loop iterations at run time) allowed in one run, over all its shots. */
+export const MAX_BACK_JUMPS = 10_000_000;
+
+/** A run-time loop ran more than MAX_BACK_JUMPS iterations (a loop that does not end). */
+export class LoopLimit extends Error {
+  constructor() {
+    super(
+      `the program's run-time loops made more than ${MAX_BACK_JUMPS} iterations: a while loop that never ends?`,
+    );
+  }
+}
+
 class BranchRunner {
+  backJumps = 0;
   sweeps = 0;
   peak = 0;
   private live = 0;
@@ -82,10 +96,26 @@ class BranchRunner {
     for (let s = from; s < this.tail; s++) {
       if (this.ctx.shouldStop?.()) throw new Cancelled();
       const st = steps[s];
-      if (st.condition && !conditionHolds(st.condition, bits)) continue;
+      if (
+        st.kind !== "label" &&
+        st.condition &&
+        !conditionHolds(st.condition, bits)
+      )
+        continue;
       if (st.kind === "kernel") {
         engine.sweep(a, st.instr, numQubits);
         this.sweeps++;
+        continue;
+      }
+      if (st.kind === "classical") {
+        storeBits(st.clbits, evalClassical(st.value, bits), bits);
+        continue;
+      }
+      if (st.kind === "label") continue;
+      if (st.kind === "jump") {
+        if (st.target <= s && ++this.backJumps > MAX_BACK_JUMPS)
+          throw new LoopLimit();
+        s = st.target - 1;
         continue;
       }
       const { p1, norm } = probabilityOfOne(a, st.qubit);

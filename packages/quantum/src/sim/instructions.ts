@@ -3,7 +3,7 @@
  * so a program can be posted to worker threads. Each kernel instruction sweeps an "outer index"
  * range [0, outerSize) that threads may split anywhere.
  */
-import type { Condition } from "../ir/types.ts";
+import type { ClassicalExpr, Condition } from "../ir/types.ts";
 
 /** A dense 2x2 on qubit t; outer size N/2. */
 export interface Mat1Instr {
@@ -127,8 +127,28 @@ export interface ResetStep {
   readonly qubit: number;
   readonly condition?: Condition;
 }
+/** Run-time classical code: writes an expression of the shot's bits into bits. */
+export interface ClassicalStep {
+  readonly kind: "classical";
+  readonly clbits: readonly number[];
+  readonly value: ClassicalExpr;
+  readonly condition?: Condition;
+}
+/** A jump target (no effect). */
+export interface LabelStep {
+  readonly kind: "label";
+  readonly id: number;
+}
+/** Continues at step `target` (the step of label `to`), always or when `condition` holds. */
+export interface JumpStep {
+  readonly kind: "jump";
+  readonly to: number;
+  readonly target: number;
+  readonly condition?: Condition;
+}
 /** One step of a compiled program. */
-export type Step = GateStep | MeasureStep | ResetStep;
+export type Step =
+  GateStep | MeasureStep | ResetStep | ClassicalStep | LabelStep | JumpStep;
 
 /** The outer index range of a kernel instruction on n qubits (what threads split). */
 export function outerSize(instr: KernelInstr, n: number): number {

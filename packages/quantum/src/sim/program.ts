@@ -61,6 +61,8 @@ export function isDynamic(circuit: Circuit): boolean {
   const touched = new Set<number>();
   const measured = new Set<number>();
   for (const op of circuit.ops) {
+    if (op.kind === "classical" || op.kind === "label" || op.kind === "jump")
+      return true;
     if (op.kind !== "barrier" && op.condition) return true;
     if (op.kind === "measure") {
       measured.add(op.qubit);
@@ -146,6 +148,28 @@ export function compileProgram(
         throw new Error(
           `invariant: opaque gate "${op.name}" reached the simulator`,
         );
+      case "classical":
+        flush();
+        steps.push({
+          kind: "classical",
+          clbits: op.clbits,
+          value: op.value,
+          condition: op.condition,
+        });
+        break;
+      case "label":
+        flush();
+        steps.push({ kind: "label", id: op.id });
+        break;
+      case "jump":
+        flush();
+        steps.push({
+          kind: "jump",
+          to: op.to,
+          target: -1,
+          condition: op.condition,
+        });
+        break;
     }
   }
   flush();
@@ -153,6 +177,7 @@ export function compileProgram(
   const blocking = options.blocking ?? DEFAULT_BLOCKING;
   if ((options.fusion ?? true) && blocking)
     steps = blockSteps(steps, circuit.numQubits, blocking, fences);
+  steps = resolveJumps(steps);
   let firstDynamic = steps.findIndex(
     (s) => s.kind !== "kernel" || s.condition !== undefined,
   );
@@ -171,4 +196,20 @@ export function compileProgram(
 
 function lowerGate(op: GateOp) {
   return lowerControlled(op.qubits, op.controls, gateMatrix(op));
+}
+
+/** Points every jump at the step index of its label (after fusion and blocking moved steps). */
+function resolveJumps(steps: Step[]): Step[] {
+  const at = new Map<number, number>();
+  steps.forEach((s, i) => {
+    if (s.kind === "label") at.set(s.id, i);
+  });
+  if (at.size === 0) return steps;
+  return steps.map((s) => {
+    if (s.kind !== "jump") return s;
+    const target = at.get(s.to);
+    if (target === undefined)
+      throw new Error(`invariant: jump to a missing label ${s.to}`);
+    return { ...s, target };
+  });
 }

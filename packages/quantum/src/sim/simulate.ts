@@ -8,7 +8,7 @@ import { type SimEngine, singleThreadEngine } from "./engine.ts";
 import { compileProgram, findOpaque, isDynamic } from "./program.ts";
 import type { BlockingOptions } from "./blocking.ts";
 import { Cancelled, type RunOutput, runStatic } from "./run.ts";
-import { runBranches } from "./branches.ts";
+import { LoopLimit, runBranches } from "./branches.ts";
 
 /** Options of `simulate`. */
 export interface SimulateOptions {
@@ -199,6 +199,7 @@ export function simulateOn(
   } catch (e) {
     if (e instanceof Cancelled)
       return fail("SIM_CANCELLED", "the simulation was cancelled");
+    if (e instanceof LoopLimit) return fail("SIM_LOOP_LIMIT", e.message);
     if (e instanceof RangeError && /allocat|buffer/i.test(e.message))
       return fail(
         "SIM_TOO_LARGE",

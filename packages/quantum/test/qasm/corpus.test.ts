@@ -77,7 +77,9 @@ describe.skipIf(!present)("QASMBench corpus", () => {
             ? [op.qubit]
             : op.kind === "gate"
               ? [...op.qubits, ...op.controls]
-              : op.qubits;
+              : "qubits" in op
+                ? op.qubits
+                : [];
         return qs.some((q) => q < 0 || q >= c.numQubits);
       });
       if (c.ops.length === 0 || badIndex)

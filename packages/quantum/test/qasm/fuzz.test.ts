@@ -38,6 +38,21 @@ while (k < 4) { k += 1; negctrl @ x q[0], q[2]; }
 c[0] = measure q[0];
 if (c[0] == 1) { inv @ pow(2) @ s q[1]; } else { x q[1]; }
 `,
+  `OPENQASM 3;
+include "stdgates.inc";
+extern vote(bit[3]) -> bit;
+defcalgrammar "openpulse";
+defcal x $0 { play d0, gaussian(...); }
+qubit[3] q; bit[3] c = "010"; uint[4] n = 0; int[8] k;
+array[int[8], 2, 2] a = {{1, 2}, {3, 4}};
+let pair = q[0:1] ++ q[2];
+duration d = 2 * 10ns + durationof({ x q[0]; });
+stretch s;
+box [d] { delay[d + s] q[0]; h pair[1]; }
+while (int[3](c) != 0 && n < 5) { c = measure q; n += 1; k = popcount(c) << 1; }
+switch (k) { case 0, 2 { rx(k * 0.5) q[0]; } default { x q[1]; } }
+if (vote(c) == 1 && ~c[0]) { c[1] = sizeof(a, 1) > 1; } else { k -= rotl(c, 1); }
+`,
 ];
 const ALPHABET = "qc[](){};,.-+*/^@<>=!&|\"'\\n 0123456789ehpxsgif#$π";
 

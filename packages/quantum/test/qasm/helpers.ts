@@ -26,8 +26,18 @@ export function showOp(op: Operation): string {
     case "barrier":
       s = `barrier${op.qubits.map((q) => ` q${q}`).join("")}`;
       break;
+    case "classical":
+      s = `classical [${op.clbits.join(",")}] = ${JSON.stringify(op.value)}`;
+      break;
+    case "label":
+      s = `label ${op.id}`;
+      break;
+    case "jump":
+      s = `jump ${op.to}`;
+      break;
   }
-  const cond = op.kind !== "barrier" ? op.condition : undefined;
+  const cond =
+    op.kind !== "barrier" && op.kind !== "label" ? op.condition : undefined;
   if (cond) s += ` if [${cond.clbits.join(",")}]${cond.op}${cond.value}`;
   return s;
 }

@@ -1,9 +1,12 @@
 /**
  * Exact outcome distributions of small dynamic circuits for tests: every measurement and reset
  * branch is enumerated with the dense reference (no sampling), and a chi-square check of counts.
+ * Run-time classical code (classical ops, jumps) is followed branch by branch; loops end when a
+ * branch's probability falls below 1e-15.
  */
 import type { Circuit, Condition, Operation } from "../../src/ir/types.ts";
 import { basisKey, countsKey } from "../../src/sim/counts.ts";
+import { evalClassical, storeBits } from "../../src/ir/classical.ts";
 import { basisState, denseApply } from "../helpers/dense.ts";
 import { std } from "./build.ts";
 
@@ -43,6 +46,10 @@ function split(
 /** The exact distribution of count keys of a dynamic circuit (n <= 8), by branch enumeration. */
 export function exactDistribution(c: Circuit): Map<string, number> {
   const out = new Map<string, number>();
+  const labels = new Map<number, number>();
+  c.ops.forEach((op, i) => {
+    if (op.kind === "label") labels.set(op.id, i);
+  });
   const walk = (
     i: number,
     s: Float64Array,
@@ -63,10 +70,16 @@ export function exactDistribution(c: Circuit): Map<string, number> {
       return;
     }
     const op: Operation = c.ops[i];
-    if (op.kind === "barrier" || op.kind === "opaque")
+    if (op.kind === "barrier" || op.kind === "opaque" || op.kind === "label")
       return walk(i + 1, s, p, bits);
     if (op.condition && !holds(op.condition, bits))
       return walk(i + 1, s, p, bits);
+    if (op.kind === "jump") return walk(labels.get(op.to)!, s, p, bits);
+    if (op.kind === "classical") {
+      const next = Uint8Array.from(bits);
+      storeBits(op.clbits, evalClassical(op.value, next), next);
+      return walk(i + 1, s, p, [...next]);
+    }
     if (op.kind === "gate") return walk(i + 1, denseApply(s, op), p, bits);
     const { p1, states } = split(s, op.qubit);
     for (const bit of [0, 1]) {

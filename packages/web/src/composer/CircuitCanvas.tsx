@@ -48,6 +48,7 @@ function gateLabel(op: Operation): string {
   if (op.kind === "measure") return "";
   if (op.kind === "reset") return "|0⟩";
   if (op.kind === "barrier") return "";
+  if (op.kind !== "gate" && op.kind !== "opaque") return op.kind;
   const names: Record<string, string> = {
     sdg: "S†",
     tdg: "T†",
@@ -118,7 +119,8 @@ function ConditionMark({
   col: number;
   clY: number;
 }) {
-  if (op.kind === "barrier" || !op.condition) return null;
+  if (op.kind === "barrier" || op.kind === "label" || !op.condition)
+    return null;
   const x = cx(col);
   const y = cy(Math.max(...opQubits(op)));
   const { op: cmp, value } = op.condition;
@@ -205,7 +207,7 @@ function OpShape({
   if (op.kind === "reset") return <Box x={x} y={cy(op.qubit)} op={op} />;
   const qs = opQubits(op);
   const controls = op.kind === "gate" ? op.controls : [];
-  const targets = op.qubits;
+  const targets = "qubits" in op ? op.qubits : [];
   const yMin = cy(Math.min(...qs));
   const yMax = cy(Math.max(...qs));
   const isCnot = op.kind === "gate" && op.name === "x" && controls.length > 0;

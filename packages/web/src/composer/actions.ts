@@ -309,6 +309,10 @@ function shiftOp(op: Operation, d: number): Operation {
     case "measure":
     case "reset":
       return { ...op, qubit: op.qubit + d, span: undefined };
+    case "classical":
+    case "label":
+    case "jump":
+      return op;
     default:
       return { ...op, qubits: op.qubits.map((q) => q + d), span: undefined };
   }
@@ -333,7 +337,7 @@ export function sameCircuit(a: Circuit, b: Circuit): boolean {
 export function opKey(op: Operation): string {
   const n = (v: number) => Number(v.toPrecision(10));
   const cond =
-    op.kind !== "barrier" && op.condition
+    op.kind !== "barrier" && op.kind !== "label" && op.condition
       ? `if ${op.condition.clbits}${op.condition.op}${op.condition.value}`
       : "";
   switch (op.kind) {
@@ -341,6 +345,10 @@ export function opKey(op: Operation): string {
       return `g ${op.name} ${op.controls} ${op.qubits} ${op.params.map(n)} ${op.matrix ? [...op.matrix].map(n) : ""} ${cond}`;
     case "opaque":
       return `o ${op.name} ${op.qubits} ${op.params.map(n)} ${cond}`;
+    case "classical":
+    case "label":
+    case "jump":
+      return JSON.stringify({ ...op, span: undefined });
     case "measure":
       return `m ${op.qubit} ${op.clbit} ${cond}`;
     case "reset":

@@ -21,6 +21,10 @@ export function opQubits(op: Operation): readonly number[] {
     case "measure":
     case "reset":
       return [op.qubit];
+    case "classical":
+    case "label":
+    case "jump":
+      return [];
     default:
       return op.qubits;
   }
@@ -33,7 +37,7 @@ export function footprint(op: Operation, numQubits: number): OpFootprint {
     qubits = Array.from({ length: numQubits }, (_, i) => i);
   const clbits: number[] = [];
   if (op.kind === "measure") clbits.push(op.clbit);
-  if (op.kind !== "barrier" && op.condition)
+  if (op.kind !== "barrier" && op.kind !== "label" && op.condition)
     clbits.push(...op.condition.clbits);
   // Measurements and conditioned ops are drawn with a line down to the classical wire below
   // every qubit wire, so they block the wires underneath them.

@@ -102,7 +102,7 @@ export function colorClass(op: Operation): string {
   if (op.kind === "measure") return "g-measure";
   if (op.kind === "reset") return "g-reset";
   if (op.kind === "barrier") return "g-barrier";
-  if (op.kind === "opaque") return "g-other";
+  if (op.kind !== "gate") return "g-other";
   const n = op.name;
   if (n === "h") return "g-h";
   if (n === "x" || n === "y" || n === "swap" || n === "id") return "g-pauli";

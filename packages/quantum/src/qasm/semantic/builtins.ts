@@ -37,10 +37,19 @@ export const FUNCTIONS: Record<
   pow: { arity: 2, f: ([a, b]) => Math.pow(a, b) },
   mod: { arity: 2, f: ([a, b]) => a - b * Math.floor(a / b) },
   popcount: { arity: 1, f: ([x]) => popcount(x) },
+  rotl: { arity: 2, f: ([x]) => x },
+  rotr: { arity: 2, f: ([x]) => x },
 };
 
 /** Functions whose result is an integer. */
-export const INT_RESULT = new Set(["floor", "ceiling", "ceil", "popcount"]);
+export const INT_RESULT = new Set([
+  "floor",
+  "ceiling",
+  "ceil",
+  "popcount",
+  "rotl",
+  "rotr",
+]);
 
 function popcount(x: number): number {
   let n = 0;
@@ -75,6 +84,12 @@ export function castTo(
   x: ConstValue,
   span: Span,
 ): ConstValue {
+  if (
+    (x.t === "duration" || x.t === "stretch") &&
+    type !== "duration" &&
+    type !== "stretch"
+  )
+    h.fail(QasmCodes.TYPE_ERROR, `a duration is not a ${type}`, span);
   switch (type) {
     case "int":
     case "uint":
@@ -89,6 +104,15 @@ export function castTo(
       return { t: "float", v: x.v };
     case "angle":
       return { t: "angle", v: x.v };
+    case "duration":
+    case "stretch":
+      if (x.t !== "duration" && x.t !== "stretch" && x.v !== 0)
+        h.fail(
+          QasmCodes.TYPE_ERROR,
+          `a ${type} needs a duration such as 100ns, got a ${x.t}`,
+          span,
+        );
+      return { t: "duration", v: x.v };
   }
   return h.fail(QasmCodes.UNSUPPORTED, `not supported yet: type ${type}`, span);
 }

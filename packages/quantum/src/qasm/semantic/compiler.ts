@@ -7,16 +7,27 @@ import type {
   Span,
 } from "../../ir/types.ts";
 import { lookupGate, type GateSignature } from "../../ir/gates.ts";
-import type { Expr } from "../ast.ts";
+import type { Expr, Stmt } from "../ast.ts";
 import { QasmCodes, type QasmCode } from "../codes.ts";
 import { cleanSpan, type DiagnosticSink } from "../diagnostics.ts";
 import { SemanticAbort, type EvalHost } from "./eval.ts";
-import { Scope, type SymbolEntry, type Value } from "./scope.ts";
+import {
+  Scope,
+  type ConstValue,
+  type SymbolEntry,
+  type Value,
+  type VariableSymbol,
+} from "./scope.ts";
 import { ParamRecorder } from "./params.ts";
 
 /** Thrown when compilation must stop entirely (op limit); never escapes compileQasm. */
 export class StopCompilation {
   readonly reason = "stop";
+}
+
+/** Thrown by `end;`: the program stops there (not an error). */
+export class EndProgram {
+  readonly reason = "end";
 }
 
 /** Name of the register formed by physical qubits `$0`, `$1`, ... */
@@ -75,6 +86,18 @@ export class Compiler implements EvalHost {
   }[] = [];
   /** Names of gates whose definition had errors (calls produce nothing, no repeated errors). */
   readonly brokenGates = new Set<string>();
+  /** rtDepth when the innermost subroutine call began (return is compile-time above it). */
+  defRtDepth = 0;
+  /** Nesting of run-time branches and loops being compiled (their code runs or not per shot). */
+  rtDepth = 0;
+  /** Enclosing loops, innermost last: compile-time (unrolled) or run-time (labels). */
+  readonly loops: (
+    | { readonly kind: "ct"; readonly rtDepth: number }
+    | { readonly kind: "rt"; readonly head: number; readonly end: number }
+  )[] = [];
+  /** The calibration warning was given (once per program). */
+  calibrationWarned = false;
+  private labels = 0;
 
   constructor(
     readonly sink: DiagnosticSink,
@@ -93,6 +116,28 @@ export class Compiler implements EvalHost {
   fail(code: QasmCode, message: string, span: Span): never {
     this.sink.error(code, message, span);
     throw new SemanticAbort();
+  }
+
+  /** Statement helpers injected by compile.ts (they live in modules that import this one). */
+  hooks!: {
+    measureExpr(c: Compiler, target: Expr, span: Span): Value;
+    durationOf(c: Compiler, body: readonly Stmt[], span: Span): ConstValue;
+    callExtern(
+      c: Compiler,
+      name: string,
+      args: readonly Value[],
+      span: Span,
+    ): Value;
+  };
+
+  measureExpr(target: Expr, span: Span): Value {
+    return this.hooks.measureExpr(this, target, span);
+  }
+  durationOf(body: readonly Stmt[], span: Span): ConstValue {
+    return this.hooks.durationOf(this, body, span);
+  }
+  callExtern(name: string, args: readonly Value[], span: Span): Value {
+    return this.hooks.callExtern(this, name, args, span);
   }
 
   /** Calls a subroutine (see exec-control.ts). */
@@ -188,6 +233,35 @@ export class Compiler implements EvalHost {
     this.ops.push(withContext(op, this.opSpan, this.condition));
   }
 
+  /** New classical bits outside every register (storage of run-time variables). */
+  allocHidden(n: number): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) out.push(this.numClbits + i);
+    this.numClbits += n;
+    return out;
+  }
+
+  /**
+   * A top-level variable that holds run-time values is one of the program's outputs (OpenQASM 3:
+   * with no `output` declarations every variable is): it shows in counts as a register.
+   */
+  exposeVariable(sym: VariableSymbol): void {
+    const storage = sym.storage;
+    if (!storage || storage.length === 0 || this.global.own(sym.name) !== sym)
+      return;
+    if (this.cregs.some((r) => r.name === sym.name)) return;
+    this.cregs.push({
+      name: sym.name,
+      size: storage.length,
+      offset: storage[0],
+    });
+  }
+
+  /** A new label id for run-time control flow. */
+  newLabel(): number {
+    return this.labels++;
+  }
+
   /** Sets the span given to the ops of the next top-level statement. */
   setOpSpan(span: Span): void {
     this.opSpan = cleanSpan(span);
@@ -216,6 +290,8 @@ function withContext(
     }
     case "barrier":
       return span ? { kind: "barrier", qubits: op.qubits, span } : op;
+    case "label":
+      return span ? { kind: "label", id: op.id, span } : op;
     default:
       if (!condition && !span) return op;
       return {

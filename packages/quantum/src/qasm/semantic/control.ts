@@ -1,13 +1,32 @@
 import type { Condition, Span } from "../../ir/types.ts";
-import type { Expr, Stmt } from "../ast.ts";
+import type { Expr, Stmt, TypeSpec } from "../ast.ts";
 import { QasmCodes } from "../codes.ts";
-import { MAX_DEPTH, MAX_LOOP_ITERATIONS, type Compiler } from "./compiler.ts";
+import {
+  MAX_DEPTH,
+  MAX_LOOP_ITERATIONS,
+  EndProgram,
+  type Compiler,
+} from "./compiler.ts";
 import { castTo } from "./builtins.ts";
-import { negateCondition, toCondition } from "./conditions.ts";
-import { evalConst, evalInt, evalOperand, evaluate } from "./eval.ts";
+import { negateCondition } from "./conditions.ts";
+import { constOf, evalConst, evalInt, evalOperand, evaluate } from "./eval.ts";
 import { rangeValues } from "./indexing.ts";
 import { execBlock, type Flow } from "./exec.ts";
-import { Scope, type ConstValue, type Value } from "./scope.ts";
+import {
+  emitRaw,
+  isRuntime,
+  promote,
+  runtimeBinary,
+  runtimeCondition,
+  storedExpr,
+  toRuntime,
+} from "./runtime.ts";
+import {
+  Scope,
+  type ConstValue,
+  type Value,
+  type VariableSymbol,
+} from "./scope.ts";
 
 /** Runs control-flow statements: blocks, `if`, `for`, `while`, `def`, `return`, `break`, `continue`. */
 export function execControl(c: Compiler, s: Stmt): Flow {
@@ -20,6 +39,16 @@ export function execControl(c: Compiler, s: Stmt): Flow {
       return execFor(c, s);
     case "while":
       return execWhile(c, s);
+    case "switch":
+      return execSwitch(c, s);
+    case "end":
+      if (c.rtDepth > 0)
+        return c.fail(
+          QasmCodes.UNSUPPORTED,
+          "not supported yet: end inside a branch or loop that depends on measurements",
+          s.span,
+        );
+      throw new EndProgram();
     case "def":
       if (c.scope !== c.global)
         return c.fail(
@@ -40,23 +69,39 @@ export function execControl(c: Compiler, s: Stmt): Flow {
           "return outside a subroutine",
           s.span,
         );
+      if (c.rtDepth > c.defRtDepth)
+        return c.fail(
+          QasmCodes.UNSUPPORTED,
+          "not supported yet: return inside a branch or loop that depends on measurements",
+          s.span,
+        );
       return { ret: s.value ? evaluate(c, s.value) : undefined };
     }
     case "break":
-    case "continue":
+    case "continue": {
       if (c.loopDepth === 0)
         return c.fail(
           QasmCodes.BAD_CONTROL_FLOW,
           `${s.kind} outside a loop`,
           s.span,
         );
-      if (c.condition)
+      const loop = c.loops[c.loops.length - 1];
+      if (loop?.kind === "rt") {
+        emitRaw(c, {
+          kind: "jump",
+          to: s.kind === "break" ? loop.end : loop.head,
+          ...(c.condition ? { condition: c.condition } : {}),
+        });
+        return undefined;
+      }
+      if (c.condition || (loop && c.rtDepth > loop.rtDepth))
         return c.fail(
           QasmCodes.UNSUPPORTED,
-          `not supported yet: ${s.kind} inside a branch on measured bits`,
+          `not supported yet: ${s.kind} of a compile-time loop inside a branch on measured values`,
           s.span,
         );
       return s.kind;
+    }
     default:
       return c.fail(
         QasmCodes.INTERNAL,
@@ -83,8 +128,23 @@ function execIf(c: Compiler, s: Extract<Stmt, { kind: "if" }>): Flow {
       s.cond.span,
     );
   }
-  if (v.t === "bits" || v.t === "cond")
-    return dynamicIf(c, s, toCondition(c, v, s.cond.span));
+  if (v.t === "bits" || v.t === "cond" || v.t === "rt") {
+    if (!s.qasm2 && !isSimpleBody(c, s.then, s.else !== undefined)) {
+      return runtimeBranches(
+        c,
+        [{ cond: v, span: s.cond.span, body: s.then }],
+        s.else,
+      );
+    }
+    prepareRegion(c, [...s.then, ...(s.else ?? [])]);
+    return dynamicIf(c, s, runtimeCondition(c, v, s.cond.span));
+  }
+  if (v.t === "array")
+    return c.fail(
+      QasmCodes.TYPE_ERROR,
+      "an array cannot be used as a condition",
+      s.cond.span,
+    );
   if (v.t === "qubits")
     return c.fail(
       QasmCodes.TYPE_ERROR,
@@ -108,10 +168,12 @@ function dynamicIf(
     );
   const run = (body: readonly Stmt[], k: Condition): Flow => {
     c.condition = k;
+    c.rtDepth++;
     try {
       return inScope(c, () => execBlock(c, body));
     } finally {
       c.condition = undefined;
+      c.rtDepth--;
     }
   };
   const measuredBefore = c.ops.length;
@@ -158,6 +220,7 @@ function execFor(c: Compiler, s: Extract<Stmt, { kind: "for" }>): Flow {
   const type = s.varType?.name ?? "int";
   let count = 0;
   c.loopDepth++;
+  c.loops.push({ kind: "ct", rtDepth: c.rtDepth });
   try {
     for (const x of loopValues(c, s.iter)) {
       if (++count > MAX_LOOP_ITERATIONS) loopLimit(c, s.span);
@@ -170,12 +233,16 @@ function execFor(c: Compiler, s: Extract<Stmt, { kind: "for" }>): Flow {
         value,
         readonly: true,
       });
+      const errors = c.sink.errorCount;
       const f = c.withScope(scope, () => execBlock(c, s.body));
+      // An error in the body would repeat on every iteration: stop at the first.
+      if (c.sink.errorCount > errors) break;
       if (f === "break") break;
       if (f !== undefined && f !== "continue") return f;
     }
   } finally {
     c.loopDepth--;
+    c.loops.pop();
   }
   return undefined;
 }
@@ -191,16 +258,29 @@ function loopLimit(c: Compiler, span: Span): never {
 function execWhile(c: Compiler, s: Extract<Stmt, { kind: "while" }>): Flow {
   let count = 0;
   c.loopDepth++;
+  c.loops.push({ kind: "ct", rtDepth: c.rtDepth });
   try {
     for (;;) {
+      const at = c.ops.length;
       const v = evaluate(c, s.cond);
-      if (v.t === "bits" || v.t === "cond") {
+      if (v.t === "bits" || v.t === "cond" || v.t === "rt") {
+        // The rest of the loop runs per shot: label, condition, body, jump back.
+        c.ops.length = at;
+        c.loops.pop();
+        c.loopDepth--;
+        try {
+          return runtimeWhile(c, s);
+        } finally {
+          c.loopDepth++;
+          c.loops.push({ kind: "ct", rtDepth: c.rtDepth });
+        }
+      }
+      if (v.t === "array")
         return c.fail(
-          QasmCodes.UNSUPPORTED,
-          "not supported yet: while loops on measured bits",
+          QasmCodes.TYPE_ERROR,
+          "an array cannot be used as a condition",
           s.cond.span,
         );
-      }
       if (v.t === "qubits")
         return c.fail(
           QasmCodes.TYPE_ERROR,
@@ -209,12 +289,15 @@ function execWhile(c: Compiler, s: Extract<Stmt, { kind: "while" }>): Flow {
         );
       if (v.v === 0) return undefined;
       if (++count > MAX_LOOP_ITERATIONS) loopLimit(c, s.span);
+      const errors = c.sink.errorCount;
       const f = inScope(c, () => execBlock(c, s.body));
+      if (c.sink.errorCount > errors) return undefined;
       if (f === "break") return undefined;
       if (f !== undefined && f !== "continue") return f;
     }
   } finally {
     c.loopDepth--;
+    c.loops.pop();
   }
 }
 
@@ -276,12 +359,49 @@ export function callDef(
         `argument '${p.name}' must be a classical value`,
         args[i].span,
       );
-    const cv: ConstValue =
-      v.t === "bits" || v.t === "cond" ? evalConst(c, args[i]) : v;
+    if (p.type.name === "array") {
+      bindArray(c, scope, p, v, args[i].span);
+      return;
+    }
+    if (v.t === "array")
+      c.fail(
+        QasmCodes.TYPE_ERROR,
+        `argument '${p.name}' must be a single value`,
+        args[i].span,
+      );
+    const width = p.type.width
+      ? evalInt(c, p.type.width, "a type width")
+      : undefined;
+    if (isRuntime(v)) {
+      // Passed by value: the subroutine gets its own copy in fresh bits.
+      const sym: VariableSymbol = {
+        kind: "var",
+        name: p.name,
+        type: p.type.name === "creg" ? "bit" : p.type.name,
+        width,
+        value: { t: "int", v: 0 },
+        readonly: false,
+      };
+      const bits = promote(c, sym, args[i].span);
+      c.emit({
+        kind: "classical",
+        clbits: bits,
+        value: storedExpr(
+          c,
+          sym.type,
+          toRuntime(c, v, args[i].span),
+          args[i].span,
+        ),
+      });
+      scope.declare(p.name, sym);
+      return;
+    }
+    const cv = v as ConstValue;
     scope.declare(p.name, {
       kind: "var",
       name: p.name,
       type: p.type.name,
+      width,
       value: castTo(c, p.type.name, cv, args[i].span),
       readonly: false,
     });
@@ -289,9 +409,12 @@ export function callDef(
   const savedLoop = c.loopDepth;
   const savedDef = c.inDef;
   const savedFile = c.sink.file;
+  const savedDefRt = c.defRtDepth;
+  const savedLoops = c.loops.splice(0);
   c.depth++;
   c.loopDepth = 0;
   c.inDef = true;
+  c.defRtDepth = c.rtDepth;
   c.sink.file = sym.file;
   try {
     const f = c.withScope(scope, () => execBlock(c, d.body));
@@ -301,7 +424,9 @@ export function callDef(
       d.returnType &&
       ret.t !== "bits" &&
       ret.t !== "qubits" &&
-      ret.t !== "cond"
+      ret.t !== "cond" &&
+      ret.t !== "rt" &&
+      ret.t !== "array"
     ) {
       return castTo(c, d.returnType.name, ret, span);
     }
@@ -311,5 +436,250 @@ export function callDef(
     c.loopDepth = savedLoop;
     c.inDef = savedDef;
     c.sink.file = savedFile;
+    c.defRtDepth = savedDefRt;
+    c.loops.splice(0, c.loops.length, ...savedLoops);
   }
+}
+
+/** An array argument: passed by reference (`mutable`) or read-only (`readonly`, the default). */
+function bindArray(
+  c: Compiler,
+  scope: Scope,
+  p: { name: string; type: TypeSpec },
+  v: Value,
+  span: Span,
+): void {
+  if (v.t !== "array")
+    return c.fail(
+      QasmCodes.TYPE_ERROR,
+      `argument '${p.name}' must be an array`,
+      span,
+    );
+  const t = p.type;
+  if (t.dims && t.dims.length > 0) {
+    const dims = t.dims.map((d) => evalInt(c, d, "an array dimension"));
+    if (dims.join(",") !== v.dims.join(","))
+      c.fail(
+        QasmCodes.TYPE_ERROR,
+        `argument '${p.name}' must have shape [${dims.join(", ")}], got [${v.dims.join(", ")}]`,
+        span,
+      );
+  } else if (t.dimCount) {
+    const n = evalInt(c, t.dimCount, "a number of dimensions");
+    if (n !== v.dims.length)
+      c.fail(
+        QasmCodes.TYPE_ERROR,
+        `argument '${p.name}' must have ${n} dimension(s), got ${v.dims.length}`,
+        span,
+      );
+  }
+  scope.declare(p.name, {
+    kind: "array",
+    name: p.name,
+    value: v,
+    readonly: t.access !== "mutable",
+  });
+}
+
+/** Statements that can run under a plain condition on each op (no classical code, no nesting). */
+function isSimpleBody(
+  c: Compiler,
+  body: readonly Stmt[],
+  hasElse: boolean,
+): boolean {
+  return body.every((s) => {
+    switch (s.kind) {
+      case "gateCall": {
+        const k = c.scope.lookup(s.name)?.kind;
+        return k !== "def" && k !== "extern";
+      }
+      case "reset":
+      case "barrier":
+      case "delay":
+      case "calibration":
+        return true;
+      case "measure": {
+        if (hasElse || !s.target) return false;
+        const base = s.target.kind === "index" ? s.target.target : s.target;
+        const k =
+          base.kind === "id" ? c.scope.lookup(base.name)?.kind : undefined;
+        return k === "creg" || k === "calias";
+      }
+      case "block":
+        return isSimpleBody(c, s.body, hasElse);
+      default:
+        return false;
+    }
+  });
+}
+
+/** Names a region of code writes (assignments and measurement targets), recursively. */
+function writtenNames(body: readonly Stmt[], out: Map<string, Span>): void {
+  const note = (e: Expr | undefined): void => {
+    if (!e) return;
+    const base = e.kind === "index" ? e.target : e;
+    if (base.kind === "id" && !out.has(base.name))
+      out.set(base.name, base.span);
+  };
+  for (const s of body) {
+    switch (s.kind) {
+      case "assign":
+        note(s.target);
+        break;
+      case "measure":
+        note(s.target);
+        break;
+      case "if":
+        writtenNames(s.then, out);
+        if (s.else) writtenNames(s.else, out);
+        break;
+      case "for":
+      case "while":
+      case "block":
+      case "box":
+        writtenNames(s.body, out);
+        break;
+      case "switch":
+        for (const k of s.cases) writtenNames(k.body, out);
+        if (s.default) writtenNames(s.default, out);
+        break;
+    }
+  }
+}
+
+/** Before code that runs only on some shots: variables it writes get storage bits now. */
+function prepareRegion(c: Compiler, body: readonly Stmt[]): void {
+  const names = new Map<string, Span>();
+  writtenNames(body, names);
+  for (const [name, span] of names) {
+    const sym = c.scope.lookup(name);
+    if (sym?.kind === "var" && !sym.readonly) promote(c, sym, span);
+  }
+}
+
+/** Runs `body` as code that runs only on some shots. */
+function inRegion(c: Compiler, body: readonly Stmt[]): Flow {
+  c.rtDepth++;
+  try {
+    return inScope(c, () => execBlock(c, body));
+  } finally {
+    c.rtDepth--;
+  }
+}
+
+/** if / else-if / else on run-time values, as labels and jumps. */
+function runtimeBranches(
+  c: Compiler,
+  branches: readonly {
+    cond: Value | (() => Value);
+    span: Span;
+    body: readonly Stmt[];
+  }[],
+  elseBody: readonly Stmt[] | undefined,
+): Flow {
+  prepareRegion(c, [...branches.flatMap((b) => b.body), ...(elseBody ?? [])]);
+  const end = c.newLabel();
+  for (const b of branches) {
+    const next = c.newLabel();
+    const v = typeof b.cond === "function" ? b.cond() : b.cond;
+    const k = runtimeCondition(c, v, b.span);
+    emitRaw(c, { kind: "jump", to: next, condition: negateCondition(k) });
+    inRegion(c, b.body);
+    emitRaw(c, { kind: "jump", to: end });
+    emitRaw(c, { kind: "label", id: next });
+  }
+  if (elseBody) inRegion(c, elseBody);
+  emitRaw(c, { kind: "label", id: end });
+  return undefined;
+}
+
+/** A while loop whose condition is only known at run time: label, test, body, jump back. */
+function runtimeWhile(c: Compiler, s: Extract<Stmt, { kind: "while" }>): Flow {
+  prepareRegion(c, s.body);
+  const head = c.newLabel();
+  const end = c.newLabel();
+  emitRaw(c, { kind: "label", id: head });
+  const v = evaluate(c, s.cond);
+  if (!isRuntime(v)) {
+    const x = constOf(c, v, s.cond.span);
+    if (x.v === 0) {
+      emitRaw(c, { kind: "label", id: end });
+      return undefined;
+    }
+  } else {
+    const k = runtimeCondition(c, v, s.cond.span);
+    emitRaw(c, { kind: "jump", to: end, condition: negateCondition(k) });
+  }
+  c.loops.push({ kind: "rt", head, end });
+  c.loopDepth++;
+  try {
+    inRegion(c, s.body);
+  } finally {
+    c.loopDepth--;
+    c.loops.pop();
+  }
+  emitRaw(c, { kind: "jump", to: head });
+  emitRaw(c, { kind: "label", id: end });
+  return undefined;
+}
+
+/** `switch`: a compile-time choice, or run-time branches on a stored copy of the subject. */
+function execSwitch(c: Compiler, s: Extract<Stmt, { kind: "switch" }>): Flow {
+  let subject = evaluate(c, s.subject);
+  const values = s.cases.map((k) =>
+    k.values.map((e) => {
+      const v = evalConst(c, e);
+      if (!Number.isInteger(v.v))
+        c.fail(QasmCodes.TYPE_ERROR, "case values must be integers", e.span);
+      return { v: v.v, span: e.span };
+    }),
+  );
+  const seen = new Set<number>();
+  for (const list of values)
+    for (const x of list) {
+      if (seen.has(x.v))
+        c.fail(
+          QasmCodes.REDEFINITION,
+          `case ${x.v} appears twice in this switch`,
+          x.span,
+        );
+      seen.add(x.v);
+    }
+  if (!isRuntime(subject)) {
+    const x = constOf(c, subject, s.subject.span);
+    if (!Number.isInteger(x.v))
+      c.fail(QasmCodes.TYPE_ERROR, "a switch needs an integer", s.subject.span);
+    const i = values.findIndex((list) => list.some((y) => y.v === x.v));
+    const body = i >= 0 ? s.cases[i].body : s.default;
+    return body ? inScope(c, () => execBlock(c, body)) : undefined;
+  }
+  // Evaluate the subject once, into bits of its own (a case body may change what it reads).
+  const rt = toRuntime(c, subject, s.subject.span);
+  if (rt.type === "float" || rt.type === "angle")
+    c.fail(QasmCodes.TYPE_ERROR, "a switch needs an integer", s.subject.span);
+  const width = Math.max(rt.width ?? 32, 2);
+  const bits = c.allocHidden(width);
+  c.emit({ kind: "classical", clbits: bits, value: rt.expr });
+  const signed = rt.type === "int";
+  subject = {
+    t: "rt",
+    expr: { kind: "bits", clbits: bits, ...(signed ? { signed: true } : {}) },
+    type: rt.type,
+    width,
+  };
+  const subj = subject;
+  return runtimeBranches(
+    c,
+    s.cases.map((k, i) => ({
+      cond: () =>
+        values[i]
+          .map((x) =>
+            runtimeBinary(c, "==", subj, { t: "int", v: x.v }, k.span),
+          )
+          .reduce((a: Value, b: Value) => runtimeBinary(c, "||", a, b, k.span)),
+      span: k.span,
+      body: k.body,
+    })),
+    s.default,
+  );
 }

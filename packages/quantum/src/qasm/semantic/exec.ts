@@ -2,11 +2,12 @@ import type { Span } from "../../ir/types.ts";
 import type { Expr, Stmt } from "../ast.ts";
 import { QasmCodes } from "../codes.ts";
 import { Parser } from "../parse.ts";
+import { CLASSICAL_TYPES } from "../parse-expr.ts";
 import { Lexer } from "../lex.ts";
-import { PHYSICAL_REGISTER, type Compiler } from "./compiler.ts";
+import { EndProgram, PHYSICAL_REGISTER, type Compiler } from "./compiler.ts";
 import { castTo } from "./builtins.ts";
 import {
-  evalConst,
+  constOf,
   evalInt,
   evalOperand,
   evaluate,
@@ -15,7 +16,10 @@ import {
 import { compileGateCall, UndefinedGateAbort } from "./gates.ts";
 import { defineGate } from "./gate-defs.ts";
 import { execControl } from "./control.ts";
-import type { Value } from "./scope.ts";
+import type { ConstValue, Value, VariableSymbol } from "./scope.ts";
+import { isRuntime, promote, storedExpr, toRuntime } from "./runtime.ts";
+import { assignArray, makeArray } from "./arrays.ts";
+import { execExtra } from "./exec3.ts";
 
 /** How a statement ended: normally, or by `break`, `continue` or `return`. */
 export type Flow =
@@ -58,18 +62,26 @@ const EMITTING = new Set<Stmt["kind"]>([
 export function execStmt(c: Compiler, s: Stmt): Flow {
   if (EMITTING.has(s.kind)) c.setOpSpan(s.span);
   switch (s.kind) {
-    case "gateCall":
-      if (
-        s.modifiers.length === 0 &&
-        s.args.length === 0 &&
-        s.hasParens &&
-        c.scope.lookup(s.name)?.kind === "def"
-      ) {
-        c.callDef(s.name, s.params, s.span);
+    case "gateCall": {
+      const kind =
+        s.modifiers.length === 0 ? c.scope.lookup(s.name)?.kind : undefined;
+      if (kind === "def") {
+        // `f(a) q;` (the specification's examples call subroutines like gates) or `f(a, q);`.
+        c.callDef(s.name, [...s.params, ...s.args], s.span);
+        return undefined;
+      }
+      if (kind === "extern" && s.args.length === 0) {
+        evaluate(c, {
+          kind: "call",
+          name: s.name,
+          args: s.params,
+          span: s.span,
+        });
         return undefined;
       }
       compileGateCall(c, s);
       return undefined;
+    }
     case "qreg":
     case "creg":
       declareRegister(c, s);
@@ -117,6 +129,12 @@ export function execStmt(c: Compiler, s: Stmt): Flow {
     case "expr":
       evaluate(c, s.expr);
       return undefined;
+    case "alias":
+    case "extern":
+    case "delay":
+    case "box":
+    case "calibration":
+      return execExtra(c, s);
     default:
       return execControl(c, s);
   }
@@ -134,7 +152,21 @@ export function qubitsOf(c: Compiler, e: Expr): readonly number[] {
   return v.qubits;
 }
 
-function clbitsOf(c: Compiler, e: Expr): readonly number[] {
+/** The classical bits a write goes to: a bit register, an alias, or a variable (given storage). */
+export function clbitsOf(c: Compiler, e: Expr): readonly number[] {
+  const base = e.kind === "index" ? e.target : e;
+  if (base.kind === "id") {
+    const sym = c.scope.lookup(base.name);
+    if (sym?.kind === "var") {
+      if (sym.readonly)
+        c.fail(
+          QasmCodes.CONST_ASSIGNMENT,
+          `cannot assign to '${sym.name}': it is read-only`,
+          base.span,
+        );
+      promote(c, sym, base.span);
+    }
+  }
   const v = evalOperand(c, e);
   if (v.t !== "bits") {
     const what = v.t === "qubits" ? "a qubit" : "not a bit";
@@ -208,7 +240,8 @@ function declareRegister(
     c.qregs.push(reg);
     c.numQubits += size;
   } else {
-    c.cregs.push(reg);
+    // Bits declared inside subroutines and blocks are storage only: they never show in counts.
+    if (c.scope === c.global) c.cregs.push(reg);
     c.numClbits += size;
   }
 }
@@ -220,13 +253,7 @@ function declareVariable(
   checkUndeclared(c, s.name, s.nameSpan);
   const type = s.type.name;
   if (type === "bit" && s.init?.kind === "measure") {
-    declareRegister(c, {
-      kind: "creg",
-      name: s.name,
-      size: s.type.width,
-      span: s.span,
-      nameSpan: s.nameSpan,
-    });
+    declareBitsOf(c, s);
     measure(
       c,
       s.init.target,
@@ -235,14 +262,11 @@ function declareVariable(
     );
     return;
   }
-  if (type === "bit" && s.modifier !== "const") {
-    return c.fail(
-      QasmCodes.UNSUPPORTED,
-      "not supported yet: initialising bits from classical values",
-      s.span,
-    );
+  if (type === "array") return declareArray(c, s);
+  if (type === "bit" && s.modifier !== "const" && s.modifier !== "input") {
+    if (c.scope === c.global) return declareInitialisedBits(c, s);
   }
-  if (!["int", "uint", "float", "angle", "bool", "bit"].includes(type)) {
+  if (!CLASSICAL_TYPES.has(type) || type === "complex") {
     return c.fail(
       QasmCodes.UNSUPPORTED,
       `not supported yet: type ${type}`,
@@ -287,12 +311,151 @@ function declareVariable(
       { t: "float", v: typeof given === "boolean" ? (given ? 1 : 0) : given },
       s.nameSpan,
     );
-  } else if (s.init) value = castTo(c, type, evalConst(c, s.init), s.init.span);
-  else value = castTo(c, type, { t: "int", v: 0 }, s.span);
+  } else if (s.init) {
+    const v = evaluate(c, s.init);
+    if (isRuntime(v)) {
+      if (s.modifier === "const")
+        return c.fail(
+          QasmCodes.NOT_CONSTANT,
+          "a const cannot depend on measurement results",
+          s.init.span,
+        );
+      if (type === "duration" || type === "stretch")
+        return c.fail(
+          QasmCodes.TYPE_ERROR,
+          `a ${type} cannot hold a value measured at run time`,
+          s.init.span,
+        );
+      const sym: VariableSymbol = {
+        kind: "var",
+        name: s.name,
+        type,
+        width,
+        value: castTo(c, type, { t: "int", v: 0 }, s.span),
+        readonly: false,
+      };
+      const bits = promote(c, sym, s.nameSpan);
+      c.emit({
+        kind: "classical",
+        clbits: bits,
+        value: storedExpr(c, type, toRuntime(c, v, s.init.span), s.init.span),
+      });
+      c.declare(s.name, sym, s.nameSpan);
+      c.exposeVariable(sym);
+      return;
+    }
+    checkBitString(c, s.init, type, width);
+    value = fitWidth(
+      castTo(c, type, constOf(c, v, s.init.span), s.init.span),
+      width,
+    );
+  } else value = castTo(c, type, { t: "int", v: 0 }, s.span);
   const readonly = s.modifier === "const" || s.modifier === "input";
   c.declare(
     s.name,
     { kind: "var", name: s.name, type, width, value, readonly },
+    s.nameSpan,
+  );
+}
+
+/** An int[n] / uint[n] / bit[n] constant wrapped to its width. */
+function fitWidth(v: ConstValue, width: number | undefined): ConstValue {
+  if (width === undefined || width >= 53) return v;
+  if (v.t !== "int" && v.t !== "uint" && v.t !== "bit") return v;
+  const m = 2 ** width;
+  let r = ((Math.trunc(v.v) % m) + m) % m;
+  if (v.t === "int" && r >= m / 2) r -= m;
+  return { t: v.t === "bit" && width > 1 ? "uint" : v.t, v: r };
+}
+
+/** `bit[2] b = "01";` needs a string of the register's length. */
+function checkBitString(
+  c: Compiler,
+  init: Expr,
+  type: string,
+  width: number | undefined,
+): void {
+  if (init.kind !== "string") return;
+  const n = init.value.replace(/_/g, "").length;
+  if (type !== "bit" || n !== (width ?? 1))
+    c.fail(
+      QasmCodes.TYPE_ERROR,
+      `a bit string of length ${n} cannot initialise a ${type}${width !== undefined ? `[${width}]` : ""}`,
+      init.span,
+    );
+}
+
+/** The bit register a `bit[n] b = ...;` declaration makes. */
+function declareBitsOf(c: Compiler, s: Extract<Stmt, { kind: "decl" }>): void {
+  declareRegister(c, {
+    kind: "creg",
+    name: s.name,
+    size: s.type.width,
+    span: s.span,
+    nameSpan: s.nameSpan,
+  });
+}
+
+/** A global `bit[n] b = value;`: a classical register (it shows in counts) written at run time. */
+function declareInitialisedBits(
+  c: Compiler,
+  s: Extract<Stmt, { kind: "decl" }>,
+): void {
+  declareBitsOf(c, s);
+  if (!s.init) return;
+  const width = s.type.width ? evalInt(c, s.type.width, "a type width") : 1;
+  checkBitString(c, s.init, "bit", width);
+  writeBits(c, { kind: "id", name: s.name, span: s.nameSpan }, s.init, s.span);
+}
+
+/** Writes the value of `value` into the bits `target` names (a classical op; constants too). */
+function writeBits(c: Compiler, target: Expr, value: Expr, span: Span): void {
+  const bits = clbitsOf(c, target);
+  const v = evaluate(c, value);
+  if (v.t === "bits" && v.clbits.length !== bits.length && bits.length > 1)
+    c.fail(
+      QasmCodes.TYPE_ERROR,
+      `cannot assign ${v.clbits.length} bit(s) to ${bits.length} bit(s)`,
+      span,
+    );
+  const rt = toRuntime(c, v, value.span);
+  const expr =
+    bits.length === 1 && rt.type !== "bit" && rt.type !== "uint"
+      ? storedExpr(c, "bool", rt, value.span)
+      : storedExpr(c, "uint", rt, value.span);
+  c.emit({ kind: "classical", clbits: bits, value: expr });
+}
+
+function declareArray(c: Compiler, s: Extract<Stmt, { kind: "decl" }>): void {
+  const t = s.type;
+  if (!t.elem || !t.dims)
+    return c.fail(
+      QasmCodes.SYNTAX,
+      "an array type needs its dimensions",
+      t.span,
+    );
+  const dims = t.dims.map((d) => evalInt(c, d, "an array dimension"));
+  const elemWidth = t.elem.width
+    ? evalInt(c, t.elem.width, "a type width")
+    : undefined;
+  const init = s.init ? evaluate(c, s.init) : undefined;
+  if (init && isRuntime(init))
+    return c.fail(
+      QasmCodes.UNSUPPORTED,
+      "not supported yet: arrays of values measured at run time",
+      s.init!.span,
+    );
+  const value = makeArray(
+    c,
+    t.elem.name,
+    elemWidth,
+    dims,
+    init,
+    s.init?.span ?? s.span,
+  );
+  c.declare(
+    s.name,
+    { kind: "array", name: s.name, value, readonly: s.modifier === "const" },
     s.nameSpan,
   );
 }
@@ -316,38 +479,19 @@ function assign(c: Compiler, s: Extract<Stmt, { kind: "assign" }>): void {
     measure(c, s.value.target, s.target, s.span);
     return;
   }
-  if (s.target.kind !== "id") {
+  const base = s.target.kind === "index" ? s.target.target : s.target;
+  if (base.kind !== "id")
     return c.fail(
-      QasmCodes.UNSUPPORTED,
-      "not supported yet: assigning classical values to bits or array elements",
+      QasmCodes.SYNTAX,
+      "cannot assign to this expression",
       s.target.span,
     );
-  }
-  const sym = c.scope.lookup(s.target.name);
+  const sym = c.scope.lookup(base.name);
   if (sym === undefined)
     return c.fail(
       QasmCodes.UNDEFINED_VARIABLE,
-      `'${s.target.name}' is not defined`,
-      s.target.span,
-    );
-  if (sym.kind !== "var") {
-    return c.fail(
-      QasmCodes.UNSUPPORTED,
-      "not supported yet: assigning classical values to measured bits",
-      s.target.span,
-    );
-  }
-  if (sym.readonly)
-    return c.fail(
-      QasmCodes.CONST_ASSIGNMENT,
-      `cannot assign to '${sym.name}': it is read-only`,
-      s.target.span,
-    );
-  if (c.condition)
-    return c.fail(
-      QasmCodes.UNSUPPORTED,
-      "not supported yet: classical assignment inside a branch on measured bits",
-      s.span,
+      `'${base.name}' is not defined`,
+      base.span,
     );
   const rhs: Expr =
     s.op === "="
@@ -359,7 +503,67 @@ function assign(c: Compiler, s: Extract<Stmt, { kind: "assign" }>): void {
           right: s.value,
           span: s.span,
         };
-  sym.value = castTo(c, sym.type, evalConst(c, rhs), s.value.span);
+  if (sym.kind === "array") {
+    if (sym.readonly)
+      return c.fail(
+        QasmCodes.CONST_ASSIGNMENT,
+        `cannot assign to '${sym.name}': it is read-only`,
+        base.span,
+      );
+    if (s.target.kind !== "index")
+      return c.fail(
+        QasmCodes.UNSUPPORTED,
+        "not supported yet: assigning a whole array",
+        s.target.span,
+      );
+    if (c.rtDepth > 0)
+      return c.fail(
+        QasmCodes.UNSUPPORTED,
+        "not supported yet: writing array elements in a branch or loop that depends on measurements",
+        s.span,
+      );
+    assignArray(c, sym.value, s.target.index, evaluate(c, rhs), s.span);
+    return;
+  }
+  if (sym.kind === "creg" || sym.kind === "calias") {
+    writeBits(c, s.target, rhs, s.span);
+    return;
+  }
+  if (sym.kind !== "var")
+    return c.fail(
+      QasmCodes.TYPE_ERROR,
+      `'${base.name}' cannot be assigned`,
+      s.target.span,
+    );
+  if (sym.readonly)
+    return c.fail(
+      QasmCodes.CONST_ASSIGNMENT,
+      `cannot assign to '${sym.name}': it is read-only`,
+      s.target.span,
+    );
+  if (s.target.kind === "index") {
+    writeBits(c, s.target, rhs, s.span);
+    return;
+  }
+  const v = evaluate(c, rhs);
+  if (isRuntime(v) || sym.storage || c.rtDepth > 0) {
+    const bits = promote(c, sym, s.target.span);
+    c.emit({
+      kind: "classical",
+      clbits: bits,
+      value: storedExpr(
+        c,
+        sym.type,
+        toRuntime(c, v, s.value.span),
+        s.value.span,
+      ),
+    });
+    return;
+  }
+  sym.value = fitWidth(
+    castTo(c, sym.type, constOf(c, v, s.value.span), s.value.span),
+    sym.width,
+  );
 }
 
 function include(c: Compiler, path: string, span: Span): void {
@@ -408,6 +612,14 @@ function include(c: Compiler, path: string, span: Span): void {
 
 /** Parses and runs top-level statements one at a time (streaming: huge files never hold an AST). After a syntax error, statements are still parsed (to report more syntax errors) but no longer run. */
 export function runSource(c: Compiler, parser: Parser): void {
+  try {
+    runStatements(c, parser);
+  } catch (e) {
+    if (!(e instanceof EndProgram)) throw e;
+  }
+}
+
+function runStatements(c: Compiler, parser: Parser): void {
   for (;;) {
     const before = c.sink.errorCount;
     const s = parser.nextTopLevel();

@@ -7,7 +7,9 @@ import type { GateOp, Operation, Span } from "../../ir/types.ts";
 import type { Expr, Modifier, Stmt } from "../ast.ts";
 import { QasmCodes } from "../codes.ts";
 import { MAX_DEPTH, type Compiler } from "./compiler.ts";
-import { evalInt, evalNumber, evalOperand } from "./eval.ts";
+import { evalInt, evalNumber, evalOperand, evaluate } from "./eval.ts";
+import { isRuntime } from "./runtime.ts";
+import { runtimeGateCall } from "./runtime-gates.ts";
 import { recordSite, siteArgs } from "./params.ts";
 import { Scope, type GateSymbol } from "./scope.ts";
 
@@ -127,11 +129,20 @@ function checkDistinct(
 }
 
 /** Compiles a gate call statement: resolves and broadcasts its arguments, expands and emits. */
-export function compileGateCall(c: Compiler, call: GateCall): void {
+export function compileGateCall(
+  c: Compiler,
+  call: GateCall,
+  fixedParams?: readonly number[],
+): void {
   const mods = evalModifiers(c, call.modifiers);
   const g = checkShape(c, call, mods, call.args.length);
-  const site = siteArgs(c, call.params);
-  const params = site?.values ?? call.params.map((p) => evalNumber(c, p));
+  const site = fixedParams === undefined ? siteArgs(c, call.params) : undefined;
+  if (fixedParams === undefined && site === undefined) {
+    const values = call.params.map((p) => evaluate(c, p));
+    if (values.some(isRuntime)) return runtimeGateCall(c, call, values);
+  }
+  const params =
+    fixedParams ?? site?.values ?? call.params.map((p) => evalNumber(c, p));
   const first = c.ops.length;
   const applied: (readonly number[])[] = [];
   const lists: (readonly number[])[] = [];

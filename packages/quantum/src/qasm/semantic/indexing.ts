@@ -3,6 +3,7 @@ import type { Expr } from "../ast.ts";
 import { QasmCodes } from "../codes.ts";
 import { isIntType } from "./builtins.ts";
 import { evalInt, evaluate, type EvalHost } from "./eval.ts";
+import { indexArray } from "./arrays.ts";
 import type { Value } from "./scope.ts";
 
 /** [offset, offset + size) as an array. */
@@ -19,7 +20,28 @@ export function evalIndex(
 ): Value {
   const fast = fastRegisterIndex(h, e);
   if (fast !== undefined) return fast;
-  const base = evaluate(h, e.target);
+  let base = evaluate(h, e.target);
+  if (base.t === "array") return indexArray(h, base, e.index, e.span);
+  if (base.t === "rt" && base.expr.kind === "bits")
+    base = { t: "bits", clbits: base.expr.clbits, scalar: false };
+  if (base.t === "rt") {
+    const bit = evalInt(h, e.index[0], "a bit index");
+    return {
+      t: "rt",
+      expr: {
+        kind: "binary",
+        op: "&",
+        left: {
+          kind: "binary",
+          op: ">>",
+          left: base.expr,
+          right: { kind: "const", value: bit },
+        },
+        right: { kind: "const", value: 1 },
+      },
+      type: "bit",
+    };
+  }
   if (base.t === "bits" || base.t === "qubits") {
     const items = base.t === "bits" ? base.clbits : base.qubits;
     const picked = selectIndices(

@@ -1,10 +1,44 @@
-import type { Condition } from "../../ir/types.ts";
-import type { Stmt } from "../ast.ts";
+import type { ClassicalExpr, Condition } from "../../ir/types.ts";
+import type { Stmt, TypeSpec } from "../ast.ts";
 
-/** A compile-time classical value. Booleans are stored as 0/1 with type "bool". */
+/**
+ * A compile-time classical value. Booleans are stored as 0/1 with type "bool"; durations in
+ * seconds (or in `dt` units: the ideal simulator never needs them).
+ */
 export interface ConstValue {
-  readonly t: "int" | "uint" | "float" | "angle" | "bool" | "bit";
+  readonly t:
+    | "int"
+    | "uint"
+    | "float"
+    | "angle"
+    | "bool"
+    | "bit"
+    | "duration"
+    | "stretch";
   readonly v: number;
+  /**
+   * Written as integer literals only (`3`, `3 + 4`): such a division is exact (`arccos(3 / 5)` is
+   * 0.6, as the specification's examples mean), while typed integers divide with truncation.
+   */
+  readonly lit?: boolean;
+}
+
+/** A classical value only known at run time (it depends on measurements): an expression on bits. */
+export interface RuntimeValue {
+  readonly t: "rt";
+  readonly expr: ClassicalExpr;
+  /** Its type; an `angle` holds the integer k of k * 2π / 2^width. */
+  readonly type: "int" | "uint" | "float" | "angle" | "bool" | "bit";
+  readonly width?: number;
+}
+
+/** A compile-time array (`array[int[8], 4] a;`): elements row-major. */
+export interface ArrayValue {
+  readonly t: "array";
+  readonly elem: string;
+  readonly elemWidth?: number;
+  readonly dims: readonly number[];
+  readonly data: ConstValue[];
 }
 
 /** What an expression evaluates to: a constant, measured bits, qubits, or a condition on bits. */
@@ -20,7 +54,9 @@ export type Value =
       readonly qubits: readonly number[];
       readonly scalar: boolean;
     }
-  | { readonly t: "cond"; readonly cond: Condition };
+  | { readonly t: "cond"; readonly cond: Condition }
+  | RuntimeValue
+  | ArrayValue;
 
 /** A quantum or classical register (or a single `qubit`/`bit`), on flat global indices. */
 export interface RegisterSymbol {
@@ -49,8 +85,34 @@ export interface VariableSymbol {
   value: ConstValue;
   /** `const`, `input`, loop variables and gate parameters cannot be assigned. */
   readonly readonly: boolean;
+  /** Once it holds a run-time value: the classical bits that store it (LSB first). */
+  storage?: readonly number[];
   /** Index of the circuit parameter this `input` is (parametric compilation); only gate arguments may read it. */
   readonly parameter?: number;
+}
+
+/** An array variable (compile-time values; passed to subroutines by reference). */
+export interface ArraySymbol {
+  readonly kind: "array";
+  readonly name: string;
+  value: ArrayValue;
+  readonly readonly: boolean;
+}
+
+/** An `extern` function declaration. */
+export interface ExternSymbol {
+  readonly kind: "extern";
+  readonly name: string;
+  readonly params: readonly TypeSpec[];
+  readonly returnType?: TypeSpec;
+}
+
+/** A `let` alias of classical bits. */
+export interface BitAliasSymbol {
+  readonly kind: "calias";
+  readonly name: string;
+  readonly clbits: readonly number[];
+  readonly scalar: boolean;
 }
 
 /** A user-defined gate (`gate`) or an `opaque` declaration. */
@@ -73,7 +135,14 @@ export interface DefSymbol {
 
 /** Anything a name can refer to. */
 export type SymbolEntry =
-  RegisterSymbol | QubitArgSymbol | VariableSymbol | GateSymbol | DefSymbol;
+  | RegisterSymbol
+  | QubitArgSymbol
+  | VariableSymbol
+  | GateSymbol
+  | DefSymbol
+  | ArraySymbol
+  | ExternSymbol
+  | BitAliasSymbol;
 
 /** A lexical scope; lookups fall back to the parent unless the scope is a barrier for variables. */
 export class Scope {
@@ -119,7 +188,10 @@ function visibleAcrossIsolation(e: SymbolEntry): boolean {
     e.kind === "gate" ||
     e.kind === "opaque" ||
     e.kind === "def" ||
+    e.kind === "extern" ||
     (e.kind === "var" && e.readonly) ||
-    e.kind === "qreg"
+    (e.kind === "array" && e.readonly) ||
+    e.kind === "qreg" ||
+    e.kind === "qarg"
   );
 }
