@@ -15,7 +15,7 @@ import {
   undo,
   type ComposerState,
 } from "./actions.ts";
-import { parseAngle } from "./angle.ts";
+import { angleExpression, parseAngle } from "./angle.ts";
 import { CircuitCanvas, DRAG_TYPE, type Cell } from "./CircuitCanvas.tsx";
 import { opQubits } from "./layout.ts";
 import { Overview, needsOverview } from "./Overview.tsx";
@@ -128,6 +128,26 @@ export const ComposerPanel = memo(function ComposerPanel({
     }
   };
 
+  const [paletteFocus, setPaletteFocus] = useState(0);
+  const onPaletteKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    const last = PALETTE.length - 1;
+    const to =
+      e.key === "ArrowRight" || e.key === "ArrowDown"
+        ? Math.min(paletteFocus + 1, last)
+        : e.key === "ArrowLeft" || e.key === "ArrowUp"
+          ? Math.max(paletteFocus - 1, 0)
+          : e.key === "Home"
+            ? 0
+            : e.key === "End"
+              ? last
+              : null;
+    if (to === null) return;
+    e.preventDefault();
+    setPaletteFocus(to);
+    const buttons = e.currentTarget.querySelectorAll("button");
+    buttons[to]?.focus();
+  };
+
   const selectedOp =
     state.selected !== null ? circuit.ops[state.selected] : undefined;
   const large = needsOverview(circuit);
@@ -135,12 +155,20 @@ export const ComposerPanel = memo(function ComposerPanel({
   return (
     <section className="composer" aria-label="Visual composer">
       <div className="composer-toolbar">
-        <div className="palette" role="toolbar" aria-label="Gate palette">
-          {PALETTE.map((p) => (
+        <div
+          className="palette"
+          role="toolbar"
+          aria-label="Gate palette"
+          onKeyDown={onPaletteKey}
+        >
+          {PALETTE.map((p, k) => (
             <button
               key={p.id}
               type="button"
               className={`palette-item pi-${p.group}`}
+              // One tab stop for the whole palette; arrows, Home and End move inside it.
+              tabIndex={k === paletteFocus ? 0 : -1}
+              onFocus={() => setPaletteFocus(k)}
               draggable
               title={`${p.title}: drag onto a wire, or select and click a wire`}
               aria-pressed={armed === p.id}
@@ -324,7 +352,7 @@ function AngleField({
   value: number;
   onCommit: (v: number) => void;
 }) {
-  const [text, setText] = useState(String(Number(value.toPrecision(10))));
+  const [text, setText] = useState(angleExpression(value));
   const parsed = parseAngle(text);
   return (
     <label>

@@ -32,7 +32,13 @@ import {
   lineNumbers,
 } from "@codemirror/view";
 import type { Diagnostic } from "@stepfault/quantum";
-import { forwardRef, useEffect, useImperativeHandle, useRef } from "react";
+import {
+  forwardRef,
+  useEffect,
+  useId,
+  useImperativeHandle,
+  useRef,
+} from "react";
 import { standardGateNames } from "../qasm/quantum-api.ts";
 import { qasmCompletions } from "./completion.ts";
 import { qasmHighlight, qasmLanguage } from "./qasm-language.ts";
@@ -101,6 +107,7 @@ const editorTheme = EditorView.theme({
 export const CodeEditor = forwardRef<CodeEditorHandle, CodeEditorProps>(
   function CodeEditor(props, ref) {
     const host = useRef<HTMLDivElement>(null);
+    const hintId = useId();
     const view = useRef<EditorView | null>(null);
     const onChange = useRef(props.onChange);
     onChange.current = props.onChange;
@@ -135,7 +142,10 @@ export const CodeEditor = forwardRef<CodeEditorHandle, CodeEditorProps>(
               indentWithTab,
             ]),
             editorTheme,
-            EditorView.contentAttributes.of({ "aria-label": props.label }),
+            EditorView.contentAttributes.of({
+              "aria-label": props.label,
+              "aria-describedby": hintId,
+            }),
             EditorView.updateListener.of((u) => {
               if (u.docChanged) onChange.current(u.state.doc.toString());
             }),
@@ -210,6 +220,15 @@ export const CodeEditor = forwardRef<CodeEditorHandle, CodeEditorProps>(
       },
     }));
 
-    return <div className="code-editor" ref={host} />;
+    return (
+      <>
+        <div className="code-editor" ref={host} />
+        {/* CodeMirror's documented way out when Tab indents: Escape, then Tab. */}
+        <p id={hintId} className="editor-tab-hint muted small">
+          Tab indents. To leave the editor with the keyboard, press Esc then
+          Tab.
+        </p>
+      </>
+    );
   },
 );

@@ -1,5 +1,5 @@
 /** The circuit workbench page: QASM editor and visual composer side by side, kept in sync. */
-import { lazy, Suspense, useEffect, useRef } from "react";
+import { lazy, Suspense, useEffect, useRef, type ReactNode } from "react";
 import { ComposerPanel } from "../composer/ComposerPanel.tsx";
 import type { CodeEditorHandle } from "../editor/CodeEditor.tsx";
 import { LocalRunPanel } from "./LocalRunPanel.tsx";
@@ -17,12 +17,15 @@ export function WorkbenchPage({
   initialText = SAMPLE_QASM,
   onTextChange,
   runLocally = true,
+  run,
 }: {
   initialText?: string;
   /** Told the text after every change (typing or drawing), e.g. to track unsaved changes. */
   onTextChange?: (text: string) => void;
   /** The scratch workbench runs circuits in the browser; a saved circuit has its own run panel. */
   runLocally?: boolean;
+  /** A run panel of the page's own (a saved circuit's server runs), shown under the composer. */
+  run?: ReactNode;
 }) {
   const sync = useCircuitSync(initialText);
   const notify = useRef(onTextChange);
@@ -92,30 +95,34 @@ export function WorkbenchPage({
             </ul>
           </div>
         </section>
-        <section className="panel composer-panel" aria-label="Composer">
-          <header className="panel-head">
-            <h2>Composer</h2>
-            {sync.stale && (
-              <span className="status warn">
-                showing the last circuit without errors
-              </span>
+        <div className="workbench-side">
+          <section className="panel composer-panel" aria-label="Composer">
+            <header className="panel-head">
+              <h2>Composer</h2>
+              {sync.stale && (
+                <span className="status warn">
+                  showing the last circuit without errors
+                </span>
+              )}
+            </header>
+            {sync.notice && (
+              <p role="alert" className="notice">
+                That change was not applied: {sync.notice}
+              </p>
             )}
-          </header>
-          {sync.notice && (
-            <p role="alert" className="notice">
-              That change was not applied: {sync.notice}
-            </p>
+            <ComposerPanel state={sync.composer} onChange={sync.setComposer} />
+          </section>
+          {/* The results sit beside the editor, under the drawing, so they show without scrolling. */}
+          {runLocally && (
+            <LocalRunPanel
+              text={sync.text}
+              circuit={upToDate && !sync.stale ? sync.composer.circuit : null}
+              errors={errors}
+            />
           )}
-          <ComposerPanel state={sync.composer} onChange={sync.setComposer} />
-        </section>
+          {run}
+        </div>
       </div>
-      {runLocally && (
-        <LocalRunPanel
-          text={sync.text}
-          circuit={upToDate && !sync.stale ? sync.composer.circuit : null}
-          errors={errors}
-        />
-      )}
     </>
   );
 }

@@ -458,6 +458,44 @@ c = measure q;
     await other.close();
   });
 
+  it("keyboard: the palette is one tab stop with arrows inside, and the editor says how to leave it", async () => {
+    await page.goto("/");
+    await page.locator(".cm-content").waitFor();
+    const palette = page.getByRole("toolbar", { name: "Gate palette" });
+    const buttons = palette.getByRole("button");
+    expect(await buttons.count()).toBeGreaterThan(20);
+    expect(await palette.locator('button[tabindex="0"]').count()).toBe(1);
+    await buttons.first().focus();
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("ArrowRight");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(
+      "Y",
+    );
+    await page.keyboard.press("End");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(
+      "Barrier",
+    );
+    // Tab leaves the palette in one step (to the angle field), not through every gate.
+    await page.keyboard.press("Tab");
+    expect(
+      await page.evaluate(() =>
+        document.activeElement?.getAttribute("aria-label"),
+      ),
+    ).toBe("Angle for new rotation gates");
+    // The editor: the hint is its description and shows while it has focus; Esc then Tab leaves.
+    const hint = page.getByText("To leave the editor with the keyboard");
+    const content = page.locator(".cm-content");
+    const describedBy = await content.getAttribute("aria-describedby");
+    expect(describedBy).toBe(await hint.getAttribute("id"));
+    await content.click();
+    await poll(() => hint.isVisible()).toBe(true);
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("Tab");
+    expect(
+      await page.evaluate(() => document.activeElement?.className),
+    ).not.toContain("cm-content");
+  });
+
   it("reported no CSP violation and no page error on the workbench at any point", async () => {
     expect(await cspViolations(page)).toEqual([]);
     expect(pageErrors).toEqual([]);

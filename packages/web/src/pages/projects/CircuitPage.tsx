@@ -231,20 +231,22 @@ function Editor({ opened }: { opened: Opened }) {
           initialText={seed.text}
           onTextChange={setText}
           runLocally={false}
+          run={
+            <Suspense fallback={<Loading what="Loading the run panel" />}>
+              <RunPanel
+                projectId={circuit.projectId}
+                canRun={opened.role !== "viewer"}
+                target={{
+                  circuitId: circuit.id,
+                  revision: viewing ?? circuit.revision,
+                  source: text,
+                  unsaved: dirty,
+                }}
+              />
+            </Suspense>
+          }
         />
       </WithAssistant>
-      <Suspense fallback={<Loading what="Loading the run panel" />}>
-        <RunPanel
-          projectId={circuit.projectId}
-          canRun={opened.role !== "viewer"}
-          target={{
-            circuitId: circuit.id,
-            revision: viewing ?? circuit.revision,
-            source: text,
-            unsaved: dirty,
-          }}
-        />
-      </Suspense>
     </>
   );
 }
