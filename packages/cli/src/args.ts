@@ -1,6 +1,20 @@
 /** Argument handling shared by the commands that compile a program file (run, estimate). */
+import { availableParallelism } from "node:os";
 import { oneLine } from "./report.ts";
 import { readText } from "./source.ts";
+
+/** Most --threads accepted. */
+export const MAX_THREADS = 256;
+
+/** `--threads N` (1 to MAX_THREADS); absent: every core (availableParallelism, as qsim's -t). */
+export function parseThreads(v: string | undefined): number {
+  if (v === undefined) return availableParallelism();
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > MAX_THREADS)
+    throw new UsageError(
+      `--threads must be an integer in [1, ${MAX_THREADS}], got "${v}"`,
+    );
+  return Number(v);
+}
 
 /** A usage error: printed with a pointer to --help, exit 2. */
 export class UsageError extends Error {}

@@ -20,8 +20,19 @@ export function oneLine(message: string): string {
   return message.replace(/\s*\n\s*/g, " ");
 }
 
-/** The `--json` object for a counts run. */
-export function countsJson(r: SimulateResult): string {
+/** What the readable and JSON reports show; the threads and phase times where the run reports them. */
+export type RunReport = Omit<
+  SimulateResult,
+  "threads" | "compileMs" | "simulateMs" | "sampleMs"
+> &
+  Partial<
+    Pick<SimulateResult, "threads" | "compileMs" | "simulateMs" | "sampleMs">
+  >;
+
+/** The `--json` object for a counts run (`threads` and the phase times when known). */
+export function countsJson(r: RunReport): string {
+  const ms = (x: number | undefined): number | undefined =>
+    x === undefined ? undefined : round(x, 3);
   return JSON.stringify({
     counts: r.counts,
     shots: r.shots,
@@ -30,11 +41,15 @@ export function countsJson(r: SimulateResult): string {
     clbits: r.clbits,
     method: r.method,
     timeMs: round(r.timeMs, 3),
+    threads: r.threads,
+    compileMs: ms(r.compileMs),
+    simulateMs: ms(r.simulateMs),
+    sampleMs: ms(r.sampleMs),
   });
 }
 
 /** The `--statevector --json` object: `{ qubits, statevector: [[re, im], ...] }`, little-endian. */
-export function statevectorJson(r: SimulateResult): string {
+export function statevectorJson(r: RunReport): string {
   const sv = r.statevector ?? new Float64Array(0);
   const parts: string[] = [];
   for (let i = 0; i < sv.length; i += 2)
@@ -52,9 +67,9 @@ function round(x: number, digits: number): number {
 }
 
 /** The one-line header of the readable output. */
-export function header(r: SimulateResult, file: string): string {
+export function header(r: RunReport, file: string): string {
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? "" : "s"}`;
-  return `${file}: ${plural(r.qubits, "qubit")}, ${plural(r.clbits, "clbit")}, ${plural(r.shots, "shot")}, seed ${r.seed}, ${r.method}, ${formatMs(r.timeMs)}`;
+  return `${file}: ${plural(r.qubits, "qubit")}, ${plural(r.clbits, "clbit")}, ${plural(r.shots, "shot")}, seed ${r.seed}, ${r.method}, ${formatMs(r.timeMs)}${r.threads === undefined ? "" : `, ${plural(r.threads, "thread")}`}`;
 }
 
 function formatMs(ms: number): string {

@@ -17,6 +17,37 @@ const thetas = Array.from({ length: 16 }, (_, i) => (i * Math.PI) / 15);
 const sweep = tmp.file("sweep.json", JSON.stringify({ theta: thetas }));
 
 describe("stepfault estimate", () => {
+  it("gives the same values on 1 and 2 threads (--threads) for a 20-qubit program", async () => {
+    const wide = tmp.file(
+      "wide.qasm",
+      `${HEADER}input float theta;\nqubit[20] q;\nry(theta) q[0];\nfor int i in [0:18] { cx q[i], q[i + 1]; }\nrx(theta) q[19];\n`,
+    );
+    const [one, two] = await Promise.all(
+      ["1", "2"].map((t) =>
+        cli(
+          "estimate",
+          wide,
+          "--observable",
+          "Z0 Z19",
+          "--observable",
+          "X19",
+          "--input",
+          "theta=0.7",
+          "--json",
+          "--threads",
+          t,
+        ),
+      ),
+    );
+    expect(one.err).toBe("");
+    expect(two.err).toBe("");
+    const [a, b] = [JSON.parse(one.out), JSON.parse(two.out)];
+    expect(a.expectations).toHaveLength(1);
+    for (let o = 0; o < 2; o++)
+      expect(b.expectations[0][o]).toBeCloseTo(a.expectations[0][o], 12);
+    expect(a.expectations[0][0]).not.toBeCloseTo(0, 3);
+  });
+
   it("prints the Bell state's values as the contract's JSON object", async () => {
     const r = await cli(
       "estimate",
@@ -162,6 +193,11 @@ describe("stepfault estimate", () => {
       ["--observable", "ZZ", "--shots", "0"],
       2,
       /--shots must be an integer in \[1, /,
+    ],
+    [
+      ["--observable", "ZZ", "--threads", "0"],
+      2,
+      /^stepfault: error: --threads must be an integer in \[1, 256\], got "0"/,
     ],
   ])(
     "rejects %j with exit %i and one clear line",

@@ -28,13 +28,23 @@ describe("stepfault run", () => {
     const j = JSON.parse(r.out);
     expect(Object.keys(j).sort()).toEqual([
       "clbits",
+      "compileMs",
       "counts",
       "method",
       "qubits",
+      "sampleMs",
       "seed",
       "shots",
+      "simulateMs",
+      "threads",
       "timeMs",
     ]);
+    // Below the threaded size the run is single-threaded whatever --threads says.
+    expect(j.threads).toBe(1);
+    for (const phase of ["compileMs", "simulateMs", "sampleMs"]) {
+      expect(j[phase]).toBeGreaterThanOrEqual(0);
+      expect(j[phase]).toBeLessThanOrEqual(j.timeMs);
+    }
     expect(Object.keys(j.counts).sort()).toEqual(["00", "11"]);
     expect(j.counts["00"] + j.counts["11"]).toBe(2000);
     expect(j.counts["00"]).toBeGreaterThan(850);
@@ -149,11 +159,33 @@ describe("stepfault run", () => {
       "w20.qasm",
       `${QELIB}qreg q[20];\ncreg c[20];\nx q[19];\nh q[0];\nmeasure q -> c;\n`,
     );
-    const r = await cli("run", w20, "--shots", "50", "--seed", "3", "--json");
+    const [r, one] = await Promise.all(
+      ["2", "1"].map((t) =>
+        cli(
+          "run",
+          w20,
+          "--shots",
+          "50",
+          "--seed",
+          "3",
+          "--json",
+          "--threads",
+          t,
+        ),
+      ),
+    );
     expect(r.code).toBe(0);
-    const counts = JSON.parse(r.out).counts as Record<string, number>;
+    const j = JSON.parse(r.out);
+    const counts = j.counts as Record<string, number>;
     expect(Object.keys(counts).every((k) => /^10{18}[01]$/.test(k))).toBe(true);
     expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(50);
+    expect(j.threads).toBe(2);
+    // The same seed gives the same counts on one thread.
+    expect(one.code).toBe(0);
+    expect(JSON.parse(one.out)).toMatchObject({ threads: 1, counts });
+    expect(j.compileMs + j.simulateMs + j.sampleMs).toBeLessThanOrEqual(
+      j.timeMs + 0.01,
+    );
     const huge = file(
       "huge.qasm",
       `${QELIB}qreg q[40];\ncreg c[40];\nh q;\nmeasure q -> c;\n`,
@@ -228,6 +260,9 @@ describe("stepfault run", () => {
         ["run", bell, bell],
         ["run", bell, "--input", "x"],
         ["run", bell, "--shots", "0"],
+        ["run", bell, "--threads", "0"],
+        ["run", bell, "--threads", "two"],
+        ["run", bell, "--threads", "257"],
       ];
       const results = await Promise.all(cases.map((args) => cli(...args)));
       results.forEach((r, i) => {

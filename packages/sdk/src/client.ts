@@ -28,8 +28,8 @@ import type {
   Project,
   RegisterBody,
   SubmitJobBody,
-  SubmitQaoaBody,
-  SubmitVqeBody,
+  QaoaJobBody,
+  VqeJobBody,
   Iteration,
   TokenPair,
   User,
@@ -211,25 +211,25 @@ export function createClient(options: ClientOptions) {
     /** Submits a VQE job (checkpointed every iteration; see `iterations`). */
     vqe: (
       projectId: string,
-      body: SubmitVqeBody,
+      body: Omit<VqeJobBody, "kind">,
       opts: { idempotencyKey?: string } = {},
     ) =>
       request<VariationalJob>(
         "POST",
-        `/projects/${projectId}/jobs/vqe`,
-        body,
+        `/projects/${projectId}/jobs`,
+        { ...body, kind: "vqe" },
         opts.idempotencyKey ? { "idempotency-key": opts.idempotencyKey } : {},
       ),
     /** Submits a QAOA job (MaxCut or Ising). */
     qaoa: (
       projectId: string,
-      body: SubmitQaoaBody,
+      body: Omit<QaoaJobBody, "kind">,
       opts: { idempotencyKey?: string } = {},
     ) =>
       request<VariationalJob>(
         "POST",
-        `/projects/${projectId}/jobs/qaoa`,
-        body,
+        `/projects/${projectId}/jobs`,
+        { ...body, kind: "qaoa" },
         opts.idempotencyKey ? { "idempotency-key": opts.idempotencyKey } : {},
       ),
     /** A variational job (its result typed as a variational result). */

@@ -48,7 +48,7 @@ import {
   CONTENT_SECURITY_POLICY,
   installSecurityHeaders,
 } from "./api/plugins/security-headers.plugin.ts";
-import { Problem } from "./api/schemas/common.schema.ts";
+import { Problem } from "@stepfault/contract";
 import { createCircuitsRepository } from "./repositories/circuits.repository.ts";
 import { createOutboxRepository } from "./repositories/outbox.repository.ts";
 import { createProjectsRepository } from "./repositories/projects.repository.ts";

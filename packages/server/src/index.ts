@@ -13,11 +13,7 @@ export {
   openPostgres,
   type Database,
 } from "./database/database.ts";
-export {
-  ERROR_CATALOG,
-  DomainError,
-  type ErrorCode,
-} from "./errors/catalog.ts";
+export { DomainError } from "./errors/domain-error.ts";
 export {
   resolveConfig,
   startServer,
@@ -27,13 +23,6 @@ export {
 } from "./server.ts";
 export { startWorker, type RunningWorker } from "./jobs/standalone.ts";
 export { DEFAULT_JOB_SETTINGS, type JobSettings } from "./jobs/limits.ts";
-/** TypeBox schemas of the API, for typed clients (the SDK imports their types only). */
-export type * as AccountSchemas from "./api/schemas/accounts.schema.ts";
-export type * as ProjectSchemas from "./api/schemas/projects.schema.ts";
-export type * as CircuitSchemas from "./api/schemas/circuits.schema.ts";
-export type * as JobSchemas from "./api/schemas/jobs.schema.ts";
-export type * as VariationalSchemas from "./api/schemas/variational.schema.ts";
-export type * as WebhookSchemas from "./api/schemas/webhooks.schema.ts";
 export {
   signPayload,
   verifySignature,
@@ -41,4 +30,3 @@ export {
   DELIVERY_HEADER,
   EVENT_HEADER,
 } from "./webhooks/signature.ts";
-export type * as AssistantSchemas from "./api/schemas/assistant.schema.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DomainError } from "../src/errors/catalog.ts";
+import { DomainError } from "../src/errors/domain-error.ts";
 import {
   decodeTimeCursor,
   encodeTimeCursor,

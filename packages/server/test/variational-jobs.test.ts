@@ -49,9 +49,9 @@ describeOnEngines(
     ) =>
       ctx.app.inject({
         method: "POST",
-        url: `/api/v1/projects/${project}/jobs/${kind}`,
+        url: `/api/v1/projects/${project}/jobs`,
         headers: bearer(user.accessToken),
-        payload,
+        payload: { kind, ...payload },
       });
     const run = async (
       kind: "vqe" | "qaoa",

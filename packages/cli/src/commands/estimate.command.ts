@@ -4,7 +4,7 @@
  * from shots. Prints a table, or with --json the object the issue fixes. Exit codes: 0 success,
  * 1 errors in the program, observables, sweep or run, 2 usage errors.
  */
-import { totalmem } from "node:os";
+import { availableParallelism, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import {
   compileParametric,
@@ -21,9 +21,13 @@ import {
   UsageError,
   parseArgsError,
   parseInputs,
+  parseThreads,
   startCommand,
 } from "../args.ts";
 import { estimateTable, estimateJson } from "../estimate-report.ts";
+
+/** From this many qubits the threaded estimator is used when available. */
+const THREADS_FROM_QUBITS = 20;
 
 const HELP = `Usage: stepfault estimate FILE --observable OBS [options]
 
@@ -40,15 +44,14 @@ Options:
   --shots N              Estimate from N shots per measured basis, with standard errors
   --seed S               Seed for shots, an integer in [0, 2^32)
   --precision P          double (default) or single
+  --threads N            Threads sharing each sweep (default: all cores, here ${availableParallelism()});
+                         circuits under ${THREADS_FROM_QUBITS} qubits run on one
   --json                 Print one JSON object: {observables, parameters, points, expectations,
                          stddev, gradients, shots, method, timeMs}
   -h, --help             Show this help
 
 Exit status: 0 on success, 1 for errors in the program, observables, sweep or run, 2 for usage errors.
 `;
-
-/** From this many qubits the threaded estimator is used when available. */
-const THREADS_FROM_QUBITS = 20;
 
 class InputError extends Error {}
 
@@ -62,6 +65,7 @@ interface EstimateArgs {
   readonly seed?: number;
   readonly precision?: "double" | "single";
   readonly json: boolean;
+  readonly threads: number;
 }
 
 function parse(argv: readonly string[]): EstimateArgs | "help" {
@@ -80,6 +84,7 @@ function parse(argv: readonly string[]): EstimateArgs | "help" {
         seed: { type: "string" },
         precision: { type: "string" },
         json: { type: "boolean" },
+        threads: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -131,6 +136,7 @@ function parse(argv: readonly string[]): EstimateArgs | "help" {
     seed: int("seed", values.seed, 0, 0xffffffff),
     precision,
     json: values.json ?? false,
+    threads: parseThreads(values.threads),
   };
 }
 
@@ -209,9 +215,9 @@ function buildPoints(
 async function estimateWith(
   program: ParametricCircuit,
   observables: readonly Observable[],
-  options: EstimateOptions,
+  options: EstimateOptions & { readonly threads: number },
 ): Promise<EstimateOutcome> {
-  if (program.circuit.numQubits >= THREADS_FROM_QUBITS) {
+  if (options.threads > 1 && program.circuit.numQubits >= THREADS_FROM_QUBITS) {
     let threads: typeof import("@stepfault/quantum/threads") | undefined;
     try {
       threads = await import("@stepfault/quantum/threads");
@@ -279,6 +285,7 @@ export async function estimateCommand(
       shots: args.shots ?? null,
       seed: args.seed,
       precision: args.precision,
+      threads: args.threads,
       memoryLimitBytes: Math.floor(totalmem() * 0.8),
     });
     if (!outcome.ok) throw new InputError(outcome.error.message);

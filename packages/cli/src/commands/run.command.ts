@@ -3,7 +3,7 @@
  * the CLI contract's JSON with --json); errors go to stderr as `FILE:LINE:COL: error: ...`.
  * Exit codes: 0 success, 1 compile/simulation/file errors, 2 usage errors.
  */
-import { totalmem } from "node:os";
+import { availableParallelism, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import {
   compileQasm,
@@ -28,8 +28,12 @@ import {
   UsageError,
   parseArgsError,
   parseInputs,
+  parseThreads,
   startCommand,
 } from "../args.ts";
+
+/** From this many qubits the threaded simulator is used when available (below, starting threads costs more than they save). */
+const THREADS_FROM_QUBITS = 20;
 
 const HELP = `Usage: stepfault run FILE [options]
 
@@ -41,16 +45,16 @@ Options:
   --seed S                 Random seed, an integer in [0, 2^32) (default: drawn and printed)
   --precision P            double (default) or single
   --statevector            Print the final state (final measurements removed) instead of counts
-  --json                   Print one JSON object: {counts, shots, seed, qubits, clbits, method, timeMs}
+  --threads N              Threads sharing each sweep (default: all cores, here ${availableParallelism()});
+                           circuits under ${THREADS_FROM_QUBITS} qubits run on one
+  --json                   Print one JSON object: {counts, shots, seed, qubits, clbits, method, timeMs,
+                           threads, compileMs, simulateMs, sampleMs}
                            (with --statevector: {qubits, statevector: [[re, im], ...]})
   --input NAME=VALUE       Value of an OpenQASM 3 input parameter (repeatable; numbers, true, false)
   -h, --help               Show this help
 
 Exit status: 0 on success, 1 for errors in the program or its simulation, 2 for usage errors.
 `;
-
-/** From this many qubits the threaded simulator is used when available. */
-const THREADS_FROM_QUBITS = 20;
 
 interface RunArgs {
   readonly file: string;
@@ -59,6 +63,7 @@ interface RunArgs {
   readonly precision?: "double" | "single";
   readonly statevector: boolean;
   readonly json: boolean;
+  readonly threads: number;
   readonly inputs: Record<string, number | boolean>;
 }
 
@@ -75,6 +80,7 @@ function parse(argv: readonly string[]): RunArgs | "help" {
         precision: { type: "string" },
         statevector: { type: "boolean" },
         json: { type: "boolean" },
+        threads: { type: "string" },
         input: { type: "string", multiple: true },
         help: { type: "boolean", short: "h" },
       },
@@ -125,20 +131,21 @@ function parse(argv: readonly string[]): RunArgs | "help" {
     precision,
     statevector: values.statevector ?? false,
     json: values.json ?? false,
+    threads: parseThreads(values.threads),
     inputs,
   };
 }
 
 async function simulateCircuit(
   circuit: Circuit,
-  options: SimulateOptions,
+  options: SimulateOptions & { readonly threads: number },
 ): Promise<SimulateOutcome> {
   // Runs that will be refused (too large) go to `simulate`, which refuses at once without starting threads.
   const fits =
     circuit.numQubits <= MAX_SIM_QUBITS &&
     stateBytes(circuit.numQubits, options.precision ?? "double") <=
       (options.memoryLimitBytes ?? Infinity);
-  if (circuit.numQubits >= THREADS_FROM_QUBITS && fits) {
+  if (options.threads > 1 && circuit.numQubits >= THREADS_FROM_QUBITS && fits) {
     let threads: typeof import("@stepfault/quantum/threads") | undefined;
     try {
       threads = await import("@stepfault/quantum/threads");
@@ -183,6 +190,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     seed: args.seed,
     precision: args.precision,
     statevector: args.statevector,
+    threads: args.threads,
     memoryLimitBytes: Math.floor(totalmem() * 0.8),
     ...(progress
       ? {

@@ -1,8 +1,13 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import type { SimulateResult } from "@stepfault/quantum";
 import { createClient, StepFaultApiError, type Job } from "@stepfault/sdk";
-import { countsJson, countsTable, header, oneLine } from "../report.ts";
+import {
+  countsJson,
+  countsTable,
+  header,
+  oneLine,
+  type RunReport,
+} from "../report.ts";
 
 const HELP = `Usage: stepfault submit FILE --project P [--shots N] [--seed S] [--server URL] [--api-key K] [--json]
 
@@ -21,7 +26,7 @@ Options:
 Exit codes: 0 succeeded, 1 failed or cancelled, 2 usage, 3 API or network error.
 `;
 
-function asSimulateResult(job: Job): SimulateResult {
+function asSimulateResult(job: Job): RunReport {
   const r = job.result;
   if (r === null) throw new Error("invariant: succeeded job without result");
   return {

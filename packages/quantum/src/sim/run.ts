@@ -30,6 +30,8 @@ export interface RunOutput {
   readonly sweeps: number;
   /** Most states alive at once (absent: 1). */
   readonly peakStates?: number;
+  /** Time spent sampling the shots from the final state (static runs; dynamic runs sample as they go). */
+  readonly sampleMs?: number;
 }
 
 /** Evaluates a classical condition on one shot's bits. */
@@ -86,6 +88,7 @@ export function runStatic(
   const a = ctx.engine.allocate(prog.numQubits, ctx.precision);
   a[0] = 1;
   const sweeps = runKernels(a, prog, ctx);
+  const t0 = performance.now();
   const counts: Record<string, number> = {};
   const samples = sampleIndices(
     a,
@@ -105,6 +108,7 @@ export function runStatic(
     }
     counts[key] = (counts[key] ?? 0) + c;
   }
+  const sampleMs = performance.now() - t0;
   ctx.onProgress?.(1);
-  return { counts, state: a, sweeps };
+  return { counts, state: a, sweeps, sampleMs };
 }

@@ -45,6 +45,14 @@ export interface SimulateResult {
   /** Interleaved re, im; little-endian (qubit 0 = LSB of the index); global phase applied. */
   readonly statevector?: Float64Array;
   readonly timeMs: number;
+  /** Threads that shared each sweep. */
+  readonly threads: number;
+  /** Checks and compilation to kernel steps (fusion, cache-blocking stages). */
+  readonly compileMs: number;
+  /** Applying the steps to the state (for trajectories: everything after compiling, sampling included). */
+  readonly simulateMs: number;
+  /** Sampling the shots from the final state (0 for trajectories, which sample as they go). */
+  readonly sampleMs: number;
   /** State sweeps actually made (after fusion). */
   readonly sweeps: number;
   /** Most statevectors alive at once (1 for static runs; dynamic runs keep up to 1 + log2(shots)). */
@@ -181,6 +189,7 @@ export function simulateOn(
   } catch (e) {
     return fail("SIM_BAD_CIRCUIT", e instanceof Error ? e.message : String(e));
   }
+  const t1 = performance.now();
   const shots = options.shots ?? 1024;
   const seed = options.seed ?? randomSeed();
   const precision = options.precision ?? "double";
@@ -207,6 +216,8 @@ export function simulateOn(
       );
     throw e;
   }
+  const t2 = performance.now();
+  const sampleMs = out.sampleMs ?? 0;
   let statevector: Float64Array | undefined;
   if (options.statevector && out.state)
     statevector = withPhase(out.state, prog.globalPhase);
@@ -219,6 +230,10 @@ export function simulateOn(
     method: prog.dynamic ? "trajectories" : "statevector",
     ...(statevector ? { statevector } : {}),
     timeMs: performance.now() - t0,
+    threads: engine.threads ?? 1,
+    compileMs: t1 - t0,
+    simulateMs: t2 - t1 - sampleMs,
+    sampleMs,
     sweeps: out.sweeps,
     peakStates: out.peakStates ?? 1,
   };

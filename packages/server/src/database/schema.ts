@@ -217,9 +217,9 @@ export const jobs = pgTable(
     /** Last sign of life of the attempt running the job (see jobs/recovery.ts); null when not running. */
     heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }),
     /** What the job runs: one simulation, or a variational loop (`vqe`, `qaoa`; jobs/variational.job.ts). */
-    kind: text("kind", { enum: ["simulate", "vqe", "qaoa"] })
+    kind: text("kind", { enum: ["sample", "vqe", "qaoa"] })
       .notNull()
-      .default("simulate"),
+      .default("sample"),
     /** A variational job's request (observable or problem, optimiser, initial point, shots). */
     spec: jsonb("spec"),
     /** A variational job's last checkpoint (optimiser state after its last stored iteration). */

@@ -4,6 +4,7 @@
  * progress at most a few times a second. Woken by the in-process bus; polls the database as a
  * fallback for workers in other processes. Ends after a terminal status.
  */
+import type { Job, JobEvent } from "@stepfault/contract";
 import type {
   JobRow,
   JobsRepository,
@@ -12,12 +13,8 @@ import { TERMINAL_STATES } from "../repositories/jobs.repository.ts";
 import type { JobEventBus } from "./event-bus.ts";
 import { createWaker } from "./waker.ts";
 
-/** One SSE message. */
-export interface StreamMessage {
-  readonly id?: number;
-  readonly event: "state" | "status" | "progress" | "log" | "iteration";
-  readonly data: unknown;
-}
+/** One SSE message of a job stream. */
+export type StreamMessage = JobEvent;
 
 /** Database poll of a stream: a fallback when the bus is in-process only, a safety net otherwise. */
 const POLL_MS = 500;
@@ -29,7 +26,7 @@ export async function* jobEventStream(
   deps: {
     jobs: JobsRepository;
     bus: JobEventBus;
-    view: (r: JobRow) => unknown;
+    view: (r: JobRow) => Job;
   },
   jobId: string,
   lastEventId: number | undefined,
@@ -65,7 +62,8 @@ export async function* jobEventStream(
     while (!signal.aborted) {
       for (const e of await deps.jobs.eventsAfter(jobId, after)) {
         after = e.id;
-        yield { id: e.id, event: e.type, data: e.data };
+        // job_events rows are written by the repository in the contract's shapes
+        yield { id: e.id, event: e.type, data: e.data } as JobEvent;
         const status = (e.data as { status?: string }).status;
         if (e.type === "status" && TERMINAL_STATES.some((s) => s === status))
           return;

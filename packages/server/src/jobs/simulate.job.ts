@@ -347,7 +347,7 @@ export function createSimulateHandler(deps: {
     const claimed = await claim(message);
     if (claimed === undefined) return;
     const { row, attempt, startedAt } = claimed;
-    if (row.kind !== "simulate") {
+    if (row.kind !== "sample") {
       // A variational job (VQE, QAOA): its own loop, checkpointed every iteration.
       let status = "retry";
       bus.changed(row.id);

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { DomainError } from "../../errors/catalog.ts";
+import { DomainError } from "../../errors/domain-error.ts";
 import type {
   AuthService,
   AuthUser,

@@ -4,11 +4,8 @@ import type {
   FastifyReply,
   FastifyRequest,
 } from "fastify";
-import {
-  DomainError,
-  ERROR_CATALOG,
-  type ErrorCode,
-} from "../../errors/catalog.ts";
+import { ERROR_CATALOG, type ErrorCode } from "@stepfault/contract";
+import { DomainError } from "../../errors/domain-error.ts";
 
 /** Builds an RFC 9457 problem document for a catalogued code. */
 export function problem(

@@ -3,12 +3,13 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import type { AdminService } from "../../services/core/admin.service.ts";
 import { requireCaller } from "../plugins/auth.plugin.ts";
-import { User, UserPage } from "../schemas/accounts.schema.ts";
 import {
+  User,
+  UserPage,
   IdParams,
   PageQuery,
   errorResponses,
-} from "../schemas/common.schema.ts";
+} from "@stepfault/contract";
 
 /** Admin routes (answer 404 to non-admins): list users, disable and enable accounts. */
 export async function adminRoutes(

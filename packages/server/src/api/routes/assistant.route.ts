@@ -14,8 +14,9 @@ import {
   Proposal,
   ProposalParams,
   SendMessageBody,
-} from "../schemas/assistant.schema.ts";
-import { IdParams, errorResponses } from "../schemas/common.schema.ts";
+  IdParams,
+  errorResponses,
+} from "@stepfault/contract";
 
 /** AI assistant routes: conversations per project, streamed answers, edit proposals, usage. */
 export async function assistantRoutes(

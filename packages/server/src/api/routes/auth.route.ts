@@ -1,11 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
-import { DomainError } from "../../errors/catalog.ts";
-import type {
-  AuthService,
-  TokenPair as Tokens,
-} from "../../services/core/auth.service.ts";
+import { DomainError } from "../../errors/domain-error.ts";
+import type { AuthService } from "../../services/core/auth.service.ts";
 import { enforce } from "../plugins/auth.plugin.ts";
 import {
   clearRefreshCookie,
@@ -23,7 +20,7 @@ import {
   SessionHeaders,
   TokenPair,
   User,
-} from "../schemas/accounts.schema.ts";
+} from "@stepfault/contract";
 
 /** Options of the auth routes. */
 export interface AuthRouteOptions {
@@ -98,7 +95,11 @@ export async function authRoutes(
   };
 
   /** The token pair as the caller asked for it: in the body, or the refresh token as a cookie. */
-  const answer = (req: FastifyRequest, reply: FastifyReply, pair: Tokens) => {
+  const answer = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    pair: TokenPair,
+  ) => {
     if (!wantsCookie(req)) return pair;
     setRefreshCookie(req, reply, pair.refreshToken, opts.refreshTtlSeconds);
     return {

@@ -13,8 +13,9 @@ import {
   RevisionParams,
   RevisionSummary,
   UpdateCircuitBody,
-} from "../schemas/circuits.schema.ts";
-import { IdParams, errorResponses } from "../schemas/common.schema.ts";
+  IdParams,
+  errorResponses,
+} from "@stepfault/contract";
 
 /** Circuit routes inside a project, with revisions. */
 export async function circuitsRoutes(

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
-import { DomainError } from "../../errors/catalog.ts";
+import { DomainError } from "../../errors/domain-error.ts";
 
 /** `/healthz` (process alive) and `/readyz` (database reachable and migrated). */
 export async function healthRoutes(

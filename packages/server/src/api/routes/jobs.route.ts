@@ -11,12 +11,9 @@ import {
   JobParams,
   JobResultAny,
   SubmitJobBody,
-} from "../schemas/jobs.schema.ts";
-import { IdParams, errorResponses } from "../schemas/common.schema.ts";
-import {
-  SubmitQaoaBody,
-  SubmitVqeBody,
-} from "../schemas/variational.schema.ts";
+  IdParams,
+  errorResponses,
+} from "@stepfault/contract";
 
 /** Job routes: submit, read, list, cancel, delete, and the SSE event stream. */
 export async function jobsRoutes(
@@ -41,7 +38,7 @@ export async function jobsRoutes(
         tags,
         security,
         summary:
-          "Submit a job (editor): a saved circuit or inline OpenQASM; `Idempotency-Key` makes retries safe",
+          "Submit a job (editor): `sample` (default: a saved circuit or inline OpenQASM, measured `shots` times), `vqe` (ansatz, observable, optimiser) or `qaoa` (MaxCut or Ising problem); variational jobs are checkpointed every iteration and stream `iteration` events; `Idempotency-Key` makes retries safe",
         params: IdParams,
         headers: Type.Object({
           "idempotency-key": Type.Optional(
@@ -57,57 +54,6 @@ export async function jobsRoutes(
         requireCaller(req),
         req.params.id,
         req.body,
-        req.headers["idempotency-key"],
-      );
-      return reply.status(created ? 201 : 200).send(job);
-    },
-  );
-
-  const variationalRoute = (kind: "vqe" | "qaoa") =>
-    ({
-      schema: {
-        tags,
-        security,
-        summary:
-          kind === "vqe"
-            ? "Submit a VQE job (editor): an ansatz with `input` parameters, a Pauli-sum observable and an optimiser; checkpointed every iteration (`iteration` events on the job's stream)"
-            : "Submit a QAOA job (editor): a MaxCut or Ising problem, the depth and an optimiser; the circuit is built and kept in the job record as OpenQASM 3",
-        params: IdParams,
-        headers: Type.Object({
-          "idempotency-key": Type.Optional(
-            Type.String({ minLength: 1, maxLength: 200 }),
-          ),
-        }),
-        response: { 200: Job, 201: Job, ...writes },
-      },
-    }) as const;
-
-  r.post(
-    "/projects/:id/jobs/vqe",
-    {
-      schema: { ...variationalRoute("vqe").schema, body: SubmitVqeBody },
-    },
-    async (req, reply) => {
-      const { job, created } = await jobs.submitVariational(
-        requireCaller(req),
-        req.params.id,
-        { kind: "vqe", body: req.body },
-        req.headers["idempotency-key"],
-      );
-      return reply.status(created ? 201 : 200).send(job);
-    },
-  );
-
-  r.post(
-    "/projects/:id/jobs/qaoa",
-    {
-      schema: { ...variationalRoute("qaoa").schema, body: SubmitQaoaBody },
-    },
-    async (req, reply) => {
-      const { job, created } = await jobs.submitVariational(
-        requireCaller(req),
-        req.params.id,
-        { kind: "qaoa", body: req.body },
         req.headers["idempotency-key"],
       );
       return reply.status(created ? 201 : 200).send(job);

@@ -11,8 +11,9 @@ import {
   CreatedApiKey,
   UpdateMeBody,
   User,
-} from "../schemas/accounts.schema.ts";
-import { IdParams, errorResponses } from "../schemas/common.schema.ts";
+  IdParams,
+  errorResponses,
+} from "@stepfault/contract";
 
 /** Routes about the caller's own account: profile, password, API keys. */
 export async function meRoutes(

@@ -3,15 +3,16 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import type { ProjectsService } from "../../services/core/projects.service.ts";
 import { requireCaller } from "../plugins/auth.plugin.ts";
-import { IdParams, errorResponses } from "../schemas/common.schema.ts";
 import {
+  IdParams,
+  errorResponses,
   AddMemberBody,
   Member,
   MemberParams,
   MemberRoleBody,
   Project,
   ProjectBody,
-} from "../schemas/projects.schema.ts";
+} from "@stepfault/contract";
 
 /** Project and membership routes. */
 export async function projectsRoutes(

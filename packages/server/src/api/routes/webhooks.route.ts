@@ -3,8 +3,9 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import type { WebhooksService } from "../../services/core/webhooks.service.ts";
 import { requireCaller } from "../plugins/auth.plugin.ts";
-import { IdParams, errorResponses } from "../schemas/common.schema.ts";
 import {
+  IdParams,
+  errorResponses,
   CreateWebhookBody,
   CreatedWebhook,
   DeliveryListQuery,
@@ -14,7 +15,7 @@ import {
   Webhook,
   WebhookDelivery,
   WebhookParams,
-} from "../schemas/webhooks.schema.ts";
+} from "@stepfault/contract";
 
 /** Webhook routes: CRUD per project and the delivery log (owners and editors only). */
 export async function webhooksRoutes(

@@ -1,7 +1,15 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyBaseLogger } from "fastify";
 import type { AiConfig } from "../../config/ai-config.ts";
-import { DomainError, ERROR_CATALOG } from "../../errors/catalog.ts";
+import {
+  ERROR_CATALOG,
+  type AssistantStreamEvent,
+  type Conversation,
+  type Message,
+  type Proposal,
+  type SendMessageBody,
+} from "@stepfault/contract";
+import { DomainError } from "../../errors/domain-error.ts";
 import { createSimPool, type SimPool } from "../../jobs/sim-pool.ts";
 import {
   monthKey,
@@ -39,81 +47,15 @@ import {
 import { TOOL_SPECS, runTool, type ToolDeps } from "./tools.ts";
 
 /** A conversation as the API shows it. */
-export interface ConversationView {
-  readonly id: string;
-  readonly projectId: string;
-  readonly title: string;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
-
+export type ConversationView = Conversation;
 /** A stored message as the API shows it. */
-export interface MessageView {
-  readonly id: number;
-  readonly role: "user" | "assistant" | "tool";
-  readonly content: string;
-  readonly toolCalls: ToolCall[] | null;
-  readonly toolCallId: string | null;
-  readonly toolName: string | null;
-  readonly blocks: BlockBadge[] | null;
-  readonly inputTokens: number;
-  readonly outputTokens: number;
-  readonly createdAt: string;
-}
-
+export type MessageView = Message;
 /** An edit proposal as the API shows it. */
-export interface ProposalView {
-  readonly id: string;
-  readonly conversationId: string;
-  readonly circuitId: string;
-  readonly baseRevision: number;
-  readonly source: string;
-  readonly summary: string;
-  readonly status: "pending" | "accepted" | "rejected";
-  readonly resultRevision: number | null;
-  readonly createdAt: string;
-  readonly resolvedAt: string | null;
-}
-
+export type ProposalView = Proposal;
 /** One Server-Sent Event of an answer. */
-export type AssistantEvent =
-  | { event: "start"; data: { conversationId: string; message: MessageView } }
-  | { event: "text"; data: { delta: string } }
-  | {
-      event: "tool_call";
-      data: { id: string; name: string; arguments: Record<string, unknown> };
-    }
-  | {
-      event: "tool_result";
-      data: { id: string; name: string; ok: boolean; result: unknown };
-    }
-  | { event: "revision"; data: { attempt: number; blocks: BlockBadge[] } }
-  | {
-      event: "message";
-      data: {
-        message: MessageView;
-        usage: { inputTokens: number; outputTokens: number };
-        proposals: ProposalView[];
-      };
-    }
-  | {
-      event: "error";
-      /** A problem: its code, status, title, detail and extension members (e.g. `resetAt`). */
-      data: {
-        code: string;
-        status: number;
-        title: string;
-        detail: string;
-        [extension: string]: unknown;
-      };
-    };
-
+export type AssistantEvent = AssistantStreamEvent;
 /** Body of a user message: the text and optional editor context. */
-export interface SendMessageInput {
-  readonly content: string;
-  readonly circuitId?: string;
-  readonly editorSource?: string;
-}
+export type SendMessageInput = SendMessageBody;
 
 const DEFAULT_TITLE = "New conversation";
 

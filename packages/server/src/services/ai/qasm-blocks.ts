@@ -1,8 +1,8 @@
+import type { BlockBadge } from "@stepfault/contract";
 import type { SimPool } from "../../jobs/sim-pool.ts";
 import {
   diagnosticsView,
   type CircuitCompiler,
-  type DiagnosticView,
 } from "../core/circuits.service.ts";
 
 /** A fenced ```qasm / ```openqasm block found in an answer. */
@@ -12,26 +12,7 @@ export interface QasmBlock {
 }
 
 /** The badge shown on one QASM block of a final answer. */
-export type BlockBadge =
-  | {
-      readonly index: number;
-      readonly status: "valid";
-      readonly numQubits: number;
-      readonly numClbits: number;
-      /** Sampled counts (top outcomes) when the block was small enough to simulate. */
-      readonly simulated: {
-        readonly shots: number;
-        readonly seed: number;
-        readonly counts: Record<string, number>;
-        readonly otherOutcomes: number;
-      } | null;
-      readonly note?: string;
-    }
-  | {
-      readonly index: number;
-      readonly status: "invalid";
-      readonly diagnostics: readonly DiagnosticView[];
-    };
+export type { BlockBadge };
 
 const FENCE = /```[ \t]*(qasm|openqasm)[^\n]*\n([\s\S]*?)```/gi;
 

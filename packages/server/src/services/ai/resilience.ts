@@ -14,7 +14,7 @@ import {
 import { APIUserAbortError as AnthropicAbort } from "@anthropic-ai/sdk";
 import { APIUserAbortError as OpenAiAbort } from "openai";
 import type { AiConfig } from "../../config/ai-config.ts";
-import { DomainError } from "../../errors/catalog.ts";
+import { DomainError } from "../../errors/domain-error.ts";
 import type { AiProvider, ChatRequest, StreamEvent } from "./provider.ts";
 
 function statusOf(err: unknown): number | undefined {

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from "fastify";
-import { DomainError } from "../../errors/catalog.ts";
+import { DomainError } from "../../errors/domain-error.ts";
 import type { ConversationsRepository } from "../../repositories/conversations.repository.ts";
 import type { AccessService } from "../core/access.service.ts";
 import type { AuthUser } from "../core/auth.service.ts";

@@ -1,4 +1,4 @@
-import { DomainError } from "../../errors/catalog.ts";
+import { DomainError } from "../../errors/domain-error.ts";
 import type {
   ProjectRole,
   ProjectRow,

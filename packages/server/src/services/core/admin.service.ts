@@ -1,4 +1,4 @@
-import { DomainError } from "../../errors/catalog.ts";
+import { DomainError } from "../../errors/domain-error.ts";
 import type { TokensRepository } from "../../repositories/tokens.repository.ts";
 import type { UsersRepository } from "../../repositories/users.repository.ts";
 import { toUserView, type AuthUser, type UserView } from "./auth.service.ts";

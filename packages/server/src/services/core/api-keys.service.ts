@@ -1,4 +1,5 @@
-import { DomainError } from "../../errors/catalog.ts";
+import type { ApiKey } from "@stepfault/contract";
+import { DomainError } from "../../errors/domain-error.ts";
 import type {
   ApiKeyRow,
   TokensRepository,
@@ -7,13 +8,7 @@ import type { AuthUser } from "./auth.service.ts";
 import { randomToken, sha256 } from "./crypto.ts";
 
 /** A public view of an API key (never the key itself). */
-export interface ApiKeyView {
-  readonly id: string;
-  readonly name: string;
-  readonly prefix: string;
-  readonly createdAt: string;
-  readonly lastUsedAt: string | null;
-}
+export type ApiKeyView = ApiKey;
 
 function toView(k: ApiKeyRow): ApiKeyView {
   return {

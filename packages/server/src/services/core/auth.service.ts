@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "../../database/database.ts";
-import { DomainError } from "../../errors/catalog.ts";
+import type { TokenPair, User } from "@stepfault/contract";
+import { DomainError } from "../../errors/domain-error.ts";
 import type { TokensRepository } from "../../repositories/tokens.repository.ts";
 import type {
   UserRow,
@@ -37,23 +38,7 @@ export interface AuthUser {
 }
 
 /** A public view of an account. */
-export interface UserView {
-  readonly id: string;
-  readonly email: string;
-  readonly username: string;
-  readonly displayName: string;
-  readonly role: "admin" | "user";
-  readonly disabled: boolean;
-  readonly createdAt: string;
-}
-
-/** Tokens returned by login and refresh. */
-export interface TokenPair {
-  readonly accessToken: string;
-  readonly refreshToken: string;
-  readonly tokenType: "Bearer";
-  readonly expiresIn: number;
-}
+export type UserView = User;
 
 /** Converts a user row to its public view. */
 export function toUserView(u: UserRow): UserView {

@@ -1,9 +1,9 @@
 import { qasmVersion, type CompileResult } from "@stepfault/quantum";
-import { DomainError } from "../../errors/catalog.ts";
+import type { Circuit, CircuitSummary, Diagnostic } from "@stepfault/contract";
+import { DomainError } from "../../errors/domain-error.ts";
 import type {
   CircuitLanguage,
   CircuitRow,
-  CircuitSummaryRow,
   CircuitsRepository,
 } from "../../repositories/circuits.repository.ts";
 import { requireRole, type AccessService } from "./access.service.ts";
@@ -16,33 +16,13 @@ export type CircuitCompiler = (
 ) => CompileResult;
 
 /** A circuit as the API shows it. */
-export interface CircuitView {
-  readonly id: string;
-  readonly projectId: string;
-  readonly name: string;
-  readonly language: CircuitLanguage;
-  readonly source: string;
-  readonly revision: number;
-  readonly numQubits: number;
-  readonly numClbits: number;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
+export type CircuitView = Circuit;
 
 /** A circuit in a list: the view without its source. */
-export type CircuitSummaryView = CircuitSummaryRow;
+export type CircuitSummaryView = CircuitSummary;
 
 /** A compiler diagnostic in API form (1-based line and column). */
-export interface DiagnosticView {
-  readonly code: string;
-  readonly severity: "error" | "warning";
-  readonly message: string;
-  readonly line: number;
-  readonly column: number;
-  readonly endLine: number;
-  readonly endColumn: number;
-  readonly file?: string;
-}
+export type DiagnosticView = Diagnostic;
 
 /** Compiler diagnostics in API form (1-based line and column). */
 export function diagnosticsView(

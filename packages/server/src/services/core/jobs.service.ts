@@ -4,16 +4,15 @@ import type { SQL } from "drizzle-orm";
 import type { FastifyBaseLogger } from "fastify";
 import type { Static } from "typebox";
 import { stateBytes, isDynamic } from "@stepfault/quantum";
-import type {
-  Job,
-  JobSummary,
-  SubmitJobBody,
-} from "../../api/schemas/jobs.schema.ts";
-import type {
-  SubmitQaoaBody,
-  SubmitVqeBody,
-} from "../../api/schemas/variational.schema.ts";
-import { DomainError } from "../../errors/catalog.ts";
+import {
+  type Job,
+  type JobSummary,
+  type QaoaJobBody,
+  type SampleJobBody,
+  type SubmitJobBody,
+  type VqeJobBody,
+} from "@stepfault/contract";
+import { DomainError } from "../../errors/domain-error.ts";
 import type { JobEventBus } from "../../jobs/event-bus.ts";
 import { jobEventStream, type StreamMessage } from "../../jobs/job-stream.ts";
 import type { JobSettings } from "../../jobs/limits.ts";
@@ -156,7 +155,7 @@ async function* withFullState(
     yield m.event === "state"
       ? {
           ...m,
-          data: await withStoredResult(m.data as JobView, results, onMissing),
+          data: await withStoredResult(m.data, results, onMissing),
         }
       : m;
 }
@@ -231,7 +230,7 @@ export function createJobsService(deps: {
 
   async function resolveSource(
     projectId: string,
-    body: Static<typeof SubmitJobBody>,
+    body: Pick<SampleJobBody, "circuitId" | "revision" | "source">,
   ): Promise<{
     source: string;
     circuitId: string | null;
@@ -331,6 +330,47 @@ export function createJobsService(deps: {
     return { job: jobView(row), created: true };
   }
 
+  /**
+   * The variational part of `submit`: the ansatz (a saved circuit or inline source) or the
+   * QAOA problem is resolved and checked first (422 naming the field), then the job goes on the
+   * same queue, ledger and quota as samples.
+   */
+  async function submitVariational(
+    caller: AuthUser,
+    projectId: string,
+    body: VqeJobBody | QaoaJobBody,
+    idempotencyKey: string | undefined,
+  ): Promise<{ job: JobView; created: boolean }> {
+    let prepared: PreparedVariational;
+    let circuitId: string | null = null;
+    let revision: number | null = null;
+    if (body.kind === "vqe") {
+      const resolved = await resolveSource(projectId, body);
+      ({ circuitId, revision } = resolved);
+      prepared = prepareVqe(body, resolved.source, settings);
+    } else prepared = prepareQaoa(body, settings);
+    const { spec } = prepared;
+    return createAndQueue(
+      caller,
+      {
+        kind: body.kind,
+        projectId,
+        circuitId,
+        circuitRevision: revision,
+        source: prepared.source,
+        numQubits: prepared.numQubits,
+        numClbits: prepared.numClbits,
+        shots: spec.shots ?? 0,
+        seed: spec.seed,
+        precision: "double",
+        inputs: null,
+        spec,
+      },
+      idempotencyKey,
+      false,
+    );
+  }
+
   return {
     /**
      * Queues a job (editor). Checks width, memory and shots against the server's limits (422) and
@@ -352,6 +392,8 @@ export function createJobsService(deps: {
         if (prior !== undefined)
           return { job: await fullView(prior), created: false };
       }
+      if (body.kind === "vqe" || body.kind === "qaoa")
+        return submitVariational(caller, projectId, body, idempotencyKey);
       const { source, circuitId, revision } = await resolveSource(
         projectId,
         body,
@@ -430,61 +472,6 @@ export function createJobsService(deps: {
         },
         idempotencyKey,
         small,
-      );
-    },
-
-    /**
-     * Queues a `vqe` or `qaoa` job (editor): the ansatz (a saved circuit or inline source) or the
-     * QAOA problem is resolved and checked first (422 naming the field), then the job goes on the
-     * same queue, ledger and quota as simulations.
-     */
-    async submitVariational(
-      caller: AuthUser,
-      projectId: string,
-      request:
-        | { kind: "vqe"; body: Static<typeof SubmitVqeBody> }
-        | { kind: "qaoa"; body: Static<typeof SubmitQaoaBody> },
-      idempotencyKey: string | undefined,
-    ): Promise<{ job: JobView; created: boolean }> {
-      await access.requireProject(caller, projectId, "editor");
-      if (idempotencyKey !== undefined) {
-        const prior = await jobs.findByIdempotencyKey(
-          caller.id,
-          idempotencyKey,
-        );
-        if (prior !== undefined)
-          return { job: await fullView(prior), created: false };
-      }
-      let prepared: PreparedVariational;
-      let circuitId: string | null = null;
-      let revision: number | null = null;
-      if (request.kind === "vqe") {
-        const resolved = await resolveSource(projectId, {
-          ...request.body,
-          shots: 1,
-        });
-        ({ circuitId, revision } = resolved);
-        prepared = prepareVqe(request.body, resolved.source, settings);
-      } else prepared = prepareQaoa(request.body, settings);
-      const { spec } = prepared;
-      return createAndQueue(
-        caller,
-        {
-          kind: request.kind,
-          projectId,
-          circuitId,
-          circuitRevision: revision,
-          source: prepared.source,
-          numQubits: prepared.numQubits,
-          numClbits: prepared.numClbits,
-          shots: spec.shots ?? 0,
-          seed: spec.seed,
-          precision: "double",
-          inputs: null,
-          spec,
-        },
-        idempotencyKey,
-        false,
       );
     },
 

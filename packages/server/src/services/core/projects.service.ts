@@ -1,4 +1,5 @@
-import { DomainError } from "../../errors/catalog.ts";
+import type { Member, Project } from "@stepfault/contract";
+import { DomainError } from "../../errors/domain-error.ts";
 import type {
   ProjectRole,
   ProjectRow,
@@ -9,23 +10,10 @@ import type { AccessService } from "./access.service.ts";
 import type { AuthUser } from "./auth.service.ts";
 
 /** A project as the API shows it, with the caller's role. */
-export interface ProjectView {
-  readonly id: string;
-  readonly name: string;
-  readonly role: ProjectRole;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
+export type ProjectView = Project;
 
 /** A project member as the API shows it. */
-export interface MemberView {
-  readonly userId: string;
-  readonly email: string;
-  readonly username: string;
-  readonly displayName: string;
-  readonly role: ProjectRole;
-  readonly createdAt: string;
-}
+export type MemberView = Member;
 
 function toView(p: ProjectRow, role: ProjectRole): ProjectView {
   return {

@@ -1,4 +1,4 @@
-import { DomainError } from "../../errors/catalog.ts";
+import { DomainError } from "../../errors/domain-error.ts";
 
 /** Where a newest-first page stopped: the last row's creation time and id (the tie-breaker). */
 export interface TimeCursor {

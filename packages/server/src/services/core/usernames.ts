@@ -3,14 +3,7 @@
  * lower-case. The derivation from an email matches the backfill in drizzle/0005_usernames.sql.
  */
 
-/** Shortest username. */
-export const USERNAME_MIN = 3;
-/** Longest username. */
-export const USERNAME_MAX = 39;
-
-/** The format (any case on input; stored lower-case). Also used by the API schemas. */
-export const USERNAME_PATTERN =
-  "^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){2,38}$";
+import { USERNAME_MIN, USERNAME_PATTERN } from "@stepfault/contract";
 
 const FORMAT = new RegExp(USERNAME_PATTERN);
 

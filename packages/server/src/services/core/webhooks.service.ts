@@ -1,13 +1,13 @@
 import { randomBytes } from "node:crypto";
 import type { Static } from "typebox";
-import type {
-  CreateWebhookBody,
-  CreatedWebhook,
-  UpdateWebhookBody,
-  Webhook,
-  WebhookDelivery,
-} from "../../api/schemas/webhooks.schema.ts";
-import { DomainError } from "../../errors/catalog.ts";
+import {
+  type CreateWebhookBody,
+  type CreatedWebhook,
+  type UpdateWebhookBody,
+  type Webhook,
+  type WebhookDelivery,
+} from "@stepfault/contract";
+import { DomainError } from "../../errors/domain-error.ts";
 import type {
   DeliveryAttempt,
   DeliveryRow,

@@ -20,12 +20,8 @@ import {
   type OptimizerName,
   type QaoaProblem,
 } from "@stepfault/variational";
-import type { Static } from "typebox";
-import type {
-  SubmitQaoaBody,
-  SubmitVqeBody,
-} from "../../api/schemas/variational.schema.ts";
-import { DomainError } from "../../errors/catalog.ts";
+import type { QaoaJobBody, VqeJobBody } from "@stepfault/contract";
+import { DomainError } from "../../errors/domain-error.ts";
 import type { JobSettings } from "../../jobs/limits.ts";
 import type { VariationalSpec } from "../../jobs/variational-spec.ts";
 
@@ -53,7 +49,7 @@ export interface PreparedVariational {
 }
 
 function optimizerOf(
-  o: Static<typeof SubmitVqeBody>["optimizer"],
+  o: VqeJobBody["optimizer"],
   settings: JobSettings,
 ): VariationalSpec["optimizer"] {
   if (!(OPTIMIZER_NAMES as readonly string[]).includes(o.name))
@@ -82,7 +78,7 @@ function optimizerOf(
 }
 
 function initialPointOf(
-  given: Static<typeof SubmitVqeBody>["initialPoint"],
+  given: VqeJobBody["initialPoint"],
   parameters: readonly string[],
   seed: number,
   fallback: () => number[],
@@ -123,7 +119,7 @@ const COMPLEX = /(\d|\))\s*[ij]\b|\b[ij]\s*\*/;
 
 /** Resolves a VQE submission whose ansatz source is already known. */
 export function prepareVqe(
-  body: Static<typeof SubmitVqeBody>,
+  body: VqeJobBody,
   source: string,
   settings: JobSettings,
 ): PreparedVariational {
@@ -194,7 +190,7 @@ export function prepareVqe(
 
 /** Resolves a QAOA submission: cost Hamiltonian, circuit, optimum by brute force when small. */
 export function prepareQaoa(
-  body: Static<typeof SubmitQaoaBody>,
+  body: QaoaJobBody,
   settings: JobSettings,
 ): PreparedVariational {
   const raw = body.problem;

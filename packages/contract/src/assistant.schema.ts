@@ -1,11 +1,12 @@
-import { Type } from "typebox";
-import { Uuid } from "./common.schema.ts";
+import { Type, type Static } from "typebox";
+import { Diagnostic, Uuid } from "./common.schema.ts";
 
 /** Params `{ id, conversationId }`. */
 export const ConversationParams = Type.Object({
   id: Uuid,
   conversationId: Uuid,
 });
+export type ConversationParams = Static<typeof ConversationParams>;
 
 /** Params `{ id, conversationId, proposalId }`. */
 export const ProposalParams = Type.Object({
@@ -13,17 +14,20 @@ export const ProposalParams = Type.Object({
   conversationId: Uuid,
   proposalId: Uuid,
 });
+export type ProposalParams = Static<typeof ProposalParams>;
 
 /** Body of `POST /projects/{id}/conversations`. */
 export const CreateConversationBody = Type.Object(
   { title: Type.Optional(Type.String({ maxLength: 200 })) },
   { additionalProperties: false },
 );
+export type CreateConversationBody = Static<typeof CreateConversationBody>;
 
 /** Query of the conversation list. */
 export const ConversationListQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
 });
+export type ConversationListQuery = Static<typeof ConversationListQuery>;
 
 /** A conversation. */
 export const Conversation = Type.Object({
@@ -33,6 +37,7 @@ export const Conversation = Type.Object({
   createdAt: Type.String({ format: "date-time" }),
   updatedAt: Type.String({ format: "date-time" }),
 });
+export type Conversation = Static<typeof Conversation>;
 
 /** A tool call the model made. */
 export const ToolCall = Type.Object({
@@ -40,17 +45,7 @@ export const ToolCall = Type.Object({
   name: Type.String(),
   arguments: Type.Record(Type.String(), Type.Unknown()),
 });
-
-/** A compiler diagnostic (1-based line and column). */
-export const Diagnostic = Type.Object({
-  code: Type.String(),
-  severity: Type.String(),
-  message: Type.String(),
-  line: Type.Integer(),
-  column: Type.Integer(),
-  endLine: Type.Integer(),
-  endColumn: Type.Integer(),
-});
+export type ToolCall = Static<typeof ToolCall>;
 
 /** The badge of one ```qasm block of an answer: compiled (and maybe simulated), or invalid. */
 export const BlockBadge = Type.Union([
@@ -76,6 +71,7 @@ export const BlockBadge = Type.Union([
     diagnostics: Type.Array(Diagnostic),
   }),
 ]);
+export type BlockBadge = Static<typeof BlockBadge>;
 
 /** A stored message. */
 export const Message = Type.Object({
@@ -94,6 +90,7 @@ export const Message = Type.Object({
   outputTokens: Type.Integer(),
   createdAt: Type.String({ format: "date-time" }),
 });
+export type Message = Static<typeof Message>;
 
 /** An edit proposal: new source for a circuit, applied only when the user accepts it. */
 export const Proposal = Type.Object({
@@ -112,6 +109,7 @@ export const Proposal = Type.Object({
   createdAt: Type.String({ format: "date-time" }),
   resolvedAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
 });
+export type Proposal = Static<typeof Proposal>;
 
 /** A conversation with its messages and proposals. */
 export const ConversationDetail = Type.Object({
@@ -119,6 +117,7 @@ export const ConversationDetail = Type.Object({
   messages: Type.Array(Message),
   proposals: Type.Array(Proposal),
 });
+export type ConversationDetail = Static<typeof ConversationDetail>;
 
 /** Body of `POST .../conversations/{conversationId}/messages`: the text and optional editor context. */
 export const SendMessageBody = Type.Object(
@@ -129,6 +128,7 @@ export const SendMessageBody = Type.Object(
   },
   { additionalProperties: false },
 );
+export type SendMessageBody = Static<typeof SendMessageBody>;
 
 const Tokens = Type.Object({
   inputTokens: Type.Integer(),
@@ -143,6 +143,7 @@ export const AiUsage = Type.Object({
   total: Tokens,
   project: Tokens,
 });
+export type AiUsage = Static<typeof AiUsage>;
 
 /** The events streamed by `POST .../messages` (SSE `event:` name and `data:` JSON). */
 export const AssistantStreamEvent = Type.Union([
@@ -182,17 +183,21 @@ export const AssistantStreamEvent = Type.Union([
   Type.Object({
     event: Type.Literal("error"),
     // the problem the same failure gets as an HTTP answer, with its extension members
-    data: Type.Object({
-      code: Type.String(),
-      status: Type.Integer(),
-      title: Type.String(),
-      detail: Type.String(),
-      /** AI_USAGE_CAP_EXCEEDED: tokens used this month. */
-      used: Type.Optional(Type.Integer()),
-      /** AI_USAGE_CAP_EXCEEDED: the monthly cap. */
-      cap: Type.Optional(Type.Integer()),
-      /** AI_USAGE_CAP_EXCEEDED: when the allowance resets (ISO 8601). */
-      resetAt: Type.Optional(Type.String({ format: "date-time" })),
-    }),
+    data: Type.Object(
+      {
+        code: Type.String(),
+        status: Type.Integer(),
+        title: Type.String(),
+        detail: Type.String(),
+        /** AI_USAGE_CAP_EXCEEDED: tokens used this month. */
+        used: Type.Optional(Type.Integer()),
+        /** AI_USAGE_CAP_EXCEEDED: the monthly cap. */
+        cap: Type.Optional(Type.Integer()),
+        /** AI_USAGE_CAP_EXCEEDED: when the allowance resets (ISO 8601). */
+        resetAt: Type.Optional(Type.String({ format: "date-time" })),
+      },
+      { additionalProperties: true },
+    ),
   }),
 ]);
+export type AssistantStreamEvent = Static<typeof AssistantStreamEvent>;

@@ -1,5 +1,12 @@
-import { Type } from "typebox";
-import { USERNAME_PATTERN } from "../../services/core/usernames.ts";
+import { Type, type Static } from "typebox";
+
+/** Shortest username. */
+export const USERNAME_MIN = 3;
+/** Longest username. */
+export const USERNAME_MAX = 39;
+/** The username format (any case on input; stored lower-case). */
+export const USERNAME_PATTERN =
+  "^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){2,38}$";
 
 const Email = Type.String({ format: "email", maxLength: 254 });
 const Password = Type.String({ minLength: 1, maxLength: 1024 });
@@ -12,10 +19,11 @@ const DisplayName = Type.String({
 
 /** A username as a request gives it: 3-39 letters, digits or single inner hyphens, any case. */
 export const Username = Type.String({
-  minLength: 3,
-  maxLength: 39,
+  minLength: USERNAME_MIN,
+  maxLength: USERNAME_MAX,
   pattern: USERNAME_PATTERN,
 });
+export type Username = Static<typeof Username>;
 
 /** An account. */
 export const User = Type.Object({
@@ -28,6 +36,7 @@ export const User = Type.Object({
   disabled: Type.Boolean(),
   createdAt: Type.String({ format: "date-time" }),
 });
+export type User = Static<typeof User>;
 
 /** Body of `POST /auth/register`. */
 export const RegisterBody = Type.Object(
@@ -40,6 +49,7 @@ export const RegisterBody = Type.Object(
   },
   { additionalProperties: false },
 );
+export type RegisterBody = Static<typeof RegisterBody>;
 
 /** Body of `PATCH /me`: at least one of username and display name. */
 export const UpdateMeBody = Type.Object(
@@ -49,12 +59,14 @@ export const UpdateMeBody = Type.Object(
   },
   { additionalProperties: false, minProperties: 1 },
 );
+export type UpdateMeBody = Static<typeof UpdateMeBody>;
 
 /** Body of `POST /auth/login`. */
 export const LoginBody = Type.Object(
   { email: Email, password: Password },
   { additionalProperties: false },
 );
+export type LoginBody = Static<typeof LoginBody>;
 
 /** Body carrying a refresh token (`POST /auth/refresh`, `POST /auth/logout`). */
 export const RefreshBody = Type.Object(
@@ -71,6 +83,7 @@ export const RefreshBody = Type.Object(
   },
   { additionalProperties: false },
 );
+export type RefreshBody = Static<typeof RefreshBody>;
 
 /** The optional opt-in header of the browser cookie session. */
 export const SessionHeaders = Type.Object({
@@ -83,6 +96,7 @@ export const SessionHeaders = Type.Object({
     }),
   ),
 });
+export type SessionHeaders = Static<typeof SessionHeaders>;
 
 /** Access + refresh tokens. */
 export const TokenPair = Type.Object({
@@ -91,6 +105,7 @@ export const TokenPair = Type.Object({
   tokenType: Type.Literal("Bearer"),
   expiresIn: Type.Integer(),
 });
+export type TokenPair = Static<typeof TokenPair>;
 
 /** The access token alone: the refresh token went into the `sf_refresh` cookie. */
 export const CookieSessionTokens = Type.Object(
@@ -105,18 +120,21 @@ export const CookieSessionTokens = Type.Object(
       "HttpOnly cookie, not in the body.",
   },
 );
+export type CookieSessionTokens = Static<typeof CookieSessionTokens>;
 
 /** Body of `POST /me/password`. */
 export const ChangePasswordBody = Type.Object(
   { currentPassword: Password, newPassword: Password },
   { additionalProperties: false },
 );
+export type ChangePasswordBody = Static<typeof ChangePasswordBody>;
 
 /** Body of `POST /auth/password-reset/request`. */
 export const ResetRequestBody = Type.Object(
   { email: Email },
   { additionalProperties: false },
 );
+export type ResetRequestBody = Static<typeof ResetRequestBody>;
 
 /** Body of `POST /auth/password-reset/confirm`. */
 export const ResetConfirmBody = Type.Object(
@@ -126,6 +144,7 @@ export const ResetConfirmBody = Type.Object(
   },
   { additionalProperties: false },
 );
+export type ResetConfirmBody = Static<typeof ResetConfirmBody>;
 
 /** An API key (without the secret). */
 export const ApiKey = Type.Object({
@@ -135,6 +154,7 @@ export const ApiKey = Type.Object({
   createdAt: Type.String({ format: "date-time" }),
   lastUsedAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
 });
+export type ApiKey = Static<typeof ApiKey>;
 
 /** A newly created API key, with the secret shown this once. */
 export const CreatedApiKey = Type.Object({
@@ -145,15 +165,18 @@ export const CreatedApiKey = Type.Object({
   lastUsedAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
   key: Type.String(),
 });
+export type CreatedApiKey = Static<typeof CreatedApiKey>;
 
 /** Body of `POST /me/api-keys`. */
 export const CreateApiKeyBody = Type.Object(
   { name: Type.String({ minLength: 1, maxLength: 100 }) },
   { additionalProperties: false },
 );
+export type CreateApiKeyBody = Static<typeof CreateApiKeyBody>;
 
 /** A page of users (admin). */
 export const UserPage = Type.Object({
   items: Type.Array(User),
   nextCursor: Type.Union([Type.String(), Type.Null()]),
 });
+export type UserPage = Static<typeof UserPage>;

@@ -1,4 +1,9 @@
-/** Every error code the API can answer with, mapped once to its HTTP status and title. */
+import { Type } from "typebox";
+
+/**
+ * Every error code the API can answer with, mapped once to its HTTP status and title. Problem
+ * documents (`Problem` in common.schema.ts) carry one of these as `code`.
+ */
 export const ERROR_CATALOG = {
   VALIDATION_FAILED: { status: 400, title: "Request validation failed" },
   BAD_REQUEST: { status: 400, title: "Bad request" },
@@ -99,27 +104,13 @@ export const ERROR_CATALOG = {
 /** A stable error code from the catalog. */
 export type ErrorCode = keyof typeof ERROR_CATALOG;
 
-/** A catalogued domain error; services throw these and the edge maps them to problem+json. */
-export class DomainError extends Error {
-  /** Extra members for the problem document (e.g. `diagnostics`). */
-  readonly extensions: Readonly<Record<string, unknown>>;
-  /** Response headers to set (e.g. `Retry-After`). */
-  readonly headers: Readonly<Record<string, string>>;
+/** Every error code, for schemas and clients that switch on `code`. */
+export const ErrorCodes = Object.keys(ERROR_CATALOG) as ErrorCode[];
 
-  constructor(
-    readonly code: ErrorCode,
-    detail?: string,
-    extensions: Record<string, unknown> = {},
-    headers: Record<string, string> = {},
-  ) {
-    super(detail ?? ERROR_CATALOG[code].title);
-    this.name = "DomainError";
-    this.extensions = extensions;
-    this.headers = headers;
-  }
-
-  /** The HTTP status of this error's code. */
-  get status(): number {
-    return ERROR_CATALOG[this.code].status;
-  }
-}
+/** The `code` of a problem document: one of the catalogued codes. */
+export const ErrorCodeSchema = Type.Unsafe<ErrorCode>(
+  Type.Union(
+    ErrorCodes.map((c) => Type.Literal(c)),
+    { description: "a stable error code from the catalog" },
+  ),
+);

@@ -1,6 +1,12 @@
 import { Type, type Static } from "typebox";
 import { PageQuery, Uuid } from "./common.schema.ts";
-import { VariationalInfo, VariationalResult } from "./variational.schema.ts";
+import { SampleJobBody } from "./job-sample.schema.ts";
+import {
+  QaoaJobBody,
+  VariationalInfo,
+  VariationalResult,
+  VqeJobBody,
+} from "./variational.schema.ts";
 
 /** Job states: queued -> running -> succeeded | failed | cancelled. */
 export const JobStatus = Type.Union([
@@ -10,24 +16,18 @@ export const JobStatus = Type.Union([
   Type.Literal("failed"),
   Type.Literal("cancelled"),
 ]);
+export type JobStatus = Static<typeof JobStatus>;
 
-/** Body of `POST /projects/{id}/jobs`: a saved circuit (optionally a revision) or inline source. */
-export const SubmitJobBody = Type.Object(
-  {
-    circuitId: Type.Optional(Uuid),
-    revision: Type.Optional(Type.Integer({ minimum: 1 })),
-    source: Type.Optional(Type.String({ minLength: 1, maxLength: 1_000_000 })),
-    shots: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
-    seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 4294967295 })),
-    precision: Type.Optional(
-      Type.Union([Type.Literal("double"), Type.Literal("single")]),
-    ),
-    inputs: Type.Optional(
-      Type.Record(Type.String(), Type.Union([Type.Number(), Type.Boolean()])),
-    ),
-  },
-  { additionalProperties: false },
-);
+/**
+ * Body of `POST /projects/{id}/jobs`: one object per job kind, told apart by `kind` (absent means
+ * `"sample"`). Add a kind: see this package's README ("Adding a job kind").
+ */
+export const SubmitJobBody = Type.Union([
+  SampleJobBody,
+  VqeJobBody,
+  QaoaJobBody,
+]);
+export type SubmitJobBody = Static<typeof SubmitJobBody>;
 
 /** A job's outcome when it succeeded. */
 export const JobResult = Type.Object({
@@ -49,11 +49,7 @@ export const JobResult = Type.Object({
     Type.Array(Type.Tuple([Type.Number(), Type.Number()])),
   ),
 });
-
-/** The result of any job kind (`GET /jobs/{id}/result`); typed as the simulation's (see `Job.result`). */
-export const JobResultAny = Type.Unsafe<Static<typeof JobResult>>(
-  Type.Union([JobResult, VariationalResult]),
-);
+export type JobResult = Static<typeof JobResult>;
 
 /** The reproducible record of a finished job: run it again and the counts are the same. */
 export const JobRecord = Type.Object({
@@ -66,13 +62,20 @@ export const JobRecord = Type.Object({
   /** A variational job's resolved request; `source` is then its ansatz (QAOA: the generated circuit). */
   variational: Type.Optional(VariationalInfo),
 });
+export type JobRecord = Static<typeof JobRecord>;
 
-/** What a job runs: one simulation, or a variational loop. */
+/** The result of any job kind (`GET /jobs/{id}/result`); typed as a sample's (see `Job.result`). */
+export const JobResultAny = Type.Unsafe<JobResult>(
+  Type.Union([JobResult, VariationalResult]),
+);
+
+/** What a job runs: a sample of a circuit, or a variational loop (`vqe`, `qaoa`). */
 export const JobKind = Type.Union([
-  Type.Literal("simulate"),
+  Type.Literal("sample"),
   Type.Literal("vqe"),
   Type.Literal("qaoa"),
 ]);
+export type JobKind = Static<typeof JobKind>;
 
 /** A job as the API shows it. */
 export const Job = Type.Object({
@@ -95,11 +98,11 @@ export const Job = Type.Object({
     Type.Null(),
   ]),
   /**
-   * A `simulate` job's result (counts, ...) or a `vqe` / `qaoa` job's (energy, history, ...). The
-   * schema (OpenAPI, serialisation) has both; the TypeScript type is the simulation's, which every
-   * existing caller reads: the SDK's `vqe` / `qaoa` calls return `VariationalJob`, typed for theirs.
+   * A `sample` job's result (counts, ...) or a `vqe` / `qaoa` job's (energy, history, ...). The
+   * schema (validation, OpenAPI) has both; the static type is the sample's, which existing callers
+   * read without narrowing: the SDK's `variational` calls return `VariationalJob`, typed for theirs.
    */
-  result: Type.Unsafe<Static<typeof JobResult> | null>(
+  result: Type.Unsafe<JobResult | null>(
     Type.Union([JobResult, VariationalResult, Type.Null()]),
   ),
   /** A `vqe` or `qaoa` job's resolved request (observable, parameters, optimiser); else null. */
@@ -123,6 +126,7 @@ export const Job = Type.Object({
   startedAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
   finishedAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
 });
+export type Job = Static<typeof Job>;
 
 /** A result without counts, probabilities and statevector (what job lists carry). */
 export const JobResultSummary = Type.Omit(JobResult, [
@@ -130,27 +134,31 @@ export const JobResultSummary = Type.Omit(JobResult, [
   "probabilities",
   "statevector",
 ]);
+export type JobResultSummary = Static<typeof JobResultSummary>;
 
 /** A variational result without its history and sampled bitstrings (what job lists carry). */
 export const VariationalResultSummary = Type.Omit(VariationalResult, [
   "history",
   "topBitstrings",
 ]);
+export type VariationalResultSummary = Static<typeof VariationalResultSummary>;
 
 /** A job in a list: no reproducible record, and only the summary of its result. */
 export const JobSummary = Type.Object({
   ...Type.Omit(Job, ["result", "record", "resultUnavailable", "variational"])
     .properties,
-  result: Type.Unsafe<Static<typeof JobResultSummary> | null>(
+  result: Type.Unsafe<JobResultSummary | null>(
     Type.Union([JobResultSummary, VariationalResultSummary, Type.Null()]),
   ),
 });
+export type JobSummary = Static<typeof JobSummary>;
 
 /** A page of jobs, newest first (summaries: fetch a job for its full result). */
 export const JobPage = Type.Object({
   items: Type.Array(JobSummary),
   nextCursor: Type.Union([Type.String(), Type.Null()]),
 });
+export type JobPage = Static<typeof JobPage>;
 
 /** Query of the job list: pagination and filters. */
 export const JobListQuery = Type.Object({
@@ -158,6 +166,8 @@ export const JobListQuery = Type.Object({
   status: Type.Optional(JobStatus),
   circuitId: Type.Optional(Uuid),
 });
+export type JobListQuery = Static<typeof JobListQuery>;
 
 /** Params `{ jobId }`. */
 export const JobParams = Type.Object({ jobId: Uuid });
+export type JobParams = Static<typeof JobParams>;

@@ -1,4 +1,4 @@
-import { Type } from "typebox";
+import { Type, type Static } from "typebox";
 import { Username } from "./accounts.schema.ts";
 import { Uuid } from "./common.schema.ts";
 
@@ -8,6 +8,7 @@ export const ProjectRole = Type.Union([
   Type.Literal("editor"),
   Type.Literal("viewer"),
 ]);
+export type ProjectRole = Static<typeof ProjectRole>;
 
 const Name = Type.String({ minLength: 1, maxLength: 200, pattern: "\\S" });
 
@@ -19,12 +20,14 @@ export const Project = Type.Object({
   createdAt: Type.String({ format: "date-time" }),
   updatedAt: Type.String({ format: "date-time" }),
 });
+export type Project = Static<typeof Project>;
 
 /** Body of `POST /projects` and `PATCH /projects/{id}`. */
 export const ProjectBody = Type.Object(
   { name: Name },
   { additionalProperties: false },
 );
+export type ProjectBody = Static<typeof ProjectBody>;
 
 /** A project member. */
 export const Member = Type.Object({
@@ -35,6 +38,7 @@ export const Member = Type.Object({
   role: ProjectRole,
   createdAt: Type.String({ format: "date-time" }),
 });
+export type Member = Static<typeof Member>;
 
 /** Body of `POST /projects/{id}/members`: the account by email or by username (exactly one). */
 export const AddMemberBody = Type.Union([
@@ -50,12 +54,15 @@ export const AddMemberBody = Type.Union([
     { additionalProperties: false },
   ),
 ]);
+export type AddMemberBody = Static<typeof AddMemberBody>;
 
 /** Body of `PATCH /projects/{id}/members/{userId}`. */
 export const MemberRoleBody = Type.Object(
   { role: ProjectRole },
   { additionalProperties: false },
 );
+export type MemberRoleBody = Static<typeof MemberRoleBody>;
 
 /** Params `{ id, userId }`. */
 export const MemberParams = Type.Object({ id: Uuid, userId: Uuid });
+export type MemberParams = Static<typeof MemberParams>;

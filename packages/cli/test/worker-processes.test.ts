@@ -11,14 +11,17 @@ import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "@stepfault/sdk";
-import { openPostgres, type Database } from "../src/database/database.ts";
-import { createPostgresDatabase } from "./helpers/engines.ts";
-import { buildTestApp, signUp } from "./helpers/test-app.ts";
+import {
+  openPostgres,
+  type Database,
+} from "../../server/src/database/database.ts";
+import { createPostgresDatabase } from "../../server/test/helpers/engines.ts";
+import { buildTestApp, signUp } from "../../server/test/helpers/test-app.ts";
 
 const pgUrl = process.env.TEST_DATABASE_URL;
 const BIN = resolve(
   dirname(fileURLToPath(import.meta.url)),
-  "../../cli/bin/stepfault.mjs",
+  "../bin/stepfault.mjs",
 );
 const RECOVER_AFTER = 2;
 const BELL =
@@ -27,7 +30,7 @@ const BELL =
 const SLOW = `OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[3] q;\nbit[2] m;\nbit[1] out;\nx q[0];\nh q[1];\ncx q[1], q[2];\ncx q[0], q[1];\nh q[0];\nm[0] = measure q[0];\nm[1] = measure q[1];\nif (m[1]) x q[2];\nif (m[0]) z q[2];\nout[0] = measure q[2];\n`;
 
 if (!pgUrl)
-  console.warn("[jobs-processes] TEST_DATABASE_URL is not set: skipping");
+  console.warn("[worker-processes] TEST_DATABASE_URL is not set: skipping");
 
 function run(args: string[], env: Record<string, string>) {
   return spawn(process.execPath, [BIN, ...args], {

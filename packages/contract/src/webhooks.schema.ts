@@ -1,4 +1,4 @@
-import { Type } from "typebox";
+import { Type, type Static } from "typebox";
 import { PageQuery, Uuid } from "./common.schema.ts";
 
 /** Job events a webhook can subscribe to. */
@@ -7,6 +7,7 @@ export const WebhookEvent = Type.Union([
   Type.Literal("job.failed"),
   Type.Literal("job.cancelled"),
 ]);
+export type WebhookEvent = Static<typeof WebhookEvent>;
 
 const WebhookUrl = Type.String({
   minLength: 1,
@@ -32,6 +33,7 @@ export const CreateWebhookBody = Type.Object(
   },
   { additionalProperties: false },
 );
+export type CreateWebhookBody = Static<typeof CreateWebhookBody>;
 
 /** Body of webhook update: any subset; a new `secret` replaces the old one (write-only). */
 export const UpdateWebhookBody = Type.Object(
@@ -44,6 +46,7 @@ export const UpdateWebhookBody = Type.Object(
   },
   { additionalProperties: false, minProperties: 1 },
 );
+export type UpdateWebhookBody = Static<typeof UpdateWebhookBody>;
 
 /** A webhook as the API shows it (the secret is never shown again after creation). */
 export const Webhook = Type.Object({
@@ -57,12 +60,14 @@ export const Webhook = Type.Object({
   createdAt: Type.String({ format: "date-time" }),
   updatedAt: Type.String({ format: "date-time" }),
 });
+export type Webhook = Static<typeof Webhook>;
 
 /** The answer to webhook creation: the webhook plus its secret, shown this once. */
 export const CreatedWebhook = Type.Object({
   ...Webhook.properties,
   secret: Type.String(),
 });
+export type CreatedWebhook = Static<typeof CreatedWebhook>;
 
 /** One delivery attempt. */
 export const DeliveryAttempt = Type.Object({
@@ -71,6 +76,7 @@ export const DeliveryAttempt = Type.Object({
   error: Type.Union([Type.String(), Type.Null()]),
   durationMs: Type.Number(),
 });
+export type DeliveryAttempt = Static<typeof DeliveryAttempt>;
 
 /** One event sent (or being sent) to a webhook, with its attempts. */
 export const WebhookDelivery = Type.Object({
@@ -96,21 +102,26 @@ export const WebhookDelivery = Type.Object({
   attemptLog: Type.Array(DeliveryAttempt),
   payload: Type.String({ description: "the exact JSON body sent" }),
 });
+export type WebhookDelivery = Static<typeof WebhookDelivery>;
 
 /** A page of deliveries, newest first. */
 export const DeliveryPage = Type.Object({
   items: Type.Array(WebhookDelivery),
   nextCursor: Type.Union([Type.String(), Type.Null()]),
 });
+export type DeliveryPage = Static<typeof DeliveryPage>;
 
 /** Query of the delivery list. */
 export const DeliveryListQuery = Type.Object({ ...PageQuery });
+export type DeliveryListQuery = Static<typeof DeliveryListQuery>;
 
 /** Params `{ webhookId }`. */
 export const WebhookParams = Type.Object({ webhookId: Uuid });
+export type WebhookParams = Static<typeof WebhookParams>;
 
 /** Params `{ webhookId, deliveryId }`. */
 export const DeliveryParams = Type.Object({
   webhookId: Uuid,
   deliveryId: Uuid,
 });
+export type DeliveryParams = Static<typeof DeliveryParams>;

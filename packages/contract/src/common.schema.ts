@@ -1,4 +1,4 @@
-import { Type } from "typebox";
+import { Type, type Static } from "typebox";
 
 /** An RFC 9457 problem document with StepFault's stable `code`. */
 export const Problem = Type.Object(
@@ -13,12 +13,15 @@ export const Problem = Type.Object(
   },
   { $id: "Problem", additionalProperties: true },
 );
+export type Problem = Static<typeof Problem>;
 
 /** A UUID string. */
 export const Uuid = Type.String({ format: "uuid" });
+export type Uuid = Static<typeof Uuid>;
 
 /** Params `{ id }`. */
 export const IdParams = Type.Object({ id: Uuid });
+export type IdParams = Static<typeof IdParams>;
 
 /** Standard error responses for authenticated routes, for the OpenAPI document. */
 export const errorResponses = {
@@ -33,3 +36,16 @@ export const PageQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
   cursor: Type.Optional(Type.String({ maxLength: 2000 })),
 };
+
+/** A compiler diagnostic (1-based line and column; `file` when it is in an included file). */
+export const Diagnostic = Type.Object({
+  code: Type.String(),
+  severity: Type.Union([Type.Literal("error"), Type.Literal("warning")]),
+  message: Type.String(),
+  line: Type.Integer(),
+  column: Type.Integer(),
+  endLine: Type.Integer(),
+  endColumn: Type.Integer(),
+  file: Type.Optional(Type.String()),
+});
+export type Diagnostic = Static<typeof Diagnostic>;

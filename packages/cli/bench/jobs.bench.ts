@@ -1,7 +1,8 @@
 /**
  * Job pipeline benchmark (`npm run bench:jobs`, not a test): end to end over HTTP on loopback with
  * one worker (one simulation thread) in the API process; the client runs in its own thread
- * (bench/jobs-client.ts). After a warm-up it submits `--jobs N` (BENCH_JOBS, default
+ * (packages/cli/bench/jobs-client.ts; it lives in the cli package, which depends on both the server
+ * and the SDK). After a warm-up it submits `--jobs N` (BENCH_JOBS, default
  * 1000) jobs of a 5-qubit circuit with 1000 shots, `--concurrency N` (BENCH_CONCURRENCY, default
  * 16) at a time, follows each over SSE and reports jobs/s and p50/p99 from submit to the
  * `succeeded` SSE event, plus /healthz latency under that load. Runs on the embedded database,
@@ -13,13 +14,13 @@
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
-import { buildApp } from "../src/app.ts";
-import { loadConfig } from "../src/config/config.ts";
+import { buildApp } from "../../server/src/app.ts";
+import { loadConfig } from "../../server/src/config/config.ts";
 import {
   openPglite,
   openPostgres,
   type Database,
-} from "../src/database/database.ts";
+} from "../../server/src/database/database.ts";
 import type { LoadReply, LoadRequest } from "./jobs-client.ts";
 
 const { values: flags } = parseArgs({

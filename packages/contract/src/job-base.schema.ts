@@ -1,0 +1,30 @@
+/**
+ * What every job kind's submission takes: the circuit (a saved one, optionally at a revision, or
+ * inline source), its input values, the seed and the precision. Each kind's body spreads these
+ * fields and adds its own (job-sample.schema.ts).
+ */
+import { Type } from "typebox";
+import { Uuid } from "./common.schema.ts";
+
+/** Fields common to the submission of every job kind (spread them into the kind's object). */
+export const JobBaseFields = {
+  /** A saved circuit to run (exactly one of `circuitId` and `source`). */
+  circuitId: Type.Optional(Uuid),
+  /** A revision of `circuitId` (default: its current one). */
+  revision: Type.Optional(Type.Integer({ minimum: 1 })),
+  /** Inline OpenQASM 2 or 3 source (exactly one of `circuitId` and `source`). */
+  source: Type.Optional(Type.String({ minLength: 1, maxLength: 1_000_000 })),
+  /** Seed of the run (default: a random one, recorded in the job). */
+  seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 4294967295 })),
+  /** Floating-point precision of the simulation (default `double`). */
+  precision: Type.Optional(
+    Type.Union([Type.Literal("double"), Type.Literal("single")]),
+  ),
+  /** Values of the OpenQASM 3 program's `input` declarations. */
+  inputs: Type.Optional(
+    Type.Record(Type.String(), Type.Union([Type.Number(), Type.Boolean()])),
+  ),
+};
+
+/** Options every job kind's body has (`additionalProperties: false`: unknown fields are a 400). */
+export const jobBodyOptions = { additionalProperties: false } as const;
