@@ -3,7 +3,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { brotliCompress, constants, gzip } from "node:zlib";
-import { defineConfig, type Plugin } from "vite";
+import { defaultClientConditions, defineConfig, type Plugin } from "vite";
 
 const brotli = promisify(brotliCompress);
 const gz = promisify(gzip);
@@ -48,6 +48,8 @@ function precompress(): Plugin {
 // The API server runs on :3000 in development; the app proxies /api to it.
 export default defineConfig({
   plugins: [react(), precompress()],
+  // @stepfault/* from their TypeScript sources (no build of them needed first; edits reload)
+  resolve: { conditions: ["stepfault-source", ...defaultClientConditions] },
   server: { proxy: { "/api": "http://localhost:3000" } },
   preview: { proxy: { "/api": "http://localhost:3000" } },
   build: {

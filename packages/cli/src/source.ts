@@ -66,3 +66,38 @@ export function includeReader(file: string): {
     },
   };
 }
+
+/** A SWEEP.json file: `{"theta": [v1, ...], ...}` (lengths are checked against the program by `sweepPoints`). */
+export function readSweep(
+  path: string,
+): { sweep: Record<string, number[]> } | { error: string } {
+  const read = readText(path);
+  if ("error" in read)
+    return { error: `cannot read sweep ${path}: ${read.error}` };
+  let data: unknown;
+  try {
+    data = JSON.parse(read.text);
+  } catch (e) {
+    return {
+      error: `sweep ${path} is not valid JSON (${oneLine((e as Error).message)})`,
+    };
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data))
+    return {
+      error: `sweep ${path} must be an object like {"theta": [0, 0.1, ...]}`,
+    };
+  const sweep: Record<string, number[]> = {};
+  for (const [key, col] of Object.entries(data)) {
+    if (
+      !Array.isArray(col) ||
+      !col.every((v) => typeof v === "number" && Number.isFinite(v))
+    )
+      return {
+        error: `sweep key '${key}' must be a non-empty array of numbers`,
+      };
+    sweep[key] = col as number[];
+  }
+  if (Object.keys(sweep).length === 0)
+    return { error: `sweep ${path} has no parameters` };
+  return { sweep };
+}

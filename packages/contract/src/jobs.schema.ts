@@ -1,6 +1,11 @@
 import { Type, type Static } from "typebox";
 import { PageQuery, Uuid } from "./common.schema.ts";
-import { SampleJobBody } from "./job-sample.schema.ts";
+import { SampleJobBody, Sweep } from "./job-sample.schema.ts";
+import {
+  EstimateJobBody,
+  EstimateValues,
+  Observables,
+} from "./job-estimate.schema.ts";
 import {
   QaoaJobBody,
   VariationalInfo,
@@ -24,13 +29,34 @@ export type JobStatus = Static<typeof JobStatus>;
  */
 export const SubmitJobBody = Type.Union([
   SampleJobBody,
+  EstimateJobBody,
   VqeJobBody,
   QaoaJobBody,
 ]);
 export type SubmitJobBody = Static<typeof SubmitJobBody>;
 
-/** A job's outcome when it succeeded. */
-export const JobResult = Type.Object({
+/**
+ * What a job runs: "sample" gives counts, "estimate" expectation values of observables, "vqe" and
+ * "qaoa" a variational loop (energy, parameters, history).
+ */
+export const JobKind = Type.Union([
+  Type.Literal("sample"),
+  Type.Literal("estimate"),
+  Type.Literal("vqe"),
+  Type.Literal("qaoa"),
+]);
+export type JobKind = Static<typeof JobKind>;
+
+/** A job's primitive options (besides shots, seed, precision and inputs). */
+export const JobPrimitive = Type.Object({
+  sweep: Type.Optional(Sweep),
+  observables: Type.Optional(Observables),
+  gradient: Type.Optional(Type.Boolean()),
+});
+export type JobPrimitive = Static<typeof JobPrimitive>;
+
+/** A sampling job's outcome. */
+export const SampleResult = Type.Object({
   counts: Type.Record(Type.String(), Type.Integer()),
   probabilities: Type.Record(Type.String(), Type.Number()),
   shots: Type.Integer(),
@@ -48,6 +74,25 @@ export const JobResult = Type.Object({
   statevector: Type.Optional(
     Type.Array(Type.Tuple([Type.Number(), Type.Number()])),
   ),
+  /** With a sweep: the counts of every point (`counts` is point 0's). */
+  sweep: Type.Optional(
+    Type.Object({
+      parameters: Type.Array(Type.String()),
+      points: Type.Integer(),
+      counts: Type.Array(Type.Record(Type.String(), Type.Integer())),
+    }),
+  ),
+});
+export type SampleResult = Static<typeof SampleResult>;
+
+/**
+ * A job's outcome when it succeeded. A sampling job has counts (and `sweep` with a sweep); an
+ * estimate job (`kind: "estimate"`) has empty counts and the estimate's values.
+ */
+export const JobResult = Type.Object({
+  ...SampleResult.properties,
+  kind: Type.Optional(JobKind),
+  ...Type.Partial(EstimateValues).properties,
 });
 export type JobResult = Static<typeof JobResult>;
 
@@ -57,7 +102,12 @@ export const JobRecord = Type.Object({
   inputs: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
   circuit: Type.Unknown(),
   seed: Type.Integer(),
-  options: Type.Object({ shots: Type.Integer(), precision: Type.String() }),
+  options: Type.Object({
+    shots: Type.Integer(),
+    precision: Type.String(),
+    kind: Type.Optional(JobKind),
+    primitive: Type.Optional(Type.Union([JobPrimitive, Type.Null()])),
+  }),
   stepfaultVersion: Type.String(),
   /** A variational job's resolved request; `source` is then its ansatz (QAOA: the generated circuit). */
   variational: Type.Optional(VariationalInfo),
@@ -69,26 +119,19 @@ export const JobResultAny = Type.Unsafe<JobResult>(
   Type.Union([JobResult, VariationalResult]),
 );
 
-/** What a job runs: a sample of a circuit, or a variational loop (`vqe`, `qaoa`). */
-export const JobKind = Type.Union([
-  Type.Literal("sample"),
-  Type.Literal("vqe"),
-  Type.Literal("qaoa"),
-]);
-export type JobKind = Static<typeof JobKind>;
-
 /** A job as the API shows it. */
 export const Job = Type.Object({
   id: Type.String(),
-  kind: JobKind,
   projectId: Type.String(),
   circuitId: Type.Union([Type.String(), Type.Null()]),
   circuitRevision: Type.Union([Type.Integer(), Type.Null()]),
   createdBy: Type.Union([Type.String(), Type.Null()]),
   status: JobStatus,
+  kind: JobKind,
+  primitive: Type.Union([JobPrimitive, Type.Null()]),
   numQubits: Type.Integer(),
   numClbits: Type.Integer(),
-  shots: Type.Integer(),
+  shots: Type.Integer({ description: "Shots; for an exact estimate 0" }),
   seed: Type.Integer(),
   precision: Type.String(),
   progress: Type.Number(),
@@ -98,8 +141,9 @@ export const Job = Type.Object({
     Type.Null(),
   ]),
   /**
-   * A `sample` job's result (counts, ...) or a `vqe` / `qaoa` job's (energy, history, ...). The
-   * schema (validation, OpenAPI) has both; the static type is the sample's, which existing callers
+   * A `sample` or `estimate` job's result (counts, expectations, ...) or a `vqe` / `qaoa` job's
+   * (energy, history, ...). The schema (validation, OpenAPI) has both; the static type is the
+   * sample/estimate one, which existing callers
    * read without narrowing: the SDK's `variational` calls return `VariationalJob`, typed for theirs.
    */
   result: Type.Unsafe<JobResult | null>(
@@ -133,6 +177,10 @@ export const JobResultSummary = Type.Omit(JobResult, [
   "counts",
   "probabilities",
   "statevector",
+  "sweep",
+  "expectations",
+  "stddev",
+  "gradients",
 ]);
 export type JobResultSummary = Static<typeof JobResultSummary>;
 

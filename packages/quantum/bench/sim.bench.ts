@@ -4,7 +4,7 @@
  * in a child process with a time limit) and the memory-bandwidth limit measured in the same run
  * (bench/bandwidth.ts).
  * Flags: --quick (n = 16, 20), --large (adds 26, 28 single, 30 double, 31 single), --n 20,24 (sizes), --only random,qft
- * (circuits), --no-peers (skip the JS peers), --threads 1,2 (thread counts; default 1,2, and 2 only
+ * (circuits), --no-peers (skip the JS peers), --no-primitives (skip bench/primitives.bench.ts), --threads 1,2 (thread counts; default 1,2, and 2 only
  * above n = 24). The baseline loop is skipped for n >= 26 (too slow); for states above 1 GiB the
  * bandwidth limit is measured on a 1 GiB array and scaled. Without ../shared/bench it runs our own
  * circuits of the same shapes (bench/circuits.mjs) and no baseline. Writes bench-results/sim.json.
@@ -18,6 +18,7 @@ import { standardGateOps } from "../src/ir/gates.ts";
 import type { Circuit, Operation } from "../src/ir/types.ts";
 import { simulate, type SimulateOutcome } from "../src/sim/simulate.ts";
 import { closeThreadPool, simulateParallel } from "../src/threads/index.ts";
+import { benchPrimitives } from "./primitives.bench.ts";
 import { type BandwidthSweep, bandwidthSweepMs } from "./bandwidth.ts";
 
 interface NeutralGate {
@@ -145,7 +146,9 @@ async function main(): Promise<void> {
       : args.has("--large")
         ? [16, 20, 24, 26, 28, 30, 31]
         : [16, 20, 24]);
-  const kinds = valueOf("--only")?.split(",") ?? ["random", "qft", "ghz"];
+  const kinds = valueOf("--only")
+    ?.split(",")
+    .filter((k) => k !== "primitives") ?? ["random", "qft", "ghz"];
   const noPeers = args.has("--no-peers");
   const threadCounts = valueOf("--threads")
     ?.split(",")
@@ -256,6 +259,12 @@ async function main(): Promise<void> {
     }
   }
   await closeThreadPool();
+  // The primitives figures (sweeps, gradients, Pauli sums): bench/primitives.bench.ts.
+  if (
+    !args.has("--no-primitives") &&
+    (valueOf("--only") ?? "primitives").includes("primitives")
+  )
+    await benchPrimitives(args.has("--quick"));
   const refusal = simulate(toCircuit(32, make("ghz", 32)), {
     shots: 1,
     memoryLimitBytes: totalmem(),

@@ -31,6 +31,8 @@ import type {
   QaoaJobBody,
   VqeJobBody,
   Iteration,
+  SampleJobBody,
+  EstimateJobBody,
   TokenPair,
   User,
   VariationalJob,
@@ -173,6 +175,21 @@ export function createClient(options: ClientOptions) {
      * `resultUnavailable` says so (the job and its record are intact).
      */
     get: (jobId: string) => request<Job>("GET", `/jobs/${jobId}`),
+    /** Submits a sampling job (kind "sample"): counts, per point with a `sweep`. */
+    sample: (
+      projectId: string,
+      body: Omit<SampleJobBody, "kind">,
+      opts: { idempotencyKey?: string } = {},
+    ) => jobs.submit(projectId, { ...body, kind: "sample" }, opts),
+    /**
+     * Submits an estimate job (kind "estimate"): expectation values of `observables` at every
+     * point of `sweep` (inputs not swept from `inputs`), with `gradient` and `shots` (null: exact).
+     */
+    estimate: (
+      projectId: string,
+      body: Omit<EstimateJobBody, "kind">,
+      opts: { idempotencyKey?: string } = {},
+    ) => jobs.submit(projectId, { ...body, kind: "estimate" }, opts),
     /**
      * The job's full result alone (large ones are streamed from the server's file store). Throws
      * `StepFaultApiError` 409 `JOB_RESULT_NOT_READY` before there is one, 410 `RESULT_MISSING`

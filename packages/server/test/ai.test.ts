@@ -189,6 +189,7 @@ for (const engine of ENGINES) {
           "read_circuit",
           "validate_qasm",
           "simulate",
+          "estimate",
           "get_job",
           "propose_edit",
         ]);
@@ -248,6 +249,50 @@ for (const engine of ENGINES) {
           "Hello! A **Bell pair** needs two qubits.",
           "And now?",
         ]);
+      });
+
+      it("runs an estimate tool call as an estimate job over a sweep", async () => {
+        const conv = await newConversation(app, owner.accessToken, projectId);
+        const RY = `OPENQASM 3.0;\ninclude "stdgates.inc";\ninput float theta;\nqubit q;\nry(theta) q;\n`;
+        fake.script(
+          {
+            toolCalls: [
+              {
+                name: "estimate",
+                arguments: {
+                  source: RY,
+                  observables: ["Z", "X"],
+                  sweep: { theta: [0, Math.PI / 2] },
+                  gradient: true,
+                },
+              },
+            ],
+          },
+          { text: "<Z> goes from 1 to 0." },
+        );
+        const { res, events } = await send(
+          app,
+          owner.accessToken,
+          projectId,
+          conv,
+          { content: "Sweep theta and give me <Z> and <X>" },
+        );
+        expect(res.statusCode, res.body).toBe(200);
+        const [est] = toolResultEvents(events);
+        expect(est.name).toBe("estimate");
+        const out = est.result as {
+          status: string;
+          result: {
+            parameters: string[];
+            expectations: number[][];
+            gradients: number[][][];
+          };
+        };
+        expect(out.status).toBe("succeeded");
+        expect(out.result.parameters).toEqual(["theta"]);
+        expect(out.result.expectations[0][0]).toBeCloseTo(1, 10);
+        expect(out.result.expectations[1][1]).toBeCloseTo(1, 10);
+        expect(out.result.gradients[1][0][0]).toBeCloseTo(-1, 8);
       });
 
       it("runs a tool round trip: validate, simulate as a job, read the job", async () => {

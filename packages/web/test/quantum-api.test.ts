@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { parseAngle } from "../src/composer/angle.ts";
 import { formatAngleLabel } from "../src/composer/format.ts";
 import { buildOp, defaultWires } from "../src/composer/palette-items.ts";
+import { StringStream } from "@codemirror/language";
 import { completionOptions, declaredNames } from "../src/editor/completion.ts";
+import { qasmStreamParser } from "../src/editor/qasm-language.ts";
 import {
   circuitToQasm,
   compileSource,
@@ -50,10 +52,67 @@ describe("editor helpers", () => {
       gates: ["bell"],
       qregs: ["anc", "data"],
       cregs: ["out"],
+      subroutines: [],
+      variables: [],
     });
     const labels = completionOptions(text, ["h"]).map((o) => o.label);
     expect(labels).toEqual(
       expect.arrayContaining(["data", "out", "bell", "h", "measure"]),
+    );
+  });
+  it("knows the OpenQASM 3 statements, types and functions for completion and highlighting", () => {
+    const text = `OPENQASM 3.0;
+qubit[4] q;
+let pair = q[0:1] ++ q[3];
+extern vote(bit[3]) -> bit;
+def flip(qubit t) -> bit { x t; return measure t; }
+array[int[8], 2] table = {1, 2};
+duration wait = 20ns;
+uint[4] count = 0;
+`;
+    const names = declaredNames(text);
+    expect(names.qregs).toEqual(["q", "t", "pair"]);
+    expect(names.subroutines).toEqual(["vote", "flip"]);
+    expect(names.variables).toEqual(["wait", "count", "table"]);
+    const options = completionOptions(text, []);
+    const kind = (label: string) =>
+      options.find((o) => o.label === label)?.type;
+    expect(kind("switch")).toBe("keyword");
+    expect(kind("durationof")).toBe("keyword");
+    expect(kind("stretch")).toBe("type");
+    expect(kind("popcount")).toBe("function");
+    expect(kind("table")).toBe("variable");
+    // The highlighter classifies the same words.
+    const tokens = (line: string): string[] => {
+      const parser = qasmStreamParser;
+      const state = parser.startState!(2);
+      const stream = new StringStream(line, 4, 2);
+      const out: string[] = [];
+      while (!stream.eol()) {
+        const style = parser.token(stream, state);
+        if (style) out.push(`${stream.current()}:${style}`);
+        stream.start = stream.pos;
+      }
+      return out;
+    };
+    expect(tokens("switch (k) { case 1 { delay[20ns] q; } }")).toEqual(
+      expect.arrayContaining([
+        "switch:keyword",
+        "case:keyword",
+        "delay:keyword",
+        "20ns:number",
+      ]),
+    );
+    expect(
+      tokens("box { x q; } defcalgrammar stretch s; r = rotl(b, 1) << 2;"),
+    ).toEqual(
+      expect.arrayContaining([
+        "box:keyword",
+        "defcalgrammar:keyword",
+        "stretch:typeName",
+        "rotl:builtin",
+        "<<:operator",
+      ]),
     );
   });
   it("reads the OpenQASM version of a text", () => {

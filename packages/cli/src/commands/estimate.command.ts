@@ -7,8 +7,9 @@
 import { availableParallelism, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import {
-  compileParametric,
+  compileForSweep,
   parseObservable,
+  sweepPoints,
   estimate,
   type EstimateOptions,
   type EstimateOutcome,
@@ -16,7 +17,7 @@ import {
   type ParametricCircuit,
 } from "@stepfault/quantum";
 import { formatDiagnostic, oneLine } from "../report.ts";
-import { includeReader, readText } from "../source.ts";
+import { includeReader, readSweep } from "../source.ts";
 import {
   UsageError,
   parseArgsError,
@@ -140,78 +141,6 @@ function parse(argv: readonly string[]): EstimateArgs | "help" {
   };
 }
 
-/** The sweep file as parameter columns of equal length. */
-function readSweep(path: string): Record<string, number[]> {
-  const read = readText(path);
-  if ("error" in read)
-    throw new InputError(`cannot read sweep ${path}: ${read.error}`);
-  let data: unknown;
-  try {
-    data = JSON.parse(read.text);
-  } catch (e) {
-    throw new InputError(
-      `sweep ${path} is not valid JSON (${oneLine((e as Error).message)})`,
-    );
-  }
-  if (typeof data !== "object" || data === null || Array.isArray(data))
-    throw new InputError(
-      `sweep ${path} must be an object like {"theta": [0, 0.1, ...]}`,
-    );
-  const out: Record<string, number[]> = {};
-  let length: number | undefined;
-  for (const [key, col] of Object.entries(data)) {
-    if (
-      !Array.isArray(col) ||
-      col.length === 0 ||
-      !col.every((v) => typeof v === "number" && Number.isFinite(v))
-    )
-      throw new InputError(
-        `sweep key '${key}' must be a non-empty array of numbers`,
-      );
-    if (length !== undefined && col.length !== length)
-      throw new InputError(
-        `sweep key '${key}' has ${col.length} values, the others ${length}: all arrays must have the same length`,
-      );
-    length = col.length;
-    out[key] = col as number[];
-  }
-  if (length === undefined)
-    throw new InputError(`sweep ${path} has no parameters`);
-  return out;
-}
-
-/** One record per point: swept values, then --input values for the rest. */
-function buildPoints(
-  parameters: readonly string[],
-  sweep: Record<string, number[]> | undefined,
-  inputs: Record<string, number>,
-): Record<string, number>[] {
-  for (const key of Object.keys(sweep ?? {}))
-    if (!parameters.includes(key))
-      throw new InputError(
-        `sweep key '${key}' is not an input of the program (inputs: ${parameters.join(", ") || "none"})`,
-      );
-  for (const key of Object.keys(inputs))
-    if (!parameters.includes(key) && !(sweep && key in sweep))
-      throw new InputError(
-        `--input ${key}: the program has no input '${key}' (inputs: ${parameters.join(", ") || "none"})`,
-      );
-  const count = sweep ? Object.values(sweep)[0].length : 1;
-  for (const name of parameters)
-    if (!(sweep && name in sweep) && !(name in inputs))
-      throw new InputError(
-        `no value for input '${name}': give it in the sweep or with --input ${name}=VALUE`,
-      );
-  return Array.from({ length: count }, (_, p) =>
-    Object.fromEntries(
-      parameters.map((name) => [
-        name,
-        sweep && name in sweep ? sweep[name][p] : inputs[name],
-      ]),
-    ),
-  );
-}
-
 async function estimateWith(
   program: ParametricCircuit,
   observables: readonly Observable[],
@@ -244,25 +173,18 @@ export async function estimateCommand(
   const { args, text } = started;
   const { file } = args;
   try {
-    const sweep = args.sweep === undefined ? undefined : readSweep(args.sweep);
+    const read = args.sweep === undefined ? undefined : readSweep(args.sweep);
+    if (read && "error" in read) throw new InputError(read.error);
+    const sweep = read?.sweep;
     const includes = includeReader(file);
-    const compile = (fixed: Record<string, number>) =>
-      compileParametric(text, {
-        fileName: file,
-        inputs: fixed,
-        readInclude: includes.readInclude,
-      });
-    let compiled = compile({});
-    // An input used where its value must be known at compile time (a loop bound) is fixed by --input.
-    const fixed = Object.fromEntries(
-      Object.entries(args.inputs).filter(([k]) => !(sweep && k in sweep)),
-    );
-    if (
-      !compiled.ok &&
-      Object.keys(fixed).length > 0 &&
-      compiled.diagnostics.some((d) => d.code === "QASM_PARAMETER_USE")
-    )
-      compiled = compile(fixed);
+    const compiled = compileForSweep(text, {
+      fileName: file,
+      readInclude: includes.readInclude,
+      // An input used where its value must be known at compile time (a loop bound) is fixed by --input.
+      fixed: Object.fromEntries(
+        Object.entries(args.inputs).filter(([k]) => !(sweep && k in sweep)),
+      ),
+    });
     for (const d of compiled.diagnostics)
       process.stderr.write(formatDiagnostic(includes.shown(d), file) + "\n");
     if (!compiled.ok) return 1;
@@ -273,12 +195,20 @@ export async function estimateCommand(
       if (!r.ok) throw new InputError(`--observable "${text}": ${r.error}`);
       return r.observable;
     });
-    const inputs = Object.fromEntries(
-      Object.entries(args.inputs).filter(
-        ([k]) => program.parameters.includes(k) || !(k in fixed),
-      ),
-    );
-    const points = buildPoints(program.parameters, sweep, inputs);
+    for (const key of Object.keys(args.inputs))
+      if (
+        !program.parameters.includes(key) &&
+        !program.circuit.inputs.some((i) => i.name === key)
+      )
+        throw new InputError(
+          `--input ${key}: the program has no input '${key}' (inputs: ${program.circuit.inputs.map((i) => i.name).join(", ") || "none"})`,
+        );
+    const built = sweepPoints(program.parameters, sweep, args.inputs);
+    if (!built.ok)
+      throw new InputError(
+        built.error.replace("as an input value", "with --input NAME=VALUE"),
+      );
+    const points = built.points;
     const outcome = await estimateWith(program, observables, {
       points,
       gradient: args.gradient,

@@ -1,5 +1,9 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import type { EstimateResult } from "@stepfault/quantum";
+import { parseInputs } from "../args.ts";
+import { estimateJson, estimateTable } from "../estimate-report.ts";
+import { readSweep } from "../source.ts";
 import { createClient, StepFaultApiError, type Job } from "@stepfault/sdk";
 import {
   countsJson,
@@ -11,16 +15,23 @@ import {
 import { submitVariational } from "./submit-variational.ts";
 
 const HELP = `Usage: stepfault submit FILE --project P [--shots N] [--seed S] [--server URL] [--api-key K] [--json]
+       stepfault submit FILE --project P --observable OBS [--observable OBS ...] [--sweep SWEEP.json] [--gradient] ...
        stepfault submit --kind vqe|qaoa BODY.json --project P [--ansatz FILE.qasm] [--seed S] [--json]
 
 Submits an OpenQASM 2 or 3 file as a job to a StepFault server, follows it live and prints the
-counts like \`stepfault run\`. With --kind vqe or qaoa, BODY.json is the job's body (observable or
-problem, optimizer, initialPoint, shots, ...; a VQE ansatz inline as "source", or by
-"sourceFile"/--ansatz); every iteration is printed as it happens, then the result.
+counts like \`stepfault run\` or, with --observable, expectation values like \`stepfault estimate\`.
+With --kind vqe or qaoa, BODY.json is the job's body (observable or problem, optimizer,
+initialPoint, shots, ...; a VQE ansatz inline as "source", or by "sourceFile"/--ansatz); every
+iteration is printed as it happens, then the result.
 
 Options:
   --project P          project id (required)
-  --shots N            shots (default 1024)
+  --shots N            shots (default 1024; with --observable: shots per basis, default exact)
+  --observable OBS     run an estimate of this Pauli sum (repeatable), e.g. "0.5*ZZ - XX", "Z0 Z1"
+  --input NAME=VALUE   value of an OpenQASM 3 input (repeatable)
+  --sweep SWEEP.json   {"theta": [v1, ..., vP]}: P points (counts per point, or estimates)
+  --gradient           with --observable: also dE/d(input)
+  --precision P        double (default) or single
   --seed S             uint32 seed (default: chosen by the server and printed)
   --server URL         server root (default STEPFAULT_SERVER or http://localhost:3000)
   --api-key K          API key (default STEPFAULT_API_KEY)
@@ -47,6 +58,43 @@ function asSimulateResult(job: Job): RunReport {
   };
 }
 
+/** The estimate values of a succeeded estimate job, in the shape `stepfault estimate` prints. */
+function estimateOf(job: Job): EstimateResult & { observables: string[] } {
+  const r = job.result;
+  if (r === null || r.expectations === undefined)
+    throw new Error("invariant: succeeded estimate job without values");
+  return {
+    observables: r.observables ?? [],
+    parameters: r.parameters ?? [],
+    points: r.points ?? r.expectations.length,
+    expectations: r.expectations,
+    stddev: r.stddev ?? null,
+    gradients: r.gradients ?? null,
+    shots: job.shots > 0 ? job.shots : null,
+    seed: job.shots > 0 ? r.seed : null,
+    method: r.method,
+    timeMs: r.timeMs ?? r.timing.simulateMs,
+  };
+}
+
+/** Parameter values per point, from the job's sweep and inputs. */
+function pointRecords(
+  parameters: readonly string[],
+  job: Job,
+): Record<string, number>[] {
+  const sweep = job.primitive?.sweep ?? {};
+  const inputs = (job.record?.inputs ?? {}) as Record<string, unknown>;
+  const count = Object.values(sweep)[0]?.length ?? 1;
+  return Array.from({ length: count }, (_, p) =>
+    Object.fromEntries(
+      parameters.map((name) => [
+        name,
+        name in sweep ? sweep[name][p] : Number(inputs[name]),
+      ]),
+    ),
+  );
+}
+
 function progressBar(fraction: number): string {
   const width = 30;
   const done = Math.round(Math.min(1, Math.max(0, fraction)) * width);
@@ -71,6 +119,11 @@ export async function submitCommand(argv: readonly string[]): Promise<number> {
       options: {
         project: { type: "string" },
         shots: { type: "string" },
+        observable: { type: "string", multiple: true },
+        input: { type: "string", multiple: true },
+        sweep: { type: "string" },
+        gradient: { type: "boolean" },
+        precision: { type: "string" },
         seed: { type: "string" },
         server: { type: "string" },
         "api-key": { type: "string" },
@@ -101,9 +154,42 @@ export async function submitCommand(argv: readonly string[]): Promise<number> {
   if (file === undefined || positionals.length > 1)
     return usage("give exactly one FILE");
   if (values.project === undefined) return usage("--project is required");
-  const shots = values.shots === undefined ? 1024 : Number(values.shots);
-  if (!Number.isInteger(shots) || shots < 1 || shots > 1_000_000)
+  const estimate = values.observable !== undefined;
+  const shots =
+    values.shots === undefined
+      ? estimate
+        ? null
+        : 1024
+      : Number(values.shots);
+  if (
+    shots !== null &&
+    (!Number.isInteger(shots) || shots < 1 || shots > 1_000_000)
+  )
     return usage("--shots must be an integer between 1 and 1000000");
+  if (values.gradient && !estimate)
+    return usage("--gradient needs --observable");
+  const precision = values.precision;
+  if (
+    precision !== undefined &&
+    precision !== "double" &&
+    precision !== "single"
+  )
+    return usage(`--precision must be double or single, got "${precision}"`);
+  let inputs;
+  try {
+    inputs = parseInputs(values.input);
+  } catch (err) {
+    return usage((err as Error).message);
+  }
+  let sweep: Record<string, number[]> | undefined;
+  if (values.sweep !== undefined) {
+    const read = readSweep(values.sweep);
+    if ("error" in read) {
+      process.stderr.write(`stepfault submit: ${read.error}\n`);
+      return 1;
+    }
+    sweep = read.sweep;
+  }
   const seed = values.seed === undefined ? undefined : Number(values.seed);
   if (
     seed !== undefined &&
@@ -136,13 +222,32 @@ export async function submitCommand(argv: readonly string[]): Promise<number> {
   const client = clientFor(values);
   const tty = process.stderr.isTTY === true && !values.json;
   try {
-    const submitted = await client.submitJob(
-      values.project,
-      { source, shots, ...(seed !== undefined ? { seed } : {}) },
-      values["idempotency-key"]
-        ? { idempotencyKey: values["idempotency-key"] }
-        : {},
-    );
+    const common = {
+      source,
+      ...(seed !== undefined ? { seed } : {}),
+      ...(precision ? { precision: precision as "double" | "single" } : {}),
+      ...(Object.keys(inputs).length > 0 ? { inputs } : {}),
+      ...(sweep ? { sweep } : {}),
+    };
+    const idem = values["idempotency-key"]
+      ? { idempotencyKey: values["idempotency-key"] }
+      : {};
+    const submitted = estimate
+      ? await client.jobs.estimate(
+          values.project,
+          {
+            ...common,
+            observables: values.observable ?? [],
+            shots,
+            ...(values.gradient ? { gradient: true } : {}),
+          },
+          idem,
+        )
+      : await client.jobs.sample(
+          values.project,
+          { ...common, shots: shots ?? 1024 },
+          idem,
+        );
     const job = await client.waitForJob(submitted.id, {
       onProgress: tty ? (f) => process.stderr.write(progressBar(f)) : undefined,
     });
@@ -163,10 +268,38 @@ export async function submitCommand(argv: readonly string[]): Promise<number> {
       );
       return 3;
     }
+    if (estimate) {
+      const e = estimateOf(job);
+      process.stdout.write(
+        (values.json
+          ? JSON.stringify({
+              ...JSON.parse(estimateJson(e.observables, e)),
+              jobId: job.id,
+            })
+          : `${estimateTable(file, job.numQubits, e.observables, pointRecords(e.parameters, job), e)}\njob ${job.id}`) +
+          "\n",
+      );
+      return 0;
+    }
     const r = asSimulateResult(job);
+    const perPoint = job.result?.sweep;
     if (values.json) {
       const obj = JSON.parse(countsJson(r)) as Record<string, unknown>;
-      process.stdout.write(JSON.stringify({ ...obj, jobId: job.id }) + "\n");
+      process.stdout.write(
+        JSON.stringify({
+          ...obj,
+          ...(perPoint ? { sweep: perPoint } : {}),
+          jobId: job.id,
+        }) + "\n",
+      );
+    } else if (perPoint) {
+      const blocks = perPoint.counts.map(
+        (counts, p) =>
+          `point ${p} (${perPoint.parameters.map((name) => `${name}=${job.record?.options.primitive?.sweep?.[name]?.[p] ?? job.primitive?.sweep?.[name]?.[p] ?? "?"}`).join(", ")})\n${countsTable(counts, r.shots).join("\n")}`,
+      );
+      process.stdout.write(
+        `${header(r, file)}, job ${job.id}\n${blocks.join("\n\n")}\n`,
+      );
     } else {
       process.stdout.write(
         `${header(r, file)}, job ${job.id}\n${countsTable(r.counts, r.shots).join("\n")}\n`,

@@ -45,3 +45,77 @@ export function compileParametric(
     diagnostics: result.diagnostics,
   };
 }
+
+/**
+ * `compileParametric` for a sweep: when the program needs an input's value at compile time (a
+ * loop bound, a condition) and `fixed` gives it one, that input is compiled in as a constant
+ * (and is no longer a parameter).
+ */
+export function compileForSweep(
+  source: string,
+  options: Omit<CompileOptions, "parametric" | "inputs"> & {
+    readonly fixed?: Readonly<Record<string, number | boolean>>;
+  },
+): ParametricCompileResult {
+  const { fixed = {}, ...rest } = options;
+  const first = compileParametric(source, rest);
+  if (
+    first.ok ||
+    Object.keys(fixed).length === 0 ||
+    !first.diagnostics.some((d) => d.code === "QASM_PARAMETER_USE")
+  )
+    return first;
+  return compileParametric(source, { ...rest, inputs: fixed });
+}
+
+/** `sweepPoints` outcome; `error` names the bad key. */
+export type SweepPointsResult =
+  | { readonly ok: true; readonly points: Record<string, number>[] }
+  | { readonly ok: false; readonly error: string };
+
+/**
+ * One record per point from swept columns (all the same length P; P = 1 without a sweep) and
+ * values for the parameters not swept. A key that is not a parameter, columns of different
+ * lengths, a non-finite value or a parameter with no value is an error naming it.
+ */
+export function sweepPoints(
+  parameters: readonly string[],
+  sweep: Readonly<Record<string, readonly number[]>> | undefined,
+  values: Readonly<Record<string, number | boolean>> = {},
+): SweepPointsResult {
+  const inputs = `(inputs: ${parameters.join(", ") || "none"})`;
+  let count: number | undefined;
+  for (const [key, col] of Object.entries(sweep ?? {})) {
+    if (!parameters.includes(key))
+      return {
+        ok: false,
+        error: `sweep key '${key}' is not an input of the program ${inputs}`,
+      };
+    if (col.length === 0 || !col.every((v) => Number.isFinite(v)))
+      return {
+        ok: false,
+        error: `sweep key '${key}' must be a non-empty array of finite numbers`,
+      };
+    if (count !== undefined && col.length !== count)
+      return {
+        ok: false,
+        error: `sweep key '${key}' has ${col.length} values, the others ${count}: all arrays must have the same length`,
+      };
+    count = col.length;
+  }
+  for (const name of parameters)
+    if (!(sweep && name in sweep) && !(name in values))
+      return {
+        ok: false,
+        error: `no value for input '${name}': give it in the sweep or as an input value`,
+      };
+  const points = Array.from({ length: count ?? 1 }, (_, p) =>
+    Object.fromEntries(
+      parameters.map((name) => [
+        name,
+        sweep && name in sweep ? sweep[name][p] : Number(values[name]),
+      ]),
+    ),
+  );
+  return { ok: true, points };
+}

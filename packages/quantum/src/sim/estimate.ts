@@ -285,13 +285,16 @@ class PointEstimator {
 
   /** The final state of a bound circuit (in this.state). */
   run(circuit: Circuit): Amplitudes {
+    // A state that fits in a cache-blocking chunk gains nothing from blocking, and planning the
+    // stages would cost more than running the sweeps (a sweep re-plans at every point).
+    const blocking = defaultBlocking(
+      this.n,
+      this.precision,
+      this.engine.threads ?? 1,
+    );
     const prog = compileProgram(circuit, {
       fusion: true,
-      blocking: defaultBlocking(
-        this.n,
-        this.precision,
-        this.engine.threads ?? 1,
-      ),
+      blocking: this.n <= blocking.chunkQubits ? false : blocking,
     });
     if (prog.dynamic)
       throw new EstimateError(

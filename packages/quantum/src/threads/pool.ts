@@ -40,6 +40,12 @@ import {
   grainOf,
 } from "./protocol.ts";
 
+/** The thread's entry: compiled `worker.js` beside this file, or (sources through tsx) `worker.mjs`. */
+const WORKER_ENTRY = new URL(
+  import.meta.url.endsWith(".ts") ? "./worker.mjs" : "./worker.js",
+  import.meta.url,
+);
+
 /** A pool of `threads - 1` workers plus the calling thread. */
 export class ThreadPool {
   private readonly ctl = new Int32Array(
@@ -79,7 +85,7 @@ export class ThreadPool {
     Atomics.store(this.ctl, THREADS, threads);
     for (let rank = 1; rank < threads; rank++) {
       const { port1, port2 } = new MessageChannel();
-      const w = new Worker(new URL("./worker.mjs", import.meta.url), {
+      const w = new Worker(WORKER_ENTRY, {
         workerData: {
           control: this.ctl.buffer,
           partials: this.partials.buffer,

@@ -126,6 +126,18 @@ export function loadJobsConfig(
     ...d,
     maxQubits: intVar("JOB_MAX_QUBITS", d.maxQubits, 1, 40),
     maxShots: intVar("JOB_MAX_SHOTS", d.maxShots, 1, 1_000_000),
+    maxSweepPoints: intVar(
+      "JOB_MAX_SWEEP_POINTS",
+      d.maxSweepPoints,
+      1,
+      100_000,
+    ),
+    maxEstimateTerms: intVar(
+      "JOB_MAX_ESTIMATE_TERMS",
+      d.maxEstimateTerms,
+      1,
+      1_000_000_000,
+    ),
     maxConcurrentJobsPerUser: intVar(
       "JOB_MAX_CONCURRENT_PER_USER",
       d.maxConcurrentJobsPerUser,

@@ -205,6 +205,18 @@ export const jobs = pgTable(
     seed: bigint("seed", { mode: "number" }),
     precision: text("precision", { enum: ["double", "single"] }).notNull(),
     inputs: jsonb("inputs"),
+    /**
+     * "sample" (counts), "estimate" (expectation values of observables), or a variational loop
+     * ("vqe", "qaoa"; jobs/variational.job.ts).
+     */
+    kind: text("kind", { enum: ["sample", "estimate", "vqe", "qaoa"] })
+      .notNull()
+      .default("sample"),
+    /**
+     * The primitive's options besides shots/seed/precision/inputs: `{ sweep?, observables?,
+     * gradient? }` (see jobs.schema.ts `SubmitJobBody`); null for a plain sampling job.
+     */
+    primitive: jsonb("primitive"),
     idempotencyKey: text("idempotency_key"),
     progress: doublePrecision("progress").notNull().default(0),
     attempts: integer("attempts").notNull().default(0),
@@ -216,10 +228,6 @@ export const jobs = pgTable(
     finishedAt: timestamp("finished_at", { withTimezone: true }),
     /** Last sign of life of the attempt running the job (see jobs/recovery.ts); null when not running. */
     heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }),
-    /** What the job runs: one simulation, or a variational loop (`vqe`, `qaoa`; jobs/variational.job.ts). */
-    kind: text("kind", { enum: ["sample", "vqe", "qaoa"] })
-      .notNull()
-      .default("sample"),
     /** A variational job's request (observable or problem, optimiser, initial point, shots). */
     spec: jsonb("spec"),
     /** A variational job's last checkpoint (optimiser state after its last stored iteration). */

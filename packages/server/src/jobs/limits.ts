@@ -8,6 +8,10 @@ export interface JobSettings {
   readonly memoryLimitBytes: number;
   /** Most shots per job (the API also caps at 1,000,000). */
   readonly maxShots: number;
+  /** Most points of a sweep. */
+  readonly maxSweepPoints: number;
+  /** Largest estimate: points x observable terms (all observables' terms together). */
+  readonly maxEstimateTerms: number;
   /** Queued plus running jobs one user may have. */
   readonly maxConcurrentJobsPerUser: number;
   /** Circuits up to this width also return the final statevector. */
@@ -47,6 +51,8 @@ export const DEFAULT_JOB_SETTINGS: JobSettings = {
   maxQubits: 28,
   memoryLimitBytes: 4 * 2 ** 30,
   maxShots: 1_000_000,
+  maxSweepPoints: 10_000,
+  maxEstimateTerms: 2_000_000,
   maxConcurrentJobsPerUser: 16,
   statevectorMaxQubits: 16,
   threads: 1,

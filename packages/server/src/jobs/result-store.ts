@@ -14,7 +14,15 @@ export interface StoredResultRef {
 }
 
 /** The bulky parts of a result, dropped from summaries. */
-const BULKY = ["counts", "probabilities", "statevector"] as const;
+const BULKY = [
+  "counts",
+  "probabilities",
+  "statevector",
+  "sweep",
+  "expectations",
+  "stddev",
+  "gradients",
+] as const;
 /** Parts of a variational result dropped from summaries (kept inline in the row). */
 const SUMMARY_OMITS = ["history", "topBitstrings"];
 

@@ -6,7 +6,11 @@ import { Worker } from "node:worker_threads";
 import { runSimTask } from "./sim-run.ts";
 import type { SimReply, SimSuccess, SimTask } from "./sim-task.ts";
 
-const ENTRY = new URL("./sim-thread.mjs", import.meta.url);
+/** The thread's entry: compiled `sim-thread.js` beside this file, or (sources through tsx) the `.mjs`. */
+const ENTRY = new URL(
+  import.meta.url.endsWith(".ts") ? "./sim-thread.mjs" : "./sim-thread.js",
+  import.meta.url,
+);
 
 /** A simulation outcome from a thread. */
 export type SimOutcome =

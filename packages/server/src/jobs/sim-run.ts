@@ -10,6 +10,7 @@ import {
   stateBytes,
 } from "@stepfault/quantum";
 import type { SimReply, SimTask } from "./sim-task.ts";
+import { runPrimitive } from "./primitive-run.ts";
 
 const PROGRESS_INTERVAL_MS = 200;
 
@@ -37,6 +38,10 @@ export function runSimTask(task: SimTask, post: SimPost): void {
 }
 
 function run(task: SimTask, post: SimPost): void {
+  if (task.kind === "estimate" || task.primitive?.sweep) {
+    runPrimitive(task, post);
+    return;
+  }
   const stop = new Int32Array(task.stop);
   const t0 = performance.now();
   const compiled = compileQasm(task.source, {

@@ -5,6 +5,11 @@ export interface SimTask {
   readonly taskId: number;
   readonly source: string;
   readonly inputs: Readonly<Record<string, number | boolean>> | undefined;
+  /** "sample" (counts) or "estimate"; absent: "sample". */
+  readonly kind?: "sample" | "estimate";
+  /** Sweep, observables and gradient of the job (null or absent: a plain sampling run). */
+  readonly primitive?: TaskPrimitive | null;
+  /** Shots (for an exact estimate 0). */
   readonly shots: number;
   readonly seed: number;
   readonly precision: "double" | "single";
@@ -13,6 +18,27 @@ export interface SimTask {
   readonly memoryLimitBytes: number;
   /** Int32Array over a SharedArrayBuffer: non-zero asks the thread to stop. */
   readonly stop: SharedArrayBuffer;
+}
+
+/** A job's primitive options as the task carries them. */
+export interface TaskPrimitive {
+  readonly sweep?: Readonly<Record<string, readonly number[]>>;
+  readonly observables?: readonly string[];
+  readonly gradient?: boolean;
+}
+
+/** An estimate's outcome (the fields of `stepfault estimate --json`). */
+export interface EstimateSuccess {
+  readonly observables: readonly string[];
+  readonly parameters: readonly string[];
+  readonly points: number;
+  readonly expectations: number[][];
+  readonly stddev: number[][] | null;
+  readonly gradients: number[][][] | null;
+  readonly shots: number | null;
+  readonly seed: number | null;
+  readonly method: string;
+  readonly timeMs: number;
 }
 
 /** What a thread computed for a task. */
@@ -28,6 +54,13 @@ export interface SimSuccess {
   readonly peakMemoryBytes: number;
   readonly statevector?: Float64Array;
   readonly circuitJson: unknown;
+  /** A sampling sweep: the counts of every point (`counts` is point 0's). */
+  readonly sweep?: {
+    readonly parameters: readonly string[];
+    readonly counts: Record<string, number>[];
+  };
+  /** An estimate job's values. */
+  readonly estimate?: EstimateSuccess;
 }
 
 /** Messages a thread posts back. */

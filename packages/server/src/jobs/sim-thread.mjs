@@ -1,5 +1,11 @@
-// Simulation thread entry: registers tsx's loader in this thread, then runs the TypeScript worker.
-import { register } from "tsx/esm/api";
+// Simulation thread entry when the server runs from its TypeScript sources (the build compiles
+// sim-thread.ts to sim-thread.js, which sim-pool.ts starts instead): resolves `@stepfault/*` to
+// their sources (the `stepfault-source` export condition) and loads TypeScript through tsx.
+import { register } from "node:module";
+import { register as registerTsx } from "tsx/esm/api";
 
-register();
+register(
+  "data:text/javascript,export function resolve(s,c,n){return n(s,{...c,conditions:[...c.conditions,'stepfault-source']})}",
+);
+registerTsx();
 await import("./sim-thread.ts");

@@ -16,7 +16,7 @@ import type { JobMetrics } from "./metrics.ts";
 import type { Liveness } from "./recovery.ts";
 import { SIMULATE_QUEUE, type SimulateMessage } from "./queue.ts";
 import { storedRef, type ResultStore } from "./result-store.ts";
-import type { SimPool } from "./sim-pool.ts";
+import type { SimPool, SimRequest } from "./sim-pool.ts";
 import type { SimSuccess } from "./sim-task.ts";
 import { createVariationalRunner } from "./variational.job.ts";
 
@@ -32,13 +32,40 @@ const CANCEL_POLL_MS = 250;
 const CANCEL_POLL_CROSS_PROCESS_MS = 1000;
 const PROGRESS_WRITE_MS = 250;
 
-/** What running a job needs: its row, or the copy a small-job message carries. */
+/** What running a job needs: its row, or the copy a small-job message carries (plain sampling). */
 export type JobSpec = Pick<
   JobRow,
   "id" | "source" | "inputs" | "shots" | "seed" | "precision" | "createdAt"
->;
+> &
+  Partial<Pick<JobRow, "kind" | "primitive">>;
 
 function resultOf(row: JobSpec, r: SimSuccess, startedAt: Date) {
+  const timing = {
+    queueWaitMs: Math.max(0, startedAt.getTime() - row.createdAt.getTime()),
+    compileMs: r.compileMs,
+    simulateMs: r.simulateMs,
+  };
+  if (r.estimate)
+    return {
+      kind: "estimate",
+      counts: {},
+      probabilities: {},
+      shots: row.shots,
+      seed: r.seed,
+      qubits: r.qubits,
+      clbits: r.clbits,
+      method: r.estimate.method,
+      sweeps: r.sweeps,
+      peakMemoryBytes: r.peakMemoryBytes,
+      timing,
+      observables: r.estimate.observables,
+      parameters: r.estimate.parameters,
+      points: r.estimate.points,
+      expectations: r.estimate.expectations,
+      stddev: r.estimate.stddev,
+      gradients: r.estimate.gradients,
+      timeMs: r.estimate.timeMs,
+    };
   const probabilities: Record<string, number> = {};
   for (const [k, n] of Object.entries(r.counts))
     probabilities[k] = n / row.shots;
@@ -58,12 +85,17 @@ function resultOf(row: JobSpec, r: SimSuccess, startedAt: Date) {
     method: r.method,
     sweeps: r.sweeps,
     peakMemoryBytes: r.peakMemoryBytes,
-    timing: {
-      queueWaitMs: Math.max(0, startedAt.getTime() - row.createdAt.getTime()),
-      compileMs: r.compileMs,
-      simulateMs: r.simulateMs,
-    },
+    timing,
     ...(statevector ? { statevector } : {}),
+    ...(r.sweep
+      ? {
+          sweep: {
+            parameters: r.sweep.parameters,
+            points: r.sweep.counts.length,
+            counts: r.sweep.counts,
+          },
+        }
+      : {}),
   };
 }
 
@@ -195,6 +227,9 @@ export function createSimulateHandler(deps: {
       shots: row.shots,
       seed: Number(row.seed ?? 0),
       precision: row.precision,
+      kind:
+        row.kind === "estimate" ? ("estimate" as const) : ("sample" as const),
+      primitive: (row.primitive ?? null) as SimRequest["primitive"],
       statevectorMaxQubits: settings.statevectorMaxQubits,
       memoryLimitBytes: settings.memoryLimitBytes,
     };
@@ -241,7 +276,12 @@ export function createSimulateHandler(deps: {
         inputs: row.inputs ?? null,
         circuit: r.circuitJson,
         seed: r.seed,
-        options: { shots: row.shots, precision: row.precision },
+        options: {
+          shots: row.shots,
+          precision: row.precision,
+          kind: row.kind ?? "sample",
+          primitive: row.primitive ?? null,
+        },
         stepfaultVersion: STEPFAULT_VERSION,
       },
     };
@@ -347,7 +387,7 @@ export function createSimulateHandler(deps: {
     const claimed = await claim(message);
     if (claimed === undefined) return;
     const { row, attempt, startedAt } = claimed;
-    if (row.kind !== "sample") {
+    if (row.kind === "vqe" || row.kind === "qaoa") {
       // A variational job (VQE, QAOA): its own loop, checkpointed every iteration.
       let status = "retry";
       bus.changed(row.id);

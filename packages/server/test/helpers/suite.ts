@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe } from "vitest";
+import type { AppDeps } from "../../src/app.ts";
 import type { ServerConfig } from "../../src/config/config.ts";
 import { ENGINES, type TestDatabase } from "./engines.ts";
 import { buildTestApp } from "./test-app.ts";
@@ -17,7 +18,11 @@ export interface SuiteContext {
 export function describeOnEngines(
   title: string,
   body: (ctx: SuiteContext) => void,
-  opts: { config?: Partial<ServerConfig>; migrate?: boolean } = {},
+  opts: {
+    config?: Partial<ServerConfig>;
+    migrate?: boolean;
+    deps?: Partial<AppDeps>;
+  } = {},
 ): void {
   for (const engine of ENGINES) {
     describe.skipIf(engine.skipReason !== undefined)(
@@ -38,7 +43,7 @@ export function describeOnEngines(
         beforeAll(async () => {
           database = await engine.open();
           if (opts.migrate !== false) await database.migrate();
-          app = await buildTestApp(database, opts.config);
+          app = await buildTestApp(database, opts.config, opts.deps);
         });
         afterAll(async () => {
           await app?.close();

@@ -5,36 +5,57 @@ import type {
   CompletionResult,
 } from "@codemirror/autocomplete";
 
-const KEYWORDS =
-  "OPENQASM include qreg creg qubit bit gate opaque measure reset barrier if ctrl inv pow pi".split(
-    " ",
-  );
+import {
+  QASM_CONSTANTS,
+  QASM_FUNCTIONS,
+  QASM_KEYWORDS,
+  QASM_TYPES,
+} from "./qasm-language.ts";
 
-/** Names the document declares: its gates and its quantum and classical registers. */
+const NAME = "([A-Za-z_π][\\w]*)";
+const all = (text: string, re: RegExp): string[] =>
+  [...text.matchAll(re)].map((m) => m[1]);
+
+/** Names the document declares: gates, subroutines, externs, registers, aliases and variables. */
 export function declaredNames(text: string): {
   gates: string[];
   qregs: string[];
   cregs: string[];
+  subroutines: string[];
+  variables: string[];
 } {
-  const gates = [...text.matchAll(/\b(?:gate|opaque)\s+([A-Za-z_]\w*)/g)].map(
-    (m) => m[1],
+  const gates = all(text, new RegExp(`\\b(?:gate|opaque)\\s+${NAME}`, "g"));
+  const subroutines = all(
+    text,
+    new RegExp(`\\b(?:def|extern)\\s+${NAME}`, "g"),
   );
   const qregs = [
-    ...[...text.matchAll(/\bqreg\s+([A-Za-z_]\w*)/g)].map((m) => m[1]),
-    ...[...text.matchAll(/\bqubit\s*(?:\[[^\]]*\])?\s+([A-Za-z_]\w*)/g)].map(
-      (m) => m[1],
-    ),
+    ...all(text, new RegExp(`\\bqreg\\s+${NAME}`, "g")),
+    ...all(text, new RegExp(`\\bqubit\\s*(?:\\[[^\\]]*\\])?\\s+${NAME}`, "g")),
+    ...all(text, new RegExp(`\\blet\\s+${NAME}`, "g")),
   ];
   const cregs = [
-    ...[...text.matchAll(/\bcreg\s+([A-Za-z_]\w*)/g)].map((m) => m[1]),
-    ...[...text.matchAll(/\bbit\s*(?:\[[^\]]*\])?\s+([A-Za-z_]\w*)/g)].map(
-      (m) => m[1],
-    ),
+    ...all(text, new RegExp(`\\bcreg\\s+${NAME}`, "g")),
+    ...all(text, new RegExp(`\\bbit\\s*(?:\\[[^\\]]*\\])?\\s+${NAME}`, "g")),
   ];
+  const variables = all(
+    text,
+    new RegExp(
+      `\\b(?:int|uint|float|angle|bool|complex|duration|stretch)\\s*(?:\\[[^\\]]*\\])?\\s+${NAME}`,
+      "g",
+    ),
+  );
+  const arrays = all(
+    text,
+    new RegExp(`\\barray\\s*\\[[^;=]*\\]\\s+${NAME}`, "g"),
+  );
+  const uniq = (xs: string[]) => [...new Set(xs)];
   return {
-    gates: [...new Set(gates)],
-    qregs: [...new Set(qregs)],
-    cregs: [...new Set(cregs)],
+    gates: uniq(gates),
+    qregs: uniq(qregs),
+    cregs: uniq(cregs),
+    subroutines: uniq(subroutines),
+    variables: uniq([...variables, ...arrays]),
   };
 }
 
@@ -63,12 +84,31 @@ export function completionOptions(
       detail: "gate (this file)",
       boost: 2,
     })),
+    ...own.subroutines.map((label) => ({
+      label,
+      type: "function",
+      detail: "subroutine (this file)",
+      boost: 2,
+    })),
+    ...own.variables.map((label) => ({
+      label,
+      type: "variable",
+      detail: "classical",
+      boost: 2,
+    })),
     ...standardGates.map((label) => ({
       label,
       type: "function",
       detail: "gate",
     })),
-    ...KEYWORDS.map((label) => ({ label, type: "keyword" })),
+    ...QASM_KEYWORDS.map((label) => ({ label, type: "keyword" })),
+    ...QASM_TYPES.map((label) => ({ label, type: "type" })),
+    ...QASM_CONSTANTS.map((label) => ({ label, type: "constant" })),
+    ...QASM_FUNCTIONS.map((label) => ({
+      label,
+      type: "function",
+      detail: "built-in",
+    })),
   ];
 }
 

@@ -2,32 +2,40 @@
 import {
   HighlightStyle,
   StreamLanguage,
+  type StreamParser,
   type StringStream,
 } from "@codemirror/language";
 import { tags as t } from "@lezer/highlight";
 
-const KEYWORDS = new Set(
-  (
-    "OPENQASM include qreg creg qubit bit gate opaque measure reset barrier if else for while in def return " +
-    "input output const let ctrl negctrl inv pow box delay break continue end extern defcal cal gphase U CX"
-  ).split(" "),
-);
-const TYPES = new Set(
-  "int uint float angle bool complex duration stretch array".split(" "),
-);
-const CONSTANTS = new Set("pi π tau τ euler ℇ true false".split(" "));
-const FUNCTIONS = new Set(
-  "sin cos tan exp ln sqrt asin acos atan arccos arcsin arctan mod popcount".split(
-    " ",
-  ),
-);
+/** Statement keywords and modifiers of OpenQASM 2 and 3 (3.1's switch included). */
+export const QASM_KEYWORDS: readonly string[] = (
+  "OPENQASM include qreg creg qubit bit gate opaque measure reset barrier if else for while in def return " +
+  "input output const let ctrl negctrl inv pow box delay break continue end extern defcalgrammar defcal cal " +
+  "switch case default readonly mutable durationof nop gphase U CX"
+).split(" ");
+/** Classical types. */
+export const QASM_TYPES: readonly string[] =
+  "int uint float angle bool complex duration stretch array".split(" ");
+/** Built-in constants. */
+export const QASM_CONSTANTS: readonly string[] =
+  "pi π tau τ euler ℇ true false".split(" ");
+/** Built-in functions of the classical language (the specification's table) and sizeof. */
+export const QASM_FUNCTIONS: readonly string[] = (
+  "sin cos tan exp ln log sqrt asin acos atan arccos arcsin arctan mod popcount rotl rotr " +
+  "floor ceiling abs pow sizeof real imag"
+).split(" ");
+
+const KEYWORDS = new Set(QASM_KEYWORDS);
+const TYPES = new Set(QASM_TYPES);
+const CONSTANTS = new Set(QASM_CONSTANTS);
+const FUNCTIONS = new Set(QASM_FUNCTIONS);
 
 interface QasmState {
   inBlockComment: boolean;
 }
 
 /** The tokenizer: comments, strings, numbers, keywords, types, constants, built-in functions. */
-export const qasmLanguage = StreamLanguage.define<QasmState>({
+export const qasmStreamParser: StreamParser<QasmState> = {
   name: "openqasm",
   startState: () => ({ inBlockComment: false }),
   token(stream: StringStream, state: QasmState): string | null {
@@ -63,7 +71,11 @@ export const qasmLanguage = StreamLanguage.define<QasmState>({
       const rest = stream.string.slice(stream.pos);
       return /^\s*(?:\[|;|,|->|\)|=)/.test(rest) ? "variableName" : "gateName";
     }
-    if (stream.match(/^(?:->|==|!=|<=|>=|&&|\|\||\*\*|[-+*/^%=<>!~&|@])/))
+    if (
+      stream.match(
+        /^(?:->|\+\+|<<=|>>=|<<|>>|==|!=|<=|>=|&&|\|\||\*\*=?|[-+*/^%&|]=|[-+*/^%=<>!~&|@#])/,
+      )
+    )
       return "operator";
     if (stream.match(/^[[\](){},;:.]/)) return "punctuation";
     stream.next();
@@ -76,7 +88,10 @@ export const qasmLanguage = StreamLanguage.define<QasmState>({
   languageData: {
     commentTokens: { line: "//", block: { open: "/*", close: "*/" } },
   },
-});
+};
+
+/** The OpenQASM language for CodeMirror. */
+export const qasmLanguage = StreamLanguage.define<QasmState>(qasmStreamParser);
 
 /** Colours of the QASM tokens, from CSS variables so light and dark themes both work. */
 export const qasmHighlight = HighlightStyle.define([

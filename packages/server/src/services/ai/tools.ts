@@ -11,6 +11,7 @@ import {
 import type { JobsService, JobView } from "../core/jobs.service.ts";
 import type { ToolCall, ToolSpec } from "./provider.ts";
 import { topCounts } from "./qasm-blocks.ts";
+import { compileForSweep } from "@stepfault/quantum";
 
 const uuid = { type: "string", format: "uuid" };
 
@@ -58,6 +59,38 @@ export const TOOL_SPECS: readonly ToolSpec[] = [
         circuitId: uuid,
         shots: { type: "integer", minimum: 1 },
       },
+      additionalProperties: false,
+    },
+  },
+  {
+    name: "estimate",
+    description:
+      'Expectation values of Pauli-sum observables for a circuit whose OpenQASM 3 `input`s are parameters, at one point or over a sweep, with optional gradients. Observables use Qiskit labels ("0.5*ZZ - XX", rightmost character = qubit 0) or sparse terms ("Z0 Z1"). Runs as a job and waits briefly.',
+    parameters: {
+      type: "object",
+      properties: {
+        source: { type: "string" },
+        circuitId: uuid,
+        observables: { type: "array", items: { type: "string" }, minItems: 1 },
+        sweep: {
+          type: "object",
+          description:
+            'values per point, e.g. {"theta": [0, 0.5, 1]}; all arrays the same length',
+          additionalProperties: { type: "array", items: { type: "number" } },
+        },
+        inputs: {
+          type: "object",
+          description: "values of the inputs not swept",
+          additionalProperties: { type: "number" },
+        },
+        gradient: { type: "boolean" },
+        shots: {
+          type: "integer",
+          minimum: 1,
+          description: "omit for exact expectations",
+        },
+      },
+      required: ["observables"],
       additionalProperties: false,
     },
   },
@@ -224,6 +257,8 @@ async function dispatch(
     }
     case "simulate":
       return simulate(deps, scope, a);
+    case "estimate":
+      return estimateTool(deps, scope, a);
     case "get_job":
       return jobSummary(await deps.jobs.get(caller, id(a, "jobId")));
     case "propose_edit": {
@@ -298,6 +333,15 @@ async function simulate(
     circuitId !== undefined ? { circuitId, shots } : { source: text, shots },
     undefined,
   );
+  return jobSummary(await waitBriefly(deps, scope, job));
+}
+
+/** The job once it finished, or as it is after `simulateWaitMs`. */
+async function waitBriefly(
+  deps: ToolDeps,
+  scope: ToolScope,
+  job: JobView,
+): Promise<JobView> {
   const deadline = Date.now() + deps.simulateWaitMs;
   let current = job;
   while (
@@ -308,5 +352,91 @@ async function simulate(
     await sleep(150);
     current = await deps.jobs.get(scope.caller, job.id);
   }
-  return jobSummary(current);
+  return current;
+}
+
+/** Most points of an estimate shown to the model. */
+const ESTIMATE_POINTS_SHOWN = 64;
+
+async function estimateTool(
+  deps: ToolDeps,
+  scope: ToolScope,
+  a: Record<string, unknown>,
+): Promise<unknown> {
+  const circuitId = optId(a, "circuitId");
+  const source = a.source === undefined ? undefined : str(a, "source");
+  if ((circuitId === undefined) === (source === undefined))
+    throw new DomainError("BAD_REQUEST", "give either source or circuitId");
+  const observables = a.observables;
+  if (
+    !Array.isArray(observables) ||
+    observables.length === 0 ||
+    !observables.every((o) => typeof o === "string")
+  )
+    throw new DomainError(
+      "BAD_REQUEST",
+      "observables must be a non-empty array of strings",
+    );
+  const shots = a.shots;
+  if (
+    shots !== undefined &&
+    (typeof shots !== "number" ||
+      !Number.isInteger(shots) ||
+      shots < 1 ||
+      shots > deps.maxSimShots)
+  )
+    throw new DomainError(
+      "JOB_LIMIT_EXCEEDED",
+      `shots must be an integer from 1 to ${deps.maxSimShots} for the assistant (omit it for exact values)`,
+    );
+  const text =
+    source ??
+    (await deps.circuits.get(scope.caller, scope.projectId, circuitId ?? ""))
+      .source;
+  const compiled = compileForSweep(text, { fileName: "estimate.qasm" });
+  if (compiled.ok && compiled.program.circuit.numQubits > deps.maxSimQubits)
+    throw new DomainError(
+      "JOB_LIMIT_EXCEEDED",
+      `uses ${compiled.program.circuit.numQubits} qubits; the assistant simulates up to ${deps.maxSimQubits} (submit a job for more)`,
+    );
+  const { job } = await deps.jobs.submit(
+    scope.caller,
+    scope.projectId,
+    {
+      kind: "estimate",
+      ...(circuitId !== undefined ? { circuitId } : { source: text }),
+      observables: observables as string[],
+      ...(a.sweep !== undefined
+        ? { sweep: a.sweep as Record<string, number[]> }
+        : {}),
+      ...(a.inputs !== undefined
+        ? { inputs: a.inputs as Record<string, number> }
+        : {}),
+      ...(a.gradient !== undefined ? { gradient: a.gradient === true } : {}),
+      ...(shots !== undefined ? { shots: shots as number } : {}),
+    },
+    undefined,
+  );
+  const done = await waitBriefly(deps, scope, job);
+  const r = done.result;
+  return {
+    id: done.id,
+    status: done.status,
+    error: done.error,
+    result:
+      r && r.expectations
+        ? {
+            observables: r.observables,
+            parameters: r.parameters,
+            points: r.points,
+            expectations: r.expectations.slice(0, ESTIMATE_POINTS_SHOWN),
+            stddev: r.stddev?.slice(0, ESTIMATE_POINTS_SHOWN) ?? null,
+            gradients: r.gradients?.slice(0, ESTIMATE_POINTS_SHOWN) ?? null,
+            method: r.method,
+            ...(r.points !== undefined && r.points > ESTIMATE_POINTS_SHOWN
+              ? { note: `first ${ESTIMATE_POINTS_SHOWN} points shown` }
+              : {}),
+          }
+        : null,
+  };
 }

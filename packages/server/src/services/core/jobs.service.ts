@@ -3,9 +3,16 @@ import type { Readable } from "node:stream";
 import type { SQL } from "drizzle-orm";
 import type { FastifyBaseLogger } from "fastify";
 import type { Static } from "typebox";
-import { stateBytes, isDynamic } from "@stepfault/quantum";
+import {
+  countTerms,
+  estimateBytes,
+  isDynamic,
+  parseObservable,
+  stateBytes,
+} from "@stepfault/quantum";
 import {
   type Job,
+  type JobPrimitive,
   type JobSummary,
   type QaoaJobBody,
   type SampleJobBody,
@@ -24,6 +31,7 @@ import {
   type StoredResultRef,
 } from "../../jobs/result-store.ts";
 import { runsInline } from "../../jobs/sim-run.ts";
+import { preparePrimitive } from "../../jobs/primitive-run.ts";
 import type { CircuitsRepository } from "../../repositories/circuits.repository.ts";
 import {
   TERMINAL_STATES,
@@ -73,12 +81,13 @@ export type JobCompiler = (
 export function jobView(r: JobRow): JobView {
   return {
     id: r.id,
-    kind: r.kind,
     projectId: r.projectId,
     circuitId: r.circuitId,
     circuitRevision: r.circuitRevision,
     createdBy: r.createdBy,
     status: r.status,
+    kind: r.kind ?? "sample",
+    primitive: (r.primitive ?? null) as JobView["primitive"],
     numQubits: r.numQubits,
     numClbits: r.numClbits,
     shots: r.shots,
@@ -158,6 +167,19 @@ async function* withFullState(
           data: await withStoredResult(m.data, results, onMissing),
         }
       : m;
+}
+
+/** The job's primitive options (sweep, observables, gradient), or null for a plain sampling job. */
+function checkPrimitive(
+  body: Exclude<SubmitJobBody, VqeJobBody | QaoaJobBody>,
+): JobPrimitive | null {
+  if (body.kind !== "estimate")
+    return body.sweep === undefined ? null : { sweep: body.sweep };
+  return {
+    observables: body.observables,
+    ...(body.sweep !== undefined ? { sweep: body.sweep } : {}),
+    ...(body.gradient !== undefined ? { gradient: body.gradient } : {}),
+  };
 }
 
 function gib(bytes: number): string {
@@ -398,10 +420,26 @@ export function createJobsService(deps: {
         projectId,
         body,
       );
-      const compiled = deps.compile(source, {
-        fileName: "job.qasm",
-        ...(body.inputs ? { inputs: body.inputs } : {}),
-      });
+      const kind = body.kind ?? "sample";
+      const primitive = checkPrimitive(body);
+      const prepared = primitive
+        ? preparePrimitive(source, body.inputs, body.sweep)
+        : undefined;
+      if (prepared && !prepared.ok && prepared.code === "BAD_REQUEST")
+        throw new DomainError("JOB_INVALID", prepared.message);
+      const compiled =
+        prepared === undefined
+          ? deps.compile(source, {
+              fileName: "job.qasm",
+              ...(body.inputs ? { inputs: body.inputs } : {}),
+            })
+          : prepared.ok
+            ? {
+                ok: true as const,
+                circuit: prepared.program.circuit,
+                diagnostics: [],
+              }
+            : { ok: false as const, diagnostics: prepared.diagnostics ?? [] };
       if (!compiled.ok) {
         const d = compiled.diagnostics.find((x) => x.severity === "error");
         throw new DomainError(
@@ -431,7 +469,48 @@ export function createJobsService(deps: {
           `uses ${n} qubits; this server allows ${settings.maxQubits} (${n - settings.maxQubits} over)`,
           { limit: "maxQubits", allowed: settings.maxQubits, requested: n },
         );
-      const need = (isDynamic(circuit) ? 2 : 1) * stateBytes(n, precision);
+      const shots = body.shots ?? 0;
+      let need = (isDynamic(circuit) ? 2 : 1) * stateBytes(n, precision);
+      if (prepared?.ok) {
+        const points = prepared.points.length;
+        if (points > settings.maxSweepPoints)
+          throw new DomainError(
+            "JOB_LIMIT_EXCEEDED",
+            `sweeps ${points} points; this server allows ${settings.maxSweepPoints} (${points - settings.maxSweepPoints} over)`,
+            {
+              limit: "maxSweepPoints",
+              allowed: settings.maxSweepPoints,
+              requested: points,
+            },
+          );
+        if (kind === "estimate") {
+          const observables = (primitive?.observables ?? []).map((text, k) => {
+            const r = parseObservable(text, n);
+            if (!r.ok)
+              throw new DomainError(
+                "JOB_INVALID",
+                `observables[${k}] "${text}": ${r.error}`,
+              );
+            return r.observable;
+          });
+          const work = points * countTerms(observables);
+          if (work > settings.maxEstimateTerms)
+            throw new DomainError(
+              "JOB_LIMIT_EXCEEDED",
+              `asks for ${points} point(s) x ${countTerms(observables)} observable term(s) = ${work}; this server allows ${settings.maxEstimateTerms} (${work - settings.maxEstimateTerms} over)`,
+              {
+                limit: "maxEstimateTerms",
+                allowed: settings.maxEstimateTerms,
+                requested: work,
+              },
+            );
+          need = estimateBytes(n, observables.length, {
+            precision,
+            gradient: primitive?.gradient,
+            shots: body.shots ?? null,
+          });
+        }
+      }
       if (need > settings.memoryLimitBytes)
         throw new DomainError(
           "JOB_LIMIT_EXCEEDED",
@@ -442,19 +521,20 @@ export function createJobsService(deps: {
             requested: need,
           },
         );
-      if (body.shots > settings.maxShots)
+      if (shots > settings.maxShots)
         throw new DomainError(
           "JOB_LIMIT_EXCEEDED",
-          `asks for ${body.shots} shots; this server allows ${settings.maxShots} (${body.shots - settings.maxShots} over)`,
+          `asks for ${shots} shots; this server allows ${settings.maxShots} (${shots - settings.maxShots} over)`,
           {
             limit: "maxShots",
             allowed: settings.maxShots,
-            requested: body.shots,
+            requested: shots,
           },
         );
       const small =
+        primitive === null &&
         source.length <= 16_384 &&
-        runsInline(circuit, isDynamic(circuit), body.shots);
+        runsInline(circuit, isDynamic(circuit), shots);
       const seed = body.seed ?? randomInt(0, 2 ** 32 - 1);
       return createAndQueue(
         caller,
@@ -465,10 +545,12 @@ export function createJobsService(deps: {
           source,
           numQubits: n,
           numClbits: circuit.numClbits,
-          shots: body.shots,
+          shots,
           seed,
           precision,
           inputs: body.inputs ?? null,
+          kind,
+          primitive,
         },
         idempotencyKey,
         small,

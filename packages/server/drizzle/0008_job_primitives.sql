@@ -1,0 +1,2 @@
+ALTER TABLE "jobs" ADD COLUMN "kind" text DEFAULT 'sample' NOT NULL;--> statement-breakpoint
+ALTER TABLE "jobs" ADD COLUMN "primitive" jsonb;
