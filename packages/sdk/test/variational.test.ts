@@ -1,11 +1,14 @@
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hardwareEfficient, pauliSumText } from "@stepfault/variational";
 import {
   openPglite,
   type Database,
 } from "../../server/src/database/database.ts";
-import { H2 } from "../../server/test/helpers/variational.ts";
+import {
+  H2,
+  hardwareEfficient,
+  pauliSumText,
+} from "../../server/test/helpers/variational.ts";
 import { buildTestApp } from "../../server/test/helpers/test-app.ts";
 import {
   createClient,

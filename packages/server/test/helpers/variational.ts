@@ -3,6 +3,9 @@ import type { FastifyInstance } from "fastify";
 import { expect } from "vitest";
 import { bearer } from "./test-app.ts";
 
+// For the SDK's tests, which depend on the contract only (see contract/test/layers.test.ts).
+export { hardwareEfficient, pauliSumText } from "@stepfault/variational";
+
 /**
  * H2 in the STO-3G basis at 0.735 angstrom, reduced to two qubits by the parity mapping with
  * two-qubit reduction (the coefficients of Qiskit's VQE tutorial; electronic energy, Hartree).
