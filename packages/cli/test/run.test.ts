@@ -294,3 +294,105 @@ describe("stepfault", () => {
     expect(r.err).toMatch(/unknown command "teleport"/);
   });
 });
+
+describe("stepfault run with noise", () => {
+  const noisy = file(
+    "noisy.qasm",
+    'OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[2] q;\nbit[2] c;\nx q[0];\n' +
+      "#pragma braket noise amplitude_damping(0.5) q[0]\nc = measure q;\n",
+  );
+  const model = file(
+    "model.json",
+    JSON.stringify({
+      format: "stepfault.noise-model",
+      version: 1,
+      readout: [
+        {
+          qubits: [1],
+          matrix: [
+            [0, 1],
+            [0, 1],
+          ],
+        },
+      ],
+    }),
+  );
+
+  it("simulates pragmas as a density matrix and applies a model's readout errors", async () => {
+    const r = await cli(
+      "run",
+      noisy,
+      "--shots",
+      "4000",
+      "--seed",
+      "3",
+      "--json",
+    );
+    expect(r.err).toBe("");
+    const j = JSON.parse(r.out) as {
+      counts: Record<string, number>;
+      method: string;
+    };
+    expect(j.method).toBe("density_matrix");
+    expect(j.counts["01"] / 4000).toBeCloseTo(0.5, 1);
+    const m = await cli(
+      "run",
+      noisy,
+      "--noise",
+      model,
+      "--seed",
+      "3",
+      "--json",
+      "--method",
+      "trajectories",
+    );
+    const k = JSON.parse(m.out) as {
+      counts: Record<string, number>;
+      method: string;
+    };
+    expect(k.method).toBe("trajectories");
+    // Qubit 1 always reads 1 (P(1|0) = 1).
+    expect(Object.keys(k.counts).every((key) => key.startsWith("1"))).toBe(
+      true,
+    );
+  });
+
+  it("reports a bad model file with JSON paths, and a bad --method", async () => {
+    const bad = file(
+      "bad-model.json",
+      JSON.stringify({
+        format: "stepfault.noise-model",
+        version: 1,
+        gateNoise: [
+          { gates: ["x"], channel: { name: "bit_flip", params: [7] } },
+        ],
+      }),
+    );
+    const r = await cli("run", noisy, "--noise", bad);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(
+      `${bad}: error: gateNoise[0].channel.params: bit_flip: p must be in [0, 1], got 7\n`,
+    );
+    const m = await cli("run", noisy, "--method", "magic");
+    expect(m.code).toBe(2);
+    expect(m.err).toMatch(
+      /--method must be one of auto, statevector, density_matrix, trajectories/,
+    );
+    const s = await cli("run", noisy, "--method", "statevector");
+    expect(s.code).toBe(1);
+    expect(s.err).toMatch(/statevector method does not simulate noise/);
+    expect(s.err).not.toMatch(STACK);
+  });
+
+  it("points at a bad pragma with FILE:LINE:COL", async () => {
+    const f = file(
+      "bad-pragma.qasm",
+      "OPENQASM 3.0;\nqubit q;\n#pragma braket noise phase_damping(-1) q\n",
+    );
+    const r = await cli("run", f);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(
+      `${f}:3:36: error: phase_damping: gamma must be in [0, 1], got -1\n`,
+    );
+  });
+});

@@ -1,4 +1,5 @@
 import { Type, type Static } from "typebox";
+import { LineString, NameString, SecretString } from "./strings.ts";
 
 /** Shortest username. */
 export const USERNAME_MIN = 3;
@@ -8,17 +9,17 @@ export const USERNAME_MAX = 39;
 export const USERNAME_PATTERN =
   "^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){2,38}$";
 
-const Email = Type.String({ format: "email", maxLength: 254 });
-const Password = Type.String({ minLength: 1, maxLength: 1024 });
+const Email = LineString({ format: "email", maxLength: 254 });
+const Password = SecretString({ minLength: 1, maxLength: 1024 });
 const Role = Type.Union([Type.Literal("admin"), Type.Literal("user")]);
-const DisplayName = Type.String({
+const DisplayName = NameString({
   minLength: 1,
   maxLength: 100,
   pattern: "\\S",
 });
 
 /** A username as a request gives it: 3-39 letters, digits or single inner hyphens, any case. */
-export const Username = Type.String({
+export const Username = LineString({
   minLength: USERNAME_MIN,
   maxLength: USERNAME_MAX,
   pattern: USERNAME_PATTERN,
@@ -43,7 +44,7 @@ export const RegisterBody = Type.Object(
   {
     email: Email,
     password: Password,
-    displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    displayName: Type.Optional(NameString({ minLength: 1, maxLength: 100 })),
     /** Optional; derived from the email when absent. */
     username: Type.Optional(Username),
   },
@@ -72,7 +73,7 @@ export type LoginBody = Static<typeof LoginBody>;
 export const RefreshBody = Type.Object(
   {
     refreshToken: Type.Optional(
-      Type.String({
+      SecretString({
         minLength: 1,
         maxLength: 200,
         description:
@@ -139,7 +140,7 @@ export type ResetRequestBody = Static<typeof ResetRequestBody>;
 /** Body of `POST /auth/password-reset/confirm`. */
 export const ResetConfirmBody = Type.Object(
   {
-    token: Type.String({ minLength: 1, maxLength: 200 }),
+    token: SecretString({ minLength: 1, maxLength: 200 }),
     newPassword: Password,
   },
   { additionalProperties: false },
@@ -169,7 +170,7 @@ export type CreatedApiKey = Static<typeof CreatedApiKey>;
 
 /** Body of `POST /me/api-keys`. */
 export const CreateApiKeyBody = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 100 }) },
+  { name: NameString({ minLength: 1, maxLength: 100 }) },
   { additionalProperties: false },
 );
 export type CreateApiKeyBody = Static<typeof CreateApiKeyBody>;

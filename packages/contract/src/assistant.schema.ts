@@ -1,4 +1,5 @@
 import { Type, type Static } from "typebox";
+import { NameString, TextString } from "./strings.ts";
 import { Diagnostic, Uuid } from "./common.schema.ts";
 
 /** Params `{ id, conversationId }`. */
@@ -18,7 +19,7 @@ export type ProposalParams = Static<typeof ProposalParams>;
 
 /** Body of `POST /projects/{id}/conversations`. */
 export const CreateConversationBody = Type.Object(
-  { title: Type.Optional(Type.String({ maxLength: 200 })) },
+  { title: Type.Optional(NameString({ maxLength: 200 })) },
   { additionalProperties: false },
 );
 export type CreateConversationBody = Static<typeof CreateConversationBody>;
@@ -122,9 +123,9 @@ export type ConversationDetail = Static<typeof ConversationDetail>;
 /** Body of `POST .../conversations/{conversationId}/messages`: the text and optional editor context. */
 export const SendMessageBody = Type.Object(
   {
-    content: Type.String({ minLength: 1, maxLength: 20_000, pattern: "\\S" }),
+    content: TextString({ minLength: 1, maxLength: 20_000, pattern: "\\S" }),
     circuitId: Type.Optional(Uuid),
-    editorSource: Type.Optional(Type.String({ maxLength: 200_000 })),
+    editorSource: Type.Optional(TextString({ maxLength: 200_000 })),
   },
   { additionalProperties: false },
 );

@@ -1,4 +1,5 @@
 import { Type, type Static } from "typebox";
+import { LineString, NameString, TextString } from "./strings.ts";
 import { PageQuery, Uuid } from "./common.schema.ts";
 
 /** Source language of a circuit. */
@@ -8,8 +9,8 @@ export const Language = Type.Union([
 ]);
 export type Language = Static<typeof Language>;
 
-const Name = Type.String({ minLength: 1, maxLength: 200, pattern: "\\S" });
-const Source = Type.String({ maxLength: 1_000_000 });
+const Name = NameString({ minLength: 1, maxLength: 200, pattern: "\\S" });
+const Source = TextString({ maxLength: 1_000_000 });
 
 /** A circuit with its current source. */
 export const Circuit = Type.Object({
@@ -58,7 +59,7 @@ export type UpdateCircuitBody = Static<typeof UpdateCircuitBody>;
 /** Query of the circuit list: pagination and a name search. */
 export const CircuitListQuery = Type.Object({
   ...PageQuery,
-  q: Type.Optional(Type.String({ maxLength: 200 })),
+  q: Type.Optional(LineString({ maxLength: 200 })),
 });
 export type CircuitListQuery = Static<typeof CircuitListQuery>;
 

@@ -1,4 +1,5 @@
 import { Type, type Static } from "typebox";
+import { LineString } from "./strings.ts";
 
 /** An RFC 9457 problem document with StepFault's stable `code`. */
 export const Problem = Type.Object(
@@ -34,7 +35,7 @@ export const errorResponses = {
 /** Pagination query: `limit` (1-100, default 50) and an opaque `cursor`. */
 export const PageQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
-  cursor: Type.Optional(Type.String({ maxLength: 2000 })),
+  cursor: Type.Optional(LineString({ maxLength: 2000 })),
 };
 
 /** A compiler diagnostic (1-based line and column; `file` when it is in an included file). */

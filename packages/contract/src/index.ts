@@ -1,6 +1,7 @@
 // Public entry of @stepfault/contract: the TypeBox schemas of every request, response, event and
 // error code of the StepFault API. Each schema is exported as a value (for validation and the
 // OpenAPI document) and, under the same name, as its static type.
+export * from "./strings.ts";
 export * from "./common.schema.ts";
 export * from "./errors.schema.ts";
 export * from "./accounts.schema.ts";

@@ -5,6 +5,7 @@
  */
 import { Type } from "typebox";
 import { Uuid } from "./common.schema.ts";
+import { TextString } from "./strings.ts";
 
 /** Fields common to the submission of every job kind (spread them into the kind's object). */
 export const JobBaseFields = {
@@ -13,7 +14,7 @@ export const JobBaseFields = {
   /** A revision of `circuitId` (default: its current one). */
   revision: Type.Optional(Type.Integer({ minimum: 1 })),
   /** Inline OpenQASM 2 or 3 source (exactly one of `circuitId` and `source`). */
-  source: Type.Optional(Type.String({ minLength: 1, maxLength: 1_000_000 })),
+  source: Type.Optional(TextString({ minLength: 1, maxLength: 1_000_000 })),
   /** Seed of the run (default: a random one, recorded in the job). */
   seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 4294967295 })),
   /** Floating-point precision of the simulation (default `double`). */

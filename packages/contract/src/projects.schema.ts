@@ -1,4 +1,5 @@
 import { Type, type Static } from "typebox";
+import { LineString, NameString } from "./strings.ts";
 import { Username } from "./accounts.schema.ts";
 import { Uuid } from "./common.schema.ts";
 
@@ -10,7 +11,7 @@ export const ProjectRole = Type.Union([
 ]);
 export type ProjectRole = Static<typeof ProjectRole>;
 
-const Name = Type.String({ minLength: 1, maxLength: 200, pattern: "\\S" });
+const Name = NameString({ minLength: 1, maxLength: 200, pattern: "\\S" });
 
 /** A project with the caller's role. */
 export const Project = Type.Object({
@@ -44,7 +45,7 @@ export type Member = Static<typeof Member>;
 export const AddMemberBody = Type.Union([
   Type.Object(
     {
-      email: Type.String({ format: "email", maxLength: 254 }),
+      email: LineString({ format: "email", maxLength: 254 }),
       role: ProjectRole,
     },
     { additionalProperties: false },

@@ -1,4 +1,5 @@
 import { Type, type Static } from "typebox";
+import { LineString, SecretString } from "./strings.ts";
 import { PageQuery, Uuid } from "./common.schema.ts";
 
 /** Job events a webhook can subscribe to. */
@@ -9,13 +10,13 @@ export const WebhookEvent = Type.Union([
 ]);
 export type WebhookEvent = Static<typeof WebhookEvent>;
 
-const WebhookUrl = Type.String({
+const WebhookUrl = LineString({
   minLength: 1,
   maxLength: 2000,
   pattern: "^[Hh][Tt][Tt][Pp][Ss]?://",
   description: "http(s) URL that receives the POSTed events",
 });
-const Secret = Type.String({
+const WebhookSecret = SecretString({
   minLength: 16,
   maxLength: 200,
   description: "signing secret (generated when omitted); shown only once",
@@ -27,8 +28,8 @@ export const CreateWebhookBody = Type.Object(
   {
     url: WebhookUrl,
     events: Type.Optional(Events),
-    secret: Type.Optional(Secret),
-    description: Type.Optional(Type.String({ maxLength: 500 })),
+    secret: Type.Optional(WebhookSecret),
+    description: Type.Optional(LineString({ maxLength: 500 })),
     active: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
@@ -40,8 +41,8 @@ export const UpdateWebhookBody = Type.Object(
   {
     url: Type.Optional(WebhookUrl),
     events: Type.Optional(Events),
-    secret: Type.Optional(Secret),
-    description: Type.Optional(Type.String({ maxLength: 500 })),
+    secret: Type.Optional(WebhookSecret),
+    description: Type.Optional(LineString({ maxLength: 500 })),
     active: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false, minProperties: 1 },

@@ -1,6 +1,7 @@
 import { Value } from "typebox/value";
 import { describe, expect, it } from "vitest";
 import {
+  checkText,
   ERROR_CATALOG,
   ErrorCodeSchema,
   JobEvent,
@@ -59,5 +60,40 @@ describe("ERROR_CATALOG", () => {
       expect(Value.Check(ErrorCodeSchema, code)).toBe(true);
     }
     expect(Value.Check(ErrorCodeSchema, "NOT_A_CODE")).toBe(false);
+  });
+});
+
+describe("checkText", () => {
+  it("normalises names to NFC and trims them, counting length in characters", () => {
+    expect(checkText("  Cafe\u0301 ", "name")).toEqual({
+      ok: true,
+      value: "Caf\u00e9",
+    });
+    // four astral characters are four characters, not eight UTF-16 units
+    expect(checkText("\u{1F600}".repeat(4), "name", { maxLength: 4 }).ok).toBe(
+      true,
+    );
+    expect(checkText("   ", "name", { minLength: 1 }).ok).toBe(false);
+  });
+
+  it("refuses NUL everywhere, controls outside multi-line text, and bidi overrides in names", () => {
+    expect(checkText("a\u0000b", "secret").ok).toBe(false);
+    expect(checkText("a\u0000b", "text").ok).toBe(false);
+    expect(checkText("line 1\n\tline 2\r\n", "text")).toEqual({
+      ok: true,
+      value: "line 1\n\tline 2\r\n",
+    });
+    expect(checkText("x\u001b[31my", "line")).toEqual({
+      ok: false,
+      message: "must not contain control characters (U+001B)",
+    });
+    expect(checkText("x\u0085y", "text").ok).toBe(false);
+    expect(checkText("x\u202ey", "name").ok).toBe(false);
+    expect(checkText("x\u202ey", "line").ok).toBe(true);
+    expect(checkText("\ud800", "line").ok).toBe(false);
+    expect(checkText(" pass word\u0007 ", "secret")).toEqual({
+      ok: true,
+      value: " pass word\u0007 ",
+    });
   });
 });

@@ -20,6 +20,7 @@ import { simulate, type SimulateOutcome } from "../src/sim/simulate.ts";
 import { closeThreadPool, simulateParallel } from "../src/threads/index.ts";
 import { benchPrimitives } from "./primitives.bench.ts";
 import { type BandwidthSweep, bandwidthSweepMs } from "./bandwidth.ts";
+import { type NoiseRow, runNoiseBench } from "./noise.bench.ts";
 
 interface NeutralGate {
   readonly g: string;
@@ -146,9 +147,14 @@ async function main(): Promise<void> {
       : args.has("--large")
         ? [16, 20, 24, 26, 28, 30, 31]
         : [16, 20, 24]);
-  const kinds = valueOf("--only")
-    ?.split(",")
-    .filter((k) => k !== "primitives") ?? ["random", "qft", "ghz"];
+  const only = valueOf("--only")?.split(",");
+  // "noise" (density matrix and trajectories, noise.bench.ts) runs by default; --no-noise skips it.
+  const withNoise = only
+    ? only.includes("noise")
+    : !args.has("--no-noise") && !args.has("--quick");
+  const kinds = (only ?? ["random", "qft", "ghz"]).filter(
+    (k) => k !== "noise" && k !== "primitives",
+  );
   const noPeers = args.has("--no-peers");
   const threadCounts = valueOf("--threads")
     ?.split(",")
@@ -177,7 +183,7 @@ async function main(): Promise<void> {
       simulate(c, { shots: 1, seed: 1, precision });
       await simulateParallel(c, { shots: 1, seed: 1, precision, threads: 2 });
     }
-  for (const n of sizes) {
+  for (const n of kinds.length > 0 ? sizes : []) {
     const large = n > 24;
     // Peers first, while nothing else of ours runs (random circuit only; skipped after a timeout).
     for (const peer of PEERS) {
@@ -258,6 +264,9 @@ async function main(): Promise<void> {
       }
     }
   }
+  let noiseRows: NoiseRow[] = [];
+  if (withNoise)
+    noiseRows = await runNoiseBench((n) => toCircuit(n, make("random", n)));
   await closeThreadPool();
   // The primitives figures (sweeps, gradients, Pauli sums): bench/primitives.bench.ts.
   if (
@@ -295,6 +304,7 @@ async function main(): Promise<void> {
         bandwidthProbes,
         peerTimes,
         rows,
+        noiseRows,
       },
       null,
       2,

@@ -49,6 +49,7 @@ import {
   installSecurityHeaders,
 } from "./api/plugins/security-headers.plugin.ts";
 import { Problem } from "@stepfault/contract";
+import { textPolicyPlugin } from "./api/plugins/text-policy.plugin.ts";
 import { createCircuitsRepository } from "./repositories/circuits.repository.ts";
 import { createOutboxRepository } from "./repositories/outbox.repository.ts";
 import { createProjectsRepository } from "./repositories/projects.repository.ts";
@@ -132,6 +133,8 @@ export async function buildApp(
         coerceTypes: "array",
         useDefaults: true,
       },
+      // the plugin types the one Ajv method it calls; Fastify types plugins against Ajv itself
+      plugins: [textPolicyPlugin as unknown as never],
     },
   }) as unknown as FastifyInstance;
 

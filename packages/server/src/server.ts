@@ -66,6 +66,8 @@ export interface RunningServer {
 /** Opens and migrates the database, builds the app and listens. */
 export async function startServer(
   config: ServerConfig,
+  /** The built web app to serve at `/` (default: packages/web/dist of this repository). */
+  options: { readonly webDir?: string | null } = {},
 ): Promise<RunningServer> {
   const stopTelemetry = await startTelemetry(config.otelEndpoint);
   let database: Database;
@@ -77,7 +79,10 @@ export async function startServer(
   }
   try {
     await database.migrate();
-    const app = await buildApp(config, { database });
+    const app = await buildApp(config, {
+      database,
+      ...(options.webDir !== undefined ? { webDir: options.webDir } : {}),
+    });
     const url = await app.listen({ port: config.port, host: config.host });
     let stopping: Promise<void> | undefined;
     return {

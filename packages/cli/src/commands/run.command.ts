@@ -8,6 +8,10 @@ import { parseArgs } from "node:util";
 import {
   compileQasm,
   MAX_SIM_QUBITS,
+  noiseModelFromText,
+  SIM_METHODS,
+  type NoiseModel,
+  type SimMethod,
   simulate,
   stateBytes,
   type Circuit,
@@ -23,7 +27,7 @@ import {
   statevectorJson,
   statevectorTable,
 } from "../report.ts";
-import { includeReader } from "../source.ts";
+import { includeReader, readText } from "../source.ts";
 import {
   UsageError,
   parseArgsError,
@@ -38,7 +42,9 @@ const THREADS_FROM_QUBITS = 20;
 const HELP = `Usage: stepfault run FILE [options]
 
 Compiles an OpenQASM 2.0 or 3 file and simulates it on the statevector simulator.
-Includes are read relative to the file.
+Includes are read relative to the file. Noise comes from \`#pragma braket noise ...\` lines in the
+program and from --noise; a noisy circuit runs as a density matrix when it fits, else as
+trajectories (the JSON result's "method" says which).
 
 Options:
   --shots N                Number of shots (default 1024)
@@ -51,6 +57,8 @@ Options:
                            threads, compileMs, simulateMs, sampleMs}
                            (with --statevector: {qubits, statevector: [[re, im], ...]})
   --input NAME=VALUE       Value of an OpenQASM 3 input parameter (repeatable; numbers, true, false)
+  --noise MODEL.json       Apply a noise model file (format: packages/quantum/noise-model.schema.json)
+  --method M               auto (default), statevector, density_matrix or trajectories
   -h, --help               Show this help
 
 Exit status: 0 on success, 1 for errors in the program or its simulation, 2 for usage errors.
@@ -65,6 +73,8 @@ interface RunArgs {
   readonly json: boolean;
   readonly threads: number;
   readonly inputs: Record<string, number | boolean>;
+  readonly noise?: string;
+  readonly method?: SimMethod;
 }
 
 function parse(argv: readonly string[]): RunArgs | "help" {
@@ -82,6 +92,8 @@ function parse(argv: readonly string[]): RunArgs | "help" {
         json: { type: "boolean" },
         threads: { type: "string" },
         input: { type: "string", multiple: true },
+        noise: { type: "string" },
+        method: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -123,6 +135,11 @@ function parse(argv: readonly string[]): RunArgs | "help" {
     throw new UsageError(
       `--precision must be double or single, got "${precision}"`,
     );
+  const method = values.method;
+  if (method !== undefined && !SIM_METHODS.includes(method as SimMethod))
+    throw new UsageError(
+      `--method must be one of ${SIM_METHODS.join(", ")}, got "${method}"`,
+    );
   const inputs = parseInputs(values.input);
   return {
     file: positionals[0],
@@ -133,6 +150,8 @@ function parse(argv: readonly string[]): RunArgs | "help" {
     json: values.json ?? false,
     threads: parseThreads(values.threads),
     inputs,
+    ...(values.noise !== undefined ? { noise: values.noise } : {}),
+    ...(method !== undefined ? { method: method as SimMethod } : {}),
   };
 }
 
@@ -169,6 +188,25 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   if (typeof started === "number") return started;
   const { args, text } = started;
   const { file } = args;
+  let noise: NoiseModel | undefined;
+  if (args.noise !== undefined) {
+    const modelText = readText(args.noise);
+    if ("error" in modelText) {
+      process.stderr.write(
+        `stepfault: error: cannot read ${args.noise}: ${modelText.error}\n`,
+      );
+      return 1;
+    }
+    const m = noiseModelFromText(modelText.text);
+    if (!m.ok) {
+      for (const e of m.errors)
+        process.stderr.write(
+          `${args.noise}: error: ${e.path ? `${e.path}: ` : ""}${oneLine(e.message)}\n`,
+        );
+      return 1;
+    }
+    noise = m.model;
+  }
   const includes = includeReader(file);
   const compiled = compileQasm(text, {
     fileName: file,
@@ -192,6 +230,8 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     statevector: args.statevector,
     threads: args.threads,
     memoryLimitBytes: Math.floor(totalmem() * 0.8),
+    ...(noise ? { noise } : {}),
+    ...(args.method ? { method: args.method } : {}),
     ...(progress
       ? {
           onProgress: (f: number) => {
@@ -208,7 +248,9 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     process.stderr.write(
       e.span
         ? `${file}:${e.span.line}:${e.span.col}: error: ${oneLine(e.message)}\n`
-        : `stepfault: error: ${oneLine(e.message)}\n`,
+        : e.code === "SIM_BAD_NOISE_MODEL"
+          ? `${args.noise}: error: ${oneLine(e.message)}\n`
+          : `stepfault: error: ${oneLine(e.message)}\n`,
     );
     return 1;
   }

@@ -1,5 +1,11 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { resolveConfig, startServer, stopOnSignals } from "@stepfault/server";
+
+/** The web app the published package carries (dist/web/dist, copied there by its build). */
+const BUNDLED_WEB = fileURLToPath(new URL("../web/dist", import.meta.url));
 
 const HELP = `Usage: stepfault serve [--port N] [--host HOST] [--data-dir DIR] [--no-worker]
 
@@ -54,7 +60,12 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     return 78; // EX_CONFIG
   }
   try {
-    const server = await startServer(resolved.config);
+    const server = await startServer(
+      resolved.config,
+      existsSync(join(BUNDLED_WEB, "index.html"))
+        ? { webDir: BUNDLED_WEB }
+        : {},
+    );
     stopOnSignals(server);
     process.stderr.write(
       `StepFault listening on ${server.url} (API docs: ${server.url}/api/docs)${resolved.config.jobs.runWorker ? "" : "; no job worker in this process"}\n`,

@@ -91,6 +91,7 @@ export function opWires(op: Operation): { qubits: number[]; clbits: number[] } {
     case "opaque":
       return { qubits: [...op.qubits], clbits };
     case "barrier":
+    case "noise":
       return { qubits: [...op.qubits], clbits: [] };
     case "classical":
       return { qubits: [], clbits: [...clbits, ...op.clbits] };

@@ -13,9 +13,13 @@ export interface GateCall {
   readonly qubits: readonly number[];
 }
 
-/** Calls for one op, the definitions they need, or why the op cannot be written. */
+/**
+ * Calls for one op, the definitions they need, or why the op cannot be written. `globalPhase`:
+ * what the calls lack, as a global phase, to be exactly the op (OpenQASM 3's U, u2, u3 differ
+ * from the IR's matrices by a phase; with controls the calls carry it on the controls instead).
+ */
 export type GateWriting =
-  | { ok: true; calls: GateCall[]; defs: string[] }
+  | { ok: true; calls: GateCall[]; defs: string[]; globalPhase?: number }
   | { ok: false; reason: string };
 
 const PI = Math.PI;
@@ -27,7 +31,8 @@ export const GATE_DEFINITIONS: Record<
 > = {
   r: {
     deps: [],
-    text: "gate r(theta, phi) a { U(theta, phi - pi/2, -phi + pi/2) a; }",
+    // u3 rather than U: with φ + λ = 0, u3 is Qiskit's matrix in both OpenQASM 2 and 3.
+    text: "gate r(theta, phi) a { u3(theta, phi - pi/2, -phi + pi/2) a; }",
   },
   rzz: {
     deps: [],
@@ -240,8 +245,11 @@ export function qasm3Gate(op: GateOp): GateWriting {
   });
   if (QASM3_SAME.has(n) || n === "gphase") return base(n, op.params);
   if (n === "sxdg") return base("inv @ sx", []);
-  if (n === "u2") return base("U", [PI / 2, ...op.params]);
-  if (n === "u3") return base("U", op.params);
+  // OpenQASM 3's u2/u3 are e^{-i(φ+λ)/2} times the IR's (Qiskit's) matrices, U is e^{iθ/2} times.
+  if (n === "u2" || n === "u3") {
+    const [p, l] = op.params.slice(-2);
+    return withPhase(base(n, op.params), c, (p + l) / 2);
+  }
   if (Object.hasOwn(GATE_DEFINITIONS, n)) return base(n, op.params, defsFor(n));
   if (n === "unitary") {
     if (t.length !== 1)
@@ -250,12 +258,27 @@ export function qasm3Gate(op: GateOp): GateWriting {
         reason: `a ${t.length}-qubit unitary has no OpenQASM 3 form (only 1-qubit unitaries are written, as U and gphase)`,
       };
     const a = u3Angles(op.matrix!);
-    const calls: GateCall[] = [
-      { name: prefix + "U", params: [a.theta, a.phi, a.lambda], qubits: all },
-    ];
-    if (a.gamma !== 0)
-      calls.push({ name: prefix + "gphase", params: [a.gamma], qubits: c });
-    return { ok: true, calls, defs: [] };
+    return withPhase(
+      base("U", [a.theta, a.phi, a.lambda]),
+      c,
+      a.gamma - a.theta / 2,
+    );
   }
   return { ok: false, reason: `unknown gate ${n}` };
+}
+
+/** Adds the phase `phase` to a writing: a global phase without controls, else p on the controls. */
+function withPhase(
+  w: GateWriting,
+  controls: readonly number[],
+  phase: number,
+): GateWriting {
+  if (!w.ok || phase === 0) return w;
+  const k = controls.length;
+  if (k === 0) return { ...w, globalPhase: phase };
+  const name = k === 1 ? "p" : k === 2 ? "ctrl @ p" : `ctrl(${k - 1}) @ p`;
+  return {
+    ...w,
+    calls: [...w.calls, { name, params: [phase], qubits: [...controls] }],
+  };
 }

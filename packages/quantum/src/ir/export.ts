@@ -12,6 +12,7 @@ import {
   type GateCall,
 } from "./export-gates.ts";
 import type { Circuit, Condition, Operation, Register } from "./types.ts";
+import { noisePragmaText } from "./noise-text.ts";
 
 /** Why an operation could not be exported. */
 export interface ExportError {
@@ -167,6 +168,7 @@ function write(circuit: Circuit, version: 2 | 3): ExportResult {
   const defs: string[] = [];
   const opaque = new Map<string, string>();
   const body: string[] = [];
+  let extraPhase = 0;
   const fail = (i: number, op: Operation, reason: string) =>
     errors.push({
       code: "EXPORT_INEXPRESSIBLE",
@@ -183,6 +185,12 @@ function write(circuit: Circuit, version: 2 | 3): ExportResult {
         if (!w.ok) return fail(i, op, w.reason);
         for (const d of w.defs) if (!defs.includes(d)) defs.push(d);
         stmts = w.calls.map((call) => callText(call, q.names));
+        if (w.globalPhase !== undefined) {
+          // A conditioned op's phase stays inside its if block; the others add to the header's.
+          if (op.condition)
+            stmts.push(`gphase(${formatAngle(w.globalPhase)});`);
+          else extraPhase += w.globalPhase;
+        }
         if (version === 2 && op.name === "gphase" && op.controls.length === 0)
           stmts = [
             `// gphase(${formatAngle(op.params[0])}) (global phase, not observable)`,
@@ -203,6 +211,11 @@ function write(circuit: Circuit, version: 2 | 3): ExportResult {
         stmts = op.qubits.length
           ? [`barrier ${op.qubits.map((x) => q.names[x]).join(", ")};`]
           : [];
+        break;
+      case "noise":
+        if (version === 2)
+          return fail(i, op, "noise channels have no OpenQASM 2 form");
+        stmts = [noisePragmaText(op, q.names)];
         break;
       case "classical":
       case "label":
@@ -271,11 +284,12 @@ function write(circuit: Circuit, version: 2 | 3): ExportResult {
         ? `creg ${d.name}[${d.size}];`
         : `bit[${d.size}] ${d.name};`,
     );
-  if (circuit.globalPhase !== 0)
+  const phase = circuit.globalPhase + extraPhase;
+  if (phase !== 0)
     lines.push(
       version === 2
-        ? `// global phase: ${formatAngle(circuit.globalPhase)}`
-        : `gphase(${formatAngle(circuit.globalPhase)});`,
+        ? `// global phase: ${formatAngle(phase)}`
+        : `gphase(${formatAngle(phase)});`,
     );
   lines.push(...body);
   return { ok: true, source: lines.join("\n") + "\n" };

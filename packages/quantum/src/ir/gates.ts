@@ -109,6 +109,29 @@ add("cu3", Q2, base("u3", 1));
 add("cu", Q2 | Q3, "cu");
 add("cswap", Q2 | Q3, base("swap", 1));
 
+/**
+ * OpenQASM 3 global phases: the built-in `U(θ,φ,λ)` is e^{iθ/2} times Qiskit's U matrix, and
+ * `stdgates.inc` defines `u2(φ,λ) = gphase(-(φ+λ+π/2)/2); U(π/2,φ,λ)` and
+ * `u3(θ,φ,λ) = gphase(-(φ+λ+θ)/2); U(θ,φ,λ)`, i.e. e^{-i(φ+λ)/2} times Qiskit's matrix. Every
+ * other stdgates.inc gate equals its canonical op's matrix exactly (x = e^{-iπ/2} U(π,0,π),
+ * rz(λ) = e^{-iλ/2} U(0,0,λ), cu = p(γ-θ/2) on the control then ctrl @ U, ...), and `CX` is the
+ * standard library's "alias for cx". The angle here is what OpenQASM 3 adds to `standardGateOps`.
+ */
+const OPENQASM3_PHASE: Record<string, (p: readonly number[]) => number> = {
+  U: (p) => p[0] / 2,
+  u3: (p) => -(p[1] + p[2]) / 2,
+  u2: (p) => -(p[0] + p[1]) / 2,
+};
+
+/** The global phase (radians) by which a standard gate's OpenQASM 3 definition differs from `standardGateOps` (0 for most). */
+export function openqasm3Phase(
+  name: string,
+  params: readonly number[],
+): number {
+  const f = OPENQASM3_PHASE[name];
+  return f ? f(params) : 0;
+}
+
 /** Returns the signature of a standard gate name as written, or undefined for other names. */
 export function lookupGate(name: string): GateSignature | undefined {
   return entries.get(name)?.sig;

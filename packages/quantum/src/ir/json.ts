@@ -5,6 +5,7 @@
  */
 import { isUnitary } from "../math/matrix.ts";
 import { BASE_GATES } from "./gate-matrices.ts";
+import { channelToJson, readChannel } from "./channel-json.ts";
 import { CLASSICAL_FUNCTIONS } from "./classical.ts";
 import {
   CIRCUIT_FORMAT_VERSION,
@@ -87,6 +88,12 @@ function opToJson(op: Operation): { [key: string]: JsonValue } {
         name: op.name,
         qubits: [...op.qubits],
         params: [...op.params],
+      });
+      break;
+    case "noise":
+      Object.assign(o, {
+        channel: channelToJson(op.channel),
+        qubits: [...op.qubits],
       });
       break;
     case "classical":
@@ -423,6 +430,27 @@ function readOp(
         ...extra,
       };
     }
+    case "noise": {
+      const qubits = r.ints(o.qubits, `${path}.qubits`, nq - 1);
+      distinct(qubits, "qubits");
+      if (extra.condition)
+        r.err(`${path}.condition`, "a noise channel cannot be conditioned");
+      const channel = readChannel(o.channel, `${path}.channel`, (p, m) =>
+        r.err(p, m),
+      );
+      if (channel && channel.numQubits !== qubits.length)
+        r.err(
+          `${path}.qubits`,
+          `${channel.name} acts on ${channel.numQubits} qubit(s), got ${qubits.length}`,
+        );
+      if (!channel) return undefined;
+      return {
+        kind: "noise",
+        channel,
+        qubits,
+        ...(extra.span ? { span: extra.span } : {}),
+      };
+    }
     case "classical":
       return {
         kind: "classical",
@@ -445,7 +473,7 @@ function readOp(
     default:
       r.err(
         `${path}.kind`,
-        `expected gate, measure, reset, barrier, opaque, classical, label or jump, got ${describe(o.kind)}`,
+        `expected gate, measure, reset, barrier, opaque, classical, label, jump or noise, got ${describe(o.kind)}`,
       );
       return undefined;
   }

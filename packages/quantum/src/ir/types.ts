@@ -11,6 +11,8 @@
  *   least-significant bit of the matrix index.
  */
 
+import type { Channel } from "./channels.ts";
+
 /** A 1-based source position range. `endCol` is exclusive. */
 export interface Span {
   readonly line: number;
@@ -98,6 +100,17 @@ export interface OpaqueOp {
   readonly span?: Span;
 }
 
+/**
+ * A noise channel applied to `qubits` (channel.numQubits of them; qubits[0] is the least-significant
+ * bit of the Kraus matrices). From `#pragma braket noise ...` or a noise model.
+ */
+export interface NoiseOp {
+  readonly kind: "noise";
+  readonly channel: Channel;
+  readonly qubits: readonly number[];
+  readonly span?: Span;
+}
+
 export type Operation =
   | GateOp
   | MeasureOp
@@ -106,7 +119,8 @@ export type Operation =
   | OpaqueOp
   | ClassicalOp
   | LabelOp
-  | JumpOp;
+  | JumpOp
+  | NoiseOp;
 
 /** The version of the JSON form written by `circuitToJson`. */
 export const CIRCUIT_FORMAT_VERSION = 1;

@@ -1,5 +1,5 @@
 import type { Span } from "../ir/types.ts";
-import type { Expr, Program, Stmt } from "./ast.ts";
+import type { Expr, NoiseArg, Program, Stmt } from "./ast.ts";
 
 const at = (s: Span): string => `@${s.line}:${s.col}-${s.endLine}:${s.endCol}`;
 
@@ -51,6 +51,13 @@ function printStmt(s: Stmt, depth: number, out: string[]): void {
       return line(`assign ${expr(s.target)} ${s.op} ${expr(s.value)}`);
     case "reset":
       return line(`reset ${expr(s.target)}`);
+    case "noise": {
+      const arg = (a: NoiseArg): string =>
+        a.kind === "expr" ? expr(a.expr) : `[${a.items.map(arg).join(", ")}]`;
+      return line(
+        `noise ${s.name}(${s.params.map(arg).join(", ")}) ${s.args.map(expr).join(", ")}`,
+      );
+    }
     case "barrier":
       return line(`barrier ${s.args.map(expr).join(", ")}`);
     case "if":

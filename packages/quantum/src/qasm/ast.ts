@@ -149,6 +149,15 @@ export type Stmt =
     }
   | { readonly kind: "reset"; readonly target: Expr; readonly span: Span }
   | {
+      /** `#pragma braket noise name(params) args` */
+      readonly kind: "noise";
+      readonly name: string;
+      readonly nameSpan: Span;
+      readonly params: readonly NoiseArg[];
+      readonly args: readonly Expr[];
+      readonly span: Span;
+    }
+  | {
       readonly kind: "barrier";
       readonly args: readonly Expr[];
       readonly span: Span;
@@ -255,3 +264,12 @@ export interface Program {
   readonly version: "2.0" | "3.0" | undefined;
   readonly stmts: readonly Stmt[];
 }
+
+/** An argument of a noise pragma: an expression or a bracketed list (rows of a Kraus matrix, a [re, im] pair). */
+export type NoiseArg =
+  | { readonly kind: "expr"; readonly expr: Expr }
+  | {
+      readonly kind: "list";
+      readonly items: readonly NoiseArg[];
+      readonly span: Span;
+    };

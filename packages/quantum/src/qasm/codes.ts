@@ -72,6 +72,8 @@ export const QasmCodes = {
   RECURSION_LIMIT: "QASM_RECURSION_LIMIT",
   /** `break`/`continue` outside a loop, `return` outside a subroutine. */
   BAD_CONTROL_FLOW: "QASM_BAD_CONTROL_FLOW",
+  /** A noise pragma with an unknown channel, bad parameters, a non-CPTP Kraus set or wrong qubits. */
+  BAD_NOISE: "QASM_BAD_NOISE",
   /** A call of an `extern` that has no implementation in the simulator. */
   EXTERN_UNAVAILABLE: "QASM_EXTERN_UNAVAILABLE",
   /** `defcalgrammar`, `cal` and `defcal` are skipped by the simulator (warning, once). */

@@ -61,6 +61,9 @@ function isIdentPart(c: number): boolean {
  * never holds all its tokens at once). Comments and whitespace are skipped; lexical errors are
  * reported to `sink` and the offending characters skipped.
  */
+/** `#pragma braket noise ...`: the one pragma the compiler reads. */
+const BRAKET_NOISE = /^#pragma[ \t]+braket[ \t]+noise\b/;
+
 export class Lexer {
   private i = 0;
   private line = 1;
@@ -113,6 +116,10 @@ export class Lexer {
       const sc = i - this.lineStart + 1;
       // `#pragma ...` (OpenQASM 3) is implementation-defined: ignored to the end of the line.
       if (c === 35 && src.startsWith("#pragma", i)) {
+        // Braket noise pragmas are parsed (parse-pragma.ts): `#pragma` reads as the `pragma` keyword.
+        if (BRAKET_NOISE.test(src.slice(i, i + 64))) {
+          return this.tok("ident", "pragma", sl, sc, i + 7);
+        }
         while (i < n && src.charCodeAt(i) !== 10) i++;
         continue;
       }

@@ -4,7 +4,7 @@ import { QasmCodes } from "./codes.ts";
 import { joinSpans, type DiagnosticSink } from "./diagnostics.ts";
 import { Lexer } from "./lex.ts";
 import { CLASSICAL_TYPES, ParseAbort } from "./parse-expr.ts";
-import { ExtParser } from "./parse-ext.ts";
+import { PragmaParser } from "./parse-pragma.ts";
 import { inferVersion } from "./version.ts";
 
 /** Keywords of OpenQASM 3 features this compiler does not lower; reported as QASM_UNSUPPORTED. */
@@ -39,7 +39,7 @@ const COMPOUND_ASSIGN = new Set([
 ]);
 
 /** Recursive-descent parser for OpenQASM 2.0 and 3 (one grammar, version-aware where they differ). */
-export class Parser extends ExtParser {
+export class Parser extends PragmaParser {
   /** Reads the `OPENQASM` line if present; the version decides the expression grammar. */
   parseHeader(): { version: Program["version"]; stmt?: Stmt } {
     if (!this.is("OPENQASM")) return { version: undefined };
@@ -74,11 +74,7 @@ export class Parser extends ExtParser {
     if (t.kind !== "ident") return this.unexpected("a statement");
     const kw = t.text;
     if (!this.v3 && !QASM2_KEYWORDS.has(kw)) return this.parseGateCall();
-    if (kw === "pragma") {
-      // Implementation-defined: ignored up to the end of its line.
-      while (this.tok.kind !== "eof" && this.tok.line === t.line) this.next();
-      return { kind: "block", body: [], span: t };
-    }
+    if (kw === "pragma") return this.parsePragma();
     if (UNSUPPORTED_KEYWORDS.has(kw) && this.peek1().text !== "(") {
       this.sink.error(QasmCodes.UNSUPPORTED, `not supported yet: ${kw}`, t);
       throw new ParseAbort();

@@ -9,8 +9,9 @@
 import type { Circuit } from "../ir/types.ts";
 import { evalClassical, storeBits } from "../ir/classical.ts";
 import { binomial } from "./binomial.ts";
-import { basisKey, countsKey } from "./counts.ts";
-import type { MeasureStep, ResetStep } from "./instructions.ts";
+import type { ChannelStep, MeasureStep, ResetStep } from "./instructions.ts";
+import { branchInstr, branchProbabilities, splitShots } from "./kraus.ts";
+import { addSampledCounts, type ReadoutErrors } from "./readout.ts";
 import type { Amplitudes } from "./kernels/one-qubit.ts";
 import {
   collapse,
@@ -70,6 +71,7 @@ class BranchRunner {
     private readonly ctx: RunContext,
     private readonly shots: number,
     private readonly maxStates: number,
+    private readonly readout?: ReadoutErrors,
   ) {
     this.tail = terminalStart(prog);
   }
@@ -105,6 +107,10 @@ class BranchRunner {
       if (st.kind === "kernel") {
         engine.sweep(a, st.instr, numQubits);
         this.sweeps++;
+        continue;
+      }
+      if (st.kind === "channel") {
+        k = this.channel(a, k, bits, st, s);
         continue;
       }
       if (st.kind === "classical") {
@@ -146,6 +152,50 @@ class BranchRunner {
     this.leaf(a, k, bits);
   }
 
+  /**
+   * Splits k shots over the channel's Kraus branches: every branch but the largest runs to the end
+   * on a copy (depth-first), the largest continues on a. Returns the shots left on a.
+   */
+  private channel(
+    a: Amplitudes,
+    k: number,
+    bits: Uint8Array,
+    st: ChannelStep,
+    s: number,
+  ): number {
+    const probs = branchProbabilities(a, st);
+    const split = splitShots(k, probs, this.ctx.rng);
+    let big = 0;
+    for (let b = 1; b < split.length; b++) if (split[b] > split[big]) big = b;
+    for (let b = 0; b < split.length; b++) {
+      if (b === big || split[b] === 0) continue;
+      if (this.live >= this.maxStates - 1) {
+        // No room for another state: the rest of this group runs shot by shot.
+        for (let i = 0; i < split[b]; i++) {
+          const c = this.acquire();
+          c.set(a);
+          this.kraus(c, st, b, probs[b]);
+          this.go(c, 1, bits.slice(), s + 1);
+        }
+        continue;
+      }
+      const c = this.acquire();
+      c.set(a);
+      this.kraus(c, st, b, probs[b]);
+      this.go(c, split[b], bits.slice(), s + 1);
+    }
+    this.kraus(a, st, big, probs[big]);
+    return split[big];
+  }
+
+  /** Applies the normalised Kraus operator b of a channel to a. */
+  private kraus(a: Amplitudes, st: ChannelStep, b: number, p: number): void {
+    const instr = branchInstr(st, b, p);
+    if (!instr) return;
+    this.ctx.engine.sweep(a, instr, this.prog.numQubits);
+    this.sweeps++;
+  }
+
   /** Collapses a onto `bit` of the step's qubit and records it (measure) or clears the qubit (reset). */
   private outcome(
     a: Amplitudes,
@@ -156,30 +206,48 @@ class BranchRunner {
     bits: Uint8Array,
   ): void {
     collapse(a, st.qubit, bit, bit ? p1 : 1 - p1, norm);
-    if (st.kind === "measure") bits[st.clbit] = bit;
-    else if (bit === 1) flipQubit(a, st.qubit);
+    if (st.kind === "measure") {
+      // The recorded bit goes through the qubit's readout error; the state keeps the true outcome.
+      const e = this.readout?.get(st.qubit);
+      const flip = e ? (bit ? e.p0given1 : e.p1given0) : 0;
+      bits[st.clbit] =
+        flip > 0 && this.ctx.rng.nextDouble() < flip ? 1 - bit : bit;
+    } else if (bit === 1) flipQubit(a, st.qubit);
   }
 
   /** Adds k shots of a finished branch: its bits, with the terminal measurements sampled from a. */
   private leaf(a: Amplitudes, k: number, bits: Uint8Array): void {
     const { steps, numQubits, numClbits } = this.prog;
-    const add = (key: string, c: number): void => {
-      this.counts[key] = (this.counts[key] ?? 0) + c;
+    const finalMeasures: { qubit: number; clbit: number }[] = [];
+    for (let s = this.tail; s < steps.length; s++) {
+      const st = steps[s];
+      if (st.kind === "measure")
+        finalMeasures.push({ qubit: st.qubit, clbit: st.clbit });
+    }
+    const layout = {
+      numQubits,
+      numClbits,
+      cregs: this.circuit.cregs,
+      finalMeasures,
     };
-    if (numClbits === 0)
-      for (const [index, c] of sampleIndices(a, k, this.ctx.rng))
-        add(basisKey(index, numQubits), c);
-    else if (this.tail === steps.length)
-      add(countsKey(bits, this.circuit.cregs), k);
+    if (numClbits > 0 && finalMeasures.length === 0)
+      addSampledCounts(
+        this.counts,
+        new Map([[0, k]]),
+        layout,
+        undefined,
+        this.ctx.rng,
+        bits,
+      );
     else
-      for (const [index, c] of sampleIndices(a, k, this.ctx.rng)) {
-        for (let s = this.tail; s < steps.length; s++) {
-          const st = steps[s];
-          if (st.kind === "measure")
-            bits[st.clbit] = Math.floor(index / 2 ** st.qubit) % 2;
-        }
-        add(countsKey(bits, this.circuit.cregs), c);
-      }
+      addSampledCounts(
+        this.counts,
+        sampleIndices(a, k, this.ctx.rng),
+        layout,
+        this.readout,
+        this.ctx.rng,
+        bits,
+      );
     this.release(a);
     this.finished += k;
     this.ctx.onProgress?.(this.finished / this.shots);
@@ -196,12 +264,13 @@ export function runBranches(
   shots: number,
   ctx: RunContext,
   maxStates = Infinity,
+  readout?: ReadoutErrors,
 ): BranchOutput {
   if (!(maxStates >= 2))
     throw new Error(
       `invariant: maxStates must be at least 2, got ${maxStates}`,
     );
-  const r = new BranchRunner(circuit, prog, ctx, shots, maxStates);
+  const r = new BranchRunner(circuit, prog, ctx, shots, maxStates, readout);
   const root = r.acquire();
   root[0] = 1;
   r.go(root, shots, new Uint8Array(prog.numClbits), 0);

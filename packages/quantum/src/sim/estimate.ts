@@ -31,6 +31,7 @@ import {
   stateBytes,
 } from "./simulate.ts";
 import { GradientCancelled, adjointGradients, shiftRule } from "./gradient.ts";
+import { estimateDensity } from "./density-estimate.ts";
 
 /** Options of `estimate`. */
 export interface EstimateOptions {
@@ -173,6 +174,15 @@ export function estimateOn(
       "SIM_OPAQUE",
       `opaque gate "${opaque.name}" has no definition and cannot be simulated`,
     );
+  if (circuit.ops.some((op) => op.kind === "noise"))
+    try {
+      // Noise channels: exact expectation values from the density matrix (density-estimate.ts).
+      const xs = pointValues(program.parameters, options.points ?? [{}]);
+      return estimateDensity(program, observables, xs, options, engine, t0);
+    } catch (e) {
+      if (e instanceof EstimateError) return fail(e.code, e.message);
+      throw e;
+    }
   const precision = options.precision ?? "double";
   const shots = options.shots ?? null;
   const need = estimateBytes(n, observables.length, options);

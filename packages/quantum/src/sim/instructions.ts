@@ -127,6 +127,18 @@ export interface ResetStep {
   readonly qubit: number;
   readonly condition?: Condition;
 }
+/**
+ * A noise channel (trajectories): one Kraus operator is drawn per shot group. `weights` are the
+ * branch probabilities of a mixed-unitary channel (then `kraus[k] / sqrt(weights[k])` is unitary);
+ * without them the probabilities are computed from the state.
+ */
+export interface ChannelStep {
+  readonly kind: "channel";
+  readonly qubits: readonly number[];
+  readonly kraus: readonly Float64Array[];
+  readonly weights?: readonly number[];
+  readonly condition?: undefined;
+}
 /** Run-time classical code: writes an expression of the shot's bits into bits. */
 export interface ClassicalStep {
   readonly kind: "classical";
@@ -148,7 +160,13 @@ export interface JumpStep {
 }
 /** One step of a compiled program. */
 export type Step =
-  GateStep | MeasureStep | ResetStep | ClassicalStep | LabelStep | JumpStep;
+  | GateStep
+  | MeasureStep
+  | ResetStep
+  | ClassicalStep
+  | LabelStep
+  | JumpStep
+  | ChannelStep;
 
 /** The outer index range of a kernel instruction on n qubits (what threads split). */
 export function outerSize(instr: KernelInstr, n: number): number {

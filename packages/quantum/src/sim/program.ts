@@ -22,6 +22,8 @@ export interface ProgramOptions {
   readonly maxDense?: number;
   /** Cache blocking of unitary runs (default: on with fusion, chunks of 2^14 amplitudes, 5 high qubits); false turns it off. */
   readonly blocking?: BlockingOptions | false;
+  /** Compile as dynamic (branch-split trajectories) even when nothing needs it (noise does). */
+  readonly forceDynamic?: boolean;
 }
 
 /** Default cache blocking: 2^14 amplitudes per chunk (256 KiB in double), up to 5 high qubits per stage. */
@@ -63,7 +65,8 @@ export function isDynamic(circuit: Circuit): boolean {
   for (const op of circuit.ops) {
     if (op.kind === "classical" || op.kind === "label" || op.kind === "jump")
       return true;
-    if (op.kind !== "barrier" && op.condition) return true;
+    if (op.kind !== "barrier" && op.kind !== "noise" && op.condition)
+      return true;
     if (op.kind === "measure") {
       measured.add(op.qubit);
       touched.add(op.qubit);
@@ -85,7 +88,10 @@ export function compileProgram(
   circuit: Circuit,
   options: ProgramOptions = {},
 ): Program {
-  const dynamic = isDynamic(circuit);
+  const dynamic =
+    (options.forceDynamic ?? false) ||
+    isDynamic(circuit) ||
+    circuit.ops.some((op) => op.kind === "noise");
   const fuser = new Fuser(
     circuit.numQubits,
     options.fusion ?? true,
@@ -143,6 +149,15 @@ export function compileProgram(
       case "barrier":
         flush();
         fences.add(steps.length);
+        break;
+      case "noise":
+        flush();
+        steps.push({
+          kind: "channel",
+          qubits: op.qubits,
+          kraus: op.channel.kraus,
+          ...(op.channel.weights ? { weights: op.channel.weights } : {}),
+        });
         break;
       case "opaque":
         throw new Error(

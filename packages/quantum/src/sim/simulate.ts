@@ -9,6 +9,9 @@ import { compileProgram, findOpaque, isDynamic } from "./program.ts";
 import type { BlockingOptions } from "./blocking.ts";
 import { Cancelled, type RunOutput, runStatic } from "./run.ts";
 import { LoopLimit, runBranches } from "./branches.ts";
+import { hasNoiseOps, type SimMethod, simulateNoisy } from "./noisy.ts";
+import type { ReadoutErrors } from "./readout.ts";
+import { applyNoiseModel, type NoiseModel } from "../noise/model.ts";
 
 /** Options of `simulate`. */
 export interface SimulateOptions {
@@ -30,6 +33,15 @@ export interface SimulateOptions {
   readonly onProgress?: (fractionOfOpsApplied: number) => void;
   /** Polled between sweeps; when true the run ends with SIM_CANCELLED. */
   readonly shouldStop?: () => boolean;
+  /**
+   * How to simulate (default "auto": the statevector for ideal circuits; for noisy ones the density
+   * matrix when it fits, else trajectories).
+   */
+  readonly method?: SimMethod;
+  /** Readout errors by qubit, applied to every measured bit (noise models supply them too). */
+  readonly readout?: ReadoutErrors;
+  /** A noise model applied to the circuit (see noise/model.ts). */
+  readonly noise?: NoiseModel;
 }
 
 /** A finished simulation. */
@@ -40,8 +52,11 @@ export interface SimulateResult {
   readonly seed: number;
   readonly qubits: number;
   readonly clbits: number;
-  /** One simulation + sampling, or (dynamic circuits) shots split exactly over measurement branches. */
-  readonly method: "statevector" | "trajectories";
+  /**
+   * One statevector simulation + sampling; or trajectories (dynamic or noisy circuits: shots split
+   * exactly over measurement and Kraus branches); or the exact density matrix, then sampled.
+   */
+  readonly method: "statevector" | "trajectories" | "density_matrix";
   /** Interleaved re, im; little-endian (qubit 0 = LSB of the index); global phase applied. */
   readonly statevector?: Float64Array;
   readonly timeMs: number;
@@ -121,6 +136,13 @@ function checkOptions(o: SimulateOptions): string | undefined {
   if (bad) return bad;
   if (o.memoryLimitBytes !== undefined && !(o.memoryLimitBytes > 0))
     return "memoryLimitBytes must be positive";
+  if (
+    o.method !== undefined &&
+    !["auto", "statevector", "density_matrix", "trajectories"].includes(
+      o.method,
+    )
+  )
+    return 'method must be "auto", "statevector", "density_matrix" or "trajectories"';
   return undefined;
 }
 
@@ -167,11 +189,44 @@ export function precheck(
 
 /** Runs a circuit on the given engine (shared by `simulate` and the threaded entry). */
 export function simulateOn(
-  circuit: Circuit,
+  source: Circuit,
   options: SimulateOptions,
   engine: SimEngine,
 ): SimulateOutcome {
   const t0 = performance.now();
+  let circuit = source;
+  let readout = options.readout;
+  if (options.noise) {
+    const applied = applyNoiseModel(circuit, options.noise);
+    if (!applied.ok)
+      return fail(
+        "SIM_BAD_NOISE_MODEL",
+        applied.errors
+          .map((e) => (e.path ? `${e.path}: ${e.message}` : e.message))
+          .join("; "),
+      );
+    circuit = applied.circuit;
+    if (applied.readout.size > 0)
+      readout = new Map([...applied.readout, ...(readout ?? [])]);
+  }
+  if (
+    hasNoiseOps(circuit) ||
+    (readout && readout.size > 0) ||
+    options.method === "density_matrix" ||
+    options.method === "trajectories"
+  ) {
+    const refused = precheck(circuit, { ...options, statevector: false }, true);
+    if (refused) return refused;
+    return simulateNoisy(
+      circuit,
+      readout,
+      options,
+      engine,
+      (n) =>
+        defaultBlocking(n, options.precision ?? "double", engine.threads ?? 1),
+      t0,
+    );
+  }
   const refused = precheck(circuit, options, isDynamic(circuit));
   if (refused) return refused;
   let prog;

@@ -11,6 +11,7 @@ import {
   simulateOn,
 } from "../sim/simulate.ts";
 import { ThreadPool } from "./pool.ts";
+import { simulationWidth } from "../sim/noisy.ts";
 import type { ParametricCircuit } from "../ir/parametric.ts";
 import type { Observable } from "../sim/observable.ts";
 import {
@@ -49,7 +50,10 @@ export function simulateParallel(
     1,
     Math.floor(options.threads ?? availableParallelism()),
   );
-  if (threads === 1 || circuit.numQubits < MIN_QUBITS_FOR_THREADS)
+  if (
+    threads === 1 ||
+    simulationWidth(circuit, options) < MIN_QUBITS_FOR_THREADS
+  )
     return Promise.resolve(simulate(circuit, options));
   const run = queue.then(async () => {
     const p = await poolOf(threads);

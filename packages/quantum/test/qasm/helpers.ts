@@ -2,6 +2,7 @@ import { expect } from "vitest";
 import type { Circuit, Operation } from "../../src/ir/types.ts";
 import { compileQasm } from "../../src/qasm/compile.ts";
 import type { CompileOptions } from "../../src/ir/types.ts";
+import { channelCallText } from "../../src/ir/noise-text.ts";
 
 const num = (x: number): string => String(Math.round(x * 1e6) / 1e6);
 
@@ -26,6 +27,9 @@ export function showOp(op: Operation): string {
     case "barrier":
       s = `barrier${op.qubits.map((q) => ` q${q}`).join("")}`;
       break;
+    case "noise":
+      s = `noise ${channelCallText(op.channel)}${op.qubits.map((q) => ` q${q}`).join("")}`;
+      break;
     case "classical":
       s = `classical [${op.clbits.join(",")}] = ${JSON.stringify(op.value)}`;
       break;
@@ -36,8 +40,7 @@ export function showOp(op: Operation): string {
       s = `jump ${op.to}`;
       break;
   }
-  const cond =
-    op.kind !== "barrier" && op.kind !== "label" ? op.condition : undefined;
+  const cond = "condition" in op ? op.condition : undefined;
   if (cond) s += ` if [${cond.clbits.join(",")}]${cond.op}${cond.value}`;
   return s;
 }

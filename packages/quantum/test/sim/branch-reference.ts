@@ -72,6 +72,8 @@ export function exactDistribution(c: Circuit): Map<string, number> {
     const op: Operation = c.ops[i];
     if (op.kind === "barrier" || op.kind === "opaque" || op.kind === "label")
       return walk(i + 1, s, p, bits);
+    if (op.kind === "noise")
+      throw new Error("the branch reference does not take noise");
     if (op.condition && !holds(op.condition, bits))
       return walk(i + 1, s, p, bits);
     if (op.kind === "jump") return walk(labels.get(op.to)!, s, p, bits);

@@ -14,6 +14,7 @@ import {
   stateBytes,
   sweepPoints,
   type ParametricCircuit,
+  type SimulateResult,
 } from "@stepfault/quantum";
 import type { SimReply, SimTask } from "./sim-task.ts";
 
@@ -169,7 +170,7 @@ function run(task: SimTask, post: Post): SimReply {
   // A sampling sweep: counts per point, seeds task.seed + p.
   const counts: Record<string, number>[] = [];
   let sweeps = 0;
-  let method = "statevector" as "statevector" | "trajectories";
+  let method = "statevector" as SimulateResult["method"];
   const t1 = performance.now();
   points.forEach((point, p) => {
     if (shouldStop())

@@ -110,7 +110,9 @@ function run(task: SimTask, post: SimPost): void {
     simulateMs: r.timeMs,
     // States alive at once as the simulator counted them (branch-split sampling keeps several).
     peakMemoryBytes:
-      (r.peakStates ?? copies) * stateBytes(r.qubits, task.precision),
+      r.method === "density_matrix"
+        ? stateBytes(2 * r.qubits, task.precision)
+        : (r.peakStates ?? copies) * stateBytes(r.qubits, task.precision),
     ...(r.statevector ? { statevector: r.statevector } : {}),
     circuitJson: circuitToJson(circuit),
   };

@@ -47,7 +47,7 @@ export interface SimSuccess {
   readonly seed: number;
   readonly qubits: number;
   readonly clbits: number;
-  readonly method: "statevector" | "trajectories";
+  readonly method: "statevector" | "trajectories" | "density_matrix";
   readonly sweeps: number;
   readonly compileMs: number;
   readonly simulateMs: number;

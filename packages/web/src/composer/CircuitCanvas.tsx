@@ -48,6 +48,7 @@ function gateLabel(op: Operation): string {
   if (op.kind === "measure") return "";
   if (op.kind === "reset") return "|0⟩";
   if (op.kind === "barrier") return "";
+  if (op.kind === "noise") return "N";
   if (op.kind !== "gate" && op.kind !== "opaque") return op.kind;
   const names: Record<string, string> = {
     sdg: "S†",
@@ -119,7 +120,12 @@ function ConditionMark({
   col: number;
   clY: number;
 }) {
-  if (op.kind === "barrier" || op.kind === "label" || !op.condition)
+  if (
+    op.kind === "barrier" ||
+    op.kind === "label" ||
+    op.kind === "noise" ||
+    !op.condition
+  )
     return null;
   const x = cx(col);
   const y = cy(Math.max(...opQubits(op)));

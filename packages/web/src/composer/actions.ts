@@ -6,6 +6,7 @@
  */
 import type { Circuit, Operation, Register } from "@stepfault/quantum";
 import { footprint, layoutCircuit, opQubits, overlaps } from "./layout.ts";
+import { channelCallText } from "@stepfault/quantum";
 
 /** One undoable step: the circuit before and after a named action. */
 export interface UndoRecord {
@@ -337,7 +338,7 @@ export function sameCircuit(a: Circuit, b: Circuit): boolean {
 export function opKey(op: Operation): string {
   const n = (v: number) => Number(v.toPrecision(10));
   const cond =
-    op.kind !== "barrier" && op.kind !== "label" && op.condition
+    "condition" in op && op.condition
       ? `if ${op.condition.clbits}${op.condition.op}${op.condition.value}`
       : "";
   switch (op.kind) {
@@ -355,5 +356,7 @@ export function opKey(op: Operation): string {
       return `r ${op.qubit} ${cond}`;
     case "barrier":
       return `b ${op.qubits}`;
+    case "noise":
+      return `n ${channelCallText(op.channel)} ${op.qubits}`;
   }
 }

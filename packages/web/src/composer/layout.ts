@@ -37,7 +37,12 @@ export function footprint(op: Operation, numQubits: number): OpFootprint {
     qubits = Array.from({ length: numQubits }, (_, i) => i);
   const clbits: number[] = [];
   if (op.kind === "measure") clbits.push(op.clbit);
-  if (op.kind !== "barrier" && op.kind !== "label" && op.condition)
+  if (
+    op.kind !== "barrier" &&
+    op.kind !== "label" &&
+    op.kind !== "noise" &&
+    op.condition
+  )
     clbits.push(...op.condition.clbits);
   // Measurements and conditioned ops are drawn with a line down to the classical wire below
   // every qubit wire, so they block the wires underneath them.

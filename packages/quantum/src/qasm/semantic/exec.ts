@@ -16,6 +16,7 @@ import {
 import { compileGateCall, UndefinedGateAbort } from "./gates.ts";
 import { defineGate } from "./gate-defs.ts";
 import { execControl } from "./control.ts";
+import { compileNoisePragma } from "./noise.ts";
 import type { ConstValue, Value, VariableSymbol } from "./scope.ts";
 import { isRuntime, promote, storedExpr, toRuntime } from "./runtime.ts";
 import { assignArray, makeArray } from "./arrays.ts";
@@ -56,6 +57,7 @@ const EMITTING = new Set<Stmt["kind"]>([
   "barrier",
   "assign",
   "decl",
+  "noise",
 ]);
 
 /** Runs one statement. */
@@ -128,6 +130,9 @@ export function execStmt(c: Compiler, s: Stmt): Flow {
       return undefined;
     case "expr":
       evaluate(c, s.expr);
+      return undefined;
+    case "noise":
+      compileNoisePragma(c, s);
       return undefined;
     case "alias":
     case "extern":

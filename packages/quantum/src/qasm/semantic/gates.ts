@@ -1,8 +1,11 @@
 import {
   inverseGateOps,
+  openqasm3Phase,
   powerGateOps,
   standardGateOps,
 } from "../../ir/gates.ts";
+import { OPS_MATRIX_MAX_QUBITS, opsMatrix } from "../../ir/ops-matrix.ts";
+import { unitaryPower } from "../../math/matrix.ts";
 import type { GateOp, Operation, Span } from "../../ir/types.ts";
 import type { Expr, Modifier, Stmt } from "../ast.ts";
 import { QasmCodes } from "../codes.ts";
@@ -219,7 +222,7 @@ function applyGate(
   span: Span,
 ): Operation[] {
   if (mods.length === 0 && !g.custom)
-    return standardGateOps(name, params, qubits);
+    return standardOps(c, name, params, qubits);
   let pos = 0;
   const ctrlQubits: (readonly number[])[] = mods.map((m) => {
     if (m.kind !== "ctrl" && m.kind !== "negctrl") return [];
@@ -238,10 +241,87 @@ function applyGate(
       );
     ops = [{ kind: "opaque", name, qubits: targets, params }];
   } else if (g.custom) ops = expandCustom(c, g.custom, params, targets, span);
-  else ops = standardGateOps(name, params, targets);
+  else ops = standardOps(c, name, params, targets);
   for (let i = mods.length - 1; i >= 0; i--)
     ops = applyModifier(c, mods[i], ctrlQubits[i], ops);
   return ops;
+}
+
+/**
+ * A standard gate as canonical ops; in OpenQASM 3 followed by the `gphase` that makes it exactly
+ * its stdgates.inc definition (U, u2, u3: see openqasm3Phase). At the top level that gphase only
+ * adds to the circuit's global phase, so the gate still runs as one kernel; under `ctrl @` it
+ * becomes a phase on the controls.
+ */
+function standardOps(
+  c: Compiler,
+  name: string,
+  params: readonly number[],
+  qubits: readonly number[],
+): GateOp[] {
+  const ops = standardGateOps(name, params, qubits);
+  if (!c.v3) return ops;
+  const phase = openqasm3Phase(name, params);
+  if (phase !== 0)
+    ops.push({
+      kind: "gate",
+      name: "gphase",
+      qubits: [],
+      params: [phase],
+      controls: [],
+    });
+  return ops;
+}
+
+/** pow(k) @ with a non-integer k of several ops: the principal power of their whole matrix, global phase included. */
+function powerOfOps(
+  c: Compiler,
+  ops: readonly Operation[],
+  k: number,
+  span: Span,
+): Operation[] {
+  const gates: GateOp[] = [];
+  const support = new Set<number>();
+  for (const op of ops) {
+    if (op.kind === "barrier") continue;
+    if (op.kind !== "gate")
+      return c.fail(
+        QasmCodes.UNSUPPORTED,
+        `not supported yet: a power of a ${op.kind} operation`,
+        span,
+      );
+    gates.push(op);
+    for (const q of op.qubits) support.add(q);
+    for (const q of op.controls) support.add(q);
+  }
+  const qubits = [...support].sort((a, b) => a - b);
+  if (qubits.length > OPS_MATRIX_MAX_QUBITS)
+    return c.fail(
+      QasmCodes.UNSUPPORTED,
+      `not supported yet: a non-integer power of a gate on more than ${OPS_MATRIX_MAX_QUBITS} qubits`,
+      span,
+    );
+  const m = unitaryPower(opsMatrix(gates, qubits), k);
+  if (qubits.length === 0)
+    return [
+      {
+        kind: "gate",
+        name: "gphase",
+        qubits: [],
+        params: [Math.atan2(m[1], m[0])],
+        controls: [],
+      },
+    ];
+  return [
+    {
+      kind: "gate",
+      name: "unitary",
+      qubits,
+      params: [],
+      controls: [],
+      matrix: m,
+    },
+  ];
 }
 
 function applyModifier(
@@ -256,13 +336,7 @@ function applyModifier(
     case "pow": {
       if (ops.length === 1 && ops[0].kind === "gate")
         return powerGateOps(ops[0], m.k);
-      if (!Number.isInteger(m.k)) {
-        return c.fail(
-          QasmCodes.UNSUPPORTED,
-          "not supported yet: a non-integer power of a multi-gate definition",
-          m.span,
-        );
-      }
+      if (!Number.isInteger(m.k)) return powerOfOps(c, ops, m.k, m.span);
       const step = m.k < 0 ? invert(c, ops, m.span) : ops;
       const n = Math.abs(m.k);
       if (n * step.length > c.maxOps)
