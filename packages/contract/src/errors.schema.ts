@@ -79,6 +79,10 @@ export const ERROR_CATALOG = {
     status: 422,
     title: "The job's observables, sweep or inputs are invalid",
   },
+  JOB_INPUT_INVALID: {
+    status: 422,
+    title: "A field of the job is invalid (named in `field`)",
+  },
   JOB_QUOTA_EXCEEDED: { status: 429, title: "Job quota exceeded" },
   RATE_LIMITED: { status: 429, title: "Too many requests" },
   AI_USAGE_CAP_EXCEEDED: {

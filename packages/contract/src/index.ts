@@ -10,6 +10,7 @@ export * from "./circuits.schema.ts";
 export * from "./job-base.schema.ts";
 export * from "./job-sample.schema.ts";
 export * from "./job-estimate.schema.ts";
+export * from "./variational.schema.ts";
 export * from "./jobs.schema.ts";
 export * from "./job-events.schema.ts";
 export * from "./webhooks.schema.ts";

@@ -1,10 +1,11 @@
 /**
  * The Server-Sent Events of `GET /jobs/{id}/events`: `state` (the whole job) first, then
- * `status` changes and `log` lines (their `id` is the SSE id, so `Last-Event-ID` resumes), and
+ * `status` changes, `log` lines and variational `iteration`s (their `id` is the SSE id, so `Last-Event-ID` resumes), and
  * `progress` a few times a second. The stream ends after a terminal `status`.
  */
 import { Type, type Static } from "typebox";
 import { Job, JobStatus } from "./jobs.schema.ts";
+import { IterationEvent } from "./variational.schema.ts";
 
 /** A job's error as status events and the job carry it. */
 export const JobError = Type.Object({
@@ -45,6 +46,11 @@ export const JobEvent = Type.Union([
     id: Type.Optional(Type.Integer()),
     event: Type.Literal("log"),
     data: Type.Object({ message: Type.String() }),
+  }),
+  Type.Object({
+    id: Type.Optional(Type.Integer()),
+    event: Type.Literal("iteration"),
+    data: IterationEvent,
   }),
 ]);
 export type JobEvent = Static<typeof JobEvent>;

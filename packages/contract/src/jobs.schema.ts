@@ -6,6 +6,12 @@ import {
   EstimateValues,
   Observables,
 } from "./job-estimate.schema.ts";
+import {
+  QaoaJobBody,
+  VariationalInfo,
+  VariationalResult,
+  VqeJobBody,
+} from "./variational.schema.ts";
 
 /** Job states: queued -> running -> succeeded | failed | cancelled. */
 export const JobStatus = Type.Union([
@@ -21,13 +27,23 @@ export type JobStatus = Static<typeof JobStatus>;
  * Body of `POST /projects/{id}/jobs`: one object per job kind, told apart by `kind` (absent means
  * `"sample"`). Add a kind: see this package's README ("Adding a job kind").
  */
-export const SubmitJobBody = Type.Union([SampleJobBody, EstimateJobBody]);
+export const SubmitJobBody = Type.Union([
+  SampleJobBody,
+  EstimateJobBody,
+  VqeJobBody,
+  QaoaJobBody,
+]);
 export type SubmitJobBody = Static<typeof SubmitJobBody>;
 
-/** A job's kind: "sample" gives counts, "estimate" expectation values of observables. */
+/**
+ * What a job runs: "sample" gives counts, "estimate" expectation values of observables, "vqe" and
+ * "qaoa" a variational loop (energy, parameters, history).
+ */
 export const JobKind = Type.Union([
   Type.Literal("sample"),
   Type.Literal("estimate"),
+  Type.Literal("vqe"),
+  Type.Literal("qaoa"),
 ]);
 export type JobKind = Static<typeof JobKind>;
 
@@ -93,8 +109,15 @@ export const JobRecord = Type.Object({
     primitive: Type.Optional(Type.Union([JobPrimitive, Type.Null()])),
   }),
   stepfaultVersion: Type.String(),
+  /** A variational job's resolved request; `source` is then its ansatz (QAOA: the generated circuit). */
+  variational: Type.Optional(VariationalInfo),
 });
 export type JobRecord = Static<typeof JobRecord>;
+
+/** The result of any job kind (`GET /jobs/{id}/result`); typed as a sample's (see `Job.result`). */
+export const JobResultAny = Type.Unsafe<JobResult>(
+  Type.Union([JobResult, VariationalResult]),
+);
 
 /** A job as the API shows it. */
 export const Job = Type.Object({
@@ -117,7 +140,17 @@ export const Job = Type.Object({
     Type.Object({ code: Type.String(), message: Type.String() }),
     Type.Null(),
   ]),
-  result: Type.Union([JobResult, Type.Null()]),
+  /**
+   * A `sample` or `estimate` job's result (counts, expectations, ...) or a `vqe` / `qaoa` job's
+   * (energy, history, ...). The schema (validation, OpenAPI) has both; the static type is the
+   * sample/estimate one, which existing callers
+   * read without narrowing: the SDK's `variational` calls return `VariationalJob`, typed for theirs.
+   */
+  result: Type.Unsafe<JobResult | null>(
+    Type.Union([JobResult, VariationalResult, Type.Null()]),
+  ),
+  /** A `vqe` or `qaoa` job's resolved request (observable, parameters, optimiser); else null. */
+  variational: Type.Union([VariationalInfo, Type.Null()]),
   /**
    * Present only when the job succeeded but its result, kept in the file store, can no longer be
    * read (the file was deleted or the bucket lost): `result` is then null. The job itself and its
@@ -151,10 +184,20 @@ export const JobResultSummary = Type.Omit(JobResult, [
 ]);
 export type JobResultSummary = Static<typeof JobResultSummary>;
 
+/** A variational result without its history and sampled bitstrings (what job lists carry). */
+export const VariationalResultSummary = Type.Omit(VariationalResult, [
+  "history",
+  "topBitstrings",
+]);
+export type VariationalResultSummary = Static<typeof VariationalResultSummary>;
+
 /** A job in a list: no reproducible record, and only the summary of its result. */
 export const JobSummary = Type.Object({
-  ...Type.Omit(Job, ["result", "record", "resultUnavailable"]).properties,
-  result: Type.Union([JobResultSummary, Type.Null()]),
+  ...Type.Omit(Job, ["result", "record", "resultUnavailable", "variational"])
+    .properties,
+  result: Type.Unsafe<JobResultSummary | null>(
+    Type.Union([JobResultSummary, VariationalResultSummary, Type.Null()]),
+  ),
 });
 export type JobSummary = Static<typeof JobSummary>;
 

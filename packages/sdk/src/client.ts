@@ -28,10 +28,14 @@ import type {
   Project,
   RegisterBody,
   SubmitJobBody,
+  QaoaJobBody,
+  VqeJobBody,
+  Iteration,
   SampleJobBody,
   EstimateJobBody,
   TokenPair,
   User,
+  VariationalJob,
 } from "./types.ts";
 
 /** Options of `createClient`. */
@@ -220,6 +224,73 @@ export function createClient(options: ClientOptions) {
     },
   };
 
+  const variational = {
+    /** Submits a VQE job (checkpointed every iteration; see `iterations`). */
+    vqe: (
+      projectId: string,
+      body: Omit<VqeJobBody, "kind">,
+      opts: { idempotencyKey?: string } = {},
+    ) =>
+      request<VariationalJob>(
+        "POST",
+        `/projects/${projectId}/jobs`,
+        { ...body, kind: "vqe" },
+        opts.idempotencyKey ? { "idempotency-key": opts.idempotencyKey } : {},
+      ),
+    /** Submits a QAOA job (MaxCut or Ising). */
+    qaoa: (
+      projectId: string,
+      body: Omit<QaoaJobBody, "kind">,
+      opts: { idempotencyKey?: string } = {},
+    ) =>
+      request<VariationalJob>(
+        "POST",
+        `/projects/${projectId}/jobs`,
+        { ...body, kind: "qaoa" },
+        opts.idempotencyKey ? { "idempotency-key": opts.idempotencyKey } : {},
+      ),
+    /** A variational job (its result typed as a variational result). */
+    get: (jobId: string) => request<VariationalJob>("GET", `/jobs/${jobId}`),
+    /**
+     * Every iteration of a `vqe` / `qaoa` job, from the first, as they happen: replays the stored
+     * history and follows the live stream; ends when the job finishes. A broken stream is
+     * reopened after the last event seen (up to `retries` times in a row), so none is lost or
+     * repeated.
+     */
+    async *iterations(
+      jobId: string,
+      opts: { signal?: AbortSignal; retries?: number } = {},
+    ): AsyncGenerator<Iteration> {
+      let last = 0;
+      let failures = 0;
+      for (;;) {
+        let finished = false;
+        try {
+          for await (const e of jobs.events(jobId, {
+            lastEventId: last,
+            ...(opts.signal ? { signal: opts.signal } : {}),
+          })) {
+            failures = 0;
+            if (e.id !== undefined) last = e.id;
+            if (e.event === "iteration") yield e.data;
+            if (
+              e.event === "status" &&
+              ["succeeded", "failed", "cancelled"].includes(e.data.status)
+            )
+              finished = true;
+          }
+          finished = true;
+        } catch (err) {
+          if (opts.signal?.aborted || err instanceof StepFaultApiError)
+            throw err;
+          if (++failures > (opts.retries ?? 5)) throw err;
+          await new Promise((r) => setTimeout(r, 200 * failures));
+        }
+        if (finished) return;
+      }
+    },
+  };
+
   const webhooks = {
     /** Adds a webhook to a project; the answer carries the secret, shown only this once. */
     create: (projectId: string, body: CreateWebhookBody) =>
@@ -282,6 +353,8 @@ export function createClient(options: ClientOptions) {
   }
 
   return {
+    /** VQE and QAOA jobs: typed submits and the iteration stream. */
+    variational,
     /** Sets the bearer token (after login). */
     setToken(next: string | undefined): void {
       token = next;

@@ -43,8 +43,20 @@ export type {
   Webhook,
   WebhookDelivery,
   WebhookEvent,
+  VqeJobBody,
+  QaoaJobBody,
+  VariationalResult,
+  /** One optimiser iteration (an `iteration` event, an entry of a variational result's history). */
+  IterationEvent as Iteration,
   /** A stored assistant conversation message (user, assistant or tool). */
   Message as AssistantMessage,
   /** One streamed event of an assistant answer. */
   AssistantStreamEvent as AssistantEvent,
 } from "@stepfault/contract";
+
+import type { Job, VariationalResult } from "@stepfault/contract";
+
+/** A `vqe` or `qaoa` job: a job whose `result` is a variational result. */
+export type VariationalJob = Omit<Job, "result"> & {
+  result: VariationalResult | null;
+};

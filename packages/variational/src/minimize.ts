@@ -52,6 +52,11 @@ export interface MinimizeResult {
   /** The best cost found (over every evaluation). */
   readonly value: number;
   readonly x: number[];
+  /**
+   * The optimiser's last iterate and its cost (with shot noise a better answer than the best
+   * evaluation, whose value is biased low by the selection).
+   */
+  readonly last: { readonly value: number; readonly x: number[] };
   readonly iterations: number;
   readonly evaluations: number;
   readonly converged: boolean;
@@ -137,6 +142,9 @@ export async function minimize(args: {
   const finish = (reason: StopReason, detail?: string): MinimizeResult => ({
     value: best.value,
     x: best.x,
+    last: state
+      ? { value: state.fx, x: state.x.slice() }
+      : { value: best.value, x: best.x },
     iterations: iteration,
     evaluations,
     converged: reason === "converged",

@@ -12,12 +12,17 @@ import {
   oneLine,
   type RunReport,
 } from "../report.ts";
+import { submitVariational } from "./submit-variational.ts";
 
 const HELP = `Usage: stepfault submit FILE --project P [--shots N] [--seed S] [--server URL] [--api-key K] [--json]
        stepfault submit FILE --project P --observable OBS [--observable OBS ...] [--sweep SWEEP.json] [--gradient] ...
+       stepfault submit --kind vqe|qaoa BODY.json --project P [--ansatz FILE.qasm] [--seed S] [--json]
 
 Submits an OpenQASM 2 or 3 file as a job to a StepFault server, follows it live and prints the
 counts like \`stepfault run\` or, with --observable, expectation values like \`stepfault estimate\`.
+With --kind vqe or qaoa, BODY.json is the job's body (observable or problem, optimizer,
+initialPoint, shots, ...; a VQE ansatz inline as "source", or by "sourceFile"/--ansatz); every
+iteration is printed as it happens, then the result.
 
 Options:
   --project P          project id (required)
@@ -31,6 +36,8 @@ Options:
   --server URL         server root (default STEPFAULT_SERVER or http://localhost:3000)
   --api-key K          API key (default STEPFAULT_API_KEY)
   --idempotency-key K  makes a retried submission return the first job
+  --kind K             sample (default), vqe or qaoa
+  --ansatz FILE        the VQE ansatz (OpenQASM 3 with input parameters)
   --json               print one JSON object (as \`stepfault run --json\`, plus "jobId")
   -h, --help           show this help
 Exit codes: 0 succeeded, 1 failed or cancelled, 2 usage, 3 API or network error.
@@ -94,7 +101,15 @@ function progressBar(fraction: number): string {
   return `\r[${"#".repeat(done)}${".".repeat(width - done)}] ${(fraction * 100).toFixed(0).padStart(3)}%`;
 }
 
-/** `stepfault submit`: runs a file on a server and prints the counts. */
+function clientFor(values: { server?: string; "api-key"?: string }) {
+  return createClient({
+    baseUrl:
+      values.server ?? process.env.STEPFAULT_SERVER ?? "http://localhost:3000",
+    token: values["api-key"] ?? process.env.STEPFAULT_API_KEY,
+  });
+}
+
+/** `stepfault submit`: runs a file on a server and prints the counts (or a VQE / QAOA result). */
 export async function submitCommand(argv: readonly string[]): Promise<number> {
   let values;
   let positionals;
@@ -114,6 +129,8 @@ export async function submitCommand(argv: readonly string[]): Promise<number> {
         "api-key": { type: "string" },
         "idempotency-key": { type: "string" },
         json: { type: "boolean" },
+        kind: { type: "string" },
+        ansatz: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       allowPositionals: true,
@@ -179,6 +196,20 @@ export async function submitCommand(argv: readonly string[]): Promise<number> {
     (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
   )
     return usage("--seed must be an integer in [0, 2^32)");
+  const kind = values.kind ?? "sample";
+  if (kind !== "sample" && kind !== "vqe" && kind !== "qaoa")
+    return usage("--kind must be sample, vqe or qaoa");
+  if (kind !== "sample")
+    return submitVariational({
+      client: clientFor(values),
+      kind,
+      file,
+      project: values.project,
+      ansatz: values.ansatz,
+      seed,
+      idempotencyKey: values["idempotency-key"],
+      json: values.json === true,
+    });
   let source: string;
   try {
     source = readFileSync(file, "utf8");
@@ -188,11 +219,7 @@ export async function submitCommand(argv: readonly string[]): Promise<number> {
     );
     return 2;
   }
-  const client = createClient({
-    baseUrl:
-      values.server ?? process.env.STEPFAULT_SERVER ?? "http://localhost:3000",
-    token: values["api-key"] ?? process.env.STEPFAULT_API_KEY,
-  });
+  const client = clientFor(values);
   const tty = process.stderr.isTTY === true && !values.json;
   try {
     const common = {

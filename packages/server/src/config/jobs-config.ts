@@ -167,6 +167,7 @@ export function loadJobsConfig(
     ),
     retryLimit: intVar("JOB_RETRY_LIMIT", d.retryLimit, 0, 100),
     maxAttempts: intVar("JOB_MAX_ATTEMPTS", d.maxAttempts, 1, 100),
+    maxIterations: intVar("JOB_MAX_ITERATIONS", d.maxIterations, 1, 1_000_000),
     pollingIntervalSeconds:
       intVar(
         "JOB_POLL_INTERVAL_MS",

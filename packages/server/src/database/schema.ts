@@ -205,8 +205,11 @@ export const jobs = pgTable(
     seed: bigint("seed", { mode: "number" }),
     precision: text("precision", { enum: ["double", "single"] }).notNull(),
     inputs: jsonb("inputs"),
-    /** "sample" (counts) or "estimate" (expectation values of observables). */
-    kind: text("kind", { enum: ["sample", "estimate"] })
+    /**
+     * "sample" (counts), "estimate" (expectation values of observables), or a variational loop
+     * ("vqe", "qaoa"; jobs/variational.job.ts).
+     */
+    kind: text("kind", { enum: ["sample", "estimate", "vqe", "qaoa"] })
       .notNull()
       .default("sample"),
     /**
@@ -225,6 +228,10 @@ export const jobs = pgTable(
     finishedAt: timestamp("finished_at", { withTimezone: true }),
     /** Last sign of life of the attempt running the job (see jobs/recovery.ts); null when not running. */
     heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }),
+    /** A variational job's request (observable or problem, optimiser, initial point, shots). */
+    spec: jsonb("spec"),
+    /** A variational job's last checkpoint (optimiser state after its last stored iteration). */
+    checkpoint: jsonb("checkpoint"),
   },
   (t) => [
     index("jobs_project_created_idx").on(t.projectId, t.createdAt, t.id),
@@ -241,11 +248,17 @@ export const jobEvents = pgTable(
     jobId: uuid("job_id")
       .notNull()
       .references(() => jobs.id, { onDelete: "cascade" }),
-    type: text("type", { enum: ["status", "log"] }).notNull(),
+    type: text("type", { enum: ["status", "log", "iteration"] }).notNull(),
     data: jsonb("data").notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index("job_events_job_idx").on(t.jobId, t.id)],
+  (t) => [
+    index("job_events_job_idx").on(t.jobId, t.id),
+    // A variational job's history has each iteration once, whatever attempts ran it.
+    uniqueIndex("job_events_iteration_idx")
+      .on(t.jobId, sql`((${t.data}->>'iteration')::int)`)
+      .where(sql`${t.type} = 'iteration'`),
+  ],
 );
 
 /** Job events a webhook can subscribe to. */

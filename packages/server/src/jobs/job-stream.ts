@@ -1,6 +1,6 @@
 /**
- * A job's event stream for Server-Sent Events: the current state first, then status changes and
- * log lines from `job_events` (whose ids are the SSE ids, so `Last-Event-ID` resumes), and
+ * A job's event stream for Server-Sent Events: the current state first, then status changes, log
+ * lines and variational `iteration`s from `job_events` (whose ids are the SSE ids, so `Last-Event-ID` resumes), and
  * progress at most a few times a second. Woken by the in-process bus; polls the database as a
  * fallback for workers in other processes. Ends after a terminal status.
  */

@@ -38,6 +38,8 @@ export interface JobSettings {
    * crash). See jobs/recovery.ts.
    */
   readonly maxAttempts: number;
+  /** Most optimiser iterations a variational (`vqe`, `qaoa`) job may ask for. */
+  readonly maxIterations: number;
   /** Results whose counts, probabilities and statevector take more JSON bytes go to the file store. */
   readonly resultInlineMaxBytes: number;
   /** Run a worker inside the API process (`stepfault serve`). */
@@ -58,6 +60,7 @@ export const DEFAULT_JOB_SETTINGS: JobSettings = {
   pollingIntervalSeconds: 0.5,
   retryLimit: 5,
   maxAttempts: 3,
+  maxIterations: 10_000,
   resultInlineMaxBytes: 64 * 1024,
   runWorker: true,
 };

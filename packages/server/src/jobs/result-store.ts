@@ -23,6 +23,8 @@ const BULKY = [
   "stddev",
   "gradients",
 ] as const;
+/** Parts of a variational result dropped from summaries (kept inline in the row). */
+const SUMMARY_OMITS = ["history", "topBitstrings"];
 
 type ResultObject = Record<string, unknown>;
 
@@ -44,7 +46,12 @@ export function resultSummary(rowResult: unknown): ResultObject | null {
   if (!isObject(rowResult)) return null;
   const out: ResultObject = {};
   for (const [k, v] of Object.entries(rowResult))
-    if (!(BULKY as readonly string[]).includes(k) && k !== "stored") out[k] = v;
+    if (
+      !(BULKY as readonly string[]).includes(k) &&
+      !SUMMARY_OMITS.includes(k) &&
+      k !== "stored"
+    )
+      out[k] = v;
   return out;
 }
 

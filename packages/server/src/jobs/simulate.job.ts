@@ -18,6 +18,7 @@ import { SIMULATE_QUEUE, type SimulateMessage } from "./queue.ts";
 import { storedRef, type ResultStore } from "./result-store.ts";
 import type { SimPool, SimRequest } from "./sim-pool.ts";
 import type { SimSuccess } from "./sim-task.ts";
+import { createVariationalRunner } from "./variational.job.ts";
 
 /** The StepFault version written into every job record. */
 export const STEPFAULT_VERSION = (
@@ -226,7 +227,8 @@ export function createSimulateHandler(deps: {
       shots: row.shots,
       seed: Number(row.seed ?? 0),
       precision: row.precision,
-      kind: row.kind ?? "sample",
+      kind:
+        row.kind === "estimate" ? ("estimate" as const) : ("sample" as const),
       primitive: (row.primitive ?? null) as SimRequest["primitive"],
       statevectorMaxQubits: settings.statevectorMaxQubits,
       memoryLimitBytes: settings.memoryLimitBytes,
@@ -363,11 +365,42 @@ export function createSimulateHandler(deps: {
     }
   }
 
+  const runVariational = createVariationalRunner({
+    jobs,
+    bus,
+    liveness,
+    log,
+    finishJob,
+    record: (row, extra) => ({
+      source: row.source,
+      inputs: null,
+      circuit: null,
+      seed: Number(row.seed ?? 0),
+      options: { shots: row.shots, precision: row.precision },
+      stepfaultVersion: STEPFAULT_VERSION,
+      ...extra,
+    }),
+  });
+
   /** A job on the simulation threads: live progress and log lines, cancellable while it runs. */
   async function handle(message: SimulateMessage): Promise<void> {
     const claimed = await claim(message);
     if (claimed === undefined) return;
     const { row, attempt, startedAt } = claimed;
+    if (row.kind === "vqe" || row.kind === "qaoa") {
+      // A variational job (VQE, QAOA): its own loop, checkpointed every iteration.
+      let status = "retry";
+      bus.changed(row.id);
+      try {
+        status = await runVariational(row, attempt);
+      } finally {
+        deps.metrics?.observeRunTime(
+          (Date.now() - startedAt.getTime()) / 1000,
+          status,
+        );
+      }
+      return;
+    }
     const untrack = liveness.track(row.id, attempt);
     let finalStatus = "retry";
     bus.changed(row.id);

@@ -404,6 +404,65 @@ export function createJobsRepository(db: Db, hooks: JobHooks = {}) {
     },
 
     /**
+     * Stores one iteration of a variational job's attempt `attempt` in one statement: the
+     * checkpoint, progress and heartbeat on the row, and the `iteration` event (the history entry
+     * the SSE stream sends). Nothing is written once the attempt no longer holds the job, and the
+     * unique index on (job, iteration) refuses a second copy of an iteration: the stored history
+     * has no duplicates and, as each attempt resumes after the last stored checkpoint, no gaps.
+     * Returns false when not written.
+     */
+    async saveIteration(
+      id: string,
+      attempt: number,
+      record: { readonly iteration: number },
+      checkpoint: unknown,
+      progress: number,
+    ): Promise<boolean> {
+      const rows = rowsOf(
+        await db.execute(sql`with u as (update ${jobs} set checkpoint = ${json(checkpoint)},
+            progress = ${progress}, heartbeat_at = now()
+            where id = ${id} and status = 'running' and attempts = ${attempt} returning id)
+          insert into ${jobEvents} (job_id, type, data)
+            select u.id, 'iteration', ${json(record)} from u returning id`),
+      );
+      return rows.length > 0;
+    },
+
+    /** A variational job's stored iterations, in order. */
+    async iterations(jobId: string): Promise<unknown[]> {
+      const rows = await db
+        .select({ data: jobEvents.data })
+        .from(jobEvents)
+        .where(and(eq(jobEvents.jobId, jobId), eq(jobEvents.type, "iteration")))
+        .orderBy(sql`(${jobEvents.data}->>'iteration')::int`);
+      return rows.map((r) => r.data);
+    },
+
+    /**
+     * Writes the result a cancelled variational attempt ended with (its best point) on the
+     * cancelled job, once; false when the job is not that cancelled attempt's or has a result.
+     */
+    async setCancelledResult(
+      id: string,
+      attempt: number,
+      result: unknown,
+    ): Promise<boolean> {
+      const rows = await db
+        .update(jobs)
+        .set({ result: sql`${json(result)}` })
+        .where(
+          and(
+            eq(jobs.id, id),
+            eq(jobs.status, "cancelled"),
+            eq(jobs.attempts, attempt),
+            sql`${jobs.result} is null`,
+          ),
+        )
+        .returning({ id: jobs.id });
+      return rows.length > 0;
+    },
+
+    /**
      * Finishes attempt `attempt` of a running job exactly once: the conditional UPDATE only matches
      * while the job is running that attempt. Returns false when another writer got there first.
      */

@@ -11,6 +11,13 @@ export const EXACT_MAX_QUBITS = 12;
 /** The widest diagonal (Z and I only) Pauli sum `groundEnergy` scans. */
 export const EXACT_MAX_DIAGONAL_QUBITS = 20;
 
+/** A Pauli string as bit masks (bit q: X or Y on qubit q; Z or Y on qubit q) and its coefficient. */
+export interface PauliMasks {
+  readonly x: number;
+  readonly z: number;
+  readonly coefficient: number;
+}
+
 interface Compiled {
   readonly x: number;
   readonly z: number;
@@ -19,23 +26,25 @@ interface Compiled {
   readonly c: number;
 }
 
-function compile(terms: readonly PauliTerm[]): { n: number; ops: Compiled[] } {
+/** Labels (Qiskit order) to masks. */
+export function pauliMasks(terms: readonly PauliTerm[]): {
+  n: number;
+  masks: PauliMasks[];
+} {
   const n = terms.reduce((m, t) => Math.max(m, t.pauli.length), 0);
-  const ops = terms.map((t) => {
+  const masks = terms.map((t) => {
     let x = 0;
     let z = 0;
-    let yCount = 0;
     const label = t.pauli;
     for (let k = 0; k < label.length; k++) {
       const q = label.length - 1 - k;
       const p = label[k].toUpperCase();
       if (p === "X" || p === "Y") x |= 1 << q;
       if (p === "Z" || p === "Y") z |= 1 << q;
-      if (p === "Y") yCount++;
     }
-    return { x, z, yCount, c: t.coefficient };
+    return { x, z, coefficient: t.coefficient };
   });
-  return { n, ops };
+  return { n, masks };
 }
 
 function popcount(v: number): number {
@@ -112,7 +121,21 @@ function tridiagonalMin(alpha: number[], beta: number[]): number {
  * too wide to diagonalise here.
  */
 export function groundEnergy(terms: readonly PauliTerm[]): number | undefined {
-  const { n, ops } = compile(terms);
+  const { n, masks } = pauliMasks(terms);
+  return groundEnergyOfMasks(n, masks);
+}
+
+/** `groundEnergy` of a Pauli sum of `n` qubits given as bit masks. */
+export function groundEnergyOfMasks(
+  n: number,
+  masks: readonly PauliMasks[],
+): number | undefined {
+  const ops: Compiled[] = masks.map((m) => ({
+    x: m.x,
+    z: m.z,
+    yCount: popcount(m.x & m.z),
+    c: m.coefficient,
+  }));
   const diagonal = ops.every((o) => o.x === 0);
   if (n > (diagonal ? EXACT_MAX_DIAGONAL_QUBITS : EXACT_MAX_QUBITS))
     return undefined;

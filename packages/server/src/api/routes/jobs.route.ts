@@ -9,7 +9,7 @@ import {
   JobListQuery,
   JobPage,
   JobParams,
-  JobResult,
+  JobResultAny,
   SubmitJobBody,
   IdParams,
   errorResponses,
@@ -38,7 +38,7 @@ export async function jobsRoutes(
         tags,
         security,
         summary:
-          "Submit a job (editor): a saved circuit or inline OpenQASM; `Idempotency-Key` makes retries safe",
+          "Submit a job (editor): `sample` (default: a saved circuit or inline OpenQASM, measured `shots` times), `vqe` (ansatz, observable, optimiser) or `qaoa` (MaxCut or Ising problem); variational jobs are checkpointed every iteration and stream `iteration` events; `Idempotency-Key` makes retries safe",
         params: IdParams,
         headers: Type.Object({
           "idempotency-key": Type.Optional(
@@ -106,7 +106,7 @@ export async function jobsRoutes(
           "The job's full result alone (streamed from the file store when large); 409 until it has one, 410 RESULT_MISSING when its stored file is gone",
         params: JobParams,
         response: {
-          200: JobResult,
+          200: JobResultAny,
           409: Type.Ref("Problem"),
           410: Type.Ref("Problem"),
           ...errorResponses,

@@ -14,7 +14,10 @@ import {
   type Job,
   type JobPrimitive,
   type JobSummary,
+  type QaoaJobBody,
+  type SampleJobBody,
   type SubmitJobBody,
+  type VqeJobBody,
 } from "@stepfault/contract";
 import { DomainError } from "../../errors/domain-error.ts";
 import type { JobEventBus } from "../../jobs/event-bus.ts";
@@ -35,7 +38,13 @@ import {
   type JobRow,
   type JobStatus,
   type JobsRepository,
+  type NewJob,
 } from "../../repositories/jobs.repository.ts";
+import {
+  prepareQaoa,
+  prepareVqe,
+  type PreparedVariational,
+} from "../quantum/variational-request.ts";
 import type { AccessService } from "./access.service.ts";
 import type { AuthUser } from "./auth.service.ts";
 import type { CircuitCompiler } from "./circuits.service.ts";
@@ -89,6 +98,7 @@ export function jobView(r: JobRow): JobView {
     error: (r.error ?? null) as JobView["error"],
     result: (r.result ?? null) as JobView["result"],
     record: (r.record ?? null) as JobView["record"],
+    variational: (r.spec ?? null) as JobView["variational"],
     createdAt: r.createdAt.toISOString(),
     startedAt: r.startedAt?.toISOString() ?? null,
     finishedAt: r.finishedAt?.toISOString() ?? null,
@@ -97,7 +107,12 @@ export function jobView(r: JobRow): JobView {
 
 /** Maps a job row to its list view: no record, result summary only. */
 export function jobSummaryView(r: JobRow): JobSummaryView {
-  const { record: _record, result: _result, ...rest } = jobView(r);
+  const {
+    record: _record,
+    result: _result,
+    variational: _variational,
+    ...rest
+  } = jobView(r);
   return {
     ...rest,
     result: resultSummary(r.result) as JobSummaryView["result"],
@@ -155,7 +170,9 @@ async function* withFullState(
 }
 
 /** The job's primitive options (sweep, observables, gradient), or null for a plain sampling job. */
-function checkPrimitive(body: SubmitJobBody): JobPrimitive | null {
+function checkPrimitive(
+  body: Exclude<SubmitJobBody, VqeJobBody | QaoaJobBody>,
+): JobPrimitive | null {
   if (body.kind !== "estimate")
     return body.sweep === undefined ? null : { sweep: body.sweep };
   return {
@@ -235,7 +252,7 @@ export function createJobsService(deps: {
 
   async function resolveSource(
     projectId: string,
-    body: Static<typeof SubmitJobBody>,
+    body: Pick<SampleJobBody, "circuitId" | "revision" | "source">,
   ): Promise<{
     source: string;
     circuitId: string | null;
@@ -268,6 +285,114 @@ export function createJobsService(deps: {
     };
   }
 
+  /**
+   * The common end of every submit: the caller's quota (429), then the job row, its first event
+   * and its queue message in one statement; a lost race on the idempotency key answers with the
+   * winner. A small job runs at once on this process's worker when it has room.
+   */
+  async function createAndQueue(
+    caller: AuthUser,
+    values: Omit<NewJob, "id" | "createdAt" | "createdBy" | "idempotencyKey">,
+    idempotencyKey: string | undefined,
+    small: boolean,
+  ): Promise<{ job: JobView; created: boolean }> {
+    const active = await jobs.countActiveByUser(caller.id);
+    if (active >= settings.maxConcurrentJobsPerUser)
+      throw new DomainError(
+        "JOB_QUOTA_EXCEEDED",
+        `you have ${active} queued or running jobs; the quota is ${settings.maxConcurrentJobsPerUser} (${active - settings.maxConcurrentJobsPerUser + 1} over with this one)`,
+        {
+          limit: "maxConcurrentJobs",
+          allowed: settings.maxConcurrentJobsPerUser,
+          active,
+        },
+        { "retry-after": "1" },
+      );
+    const id = randomUUID();
+    const createdAt = new Date();
+    const payload: SimulateMessage = small
+      ? {
+          jobId: id,
+          job: {
+            id,
+            source: values.source,
+            inputs: values.inputs ?? null,
+            shots: values.shots,
+            seed: values.seed ?? null,
+            precision: values.precision,
+            createdAt: createdAt.toISOString(),
+          },
+        }
+      : { jobId: id };
+    const message = await deps.queue.messageSql(payload, small);
+    const row = await jobs.create(
+      {
+        ...values,
+        id,
+        createdAt,
+        createdBy: caller.id,
+        idempotencyKey: idempotencyKey ?? null,
+      },
+      message.sql,
+    );
+    if (row === undefined) {
+      // lost a race on the same idempotency key: answer with the winner
+      const prior = await jobs.findByIdempotencyKey(
+        caller.id,
+        idempotencyKey ?? "",
+      );
+      if (prior === undefined)
+        throw new Error("invariant: idempotent job vanished");
+      return { job: await fullView(prior), created: false };
+    }
+    // A small job runs at once on this process's worker when it has room; otherwise the
+    // notice wakes fetch loops here and in other processes.
+    if (!(small && deps.queue.runHere({ ...message, payload })))
+      deps.bus.queued(message.queue);
+    return { job: jobView(row), created: true };
+  }
+
+  /**
+   * The variational part of `submit`: the ansatz (a saved circuit or inline source) or the
+   * QAOA problem is resolved and checked first (422 naming the field), then the job goes on the
+   * same queue, ledger and quota as samples.
+   */
+  async function submitVariational(
+    caller: AuthUser,
+    projectId: string,
+    body: VqeJobBody | QaoaJobBody,
+    idempotencyKey: string | undefined,
+  ): Promise<{ job: JobView; created: boolean }> {
+    let prepared: PreparedVariational;
+    let circuitId: string | null = null;
+    let revision: number | null = null;
+    if (body.kind === "vqe") {
+      const resolved = await resolveSource(projectId, body);
+      ({ circuitId, revision } = resolved);
+      prepared = prepareVqe(body, resolved.source, settings);
+    } else prepared = prepareQaoa(body, settings);
+    const { spec } = prepared;
+    return createAndQueue(
+      caller,
+      {
+        kind: body.kind,
+        projectId,
+        circuitId,
+        circuitRevision: revision,
+        source: prepared.source,
+        numQubits: prepared.numQubits,
+        numClbits: prepared.numClbits,
+        shots: spec.shots ?? 0,
+        seed: spec.seed,
+        precision: "double",
+        inputs: null,
+        spec,
+      },
+      idempotencyKey,
+      false,
+    );
+  }
+
   return {
     /**
      * Queues a job (editor). Checks width, memory and shots against the server's limits (422) and
@@ -289,6 +414,8 @@ export function createJobsService(deps: {
         if (prior !== undefined)
           return { job: await fullView(prior), created: false };
       }
+      if (body.kind === "vqe" || body.kind === "qaoa")
+        return submitVariational(caller, projectId, body, idempotencyKey);
       const { source, circuitId, revision } = await resolveSource(
         projectId,
         body,
@@ -408,44 +535,13 @@ export function createJobsService(deps: {
         primitive === null &&
         source.length <= 16_384 &&
         runsInline(circuit, isDynamic(circuit), shots);
-      const active = await jobs.countActiveByUser(caller.id);
-      if (active >= settings.maxConcurrentJobsPerUser)
-        throw new DomainError(
-          "JOB_QUOTA_EXCEEDED",
-          `you have ${active} queued or running jobs; the quota is ${settings.maxConcurrentJobsPerUser} (${active - settings.maxConcurrentJobsPerUser + 1} over with this one)`,
-          {
-            limit: "maxConcurrentJobs",
-            allowed: settings.maxConcurrentJobsPerUser,
-            active,
-          },
-          { "retry-after": "1" },
-        );
-      const id = randomUUID();
-      const createdAt = new Date();
       const seed = body.seed ?? randomInt(0, 2 ** 32 - 1);
-      const payload: SimulateMessage = small
-        ? {
-            jobId: id,
-            job: {
-              id,
-              source,
-              inputs: body.inputs ?? null,
-              shots,
-              seed,
-              precision,
-              createdAt: createdAt.toISOString(),
-            },
-          }
-        : { jobId: id };
-      const message = await deps.queue.messageSql(payload, small);
-      const row = await jobs.create(
+      return createAndQueue(
+        caller,
         {
-          id,
-          createdAt,
           projectId,
           circuitId,
           circuitRevision: revision,
-          createdBy: caller.id,
           source,
           numQubits: n,
           numClbits: circuit.numClbits,
@@ -455,25 +551,10 @@ export function createJobsService(deps: {
           inputs: body.inputs ?? null,
           kind,
           primitive,
-          idempotencyKey: idempotencyKey ?? null,
         },
-        message.sql,
+        idempotencyKey,
+        small,
       );
-      if (row === undefined) {
-        // lost a race on the same idempotency key: answer with the winner
-        const prior = await jobs.findByIdempotencyKey(
-          caller.id,
-          idempotencyKey ?? "",
-        );
-        if (prior === undefined)
-          throw new Error("invariant: idempotent job vanished");
-        return { job: await fullView(prior), created: false };
-      }
-      // A small job runs at once on this process's worker when it has room; otherwise the
-      // notice wakes fetch loops here and in other processes.
-      if (!(small && deps.queue.runHere({ ...message, payload })))
-        deps.bus.queued(message.queue);
-      return { job: jobView(row), created: true };
     },
 
     /** One job (viewer of its project). */

@@ -1,0 +1,119 @@
+/**
+ * Variational benchmark (`npm run bench:variational`): VQE on H2 (exact expectations, a
+ * hardware-efficient ansatz with one entangling layer, 8 parameters) and QAOA p = 2 on a 16-node
+ * 3-regular graph, once per optimiser, as jobs through the real app (embedded PGlite, the
+ * in-process worker, iteration events and checkpoints written as in production). Prints, per run,
+ * the wall time from submit to the finished job, iterations, evaluations, the answer's error, and
+ * the share of the job's run time spent outside simulation (database writes of the checkpoint and
+ * iteration event, event bus, optimiser) per iteration.
+ * Env: BENCH_OPTIMIZERS (comma-separated, default all five).
+ */
+import { hardwareEfficient, pauliSumText } from "@stepfault/variational";
+import { openPglite } from "../src/database/database.ts";
+import { buildTestApp, signUp, bearer } from "../test/helpers/test-app.ts";
+import { H2, randomThreeRegular } from "../test/helpers/variational.ts";
+
+const optimizers = (
+  process.env.BENCH_OPTIMIZERS ?? "cobyla,nelder-mead,spsa,adam,l-bfgs-b"
+).split(",");
+
+const database = await openPglite(undefined);
+await database.migrate();
+const app = await buildTestApp(database);
+const user = await signUp(app, "bench");
+const project = (
+  await app.inject({
+    method: "POST",
+    url: "/api/v1/projects",
+    headers: bearer(user.accessToken),
+    payload: { name: "bench" },
+  })
+).json() as { id: string };
+
+interface Done {
+  status: string;
+  result: {
+    energy: number;
+    exactEnergy: number | null;
+    iterations: number;
+    evaluations: number;
+    reason: string;
+    approximationRatio?: number | null;
+    timing: { simulateMs: number; wallMs: number };
+  };
+}
+
+async function runJob(payload: Record<string, unknown>) {
+  const t0 = performance.now();
+  const res = await app.inject({
+    method: "POST",
+    url: `/api/v1/projects/${project.id}/jobs`,
+    headers: bearer(user.accessToken),
+    payload,
+  });
+  const { id } = res.json() as { id: string };
+  for (;;) {
+    const j = (
+      await app.inject({
+        url: `/api/v1/jobs/${id}`,
+        headers: bearer(user.accessToken),
+      })
+    ).json() as Done;
+    if (["succeeded", "failed", "cancelled"].includes(j.status))
+      return { job: j, wallMs: performance.now() - t0 };
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const settings: Record<string, Record<string, unknown>> = {
+  cobyla: { maxIterations: 1000, tolerance: 1e-6 },
+  "nelder-mead": { maxIterations: 2000, tolerance: 1e-7 },
+  spsa: { maxIterations: 300, tolerance: 1e-9 },
+  adam: { maxIterations: 500, tolerance: 1e-5, learningRate: 0.1 },
+  "l-bfgs-b": { maxIterations: 500, tolerance: 1e-7 },
+};
+
+const edges = randomThreeRegular(16, 1601);
+const problems = [
+  {
+    name: "H2 VQE (exact)",
+    body: {
+      kind: "vqe",
+      source: hardwareEfficient(2, 1),
+      observable: pauliSumText(H2),
+      initialPoint: "random",
+      seed: 3,
+    },
+  },
+  {
+    name: "QAOA p=2, 16-node 3-regular",
+    body: {
+      kind: "qaoa",
+      problem: { type: "maxcut", nodes: 16, edges },
+      layers: 2,
+      seed: 3,
+    },
+  },
+];
+
+console.log(
+  "problem | optimizer | wall s | iterations | evaluations | reason | error or ratio | outside simulation per iteration",
+);
+for (const p of problems)
+  for (const name of optimizers) {
+    const { job, wallMs } = await runJob({
+      ...p.body,
+      optimizer: { name, ...settings[name] },
+    });
+    const r = job.result;
+    const outside = r.timing.wallMs - r.timing.simulateMs;
+    const quality =
+      r.approximationRatio !== undefined && r.approximationRatio !== null
+        ? `ratio ${r.approximationRatio.toFixed(4)}`
+        : `error ${((r.energy - (r.exactEnergy ?? NaN)) * 1000).toFixed(3)} mHa`;
+    console.log(
+      `${p.name} | ${name} | ${(wallMs / 1000).toFixed(2)} | ${r.iterations} | ${r.evaluations} | ${r.reason} | ${quality} | ${((100 * outside) / r.timing.wallMs).toFixed(0)}% (${(outside / Math.max(1, r.iterations + 1)).toFixed(2)} ms)`,
+    );
+  }
+await app.close();
+await database.close();
