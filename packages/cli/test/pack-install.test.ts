@@ -28,6 +28,7 @@ const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const PACKAGES = [
   ["packages/quantum", "@stepfault/quantum"],
   ["packages/contract", "@stepfault/contract"],
+  ["packages/variational", "@stepfault/variational"],
   ["packages/sdk", "@stepfault/sdk"],
   ["packages/server", "@stepfault/server"],
   ["packages/cli", "stepfault"],
