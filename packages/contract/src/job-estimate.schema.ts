@@ -2,10 +2,11 @@
 import { Type, type Static } from "typebox";
 import { JobBaseFields, jobBodyOptions } from "./job-base.schema.ts";
 import { Sweep } from "./job-sample.schema.ts";
+import { TextString } from "./strings.ts";
 
 /** Pauli-sum observables: Qiskit labels ("0.5*ZZ - XX", rightmost = qubit 0) or sparse ("Z0 Z1"). */
 export const Observables = Type.Array(
-  Type.String({ minLength: 1, maxLength: 100_000 }),
+  TextString({ minLength: 1, maxLength: 100_000 }),
   { minItems: 1, maxItems: 1000 },
 );
 export type Observables = Static<typeof Observables>;

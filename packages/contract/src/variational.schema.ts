@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from "typebox";
 import { JobBaseFields, jobBodyOptions } from "./job-base.schema.ts";
+import { LineString, TextString } from "./strings.ts";
 
 /**
  * An optimiser and its settings. `name`: cobyla, nelder-mead, spsa, adam or l-bfgs-b; other
@@ -12,7 +13,7 @@ import { JobBaseFields, jobBodyOptions } from "./job-base.schema.ts";
  */
 export const OptimizerSpec = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 40 }),
+    name: LineString({ minLength: 1, maxLength: 40 }),
     /** Iteration budget (default 200; at most the server's JOB_MAX_ITERATIONS). */
     maxIterations: Type.Optional(Type.Integer({ minimum: 1 })),
     /** Convergence tolerance (default 1e-6; its meaning depends on the optimiser). */
@@ -50,7 +51,7 @@ export const VqeJobBody = Type.Object(
     kind: Type.Literal("vqe"),
     ...JobBaseFields,
     /** A Pauli sum with real coefficients: `-1.05 * II + 0.39 * IZ - 0.39 * ZI + 0.18 * XX`. */
-    observable: Type.String({ minLength: 1, maxLength: 1_000_000 }),
+    observable: TextString({ minLength: 1, maxLength: 1_000_000 }),
     ...VariationalFields,
   },
   jobBodyOptions,
