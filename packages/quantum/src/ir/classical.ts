@@ -154,3 +154,26 @@ export function storeBits(
     v = Math.floor(v / 2);
   }
 }
+
+/** The binary operators a `classical` op may use (`ClassicalBinaryOp` in `types.ts`). */
+export const CLASSICAL_BINARY_OPS: ReadonlySet<string> = new Set<string>([
+  "+",
+  "-",
+  "*",
+  "/",
+  "%",
+  "**",
+  "&",
+  "|",
+  "^",
+  "<<",
+  ">>",
+  "==",
+  "!=",
+  "<",
+  "<=",
+  ">",
+  ">=",
+  "&&",
+  "||",
+]);

@@ -6,7 +6,7 @@
 import { isUnitary } from "../math/matrix.ts";
 import { BASE_GATES } from "./gate-matrices.ts";
 import { channelToJson, readChannel } from "./channel-json.ts";
-import { CLASSICAL_FUNCTIONS } from "./classical.ts";
+import { CLASSICAL_BINARY_OPS, CLASSICAL_FUNCTIONS } from "./classical.ts";
 import {
   CIRCUIT_FORMAT_VERSION,
   type Circuit,
@@ -479,28 +479,6 @@ function readOp(
   }
 }
 
-const CLASSICAL_BINARY = new Set<string>([
-  "+",
-  "-",
-  "*",
-  "/",
-  "%",
-  "**",
-  "&",
-  "|",
-  "^",
-  "<<",
-  ">>",
-  "==",
-  "!=",
-  "<",
-  "<=",
-  ">",
-  ">=",
-  "&&",
-  "||",
-]);
-
 /** Reads a run-time classical expression (validated node by node, nesting bounded). */
 function classicalExpr(
   r: Reader,
@@ -543,7 +521,7 @@ function classicalExpr(
     }
     case "binary": {
       const op = r.str(o.op, `${path}.op`);
-      if (!CLASSICAL_BINARY.has(op)) {
+      if (!CLASSICAL_BINARY_OPS.has(op)) {
         r.err(`${path}.op`, `unknown binary operator ${describe(o.op)}`);
         return zero;
       }

@@ -14,7 +14,10 @@ import type {
   Operation,
   Span,
 } from "../../ir/types.ts";
-import { MAX_CLASSICAL_WIDTH } from "../../ir/classical.ts";
+import {
+  CLASSICAL_BINARY_OPS,
+  MAX_CLASSICAL_WIDTH,
+} from "../../ir/classical.ts";
 import { QasmCodes } from "../codes.ts";
 import type { EvalHost } from "./eval.ts";
 import { negateCondition } from "./conditions.ts";
@@ -171,29 +174,8 @@ function unsignedFor(x: RuntimeValue, other: RuntimeValue): RuntimeValue {
   return x;
 }
 
-const BINARY_OPS = new Set<string>([
-  "+",
-  "-",
-  "*",
-  "/",
-  "%",
-  "**",
-  "&",
-  "|",
-  "^",
-  "<<",
-  ">>",
-  "==",
-  "!=",
-  "<",
-  "<=",
-  ">",
-  ">=",
-  "&&",
-  "||",
-]);
 function isBinaryOp(op: string): op is ClassicalBinaryOp {
-  return BINARY_OPS.has(op);
+  return CLASSICAL_BINARY_OPS.has(op);
 }
 
 /** `-x`, `!x`, `~x` at run time. */
