@@ -8,7 +8,6 @@ import type {
   RegisterBody,
   ResetConfirmBody,
   TokenPair,
-  UpdateMeBody,
   User,
   UserPage,
 } from "./types.ts";

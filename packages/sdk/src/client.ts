@@ -15,7 +15,6 @@ import {
 } from "./watch.ts";
 import type {
   AddMemberBody,
-  CircuitSummary,
   Revision,
   RevisionSummary,
   UpdateCircuitBody,

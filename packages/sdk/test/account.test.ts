@@ -74,7 +74,7 @@ describe("SDK accounts, projects, circuits and job watching against a real serve
     const u = await account(userEmail);
     user = u.client;
     userId = u.id;
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await app?.close();
