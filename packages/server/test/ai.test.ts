@@ -23,6 +23,7 @@ import {
   type TestUser,
 } from "./helpers/test-app.ts";
 import { BELL } from "./helpers/circuits.ts";
+import { H2, pauliSumText } from "./helpers/variational.ts";
 
 const GHZ =
   'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[3];\ncreg c[3];\nh q[0];\ncx q[0],q[1];\ncx q[1],q[2];\nmeasure q -> c;\n';
@@ -191,6 +192,8 @@ for (const engine of ENGINES) {
           "simulate",
           "estimate",
           "get_job",
+          "run_vqe",
+          "run_qaoa",
           "propose_edit",
         ]);
         const msgs = req.body.messages as { role: string; content: string }[];
@@ -293,6 +296,163 @@ for (const engine of ENGINES) {
         expect(out.result.expectations[0][0]).toBeCloseTo(1, 10);
         expect(out.result.expectations[1][1]).toBeCloseTo(1, 10);
         expect(out.result.gradients[1][0][0]).toBeCloseTo(-1, 8);
+      });
+
+      it("sets up, launches and reads back a VQE and a QAOA job from a description, naming a bad field", async () => {
+        const conv = await newConversation(app, owner.accessToken, projectId);
+        fake.script(
+          {
+            toolCalls: [
+              {
+                name: "run_vqe",
+                arguments: {
+                  template: "ucc",
+                  observable: pauliSumText(H2),
+                  optimizer: { name: "cobyla", maxIterations: 60 },
+                },
+              },
+              {
+                name: "run_qaoa",
+                arguments: {
+                  problem: {
+                    type: "maxcut",
+                    nodes: 4,
+                    edges: [
+                      [0, 1],
+                      [1, 2],
+                      [2, 3],
+                      [3, 0],
+                    ],
+                  },
+                  layers: 1,
+                  seed: 5,
+                },
+              },
+              {
+                name: "run_qaoa",
+                arguments: {
+                  problem: { type: "maxcut", nodes: 3, edges: [[0, 7]] },
+                },
+              },
+            ],
+          },
+          (req) => {
+            const [vqe] = toolResults(req) as { id: string }[];
+            return {
+              toolCalls: [{ name: "get_job", arguments: { jobId: vqe.id } }],
+            };
+          },
+          { text: "The energy matches the exact ground state; the cut is 4." },
+        );
+        const { res, events } = await send(
+          app,
+          owner.accessToken,
+          projectId,
+          conv,
+          {
+            content:
+              "Find the ground state of this H2 Hamiltonian, and the max-cut of a 4-ring",
+          },
+        );
+        expect(res.statusCode, res.body).toBe(200);
+        const [vqe, qaoa, bad, read] = toolResultEvents(events);
+        expect(vqe.name).toBe("run_vqe");
+        const v = vqe.result as {
+          id: string;
+          kind: string;
+          status: string;
+          page: string;
+          exactEnergy: number;
+          result: {
+            energy: number;
+            converged: boolean;
+            convergence: { iteration: number; energy: number }[];
+          };
+        };
+        expect(v.kind).toBe("vqe");
+        expect(v.status).toBe("succeeded");
+        expect(v.page).toBe(`/projects/${projectId}/variational?job=${v.id}`);
+        expect(Math.abs(v.result.energy - v.exactEnergy)).toBeLessThan(1.6e-3);
+        expect(v.result.convergence[0].iteration).toBe(0);
+        const q = qaoa.result as {
+          status: string;
+          result: { bestCut: number; maxCut: number };
+        };
+        expect(q.status).toBe("succeeded");
+        expect(q.result).toMatchObject({ bestCut: 4, maxCut: 4 });
+        expect(bad.ok).toBe(false);
+        expect(bad.result).toMatchObject({
+          error: { code: "JOB_INPUT_INVALID", field: "problem/edges/0/1" },
+        });
+        // get_job explains a variational job with its energy, not with counts.
+        expect(read.name).toBe("get_job");
+        expect(read.result).toMatchObject({
+          id: v.id,
+          kind: "vqe",
+          result: { energy: v.result.energy },
+        });
+        // They are ordinary jobs of the project, visible to the API.
+        const job = await app.inject({
+          url: `/api/v1/jobs/${v.id}`,
+          headers: bearer(owner.accessToken),
+        });
+        expect(job.json()).toMatchObject({ kind: "vqe", projectId });
+      });
+
+      it("does not let a viewer launch a VQE or QAOA job through the assistant", async () => {
+        const jobsOf = async () =>
+          (
+            (
+              await app.inject({
+                url: `/api/v1/projects/${projectId}/jobs?limit=100`,
+                headers: bearer(owner.accessToken),
+              })
+            ).json() as { items: unknown[] }
+          ).items.length;
+        const before = await jobsOf();
+        const conv = await newConversation(app, viewer.accessToken, projectId);
+        fake.script(
+          {
+            toolCalls: [
+              {
+                name: "run_vqe",
+                arguments: {
+                  template: "ucc",
+                  observable: pauliSumText(H2),
+                },
+              },
+              {
+                name: "run_qaoa",
+                arguments: {
+                  problem: { type: "maxcut", nodes: 2, edges: [[0, 1]] },
+                },
+              },
+            ],
+          },
+          { text: "You cannot launch jobs here." },
+        );
+        const { res, events } = await send(
+          app,
+          viewer.accessToken,
+          projectId,
+          conv,
+          { content: "Find the ground state of H2" },
+        );
+        expect(res.statusCode, res.body).toBe(200);
+        const r = toolResultEvents(events);
+        expect(r.map((x) => x.name)).toEqual(["run_vqe", "run_qaoa"]);
+        for (const x of r) {
+          expect(x.ok).toBe(false);
+          expect(x.result).toMatchObject({ error: { code: "FORBIDDEN" } });
+        }
+        expect(await jobsOf()).toBe(before);
+        // Conversations are per person: leave the viewer's list as the later tests expect it.
+        const gone = await app.inject({
+          method: "DELETE",
+          url: `/api/v1/projects/${projectId}/conversations/${conv}`,
+          headers: bearer(viewer.accessToken),
+        });
+        expect(gone.statusCode).toBe(204);
       });
 
       it("runs a tool round trip: validate, simulate as a job, read the job", async () => {

@@ -45,6 +45,7 @@ import {
   type PromptContext,
 } from "./system-prompt.ts";
 import { TOOL_SPECS, runTool, type ToolDeps } from "./tools.ts";
+import { variationalLine } from "./variational-tools.ts";
 
 /** A conversation as the API shows it. */
 export type ConversationView = Conversation;
@@ -323,7 +324,9 @@ export function createAssistantService(deps: {
               id: j.id,
               status: j.status,
               summary: j.result
-                ? `counts (top 8 of ${j.result.shots} shots): ${JSON.stringify(topCounts(j.result.counts, 8).counts)}`
+                ? j.kind === "vqe" || j.kind === "qaoa"
+                  ? variationalLine(j)
+                  : `counts (top 8 of ${j.result.shots} shots): ${JSON.stringify(topCounts(j.result.counts, 8).counts)}`
                 : j.error
                   ? `error: ${JSON.stringify(j.error)}`
                   : `${j.numQubits} qubits, ${j.shots} shots`,

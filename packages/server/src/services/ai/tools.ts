@@ -11,6 +11,11 @@ import {
 import type { JobsService, JobView } from "../core/jobs.service.ts";
 import type { ToolCall, ToolSpec } from "./provider.ts";
 import { topCounts } from "./qasm-blocks.ts";
+import {
+  runVariationalTool,
+  VARIATIONAL_TOOL_SPECS,
+  variationalSummary,
+} from "./variational-tools.ts";
 import { compileForSweep } from "@stepfault/quantum";
 
 const uuid = { type: "string", format: "uuid" };
@@ -96,7 +101,8 @@ export const TOOL_SPECS: readonly ToolSpec[] = [
   },
   {
     name: "get_job",
-    description: "Read a job's status and result (counts).",
+    description:
+      "Read a job's status and result (counts; for a VQE or QAOA job its energy, convergence and cut).",
     parameters: {
       type: "object",
       properties: { jobId: uuid },
@@ -104,6 +110,7 @@ export const TOOL_SPECS: readonly ToolSpec[] = [
       additionalProperties: false,
     },
   },
+  ...VARIATIONAL_TOOL_SPECS,
   {
     name: "propose_edit",
     description:
@@ -259,8 +266,24 @@ async function dispatch(
       return simulate(deps, scope, a);
     case "estimate":
       return estimateTool(deps, scope, a);
-    case "get_job":
-      return jobSummary(await deps.jobs.get(caller, id(a, "jobId")));
+    case "get_job": {
+      const job = await deps.jobs.get(caller, id(a, "jobId"));
+      return job.kind === "vqe" || job.kind === "qaoa"
+        ? variationalSummary(job, job.projectId)
+        : jobSummary(job);
+    }
+    case "run_vqe":
+    case "run_qaoa":
+      return runVariationalTool(
+        {
+          jobs: deps.jobs,
+          waitBriefly: (job) => waitBriefly(deps, scope, job),
+        },
+        caller,
+        projectId,
+        call.name,
+        a,
+      );
     case "propose_edit": {
       const circuit = await deps.circuits.get(
         caller,
