@@ -25,6 +25,11 @@ const JobsPage = lazy(() =>
 const JobPage = lazy(() =>
   import("../pages/jobs/JobPage.tsx").then((m) => ({ default: m.JobPage })),
 );
+const VariationalPage = lazy(() =>
+  import("../variational/VariationalPage.tsx").then((m) => ({
+    default: m.VariationalPage,
+  })),
+);
 const CircuitPage = lazy(() =>
   import("../pages/projects/CircuitPage.tsx").then((m) => ({
     default: m.CircuitPage,
@@ -128,6 +133,15 @@ export function Route({ path: full }: { path: string }) {
     return (
       <Private>
         <JobPage projectId={p.id ?? ""} jobId={p.jobId ?? ""} />
+      </Private>
+    );
+  if ((p = m("/projects/:id/variational")))
+    return (
+      <Private>
+        <VariationalPage
+          projectId={p.id ?? ""}
+          jobId={new URLSearchParams(search).get("job")}
+        />
       </Private>
     );
   if ((p = m("/projects/:id/circuits/:cid"))) {

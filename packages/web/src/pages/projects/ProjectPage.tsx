@@ -177,7 +177,8 @@ export function ProjectPage({ id }: { id: string }) {
       <p className="muted">
         Your role: {p.role} ·{" "}
         <Link href={`/projects/${p.id}/members`}>Members</Link> ·{" "}
-        <Link href={`/projects/${p.id}/jobs`}>Jobs</Link>
+        <Link href={`/projects/${p.id}/jobs`}>Jobs</Link> ·{" "}
+        <Link href={`/projects/${p.id}/variational`}>Variational</Link>
       </p>
       {p.role === "owner" && (
         <OwnerTools project={p} onRenamed={(n) => project.setData(() => n)} />
