@@ -1,23 +1,32 @@
 /**
- * The Variational page in Chromium against the real server (`stepfault serve`, embedded database,
- * in-process worker): a small VQE (H2, UCC ansatz) and a small QAOA (max-cut of a 4-ring) set up
+ * The Variational page in Chromium against the real server (the app with its job worker on an
+ * embedded database, serving a build of the web app): a small VQE (H2, UCC ansatz) and a small QAOA (max-cut of a 4-ring) set up
  * and launched from the page; the convergence chart fills from the job's iteration events, the
  * exact ground energy is drawn as a reference line, a reload shows the whole history, the QAOA
  * graph shows the best cut coloured, and a refused field is named. Screenshots in light and dark.
  * Skips when /usr/bin/chromium is missing.
  */
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../../../server/src/app.ts";
+import { loadConfig } from "../../../server/src/config/config.ts";
+import {
+  openPglite,
+  type Database,
+} from "../../../server/src/database/database.ts";
 import {
   buildWeb,
   CHROMIUM,
   launchBrowser,
   RESULTS_DIR,
-  startServer,
-  type TestServer,
+  WEB_DIR,
 } from "./harness.ts";
+
+const OUT_DIR = "test-results/variational-e2e/dist";
 
 const hasBrowser = existsSync(CHROMIUM);
 const USER = { email: "vqe@example.com", password: "correct horse 7" };
@@ -25,7 +34,9 @@ const poll = <T>(fn: () => Promise<T> | T, timeout = 60_000) =>
   expect.poll(fn, { timeout, interval: 200 });
 
 describe.skipIf(!hasBrowser)("Variational page in Chromium", () => {
-  let server: TestServer;
+  let database: Database;
+  let app: FastifyInstance;
+  let url = "";
   let browser: Browser;
   let page: Page;
   let pageUrl = "";
@@ -37,7 +48,7 @@ describe.skipIf(!hasBrowser)("Variational page in Chromium", () => {
     });
 
   async function api<T>(path: string, body: unknown, token?: string) {
-    const res = await fetch(`${server.url}/api/v1${path}`, {
+    const res = await fetch(`${url}/api/v1${path}`, {
       method: "POST",
       headers: {
         "content-type": "application/json",
@@ -65,8 +76,24 @@ describe.skipIf(!hasBrowser)("Variational page in Chromium", () => {
 
   beforeAll(async () => {
     mkdirSync(RESULTS_DIR, { recursive: true });
-    buildWeb();
-    server = await startServer();
+    buildWeb(OUT_DIR);
+    database = await openPglite(undefined);
+    await database.migrate();
+    const loaded = loadConfig({
+      LOG_LEVEL: "error",
+      STEPFAULT_DATA_DIR: "/nonexistent-stepfault-e2e",
+    });
+    if (!loaded.ok) throw new Error("config");
+    app = await buildApp(
+      {
+        ...loaded.config,
+        jwtSecret: randomBytes(32).toString("hex"),
+        authRateLimitPerMinute: 10_000,
+        apiRateLimitPerMinute: 100_000,
+      },
+      { database, webDir: join(WEB_DIR, OUT_DIR) },
+    );
+    url = await app.listen({ port: 0, host: "127.0.0.1" });
     await api("/auth/register", USER);
     const { accessToken } = await api<{ accessToken: string }>(
       "/auth/login",
@@ -80,7 +107,7 @@ describe.skipIf(!hasBrowser)("Variational page in Chromium", () => {
     pageUrl = `/projects/${project.id}/variational`;
     browser = await launchBrowser();
     const context = await browser.newContext({
-      baseURL: server.url,
+      baseURL: url,
       viewport: { width: 1360, height: 900 },
     });
     context.setDefaultTimeout(20_000);
@@ -97,7 +124,8 @@ describe.skipIf(!hasBrowser)("Variational page in Chromium", () => {
 
   afterAll(async () => {
     await browser?.close();
-    await server?.stop();
+    await app?.close();
+    await database?.close();
   });
 
   it("runs a VQE for H2 from the page: the chart fills and meets the exact ground energy", async () => {
