@@ -1,0 +1,54 @@
+/**
+ * Noise in requests: a noise-model document read with @stepfault/quantum's reader, every problem
+ * a 422 `NOISE_MODEL_INVALID` naming its JSON path (`noise.gateNoise[0].channel.params[0]`).
+ */
+import {
+  applyNoiseModel,
+  noiseModelFromJson,
+  type Circuit,
+  type NoiseModel as QuantumNoiseModel,
+  type NoiseModelError,
+} from "@stepfault/quantum";
+import { DomainError } from "../../errors/domain-error.ts";
+
+function joinPath(prefix: string, path: string): string {
+  if (path === "") return prefix;
+  return path.startsWith("[") ? `${prefix}${path}` : `${prefix}.${path}`;
+}
+
+function invalid(
+  prefix: string,
+  errors: readonly NoiseModelError[],
+): DomainError {
+  const list = errors.map((e) => ({
+    path: joinPath(prefix, e.path),
+    message: e.message,
+  }));
+  const first = list[0];
+  return new DomainError(
+    "NOISE_MODEL_INVALID",
+    list.map((e) => `${e.path}: ${e.message}`).join("; "),
+    { field: first?.path ?? prefix, errors: list },
+  );
+}
+
+/** Reads a noise-model document (422 naming the JSON path under `prefix` when it is invalid). */
+export function readNoiseModel(
+  json: unknown,
+  prefix: string,
+): QuantumNoiseModel {
+  const read = noiseModelFromJson(json);
+  if (!read.ok) throw invalid(prefix, read.errors);
+  return read.model;
+}
+
+/** Checks that a model applies to a circuit (qubits in range, channel widths match gates). */
+export function checkNoiseFits(
+  circuit: Circuit,
+  model: QuantumNoiseModel,
+  prefix: string,
+): Circuit {
+  const applied = applyNoiseModel(circuit, model);
+  if (!applied.ok) throw invalid(prefix, applied.errors);
+  return applied.circuit;
+}
