@@ -191,7 +191,7 @@ describeOnEngines("Noise models API and noisy jobs", (ctx) => {
         422,
         "NOISE_MODEL_INVALID",
       );
-      expect(p.field).toBe("model.gateNoise[0].channel.params");
+      expect(p.field).toBe("model/gateNoise/0/channel/params");
       expect(String(p.detail)).toContain("[0, 1]");
       const notCptp = {
         ...MODEL,
@@ -219,13 +219,13 @@ describeOnEngines("Noise models API and noisy jobs", (ctx) => {
         422,
         "NOISE_MODEL_INVALID",
       );
-      expect(q.field).toBe("model.gateNoise[0].channel.matrices");
+      expect(q.field).toBe("model/gateNoise/0/channel/matrices");
       const r = expectProblem(
         await create("bad", { format: "nope", version: 1 }),
         422,
         "NOISE_MODEL_INVALID",
       );
-      expect(r.field).toBe("model.format");
+      expect(r.field).toBe("model/format");
       expect((await create("dup")).statusCode).toBe(201);
       expectProblem(await create("dup"), 409, "NOISE_MODEL_NAME_TAKEN");
     });
@@ -381,7 +381,7 @@ describeOnEngines("Noise models API and noisy jobs", (ctx) => {
         422,
         "NOISE_MODEL_INVALID",
       );
-      expect(a.field).toBe("noise.readout[0].matrix[0]");
+      expect(a.field).toBe("noise/readout/0/matrix/0");
       const outside = {
         ...MODEL,
         readout: [
@@ -399,7 +399,7 @@ describeOnEngines("Noise models API and noisy jobs", (ctx) => {
         422,
         "NOISE_MODEL_INVALID",
       );
-      expect(b.field).toBe("noise.readout[0].qubits");
+      expect(b.field).toBe("noise/readout/0/qubits");
       expect(String(b.detail)).toContain("outside");
       const twoQ = {
         ...MODEL,
@@ -415,7 +415,7 @@ describeOnEngines("Noise models API and noisy jobs", (ctx) => {
         422,
         "NOISE_MODEL_INVALID",
       );
-      expect(c.field).toBe("noise.gateNoise[0].channel");
+      expect(c.field).toBe("noise/gateNoise/0/channel");
       const d = expectProblem(
         await submit({
           source: X1,

@@ -48,7 +48,7 @@ export function createNoiseModelsService(deps: {
   }
 
   return {
-    /** Saves a model (editor); 422 NOISE_MODEL_INVALID with the JSON path (`model.gateNoise[0]...`). */
+    /** Saves a model (editor); 422 NOISE_MODEL_INVALID with the JSON path (`model/gateNoise/0/...`). */
     async create(
       caller: AuthUser,
       projectId: string,

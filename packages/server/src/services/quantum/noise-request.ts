@@ -1,6 +1,6 @@
 /**
  * Noise in requests: a noise-model document read with @stepfault/quantum's reader, every problem
- * a 422 `NOISE_MODEL_INVALID` naming its JSON path (`noise.gateNoise[0].channel.params[0]`).
+ * a 422 `NOISE_MODEL_INVALID` naming its JSON path in `field` (`noise/gateNoise/0/channel/params`).
  */
 import {
   applyNoiseModel,
@@ -11,9 +11,16 @@ import {
 } from "@stepfault/quantum";
 import { DomainError } from "../../errors/domain-error.ts";
 
+/**
+ * The reader's JSON path (`gateNoise[0].channel.params`) as the API's `field` spells paths, under
+ * the request member: `noise/gateNoise/0/channel/params`.
+ */
 function joinPath(prefix: string, path: string): string {
-  if (path === "") return prefix;
-  return path.startsWith("[") ? `${prefix}${path}` : `${prefix}.${path}`;
+  const parts = path
+    .replace(/\[(\d+)\]/g, ".$1")
+    .split(".")
+    .filter((x) => x !== "");
+  return [prefix, ...parts].join("/");
 }
 
 function invalid(
