@@ -65,7 +65,7 @@ describe("stepfault submit with estimate options", () => {
         "Estimates",
       )
     ).id;
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await app?.close();
