@@ -11,6 +11,12 @@ export const Problem = Type.Object(
     detail: Type.Optional(Type.String()),
     instance: Type.Optional(Type.String()),
     requestId: Type.Optional(Type.String()),
+    field: Type.Optional(
+      Type.String({
+        description:
+          "the bad input's path in the request body (`observable`, `problem/edges/3/1`, `sweep/theta`), on JOB_INPUT_INVALID",
+      }),
+    ),
   },
   { $id: "Problem", additionalProperties: true },
 );

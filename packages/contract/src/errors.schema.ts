@@ -75,10 +75,6 @@ export const ERROR_CATALOG = {
   CIRCUIT_INVALID: { status: 422, title: "Circuit source does not compile" },
   WEAK_PASSWORD: { status: 422, title: "Password too weak" },
   JOB_LIMIT_EXCEEDED: { status: 422, title: "The job exceeds a server limit" },
-  JOB_INVALID: {
-    status: 422,
-    title: "The job's observables, sweep or inputs are invalid",
-  },
   JOB_INPUT_INVALID: {
     status: 422,
     title: "A field of the job is invalid (named in `field`)",

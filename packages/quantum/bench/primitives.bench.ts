@@ -20,7 +20,7 @@ import {
 } from "../src/ir/parametric.ts";
 
 /** A hardware-efficient ansatz: per layer ry and rz on every qubit, then a cx ladder; at most `maxParams` parameters. */
-function hea(n: number, layers: number, maxParams = Infinity): string {
+export function hea(n: number, layers: number, maxParams = Infinity): string {
   const lines = ['OPENQASM 3.0;\ninclude "stdgates.inc";'];
   const body: string[] = [];
   let p = 0;
@@ -44,8 +44,8 @@ function program(src: string): ParametricCircuit {
   return r.program;
 }
 
-/** A seeded sum of `terms` random Pauli strings on n qubits. */
-function randomSum(n: number, terms: number, seed: number): Observable {
+/** The text of a seeded sum of `terms` random Pauli strings on n qubits (Qiskit labels). */
+export function randomSumText(n: number, terms: number, seed: number): string {
   let s = seed >>> 0;
   const rnd = () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
   const parts: string[] = [];
@@ -54,14 +54,24 @@ function randomSum(n: number, terms: number, seed: number): Observable {
     for (let q = 0; q < n; q++) label += "IXYZ"[Math.floor(rnd() * 4)];
     parts.push(`${(rnd() * 2 - 1).toFixed(3)}*${label}`);
   }
-  const o = parseObservable(parts.join(" + ").replace(/\+ -/g, "- "), n);
+  return parts.join(" + ").replace(/\+ -/g, "- ");
+}
+
+/** A seeded sum of `terms` random Pauli strings on n qubits. */
+function randomSum(n: number, terms: number, seed: number): Observable {
+  const o = parseObservable(randomSumText(n, terms, seed), n);
   if (!o.ok) throw new Error(o.error);
   return o.observable;
 }
 
+/** The value of parameter j at sweep point k (the same in the library and API sweeps). */
+export function pointValue(j: number, k: number): number {
+  return ((j * 7 + k) % 31) / 10;
+}
+
 function point(p: ParametricCircuit, k: number): Record<string, number> {
   return Object.fromEntries(
-    p.parameters.map((name, j) => [name, 0.1 * ((j * 7 + k) % 31)]),
+    p.parameters.map((name, j) => [name, pointValue(j, k)]),
   );
 }
 

@@ -4,7 +4,8 @@
  * in a child process with a time limit) and the memory-bandwidth limit measured in the same run
  * (bench/bandwidth.ts).
  * Flags: --quick (n = 16, 20), --large (adds 26, 28 single, 30 double, 31 single), --n 20,24 (sizes), --only random,qft
- * (circuits), --no-peers (skip the JS peers), --no-primitives (skip bench/primitives.bench.ts), --threads 1,2 (thread counts; default 1,2, and 2 only
+ * (circuits), --no-peers (skip the JS peers), --no-primitives (skip bench/primitives.bench.ts), --no-api (skip
+ * the sweep through an API job, packages/server/bench/sweep-api.bench.ts), --threads 1,2 (thread counts; default 1,2, and 2 only
  * above n = 24). The baseline loop is skipped for n >= 26 (too slow); for states above 1 GiB the
  * bandwidth limit is measured on a 1 GiB array and scaled. Without ../shared/bench it runs our own
  * circuits of the same shapes (bench/circuits.mjs) and no baseline. Writes bench-results/sim.json.
@@ -272,8 +273,28 @@ async function main(): Promise<void> {
   if (
     !args.has("--no-primitives") &&
     (valueOf("--only") ?? "primitives").includes("primitives")
-  )
+  ) {
     await benchPrimitives(args.has("--quick"));
+    // The same sweep through one API job, in its own process (the server's bench, no --no-api).
+    if (!args.has("--no-api"))
+      await new Promise<void>((done) => {
+        const child = execFile(
+          process.execPath,
+          [
+            join(repoRoot, "packages/cli/bin/run-ts.mjs"),
+            join(repoRoot, "packages/server/bench/sweep-api.bench.ts"),
+            ...(args.has("--quick") ? ["--quick"] : []),
+          ],
+          { cwd: repoRoot, timeout: 600_000 },
+          (err) => {
+            if (err) console.log(`sweep through the API: ${err.message}`);
+            done();
+          },
+        );
+        child.stdout?.pipe(process.stdout);
+        child.stderr?.pipe(process.stderr);
+      });
+  }
   const refusal = simulate(toCircuit(32, make("ghz", 32)), {
     shots: 1,
     memoryLimitBytes: totalmem(),

@@ -81,7 +81,7 @@ describe("SDK primitives against a real server [pglite]", () => {
       })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StepFaultApiError);
-    expect(err).toMatchObject({ status: 422, code: "JOB_INVALID" });
+    expect(err).toMatchObject({ status: 422, code: "JOB_INPUT_INVALID" });
     expect((err as Error).message).toContain('term "ZZ"');
   });
 });

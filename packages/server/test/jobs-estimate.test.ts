@@ -171,9 +171,10 @@ describeOnEngines(
           inputs: { theta: 1, phi: 0 },
         }),
         422,
-        "JOB_INVALID",
+        "JOB_INPUT_INVALID",
       );
       expect(p.detail).toContain(`observables[1] "ZQ"`);
+      expect(p.field).toBe("observables/1");
       p = expectProblem(
         await submit({
           kind: "estimate",
@@ -183,9 +184,10 @@ describeOnEngines(
           inputs: { phi: 0 },
         }),
         422,
-        "JOB_INVALID",
+        "JOB_INPUT_INVALID",
       );
       expect(p.detail).toContain("sweep key 'psi' is not an input");
+      expect(p.field).toBe("sweep/psi");
       p = expectProblem(
         await submit({
           kind: "estimate",

@@ -22,7 +22,8 @@ Submits an OpenQASM 2 or 3 file as a job to a StepFault server, follows it live 
 counts like \`stepfault run\` or, with --observable, expectation values like \`stepfault estimate\`.
 With --kind vqe or qaoa, BODY.json is the job's body (observable or problem, optimizer,
 initialPoint, shots, ...; a VQE ansatz inline as "source", or by "sourceFile"/--ansatz); every
-iteration is printed as it happens, then the result.
+iteration is printed as it happens, then the result; the flags of a circuit submit (--shots,
+--observable, --input, --sweep, --gradient, --precision) are refused there: put them in BODY.json.
 
 Options:
   --project P          project id (required)
@@ -101,6 +102,31 @@ function progressBar(fraction: number): string {
   return `\r[${"#".repeat(done)}${".".repeat(width - done)}] ${(fraction * 100).toFixed(0).padStart(3)}%`;
 }
 
+/** Flags only a sample / estimate submit reads; a VQE or QAOA body carries these in its file. */
+const CIRCUIT_FLAGS = [
+  "shots",
+  "observable",
+  "input",
+  "sweep",
+  "gradient",
+  "precision",
+] as const;
+
+/** The flags given that the kind would ignore, as `--name`, so the user learns instead of guessing. */
+function flagsIrrelevantTo(
+  kind: "sample" | "vqe" | "qaoa",
+  values: Record<string, unknown>,
+): string[] {
+  const given = (name: string) => values[name] !== undefined;
+  const names: string[] =
+    kind === "sample"
+      ? ["ansatz"]
+      : kind === "vqe"
+        ? [...CIRCUIT_FLAGS]
+        : [...CIRCUIT_FLAGS, "ansatz"];
+  return names.filter(given).map((n) => `--${n}`);
+}
+
 function clientFor(values: { server?: string; "api-key"?: string }) {
   return createClient({
     baseUrl:
@@ -154,6 +180,14 @@ export async function submitCommand(argv: readonly string[]): Promise<number> {
   if (file === undefined || positionals.length > 1)
     return usage("give exactly one FILE");
   if (values.project === undefined) return usage("--project is required");
+  const kind = values.kind ?? "sample";
+  if (kind !== "sample" && kind !== "vqe" && kind !== "qaoa")
+    return usage("--kind must be sample, vqe or qaoa");
+  const irrelevant = flagsIrrelevantTo(kind, values);
+  if (irrelevant.length > 0)
+    return usage(
+      `${irrelevant.join(", ")} ${irrelevant.length === 1 ? "does" : "do"} not apply to --kind ${kind}${kind === "sample" ? "" : ` (put shots, initialPoint and options in ${file})`}`,
+    );
   const estimate = values.observable !== undefined;
   const shots =
     values.shots === undefined
@@ -196,9 +230,6 @@ export async function submitCommand(argv: readonly string[]): Promise<number> {
     (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
   )
     return usage("--seed must be an integer in [0, 2^32)");
-  const kind = values.kind ?? "sample";
-  if (kind !== "sample" && kind !== "vqe" && kind !== "qaoa")
-    return usage("--kind must be sample, vqe or qaoa");
   if (kind !== "sample")
     return submitVariational({
       client: clientFor(values),

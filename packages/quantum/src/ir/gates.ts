@@ -339,13 +339,26 @@ const PHASE_ANGLE: Record<string, number> = {
   tdg: -PI / 4,
 };
 
+/**
+ * Is the principal power of this rotation the rotation by k times its angle? Integer powers always
+ * are (one-parameter groups); for other k only while every eigenphase of the gate lies inside
+ * (-π, π]: rotations e^{-iθP/2} for |θ| < 2π, phases e^{iλ} for -π < λ ≤ π. Outside that range
+ * (rx(7), p(4)) the spec's pow(k) @ is the matrix's principal power, which differs (by a phase
+ * that ctrl @ makes visible, or relatively for p).
+ */
+function principalScales(op: GateOp): boolean {
+  const a = op.params[0];
+  if (op.name === "p" || op.name === "gphase") return a > -PI && a <= PI;
+  return Math.abs(a) < 2 * PI;
+}
+
 /** op^k for real k: angle scaling for rotation/phase families, repetition for integer k, otherwise a "unitary" op with the matrix power (principal branch). */
 export function powerGateOps(op: GateOp, k: number): GateOp[] {
   if (k === 1) return [op];
   if (k === 0) return [];
   const n = op.name;
   if (n === "id") return [op];
-  if (SCALE_FIRST.has(n))
+  if (SCALE_FIRST.has(n) && (Number.isInteger(k) || principalScales(op)))
     return [{ ...op, params: [op.params[0] * k, ...op.params.slice(1)] }];
   if (Number.isInteger(k)) {
     if (SELF_INVERSE.has(n)) return Math.abs(k) % 2 === 1 ? [op] : [];

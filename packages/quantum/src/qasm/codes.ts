@@ -78,6 +78,12 @@ export const QasmCodes = {
   EXTERN_UNAVAILABLE: "QASM_EXTERN_UNAVAILABLE",
   /** `defcalgrammar`, `cal` and `defcal` are skipped by the simulator (warning, once). */
   CALIBRATION_IGNORED: "QASM_CALIBRATION_IGNORED",
+  /**
+   * A mistake in a program that the compiler reads as the program plainly means, as lenient
+   * reference tools do (an indexed gate argument, an undeclared register, `CX` without
+   * stdgates.inc, ...). Warning; the message says what was assumed.
+   */
+  LENIENT: "QASM_LENIENT",
   /** A bug in the compiler itself, caught rather than thrown. */
   INTERNAL: "QASM_INTERNAL",
 } as const;

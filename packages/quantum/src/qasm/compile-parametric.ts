@@ -68,10 +68,10 @@ export function compileForSweep(
   return compileParametric(source, { ...rest, inputs: fixed });
 }
 
-/** `sweepPoints` outcome; `error` names the bad key. */
+/** `sweepPoints` outcome; `error` names the bad key, `field` is its path (`sweep/theta`, `inputs/phi`). */
 export type SweepPointsResult =
   | { readonly ok: true; readonly points: Record<string, number>[] }
-  | { readonly ok: false; readonly error: string };
+  | { readonly ok: false; readonly error: string; readonly field: string };
 
 /**
  * One record per point from swept columns (all the same length P; P = 1 without a sweep) and
@@ -90,16 +90,19 @@ export function sweepPoints(
       return {
         ok: false,
         error: `sweep key '${key}' is not an input of the program ${inputs}`,
+        field: `sweep/${key}`,
       };
     if (col.length === 0 || !col.every((v) => Number.isFinite(v)))
       return {
         ok: false,
         error: `sweep key '${key}' must be a non-empty array of finite numbers`,
+        field: `sweep/${key}`,
       };
     if (count !== undefined && col.length !== count)
       return {
         ok: false,
         error: `sweep key '${key}' has ${col.length} values, the others ${count}: all arrays must have the same length`,
+        field: `sweep/${key}`,
       };
     count = col.length;
   }
@@ -108,6 +111,7 @@ export function sweepPoints(
       return {
         ok: false,
         error: `no value for input '${name}': give it in the sweep or as an input value`,
+        field: `inputs/${name}`,
       };
   const points = Array.from({ length: count ?? 1 }, (_, p) =>
     Object.fromEntries(

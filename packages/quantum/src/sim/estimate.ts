@@ -406,6 +406,7 @@ class PointEstimator {
       this.lams,
       numParams,
       shouldStop,
+      defaultBlocking(this.n, this.precision, this.engine.threads ?? 1),
     );
     return { values, grads: grads.map((g) => Array.from(g)) };
   }

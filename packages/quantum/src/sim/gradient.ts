@@ -16,6 +16,10 @@ import { gateMatrix } from "../ir/gates.ts";
 import type { OpJacobian } from "../ir/parametric.ts";
 import { dagger } from "../math/matrix.ts";
 import type { SimEngine } from "./engine.ts";
+import { type BlockingOptions, relabel } from "./blocking.ts";
+import { applyInstr, makeScratch } from "./execute.ts";
+import { type KernelInstr, outerSize } from "./instructions.ts";
+import { insertZeroBits } from "./kernels/controlled.ts";
 import type { Amplitudes } from "./kernels/one-qubit.ts";
 import { lowerControlled } from "./lower.ts";
 
@@ -106,9 +110,197 @@ export function derivativeInner(
   return acc;
 }
 
+/** One op of the backward sweep: U^dagger lowered, and dU/dtheta_r per parameter that moves. */
+interface BackStep {
+  readonly idx: number;
+  /** Targets (qubits[0] = matrix LSB) and controls as the derivative sees them. */
+  readonly targets: readonly number[];
+  readonly controls: readonly number[];
+  /** U^dagger on the targets (2^k x 2^k, interleaved). */
+  readonly udag: Float64Array;
+  readonly instr: KernelInstr;
+  /** Per moving op parameter: its derivative matrix and its row of the Jacobian. */
+  readonly derivs: { readonly D: Float64Array; readonly row: Float64Array }[];
+  /** Every qubit the step touches. */
+  readonly qubits: readonly number[];
+}
+
+function backSteps(
+  circuit: Circuit,
+  jac: readonly OpJacobian[],
+  numParams: number,
+): BackStep[] {
+  const rows = new Map(jac.map((j) => [j.op, j.d]));
+  const out: BackStep[] = [];
+  for (let idx = circuit.ops.length - 1; idx >= 0; idx--) {
+    const op = circuit.ops[idx];
+    if (op.kind !== "gate") continue;
+    // A global phase changes no expectation value, nor its derivative.
+    if (op.qubits.length === 0 && op.controls.length === 0) continue;
+    const phaseOnly = op.qubits.length === 0;
+    const targets = phaseOnly
+      ? [op.controls[op.controls.length - 1]]
+      : op.qubits;
+    const controls = phaseOnly ? op.controls.slice(0, -1) : op.controls;
+    const m = phaseOnly
+      ? gateMatrix({ name: "p", params: op.params })
+      : gateMatrix(op);
+    const udag = dagger(m);
+    const derivs: BackStep["derivs"] = [];
+    rows.get(idx)?.forEach((row, r) => {
+      if (row.some((v) => v !== 0))
+        derivs.push({
+          D: gateDerivative(op, r),
+          row: Float64Array.from({ length: numParams }, (_, j) => row[j]),
+        });
+    });
+    out.push({
+      idx,
+      targets,
+      controls,
+      udag,
+      instr: lowerControlled(targets, controls, udag),
+      derivs,
+      qubits: [...targets, ...controls],
+    });
+  }
+  return out;
+}
+
+/**
+ * One backward step on one target qubit, fused: for every amplitude pair of t (where all bits of
+ * cmask are set) phi <- U^dagger phi, acc[r * K + k] += Re <lam_k| D_r |phi>, lam_k <- U^dagger lam_k,
+ * in a single pass over phi and the lams. Pairs outside the controls are left alone (U is the
+ * identity there and D is zero).
+ */
+function fusedStep1(
+  phi: Amplitudes,
+  lams: readonly Amplitudes[],
+  t: number,
+  cmask: number,
+  u: Float64Array,
+  Ds: readonly Float64Array[],
+  acc: Float64Array,
+): void {
+  const K = lams.length;
+  const dim = phi.length / 2;
+  const st = 1 << t;
+  const u00r = u[0],
+    u00i = u[1],
+    u01r = u[2],
+    u01i = u[3],
+    u10r = u[4],
+    u10i = u[5],
+    u11r = u[6],
+    u11i = u[7];
+  const R = Ds.length;
+  const D = Ds[0];
+  const d0r = D[0],
+    d0i = D[1],
+    d1r = D[2],
+    d1i = D[3],
+    d2r = D[4],
+    d2i = D[5],
+    d3r = D[6],
+    d3i = D[7];
+  for (let k = 0; k < K; k++) {
+    const lam = lams[k];
+    const first = k === 0;
+    const sums = new Float64Array(R);
+    let sum0 = 0;
+    for (let base = 0; base < dim; base += 2 * st)
+      for (let i0 = base; i0 < base + st; i0++) {
+        if ((i0 & cmask) !== cmask) continue;
+        const p0 = 2 * i0,
+          p1 = 2 * (i0 + st);
+        let a0r = phi[p0],
+          a0i = phi[p0 + 1],
+          a1r = phi[p1],
+          a1i = phi[p1 + 1];
+        if (first) {
+          const b0r = u00r * a0r - u00i * a0i + u01r * a1r - u01i * a1i;
+          const b0i = u00r * a0i + u00i * a0r + u01r * a1i + u01i * a1r;
+          const b1r = u10r * a0r - u10i * a0i + u11r * a1r - u11i * a1i;
+          const b1i = u10r * a0i + u10i * a0r + u11r * a1i + u11i * a1r;
+          phi[p0] = a0r = b0r;
+          phi[p0 + 1] = a0i = b0i;
+          phi[p1] = a1r = b1r;
+          phi[p1 + 1] = a1i = b1i;
+        }
+        const l0r = lam[p0],
+          l0i = lam[p0 + 1],
+          l1r = lam[p1],
+          l1i = lam[p1 + 1];
+        // The first derivative with its entries in locals (one moving parameter is the common case).
+        sum0 +=
+          l0r * (d0r * a0r - d0i * a0i + d1r * a1r - d1i * a1i) +
+          l0i * (d0r * a0i + d0i * a0r + d1r * a1i + d1i * a1r) +
+          l1r * (d2r * a0r - d2i * a0i + d3r * a1r - d3i * a1i) +
+          l1i * (d2r * a0i + d2i * a0r + d3r * a1i + d3i * a1r);
+        for (let r = 1; r < R; r++) {
+          const D = Ds[r];
+          const w0r = D[0] * a0r - D[1] * a0i + D[2] * a1r - D[3] * a1i;
+          const w0i = D[0] * a0i + D[1] * a0r + D[2] * a1i + D[3] * a1r;
+          const w1r = D[4] * a0r - D[5] * a0i + D[6] * a1r - D[7] * a1i;
+          const w1i = D[4] * a0i + D[5] * a0r + D[6] * a1i + D[7] * a1r;
+          sums[r] += l0r * w0r + l0i * w0i + l1r * w1r + l1i * w1i;
+        }
+        lam[p0] = u00r * l0r - u00i * l0i + u01r * l1r - u01i * l1i;
+        lam[p0 + 1] = u00r * l0i + u00i * l0r + u01r * l1i + u01i * l1r;
+        lam[p1] = u10r * l0r - u10i * l0i + u11r * l1r - u11i * l1i;
+        lam[p1 + 1] = u10r * l0i + u10i * l0r + u11r * l1i + u11i * l1r;
+      }
+    acc[k] += sum0;
+    for (let r = 1; r < R; r++) acc[r * K + k] += sums[r];
+  }
+}
+
+/** One backward step on (a chunk of) the states, with the step's qubits mapped to local ones. */
+function localStep(
+  s: BackStep,
+  map: (q: number) => number,
+  phi: Amplitudes,
+  lams: readonly Amplitudes[],
+  acc: Float64Array,
+  scratch: Float64Array,
+  identity: boolean,
+): void {
+  const K = lams.length;
+  const targets = identity ? s.targets : s.targets.map(map);
+  const controls = identity ? s.controls : s.controls.map(map);
+  if (targets.length === 1 && s.derivs.length > 0) {
+    const cmask = controls.reduce((m, c) => m | (1 << c), 0);
+    fusedStep1(
+      phi,
+      lams,
+      targets[0],
+      cmask,
+      s.udag,
+      s.derivs.map((d) => d.D),
+      acc,
+    );
+    return;
+  }
+  const instr = identity ? s.instr : relabel(s.instr, map);
+  const local = Math.log2(phi.length / 2);
+  applyInstr(phi, instr, 0, outerSize(instr, local), scratch);
+  s.derivs.forEach(({ D }, r) => {
+    for (let k = 0; k < K; k++)
+      acc[r * K + k] += derivativeInner(lams[k], phi, targets, controls, D);
+  });
+  for (const lam of lams)
+    applyInstr(lam, instr, 0, outerSize(instr, local), scratch);
+}
+
 /**
  * The adjoint sweep. `phi` is the final state (it is run back to |0...0> in place), `lams[k]` =
  * O_k phi (consumed). Returns grads[k][j] over `numParams` circuit parameters.
+ *
+ * On one thread the backward sweep is cache-blocked like the forward simulator (blocking.ts): the
+ * steps are cut into stages touching at most `highQubits` qubits at or above the chunk, and each
+ * stage runs chunk by chunk on phi and every lam together, each one-qubit step as one fused loop
+ * (apply U^dagger to phi, accumulate <lam|dU|phi>, apply U^dagger to lam). So a stage costs one pass
+ * over memory, not three per gate. On the thread pool each step is a sweep of the engine.
  */
 export function adjointGradients(
   engine: SimEngine,
@@ -118,36 +310,142 @@ export function adjointGradients(
   lams: readonly Amplitudes[],
   numParams: number,
   shouldStop?: () => boolean,
+  blocking?: BlockingOptions,
 ): Float64Array[] {
   const n = circuit.numQubits;
+  const K = lams.length;
   const grads = lams.map(() => new Float64Array(numParams));
-  let ji = jac.length - 1;
-  for (let idx = circuit.ops.length - 1; idx >= 0; idx--) {
-    const op = circuit.ops[idx];
-    if (op.kind !== "gate") continue;
-    if (shouldStop?.()) throw new GradientCancelled();
-    applyGateOp(engine, phi, op, n, true);
-    if (ji >= 0 && jac[ji].op === idx) {
-      const { d } = jac[ji--];
-      const targets =
-        op.qubits.length > 0
-          ? op.qubits
-          : [op.controls[op.controls.length - 1]];
-      const controls =
-        op.qubits.length > 0 ? op.controls : op.controls.slice(0, -1);
-      d.forEach((row, r) => {
-        if (!row.some((v) => v !== 0)) return;
-        if (op.qubits.length === 0 && op.controls.length === 0) return;
-        const D = gateDerivative(op, r);
-        lams.forEach((lam, k) => {
-          const g = 2 * derivativeInner(lam, phi, targets, controls, D);
-          for (let j = 0; j < numParams; j++) grads[k][j] += g * row[j];
-        });
+  const steps = backSteps(circuit, jac, numParams);
+  const accs = steps.map((s) => new Float64Array(s.derivs.length * K));
+  if ((engine.threads ?? 1) > 1) {
+    steps.forEach((s, i) => {
+      if (shouldStop?.()) throw new GradientCancelled();
+      engine.sweep(phi, s.instr, n);
+      s.derivs.forEach(({ D }, r) => {
+        for (let k = 0; k < K; k++)
+          accs[i][r * K + k] = derivativeInner(
+            lams[k],
+            phi,
+            s.targets,
+            s.controls,
+            D,
+          );
       });
-    }
-    for (const lam of lams) applyGateOp(engine, lam, op, n, true);
-  }
+      for (const lam of lams) engine.sweep(lam, s.instr, n);
+    });
+  } else blockedBackward(steps, accs, n, phi, lams, shouldStop, blocking);
+  steps.forEach((s, i) =>
+    s.derivs.forEach(({ row }, r) => {
+      for (let k = 0; k < K; k++) {
+        const g = 2 * accs[i][r * K + k];
+        if (g !== 0)
+          for (let j = 0; j < numParams; j++) grads[k][j] += g * row[j];
+      }
+    }),
+  );
   return grads;
+}
+
+function blockedBackward(
+  steps: readonly BackStep[],
+  accs: readonly Float64Array[],
+  n: number,
+  phi: Amplitudes,
+  lams: readonly Amplitudes[],
+  shouldStop: (() => boolean) | undefined,
+  blocking: BlockingOptions | undefined,
+): void {
+  const scratch = makeScratch();
+  // phi and every lam share the cache: a chunk of each must fit together.
+  const arrays = 1 + lams.length;
+  const chunk = Math.max(
+    4,
+    (blocking?.chunkQubits ?? 16) - Math.ceil(Math.log2(arrays)),
+  );
+  if (blocking === undefined || n <= chunk) {
+    steps.forEach((s, i) => {
+      if (shouldStop?.()) throw new GradientCancelled();
+      localStep(s, (q) => q, phi, lams, accs[i], scratch, true);
+    });
+    return;
+  }
+  const maxHigh = Math.min(blocking.highQubits, chunk - 1);
+  const low = chunk - maxHigh;
+  const single = phi instanceof Float32Array;
+  const alloc = (len: number): Amplitudes =>
+    single ? new Float32Array(len) : new Float64Array(len);
+  // Stages as the forward scheduler cuts them (blocking.ts): a step may move ahead of steps on
+  // other qubits (they commute); each stage touches at most maxHigh qubits at or above low.
+  const queues: number[][] = Array.from({ length: n }, () => []);
+  steps.forEach((st, g) => {
+    for (const q of st.qubits) queues[q].push(g);
+  });
+  const head = new Int32Array(n);
+  const done = new Uint8Array(steps.length);
+  const ready = (g: number): boolean =>
+    steps[g].qubits.every((q) => queues[q][head[q]] === g);
+  const take = (g: number): void => {
+    done[g] = 1;
+    for (const q of steps[g].qubits) head[q]++;
+  };
+  let first = 0;
+  while (first < steps.length) {
+    if (shouldStop?.()) throw new GradientCancelled();
+    const high = new Set<number>();
+    const group: number[] = [];
+    for (let progress = true; progress;) {
+      progress = false;
+      for (let q = 0; q < n; q++) {
+        const g = queues[q][head[q]];
+        if (g === undefined || !ready(g)) continue;
+        const extra = steps[g].qubits.filter((x) => x >= low && !high.has(x));
+        if (high.size + extra.length > maxHigh) continue;
+        for (const x of extra) high.add(x);
+        take(g);
+        group.push(g);
+        progress = true;
+      }
+    }
+    if (group.length === 0) {
+      // The earliest remaining step is always ready; too wide for a stage: over the whole states.
+      take(first);
+      localStep(steps[first], (q) => q, phi, lams, accs[first], scratch, true);
+      while (first < steps.length && done[first]) first++;
+      continue;
+    }
+    const hs = Int32Array.from([...high].sort((x, y) => x - y));
+    const local = low + hs.length;
+    const len = 2 * 2 ** local;
+    const bufPhi = alloc(len);
+    const bufLams = lams.map(() => alloc(len));
+    const hoff = new Float64Array(1 << hs.length);
+    for (let j = 0; j < hoff.length; j++)
+      for (let b = 0; b < hs.length; b++)
+        if ((j >> b) & 1) hoff[j] += 2 * 2 ** hs[b];
+    const map = (q: number): number => (q < low ? q : low + hs.indexOf(q));
+    const run = 2 * 2 ** low;
+    const chunks = 2 ** (n - local);
+    const gather = (src: Amplitudes, buf: Amplitudes, base: number) => {
+      for (let j = 0; j < hoff.length; j++) {
+        const p0 = base + hoff[j];
+        buf.set(src.subarray(p0, p0 + run), j * run);
+      }
+    };
+    const scatter = (buf: Amplitudes, dst: Amplitudes, base: number) => {
+      for (let j = 0; j < hoff.length; j++)
+        dst.set(buf.subarray(j * run, (j + 1) * run), base + hoff[j]);
+    };
+    for (let c = 0; c < chunks; c++) {
+      const base = 2 * insertZeroBits(c * 2 ** low, hs);
+      gather(phi, bufPhi, base);
+      lams.forEach((lam, k) => gather(lam, bufLams[k], base));
+      for (const i of group)
+        localStep(steps[i], map, bufPhi, bufLams, accs[i], scratch, false);
+      scatter(bufPhi, phi, base);
+      lams.forEach((lam, k) => scatter(bufLams[k], lam, base));
+    }
+    while (first < steps.length && done[first]) first++;
+  }
 }
 
 /** Thrown when `shouldStop` asks a gradient sweep to end. */

@@ -122,6 +122,35 @@ describe("OpenQASM 3 standard gates follow the specification's definitions", () 
   });
 });
 
+describe("pow(k) @ is the principal power of the matrix, also where angle scaling would differ", () => {
+  // Angles outside (-2π, 2π) for rotations and (-π, π] for phases: there rx(kθ), p(kλ) are not the
+  // principal power (rx(7)^0.5 is -rx(3.5); p(4)^0.5 is p(2 - π)), and ctrl @ shows the difference.
+  const BIG = [7.0, -4.0, 9.5, 4.2];
+  const powMods = MODS.filter((m) => m.text.includes("pow"));
+  const cases = Object.entries(SPEC_GATES)
+    .filter(([, g]) => g.params > 0)
+    .flatMap(([name, g]) =>
+      powMods.map((m) => [`${m.text}${name}`, name, g, m] as const),
+    );
+  it.each(cases)("%s with large angles", (_, name, g, m) => {
+    const params = BIG.slice(0, g.params);
+    const c = compiled(callProgram("", m, name, params, g.qubits));
+    expect(
+      maxDistance(denseUnitary(c), m.apply(g.matrix(params))),
+    ).toBeLessThan(1e-9);
+  });
+  it("ctrl @ pow(0.5) @ rx(7) is the controlled principal root, not ctrl @ rx(3.5)", () => {
+    const c = compiled(
+      `${H3}qubit[2] q;\nctrl @ pow(0.5) @ rx(7) q[0], q[1];\n`,
+    );
+    const want = ctrl(pow(0.5, SPEC_GATES.rx.matrix([7])));
+    expect(maxDistance(denseUnitary(c), want)).toBeLessThan(1e-10);
+    expect(
+      maxDistance(want, ctrl(SPEC_GATES.rx.matrix([3.5]))),
+    ).toBeGreaterThan(0.5);
+  });
+});
+
 describe("user gates that contain gphase keep their phase under modifiers", () => {
   const prelude =
     "gate gp(a) r { gphase(a); U(a, 0.2, -0.5) r; gphase(-a / 3); }\n" +

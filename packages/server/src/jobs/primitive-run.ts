@@ -46,6 +46,8 @@ export function preparePrimitive(
       ok: false;
       code: "CIRCUIT_INVALID" | "BAD_REQUEST";
       message: string;
+      /** The bad field's path, for a `BAD_REQUEST`. */
+      field?: string;
       diagnostics?: ReturnType<typeof compileForSweep>["diagnostics"];
     } {
   const compiled = compileForSweep(source, {
@@ -68,7 +70,12 @@ export function preparePrimitive(
   }
   const built = sweepPoints(compiled.program.parameters, sweep, inputs);
   if (!built.ok)
-    return { ok: false, code: "BAD_REQUEST", message: built.error };
+    return {
+      ok: false,
+      code: "BAD_REQUEST",
+      message: built.error,
+      field: built.field,
+    };
   return { ok: true, program: compiled.program, points: built.points };
 }
 

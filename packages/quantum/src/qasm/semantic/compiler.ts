@@ -112,6 +112,18 @@ export class Compiler implements EvalHost {
     this.params = options.parametric ? new ParamRecorder() : undefined;
   }
 
+  private readonly warned = new Set<string>();
+  /** Qubit registers declared by their first use (see declareImplicitRegisters). */
+  readonly implicitRegisters = new Set<string>();
+
+  /** A warning given once per source position (gate bodies and loops compile a line many times). */
+  warnOnce(code: QasmCode, message: string, span: Span): void {
+    const key = `${this.sink.file ?? ""}:${span.line}:${span.col}:${code}`;
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.sink.warning(code, message, span);
+  }
+
   /** Reports an error and abandons the current statement. */
   fail(code: QasmCode, message: string, span: Span): never {
     this.sink.error(code, message, span);
@@ -203,6 +215,34 @@ export class Compiler implements EvalHost {
       return sig;
     if (this.qelib1 && sig.qelib1) return sig;
     if (this.v3 && this.stdgates && sig.stdgates) return sig;
+    return undefined;
+  }
+
+  /**
+   * Gates that OpenQASM 3 programs use without defining them and that have one plain meaning:
+   * `CX` (OpenQASM 2's built-in, in stdgates.inc since) without the include, and `u`, the
+   * lowercase U of Qiskit and qelib1.inc (the specification's dd example calls `u $3;` with no
+   * parameters, which can only be a placeholder: read as U(0, 0, 0), the identity). Each use
+   * gives a warning; other undefined gates stay errors.
+   */
+  lenientGate(
+    name: string,
+    numParams: number,
+  ):
+    | {
+        readonly name: string;
+        readonly numQubits: number;
+        readonly numParams: number;
+        readonly fixedParams?: readonly number[];
+      }
+    | undefined {
+    if (!this.v3) return undefined;
+    if (name === "CX" && !this.stdgates)
+      return { name: "CX", numQubits: 2, numParams: 0 };
+    if (name === "u" && numParams === 3)
+      return { name: "U", numQubits: 1, numParams: 3 };
+    if (name === "u" && numParams === 0)
+      return { name: "U", numQubits: 1, numParams: 0, fixedParams: [0, 0, 0] };
     return undefined;
   }
 

@@ -10,7 +10,7 @@ import {
 import { castTo } from "./builtins.ts";
 import { negateCondition } from "./conditions.ts";
 import { constOf, evalConst, evalInt, evalOperand, evaluate } from "./eval.ts";
-import { rangeValues } from "./indexing.ts";
+import { loopValues } from "./indexing.ts";
 import { execBlock, type Flow } from "./exec.ts";
 import {
   emitRaw,
@@ -191,29 +191,6 @@ function dynamicIf(
     return run(s.else, negateCondition(cond)) ?? f;
   }
   return f;
-}
-
-function loopValues(c: Compiler, iter: Expr): Iterable<number> {
-  if (iter.kind === "range") {
-    if (!iter.start || !iter.end)
-      c.fail(
-        QasmCodes.SYNTAX,
-        "a loop range needs a start and an end",
-        iter.span,
-      );
-    const start = evalInt(c, iter.start, "a range start");
-    const step = iter.step ? evalInt(c, iter.step, "a range step") : 1;
-    const end = evalInt(c, iter.end, "a range end");
-    if (step === 0)
-      c.fail(QasmCodes.BAD_VALUE, "a range step cannot be zero", iter.span);
-    return rangeValues(start, step, end);
-  }
-  if (iter.kind === "set") return iter.items.map((e) => evalConst(c, e).v);
-  return c.fail(
-    QasmCodes.UNSUPPORTED,
-    "not supported yet: loops over this kind of value",
-    iter.span,
-  );
 }
 
 function execFor(c: Compiler, s: Extract<Stmt, { kind: "for" }>): Flow {

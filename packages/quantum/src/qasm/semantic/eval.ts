@@ -44,6 +44,8 @@ export interface EvalHost {
   readonly scope: Scope;
   /** Reports an error and abandons the statement. */
   fail(code: QasmCode, message: string, span: Span): never;
+  /** A warning, once per source position. */
+  warnOnce(code: QasmCode, message: string, span: Span): void;
   /** Calls a subroutine and returns its value. */
   callDef(name: string, args: readonly Expr[], span: Span): Value | undefined;
   /** The flat index of physical qubit `$k` (the program then uses physical qubits only). */

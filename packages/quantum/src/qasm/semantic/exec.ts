@@ -251,10 +251,49 @@ function declareRegister(
   }
 }
 
+/**
+ * A `const` declared again with the same type and the same value (the specification's arrays
+ * example declares `first_dimension` twice, both 8): harmless, so a warning instead of the
+ * redefinition error. A different type or value stays an error.
+ */
+function sameConstAgain(
+  c: Compiler,
+  s: Extract<Stmt, { kind: "decl" }>,
+): boolean {
+  const prev = c.scope.own(s.name);
+  if (
+    s.modifier !== "const" ||
+    !s.init ||
+    prev?.kind !== "var" ||
+    !prev.readonly ||
+    prev.type !== s.type.name ||
+    prev.storage
+  )
+    return false;
+  const width = s.type.width
+    ? evalInt(c, s.type.width, "a type width")
+    : undefined;
+  if (width !== prev.width) return false;
+  const v = evaluate(c, s.init);
+  if (isRuntime(v) || v.t === "qubits" || v.t === "array") return false;
+  if (
+    castTo(c, s.type.name, constOf(c, v, s.init.span), s.span).v !==
+    prev.value.v
+  )
+    return false;
+  c.warnOnce(
+    QasmCodes.LENIENT,
+    `'${s.name}' is already declared as a const with this value: the second declaration is ignored`,
+    s.nameSpan,
+  );
+  return true;
+}
+
 function declareVariable(
   c: Compiler,
   s: Extract<Stmt, { kind: "decl" }>,
 ): void {
+  if (sameConstAgain(c, s)) return;
   checkUndeclared(c, s.name, s.nameSpan);
   const type = s.type.name;
   if (type === "bit" && s.init?.kind === "measure") {

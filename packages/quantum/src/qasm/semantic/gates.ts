@@ -9,12 +9,13 @@ import { unitaryPower } from "../../math/matrix.ts";
 import type { GateOp, Operation, Span } from "../../ir/types.ts";
 import type { Expr, Modifier, Stmt } from "../ast.ts";
 import { QasmCodes } from "../codes.ts";
-import { MAX_DEPTH, type Compiler } from "./compiler.ts";
+import { MAX_DEPTH, PHYSICAL_REGISTER, type Compiler } from "./compiler.ts";
 import { evalInt, evalNumber, evalOperand, evaluate } from "./eval.ts";
 import { isRuntime } from "./runtime.ts";
 import { runtimeGateCall } from "./runtime-gates.ts";
 import { recordSite, siteArgs } from "./params.ts";
 import { Scope, type GateSymbol } from "./scope.ts";
+import { loopValues } from "./indexing.ts";
 
 type GateCall = Extract<Stmt, { kind: "gateCall" }>;
 
@@ -30,10 +31,17 @@ interface GateTarget {
   readonly numQubits: number;
   readonly numParams: number;
   readonly custom?: GateSymbol;
+  /** A lenient reading (Compiler.lenientGate): the standard gate meant, and its parameters when fixed. */
+  readonly standardName?: string;
+  readonly fixedParams?: readonly number[];
 }
 
 /** Finds a gate by name: a user-defined or opaque gate, or an available standard gate. */
-function findGate(c: Compiler, name: string): GateTarget | undefined {
+function findGate(
+  c: Compiler,
+  name: string,
+  call?: GateCall,
+): GateTarget | undefined {
   const sym = c.global.lookup(name);
   if (sym?.kind === "gate" || sym?.kind === "opaque") {
     return {
@@ -43,7 +51,25 @@ function findGate(c: Compiler, name: string): GateTarget | undefined {
     };
   }
   const sig = c.standardGate(name);
-  return sig && { numQubits: sig.numQubits, numParams: sig.numParams };
+  if (sig) return { numQubits: sig.numQubits, numParams: sig.numParams };
+  const lenient = call && c.lenientGate(name, call.params.length);
+  if (!lenient) return undefined;
+  const fixed = lenient.fixedParams;
+  c.warnOnce(
+    QasmCodes.LENIENT,
+    name === "CX"
+      ? "'CX' is built in only in OpenQASM 2 (stdgates.inc defines it in OpenQASM 3): read as cx without the include"
+      : fixed
+        ? "'u' is not a standard gate and has no parameters here: read as a placeholder for U(0, 0, 0), the identity"
+        : "'u' is not in stdgates.inc: read as U(θ, φ, λ), as Qiskit and qelib1.inc name it",
+    call.nameSpan,
+  );
+  return {
+    numQubits: lenient.numQubits,
+    numParams: lenient.numParams,
+    standardName: lenient.name,
+    ...(fixed ? { fixedParams: fixed } : {}),
+  };
 }
 
 /** Reports an undefined gate (or, at the end, one used before its definition) and abandons the statement. */
@@ -90,7 +116,7 @@ function checkShape(
   numArgs: number,
 ): GateTarget {
   const g =
-    findGate(c, call.name) ?? undefinedGate(c, call.name, call.nameSpan);
+    findGate(c, call.name, call) ?? undefinedGate(c, call.name, call.nameSpan);
   if (call.params.length !== g.numParams) {
     c.fail(
       QasmCodes.PARAM_COUNT,
@@ -139,6 +165,7 @@ export function compileGateCall(
 ): void {
   const mods = evalModifiers(c, call.modifiers);
   const g = checkShape(c, call, mods, call.args.length);
+  declareImplicitRegisters(c, call);
   const site = fixedParams === undefined ? siteArgs(c, call.params) : undefined;
   if (fixedParams === undefined && site === undefined) {
     const values = call.params.map((p) => evaluate(c, p));
@@ -152,7 +179,9 @@ export function compileGateCall(
   const isReg: boolean[] = [];
   let width = 1;
   let broadcast = false;
-  for (const a of call.args) {
+  // Arguments a gate body indexes are passed whole (see GateSymbol.registerArgs).
+  const wholeArg = wholeArguments(g, call.args.length);
+  for (const [k, a] of call.args.entries()) {
     const v = evalOperand(c, a);
     if (v.t !== "qubits")
       c.fail(
@@ -161,8 +190,8 @@ export function compileGateCall(
         a.span,
       );
     lists.push(v.qubits);
-    isReg.push(!v.scalar);
-    if (!v.scalar) {
+    isReg.push(!v.scalar && !wholeArg[k]);
+    if (!v.scalar && !wholeArg[k]) {
       if (broadcast && v.qubits.length !== width) {
         c.fail(
           QasmCodes.REGISTER_SIZE_MISMATCH,
@@ -183,10 +212,19 @@ export function compileGateCall(
     );
   }
   if (sym && c.brokenGates.has(sym.name)) return;
+  const targetsFrom = call.args.length - g.numQubits;
+  const appliedLists: ((readonly number[])[] | undefined)[] = [];
   for (let i = 0; i < width; i++) {
-    const qubits = lists.map((l, k) => (isReg[k] ? l[i] : l[0]));
+    const parts = lists.map((l, k) =>
+      wholeArg[k] ? l : [isReg[k] ? l[i] : l[0]],
+    );
+    const qubits = parts.flat();
+    const targetLists = wholeArg.some(Boolean)
+      ? parts.slice(targetsFrom)
+      : undefined;
     checkDistinct(c, qubits, call.span);
     applied.push(qubits);
+    appliedLists.push(targetLists);
     for (const op of applyGate(
       c,
       call.name,
@@ -195,6 +233,7 @@ export function compileGateCall(
       qubits,
       mods,
       call.span,
+      targetLists,
     ))
       c.emit(op);
   }
@@ -204,11 +243,74 @@ export function compileGateCall(
       site,
       first,
       (ps) =>
-        applied.flatMap((qs) =>
-          applyGate(c, call.name, g, ps, qs, mods, call.span),
+        applied.flatMap((qs, i) =>
+          applyGate(c, call.name, g, ps, qs, mods, call.span, appliedLists[i]),
         ),
       call.span,
     );
+}
+
+/**
+ * OpenQASM 3 programs that use a qubit register they never declare (the specification's cphase
+ * example ends with `cphase(π / 2) q[0], q[1];` and no `qubit[2] q;`): at the top level, an
+ * undeclared name indexed by integer literals in a gate call is declared as the qubit register
+ * those indices need, with a warning. Anything else stays an undeclared register (an error).
+ */
+function declareImplicitRegisters(c: Compiler, call: GateCall): void {
+  if (!c.v3 || c.scope !== c.global) return;
+  const need = new Map<string, { size: number; span: Span }>();
+  for (const a of call.args) {
+    if (a.kind !== "index" || a.target.kind !== "id") continue;
+    const name = a.target.name;
+    const known = c.scope.lookup(name);
+    if (name.startsWith("$") || (known && !c.implicitRegisters.has(name)))
+      continue;
+    if (a.index.length !== 1 || a.index[0].kind !== "num") return;
+    const k = a.index[0].value;
+    if (!Number.isInteger(k) || k < 0 || k >= 64) return;
+    const prev = need.get(name);
+    need.set(name, {
+      size: Math.max(prev?.size ?? 0, k + 1),
+      span: prev?.span ?? a.target.span,
+    });
+  }
+  if (need.size === 0) return;
+  if (c.qregs.some((r) => r.name === PHYSICAL_REGISTER)) return;
+  for (const [name, { size, span }] of need) {
+    const known = c.global.own(name);
+    if (known?.kind === "qreg") {
+      // Grown by a later, larger index while it is still the last qubit register.
+      if (size <= known.size || known.offset + known.size !== c.numQubits)
+        continue;
+      c.global.declare(name, { ...known, size });
+      const reg = c.qregs.findIndex((r) => r.name === name);
+      c.qregs[reg] = { name, size, offset: known.offset };
+      c.numQubits = known.offset + size;
+      continue;
+    }
+    c.implicitRegisters.add(name);
+    c.sink.warning(
+      QasmCodes.LENIENT,
+      `register '${name}' is not declared; read as a qubit register declared here, as large as its indices need`,
+      span,
+    );
+    const offset = c.numQubits;
+    c.declare(name, { kind: "qreg", name, size, offset, scalar: false }, span);
+    c.qregs.push({ name, size, offset });
+    c.numQubits += size;
+  }
+}
+
+/** Which call arguments a gate takes whole (its body indexes them; controls never are). */
+function wholeArguments(g: GateTarget, numArgs: number): boolean[] {
+  const reg = g.custom?.registerArgs;
+  const out = new Array<boolean>(numArgs).fill(false);
+  if (!reg || !g.custom) return out;
+  const from = numArgs - g.numQubits;
+  g.custom.qubits.forEach((q, i) => {
+    if (reg.has(q)) out[from + i] = true;
+  });
+  return out;
 }
 
 /** Expands one application (after broadcast) with its modifiers into canonical operations. */
@@ -220,7 +322,12 @@ function applyGate(
   qubits: readonly number[],
   mods: readonly EvaluatedModifier[],
   span: Span,
+  targetLists?: readonly (readonly number[])[],
 ): Operation[] {
+  if (g.standardName !== undefined) {
+    name = g.standardName;
+    params = g.fixedParams ?? params;
+  }
   if (mods.length === 0 && !g.custom)
     return standardOps(c, name, params, qubits);
   let pos = 0;
@@ -240,7 +347,14 @@ function applyGate(
         span,
       );
     ops = [{ kind: "opaque", name, qubits: targets, params }];
-  } else if (g.custom) ops = expandCustom(c, g.custom, params, targets, span);
+  } else if (g.custom)
+    ops = expandCustom(
+      c,
+      g.custom,
+      params,
+      targetLists ?? targets.map((q) => [q]),
+      span,
+    );
   else ops = standardOps(c, name, params, targets);
   for (let i = mods.length - 1; i >= 0; i--)
     ops = applyModifier(c, mods[i], ctrlQubits[i], ops);
@@ -421,7 +535,7 @@ function expandCustom(
   c: Compiler,
   g: GateSymbol,
   params: readonly number[],
-  qubits: readonly number[],
+  qubits: readonly (readonly number[])[],
   span: Span,
 ): Operation[] {
   if (c.depth >= MAX_DEPTH)
@@ -440,36 +554,53 @@ function expandCustom(
     scope.declare(q, {
       kind: "qarg",
       name: q,
-      qubits: [qubits[i]],
-      scalar: true,
+      qubits: qubits[i],
+      scalar: !g.registerArgs?.has(q),
     }),
   );
   const out: Operation[] = [];
+  const run = (body: readonly Stmt[]): void => {
+    for (const s of body) {
+      if (s.kind === "barrier") {
+        out.push({
+          kind: "barrier",
+          qubits: s.args.flatMap((a) => qargQubits(c, a)),
+        });
+        continue;
+      }
+      if (s.kind === "for") {
+        // Unrolled at compile time; the loop variable is an int constant of each copy.
+        for (const x of loopValues(c, s.iter)) {
+          const inner = new Scope(c.scope);
+          inner.declare(s.varName, {
+            kind: "var",
+            name: s.varName,
+            type: "int",
+            value: { t: "int", v: x },
+            readonly: true,
+          });
+          c.withScope(inner, () => run(s.body));
+        }
+        continue;
+      }
+      if (s.kind !== "gateCall") continue;
+      const mods = evalModifiers(c, s.modifiers);
+      const inner = checkShape(c, s, mods, s.args.length);
+      const ps = s.params.map((p) => evalNumber(c, p));
+      const qs = s.args.flatMap((a) => qargQubits(c, a));
+      checkDistinct(c, qs, s.span);
+      out.push(...applyGate(c, s.name, inner, ps, qs, mods, span));
+      if (out.length > c.maxOps)
+        c.fail(
+          QasmCodes.TOO_MANY_OPS,
+          "a gate expands to too many operations",
+          span,
+        );
+    }
+  };
   c.depth++;
   try {
-    c.withScope(scope, () => {
-      for (const s of g.body) {
-        if (s.kind === "barrier") {
-          out.push({
-            kind: "barrier",
-            qubits: s.args.flatMap((a) => qargQubits(c, a)),
-          });
-          continue;
-        }
-        if (s.kind !== "gateCall") continue;
-        const mods = evalModifiers(c, s.modifiers);
-        const inner = checkShape(c, s, mods, s.args.length);
-        const ps = s.params.map((p) => evalNumber(c, p));
-        const qs = s.args.flatMap((a) => qargQubits(c, a));
-        out.push(...applyGate(c, s.name, inner, ps, qs, mods, span));
-        if (out.length > c.maxOps)
-          c.fail(
-            QasmCodes.TOO_MANY_OPS,
-            "a gate expands to too many operations",
-            span,
-          );
-      }
-    });
+    c.withScope(scope, () => run(g.body));
   } finally {
     c.depth--;
   }

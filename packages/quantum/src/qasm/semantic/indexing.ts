@@ -2,7 +2,7 @@ import type { Span } from "../../ir/types.ts";
 import type { Expr } from "../ast.ts";
 import { QasmCodes } from "../codes.ts";
 import { isIntType } from "./builtins.ts";
-import { evalInt, evaluate, type EvalHost } from "./eval.ts";
+import { evalConst, evalInt, evaluate, type EvalHost } from "./eval.ts";
 import { indexArray } from "./arrays.ts";
 import type { Value } from "./scope.ts";
 
@@ -147,4 +147,28 @@ export function* rangeValues(
 ): Generator<number> {
   if (step > 0) for (let i = start; i <= end; i += step) yield i;
   else if (step < 0) for (let i = start; i >= end; i += step) yield i;
+}
+
+/** The values a compile-time `for` loop runs over (a range or a set of constants). */
+export function loopValues(c: EvalHost, iter: Expr): Iterable<number> {
+  if (iter.kind === "range") {
+    if (!iter.start || !iter.end)
+      c.fail(
+        QasmCodes.SYNTAX,
+        "a loop range needs a start and an end",
+        iter.span,
+      );
+    const start = evalInt(c, iter.start, "a range start");
+    const step = iter.step ? evalInt(c, iter.step, "a range step") : 1;
+    const end = evalInt(c, iter.end, "a range end");
+    if (step === 0)
+      c.fail(QasmCodes.BAD_VALUE, "a range step cannot be zero", iter.span);
+    return rangeValues(start, step, end);
+  }
+  if (iter.kind === "set") return iter.items.map((e) => evalConst(c, e).v);
+  return c.fail(
+    QasmCodes.UNSUPPORTED,
+    "not supported yet: loops over this kind of value",
+    iter.span,
+  );
 }

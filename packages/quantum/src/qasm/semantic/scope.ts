@@ -124,6 +124,11 @@ export interface GateSymbol {
   readonly body: readonly Stmt[];
   /** The file it was defined in (undefined: main source). */
   readonly file: string | undefined;
+  /**
+   * Qubit arguments the body indexes (`q[i]`): leniently read as registers that a call passes
+   * whole, as a `def` would (the specification's vqe example does this; a warning says so).
+   */
+  readonly registerArgs?: ReadonlySet<string>;
 }
 
 /** A subroutine (`def`). */

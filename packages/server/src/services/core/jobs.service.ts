@@ -426,7 +426,11 @@ export function createJobsService(deps: {
         ? preparePrimitive(source, body.inputs, body.sweep)
         : undefined;
       if (prepared && !prepared.ok && prepared.code === "BAD_REQUEST")
-        throw new DomainError("JOB_INVALID", prepared.message);
+        throw new DomainError(
+          "JOB_INPUT_INVALID",
+          `${prepared.field}: ${prepared.message}`,
+          { field: prepared.field },
+        );
       const compiled =
         prepared === undefined
           ? deps.compile(source, {
@@ -488,8 +492,9 @@ export function createJobsService(deps: {
             const r = parseObservable(text, n);
             if (!r.ok)
               throw new DomainError(
-                "JOB_INVALID",
+                "JOB_INPUT_INVALID",
                 `observables[${k}] "${text}": ${r.error}`,
+                { field: `observables/${k}` },
               );
             return r.observable;
           });
