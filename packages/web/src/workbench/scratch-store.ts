@@ -62,13 +62,17 @@ export async function decodeFragment(hash: string): Promise<string | null> {
   }
 }
 
-/** The tab's saved scratch circuit, if any (storage may be unavailable: private modes). */
-export function loadScratch(storage: Storage | undefined): string | null {
+function readKey(storage: Storage | undefined, key: string): string | null {
   try {
-    return storage?.getItem(SCRATCH_KEY) ?? null;
+    return storage?.getItem(key) ?? null;
   } catch {
     return null;
   }
+}
+
+/** The tab's saved scratch circuit, if any (storage may be unavailable: private modes). */
+export function loadScratch(storage: Storage | undefined): string | null {
+  return readKey(storage, SCRATCH_KEY);
 }
 
 /** Saves the tab's scratch circuit; a full or unavailable storage is not an error. */
@@ -103,12 +107,7 @@ export async function initialScratch(
   storage: Storage | undefined,
   fallback: string,
 ): Promise<string> {
-  let own = false;
-  try {
-    own = hash !== "" && storage?.getItem(WRITTEN_FRAGMENT_KEY) === hash;
-  } catch {
-    own = false;
-  }
+  const own = hash !== "" && readKey(storage, WRITTEN_FRAGMENT_KEY) === hash;
   const saved = loadScratch(storage);
   if (own && saved !== null) return saved;
   return (await decodeFragment(hash)) ?? saved ?? fallback;

@@ -6,7 +6,6 @@
  * console error or a failed request, signed out or in; axe finds no serious or critical violation
  * on any page, light and dark, desktop and phone. Skips when /usr/bin/chromium is missing.
  */
-import AxeBuilder from "@axe-core/playwright";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
