@@ -7,6 +7,8 @@ import {
   type KeyValueStore,
   type LockRunner,
 } from "../src/api/client.ts";
+import { createSdk } from "../src/api/sdk.ts";
+import { StepFaultApiError } from "@stepfault/sdk";
 
 /** A Map-backed storage. */
 function memoryStore(init: Record<string, string> = {}): KeyValueStore & {
@@ -224,6 +226,68 @@ describe("createApiClient.request", () => {
     expect(new Headers(seen!.init?.headers).get("content-type")).toBe(
       "application/json",
     );
+  });
+});
+
+describe("the SDK over the session's fetch", () => {
+  it("sends the access token, refreshes once on a 401 and retries", async () => {
+    const server = fakeServer();
+    const client = createApiClient({ fetch: server.fetch, locks: null });
+    const sdk = createSdk(client);
+    await expect(sdk.me()).resolves.toEqual({ email: "ada@example.com" });
+    server.expireAccess();
+    server.calls.length = 0;
+    await expect(sdk.me()).resolves.toEqual({ email: "ada@example.com" });
+    expect(server.calls).toEqual([
+      "GET /api/v1/me",
+      "POST /api/v1/auth/refresh",
+      "GET /api/v1/me",
+    ]);
+  });
+
+  it("throws the SDK's error: SESSION_EXPIRED when the session ends, NETWORK_ERROR offline", async () => {
+    const server = fakeServer();
+    const client = createApiClient({ fetch: server.fetch, locks: null });
+    const sdk = createSdk(client);
+    await sdk.me();
+    server.jar.cookie = null;
+    server.expireAccess();
+    const e = await sdk.me().catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(StepFaultApiError);
+    expect(e).toMatchObject({ status: 401, code: "SESSION_EXPIRED" });
+
+    const offline = createSdk(
+      createApiClient({
+        fetch: () => Promise.reject(new TypeError("Failed to fetch")),
+        locks: null,
+      }),
+    );
+    const n = await offline.projects.list().catch((x: unknown) => x);
+    expect(n).toBeInstanceOf(StepFaultApiError);
+    expect(n).toMatchObject({ status: 0, code: "NETWORK_ERROR" });
+  });
+
+  it("sends no token to the /auth/ routes and does not refresh on their 401", async () => {
+    const seen: string[] = [];
+    const client = createApiClient({
+      fetch: async (input, init) => {
+        seen.push(
+          `${String(input)} ${new Headers(init?.headers).get("authorization")}`,
+        );
+        return json(401, { code: "INVALID_CREDENTIALS", status: 401 });
+      },
+      locks: null,
+    });
+    client.setTokens({
+      accessToken: "a1",
+      tokenType: "Bearer",
+      expiresIn: 900,
+    });
+    const e = await createSdk(client)
+      .auth.login({ email: "a@b.test", password: "x".repeat(12) })
+      .catch((x: unknown) => x);
+    expect(e).toMatchObject({ code: "INVALID_CREDENTIALS" });
+    expect(seen).toEqual(["/api/v1/auth/login null"]);
   });
 });
 

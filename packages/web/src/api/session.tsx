@@ -19,6 +19,7 @@ import {
   type ApiClient,
 } from "./client.ts";
 import { endpoints, type Api, type User } from "./endpoints.ts";
+import { createSdk, type Sdk } from "./sdk.ts";
 
 /** Where the session stands. */
 export type SessionState =
@@ -30,6 +31,8 @@ export type SessionState =
 export interface Session {
   readonly state: SessionState;
   readonly api: Api;
+  /** The SDK client over the session: use it for every API call. */
+  readonly sdk: Sdk;
   readonly client: ApiClient;
   signIn(email: string, password: string): Promise<void>;
   signUp(
@@ -71,6 +74,7 @@ export function SessionProvider({
     [given],
   );
   const api = useMemo(() => endpoints(client), [client]);
+  const sdk = useMemo(() => createSdk(client), [client]);
 
   const loadUser = useCallback(async () => {
     const user = await api.me();
@@ -109,6 +113,7 @@ export function SessionProvider({
     () => ({
       state,
       api,
+      sdk,
       client,
       async signIn(email, password) {
         client.setTokens(await api.login({ email, password }));
@@ -131,7 +136,7 @@ export function SessionProvider({
       },
       reloadUser: loadUser,
     }),
-    [state, api, client, loadUser],
+    [state, api, sdk, client, loadUser],
   );
   return (
     <SessionContext.Provider value={session}>
