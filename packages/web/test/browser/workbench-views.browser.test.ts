@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
+import { compileQasm, simulate } from "@stepfault/quantum";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   CHROMIUM,
@@ -140,6 +141,67 @@ describe.skipIf(!hasBrowser)("composer edits the source", () => {
     await poll(doc).toBe(
       SOURCE.replace("measure q -> c;\n", "c[0] = measure q[0];\n"),
     );
+  });
+
+  it("shows Bloch vectors and marginals that match the simulator for random 1-3 qubit states", async () => {
+    // Expected values from the library alone: <Z> from the state, <X> and <Y> after rotating the
+    // qubit's axis onto Z (h; sdg then h), as probabilities of simulate()'s statevector.
+    const marginal1 = (text: string, k: number) => {
+      const r = compileQasm(text);
+      if (!r.ok) throw new Error("does not compile");
+      const out = simulate(r.circuit, { shots: 0, statevector: true, seed: 1 });
+      if (!out.ok || !out.result.statevector) throw new Error("no state");
+      const sv = out.result.statevector;
+      let p1 = 0;
+      for (let i = 0; i < sv.length / 2; i++)
+        if ((i >> k) & 1) p1 += sv[2 * i] ** 2 + sv[2 * i + 1] ** 2;
+      return p1;
+    };
+    let seed = 12345;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (const n of [1, 2, 3, 2, 3]) {
+      const lines = [
+        `OPENQASM 3.0;`,
+        `include "stdgates.inc";`,
+        `qubit[${n}] q;`,
+      ];
+      for (let layer = 0; layer < 2; layer++) {
+        for (let k = 0; k < n; k++)
+          lines.push(
+            `U(${(rand() * Math.PI).toFixed(6)}, ${(rand() * 2 * Math.PI).toFixed(6)}, ${(rand() * 2 * Math.PI).toFixed(6)}) q[${k}];`,
+          );
+        if (n > 1) lines.push(`cx q[${layer % n}], q[${(layer + 1) % n}];`);
+      }
+      const text = lines.join("\n") + "\n";
+      await setEditorText(text);
+      const live = page.getByRole("region", { name: "Live state" });
+      await poll(() => live.getAttribute("data-source-length")).toBe(
+        String(text.length),
+      );
+      await poll(() => live.getAttribute("aria-busy")).toBe("false");
+      const shown = await live.locator("li.live-qubit").evaluateAll((lis) =>
+        lis.map((li) => {
+          const svg = li.querySelector("svg.bloch") as SVGElement;
+          return {
+            p1: Number(li.getAttribute("data-p1")),
+            x: Number(svg.getAttribute("data-x")),
+            y: Number(svg.getAttribute("data-y")),
+            z: Number(svg.getAttribute("data-z")),
+          };
+        }),
+      );
+      expect(shown).toHaveLength(n);
+      for (let k = 0; k < n; k++) {
+        const z = 1 - 2 * marginal1(text, k);
+        const x = 1 - 2 * marginal1(`${text}h q[${k}];\n`, k);
+        const y = 1 - 2 * marginal1(`${text}sdg q[${k}];\nh q[${k}];\n`, k);
+        expect(shown[k].p1).toBeCloseTo(marginal1(text, k), 9);
+        expect(shown[k].x).toBeCloseTo(x, 9);
+        expect(shown[k].y).toBeCloseTo(y, 9);
+        expect(shown[k].z).toBeCloseTo(z, 9);
+      }
+    }
+    await page.screenshot({ path: join(RESULTS_DIR, "live-view.png") });
   });
 
   it("had no page errors", () => {
