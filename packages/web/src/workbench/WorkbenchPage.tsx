@@ -1,10 +1,19 @@
 /** The circuit workbench page: QASM editor and visual composer side by side, kept in sync. */
-import { lazy, Suspense, useEffect, useRef, type ReactNode } from "react";
+import {
+  lazy,
+  Suspense,
+  useEffect,
+  useRef,
+  useState,
+  type ReactNode,
+} from "react";
 import { ComposerPanel } from "../composer/ComposerPanel.tsx";
 import type { CodeEditorHandle } from "../editor/CodeEditor.tsx";
 import { LiveView } from "../run/LiveView.tsx";
 import { useLiveState } from "../run/useLiveState.ts";
 import { LocalRunPanel } from "./LocalRunPanel.tsx";
+import { readQasmFile } from "./share.ts";
+import { ShareBar } from "./ShareBar.tsx";
 import { SAMPLE_QASM } from "./sample.ts";
 import { useCircuitSync } from "./useCircuitSync.ts";
 
@@ -34,6 +43,8 @@ export function WorkbenchPage({
   notify.current = onTextChange;
   useEffect(() => notify.current?.(sync.text), [sync.text]);
   const editor = useRef<CodeEditorHandle>(null);
+  const [dropping, setDropping] = useState(false);
+  const [dropError, setDropError] = useState<string | null>(null);
   const upToDate = sync.diagnosticsFor === sync.text;
   // While a new compile is pending, the last results stay on screen (dimmed) instead of flickering.
   const errors = sync.diagnostics.filter((d) => d.severity === "error").length;
@@ -57,7 +68,33 @@ export function WorkbenchPage({
                   : "no problems"}
               </span>
             </header>
-            <div className="editor-host">
+            <ShareBar
+              text={sync.text}
+              circuit={upToDate && !sync.stale ? sync.circuit : null}
+              onOpen={sync.setText}
+            />
+            <div
+              className={dropping ? "editor-host dropping" : "editor-host"}
+              // A .qasm file dropped on the editor replaces the text (one undoable change).
+              onDragOverCapture={(e) => {
+                if (!e.dataTransfer.types.includes("Files")) return;
+                e.preventDefault();
+                e.stopPropagation();
+                setDropping(true);
+              }}
+              onDragLeave={() => setDropping(false)}
+              onDropCapture={(e) => {
+                const file = e.dataTransfer.files[0];
+                if (!file) return;
+                e.preventDefault();
+                e.stopPropagation();
+                setDropping(false);
+                setDropError(null);
+                void readQasmFile(file).then((r) =>
+                  r.ok ? sync.setText(r.text) : setDropError(r.message),
+                );
+              }}
+            >
               <Suspense
                 fallback={
                   <textarea
@@ -79,6 +116,11 @@ export function WorkbenchPage({
                 />
               </Suspense>
             </div>
+            {dropError && (
+              <p role="alert" className="notice error">
+                Not opened: {dropError}.
+              </p>
+            )}
             <div
               className={upToDate ? "problems" : "problems checking"}
               aria-label="Problems"
