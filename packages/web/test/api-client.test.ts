@@ -356,6 +356,28 @@ describe("createApiClient session handling", () => {
     expect(client.hasSession()).toBe(false);
   });
 
+  it("asks for no refresh at all when the hint says there is no session cookie (no 401 on a signed-out visit)", async () => {
+    const server = fakeServer();
+    const client = createApiClient({
+      fetch: server.fetch,
+      locks: null,
+      mayHaveSession: () => false,
+    });
+    await expect(client.refresh()).resolves.toBe(false);
+    expect(server.calls).toEqual([]);
+    expect(client.hasSession()).toBe(false);
+    // A signed-in tab refreshes whatever the hint says (the access token expires meanwhile).
+    const hinted = createApiClient({
+      fetch: server.fetch,
+      locks: null,
+      mayHaveSession: () => true,
+    });
+    await expect(hinted.refresh()).resolves.toBe(true);
+    expect(
+      server.calls.filter((c) => c.includes("/auth/refresh")),
+    ).toHaveLength(1);
+  });
+
   it("reports expiry when the cookie of a signed-in tab is gone (signed out in another tab)", async () => {
     const server = fakeServer();
     let expired = 0;

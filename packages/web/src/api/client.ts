@@ -71,6 +71,21 @@ export interface ApiClientOptions {
   readonly rotatedRetryMs?: number;
   /** Called once when a session that existed ends because the server refused to refresh it. */
   readonly onExpired?: () => void;
+  /**
+   * Whether the browser may hold a session cookie (the server's page-readable `sf_session` hint,
+   * see {@link cookieSessionHint}); when it says no, a first refresh is not even asked for, so a
+   * signed-out visit makes no failing request. Default: always ask.
+   */
+  readonly mayHaveSession?: () => boolean;
+}
+
+/** Reads the server's `sf_session=1` hint cookie (set and cleared with the HttpOnly refresh cookie). */
+export function cookieSessionHint(): boolean {
+  try {
+    return /(?:^|;\s*)sf_session=1(?:;|$)/.test(document.cookie);
+  } catch {
+    return true;
+  }
 }
 
 /** One request. */
@@ -362,6 +377,15 @@ export function createApiClient(opts: ApiClientOptions = {}): ApiClient {
       return () => void expiredListeners.delete(listener);
     },
     refresh() {
+      if (
+        session !== "in" &&
+        legacyToken === null &&
+        opts.mayHaveSession?.() === false
+      ) {
+        // No cookie session to resume: signed out without asking the server.
+        client.clearTokens();
+        return Promise.resolve(false);
+      }
       refreshing ??= (
         locks ? locks.request(REFRESH_LOCK, refreshOnce) : refreshOnce()
       ).finally(() => {

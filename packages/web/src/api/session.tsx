@@ -13,7 +13,11 @@ import {
   useState,
   type ReactNode,
 } from "react";
-import { createApiClient, type ApiClient } from "./client.ts";
+import {
+  cookieSessionHint,
+  createApiClient,
+  type ApiClient,
+} from "./client.ts";
 import { endpoints, type Api, type User } from "./endpoints.ts";
 import { createSdk, type Sdk } from "./sdk.ts";
 
@@ -61,7 +65,12 @@ export function SessionProvider({
 }) {
   const [state, setState] = useState<SessionState>({ status: "loading" });
   const client = useMemo(
-    () => given ?? createApiClient({ storage: browserStorage() }),
+    () =>
+      given ??
+      createApiClient({
+        storage: browserStorage(),
+        mayHaveSession: cookieSessionHint,
+      }),
     [given],
   );
   const api = useMemo(() => endpoints(client), [client]);
