@@ -154,7 +154,9 @@ describe.skipIf(!hasBrowser)("Variational page in Chromium", () => {
   }, 120_000);
 
   it("names a refused field (complex coefficients are not Hermitian)", async () => {
-    await page.getByLabel(/^Observable/).fill("1j * XX + ZZ");
+    await page
+      .getByRole("textbox", { name: /^Observable/ })
+      .fill("1j * XX + ZZ");
     await page.getByRole("button", { name: "Launch VQE" }).click();
     const alert = page.locator(".variational-setup [role=alert]");
     await poll(() => alert.textContent()).toContain("observable");
@@ -174,7 +176,7 @@ describe.skipIf(!hasBrowser)("Variational page in Chromium", () => {
     await poll(() =>
       page.locator(".variational-setup .graph-view .edge").count(),
     ).toBe(7);
-    await page.getByLabel("Seed").fill("11");
+    await page.getByRole("textbox", { name: "Seed" }).fill("11");
     await page.getByRole("button", { name: "Launch QAOA" }).click();
     await page.waitForURL(/variational\?job=[0-9a-f-]{36}$/);
     await poll(() => status()).toBe("succeeded");
