@@ -154,8 +154,10 @@ describe.skipIf(!hasBrowser)("Variational page in Chromium", () => {
   }, 120_000);
 
   it("names a refused field (complex coefficients are not Hermitian)", async () => {
+    // The observable box (its label also holds the "H2 example" button).
     await page
-      .getByRole("textbox", { name: /^Observable/ })
+      .locator(".variational-setup textarea")
+      .first()
       .fill("1j * XX + ZZ");
     await page.getByRole("button", { name: "Launch VQE" }).click();
     const alert = page.locator(".variational-setup [role=alert]");
