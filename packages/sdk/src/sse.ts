@@ -11,13 +11,15 @@ export interface SseMessage {
 export async function* readSse(
   body: ReadableStream<Uint8Array>,
 ): AsyncGenerator<SseMessage> {
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  // A TextDecoder rather than a TextDecoderStream: the same types under Node's and the DOM's lib.
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
   let buf = "";
   try {
     for (;;) {
       const { value, done } = await reader.read();
       if (done) return;
-      buf += value.replace(/\r\n?/g, "\n");
+      buf += decoder.decode(value, { stream: true }).replace(/\r\n?/g, "\n");
       let end: number;
       while ((end = buf.indexOf("\n\n")) >= 0) {
         const block = buf.slice(0, end);

@@ -21,7 +21,7 @@ export function runLocally(
   onProgress?: (fraction: number) => void,
 ): LocalOutcome {
   const t0 = performance.now();
-  const compiled = compileSource(request.source);
+  const compiled = compileSource(request.source, { forRun: true });
   const compileMs = performance.now() - t0;
   if (!compiled.ok) {
     const d = compiled.diagnostics.find((x) => x.severity === "error");
