@@ -3,6 +3,7 @@ export * from "./ir/types.ts";
 export * from "./ir/gates.ts";
 export * from "./sim/simulate.ts";
 export * from "./qasm/compile.ts";
+export * from "./qasm/outline.ts";
 export * from "./qasm/version.ts";
 export * from "./ir/circuit.ts";
 export * from "./ir/json.ts";

@@ -1,12 +1,23 @@
 /**
- * The typed StepFault API client: one method per route so far (accounts, projects, circuits,
- * jobs), `submitJob`, and `waitForJob` (Server-Sent Events, falling back to polling).
+ * The typed StepFault API client: one method per route (accounts, projects, circuits, jobs,
+ * webhooks, the assistant), `submitJob`, `jobs.watch` and `waitForJob` (Server-Sent Events,
+ * falling back to polling).
  */
+import { createAccountApi, enc, queryString } from "./accounts.ts";
 import { createAssistantApi } from "./assistant.ts";
 import { StepFaultApiError } from "./errors.ts";
 import { readSse } from "./sse.ts";
+import {
+  isAbortError,
+  watchJob,
+  type JobWatcher,
+  type WatchOptions as JobWatchOptions,
+} from "./watch.ts";
 import type {
   AddMemberBody,
+  Revision,
+  RevisionSummary,
+  UpdateCircuitBody,
   Member,
   ProjectRole,
   UpdateMeBody,
@@ -24,16 +35,13 @@ import type {
   JobEvent,
   JobListQuery,
   JobPage,
-  LoginBody,
   Project,
-  RegisterBody,
   SubmitJobBody,
   QaoaJobBody,
   VqeJobBody,
   Iteration,
   SampleJobBody,
   EstimateJobBody,
-  TokenPair,
   User,
   VariationalJob,
 } from "./types.ts";
@@ -52,6 +60,8 @@ export interface ClientOptions {
 export interface WaitOptions {
   onProgress?(fraction: number): void;
   onEvent?(event: JobEvent): void;
+  /** Polling interval when the stream is not available (default 500 ms). */
+  readonly pollMs?: number;
   /** Give up after this many milliseconds (default: no limit). */
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
@@ -59,19 +69,20 @@ export interface WaitOptions {
   readonly poll?: boolean;
 }
 
-const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
-
 /** Creates a client for one server. */
 export function createClient(options: ClientOptions) {
   const doFetch = options.fetch ?? fetch;
   const root = options.baseUrl.replace(/\/+$/, "") + "/api/v1";
   let token = options.token;
 
+  /** A request that got no answer; an abort (the caller's signal) is thrown as it is. */
   const unreachable = (err: unknown) =>
-    new StepFaultApiError(0, {
-      code: "NETWORK_ERROR",
-      detail: `cannot reach ${root}: ${err instanceof Error ? err.message : String(err)}`,
-    });
+    isAbortError(err)
+      ? err
+      : new StepFaultApiError(0, {
+          code: "NETWORK_ERROR",
+          detail: `cannot reach ${root}: ${err instanceof Error ? err.message : String(err)}`,
+        });
 
   async function request<T>(
     method: string,
@@ -149,13 +160,10 @@ export function createClient(options: ClientOptions) {
     return res.body;
   }
 
-  const q = (params: Record<string, string | number | undefined>) => {
-    const s = new URLSearchParams();
-    for (const [k, v] of Object.entries(params))
-      if (v !== undefined) s.set(k, String(v));
-    const str = s.toString();
-    return str ? `?${str}` : "";
-  };
+  const q = queryString;
+
+  const circuitPath = (projectId: string, circuitId: string) =>
+    `/projects/${enc(projectId)}/circuits/${enc(circuitId)}`;
 
   const jobs = {
     /** Submits a job; with `idempotencyKey`, a retried call returns the first job. */
@@ -222,6 +230,17 @@ export function createClient(options: ClientOptions) {
           data: JSON.parse(m.data),
         } as JobEvent;
     },
+    /**
+     * Follows a job to its end (the event stream, polling when it cannot be opened or breaks),
+     * telling `watcher` of every change, and returns the final job with its whole result; null
+     * when `opts.signal` aborts first. A refusal (4xx) is thrown.
+     */
+    watch: (
+      jobId: string,
+      watcher: JobWatcher = {},
+      opts: JobWatchOptions = {},
+    ): Promise<Job | null> =>
+      watchJob({ get: jobs.get, events: jobs.events }, jobId, watcher, opts),
   };
 
   const variational = {
@@ -330,27 +349,7 @@ export function createClient(options: ClientOptions) {
       ),
   };
 
-  async function pollUntilDone(
-    jobId: string,
-    opts: WaitOptions,
-    deadline: number,
-  ): Promise<Job> {
-    let lastProgress = -1;
-    for (;;) {
-      const job = await jobs.get(jobId);
-      if (job.progress !== lastProgress) {
-        lastProgress = job.progress;
-        opts.onProgress?.(job.progress);
-      }
-      if (TERMINAL.has(job.status)) return job;
-      if (opts.signal?.aborted || Date.now() > deadline)
-        throw new StepFaultApiError(0, {
-          code: "WAIT_TIMEOUT",
-          detail: `job ${jobId} is still ${job.status}`,
-        });
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
+  const accounts = createAccountApi({ request });
 
   return {
     /** VQE and QAOA jobs: typed submits and the iteration stream. */
@@ -359,19 +358,24 @@ export function createClient(options: ClientOptions) {
     setToken(next: string | undefined): void {
       token = next;
     },
-    auth: {
-      register: (body: RegisterBody) =>
-        request<User>("POST", "/auth/register", body),
-      login: (body: LoginBody) =>
-        request<TokenPair>("POST", "/auth/login", body),
-    },
+    /** Sign-up, sign-in, token refresh, sign-out and password reset. */
+    auth: accounts.auth,
     me: () => request<User>("GET", "/me"),
     /** Changes the caller's username and/or display name (409 USERNAME_TAKEN on a clash). */
     updateMe: (body: UpdateMeBody) => request<User>("PATCH", "/me", body),
+    /** The caller's password and API keys. */
+    account: accounts.account,
+    /** Accounts of the whole server (admin only). */
+    admin: accounts.admin,
     projects: {
       list: () => request<Project[]>("GET", "/projects"),
       create: (name: string) => request<Project>("POST", "/projects", { name }),
-      get: (id: string) => request<Project>("GET", `/projects/${id}`),
+      get: (id: string) => request<Project>("GET", `/projects/${enc(id)}`),
+      /** Renames a project (owner). */
+      rename: (id: string, name: string) =>
+        request<Project>("PATCH", `/projects/${enc(id)}`, { name }),
+      /** Deletes a project with its circuits and jobs (owner). */
+      delete: (id: string) => request<void>("DELETE", `/projects/${enc(id)}`),
       members: {
         list: (projectId: string) =>
           request<Member[]>("GET", `/projects/${projectId}/members`),
@@ -398,7 +402,24 @@ export function createClient(options: ClientOptions) {
           `/projects/${projectId}/circuits${q(query)}`,
         ),
       get: (projectId: string, circuitId: string) =>
-        request<Circuit>("GET", `/projects/${projectId}/circuits/${circuitId}`),
+        request<Circuit>("GET", circuitPath(projectId, circuitId)),
+      /** Renames and/or saves a new source (a new revision). */
+      update: (projectId: string, circuitId: string, body: UpdateCircuitBody) =>
+        request<Circuit>("PATCH", circuitPath(projectId, circuitId), body),
+      delete: (projectId: string, circuitId: string) =>
+        request<void>("DELETE", circuitPath(projectId, circuitId)),
+      /** The circuit's revisions, newest first (without sources). */
+      revisions: (projectId: string, circuitId: string) =>
+        request<RevisionSummary[]>(
+          "GET",
+          `${circuitPath(projectId, circuitId)}/revisions`,
+        ),
+      /** One revision with its source. */
+      revision: (projectId: string, circuitId: string, revision: number) =>
+        request<Revision>(
+          "GET",
+          `${circuitPath(projectId, circuitId)}/revisions/${revision}`,
+        ),
     },
     jobs,
     webhooks,
@@ -413,48 +434,38 @@ export function createClient(options: ClientOptions) {
      * and `resultUnavailable` set.
      */
     async waitForJob(jobId: string, opts: WaitOptions = {}): Promise<Job> {
-      const deadline =
-        opts.timeoutMs === undefined ? Infinity : Date.now() + opts.timeoutMs;
-      if (!opts.poll) {
-        const ac = new AbortController();
-        const stopTimer =
-          deadline === Infinity
-            ? undefined
-            : setTimeout(() => ac.abort(), deadline - Date.now());
-        opts.signal?.addEventListener("abort", () => ac.abort());
-        try {
-          for await (const e of jobs.events(jobId, { signal: ac.signal })) {
-            opts.onEvent?.(e);
-            if (e.event === "progress") opts.onProgress?.(e.data.fraction);
-            const status =
-              e.event === "state"
-                ? e.data.status
-                : e.event === "status"
-                  ? e.data.status
-                  : undefined;
-            if (status !== undefined && TERMINAL.has(status)) {
-              ac.abort();
-              // Defensive: a state event whose result lacks counts (an older server summarised
-              // results kept in its file store) is completed by fetching the job.
-              return e.event === "state" &&
-                (e.data.result === null || "counts" in e.data.result)
-                ? e.data
-                : await jobs.get(jobId);
-            }
-          }
-        } catch (err) {
-          if (
-            err instanceof StepFaultApiError &&
-            err.status >= 400 &&
-            err.status < 500
-          )
-            throw err;
-          // stream failed or ended early: fall back to polling
-        } finally {
-          if (stopTimer) clearTimeout(stopTimer);
-        }
+      const ac = new AbortController();
+      const stopTimer =
+        opts.timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => ac.abort(), opts.timeoutMs);
+      const stop = () => ac.abort();
+      opts.signal?.addEventListener("abort", stop, { once: true });
+      let status = "queued";
+      try {
+        const job = await jobs.watch(
+          jobId,
+          {
+            onJob: (j) => (status = j.status),
+            onStatus: (s) => (status = s),
+            ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
+            ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+          },
+          {
+            signal: ac.signal,
+            pollMs: opts.pollMs ?? 500,
+            ...(opts.poll ? { poll: true } : {}),
+          },
+        );
+        if (job) return job;
+        throw new StepFaultApiError(0, {
+          code: "WAIT_TIMEOUT",
+          detail: `job ${jobId} is still ${status}`,
+        });
+      } finally {
+        if (stopTimer) clearTimeout(stopTimer);
+        opts.signal?.removeEventListener("abort", stop);
       }
-      return pollUntilDone(jobId, opts, deadline);
     },
   };
 }

@@ -5,5 +5,11 @@ export {
   type StepFaultClient,
   type WaitOptions,
 } from "./client.ts";
+export type { SessionOptions } from "./accounts.ts";
 export { StepFaultApiError } from "./errors.ts";
+export {
+  isTerminal,
+  type JobWatcher,
+  type WatchOptions as JobWatchOptions,
+} from "./watch.ts";
 export type * from "./types.ts";

@@ -11,7 +11,6 @@ export interface SseMessage {
 export async function* readSse(
   body: ReadableStream<Uint8Array>,
 ): AsyncGenerator<SseMessage> {
-  // A TextDecoder rather than a TextDecoderStream: the same types under Node's and the DOM's lib.
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let buf = "";

@@ -89,6 +89,33 @@ describeOnEngines(
         expect(me.statusCode).toBe(200);
       });
 
+      it("sets the page-readable hint cookie sf_session=1 with it (no secret, whole site) and clears both on logout", async () => {
+        const { cookie, res } = await cookieLogin(ctx.app);
+        const hints = [res.headers["set-cookie"]]
+          .flat()
+          .filter((c): c is string => !!c && c.startsWith("sf_session="));
+        expect(hints).toEqual([
+          `sf_session=1; Max-Age=${TTL}; Path=/; SameSite=Strict`,
+        ]);
+        expect(hints[0]).not.toContain(cookie);
+        const out = await ctx.app.inject({
+          method: "POST",
+          url: "/api/v1/auth/logout",
+          headers: { ...COOKIE_SESSION, ...cookieHeader(cookie) },
+          payload: {},
+        });
+        expect(
+          [out.headers["set-cookie"]]
+            .flat()
+            .filter((c): c is string => !!c && c.startsWith("sf_session=")),
+        ).toEqual(["sf_session=; Max-Age=0; Path=/; SameSite=Strict"]);
+        // A refused cookie drops the hint too, so the page stops asking.
+        const dead = await refreshWithCookie(`sfr_${"y".repeat(43)}`);
+        expect(String(dead.headers["set-cookie"])).toContain(
+          "sf_session=; Max-Age=0",
+        );
+      });
+
       it("marks the cookie Secure when a trusted proxy says the request came over https, and only then", async () => {
         const viaProxy = await cookieLogin(ctx.app, {
           "x-forwarded-proto": "https",

@@ -1,7 +1,8 @@
 /**
- * A VQE job survives the death of its worker: an API process and a `stepfault worker` process on
- * PostgreSQL; the worker is SIGKILLed while the job is mid-run, a second worker takes the job
- * over (the reaper re-queues it after the recovery delay) and resumes from the last checkpoint.
+ * A VQE job survives the end of its worker: an API process and a `stepfault worker` process on
+ * PostgreSQL; the worker is stopped while the job is mid-run, a second worker takes the job over
+ * and resumes from the last checkpoint. SIGKILL: the reaper re-queues it after the recovery
+ * delay. SIGTERM: the stopping worker gives it back to the queue itself, at once, and exits 0.
  * The history has every iteration exactly once, the second attempt starts after the last stored
  * iteration (not at 0), and the result equals that of the same job run without interruption.
  * Skips without TEST_DATABASE_URL.
@@ -65,56 +66,72 @@ describe.skipIf(!pgUrl)("Variational job resume [postgres]", () => {
     return child;
   };
 
+  let api = "";
+  let token = "";
+  let projectId = "";
+  let db: pg.Client;
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    bearer?: string,
+  ) => {
+    const res = await fetch(`${api}/api/v1${path}`, {
+      method,
+      headers: {
+        "content-type": "application/json",
+        ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return (await res.json()) as Record<string, unknown>;
+  };
+  const waitDone = async (id: string) => {
+    for (const end = Date.now() + 120_000; Date.now() < end; await sleep(100)) {
+      const j = await call("GET", `/jobs/${id}`, undefined, token);
+      if (["succeeded", "failed", "cancelled"].includes(j.status as string))
+        return j;
+    }
+    throw new Error(`job ${id} did not finish`);
+  };
+  const body = {
+    kind: "vqe",
+    source: hardwareEfficient(6, 2),
+    observable: pauliSumText(tfim(6, 1, 1)),
+    optimizer: { name: "nelder-mead", maxIterations: 250, tolerance: 1e-12 },
+    initialPoint: "random",
+    seed: 21,
+  };
+  /** The results of the interrupted runs, compared with one uninterrupted run at the end. */
+  const interrupted: { energy: number; iterations: number }[] = [];
+
   beforeAll(async () => {
     created = await createPostgresDatabase(pgUrl ?? "");
-  });
+    const apiChild = spawn(process.execPath, [RUN_TS, API], {
+      env: env(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    api = await watch(apiChild, /listening (\S+)/);
+    const email = `resume-${randomBytes(4).toString("hex")}@example.test`;
+    const password = "correct horse battery";
+    await call("POST", "/auth/register", { email, password });
+    token = (await call("POST", "/auth/login", { email, password }))
+      .accessToken as string;
+    projectId = (await call("POST", "/projects", { name: "Resume" }, token))
+      .id as string;
+    db = new pg.Client({ connectionString: created.url });
+    await db.connect();
+  }, 60_000);
   afterAll(async () => {
+    await db?.end();
     for (const c of children) c.kill("SIGKILL");
     await sleep(300);
     await created?.drop();
   });
 
-  it("resumes from its checkpoint on another worker after a SIGKILL, with a continuous history", async () => {
-    const apiChild = spawn(process.execPath, [RUN_TS, API], {
-      env: env(),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const api = await watch(apiChild, /listening (\S+)/);
-    const call = async (
-      method: string,
-      path: string,
-      body?: unknown,
-      token?: string,
-    ) => {
-      const res = await fetch(`${api}/api/v1${path}`, {
-        method,
-        headers: {
-          "content-type": "application/json",
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return (await res.json()) as Record<string, unknown>;
-    };
-    const email = `resume-${randomBytes(4).toString("hex")}@example.test`;
-    const password = "correct horse battery";
-    await call("POST", "/auth/register", { email, password });
-    const token = (await call("POST", "/auth/login", { email, password }))
-      .accessToken as string;
-    const projectId = (
-      await call("POST", "/projects", { name: "Resume" }, token)
-    ).id as string;
-    const body = {
-      kind: "vqe",
-      source: hardwareEfficient(6, 2),
-      observable: pauliSumText(tfim(6, 1, 1)),
-      optimizer: { name: "nelder-mead", maxIterations: 250, tolerance: 1e-12 },
-      initialPoint: "random",
-      seed: 21,
-    };
-    const db = new pg.Client({ connectionString: created.url });
-    await db.connect();
-    try {
+  it.each(["SIGKILL", "SIGTERM"] as const)(
+    "resumes from its checkpoint on another worker after a %s, with a continuous history",
+    async (signal) => {
       const first = await startWorker();
       const jobId = (
         await call("POST", `/projects/${projectId}/jobs`, body, token)
@@ -128,25 +145,29 @@ describe.skipIf(!pgUrl)("Variational job resume [postgres]", () => {
         ).rows[0].n;
       const until = Date.now() + 60_000;
       while ((await stored()) < 15 && Date.now() < until) await sleep(20);
-      const gone = new Promise((r) => first.once("exit", r));
-      first.kill("SIGKILL");
-      await gone;
+      const gone = new Promise<number | null>((r) =>
+        first.once("exit", (code) => r(code)),
+      );
+      first.kill(signal);
+      const exitCode = await gone;
       const atKill = await stored();
       expect(atKill).toBeGreaterThanOrEqual(15);
       expect(atKill).toBeLessThan(251); // it was mid-run
+      const statusAfterExit = (
+        await db.query<{ status: string }>(
+          "select status from jobs where id = $1",
+          [jobId],
+        )
+      ).rows[0].status;
+      if (signal === "SIGTERM") {
+        // A clean stop: exit 0, and the job is already back in the queue (no reaper involved).
+        expect(exitCode).toBe(0);
+        expect(statusAfterExit).toBe("queued");
+      } else {
+        // A killed worker leaves the job running until the reaper notices (recover-after 2 s).
+        expect(statusAfterExit).toBe("running");
+      }
       await startWorker();
-      const waitDone = async (id: string) => {
-        for (
-          const end = Date.now() + 120_000;
-          Date.now() < end;
-          await sleep(100)
-        ) {
-          const j = await call("GET", `/jobs/${id}`, undefined, token);
-          if (["succeeded", "failed", "cancelled"].includes(j.status as string))
-            return j;
-        }
-        throw new Error(`job ${id} did not finish`);
-      };
       const job = await waitDone(jobId);
       expect(job.status).toBe("succeeded");
       expect(job.attempts).toBe(2);
@@ -162,7 +183,12 @@ describe.skipIf(!pgUrl)("Variational job resume [postgres]", () => {
       const events = (
         await db.query<{
           type: string;
-          data: { iteration?: number; attempt?: number; status?: string };
+          data: {
+            iteration?: number;
+            attempt?: number;
+            status?: string;
+            requeued?: boolean;
+          };
         }>("select type, data from job_events where job_id = $1 order by id", [
           jobId,
         ])
@@ -182,20 +208,45 @@ describe.skipIf(!pgUrl)("Variational job resume [postgres]", () => {
         .filter((e) => e.type === "iteration");
       expect(before.length).toBeGreaterThanOrEqual(atKill);
       expect(after[0].data.iteration).toBe(before.at(-1)!.data.iteration! + 1);
-      // The same job without a kill ends at the same point.
-      const again = await call(
-        "POST",
-        `/projects/${projectId}/jobs`,
-        body,
-        token,
-      );
-      const clean = await waitDone(again.id as string);
-      expect((clean.result as { energy: number }).energy).toBe(result.energy);
+      if (signal === "SIGTERM")
+        expect(events[secondStart - 1]).toMatchObject({
+          type: "status",
+          data: { status: "queued", requeued: true, attempt: 1 },
+        });
+      interrupted.push({
+        energy: result.energy,
+        iterations: result.iterations,
+      });
+      // Workers left running would take the next case's job.
+      for (const c of children)
+        if (
+          c !== undefined &&
+          c.exitCode === null &&
+          c.spawnargs.includes("worker")
+        ) {
+          const exited = new Promise((r) => c.once("exit", r));
+          c.kill("SIGTERM");
+          await exited;
+        }
+    },
+    150_000,
+  );
+
+  it("ends where the same job ends without an interruption", async () => {
+    expect(interrupted).toHaveLength(2);
+    await startWorker();
+    const again = await call(
+      "POST",
+      `/projects/${projectId}/jobs`,
+      body,
+      token,
+    );
+    const clean = await waitDone(again.id as string);
+    for (const r of interrupted) {
+      expect((clean.result as { energy: number }).energy).toBe(r.energy);
       expect((clean.result as { iterations: number }).iterations).toBe(
-        result.iterations,
+        r.iterations,
       );
-    } finally {
-      await db.end();
     }
-  }, 240_000);
+  }, 120_000);
 });

@@ -7,6 +7,8 @@ import {
   type KeyValueStore,
   type LockRunner,
 } from "../src/api/client.ts";
+import { createSdk } from "../src/api/sdk.ts";
+import { StepFaultApiError } from "@stepfault/sdk";
 
 /** A Map-backed storage. */
 function memoryStore(init: Record<string, string> = {}): KeyValueStore & {
@@ -227,6 +229,68 @@ describe("createApiClient.request", () => {
   });
 });
 
+describe("the SDK over the session's fetch", () => {
+  it("sends the access token, refreshes once on a 401 and retries", async () => {
+    const server = fakeServer();
+    const client = createApiClient({ fetch: server.fetch, locks: null });
+    const sdk = createSdk(client);
+    await expect(sdk.me()).resolves.toEqual({ email: "ada@example.com" });
+    server.expireAccess();
+    server.calls.length = 0;
+    await expect(sdk.me()).resolves.toEqual({ email: "ada@example.com" });
+    expect(server.calls).toEqual([
+      "GET /api/v1/me",
+      "POST /api/v1/auth/refresh",
+      "GET /api/v1/me",
+    ]);
+  });
+
+  it("throws the SDK's error: SESSION_EXPIRED when the session ends, NETWORK_ERROR offline", async () => {
+    const server = fakeServer();
+    const client = createApiClient({ fetch: server.fetch, locks: null });
+    const sdk = createSdk(client);
+    await sdk.me();
+    server.jar.cookie = null;
+    server.expireAccess();
+    const e = await sdk.me().catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(StepFaultApiError);
+    expect(e).toMatchObject({ status: 401, code: "SESSION_EXPIRED" });
+
+    const offline = createSdk(
+      createApiClient({
+        fetch: () => Promise.reject(new TypeError("Failed to fetch")),
+        locks: null,
+      }),
+    );
+    const n = await offline.projects.list().catch((x: unknown) => x);
+    expect(n).toBeInstanceOf(StepFaultApiError);
+    expect(n).toMatchObject({ status: 0, code: "NETWORK_ERROR" });
+  });
+
+  it("sends no token to the /auth/ routes and does not refresh on their 401", async () => {
+    const seen: string[] = [];
+    const client = createApiClient({
+      fetch: async (input, init) => {
+        seen.push(
+          `${String(input)} ${new Headers(init?.headers).get("authorization")}`,
+        );
+        return json(401, { code: "INVALID_CREDENTIALS", status: 401 });
+      },
+      locks: null,
+    });
+    client.setTokens({
+      accessToken: "a1",
+      tokenType: "Bearer",
+      expiresIn: 900,
+    });
+    const e = await createSdk(client)
+      .auth.login({ email: "a@b.test", password: "x".repeat(12) })
+      .catch((x: unknown) => x);
+    expect(e).toMatchObject({ code: "INVALID_CREDENTIALS" });
+    expect(seen).toEqual(["/api/v1/auth/login null"]);
+  });
+});
+
 describe("createApiClient session handling", () => {
   it("resumes the session after a reload by refreshing with the cookie", async () => {
     const server = fakeServer();
@@ -290,6 +354,28 @@ describe("createApiClient session handling", () => {
     await expect(client.refresh()).resolves.toBe(false);
     expect(expired).toBe(0);
     expect(client.hasSession()).toBe(false);
+  });
+
+  it("asks for no refresh at all when the hint says there is no session cookie (no 401 on a signed-out visit)", async () => {
+    const server = fakeServer();
+    const client = createApiClient({
+      fetch: server.fetch,
+      locks: null,
+      mayHaveSession: () => false,
+    });
+    await expect(client.refresh()).resolves.toBe(false);
+    expect(server.calls).toEqual([]);
+    expect(client.hasSession()).toBe(false);
+    // A signed-in tab refreshes whatever the hint says (the access token expires meanwhile).
+    const hinted = createApiClient({
+      fetch: server.fetch,
+      locks: null,
+      mayHaveSession: () => true,
+    });
+    await expect(hinted.refresh()).resolves.toBe(true);
+    expect(
+      server.calls.filter((c) => c.includes("/auth/refresh")),
+    ).toHaveLength(1);
   });
 
   it("reports expiry when the cookie of a signed-in tab is gone (signed out in another tab)", async () => {

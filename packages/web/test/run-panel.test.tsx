@@ -212,11 +212,60 @@ describe("RunPanel", () => {
     expect(q.getByRole("list", { name: "Run diagnostics" }).textContent).toBe(
       "8:3 unknown qubit q[5]",
     );
-    expect(status()).toBe("Not run yet");
+    expect(status()).toBe("Refused");
     expect(q.getByRole("button", { name: "Run" })).toHaveProperty(
       "disabled",
       false,
     );
+  });
+
+  it("never shows the last job's success over a refused one, and marks a result of an earlier text", async () => {
+    const jobs = fakeJobs();
+    jobs.submit.mockResolvedValueOnce(
+      job({ status: "succeeded", progress: 1, result: BELL_RESULT }),
+    );
+    const client = createApiClient({
+      fetch: () => Promise.reject(new Error("no network in this test")),
+    });
+    const panelFor = (target: RunTarget) => (
+      <SessionProvider client={client}>
+        <RunPanel projectId="p1" target={target} jobs={jobs} pollMs={1} />
+      </SessionProvider>
+    );
+    const view = render(panelFor(SAVED));
+    const panel = screen.getByRole("region", { name: "Run" });
+    const q = within(panel);
+    const status = () => panel.querySelector(".run-status");
+    fireEvent.click(q.getByRole("button", { name: "Run" }));
+    await waitFor(() => expect(status()?.textContent).toBe("Succeeded"));
+    await waitFor(() =>
+      expect(panel.querySelector(".run-result")).not.toBeNull(),
+    );
+    // The text changes: the success is of an earlier version, said so beside the kept result.
+    const edited = {
+      ...SAVED,
+      source: "OPENQASM 3.0; // edited",
+      unsaved: true,
+    };
+    view.rerender(panelFor(edited));
+    expect(status()?.textContent).toBe("Succeeded (earlier version)");
+    expect(status()?.className).toContain("outdated");
+    expect(q.getByText(/result is of an earlier version/)).toBeTruthy();
+    expect(panel.querySelector(".run-result.outdated")).not.toBeNull();
+    // Run it: the server refuses (too many qubits) and the badge says so, with no old histogram.
+    jobs.submit.mockRejectedValueOnce(
+      problem(
+        422,
+        "JOB_LIMIT_EXCEEDED",
+        "uses 29 qubits; this server allows 28",
+      ),
+    );
+    fireEvent.click(q.getByRole("button", { name: "Run" }));
+    await waitFor(() => expect(status()?.textContent).toBe("Refused"));
+    expect(status()?.className).toContain("failed");
+    expect(status()?.className).not.toContain("succeeded");
+    expect(q.getByRole("alert").textContent).toContain("29 qubits");
+    expect(panel.querySelector(".run-result")).toBeNull();
   });
 
   it("cancels a running job", async () => {

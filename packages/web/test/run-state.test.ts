@@ -4,6 +4,7 @@ import {
   percent,
   runReducer,
   statusText,
+  statusTone,
   type RunAction,
   type RunState,
 } from "../src/run/run-state.ts";
@@ -118,6 +119,9 @@ describe("runReducer", () => {
     expect(s.phase).toBe("idle");
     expect(s.error?.message).toBe("The circuit does not compile");
     expect(s.job?.result).toEqual(BELL_RESULT);
+    // The badge speaks of the refusal, never of the previous job's success.
+    expect([statusText(s), statusTone(s)]).toEqual(["Refused", "failed"]);
+    expect(statusTone(before)).toBe("succeeded");
   });
 
   it("cancels only an active job and clears the flag when the job ends", () => {

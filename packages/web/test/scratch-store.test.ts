@@ -6,6 +6,7 @@ import {
   FRAGMENT_PREFIX,
   initialScratch,
   loadScratch,
+  noteWrittenFragment,
   saveScratch,
   SCRATCH_KEY,
 } from "../src/workbench/scratch-store.ts";
@@ -71,6 +72,18 @@ describe("scratch circuit in the fragment and the tab", () => {
     expect(await initialScratch("#qasm=%%%", storage, "SAMPLE")).toBe("MINE");
     const shared = (await encodeFragment("SHARED"))!;
     expect(await initialScratch(shared, storage, "SAMPLE")).toBe("SHARED");
+  });
+
+  it("on a reload, the tab's newer autosave wins over the fragment the tab itself wrote before", async () => {
+    const storage = memoryStorage();
+    // The fragment of the text as it was, written by this tab; typing went on since.
+    const older = (await encodeFragment("BEFORE"))!;
+    noteWrittenFragment(storage, older);
+    saveScratch(storage, "AFTER");
+    expect(await initialScratch(older, storage, "SAMPLE")).toBe("AFTER");
+    // Another link pasted into the same tab is someone else's circuit: it wins.
+    const other = (await encodeFragment("THEIRS"))!;
+    expect(await initialScratch(other, storage, "SAMPLE")).toBe("THEIRS");
   });
 
   it("treats unavailable storage as empty, not as an error", async () => {

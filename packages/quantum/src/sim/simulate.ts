@@ -10,6 +10,11 @@ import type { BlockingOptions } from "./blocking.ts";
 import { Cancelled, type RunOutput, runStatic } from "./run.ts";
 import { LoopLimit, runBranches } from "./branches.ts";
 import { hasNoiseOps, type SimMethod, simulateNoisy } from "./noisy.ts";
+import {
+  ClusterTooLarge,
+  MAX_CLUSTER_QUBITS,
+  runFactorised,
+} from "./factorised.ts";
 import type { ReadoutErrors } from "./readout.ts";
 import { applyNoiseModel, type NoiseModel } from "../noise/model.ts";
 
@@ -227,8 +232,10 @@ export function simulateOn(
       t0,
     );
   }
-  const refused = precheck(circuit, options, isDynamic(circuit));
-  if (refused) return refused;
+  const dynamic = isDynamic(circuit);
+  const refused = precheck(circuit, options, dynamic);
+  if (refused && !(dynamic && tooLargeOnly(refused, options))) return refused;
+  if (refused) return simulateFactorised(circuit, options, refused, t0);
   let prog;
   try {
     prog = compileProgram(circuit, {
@@ -293,6 +300,73 @@ export function simulateOn(
     peakStates: out.peakStates ?? 1,
   };
   return { ok: true, result };
+}
+
+/** Refused only because one statevector of all the qubits does not fit (no statevector asked for). */
+function tooLargeOnly(
+  refused: SimulateOutcome,
+  options: SimulateOptions,
+): boolean {
+  return (
+    !refused.ok &&
+    refused.error.code === "SIM_TOO_LARGE" &&
+    !options.statevector
+  );
+}
+
+/**
+ * A dynamic circuit too large for one statevector: per-shot trajectories on a factorised state
+ * (factorised.ts), which run while no more than MAX_CLUSTER_QUBITS qubits are entangled at once
+ * (and their state fits the memory limit); otherwise the original refusal, with the reason.
+ */
+function simulateFactorised(
+  circuit: Circuit,
+  options: SimulateOptions,
+  refused: SimulateOutcome,
+  t0: number,
+): SimulateOutcome {
+  const shots = options.shots ?? 1024;
+  const seed = options.seed ?? randomSeed();
+  const limit = options.memoryLimitBytes;
+  const maxClusterQubits =
+    limit === undefined
+      ? MAX_CLUSTER_QUBITS
+      : Math.floor(Math.log2(limit / 16 / 3));
+  const t1 = performance.now();
+  let out;
+  try {
+    out = runFactorised(circuit, shots, new Rng(seed), {
+      maxClusterQubits,
+      onProgress: options.onProgress,
+      shouldStop: options.shouldStop,
+    });
+  } catch (e) {
+    if (e instanceof Cancelled)
+      return fail("SIM_CANCELLED", "the simulation was cancelled");
+    if (e instanceof LoopLimit) return fail("SIM_LOOP_LIMIT", e.message);
+    if (e instanceof ClusterTooLarge && !refused.ok)
+      return fail("SIM_TOO_LARGE", `${refused.error.message}; ${e.message}`);
+    throw e;
+  }
+  const t2 = performance.now();
+  return {
+    ok: true,
+    result: {
+      counts: out.counts,
+      shots,
+      seed,
+      qubits: circuit.numQubits,
+      clbits: circuit.numClbits,
+      method: "trajectories",
+      timeMs: t2 - t0,
+      threads: 1,
+      compileMs: t1 - t0,
+      simulateMs: t2 - t1,
+      sampleMs: 0,
+      sweeps: 0,
+      peakStates: 1,
+    },
+  };
 }
 
 /** States a dynamic run may keep alive at once: what the memory limit holds (at least 2), else unbounded. */

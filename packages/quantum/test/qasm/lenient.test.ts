@@ -112,3 +112,27 @@ describe("classical mistakes that cannot change the result", () => {
     ]);
   });
 });
+
+describe("the msd example's mistakes", () => {
+  it("skips a gate on a subroutine's register argument past its end; top-level registers keep the error", () => {
+    const src = `${H}def f(qubit[2] r) { x r[0]; cz r[2], r[1]; x r[1]; }\nqubit[2] q; bit[2] c;\nf(q);\nf(q);\nc = measure q;`;
+    expect(counts(src)).toEqual({ "00": 50 });
+    expect(diagnostics(src)).toEqual(["warning QASM_LENIENT 3:34"]);
+    expect(diagnostics(`${H}qubit[2] q;\ncz q[2], q[1];`)).toEqual([
+      "error QASM_INDEX_OUT_OF_RANGE 4:6",
+    ]);
+  });
+
+  it("declares a variable by its first assignment, typed by the value; ~ of bools is a logical not", () => {
+    const src = `${H}def check(qubit q) -> bool {\n  bit m = measure q;\n  ok = ~(bool(m) | false);\n  return ok;\n}\nqubit[2] q; bit r;\nx q[0];\nif (check(q[0])) x q[1];\nif (check(q[1])) x q[1];\nr = measure q[1];`;
+    expect(counts(src)).toEqual({ "1": 50 });
+    expect(diagnostics(src)).toEqual(["warning QASM_LENIENT 5:3"]);
+    // Compound assignments and indexed writes to undeclared names stay errors.
+    expect(diagnostics(`${H}k += 1;`)).toEqual([
+      "error QASM_UNDEFINED_VARIABLE 3:1",
+    ]);
+    expect(diagnostics(`${H}k[0] = 1;`)).toEqual([
+      "error QASM_UNDEFINED_VARIABLE 3:1",
+    ]);
+  });
+});

@@ -242,9 +242,9 @@ export const MALFORMED_CASES: readonly (readonly [
   ],
   [
     "a value measured at run time where a constant is needed",
-    `${H3}qubit[2] q; bit b;\nb = measure q[0];\nx q[int(b)];`,
+    `${H3}qubit[2] q; bit b;\nb = measure q[0];\nconst int k = int(b);`,
     "QASM_NOT_CONSTANT",
-    "5:5",
+    "5:15",
   ],
   [
     "a runaway while loop",

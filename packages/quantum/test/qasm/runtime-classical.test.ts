@@ -61,6 +61,22 @@ while (!b) { reset q; ry(pi / 3) q; b = measure q; tries += 1; }`;
     expectDistribution(run(src), ref);
   });
 
+  it("indexes qubits with values measured at run time (an index and a range, as msd's buffer[index:index+1])", () => {
+    const src = `${H}qubit[8] q; bit[2] m; bit[5] out;
+h q[0]; h q[1];
+m = measure q[0:1];
+uint[2] i = m;
+x q[2 + i:3 + i];
+out = measure q[2:6];`;
+    // i is uniform on 0..3; the two qubits 2+i and 3+i flip. Keys: i, out, m (i shows too).
+    const ref = new Map<string, number>();
+    for (let i = 0; i < 4; i++) {
+      const two = i.toString(2).padStart(2, "0");
+      ref.set(`${two} ${(3 << i).toString(2).padStart(5, "0")} ${two}`, 0.25);
+    }
+    expectDistribution(run(src, 2000), ref);
+  });
+
   it("decodes a syndrome into an int and corrects with switch", () => {
     // Bit-flip code holding |000>; a partial flip rx(0.8) on data[1] is detected and undone.
     const src = `${H}qubit[3] data; qubit[2] anc; bit[2] syn; bit[3] c;

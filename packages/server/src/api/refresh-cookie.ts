@@ -9,6 +9,10 @@ import type { FastifyReply, FastifyRequest } from "fastify";
  * "simple" cross-origin fetch cannot send a custom header without a CORS preflight, which this
  * server answers only for the configured CORS origins. The cookie itself is `SameSite=Strict`,
  * `HttpOnly`, limited to the auth routes, and `Secure` when the request came over https.
+ *
+ * Beside it goes the hint cookie `sf_session=1`: readable by the page, it carries no secret and
+ * only says that a refresh cookie may exist, so the web app asks for a refresh (and can get a 401)
+ * only when there may be a session to resume. It lives and dies with the refresh cookie.
  */
 
 /** The request header that opts in to the cookie, and its one value. */
@@ -19,6 +23,9 @@ export const SESSION_HEADER_VALUE = "cookie";
 export const REFRESH_COOKIE = "sf_refresh";
 /** The cookie's path: sent only to the auth routes. */
 export const REFRESH_COOKIE_PATH = "/api/v1/auth";
+
+/** The page-readable hint cookie set and cleared with the refresh cookie. */
+export const SESSION_HINT_COOKIE = "sf_session";
 
 const TOKEN_FORMAT = /^sfr_[A-Za-z0-9_-]{16,200}$/;
 
@@ -51,6 +58,12 @@ function cookieAttributes(req: FastifyRequest, maxAgeSeconds: number): string {
   return `; Max-Age=${maxAgeSeconds}; Path=${REFRESH_COOKIE_PATH}; HttpOnly; SameSite=Strict${secure}`;
 }
 
+function hintCookie(req: FastifyRequest, maxAgeSeconds: number): string {
+  const secure = req.protocol === "https" ? "; Secure" : "";
+  const value = maxAgeSeconds > 0 ? "1" : "";
+  return `${SESSION_HINT_COOKIE}=${value}; Max-Age=${maxAgeSeconds}; Path=/; SameSite=Strict${secure}`;
+}
+
 /** Sets the cookie to `token` for `maxAgeSeconds` (the refresh token's lifetime). */
 export function setRefreshCookie(
   req: FastifyRequest,
@@ -60,10 +73,10 @@ export function setRefreshCookie(
 ): void {
   if (!TOKEN_FORMAT.test(token))
     throw new Error("invariant: refresh token has an unexpected format");
-  void reply.header(
-    "set-cookie",
+  void reply.header("set-cookie", [
     `${REFRESH_COOKIE}=${token}${cookieAttributes(req, maxAgeSeconds)}`,
-  );
+    hintCookie(req, maxAgeSeconds),
+  ]);
 }
 
 /** Tells the browser to drop the cookie. */
@@ -71,8 +84,8 @@ export function clearRefreshCookie(
   req: FastifyRequest,
   reply: FastifyReply,
 ): void {
-  void reply.header(
-    "set-cookie",
+  void reply.header("set-cookie", [
     `${REFRESH_COOKIE}=${cookieAttributes(req, 0)}`,
-  );
+    hintCookie(req, 0),
+  ]);
 }

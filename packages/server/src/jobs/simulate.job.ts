@@ -365,12 +365,25 @@ export function createSimulateHandler(deps: {
     }
   }
 
+  // Set when the worker stops: a variational loop gives its job back at the next evaluation
+  // (its checkpoint is saved every iteration), instead of holding the stop until the timeout.
+  let draining = false;
   const runVariational = createVariationalRunner({
     jobs,
     bus,
     liveness,
     log,
     finishJob,
+    draining: () => draining,
+    release: async (row, attempt) => {
+      log.warn(
+        { jobId: row.id, attempt },
+        "the worker is stopping: giving a variational job back to the queue at its checkpoint",
+      );
+      if (await jobs.release(row.id, attempt, deps.enqueue))
+        bus.queued(SIMULATE_QUEUE);
+      bus.changed(row.id);
+    },
     record: (row, extra) => ({
       source: row.source,
       inputs: null,
@@ -486,5 +499,13 @@ export function createSimulateHandler(deps: {
     }
   }
 
-  return { handle, handleSmall, finishJob };
+  return {
+    handle,
+    handleSmall,
+    finishJob,
+    /** The worker is stopping: running variational loops hand their jobs back to the queue. */
+    drain() {
+      draining = true;
+    },
+  };
 }

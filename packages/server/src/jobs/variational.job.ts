@@ -6,7 +6,9 @@
  * `iteration` event in one statement that only the attempt holding the job can write. A worker
  * killed mid-run leaves the job to the reaper, and the next attempt resumes after the last stored
  * iteration: the history has no gaps and no duplicates. A cancel (the API flips the row) stops the
- * loop between evaluations; the best point found is written on the cancelled job.
+ * loop between evaluations; the best point found is written on the cancelled job. A worker
+ * stopping cleanly (SIGTERM) stops the loop the same way and gives the job back to the queue at
+ * once, so another worker resumes it from the checkpoint without waiting for the reaper.
  *
  * Evaluations run on this process's event loop (they are small: the state of a variational
  * problem fits in cache), yielding between evaluations so heartbeats, cancels and other jobs go on.
@@ -64,6 +66,10 @@ export function createVariationalRunner(deps: {
   ) => Promise<boolean>;
   /** Writes the record of a finished job. */
   record: (row: JobRow, extra: Record<string, unknown>) => unknown;
+  /** True once the worker is stopping (SIGTERM): the loop stops at the next evaluation. */
+  draining: () => boolean;
+  /** Gives a running attempt back to the queue; the next one resumes from its checkpoint. */
+  release: (row: JobRow, attempt: number) => Promise<void>;
 }) {
   const { jobs, bus, log } = deps;
 
@@ -89,6 +95,10 @@ export function createVariationalRunner(deps: {
     try {
       const outcome = await run(row, spec, attempt, () => stop);
       if (outcome === "cancelled") return "cancelled";
+      if (outcome === "released") {
+        await deps.release(row, attempt);
+        return "retry";
+      }
       await deps.finishJob(row, attempt, outcome);
       return outcome.status;
     } finally {
@@ -103,7 +113,7 @@ export function createVariationalRunner(deps: {
     spec: VariationalSpec,
     attempt: number,
     stopped: () => boolean,
-  ): Promise<JobOutcome | "cancelled"> {
+  ): Promise<JobOutcome | "cancelled" | "released"> {
     const startedAt = Date.now();
     let simulateMs = 0;
     try {
@@ -152,7 +162,7 @@ export function createVariationalRunner(deps: {
           value: async (x, e) => (await evaluate(x, e, false)).value,
           valueAndGradient: (x, e) => evaluate(x, e, true),
         },
-        shouldStop: () => lost || stopped(),
+        shouldStop: () => lost || stopped() || deps.draining(),
         onIteration: async (rec: IterationRecord, cp: Checkpoint) => {
           const progress = Math.min(
             0.99,
@@ -171,6 +181,10 @@ export function createVariationalRunner(deps: {
           else bus.changed(row.id);
         },
       });
+      // Stopped by the worker's shutdown (not a cancel, not taken over): the last checkpoint is
+      // stored, so the job goes back to the queue and another worker continues from there.
+      if (result.reason === "cancelled" && !lost && !stopped())
+        return "released";
       // With shots, the answer is the last iterate re-estimated with 4x the shots: the best of
       // many noisy evaluations is biased low by the selection.
       let answer: MinimizeResult = result;

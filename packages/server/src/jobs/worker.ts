@@ -61,7 +61,7 @@ export async function startJobWorker(deps: {
     },
     log: deps.log,
   });
-  const { handle, handleSmall } = createSimulateHandler({
+  const { handle, handleSmall, drain } = createSimulateHandler({
     ...deps,
     pool,
     liveness,
@@ -99,6 +99,7 @@ export async function startJobWorker(deps: {
   return {
     async stop(timeoutMs = 5000) {
       offQueued();
+      drain();
       await deps.queue.stop(timeoutMs);
       await liveness.stop();
       await pool.close();

@@ -71,6 +71,21 @@ export interface ApiClientOptions {
   readonly rotatedRetryMs?: number;
   /** Called once when a session that existed ends because the server refused to refresh it. */
   readonly onExpired?: () => void;
+  /**
+   * Whether the browser may hold a session cookie (the server's page-readable `sf_session` hint,
+   * see {@link cookieSessionHint}); when it says no, a first refresh is not even asked for, so a
+   * signed-out visit makes no failing request. Default: always ask.
+   */
+  readonly mayHaveSession?: () => boolean;
+}
+
+/** Reads the server's `sf_session=1` hint cookie (set and cleared with the HttpOnly refresh cookie). */
+export function cookieSessionHint(): boolean {
+  try {
+    return /(?:^|;\s*)sf_session=1(?:;|$)/.test(document.cookie);
+  } catch {
+    return true;
+  }
 }
 
 /** One request. */
@@ -88,6 +103,12 @@ export interface RequestOptions {
 
 /** The client. */
 export interface ApiClient {
+  /**
+   * The session's fetch, handed to the SDK's `createClient` (see `sdk.ts`): sends the access
+   * token (none to `/auth/` routes), refreshes once on a 401 and retries, and answers a session
+   * that cannot be refreshed with a 401 `SESSION_EXPIRED` problem.
+   */
+  readonly fetch: typeof fetch;
   request<T>(method: string, path: string, opts?: RequestOptions): Promise<T>;
   /** Keeps a new access token in memory (after login); the refresh token is the server's cookie. */
   setTokens(tokens: TokenPair): void;
@@ -292,7 +313,56 @@ export function createApiClient(opts: ApiClientOptions = {}): ApiClient {
     }
   };
 
+  /** `input` with the access token, unless it is an `/auth/` route (they take none). */
+  const withToken = (
+    input: RequestInfo | URL,
+    init: RequestInit,
+    anonymous: boolean,
+  ) => {
+    const headers = new Headers(init.headers);
+    if (!anonymous && access) headers.set("authorization", `Bearer ${access}`);
+    return doFetch(input, { credentials: "same-origin", ...init, headers });
+  };
+
+  const sessionFetch = async (
+    input: RequestInfo | URL,
+    init: RequestInit = {},
+  ): Promise<Response> => {
+    const url =
+      typeof input === "string"
+        ? input
+        : input instanceof URL
+          ? input.href
+          : input.url;
+    const anonymous = new URL(url, "http://app").pathname.includes(
+      "/api/v1/auth/",
+    );
+    if (!anonymous && access === null && session === "in")
+      await client.refresh();
+    const res = await withToken(input, init, anonymous);
+    if (res.status !== 401 || anonymous || !client.hasSession()) return res;
+    const had = session;
+    const body = await res.text();
+    if (await client.refresh()) return withToken(input, init, false);
+    // No session cookie on a first visit: the original 401.
+    if (had === "unknown" && session !== "in")
+      return new Response(body, { status: 401, headers: res.headers });
+    return new Response(
+      JSON.stringify({
+        code: "SESSION_EXPIRED",
+        status: 401,
+        title: "Session expired",
+        detail: "Your session has expired. Sign in again to continue.",
+      }),
+      {
+        status: 401,
+        headers: { "content-type": "application/problem+json" },
+      },
+    );
+  };
+
   const client: ApiClient = {
+    fetch: sessionFetch as typeof fetch,
     setTokens(tokens) {
       access = tokens.accessToken;
       session = "in";
@@ -307,6 +377,15 @@ export function createApiClient(opts: ApiClientOptions = {}): ApiClient {
       return () => void expiredListeners.delete(listener);
     },
     refresh() {
+      if (
+        session !== "in" &&
+        legacyToken === null &&
+        opts.mayHaveSession?.() === false
+      ) {
+        // No cookie session to resume: signed out without asking the server.
+        client.clearTokens();
+        return Promise.resolve(false);
+      }
       refreshing ??= (
         locks ? locks.request(REFRESH_LOCK, refreshOnce) : refreshOnce()
       ).finally(() => {

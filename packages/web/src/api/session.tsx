@@ -13,8 +13,13 @@ import {
   useState,
   type ReactNode,
 } from "react";
-import { createApiClient, type ApiClient } from "./client.ts";
+import {
+  cookieSessionHint,
+  createApiClient,
+  type ApiClient,
+} from "./client.ts";
 import { endpoints, type Api, type User } from "./endpoints.ts";
+import { createSdk, type Sdk } from "./sdk.ts";
 
 /** Where the session stands. */
 export type SessionState =
@@ -26,6 +31,8 @@ export type SessionState =
 export interface Session {
   readonly state: SessionState;
   readonly api: Api;
+  /** The SDK client over the session: use it for every API call. */
+  readonly sdk: Sdk;
   readonly client: ApiClient;
   signIn(email: string, password: string): Promise<void>;
   signUp(
@@ -58,10 +65,16 @@ export function SessionProvider({
 }) {
   const [state, setState] = useState<SessionState>({ status: "loading" });
   const client = useMemo(
-    () => given ?? createApiClient({ storage: browserStorage() }),
+    () =>
+      given ??
+      createApiClient({
+        storage: browserStorage(),
+        mayHaveSession: cookieSessionHint,
+      }),
     [given],
   );
   const api = useMemo(() => endpoints(client), [client]);
+  const sdk = useMemo(() => createSdk(client), [client]);
 
   const loadUser = useCallback(async () => {
     const user = await api.me();
@@ -100,6 +113,7 @@ export function SessionProvider({
     () => ({
       state,
       api,
+      sdk,
       client,
       async signIn(email, password) {
         client.setTokens(await api.login({ email, password }));
@@ -122,7 +136,7 @@ export function SessionProvider({
       },
       reloadUser: loadUser,
     }),
-    [state, api, client, loadUser],
+    [state, api, sdk, client, loadUser],
   );
   return (
     <SessionContext.Provider value={session}>

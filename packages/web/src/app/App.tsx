@@ -3,6 +3,7 @@ import { Suspense, useEffect, useRef } from "react";
 import { SessionProvider, useSession } from "../api/session.tsx";
 import { Route } from "./routes.tsx";
 import { Link, navigate, usePath } from "./router.tsx";
+import "./shell.css";
 
 function Nav() {
   const session = useSession();

@@ -1,5 +1,5 @@
 /** The route table: which page a path shows, and which pages need a signed-in person. */
-import { lazy, useEffect, type ReactNode } from "react";
+import { lazy, useEffect, useState, type ReactNode } from "react";
 import { useSession } from "../api/session.tsx";
 import { AdminUsersPage } from "../pages/account/AdminUsersPage.tsx";
 import { ApiKeysPage } from "../pages/account/ApiKeysPage.tsx";
@@ -11,6 +11,7 @@ import { NotFoundPage } from "../pages/NotFoundPage.tsx";
 import { MembersPage } from "../pages/projects/MembersPage.tsx";
 import { ProjectPage } from "../pages/projects/ProjectPage.tsx";
 import { ProjectsPage } from "../pages/projects/ProjectsPage.tsx";
+import { SaveToProjectPage } from "../pages/projects/SaveToProjectPage.tsx";
 import { Loading } from "../pages/ui.tsx";
 import { matchPath, navigate, queryParam } from "./router.tsx";
 
@@ -35,11 +36,15 @@ const CircuitPage = lazy(() =>
 function Private({ children }: { children: ReactNode }) {
   const { state } = useSession();
   const signedOut = state.status === "signedOut";
+  // The page asked for, read once: an effect run again (React's strict mode does) must not read
+  // the sign-in address it already went to.
+  const [here] = useState(
+    () => window.location.pathname + window.location.search,
+  );
   useEffect(() => {
     if (!signedOut) return;
-    const here = window.location.pathname + window.location.search;
     navigate(`/signin?next=${encodeURIComponent(here)}`, true);
-  }, [signedOut]);
+  }, [signedOut, here]);
   if (state.status !== "signedIn")
     return <Loading what="Checking your session" />;
   return <>{children}</>;
@@ -85,6 +90,12 @@ export function Route({ path: full }: { path: string }) {
       return (
         <Private>
           <ProjectsPage />
+        </Private>
+      );
+    case "/save":
+      return (
+        <Private>
+          <SaveToProjectPage />
         </Private>
       );
     case "/settings":

@@ -6,6 +6,7 @@ import {
   deleteOp,
   describe,
   moveOp,
+  opKey,
   redo,
   replaceOp,
   select,
@@ -18,6 +19,7 @@ import {
 import { angleExpression, parseAngle } from "./angle.ts";
 import { CircuitCanvas, DRAG_TYPE, type Cell } from "./CircuitCanvas.tsx";
 import { opQubits } from "./layout.ts";
+import { callBox } from "./source-map.ts";
 import { Overview, needsOverview } from "./Overview.tsx";
 import {
   buildOp,
@@ -30,6 +32,12 @@ import {
 export interface ComposerPanelProps {
   readonly state: ComposerState;
   readonly onChange: (next: ComposerState) => void;
+  /**
+   * Undo / redo of the page that owns the text (the editor's history, where composer edits are
+   * text changes); without them the composer's own history is used.
+   */
+  readonly onUndo?: () => void;
+  readonly onRedo?: () => void;
 }
 
 /** Returns `op` with its last wire set to `wire` (swapping if `wire` is already used). */
@@ -51,7 +59,11 @@ function withLastWire(op: Operation, wire: number): Operation {
 export const ComposerPanel = memo(function ComposerPanel({
   state,
   onChange,
+  onUndo,
+  onRedo,
 }: ComposerPanelProps) {
+  const doUndo = () => (onUndo ? onUndo() : onChange(undo(state)));
+  const doRedo = () => (onRedo ? onRedo() : onChange(redo(state)));
   const [armed, setArmed] = useState<string | null>(null);
   const [angleText, setAngleText] = useState("pi/2");
   const [pending, setPending] = useState<Operation | null>(null);
@@ -73,7 +85,12 @@ export const ComposerPanel = memo(function ComposerPanel({
   };
 
   const onWireClick = (cell: Cell) => {
-    const index = pending ? circuit.ops.indexOf(pending) : -1;
+    // The drawing is redrawn from the new text after each edit, so the op placed last is found
+    // as the selected one (same gate) when it is no longer the same object.
+    let index = pending ? circuit.ops.indexOf(pending) : -1;
+    const sel = state.selected;
+    if (pending && index < 0 && sel !== null && circuit.ops[sel])
+      index = opKey(circuit.ops[sel]) === opKey(pending) ? sel : -1;
     if (pending && index >= 0) {
       onChange(
         replaceOp(state, index, withLastWire(pending, cell.wire), "wire"),
@@ -93,10 +110,12 @@ export const ComposerPanel = memo(function ComposerPanel({
     const i = state.selected;
     const mod = e.ctrlKey || e.metaKey;
     let next: ComposerState | null = null;
-    if (mod && e.key.toLowerCase() === "z")
-      next = e.shiftKey ? redo(state) : undo(state);
-    else if (mod && e.key.toLowerCase() === "y") next = redo(state);
-    else if (e.key === "Escape") {
+    if (mod && (e.key.toLowerCase() === "z" || e.key.toLowerCase() === "y")) {
+      e.preventDefault();
+      if (e.key.toLowerCase() === "y" || e.shiftKey) doRedo();
+      else doUndo();
+      return;
+    } else if (e.key === "Escape") {
       setArmed(null);
       setPending(null);
       next = select(state, null);
@@ -196,16 +215,16 @@ export const ComposerPanel = memo(function ComposerPanel({
           </label>
           <button
             type="button"
-            onClick={() => onChange(undo(state))}
-            disabled={!state.past.length}
+            onClick={doUndo}
+            disabled={!onUndo && !state.past.length}
             title="Undo (Ctrl+Z)"
           >
             Undo
           </button>
           <button
             type="button"
-            onClick={() => onChange(redo(state))}
-            disabled={!state.future.length}
+            onClick={doRedo}
+            disabled={!onRedo && !state.future.length}
             title="Redo (Ctrl+Shift+Z)"
           >
             Redo
@@ -288,6 +307,7 @@ function Inspector({
 }) {
   const wires = opQubits(op);
   const params = op.kind === "gate" ? op.params : [];
+  const box = callBox(op);
   const setWire = (k: number, w: number) => {
     if (op.kind === "gate") {
       const all = [...wires];
@@ -341,6 +361,15 @@ function Inspector({
       <button type="button" onClick={() => onChange(deleteOp(state, index))}>
         Delete
       </button>
+      {box && (
+        <details className="gate-definition">
+          <summary>
+            Definition of {box.gate.name} ({box.ops.length} operation
+            {box.ops.length === 1 ? "" : "s"})
+          </summary>
+          <pre>{box.definition}</pre>
+        </details>
+      )}
     </div>
   );
 }

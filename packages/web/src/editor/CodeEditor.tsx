@@ -10,6 +10,9 @@ import {
   history,
   historyKeymap,
   indentWithTab,
+  isolateHistory,
+  redo,
+  undo,
 } from "@codemirror/commands";
 import {
   bracketMatching,
@@ -46,6 +49,9 @@ import { qasmHighlight, qasmLanguage } from "./qasm-language.ts";
 /** Imperative handle: move the cursor to a 1-based line and column and focus the editor. */
 export interface CodeEditorHandle {
   focusAt(line: number, col: number): void;
+  /** Undoes / redoes the last change in the editor's history (typing or composer edits). */
+  undo(): boolean;
+  redo(): boolean;
 }
 
 /** Props of CodeEditor: a controlled text plus the diagnostics that belong to exactly `value`. */
@@ -56,6 +62,18 @@ export interface CodeEditorProps {
   /** The text the diagnostics were computed for; they are shown only while it is the document. */
   readonly diagnosticsFor: string;
   readonly label: string;
+  /**
+   * Changes that turn `base` into `value` (a composer edit): applied as one transaction, its own
+   * undo step, when the document is `base`; otherwise `value` replaces the differing range.
+   */
+  readonly changes?: {
+    readonly base: string;
+    readonly changes: readonly {
+      readonly from: number;
+      readonly to: number;
+      readonly insert: string;
+    }[];
+  } | null;
 }
 
 /** Converts a 1-based line/column to a document offset, clamped into the document. */
@@ -164,8 +182,18 @@ export const CodeEditor = forwardRef<CodeEditorHandle, CodeEditorProps>(
     useEffect(() => {
       const v = view.current;
       if (!v) return;
-      const current = v.state.doc.toString();
+      let current = v.state.doc.toString();
       if (current === props.value) return;
+      const edit = props.changes;
+      if (edit && edit.base === current) {
+        v.dispatch({
+          changes: [...edit.changes],
+          annotations: isolateHistory.of("full"),
+          userEvent: "input.composer",
+        });
+        current = v.state.doc.toString();
+        if (current === props.value) return;
+      }
       let start = 0;
       while (
         start < current.length &&
@@ -189,7 +217,9 @@ export const CodeEditor = forwardRef<CodeEditorHandle, CodeEditorProps>(
           to: endA,
           insert: props.value.slice(start, endB),
         },
+        annotations: isolateHistory.of("full"),
       });
+      // props.changes always arrives together with the value it produces.
     }, [props.value]);
 
     // Show diagnostics once they belong to the current text; until then CodeMirror keeps the
@@ -218,6 +248,8 @@ export const CodeEditor = forwardRef<CodeEditorHandle, CodeEditorProps>(
         });
         v.focus();
       },
+      undo: () => (view.current ? undo(view.current) : false),
+      redo: () => (view.current ? redo(view.current) : false),
     }));
 
     return (

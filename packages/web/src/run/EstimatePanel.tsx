@@ -8,7 +8,8 @@
  */
 import { useEffect, useId, useMemo, useRef, useState } from "react";
 import type { Job } from "@stepfault/sdk";
-import { useSdk, type SdkClient } from "../api/sdk.ts";
+import type { Sdk as SdkClient } from "../api/sdk.ts";
+import { useSession } from "../api/session.tsx";
 import { Link } from "../app/router.tsx";
 import { programInputs } from "../qasm/quantum-api.ts";
 import {
@@ -43,7 +44,7 @@ export function EstimatePanel({
   canRun?: boolean;
   sdk?: SdkClient;
 }) {
-  const fromSession = useSdk();
+  const fromSession = useSession().sdk;
   const sdk = given ?? fromSession;
   const program = useMemo(() => programInputs(target.source), [target.source]);
   if (!program || program.inputs.length === 0) return null;
@@ -155,7 +156,11 @@ function EstimateForm({
         signal: ac.signal,
         onProgress: (f) => setProgress(f),
         onEvent: (ev) => {
-          if (ev.event === "state" || ev.event === "status")
+          // The final status shows with the result, once the finished job is read.
+          if (
+            (ev.event === "state" || ev.event === "status") &&
+            (ev.data.status === "queued" || ev.data.status === "running")
+          )
             setStatus(ev.data.status);
         },
       });

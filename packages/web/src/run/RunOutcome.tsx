@@ -8,22 +8,34 @@ import { Loading } from "../pages/ui.tsx";
 import {
   percent,
   statusText,
+  statusTone,
   type RunJob,
   type RunState,
 } from "./run-state.ts";
 
 const ResultView = lazy(() => import("./ResultView.tsx"));
 
-/** The status badge of a run panel's header. */
-export function RunStatus({ state }: { state: RunState<RunJob> }) {
+/**
+ * The status badge of a run panel's header. `outdated`: the text changed since the run shown, so
+ * the badge says the result is of an earlier version instead of vouching for the text on screen.
+ */
+export function RunStatus({
+  state,
+  outdated = false,
+}: {
+  state: RunState<RunJob>;
+  outdated?: boolean;
+}) {
   const job = state.job;
+  const text = statusText(state) || (job ? job.status : "Not run yet");
+  const old = outdated && state.phase === "done";
   return (
     <span
-      className={`status run-status ${state.status ?? "idle"}`}
+      className={`status run-status ${old ? "outdated" : statusTone(state)}`}
       role="status"
       aria-live="polite"
     >
-      {statusText(state) || (job ? job.status : "Not run yet")}
+      {old ? `${text} (earlier version)` : text}
     </span>
   );
 }
@@ -33,6 +45,7 @@ export function RunOutcome({
   state,
   noun,
   local = false,
+  outdated = false,
   children,
 }: {
   state: RunState<RunJob>;
@@ -40,6 +53,8 @@ export function RunOutcome({
   noun: string;
   /** The run happened in this browser (no queue). */
   local?: boolean;
+  /** The text changed since this run: its result is shown as of an earlier version. */
+  outdated?: boolean;
   children?: ReactNode;
 }) {
   const job = state.job;
@@ -69,11 +84,20 @@ export function RunOutcome({
       {done && job.status === "cancelled" && (
         <p className="notice">The {noun} was cancelled.</p>
       )}
+      {done && outdated && (
+        <p className="notice run-outdated" role="status">
+          {job.status === "succeeded"
+            ? `This result is of an earlier version of the circuit: the text changed since. Run again to see the current one.`
+            : `This ${noun} was of an earlier version of the circuit: the text changed since.`}
+        </p>
+      )}
       {children}
       {done && job.result && (
-        <Suspense fallback={<Loading what="Loading charts" />}>
-          <ResultView result={job.result} local={local} />
-        </Suspense>
+        <div className={outdated ? "run-result outdated" : "run-result"}>
+          <Suspense fallback={<Loading what="Loading charts" />}>
+            <ResultView result={job.result} local={local} />
+          </Suspense>
+        </div>
       )}
     </>
   );

@@ -73,6 +73,8 @@ export function RunPanel({
     };
   }, [circuitId, follow, jobs, projectId]);
   const id = useId();
+  // The source of the run shown when this panel submitted it (a restored run has its revision).
+  const [ranSource, setRanSource] = useState<string | null>(null);
 
   const onRun = (options: RunOptions) => {
     const what: Partial<SubmitJob> =
@@ -84,17 +86,23 @@ export function RunPanel({
               ? { revision: target.revision }
               : {}),
           };
+    setRanSource(target.source);
     void run.submit(projectId, { ...what, ...options });
   };
 
   const job = state.job;
   const restored = job !== null && job.id === restoredId;
+  const outdated =
+    job !== null &&
+    (restored
+      ? target.unsaved || job.circuitRevision !== target.revision
+      : ranSource !== target.source);
   const diags = (state.error?.problem.diagnostics ?? []) as ServerDiagnostic[];
   return (
     <section className="panel run-panel" aria-labelledby={`${id}-h`}>
       <header className="panel-head">
         <h2 id={`${id}-h`}>Run</h2>
-        <RunStatus state={state} />
+        <RunStatus state={state} outdated={outdated} />
         {state.transport === "polling" && state.phase === "active" && (
           <span className="muted small">live updates unavailable; polling</span>
         )}
@@ -125,7 +133,7 @@ export function RunPanel({
           ))}
         </ul>
       )}
-      <RunOutcome state={state} noun="job">
+      <RunOutcome state={state} noun="job" outdated={outdated}>
         {restored && job && (
           <p className="muted small">
             Last run: revision {job.circuitRevision ?? "?"},{" "}

@@ -141,10 +141,18 @@ export function percent(fraction: number): string {
   return p > 0 && p < 10 ? `${p.toFixed(1)}%` : `${Math.round(p)}%`;
 }
 
+/** The badge's tone: a refused submission reads as a failure, never as the last job's status. */
+export function statusTone(state: RunState<RunJob>): string {
+  if (state.phase === "idle") return state.error ? "failed" : "idle";
+  return state.status ?? "idle";
+}
+
 /** A short line for the status of a run. */
 export function statusText(state: RunState<RunJob>): string {
   switch (state.phase) {
     case "idle":
+      // Back to idle with an error: the server refused the submission (nothing ran).
+      if (state.error) return "Refused";
       return state.job ? "" : "Not run yet";
     case "submitting":
       return "Submitting…";

@@ -32,6 +32,9 @@ export function LocalRunPanel({
   const id = useId();
   const [refusal, setRefusal] = useState<string | null>(null);
   useEffect(() => setRefusal(null), [text]);
+  // The text of the run shown: once the editor text differs, its status no longer vouches for it.
+  const [ranText, setRanText] = useState<string | null>(null);
+  const outdated = state.job !== null && ranText !== text;
 
   const onRun = (options: RunOptions) => {
     let qubits = circuit?.numQubits;
@@ -52,6 +55,7 @@ export function LocalRunPanel({
       local.clear(); // the last result belongs to another circuit
       return;
     }
+    setRanText(text);
     local.run({ source: text, ...options });
   };
 
@@ -59,7 +63,7 @@ export function LocalRunPanel({
     <section className="panel run-panel local-run" aria-labelledby={`${id}-h`}>
       <header className="panel-head">
         <h2 id={`${id}-h`}>Run</h2>
-        <RunStatus state={state} />
+        <RunStatus state={state} outdated={outdated} />
       </header>
       <RunForm
         id={id}
@@ -77,7 +81,7 @@ export function LocalRunPanel({
             <>
               Simulates in this browser, up to {LOCAL_MAX_QUBITS} qubits;
               nothing is sent to the server. For wider circuits and saved
-              results, <Link href="/projects">save it to a project</Link>.
+              results, <Link href="/save">save it to a project</Link>.
             </>
           )}
         </p>
@@ -87,7 +91,7 @@ export function LocalRunPanel({
           {refusal}
         </p>
       )}
-      <RunOutcome state={state} noun="run" local />
+      <RunOutcome state={state} noun="run" local outdated={outdated} />
     </section>
   );
 }

@@ -3,10 +3,12 @@
  * autosave, else the sample, and saves every change to the tab and to the address's fragment.
  */
 import { useEffect, useRef, useState } from "react";
+import { navigate } from "../app/router.tsx";
 import { SAMPLE_QASM } from "./sample.ts";
 import {
   encodeFragment,
   initialScratch,
+  noteWrittenFragment,
   saveScratch,
 } from "./scratch-store.ts";
 import { WorkbenchPage } from "./WorkbenchPage.tsx";
@@ -45,6 +47,7 @@ export function ScratchWorkbench({
         const { pathname, search } = window.location;
         // Only while the workbench is still the page shown.
         if (pathname !== "/" && pathname !== "/workbench") return;
+        if (fragment) noteWrittenFragment(tabStorage(), fragment);
         window.history.replaceState(
           window.history.state,
           "",
@@ -59,5 +62,23 @@ export function ScratchWorkbench({
         Opening your circuit…
       </p>
     );
-  return <WorkbenchPage initialText={initial} onTextChange={onTextChange} />;
+  return (
+    <>
+      <div className="circuit-bar scratch-bar">
+        <h1 tabIndex={-1}>Workbench</h1>
+        <span className="muted small">
+          Kept in this tab and in the address; nothing is sent until you save.
+        </span>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => navigate("/save")}
+          title="Save this circuit to one of your projects (signs you in first)"
+        >
+          Save to project
+        </button>
+      </div>
+      <WorkbenchPage initialText={initial} onTextChange={onTextChange} />
+    </>
+  );
 }

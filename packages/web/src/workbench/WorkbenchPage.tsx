@@ -64,6 +64,7 @@ export function WorkbenchPage({
                 onChange={sync.setText}
                 diagnostics={sync.diagnostics}
                 diagnosticsFor={sync.diagnosticsFor}
+                changes={sync.lastEdit}
                 label="OpenQASM source"
               />
             </Suspense>
@@ -110,13 +111,43 @@ export function WorkbenchPage({
                 That change was not applied: {sync.notice}
               </p>
             )}
-            <ComposerPanel state={sync.composer} onChange={sync.setComposer} />
+            {sync.question && (
+              <div
+                role="alertdialog"
+                aria-labelledby="restructure-title"
+                aria-describedby="restructure-text"
+                className="notice restructure"
+              >
+                <p id="restructure-title">
+                  <strong>This edit changes more than one line.</strong>
+                </p>
+                <p id="restructure-text">{sync.question}</p>
+                <div className="actions">
+                  <button type="button" onClick={() => sync.answer(true)}>
+                    Rewrite
+                  </button>
+                  <button
+                    type="button"
+                    autoFocus
+                    onClick={() => sync.answer(false)}
+                  >
+                    Cancel
+                  </button>
+                </div>
+              </div>
+            )}
+            <ComposerPanel
+              state={sync.composer}
+              onChange={sync.setComposer}
+              onUndo={() => editor.current?.undo()}
+              onRedo={() => editor.current?.redo()}
+            />
           </section>
           {/* The results sit beside the editor, under the drawing, so they show without scrolling. */}
           {runLocally && (
             <LocalRunPanel
               text={sync.text}
-              circuit={upToDate && !sync.stale ? sync.composer.circuit : null}
+              circuit={upToDate && !sync.stale ? sync.circuit : null}
               errors={errors}
             />
           )}

@@ -6,6 +6,8 @@
 
 /** Session-storage key of the tab's scratch circuit. */
 export const SCRATCH_KEY = "sf.scratch";
+/** Session-storage key of the fragment this tab last wrote into its own address. */
+export const WRITTEN_FRAGMENT_KEY = "sf.scratch.fragment";
 /** The fragment's prefix: `#qasm=<base64url of deflate-raw(UTF-8 text)>`. */
 export const FRAGMENT_PREFIX = "#qasm=";
 /** Longest text the fragment carries (browsers cope with far longer, chat apps do not). */
@@ -60,13 +62,17 @@ export async function decodeFragment(hash: string): Promise<string | null> {
   }
 }
 
-/** The tab's saved scratch circuit, if any (storage may be unavailable: private modes). */
-export function loadScratch(storage: Storage | undefined): string | null {
+function readKey(storage: Storage | undefined, key: string): string | null {
   try {
-    return storage?.getItem(SCRATCH_KEY) ?? null;
+    return storage?.getItem(key) ?? null;
   } catch {
     return null;
   }
+}
+
+/** The tab's saved scratch circuit, if any (storage may be unavailable: private modes). */
+export function loadScratch(storage: Storage | undefined): string | null {
+  return readKey(storage, SCRATCH_KEY);
 }
 
 /** Saves the tab's scratch circuit; a full or unavailable storage is not an error. */
@@ -78,14 +84,31 @@ export function saveScratch(storage: Storage | undefined, text: string): void {
   }
 }
 
+/** Notes the fragment this tab wrote into its address (so a reload knows it is its own). */
+export function noteWrittenFragment(
+  storage: Storage | undefined,
+  fragment: string,
+): void {
+  try {
+    storage?.setItem(WRITTEN_FRAGMENT_KEY, fragment);
+  } catch {
+    // as saveScratch
+  }
+}
+
 /**
  * The circuit the scratch workbench opens with: a link's fragment wins (someone shared it), then
- * the tab's autosave, then `fallback` (the sample).
+ * the tab's autosave, then `fallback` (the sample). A fragment this tab wrote itself is older
+ * than its autosave (the fragment is written a moment after typing stops), so on a reload the
+ * autosave wins over it.
  */
 export async function initialScratch(
   hash: string,
   storage: Storage | undefined,
   fallback: string,
 ): Promise<string> {
-  return (await decodeFragment(hash)) ?? loadScratch(storage) ?? fallback;
+  const own = hash !== "" && readKey(storage, WRITTEN_FRAGMENT_KEY) === hash;
+  const saved = loadScratch(storage);
+  if (own && saved !== null) return saved;
+  return (await decodeFragment(hash)) ?? saved ?? fallback;
 }

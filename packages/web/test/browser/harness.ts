@@ -151,3 +151,41 @@ export {
   type FakeAiProvider,
   type FakeTurn,
 } from "../../../server/test/helpers/fake-ai-provider.ts";
+
+/** The app served in-process (fresh PGlite, no job worker) from a web build in `outDir`. */
+export interface InProcessApp {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the web app into `outDir` (relative to the web package; keep it under a "dist" folder
+ * so lint and format skip it) and serves it with the real server app on a loopback port.
+ */
+export async function startInProcessApp(outDir: string): Promise<InProcessApp> {
+  const { randomBytes } = await import("node:crypto");
+  const { buildApp } = await import("../../../server/src/app.ts");
+  const { loadConfig } = await import("../../../server/src/config/config.ts");
+  const { openPglite } =
+    await import("../../../server/src/database/database.ts");
+  buildWeb(outDir);
+  const database = await openPglite(undefined);
+  await database.migrate();
+  const loaded = loadConfig({
+    LOG_LEVEL: "error",
+    STEPFAULT_DATA_DIR: "/nonexistent-stepfault-e2e",
+  });
+  if (!loaded.ok) throw new Error("config");
+  const app = await buildApp(
+    { ...loaded.config, jwtSecret: randomBytes(32).toString("hex") },
+    { database, webDir: join(WEB_DIR, outDir), jobs: { runWorker: false } },
+  );
+  const url = await app.listen({ port: 0, host: "127.0.0.1" });
+  return {
+    url,
+    async close() {
+      await app.close();
+      await database.close();
+    },
+  };
+}

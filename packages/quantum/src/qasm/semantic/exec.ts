@@ -504,6 +504,59 @@ function declareArray(c: Compiler, s: Extract<Stmt, { kind: "decl" }>): void {
   );
 }
 
+/**
+ * `name = value;` where `name` was never declared (the specification's msd example assigns and
+ * returns `success` in `distill` without declaring it): declared here with the value's type, with
+ * a warning. Compound assignments (`+=`) and indexed targets of undeclared names stay errors.
+ */
+function declareByAssignment(
+  c: Compiler,
+  name: string,
+  value: Expr,
+  span: Span,
+): void {
+  const v = evaluate(c, value);
+  if (v.t === "qubits" || v.t === "array")
+    return c.fail(
+      QasmCodes.UNDEFINED_VARIABLE,
+      `'${name}' is not defined`,
+      span,
+    );
+  const rt = isRuntime(v) ? toRuntime(c, v, value.span) : undefined;
+  const type = rt ? rt.type : v.t === "bits" || v.t === "cond" ? "bit" : v.t;
+  const width = rt?.type === "bool" ? undefined : rt?.width;
+  c.warnOnce(
+    QasmCodes.LENIENT,
+    `'${name}' is not declared: declared here as ${type}${width !== undefined ? `[${width}]` : ""} by its first assignment`,
+    span,
+  );
+  if (!rt) {
+    const cv = constOf(c, v, value.span);
+    c.declare(
+      name,
+      { kind: "var", name, type, value: cv, readonly: false },
+      span,
+    );
+    return;
+  }
+  const sym: VariableSymbol = {
+    kind: "var",
+    name,
+    type,
+    width,
+    value: castTo(c, type, { t: "int", v: 0 }, span),
+    readonly: false,
+  };
+  const bits = promote(c, sym, span);
+  c.emit({
+    kind: "classical",
+    clbits: bits,
+    value: storedExpr(c, type, rt, value.span),
+  });
+  c.declare(name, sym, span);
+  c.exposeVariable(sym);
+}
+
 const ARITH: Record<string, string> = {
   "+=": "+",
   "-=": "-",
@@ -531,6 +584,14 @@ function assign(c: Compiler, s: Extract<Stmt, { kind: "assign" }>): void {
       s.target.span,
     );
   const sym = c.scope.lookup(base.name);
+  if (
+    sym === undefined &&
+    c.v3 &&
+    s.op === "=" &&
+    s.target.kind === "id" &&
+    !base.name.startsWith("$")
+  )
+    return declareByAssignment(c, base.name, s.value, base.span);
   if (sym === undefined)
     return c.fail(
       QasmCodes.UNDEFINED_VARIABLE,

@@ -11,7 +11,14 @@ import type { Expr, Modifier, Stmt } from "../ast.ts";
 import { QasmCodes } from "../codes.ts";
 import { MAX_DEPTH, PHYSICAL_REGISTER, type Compiler } from "./compiler.ts";
 import { evalInt, evalNumber, evalOperand, evaluate } from "./eval.ts";
-import { isRuntime } from "./runtime.ts";
+import {
+  affine,
+  isRuntime,
+  runtimeBinary,
+  runtimeCondition,
+  toRuntime,
+  whenHolds,
+} from "./runtime.ts";
 import { runtimeGateCall } from "./runtime-gates.ts";
 import { recordSite, siteArgs } from "./params.ts";
 import { Scope, type GateSymbol } from "./scope.ts";
@@ -166,6 +173,8 @@ export function compileGateCall(
   const mods = evalModifiers(c, call.modifiers);
   const g = checkShape(c, call, mods, call.args.length);
   declareImplicitRegisters(c, call);
+  if (runtimeIndexedCall(c, call, fixedParams)) return;
+  if (outsideSubroutineArgument(c, call)) return;
   const site = fixedParams === undefined ? siteArgs(c, call.params) : undefined;
   if (fixedParams === undefined && site === undefined) {
     const values = call.params.map((p) => evaluate(c, p));
@@ -299,6 +308,119 @@ function declareImplicitRegisters(c: Compiler, call: GateCall): void {
     c.qregs.push({ name, size, offset });
     c.numQubits += size;
   }
+}
+
+/** A qubit operand's single index, split into the parts that may be run-time values. */
+function indexParts(a: Expr): { start: Expr; end?: Expr } | undefined {
+  if (a.kind !== "index" || a.index.length !== 1) return undefined;
+  const ix = a.index[0];
+  if (ix.kind === "range")
+    return ix.start && ix.end && !ix.step
+      ? { start: ix.start, end: ix.end }
+      : undefined;
+  if (ix.kind === "set") return undefined;
+  return { start: ix };
+}
+
+const literal = (v: number, span: Span): Expr => ({
+  kind: "num",
+  value: v,
+  isInt: true,
+  span,
+});
+
+/**
+ * A gate on `r[i]` or `r[i:i+k]` where i is known only at run time (the msd example's
+ * `swap magic[0:1], buffer[index:index+1]` after `index += 2` in a branch on measured bits): the
+ * call is compiled once per index the register allows, each under the condition that i has that
+ * value. A run-time index outside the register applies nothing. Returns false when every index
+ * is a compile-time value.
+ */
+function runtimeIndexedCall(
+  c: Compiler,
+  call: GateCall,
+  fixedParams: readonly number[] | undefined,
+): boolean {
+  for (const [k, a] of call.args.entries()) {
+    const parts = indexParts(a);
+    if (!parts || a.kind !== "index") continue;
+    const start = evaluate(c, parts.start);
+    const end = parts.end && evaluate(c, parts.end);
+    if (!isRuntime(start) && !(end && isRuntime(end))) continue;
+    const reg = evalOperand(c, a.target);
+    if (reg.t !== "qubits")
+      return c.fail(QasmCodes.TYPE_ERROR, "expected a qubit register", a.span);
+    const n = reg.qubits.length;
+    const s0 = toRuntime(c, start, parts.start.span);
+    let width = 0;
+    if (end) {
+      const e0 = toRuntime(c, end, parts.end!.span);
+      const d = affine({
+        kind: "binary",
+        op: "-",
+        left: e0.expr,
+        right: s0.expr,
+      });
+      if (!d || [...d.terms.values()].some((w) => w !== 0))
+        return c.fail(
+          QasmCodes.UNSUPPORTED,
+          "not supported yet: a run-time range of qubits whose length is not fixed",
+          a.span,
+        );
+      width = d.c0;
+    }
+    for (let v = 0; v + width < n; v++) {
+      const index: Expr = end
+        ? {
+            kind: "range",
+            start: literal(v, parts.start.span),
+            end: literal(v + width, parts.end!.span),
+            span: a.index[0].span,
+          }
+        : literal(v, parts.start.span);
+      const args = call.args.map((x, j) =>
+        j === k ? { ...a, index: [index] } : x,
+      );
+      const cond = runtimeCondition(
+        c,
+        runtimeBinary(c, "==", s0, { t: "int", v }, a.span),
+        a.span,
+      );
+      whenHolds(c, cond, () =>
+        compileGateCall(c, { ...call, args }, fixedParams),
+      );
+    }
+    return true;
+  }
+  return false;
+}
+
+/**
+ * A gate on a subroutine's register argument at a constant index past its end (the msd example's
+ * `cz scratch[3], scratch[2];` on `qubit[3] scratch`): the call is skipped with a warning, so the
+ * program still runs. Top-level registers keep the out-of-range error.
+ */
+function outsideSubroutineArgument(c: Compiler, call: GateCall): boolean {
+  for (const a of call.args) {
+    if (
+      a.kind !== "index" ||
+      a.target.kind !== "id" ||
+      a.index.length !== 1 ||
+      a.index[0].kind !== "num"
+    )
+      continue;
+    const sym = c.scope.lookup(a.target.name);
+    if (sym?.kind !== "qarg" || sym.scalar) continue;
+    const i = a.index[0].value;
+    if (i < sym.qubits.length && i >= -sym.qubits.length) continue;
+    c.warnOnce(
+      QasmCodes.LENIENT,
+      `qubit index ${i} is out of range ('${sym.name}' has ${sym.qubits.length} qubits): this gate call is skipped`,
+      a.index[0].span,
+    );
+    return true;
+  }
+  return false;
 }
 
 /** Which call arguments a gate takes whole (its body indexes them; controls never are). */

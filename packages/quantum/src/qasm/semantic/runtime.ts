@@ -148,6 +148,15 @@ export function runtimeBinary(
     return { t: "rt", expr, type: "bool" };
   if (bothAngles && (op === "+" || op === "-"))
     return { t: "rt", expr, type: "angle", width: x.width ?? y.width };
+  if (
+    (op === "&" || op === "|" || op === "^") &&
+    (x.type === "bool" || x.type === "bit") &&
+    (y.type === "bool" || y.type === "bit") &&
+    (x.width ?? 1) === 1 &&
+    (y.width ?? 1) === 1
+  )
+    // Bitwise operations on single bits and bools stay bools (so `~` after them is a logical not).
+    return { t: "rt", expr, type: "bool" };
   if (ints) {
     const width =
       op === "&" || op === "|" || op === "^" || op === "<<" || op === ">>"

@@ -19,6 +19,8 @@ export function SignInPage() {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const expired = session.state.status === "signedOut" && session.state.expired;
+  const next = queryParam("next");
+  const carry = next ? `?next=${encodeURIComponent(next)}` : "";
   const onSubmit = async () => {
     const ok = await submit.run(() => session.signIn(email, password));
     if (ok) navigate(safeNext(queryParam("next")), true);
@@ -30,6 +32,12 @@ export function SignInPage() {
         <p className="notice" role="status">
           Your session has expired. Sign in again; unsaved circuit text is kept
           in this tab.
+        </p>
+      )}
+      {safeNext(next) === "/save" && (
+        <p className="notice" role="status">
+          Sign in or create an account to save your circuit to a project; it is
+          kept in this tab meanwhile.
         </p>
       )}
       <SubmitForm
@@ -58,7 +66,7 @@ export function SignInPage() {
         />
       </SubmitForm>
       <p>
-        New here? <Link href="/signup">Create an account</Link>.{" "}
+        New here? <Link href={`/signup${carry}`}>Create an account</Link>.{" "}
         <Link href="/reset-password">Forgot your password?</Link>
       </p>
     </section>

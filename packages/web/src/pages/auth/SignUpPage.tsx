@@ -1,7 +1,8 @@
 /** Sign-up page: creates the account (with an optional username), then signs in. */
 import { useState } from "react";
 import { useSession } from "../../api/session.tsx";
-import { Link, navigate } from "../../app/router.tsx";
+import { Link, navigate, queryParam } from "../../app/router.tsx";
+import { safeNext } from "./SignInPage.tsx";
 import { Field, SubmitForm } from "../forms.tsx";
 import { USERNAME_RE } from "../projects/invitee.ts";
 import { PageTitle, useSubmit } from "../ui.tsx";
@@ -14,6 +15,8 @@ export function SignUpPage() {
   const [username, setUsername] = useState("");
   const [name, setName] = useState("");
   const [password, setPassword] = useState("");
+  const next = queryParam("next");
+  const carry = next ? `?next=${encodeURIComponent(next)}` : "";
   const onSubmit = async () => {
     const ok = await submit.run(() =>
       session.signUp(email, password, {
@@ -21,7 +24,7 @@ export function SignUpPage() {
         username: username.trim() || undefined,
       }),
     );
-    if (ok) navigate("/projects", true);
+    if (ok) navigate(safeNext(queryParam("next")), true);
   };
   return (
     <section className="page narrow">
@@ -75,7 +78,7 @@ export function SignUpPage() {
         />
       </SubmitForm>
       <p>
-        Already have an account? <Link href="/signin">Sign in</Link>.
+        Already have an account? <Link href={`/signin${carry}`}>Sign in</Link>.
       </p>
     </section>
   );

