@@ -14,7 +14,7 @@ export const Problem = Type.Object(
     field: Type.Optional(
       Type.String({
         description:
-          "the bad input's path in the request body (`observable`, `problem/edges/3/1`, `sweep/theta`), on JOB_INPUT_INVALID",
+          "the bad input's path in the request body (`observable`, `problem/edges/3/1`, `sweep/theta`, `noise/gateNoise/0/channel/params`), on JOB_INPUT_INVALID and NOISE_MODEL_INVALID",
       }),
     ),
   },

@@ -28,6 +28,7 @@ export const ERROR_CATALOG = {
   REVISION_NOT_FOUND: { status: 404, title: "Revision not found" },
   API_KEY_NOT_FOUND: { status: 404, title: "API key not found" },
   JOB_NOT_FOUND: { status: 404, title: "Job not found" },
+  NOISE_MODEL_NOT_FOUND: { status: 404, title: "Noise model not found" },
   WEBHOOK_NOT_FOUND: { status: 404, title: "Webhook not found" },
   DELIVERY_NOT_FOUND: { status: 404, title: "Webhook delivery not found" },
   CONVERSATION_NOT_FOUND: { status: 404, title: "Conversation not found" },
@@ -38,6 +39,10 @@ export const ERROR_CATALOG = {
   CIRCUIT_NAME_TAKEN: {
     status: 409,
     title: "A circuit with this name already exists in the project",
+  },
+  NOISE_MODEL_NAME_TAKEN: {
+    status: 409,
+    title: "A noise model with this name already exists in the project",
   },
   ALREADY_MEMBER: {
     status: 409,
@@ -78,6 +83,11 @@ export const ERROR_CATALOG = {
   JOB_INPUT_INVALID: {
     status: 422,
     title: "A field of the job is invalid (named in `field`)",
+  },
+  NOISE_MODEL_INVALID: {
+    status: 422,
+    title:
+      "The noise model is invalid (the JSON path in `field`, every problem in `errors`)",
   },
   JOB_QUOTA_EXCEEDED: { status: 429, title: "Job quota exceeded" },
   RATE_LIMITED: { status: 429, title: "Too many requests" },

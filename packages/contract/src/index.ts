@@ -8,6 +8,7 @@ export * from "./accounts.schema.ts";
 export * from "./projects.schema.ts";
 export * from "./circuits.schema.ts";
 export * from "./job-base.schema.ts";
+export * from "./noise.schema.ts";
 export * from "./job-sample.schema.ts";
 export * from "./job-estimate.schema.ts";
 export * from "./variational.schema.ts";

@@ -2,6 +2,7 @@
 import { Type, type Static } from "typebox";
 import { JobBaseFields, jobBodyOptions } from "./job-base.schema.ts";
 import { Sweep } from "./job-sample.schema.ts";
+import { JobNoiseFields } from "./noise.schema.ts";
 import { TextString } from "./strings.ts";
 
 /** Pauli-sum observables: Qiskit labels ("0.5*ZZ - XX", rightmost = qubit 0) or sparse ("Z0 Z1"). */
@@ -16,6 +17,8 @@ export const EstimateJobBody = Type.Object(
   {
     kind: Type.Literal("estimate"),
     ...JobBaseFields,
+    /** With noise, expectation values are exact from the density matrix (`method` auto or density_matrix). */
+    ...JobNoiseFields,
     /** The observables whose expectation values are wanted. */
     observables: Observables,
     /** Points: values of the program's inputs (the rest come from `inputs`). */

@@ -1,6 +1,7 @@
 /** The `sample` job kind (the default): measure the circuit `shots` times and count outcomes. */
 import { Type, type Static } from "typebox";
 import { JobBaseFields, jobBodyOptions } from "./job-base.schema.ts";
+import { JobNoiseFields } from "./noise.schema.ts";
 
 /** Parameter values per point: `{ "theta": [v1, ..., vP], ... }`, all arrays of one length P. */
 export const Sweep = Type.Record(
@@ -13,11 +14,12 @@ export const Sweep = Type.Record(
 );
 export type Sweep = Static<typeof Sweep>;
 
-/** Body of a `sample` job: the base fields and the number of shots. `kind` may be left out. */
+/** Body of a `sample` job: the base and noise fields and the number of shots. `kind` may be left out. */
 export const SampleJobBody = Type.Object(
   {
     kind: Type.Optional(Type.Literal("sample")),
     ...JobBaseFields,
+    ...JobNoiseFields,
     /** How many times the circuit is run and measured (per point with a `sweep`). */
     shots: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
     /** Counts at every point of a sweep of the program's inputs. */

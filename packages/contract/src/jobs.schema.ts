@@ -6,6 +6,7 @@ import {
   EstimateValues,
   Observables,
 } from "./job-estimate.schema.ts";
+import { JobNoise, SimulationMethod } from "./noise.schema.ts";
 import {
   QaoaJobBody,
   VariationalInfo,
@@ -107,6 +108,10 @@ export const JobRecord = Type.Object({
     precision: Type.String(),
     kind: Type.Optional(JobKind),
     primitive: Type.Optional(Type.Union([JobPrimitive, Type.Null()])),
+    /** The method asked for (the result's `method` is the one used). */
+    method: Type.Optional(SimulationMethod),
+    /** The noise model the job ran with (the whole model, also when it came from a saved one). */
+    noise: Type.Optional(Type.Union([JobNoise, Type.Null()])),
   }),
   stepfaultVersion: Type.String(),
   /** A variational job's resolved request; `source` is then its ansatz (QAOA: the generated circuit). */
@@ -129,6 +134,10 @@ export const Job = Type.Object({
   status: JobStatus,
   kind: JobKind,
   primitive: Type.Union([JobPrimitive, Type.Null()]),
+  /** The simulation method asked for (`auto` by default; `result.method` is the one used). */
+  method: SimulationMethod,
+  /** The noise model applied (null: none beyond pragmas in the source). */
+  noise: Type.Union([JobNoise, Type.Null()]),
   numQubits: Type.Integer(),
   numClbits: Type.Integer(),
   shots: Type.Integer({ description: "Shots; for an exact estimate 0" }),

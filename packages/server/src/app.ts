@@ -16,6 +16,7 @@ import { circuitCompiler } from "./quantum-bridge.ts";
 import { adminRoutes } from "./api/routes/admin.route.ts";
 import { authRoutes } from "./api/routes/auth.route.ts";
 import { circuitsRoutes } from "./api/routes/circuits.route.ts";
+import { noiseModelsRoutes } from "./api/routes/noise-models.route.ts";
 import { healthRoutes } from "./api/routes/health.route.ts";
 import { meRoutes } from "./api/routes/me.route.ts";
 import { projectsRoutes } from "./api/routes/projects.route.ts";
@@ -51,6 +52,8 @@ import {
 import { Problem } from "@stepfault/contract";
 import { textPolicyPlugin } from "./api/plugins/text-policy.plugin.ts";
 import { createCircuitsRepository } from "./repositories/circuits.repository.ts";
+import { createNoiseModelsRepository } from "./repositories/noise-models.repository.ts";
+import { createNoiseModelsService } from "./services/core/noise-models.service.ts";
 import { createOutboxRepository } from "./repositories/outbox.repository.ts";
 import { createProjectsRepository } from "./repositories/projects.repository.ts";
 import { createTokensRepository } from "./repositories/tokens.repository.ts";
@@ -255,6 +258,10 @@ export async function buildApp(
       access,
       compile: deps.compile ?? circuitCompiler(),
     }),
+    noiseModels: createNoiseModelsService({
+      noiseModels: createNoiseModelsRepository(db),
+      access,
+    }),
   };
 
   const jobSettings: JobSettings = {
@@ -298,6 +305,7 @@ export async function buildApp(
   const jobsService = createJobsService({
     jobs: jobsRepo,
     circuits: createCircuitsRepository(db),
+    noiseModels: services.noiseModels,
     access,
     queue: jobQueue,
     bus: jobBus,
@@ -346,6 +354,9 @@ export async function buildApp(
       await api.register(adminRoutes, { admin: services.admin });
       await api.register(projectsRoutes, { projects: services.projects });
       await api.register(circuitsRoutes, { circuits: services.circuits });
+      await api.register(noiseModelsRoutes, {
+        noiseModels: services.noiseModels,
+      });
       await api.register(jobsRoutes, { jobs: jobsService });
       await api.register(webhooksRoutes, { webhooks: webhooksService });
       await api.register(assistantRoutes, { assistant });

@@ -7,6 +7,14 @@ const SECRET = "access-matrix-secret-0123456789abcdef";
 const SOURCE =
   'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[1];\nh q[0];\n// SECRET-SOURCE-MARKER\n';
 
+const NOISE_MODEL = {
+  format: "stepfault.noise-model",
+  version: 1,
+  gateNoise: [
+    { gates: ["h"], channel: { name: "depolarizing", params: [0.01] } },
+  ],
+};
+
 type Method = "GET" | "POST" | "PATCH" | "DELETE";
 /** The least role a route needs inside a project; "account" routes need only a signed-in user. */
 type Need = "viewer" | "editor" | "owner" | "account" | "admin";
@@ -28,6 +36,7 @@ describeOnEngines(
     let revokedKey: string;
     let projectId: string;
     let circuitId: string;
+    let noiseModelId: string;
     let routes: RouteCase[];
 
     beforeAll(async () => {
@@ -64,6 +73,14 @@ describeOnEngines(
       });
       expect(c.statusCode, c.body).toBe(201);
       circuitId = (c.json() as { id: string }).id;
+      const nm = await ctx.app.inject({
+        method: "POST",
+        url: `/api/v1/projects/${projectId}/noise-models`,
+        headers: bearer(owner.accessToken),
+        payload: { name: "SECRET-NOISE-MARKER", model: NOISE_MODEL },
+      });
+      expect(nm.statusCode, nm.body).toBe(201);
+      noiseModelId = (nm.json() as { id: string }).id;
       const k = await ctx.app.inject({
         method: "POST",
         url: "/api/v1/me/api-keys",
@@ -95,6 +112,7 @@ describeOnEngines(
       ).username;
       const P = `/api/v1/projects/${projectId}`;
       const C = `${P}/circuits/${circuitId}`;
+      const N = `${P}/noise-models/${noiseModelId}`;
       routes = [
         { method: "GET", url: "/api/v1/me", need: "account" },
         {
@@ -158,6 +176,21 @@ describeOnEngines(
           payload: { name: "renamed" },
         },
         { method: "DELETE", url: C, need: "editor" },
+        { method: "GET", url: `${P}/noise-models`, need: "viewer" },
+        { method: "GET", url: N, need: "viewer" },
+        {
+          method: "POST",
+          url: `${P}/noise-models`,
+          need: "editor",
+          payload: { name: "another", model: NOISE_MODEL },
+        },
+        {
+          method: "PATCH",
+          url: N,
+          need: "editor",
+          payload: { name: "renamed" },
+        },
+        { method: "DELETE", url: N, need: "editor" },
         {
           method: "PATCH",
           url: P,
@@ -201,6 +234,7 @@ describeOnEngines(
         "SECRET-PROJECT-MARKER",
         "SECRET-CIRCUIT-MARKER",
         "SECRET-SOURCE-MARKER",
+        "SECRET-NOISE-MARKER",
         owner.email,
       ]) {
         expect(body).not.toContain(marker);
@@ -278,6 +312,15 @@ describeOnEngines(
           headers: bearer(owner.accessToken),
         });
         expect((members.json() as unknown[]).length).toBe(3);
+        const nm = await ctx.app.inject({
+          method: "GET",
+          url: `/api/v1/projects/${projectId}/noise-models/${noiseModelId}`,
+          headers: bearer(owner.accessToken),
+        });
+        expect(nm.json()).toMatchObject({
+          name: "SECRET-NOISE-MARKER",
+          model: NOISE_MODEL,
+        });
       });
     });
   },

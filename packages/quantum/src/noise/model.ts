@@ -9,6 +9,7 @@ import type { Channel } from "../ir/channels.ts";
 import { channelToJson, readChannel } from "../ir/channel-json.ts";
 import { opLabel } from "../ir/circuit.ts";
 import type { JsonValue } from "../ir/json.ts";
+import type { ParametricCircuit } from "../ir/parametric.ts";
 import type { Circuit, Operation } from "../ir/types.ts";
 import type { ReadoutError } from "../sim/readout.ts";
 import { type DeviceFigures, deviceNoise, readDevice } from "./device.ts";
@@ -261,6 +262,8 @@ export type AppliedNoise =
       readonly ok: true;
       readonly circuit: Circuit;
       readonly readout: ReadonlyMap<number, ReadoutError>;
+      /** Where each of the input circuit's ops is in the noisy circuit's ops. */
+      readonly opIndex: readonly number[];
     }
   | { readonly ok: false; readonly errors: readonly NoiseModelError[] };
 
@@ -315,7 +318,9 @@ export function applyNoiseModel(
   });
   const reported = new Set<number>();
   const ops: Operation[] = [];
+  const opIndex: number[] = [];
   for (const op of circuit.ops) {
+    opIndex.push(ops.length);
     if (
       op.kind === "barrier" ||
       op.kind === "noise" ||
@@ -363,11 +368,43 @@ export function applyNoiseModel(
       if (r.qubits && !r.qubits.some((t) => sameTuple(t, qs))) return;
       add(r.channel, `gateNoise[${i}].channel`, i);
     });
-    if (op.kind === "measure") ops.push(...noise, op);
-    else ops.push(op, ...noise);
+    if (op.kind === "measure") {
+      opIndex[opIndex.length - 1] += noise.length;
+      ops.push(...noise, op);
+    } else ops.push(op, ...noise);
   }
   if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, circuit: { ...circuit, ops }, readout };
+  return { ok: true, circuit: { ...circuit, ops }, readout, opIndex };
+}
+
+/** A program with parameters and the model's noise inserted (its parameter sites follow their ops). */
+export type AppliedProgramNoise =
+  | { readonly ok: true; readonly program: ParametricCircuit }
+  | { readonly ok: false; readonly errors: readonly NoiseModelError[] };
+
+/**
+ * `applyNoiseModel` for a program compiled once with parameters: the same channels after the
+ * same gates, with every parameter site pointing at its gates' new places. Readout errors are
+ * left out (exact expectation values have no readout).
+ */
+export function applyNoiseModelToProgram(
+  program: ParametricCircuit,
+  model: NoiseModel,
+): AppliedProgramNoise {
+  const applied = applyNoiseModel(program.circuit, model);
+  if (!applied.ok) return applied;
+  const { opIndex } = applied;
+  return {
+    ok: true,
+    program: {
+      ...program,
+      circuit: applied.circuit,
+      sites: program.sites.map((site) => ({
+        ...site,
+        ops: site.ops.map((i) => opIndex[i]),
+      })),
+    },
+  };
 }
 
 /** True when the model adds nothing (no rules, no readout errors, no device figures). */

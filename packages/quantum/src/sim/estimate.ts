@@ -32,6 +32,7 @@ import {
 } from "./simulate.ts";
 import { GradientCancelled, adjointGradients, shiftRule } from "./gradient.ts";
 import { estimateDensity } from "./density-estimate.ts";
+import { applyNoiseModelToProgram, type NoiseModel } from "../noise/model.ts";
 
 /** Options of `estimate`. */
 export interface EstimateOptions {
@@ -50,6 +51,13 @@ export interface EstimateOptions {
   readonly onProgress?: (fraction: number) => void;
   /** Polled between points and gates; when true the run ends with SIM_CANCELLED. */
   readonly shouldStop?: () => boolean;
+  /** A noise model applied to the program (its readout errors do not touch exact expectations). */
+  readonly noise?: NoiseModel;
+  /**
+   * "auto" (default): the statevector, or the density matrix when the program has noise;
+   * "density_matrix" always uses it; "statevector" refuses noise.
+   */
+  readonly method?: "auto" | "statevector" | "density_matrix";
 }
 
 /** What `estimate` returns; arrays are indexed [point][observable] ([..][parameter] for gradients). */
@@ -158,6 +166,15 @@ export function estimateOn(
   const t0 = performance.now();
   const bad = checkOptions(options);
   if (bad) return fail("SIM_BAD_OPTION", bad);
+  if (options.noise) {
+    const applied = applyNoiseModelToProgram(program, options.noise);
+    if (!applied.ok)
+      return fail(
+        "SIM_BAD_NOISE_MODEL",
+        applied.errors.map((e) => `${e.path}: ${e.message}`).join("; "),
+      );
+    program = applied.program;
+  }
   const circuit = program.circuit;
   const n = circuit.numQubits;
   for (const o of observables)
@@ -174,7 +191,13 @@ export function estimateOn(
       "SIM_OPAQUE",
       `opaque gate "${opaque.name}" has no definition and cannot be simulated`,
     );
-  if (circuit.ops.some((op) => op.kind === "noise"))
+  const noisy = circuit.ops.some((op) => op.kind === "noise");
+  if (noisy && options.method === "statevector")
+    return fail(
+      "SIM_METHOD_UNSUPPORTED",
+      'the statevector method does not simulate noise: use "density_matrix" or "auto"',
+    );
+  if (noisy || options.method === "density_matrix")
     try {
       // Noise channels: exact expectation values from the density matrix (density-estimate.ts).
       const xs = pointValues(program.parameters, options.points ?? [{}]);

@@ -178,6 +178,33 @@ export const circuitRevisions = pgTable(
   (t) => [primaryKey({ columns: [t.circuitId, t.revision] })],
 );
 
+/** Saved noise models of a project (noise-model documents, checked on save). Names are unique per project. */
+export const noiseModels = pgTable(
+  "noise_models",
+  {
+    id: id(),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    model: jsonb("model").notNull(),
+    createdBy: uuid("created_by").references(() => users.id, {
+      onDelete: "set null",
+    }),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true })
+      .notNull()
+      .defaultNow(),
+  },
+  // As circuits: names page by byte order, and the unique index serves the page.
+  (t) => [
+    uniqueIndex("noise_models_project_name_c_idx").on(
+      t.projectId,
+      sql`${t.name} collate "C"`,
+    ),
+  ],
+);
+
 /** Simulation jobs: the submitted source and options, state, progress, result and reproducible record. */
 export const jobs = pgTable(
   "jobs",
@@ -217,6 +244,17 @@ export const jobs = pgTable(
      * gradient? }` (see jobs.schema.ts `SubmitJobBody`); null for a plain sampling job.
      */
     primitive: jsonb("primitive"),
+    /** Simulation method asked for: "auto" (default), "statevector", "density_matrix", "trajectories". */
+    method: text("method", {
+      enum: ["auto", "statevector", "density_matrix", "trajectories"],
+    })
+      .notNull()
+      .default("auto"),
+    /**
+     * The noise model applied, `{ model, noiseModelId, noiseModelName }` (contract `JobNoise`): the
+     * whole model, so the job reproduces after the saved one changes; null without a model.
+     */
+    noise: jsonb("noise"),
     idempotencyKey: text("idempotency_key"),
     progress: doublePrecision("progress").notNull().default(0),
     attempts: integer("attempts").notNull().default(0),

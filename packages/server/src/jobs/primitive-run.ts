@@ -7,12 +7,15 @@ import {
   bindParameters,
   circuitToJson,
   compileForSweep,
+  densityBytes,
   estimate,
   estimateBytes,
+  noiseModelFromJson,
   parseObservable,
   simulate,
   stateBytes,
   sweepPoints,
+  type NoiseModel,
   type ParametricCircuit,
   type SimulateResult,
 } from "@stepfault/quantum";
@@ -79,6 +82,17 @@ export function preparePrimitive(
   return { ok: true, program: compiled.program, points: built.points };
 }
 
+/** The task's noise model (read again: it was checked when the job was submitted). */
+export function taskNoise(task: SimTask): NoiseModel | undefined {
+  if (task.noise === undefined || task.noise === null) return undefined;
+  const read = noiseModelFromJson(task.noise);
+  if (!read.ok)
+    throw new Error(
+      `noise: ${read.errors.map((e) => `${e.path}: ${e.message}`).join("; ")}`,
+    );
+  return read.model;
+}
+
 /** Runs an estimate or a sampling sweep, posting throttled progress and one `done` reply. */
 export function runPrimitive(task: SimTask, post: Post): void {
   try {
@@ -117,6 +131,7 @@ function run(task: SimTask, post: Post): SimReply {
   );
   if (!prepared.ok) throw new TaskFailure(prepared.code, prepared.message);
   const { program, points } = prepared;
+  const noise = taskNoise(task);
   const compileMs = performance.now() - t0;
   const n = program.circuit.numQubits;
   post({
@@ -151,6 +166,10 @@ function run(task: SimTask, post: Post): SimReply {
       memoryLimitBytes: task.memoryLimitBytes,
       onProgress,
       shouldStop,
+      ...(noise ? { noise } : {}),
+      ...(task.method === "density_matrix" || task.method === "statevector"
+        ? { method: task.method }
+        : {}),
     });
     if (!out.ok) throw new TaskFailure(out.error.code, out.error.message);
     const r = out.result;
@@ -165,11 +184,14 @@ function run(task: SimTask, post: Post): SimReply {
         method: "statevector",
         sweeps: 0,
         simulateMs: r.timeMs,
-        peakMemoryBytes: estimateBytes(n, observables.length, {
-          precision: task.precision,
-          gradient: task.primitive?.gradient,
-          shots,
-        }),
+        peakMemoryBytes:
+          r.method === "density_matrix"
+            ? densityBytes(n, task.precision)
+            : estimateBytes(n, observables.length, {
+                precision: task.precision,
+                gradient: task.primitive?.gradient,
+                shots,
+              }),
         estimate: { ...r, observables: texts, parameters: [...r.parameters] },
       },
     };
@@ -189,6 +211,8 @@ function run(task: SimTask, post: Post): SimReply {
       precision: task.precision,
       memoryLimitBytes: task.memoryLimitBytes,
       shouldStop,
+      ...(noise ? { noise } : {}),
+      ...(task.method ? { method: task.method } : {}),
     });
     if (!out.ok) throw new TaskFailure(out.error.code, out.error.message);
     counts.push(out.result.counts);
@@ -208,7 +232,9 @@ function run(task: SimTask, post: Post): SimReply {
       sweeps,
       simulateMs: performance.now() - t1,
       peakMemoryBytes:
-        (method === "trajectories" ? 2 : 1) * stateBytes(n, task.precision),
+        method === "density_matrix"
+          ? densityBytes(n, task.precision)
+          : (method === "trajectories" ? 2 : 1) * stateBytes(n, task.precision),
       sweep: { parameters: [...program.parameters], counts },
     },
   };

@@ -10,7 +10,7 @@ import {
   stateBytes,
 } from "@stepfault/quantum";
 import type { SimReply, SimTask } from "./sim-task.ts";
-import { runPrimitive } from "./primitive-run.ts";
+import { runPrimitive, taskNoise } from "./primitive-run.ts";
 
 const PROGRESS_INTERVAL_MS = 200;
 
@@ -72,14 +72,25 @@ function run(task: SimTask, post: SimPost): void {
     message: `compiled ${circuit.numQubits} qubits, ${circuit.ops.length} operations in ${compileMs.toFixed(1)} ms`,
   });
   let last = 0;
+  const noise = taskNoise(task);
+  const noisy =
+    noise !== undefined ||
+    circuit.ops.some((op) => op.kind === "noise") ||
+    (task.method !== undefined &&
+      task.method !== "auto" &&
+      task.method !== "statevector");
   const wantState =
-    circuit.numQubits <= task.statevectorMaxQubits && !isDynamic(circuit);
+    circuit.numQubits <= task.statevectorMaxQubits &&
+    !isDynamic(circuit) &&
+    !noisy;
   const out = simulate(circuit, {
     shots: task.shots,
     seed: task.seed,
     precision: task.precision,
     statevector: wantState,
     memoryLimitBytes: task.memoryLimitBytes,
+    ...(noise ? { noise } : {}),
+    ...(task.method ? { method: task.method } : {}),
     onProgress: (fraction) => {
       const now = performance.now();
       if (now - last < PROGRESS_INTERVAL_MS) return;

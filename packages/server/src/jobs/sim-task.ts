@@ -9,6 +9,10 @@ export interface SimTask {
   readonly kind?: "sample" | "estimate";
   /** Sweep, observables and gradient of the job (null or absent: a plain sampling run). */
   readonly primitive?: TaskPrimitive | null;
+  /** Simulation method asked for (absent: "auto"). */
+  readonly method?: "auto" | "statevector" | "density_matrix" | "trajectories";
+  /** A noise-model document (checked when the job was submitted); null or absent: none. */
+  readonly noise?: unknown;
   /** Shots (for an exact estimate 0). */
   readonly shots: number;
   readonly seed: number;

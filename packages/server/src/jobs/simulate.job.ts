@@ -37,7 +37,7 @@ export type JobSpec = Pick<
   JobRow,
   "id" | "source" | "inputs" | "shots" | "seed" | "precision" | "createdAt"
 > &
-  Partial<Pick<JobRow, "kind" | "primitive">>;
+  Partial<Pick<JobRow, "kind" | "primitive" | "method" | "noise">>;
 
 function resultOf(row: JobSpec, r: SimSuccess, startedAt: Date) {
   const timing = {
@@ -230,6 +230,9 @@ export function createSimulateHandler(deps: {
       kind:
         row.kind === "estimate" ? ("estimate" as const) : ("sample" as const),
       primitive: (row.primitive ?? null) as SimRequest["primitive"],
+      method: row.method ?? "auto",
+      noise:
+        (row.noise as { model?: unknown } | null | undefined)?.model ?? null,
       statevectorMaxQubits: settings.statevectorMaxQubits,
       memoryLimitBytes: settings.memoryLimitBytes,
     };
@@ -281,6 +284,8 @@ export function createSimulateHandler(deps: {
           precision: row.precision,
           kind: row.kind ?? "sample",
           primitive: row.primitive ?? null,
+          method: row.method ?? "auto",
+          noise: row.noise ?? null,
         },
         stepfaultVersion: STEPFAULT_VERSION,
       },

@@ -31,7 +31,7 @@ function isoUtc(column: string): SQL {
 }
 
 /** The unique-violation SQLSTATE, raised by both engines. */
-function isUniqueViolation(err: unknown): boolean {
+export function isUniqueViolation(err: unknown): boolean {
   for (
     let e: unknown = err;
     e instanceof Error || (typeof e === "object" && e !== null);
@@ -43,7 +43,8 @@ function isUniqueViolation(err: unknown): boolean {
   return false;
 }
 
-function escapeLike(s: string): string {
+/** `s` with LIKE wildcards escaped (for `ilike` substring searches). */
+export function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => "\\" + c);
 }
 

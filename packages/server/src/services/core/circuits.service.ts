@@ -60,11 +60,13 @@ export function detectLanguage(source: string): CircuitLanguage {
   return qasmVersion(source) === "2.0" ? "openqasm2" : "openqasm3";
 }
 
-function encodeCursor(name: string): string {
+/** The opaque cursor of a page of items ordered by name: the last name on the page. */
+export function encodeCursor(name: string): string {
   return Buffer.from(JSON.stringify({ n: name }), "utf8").toString("base64url");
 }
 
-function decodeCursor(cursor: string): string {
+/** The name in a cursor of `encodeCursor`; 400 BAD_REQUEST when it is not one. */
+export function decodeCursor(cursor: string): string {
   try {
     const v = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as {
       n?: unknown;

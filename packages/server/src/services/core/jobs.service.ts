@@ -5,13 +5,17 @@ import type { FastifyBaseLogger } from "fastify";
 import type { Static } from "typebox";
 import {
   countTerms,
+  densityBytes,
+  DM_MAX_QUBITS,
   estimateBytes,
   isDynamic,
   parseObservable,
   stateBytes,
 } from "@stepfault/quantum";
 import {
+  type EstimateJobBody,
   type Job,
+  type JobNoise,
   type JobPrimitive,
   type JobSummary,
   type QaoaJobBody,
@@ -48,6 +52,8 @@ import {
 import type { AccessService } from "./access.service.ts";
 import type { AuthUser } from "./auth.service.ts";
 import type { CircuitCompiler } from "./circuits.service.ts";
+import type { NoiseModelsService } from "./noise-models.service.ts";
+import { checkNoiseFits, readNoiseModel } from "../quantum/noise-request.ts";
 import { decodeTimeCursor, encodeTimeCursor } from "./time-cursor.ts";
 
 /** A job as the API shows it. */
@@ -88,6 +94,8 @@ export function jobView(r: JobRow): JobView {
     status: r.status,
     kind: r.kind ?? "sample",
     primitive: (r.primitive ?? null) as JobView["primitive"],
+    method: r.method ?? "auto",
+    noise: (r.noise ?? null) as JobView["noise"],
     numQubits: r.numQubits,
     numClbits: r.numClbits,
     shots: r.shots,
@@ -186,10 +194,76 @@ function gib(bytes: number): string {
   return `${(bytes / 2 ** 30).toFixed(2)} GiB`;
 }
 
+/** A 422 naming the job field at fault. */
+function badField(field: string, message: string): DomainError {
+  return new DomainError("JOB_INPUT_INVALID", `${field}: ${message}`, {
+    field,
+  });
+}
+
+/**
+ * The method a job will run with and the state memory it needs: the statevector for an ideal
+ * circuit, the density matrix (a 2n-qubit state) when asked or when `auto` finds noise and it
+ * fits, else trajectories (a state and a branch copy). Refuses what cannot run (422 naming
+ * `method`), before anything is queued.
+ */
+function chooseMethod(
+  asked: SampleJobBody["method"],
+  noisy: boolean,
+  kind: "sample" | "estimate",
+  n: number,
+  precision: "double" | "single",
+  memoryLimitBytes: number,
+): { method: "statevector" | "density_matrix" | "trajectories"; need: number } {
+  const dm = densityBytes(n, precision);
+  const dmFits = n <= DM_MAX_QUBITS[precision] && dm <= memoryLimitBytes;
+  const tooWide = () =>
+    new DomainError(
+      "JOB_LIMIT_EXCEEDED",
+      `method: the density matrix of ${n} qubits needs ${gib(dm)} in ${precision} precision; the density-matrix method takes at most ${DM_MAX_QUBITS[precision]} qubits in ${precision} precision${dm > memoryLimitBytes ? ` and this server allows ${gib(memoryLimitBytes)}` : ""}${kind === "sample" ? ' (use "trajectories")' : ""}`,
+      {
+        field: "method",
+        limit: "memoryBytes",
+        allowed: Math.min(
+          memoryLimitBytes,
+          densityBytes(DM_MAX_QUBITS[precision], precision),
+        ),
+        requested: dm,
+      },
+    );
+  const method = asked ?? "auto";
+  if (method === "statevector" && noisy)
+    throw badField(
+      "method",
+      'the statevector method does not simulate noise: use "auto", "density_matrix" or "trajectories"',
+    );
+  if (kind === "estimate") {
+    if (method === "trajectories")
+      throw badField(
+        "method",
+        'expectation values under noise are computed exactly from the density matrix: use "auto" or "density_matrix"',
+      );
+    if (method === "density_matrix" || noisy) {
+      if (!dmFits) throw tooWide();
+      return { method: "density_matrix", need: dm };
+    }
+    return { method: "statevector", need: stateBytes(n, precision) };
+  }
+  if (method === "density_matrix" || (method === "auto" && noisy && dmFits)) {
+    if (!dmFits) throw tooWide();
+    return { method: "density_matrix", need: dm };
+  }
+  if (method === "trajectories" || noisy)
+    return { method: "trajectories", need: 2 * stateBytes(n, precision) };
+  return { method: "statevector", need: stateBytes(n, precision) };
+}
+
 /** Creates the jobs service: submit (limits, quota, idempotency), read, list, cancel, delete. */
 export function createJobsService(deps: {
   jobs: JobsRepository;
   circuits: CircuitsRepository;
+  /** Saved noise models (a job's `noiseModelId`); without it such jobs are refused. */
+  noiseModels?: Pick<NoiseModelsService, "findForJob">;
   access: AccessService;
   queue: JobEnqueuer;
   bus: JobEventBus;
@@ -248,6 +322,46 @@ export function createJobsService(deps: {
         throw new DomainError("JOB_NOT_FOUND");
       throw err;
     }
+  }
+
+  /**
+   * The noise model of a sample or estimate job: given inline (`noise`) or saved
+   * (`noiseModelId`), read and checked (422 naming the JSON path); null without one.
+   */
+  async function resolveNoise(
+    projectId: string,
+    body: SampleJobBody | EstimateJobBody,
+  ) {
+    if (body.noise !== undefined && body.noiseModelId !== undefined)
+      throw badField(
+        "noiseModelId",
+        "give at most one of noise and noiseModelId",
+      );
+    if (body.noise !== undefined) {
+      const spec: JobNoise = {
+        model: body.noise,
+        noiseModelId: null,
+        noiseModelName: null,
+      };
+      return { spec, model: readNoiseModel(body.noise, "noise") };
+    }
+    if (body.noiseModelId === undefined) return null;
+    const row = await deps.noiseModels?.findForJob(
+      projectId,
+      body.noiseModelId,
+    );
+    if (row === undefined)
+      throw new DomainError(
+        "NOISE_MODEL_NOT_FOUND",
+        `noiseModelId: no noise model ${body.noiseModelId} in this project`,
+        { field: "noiseModelId" },
+      );
+    const spec: JobNoise = {
+      model: row.model as JobNoise["model"],
+      noiseModelId: row.id,
+      noiseModelName: row.name,
+    };
+    return { spec, model: readNoiseModel(row.model, "noiseModelId") };
   }
 
   async function resolveSource(
@@ -474,7 +588,41 @@ export function createJobsService(deps: {
           { limit: "maxQubits", allowed: settings.maxQubits, requested: n },
         );
       const shots = body.shots ?? 0;
-      let need = (isDynamic(circuit) ? 2 : 1) * stateBytes(n, precision);
+      const noise = await resolveNoise(projectId, body);
+      const noisyCircuit = noise
+        ? checkNoiseFits(
+            circuit,
+            noise.model,
+            noise.spec.noiseModelId ? "noiseModelId" : "noise",
+          )
+        : circuit;
+      const noisy =
+        noise !== null || noisyCircuit.ops.some((op) => op.kind === "noise");
+      const chosen = chooseMethod(
+        body.method,
+        noisy,
+        kind,
+        n,
+        precision,
+        settings.memoryLimitBytes,
+      );
+      if (kind === "estimate" && chosen.method === "density_matrix") {
+        const est = body as EstimateJobBody;
+        if (est.gradient)
+          throw badField(
+            "gradient",
+            "gradients under noise (or with the density matrix) are not supported: leave gradient out for exact noisy expectation values",
+          );
+        if (est.shots !== undefined && est.shots !== null)
+          throw badField(
+            "shots",
+            "expectation values under noise are exact (from the density matrix): leave shots out",
+          );
+      }
+      let need =
+        chosen.method === "statevector"
+          ? (isDynamic(circuit) ? 2 : 1) * stateBytes(n, precision)
+          : chosen.need;
       if (prepared?.ok) {
         const points = prepared.points.length;
         if (points > settings.maxSweepPoints)
@@ -509,11 +657,12 @@ export function createJobsService(deps: {
                 requested: work,
               },
             );
-          need = estimateBytes(n, observables.length, {
-            precision,
-            gradient: primitive?.gradient,
-            shots: body.shots ?? null,
-          });
+          if (chosen.method === "statevector")
+            need = estimateBytes(n, observables.length, {
+              precision,
+              gradient: primitive?.gradient,
+              shots: body.shots ?? null,
+            });
         }
       }
       if (need > settings.memoryLimitBytes)
@@ -538,6 +687,8 @@ export function createJobsService(deps: {
         );
       const small =
         primitive === null &&
+        noise === null &&
+        (body.method ?? "auto") === "auto" &&
         source.length <= 16_384 &&
         runsInline(circuit, isDynamic(circuit), shots);
       const seed = body.seed ?? randomInt(0, 2 ** 32 - 1);
@@ -556,6 +707,8 @@ export function createJobsService(deps: {
           inputs: body.inputs ?? null,
           kind,
           primitive,
+          method: body.method ?? "auto",
+          noise: noise?.spec ?? null,
         },
         idempotencyKey,
         small,
