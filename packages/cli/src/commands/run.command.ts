@@ -26,7 +26,7 @@ import {
   statevectorJson,
   statevectorTable,
 } from "../report.ts";
-import { includeReader, readNoiseModelFile, readText } from "../source.ts";
+import { includeReader, readNoiseModelFile } from "../source.ts";
 import {
   UsageError,
   parseArgsError,
