@@ -58,6 +58,24 @@ if (m[0]) ctrl @ u2(0.4, 1.3) q[0], q[1];
 h q[1];
 m[1] = measure q[1];
 `,
+  // Run-time classical code: repeat until success, a syndrome into an int, a run-time qubit index,
+  // a float of measured values, return inside a branch, and a lenient reading (its warning).
+  "dynamic-classical": `OPENQASM 3.0;
+include "stdgates.inc";
+def first_one(qubit[2] r) -> uint[2] {
+  bit b;
+  for int i in [0:1] { b = measure r[i]; if (b) return i + 1; }
+  return 0;
+}
+qubit[5] q; bit[2] flags; uint[2] tries; bit[3] out;
+while (int[2](flags) == 0 && tries < 3) { reset q[0:1]; h q[0]; ry(0.9) q[1]; flags = measure q[0:1]; tries += 1; }
+int syndrome = uint[2](flags);
+float[64] f = 0.5 * syndrome;
+x q[1 + syndrome];
+if (f > 0.9) rx(0.4) q[2];
+uint[2] k = first_one(q[3:4]);
+out = measure q[2:4];
+`,
 };
 
 describe("stepfault run and the API job path", () => {
@@ -122,7 +140,7 @@ describe("stepfault run and the API job path", () => {
       expect(
         (JSON.parse(counts.out) as { counts: Record<string, number> }).counts,
       ).toEqual(fromJob.result?.counts);
-      if (name === "dynamic") {
+      if (name.startsWith("dynamic")) {
         expect(fromJob.result?.statevector).toBeUndefined();
         return;
       }

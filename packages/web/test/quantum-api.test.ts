@@ -82,6 +82,15 @@ uint[4] count = 0;
     expect(kind("stretch")).toBe("type");
     expect(kind("popcount")).toBe("function");
     expect(kind("table")).toBe("variable");
+    // Every word of the OpenQASM 3 syntax the compiler runs is offered, in its class.
+    const words: Record<string, string> = {
+      keyword:
+        "let extern box delay switch case default defcal cal defcalgrammar readonly mutable durationof input output const end return",
+      type: "duration stretch array float angle",
+      function: "sizeof popcount rotl rotr",
+    };
+    for (const [type, list] of Object.entries(words))
+      for (const w of list.split(" ")) expect([w, kind(w)]).toEqual([w, type]);
     // The highlighter classifies the same words.
     const tokens = (line: string): string[] => {
       const parser = qasmStreamParser;

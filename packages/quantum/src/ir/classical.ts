@@ -13,6 +13,7 @@ export function evalClassical(e: ClassicalExpr, bits: Uint8Array): number {
     case "const":
       return e.value;
     case "bits": {
+      if (e.float) return readFloat(e.clbits, bits);
       let v = 0;
       const n = e.clbits.length;
       for (let i = n - 1; i >= 0; i--) v = v * 2 + bits[e.clbits[i]];
@@ -138,6 +139,46 @@ function call(
   const f = CLASSICAL_FUNCTIONS[e.name];
   const args = e.args.map((a) => evalClassical(a, bits));
   return f ? f(args, e.width ?? MAX_CLASSICAL_WIDTH) : 0;
+}
+
+const FLOAT_BUFFER = new DataView(new ArrayBuffer(8));
+
+/** The double whose IEEE-754 bits are `clbits` (clbits[0] least significant; 64 of them). */
+function readFloat(clbits: readonly number[], bits: Uint8Array): number {
+  for (let byte = 0; byte < 8; byte++) {
+    let v = 0;
+    for (let i = 7; i >= 0; i--) v = v * 2 + (bits[clbits[8 * byte + i]] ?? 0);
+    FLOAT_BUFFER.setUint8(byte, v);
+  }
+  return FLOAT_BUFFER.getFloat64(0, true);
+}
+
+/** Stores a double's IEEE-754 bits in 64 `clbits`. */
+function storeFloat(
+  clbits: readonly number[],
+  value: number,
+  bits: Uint8Array,
+): void {
+  FLOAT_BUFFER.setFloat64(0, value, true);
+  for (let byte = 0; byte < 8; byte++) {
+    const v = FLOAT_BUFFER.getUint8(byte);
+    for (let i = 0; i < 8 && 8 * byte + i < clbits.length; i++)
+      bits[clbits[8 * byte + i]] = (v >> i) & 1;
+  }
+}
+
+/** Runs a `classical` op (its condition already checked) on one shot's bits. */
+export function execClassical(
+  op: {
+    readonly clbits: readonly number[];
+    readonly value: ClassicalExpr;
+    readonly float?: boolean;
+  },
+  bits: Uint8Array,
+): void {
+  const v = evalClassical(op.value, bits);
+  if (op.float) storeFloat(op.clbits, v, bits);
+  else storeBits(op.clbits, v, bits);
 }
 
 /** Stores `value` in `clbits` (two's complement modulo 2^clbits.length). */

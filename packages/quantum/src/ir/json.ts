@@ -100,6 +100,7 @@ function opToJson(op: Operation): { [key: string]: JsonValue } {
       Object.assign(o, {
         clbits: [...op.clbits],
         value: JSON.parse(JSON.stringify(op.value)) as JsonValue,
+        ...(op.float ? { float: true } : {}),
       });
       break;
     case "label":
@@ -456,6 +457,7 @@ function readOp(
         kind: "classical",
         clbits: r.ints(o.clbits, `${path}.clbits`, nc - 1),
         value: classicalExpr(r, o.value, `${path}.value`, nc, 0),
+        ...(o.float === true ? { float: true } : {}),
         ...extra,
       };
     case "label":
@@ -505,6 +507,7 @@ function classicalExpr(
         kind: "bits",
         clbits: r.ints(o.clbits, `${path}.clbits`, nc - 1),
         ...(o.signed === true ? { signed: true } : {}),
+        ...(o.float === true ? { float: true } : {}),
       };
     case "unary": {
       const op = r.str(o.op, `${path}.op`);

@@ -207,11 +207,15 @@ export type ClassicalBinaryOp =
 /** A run-time classical expression over the shot's classical bits; evaluates to a number. */
 export type ClassicalExpr =
   | { readonly kind: "const"; readonly value: number }
-  /** The integer formed by `clbits` (clbits[0] least significant); two's complement when `signed`. */
+  /**
+   * The integer formed by `clbits` (clbits[0] least significant); two's complement when `signed`;
+   * with `float`, the 64 bits of an IEEE-754 double (a float variable holding run-time values).
+   */
   | {
       readonly kind: "bits";
       readonly clbits: readonly number[];
       readonly signed?: boolean;
+      readonly float?: boolean;
     }
   /** `-x`, `!x`, or `~x` (on `width` bits when given: 2^width - 1 - x; else -x - 1). */
   | {
@@ -236,11 +240,15 @@ export type ClassicalExpr =
       readonly width?: number;
     };
 
-/** Writes `value` into `clbits` (clbits[0] least significant, two's complement, truncated). */
+/**
+ * Writes `value` into `clbits` (clbits[0] least significant, two's complement, truncated); with
+ * `float`, as the 64 bits of an IEEE-754 double.
+ */
 export interface ClassicalOp {
   readonly kind: "classical";
   readonly clbits: readonly number[];
   readonly value: ClassicalExpr;
+  readonly float?: boolean;
   readonly condition?: Condition;
   readonly span?: Span;
 }

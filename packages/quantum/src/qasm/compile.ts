@@ -88,6 +88,8 @@ function run(
   if (sink.errorCount > 0) c.syntaxFailed = true;
   try {
     runSource(c, parser);
+    // `end;` inside a run-time branch jumps here.
+    if (c.endLabel !== undefined) c.ops.push({ kind: "label", id: c.endLabel });
   } finally {
     resolvePendingGates(c);
   }

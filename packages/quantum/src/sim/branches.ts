@@ -7,7 +7,7 @@
  * trajectories on one scratch state). A one-shot branch is a plain trajectory and never copies.
  */
 import type { Circuit } from "../ir/types.ts";
-import { evalClassical, storeBits } from "../ir/classical.ts";
+import { execClassical } from "../ir/classical.ts";
 import { binomial } from "./binomial.ts";
 import type { ChannelStep, MeasureStep, ResetStep } from "./instructions.ts";
 import { branchInstr, branchProbabilities, splitShots } from "./kraus.ts";
@@ -114,7 +114,7 @@ class BranchRunner {
         continue;
       }
       if (st.kind === "classical") {
-        storeBits(st.clbits, evalClassical(st.value, bits), bits);
+        execClassical(st, bits);
         continue;
       }
       if (st.kind === "label") continue;

@@ -6,7 +6,7 @@
  * it off into a cluster of its own. Exact (the same distribution as the statevector), only slower
  * per operation; ideal circuits only (no noise channels).
  */
-import { evalClassical, storeBits } from "../ir/classical.ts";
+import { execClassical } from "../ir/classical.ts";
 import { gateMatrix } from "../ir/gates.ts";
 import type { Circuit, GateOp, Operation } from "../ir/types.ts";
 import type { Rng } from "../math/rng.ts";
@@ -216,7 +216,7 @@ export function runFactorised(
           state.reset(op.qubit, rng);
           break;
         case "classical":
-          storeBits(op.clbits, evalClassical(op.value, bits), bits);
+          execClassical(op, bits);
           break;
         case "jump": {
           if (op.condition && !conditionHolds(op.condition, bits)) break;

@@ -144,6 +144,8 @@ export interface ClassicalStep {
   readonly kind: "classical";
   readonly clbits: readonly number[];
   readonly value: ClassicalExpr;
+  /** Store as the 64 bits of a double. */
+  readonly float?: boolean;
   readonly condition?: Condition;
 }
 /** A jump target (no effect). */

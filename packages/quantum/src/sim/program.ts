@@ -170,6 +170,7 @@ export function compileProgram(
           clbits: op.clbits,
           value: op.value,
           condition: op.condition,
+          ...(op.float ? { float: true } : {}),
         });
         break;
       case "label":

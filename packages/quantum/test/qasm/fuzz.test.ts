@@ -53,6 +53,39 @@ while (int[3](c) != 0 && n < 5) { c = measure q; n += 1; k = popcount(c) << 1; }
 switch (k) { case 0, 2 { rx(k * 0.5) q[0]; } default { x q[1]; } }
 if (vote(c) == 1 && ~c[0]) { c[1] = sizeof(a, 1) > 1; } else { k -= rotl(c, 1); }
 `,
+  // Loops and indexed arguments in gate bodies, run-time qubit indices, floats holding measured
+  // values, return and end inside run-time branches, and the lenient readings of the
+  // specification's examples (lenient.test.ts).
+  `OPENQASM 3.0;
+include "stdgates.inc";
+gate ent(t) q { for uint i in [0:2] { ry(t * i) q[i]; cx q[i], q[i + 1]; } }
+def check(qubit[2] s) -> bool {
+  bit[2] m = measure s;
+  cz s[2], s[0];
+  ok = ~(bool(m[0]) | bool(m[1]));
+  if (ok) return true;
+  return false;
+}
+qubit[4] q; bit[2] b; uint[2] i; float[64] f = 0.5;
+ent(0.4) q;
+b = measure q[0:1];
+i = b;
+x q[3 - i];
+rx(0.2) q[i:i + 1];
+f = f * int(b[0]) + 1.5;
+array[int[8], 2] a = {1, 2};
+a[2] = 3;
+const int d = 2;
+const int d = 1 + 1;
+bool good = check(q[2:3]);
+if (f > 1.8 && good) end;
+u q[0];
+`,
+  `gate g(θ) a, b { U(0, 0, θ / 2) a; CX a, b; u(0, 0, -θ / 2) b; CX a, b; }
+g(π / 2) r[0], r[1];
+bit[2] c;
+c = measure r;
+`,
 ];
 const ALPHABET = "qc[](){};,.-+*/^@<>=!&|\"'\\n 0123456789ehpxsgif#$π";
 

@@ -77,6 +77,60 @@ out = measure q[2:6];`;
     expectDistribution(run(src, 2000), ref);
   });
 
+  it("keeps measured values in a float variable (the bits of a double) and compares it", () => {
+    const src = `${H}qubit[3] q; bit[2] m; bit out;
+h q[0]; ry(1.2) q[1];
+m = measure q[0:1];
+float[64] f = 0.75;
+f = f * int(m[0]) - 0.5 * int(m[1]);   // 0, 0.75, -0.5 or 0.25
+if (f > 0.5) x q[2];                   // m = 01
+if (f < 0) { f += 1.5; }               // m = 10: f becomes 1.0
+if (f == 1.0) x q[2];
+out = measure q[2];`;
+    // m[0] is a fair coin, m[1] is 1 with sin²(0.6); out = m[0] xor m[1]. Keys: out, m.
+    const s = Math.sin(0.6) ** 2;
+    const ref = new Map<string, number>();
+    for (const m0 of [0, 1])
+      for (const m1 of [0, 1])
+        ref.set(`${m0 ^ m1} ${m1}${m0}`, 0.5 * (m1 ? s : 1 - s));
+    expectDistribution(run(src), ref);
+  });
+
+  it("returns from a subroutine inside a branch on a measurement", () => {
+    const src = `${H}def first_one(qubit[3] r) -> uint[2] {
+  bit b;
+  for int i in [0:2] { b = measure r[i]; if (b) return i + 1; }
+  return 0;
+}
+qubit[3] q;
+h q;
+uint[2] k = first_one(q);`;
+    // The first of three fair coins that shows 1 (k = 1, 2, 3), or none (k = 0).
+    const ref = new Map([
+      ["01", 1 / 2],
+      ["10", 1 / 4],
+      ["11", 1 / 8],
+      ["00", 1 / 8],
+    ]);
+    expectDistribution(run(src), ref);
+  });
+
+  it("ends the program inside a branch on a measurement", () => {
+    const src = `${H}qubit q; bit b; bit c;
+h q; b = measure q;
+if (b) end;
+x q;
+c = measure q;`;
+    // b = 1 stops before x and the second measurement (c stays 0); b = 0 flips q (c = 1).
+    expectDistribution(
+      run(src, 2000),
+      new Map([
+        ["0 1", 0.5],
+        ["1 0", 0.5],
+      ]),
+    );
+  });
+
   it("decodes a syndrome into an int and corrects with switch", () => {
     // Bit-flip code holding |000>; a partial flip rx(0.8) on data[1] is detected and undone.
     const src = `${H}qubit[3] data; qubit[2] anc; bit[2] syn; bit[3] c;

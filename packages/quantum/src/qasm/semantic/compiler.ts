@@ -95,6 +95,21 @@ export class Compiler implements EvalHost {
     | { readonly kind: "ct"; readonly rtDepth: number }
     | { readonly kind: "rt"; readonly head: number; readonly end: number }
   )[] = [];
+  /** Label at the end of the program, for `end;` inside run-time branches (made on first use). */
+  endLabel: number | undefined;
+  /**
+   * The subroutine being compiled, for `return` inside run-time branches: they store the value
+   * in `result` and jump to `exit`, placed after the body.
+   */
+  defReturn:
+    | {
+        readonly exit: number;
+        readonly type: string | undefined;
+        readonly width: number | undefined;
+        result?: VariableSymbol;
+        used: boolean;
+      }
+    | undefined;
   /** The calibration warning was given (once per program). */
   calibrationWarned = false;
   private labels = 0;
@@ -289,6 +304,8 @@ export class Compiler implements EvalHost {
     const storage = sym.storage;
     if (!storage || storage.length === 0 || this.global.own(sym.name) !== sym)
       return;
+    // A float's storage is the 64 bits of a double: no count key to show.
+    if (sym.type === "float") return;
     if (this.cregs.some((r) => r.name === sym.name)) return;
     this.cregs.push({
       name: sym.name,

@@ -18,8 +18,9 @@ import {
   promote,
   runtimeBinary,
   runtimeCondition,
-  storedExpr,
+  storeVariable,
   toRuntime,
+  variableValue,
 } from "./runtime.ts";
 import {
   Scope,
@@ -42,12 +43,16 @@ export function execControl(c: Compiler, s: Stmt): Flow {
     case "switch":
       return execSwitch(c, s);
     case "end":
-      if (c.rtDepth > 0)
-        return c.fail(
-          QasmCodes.UNSUPPORTED,
-          "not supported yet: end inside a branch or loop that depends on measurements",
-          s.span,
-        );
+      if (c.rtDepth > 0) {
+        // Per shot: jump past the last op (compilation continues for the other branch).
+        c.endLabel ??= c.newLabel();
+        emitRaw(c, {
+          kind: "jump",
+          to: c.endLabel,
+          ...(c.condition ? { condition: c.condition } : {}),
+        });
+        return undefined;
+      }
       throw new EndProgram();
     case "def":
       if (c.scope !== c.global)
@@ -69,12 +74,8 @@ export function execControl(c: Compiler, s: Stmt): Flow {
           "return outside a subroutine",
           s.span,
         );
-      if (c.rtDepth > c.defRtDepth)
-        return c.fail(
-          QasmCodes.UNSUPPORTED,
-          "not supported yet: return inside a branch or loop that depends on measurements",
-          s.span,
-        );
+      if (c.rtDepth > c.defRtDepth && c.defReturn)
+        return runtimeReturn(c, c.defReturn, s);
       return { ret: s.value ? evaluate(c, s.value) : undefined };
     }
     case "break":
@@ -278,6 +279,42 @@ function execWhile(c: Compiler, s: Extract<Stmt, { kind: "while" }>): Flow {
   }
 }
 
+/**
+ * `return` inside a branch or loop that depends on measurements: the value goes into the
+ * subroutine's result variable and the shot jumps to the end of the subroutine's body.
+ */
+function runtimeReturn(
+  c: Compiler,
+  ctx: NonNullable<Compiler["defReturn"]>,
+  s: Extract<Stmt, { kind: "return" }>,
+): Flow {
+  if (s.value) {
+    if (ctx.type === undefined)
+      return c.fail(
+        QasmCodes.TYPE_ERROR,
+        "this subroutine returns no value",
+        s.value.span,
+      );
+    const v = evaluate(c, s.value);
+    ctx.result ??= {
+      kind: "var",
+      name: "return value",
+      type: ctx.type,
+      width: ctx.width,
+      value: castTo(c, ctx.type, { t: "int", v: 0 }, s.span),
+      readonly: false,
+    };
+    storeVariable(c, ctx.result, v, s.value.span);
+  }
+  ctx.used = true;
+  emitRaw(c, {
+    kind: "jump",
+    to: ctx.exit,
+    ...(c.condition ? { condition: c.condition } : {}),
+  });
+  return undefined;
+}
+
 /** Calls subroutine `name` with argument expressions; returns its value (undefined for none). */
 export function callDef(
   c: Compiler,
@@ -359,17 +396,7 @@ export function callDef(
         value: { t: "int", v: 0 },
         readonly: false,
       };
-      const bits = promote(c, sym, args[i].span);
-      c.emit({
-        kind: "classical",
-        clbits: bits,
-        value: storedExpr(
-          c,
-          sym.type,
-          toRuntime(c, v, args[i].span),
-          args[i].span,
-        ),
-      });
+      storeVariable(c, sym, v, args[i].span);
       scope.declare(p.name, sym);
       return;
     }
@@ -387,15 +414,32 @@ export function callDef(
   const savedDef = c.inDef;
   const savedFile = c.sink.file;
   const savedDefRt = c.defRtDepth;
+  const savedReturn = c.defReturn;
   const savedLoops = c.loops.splice(0);
   c.depth++;
   c.loopDepth = 0;
   c.inDef = true;
   c.defRtDepth = c.rtDepth;
   c.sink.file = sym.file;
+  const ctx: NonNullable<Compiler["defReturn"]> = {
+    exit: c.newLabel(),
+    type: d.returnType?.name,
+    width: d.returnType?.width
+      ? evalInt(c, d.returnType.width, "a type width")
+      : undefined,
+    used: false,
+  };
+  c.defReturn = ctx;
   try {
     const f = c.withScope(scope, () => execBlock(c, d.body));
-    const ret = typeof f === "object" ? f.ret : undefined;
+    let ret = typeof f === "object" ? f.ret : undefined;
+    if (ctx.used) {
+      // Some shots returned early: the value reaching the end joins theirs in the result.
+      if (ret !== undefined && ctx.result)
+        storeVariable(c, ctx.result, ret, span);
+      emitRaw(c, { kind: "label", id: ctx.exit });
+      if (ctx.result) ret = variableValue(ctx.result);
+    }
     if (
       ret &&
       d.returnType &&
@@ -414,6 +458,7 @@ export function callDef(
     c.inDef = savedDef;
     c.sink.file = savedFile;
     c.defRtDepth = savedDefRt;
+    c.defReturn = savedReturn;
     c.loops.splice(0, c.loops.length, ...savedLoops);
   }
 }

@@ -18,7 +18,13 @@ import { defineGate } from "./gate-defs.ts";
 import { execControl } from "./control.ts";
 import { compileNoisePragma } from "./noise.ts";
 import type { ConstValue, Value, VariableSymbol } from "./scope.ts";
-import { isRuntime, promote, storedExpr, toRuntime } from "./runtime.ts";
+import {
+  isRuntime,
+  promote,
+  storedExpr,
+  storeVariable,
+  toRuntime,
+} from "./runtime.ts";
 import { assignArray, makeArray } from "./arrays.ts";
 import { execExtra } from "./exec3.ts";
 
@@ -378,12 +384,7 @@ function declareVariable(
         value: castTo(c, type, { t: "int", v: 0 }, s.span),
         readonly: false,
       };
-      const bits = promote(c, sym, s.nameSpan);
-      c.emit({
-        kind: "classical",
-        clbits: bits,
-        value: storedExpr(c, type, toRuntime(c, v, s.init.span), s.init.span),
-      });
+      storeVariable(c, sym, v, s.init.span);
       c.declare(s.name, sym, s.nameSpan);
       c.exposeVariable(sym);
       return;
@@ -547,12 +548,7 @@ function declareByAssignment(
     value: castTo(c, type, { t: "int", v: 0 }, span),
     readonly: false,
   };
-  const bits = promote(c, sym, span);
-  c.emit({
-    kind: "classical",
-    clbits: bits,
-    value: storedExpr(c, type, rt, value.span),
-  });
+  storeVariable(c, sym, rt, value.span);
   c.declare(name, sym, span);
   c.exposeVariable(sym);
 }
@@ -652,17 +648,7 @@ function assign(c: Compiler, s: Extract<Stmt, { kind: "assign" }>): void {
   }
   const v = evaluate(c, rhs);
   if (isRuntime(v) || sym.storage || c.rtDepth > 0) {
-    const bits = promote(c, sym, s.target.span);
-    c.emit({
-      kind: "classical",
-      clbits: bits,
-      value: storedExpr(
-        c,
-        sym.type,
-        toRuntime(c, v, s.value.span),
-        s.value.span,
-      ),
-    });
+    storeVariable(c, sym, v, s.value.span);
     return;
   }
   sym.value = fitWidth(

@@ -250,7 +250,10 @@ export function runtimeCast(
           width,
         };
       // Casts to and from bit[n] reinterpret the bits (two's complement for int).
-      const signed = type === "int" && x.expr.kind === "bits";
+      // Signed only as int[n] of bits (two's complement); an unsized int of bits zero-extends
+      // them (`int(b)` of a set bit is 1).
+      const signed =
+        type === "int" && x.expr.kind === "bits" && width !== undefined;
       const expr: ClassicalExpr =
         x.expr.kind === "bits"
           ? {
@@ -268,7 +271,10 @@ export function runtimeCast(
     case "float":
       return { t: "rt", expr: numericExpr(x), type: "float" };
     case "angle":
-      if (x.type === "angle" || (x.expr.kind === "bits" && width !== undefined))
+      if (
+        x.type === "angle" ||
+        (x.expr.kind === "bits" && !x.expr.float && width !== undefined)
+      )
         return {
           t: "rt",
           expr: x.expr,
@@ -350,6 +356,9 @@ export function storageWidth(
       return Math.min(width ?? 32, MAX_CLASSICAL_WIDTH);
     case "angle":
       return width;
+    case "float":
+      // The 64 bits of an IEEE-754 double (ClassicalExpr bits with `float`).
+      return 64;
   }
   return undefined;
 }
@@ -371,14 +380,32 @@ export function promote(
   const bits = c.allocHidden(w);
   sym.storage = bits;
   c.exposeVariable(sym);
-  const init = constBits(sym.value, sym.width);
+  const float = sym.type === "float";
+  const init = float ? sym.value.v : constBits(sym.value, sym.width);
   if (init !== 0)
     emitRaw(c, {
       kind: "classical",
       clbits: bits,
       value: { kind: "const", value: init },
+      ...(float ? { float: true } : {}),
     });
   return bits;
+}
+
+/** Stores a run-time value in a variable (giving it storage first): a `classical` op. */
+export function storeVariable(
+  c: RuntimeHost,
+  sym: VariableSymbol,
+  v: Value,
+  span: Span,
+): void {
+  const bits = promote(c, sym, span);
+  c.emit({
+    kind: "classical",
+    clbits: bits,
+    value: storedExpr(c, sym.type, toRuntime(c, v, span), span),
+    ...(sym.type === "float" ? { float: true } : {}),
+  });
 }
 
 /** The integer a constant stores in bits (an angle's k of k * 2π / 2^width). */
@@ -397,6 +424,12 @@ export function variableValue(sym: VariableSymbol): RuntimeValue {
   const type = RT_TYPES.has(sym.type)
     ? (sym.type as RuntimeValue["type"])
     : "int";
+  if (type === "float")
+    return {
+      t: "rt",
+      expr: { kind: "bits", clbits: storage, float: true },
+      type,
+    };
   return {
     t: "rt",
     expr: {
@@ -416,6 +449,7 @@ export function storedExpr(
   v: RuntimeValue,
   span: Span,
 ): ClassicalExpr {
+  if (type === "float") return numericExpr(v);
   if (type === "bool" || (type === "bit" && v.type !== "bit" && !isIntLike(v)))
     return {
       kind: "binary",
@@ -457,6 +491,7 @@ export function runtimeCondition(
     e.kind === "binary" &&
     COMPARISONS.has(e.op) &&
     e.left.kind === "bits" &&
+    !e.left.float &&
     (!e.left.signed ||
       ((e.op === "==" || e.op === "!=") &&
         e.right.kind === "const" &&
@@ -470,7 +505,7 @@ export function runtimeCondition(
       op: e.op as Condition["op"],
       value: e.right.value,
     };
-  if (e.kind === "bits" && !e.signed)
+  if (e.kind === "bits" && !e.signed && !e.float)
     return { clbits: e.clbits, op: "!=", value: 0 };
   const [bit] = c.allocHidden(1);
   const isTest =
@@ -522,6 +557,7 @@ export function affine(
     case "const":
       return { c0: e.value, terms: new Map() };
     case "bits": {
+      if (e.float) return undefined;
       const terms = new Map<number, number>();
       const n = e.clbits.length;
       e.clbits.forEach((b, i) => {
