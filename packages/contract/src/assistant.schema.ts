@@ -131,6 +131,15 @@ export const SendMessageBody = Type.Object(
 );
 export type SendMessageBody = Static<typeof SendMessageBody>;
 
+/** Whether this server has an AI provider: asked once, so a page never provokes a 503 to find out. */
+export const AssistantStatus = Type.Object({
+  configured: Type.Boolean({
+    description:
+      "True when the administrator configured an AI provider (AI_PROVIDER); the other assistant routes answer 503 AI_NOT_CONFIGURED otherwise.",
+  }),
+});
+export type AssistantStatus = Static<typeof AssistantStatus>;
+
 const Tokens = Type.Object({
   inputTokens: Type.Integer(),
   outputTokens: Type.Integer(),

@@ -2,6 +2,7 @@
 import { readSse } from "./sse.ts";
 import type {
   AiUsage,
+  AssistantStatus,
   AssistantEvent,
   Conversation,
   ConversationDetail,
@@ -47,6 +48,8 @@ export function createAssistantApi(t: AssistantTransport) {
     /** Deletes one of my conversations. */
     delete: (projectId: string, conversationId: string) =>
       t.request<void>("DELETE", `${base(projectId)}/${conversationId}`),
+    /** Whether this server has an AI provider (200 either way, unlike the other routes' 503). */
+    status: () => t.request<AssistantStatus>("GET", "/assistant/status"),
     /** My AI token usage this month and the cap. */
     usage: (projectId: string) =>
       t.request<AiUsage>("GET", `/projects/${projectId}/assistant/usage`),

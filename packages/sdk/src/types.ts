@@ -20,6 +20,7 @@ export type {
   RevisionSummary,
   UpdateCircuitBody,
   UserPage,
+  AssistantStatus,
   BlockBadge,
   Circuit,
   CircuitPage,

@@ -180,6 +180,13 @@ describe("SDK assistant methods against a real server [pglite]", () => {
   });
 
   it("throws StepFaultApiError with AI_NOT_CONFIGURED when the server has no provider", async () => {
+    // ...which `status()` tells without a refusal.
+    await expect(offClient.assistant.status()).resolves.toEqual({
+      configured: false,
+    });
+    await expect(client.assistant.status()).resolves.toEqual({
+      configured: true,
+    });
     const err = await offClient.assistant
       .create(projectId)
       .catch((e: unknown) => e);

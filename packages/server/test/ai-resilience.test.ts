@@ -107,6 +107,35 @@ for (const engine of ENGINES) {
         );
       });
 
+      it("tells a signed-in caller whether the assistant is configured (200 either way; 401 anonymous)", async () => {
+        for (const [server, configured] of [
+          [off, false],
+          [app, true],
+        ] as const) {
+          const res = await server.inject({
+            method: "GET",
+            url: "/api/v1/assistant/status",
+            headers: bearer(user.accessToken),
+          });
+          expect(res.statusCode, res.body).toBe(200);
+          expect(res.json()).toEqual({ configured });
+        }
+        expectProblem(
+          await off.inject({ method: "GET", url: "/api/v1/assistant/status" }),
+          401,
+          "UNAUTHENTICATED",
+        );
+        expectProblem(
+          await off.inject({
+            method: "GET",
+            url: "/api/v1/assistant/status",
+            headers: bearer("not-a-token"),
+          }),
+          401,
+          "INVALID_TOKEN",
+        );
+      });
+
       it("talks to an OpenAI-compatible server without a key", async () => {
         const conv = await newConversation(app, user.accessToken, projectId);
         fake.script({ text: "local answer", inputTokens: 1, outputTokens: 1 });

@@ -1,6 +1,8 @@
 /** The app shell: header with navigation and account menu, the routed page, system light/dark theme. */
-import { Suspense, useEffect, useRef } from "react";
+import { Suspense, useEffect, useRef, useState } from "react";
 import { SessionProvider, useSession } from "../api/session.tsx";
+import { ShortcutsDialog } from "../learn/Shortcuts.tsx";
+import { WelcomeBanner } from "../learn/Welcome.tsx";
 import { Route } from "./routes.tsx";
 import { Link, navigate, usePath } from "./router.tsx";
 import "./shell.css";
@@ -8,33 +10,51 @@ import "./shell.css";
 function Nav() {
   const session = useSession();
   const { state } = session;
+  const path = usePath();
+  // On a phone the links fold into a menu: one row of header, opened by the Menu button.
+  const [open, setOpen] = useState(false);
+  useEffect(() => setOpen(false), [path]);
   return (
     <nav aria-label="Main">
-      <Link href="/workbench">Workbench</Link>
-      {state.status === "signedIn" ? (
-        <>
-          <Link href="/projects">Projects</Link>
-          <Link href="/settings/api-keys">API keys</Link>
-          <Link href="/settings">Settings</Link>
-          {state.user.role === "admin" && (
-            <Link href="/admin/users">Users</Link>
-          )}
-          <button
-            type="button"
-            className="link-button"
-            onClick={() =>
-              void session.signOut().then(() => navigate("/signin", true))
-            }
-          >
-            Sign out
-          </button>
-        </>
-      ) : state.status === "signedOut" ? (
-        <>
-          <Link href="/signin">Sign in</Link>
-          <Link href="/signup">Sign up</Link>
-        </>
-      ) : null}
+      <button
+        type="button"
+        className="nav-toggle"
+        aria-expanded={open}
+        aria-controls="nav-links"
+        onClick={() => setOpen(!open)}
+      >
+        Menu
+      </button>
+      <div id="nav-links" className={open ? "nav-links open" : "nav-links"}>
+        <Link href="/workbench">Workbench</Link>
+        <Link href="/examples">Examples</Link>
+        {state.status === "signedIn" ? (
+          <>
+            <Link href="/projects">Projects</Link>
+            <Link href="/settings/api-keys">API keys</Link>
+            <Link href="/settings">Settings</Link>
+            {state.user.role === "admin" && (
+              <Link href="/admin/users">Users</Link>
+            )}
+            <a href="/api/docs">API docs</a>
+            <button
+              type="button"
+              className="link-button"
+              onClick={() =>
+                void session.signOut().then(() => navigate("/signin", true))
+              }
+            >
+              Sign out
+            </button>
+          </>
+        ) : state.status === "signedOut" ? (
+          <>
+            <a href="/api/docs">API docs</a>
+            <Link href="/signin">Sign in</Link>
+            <Link href="/signup">Sign up</Link>
+          </>
+        ) : null}
+      </div>
     </nav>
   );
 }
@@ -66,10 +86,12 @@ function Shell() {
         <Nav />
       </header>
       <main id="main">
+        <WelcomeBanner />
         <Suspense fallback={<p className="loading">Loading…</p>}>
           <Route path={path} />
         </Suspense>
       </main>
+      <ShortcutsDialog />
     </div>
   );
 }

@@ -20,6 +20,11 @@ const ScratchWorkbench = lazy(() =>
     default: m.ScratchWorkbench,
   })),
 );
+const ExamplesPage = lazy(() =>
+  import("../learn/ExamplesPage.tsx").then((m) => ({
+    default: m.ExamplesPage,
+  })),
+);
 const JobsPage = lazy(() =>
   import("../pages/jobs/JobsPage.tsx").then((m) => ({ default: m.JobsPage })),
 );
@@ -72,6 +77,8 @@ export function Route({ path: full }: { path: string }) {
     case "/":
     case "/workbench":
       return <ScratchWorkbench />;
+    case "/examples":
+      return <ExamplesPage />;
     case "/signin":
       return (
         <Public>

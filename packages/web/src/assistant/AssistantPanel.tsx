@@ -17,6 +17,7 @@ import { useSession } from "../api/session.tsx";
 import { asApiError } from "../api/useAsync.ts";
 import {
   assistantApi,
+  assistantConfigured,
   type BlockBadge,
   type Conversation,
   type Proposal,
@@ -179,7 +180,7 @@ function ProposalCard({
 /** The assistant panel (default export for `React.lazy`). */
 export default function AssistantPanel(props: AssistantPanelProps) {
   const { projectId, circuitId } = props;
-  const { client } = useSession();
+  const { client, sdk } = useSession();
   const api = useMemo(() => assistantApi(client), [client]);
   const [conversations, setConversations] = useState<Conversation[] | null>(
     null,
@@ -214,21 +215,35 @@ export default function AssistantPanel(props: AssistantPanelProps) {
 
   useEffect(() => {
     let live = true;
-    api.list(projectId).then(
-      (list) => {
-        if (!live) return;
-        setConversations(list);
-        setCurrent((c) => c ?? list[0]?.id ?? null);
-      },
-      (err: unknown) => {
-        if (!live || fail(err)) return;
-        setLoadError(asApiError(err).message);
-      },
-    );
+    assistantConfigured(sdk)
+      .then((yes) => {
+        if (yes) return api.list(projectId);
+        if (live)
+          setOffline(
+            new ApiError(
+              503,
+              "AI_NOT_CONFIGURED",
+              "The assistant is not available",
+              "The administrator has not configured an AI provider.",
+            ),
+          );
+        return null;
+      })
+      .then(
+        (list) => {
+          if (!live || list === null) return;
+          setConversations(list);
+          setCurrent((c) => c ?? list[0]?.id ?? null);
+        },
+        (err: unknown) => {
+          if (!live || fail(err)) return;
+          setLoadError(asApiError(err).message);
+        },
+      );
     return () => {
       live = false;
     };
-  }, [api, projectId, fail]);
+  }, [api, sdk, projectId, fail]);
 
   useEffect(() => {
     if (current === null) {

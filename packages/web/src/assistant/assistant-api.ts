@@ -1,5 +1,6 @@
 /** Calls of the assistant API (`/projects/{id}/conversations`...), including the streamed answer. */
 import type { ApiClient } from "../api/client.ts";
+import type { Sdk } from "../api/sdk.ts";
 import { readSse } from "../api/jobs.ts";
 
 /** A conversation. */
@@ -109,6 +110,23 @@ export async function* readEvents(
 ): AsyncGenerator<AssistantEvent> {
   for await (const m of readSse(body))
     yield { event: m.event, data: JSON.parse(m.data) } as AssistantEvent;
+}
+
+/** Per SDK client, whether the server has an AI provider: asked once per page load. */
+const configured = new WeakMap<Sdk, Promise<boolean>>();
+
+/**
+ * Whether the assistant is configured (`GET /assistant/status`, 200 either way), asked once per
+ * client so an open panel never provokes a 503 on every page; a failed ask is asked again.
+ */
+export function assistantConfigured(sdk: Sdk): Promise<boolean> {
+  let known = configured.get(sdk);
+  if (!known) {
+    known = sdk.assistant.status().then((s) => s.configured);
+    known.catch(() => configured.delete(sdk));
+    configured.set(sdk, known);
+  }
+  return known;
 }
 
 /** The assistant calls for one API client. */

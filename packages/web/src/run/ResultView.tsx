@@ -5,6 +5,7 @@
 import type { JobResult } from "../api/jobs.ts";
 import { Histogram } from "../histogram/Histogram.tsx";
 import { ProbabilityTable } from "./ProbabilityTable.tsx";
+import { countsCsv, countsJson, download } from "./export.ts";
 import { StatevectorView } from "./StatevectorView.tsx";
 
 /** "12.3 ms", "1.52 s". */
@@ -87,6 +88,32 @@ export function ResultView({
               : {})}
           />
           <ProbabilityTable counts={result.counts} />
+          <div
+            className="result-export"
+            role="group"
+            aria-label="Export counts"
+          >
+            <button
+              type="button"
+              onClick={() =>
+                download("counts.csv", countsCsv(result.counts), "text/csv")
+              }
+            >
+              Counts CSV
+            </button>
+            <button
+              type="button"
+              onClick={() =>
+                download(
+                  "counts.json",
+                  countsJson(result.counts),
+                  "application/json",
+                )
+              }
+            >
+              Counts JSON
+            </button>
+          </div>
         </div>
       ) : (
         <p className="muted">

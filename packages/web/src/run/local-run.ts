@@ -49,8 +49,11 @@ export function runLocally(
     shots: request.shots,
     ...(request.seed !== undefined ? { seed: request.seed } : {}),
     precision: request.precision,
+    // A noisy circuit's state is a density matrix: no statevector to show.
     statevector:
-      circuit.numQubits <= LOCAL_STATEVECTOR_MAX_QUBITS && !isDynamic(circuit),
+      circuit.numQubits <= LOCAL_STATEVECTOR_MAX_QUBITS &&
+      !isDynamic(circuit) &&
+      !circuit.ops.some((op) => op.kind === "noise"),
     memoryLimitBytes: LOCAL_MEMORY_LIMIT_BYTES,
     ...(onProgress ? { onProgress } : {}),
   });

@@ -3,7 +3,8 @@
  * autosave, else the sample, and saves every change to the tab and to the address's fragment.
  */
 import { useEffect, useRef, useState } from "react";
-import { navigate } from "../app/router.tsx";
+import { Link, navigate } from "../app/router.tsx";
+import { FirstRunTour } from "../learn/Tour.tsx";
 import { SAMPLE_QASM } from "./sample.ts";
 import {
   encodeFragment,
@@ -69,6 +70,9 @@ export function ScratchWorkbench({
         <span className="muted small">
           Kept in this tab and in the address; nothing is sent until you save.
         </span>
+        <Link href="/examples" className="button-link">
+          Examples
+        </Link>
         <button
           type="button"
           className="primary"
@@ -78,6 +82,7 @@ export function ScratchWorkbench({
           Save to project
         </button>
       </div>
+      <FirstRunTour />
       <WorkbenchPage initialText={initial} onTextChange={onTextChange} />
     </>
   );

@@ -6,6 +6,7 @@
  * console error or a failed request, signed out or in; axe finds no serious or critical violation
  * on any page, light and dark, desktop and phone. Skips when /usr/bin/chromium is missing.
  */
+import AxeBuilder from "@axe-core/playwright";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -128,6 +129,10 @@ describe.skipIf(!hasBrowser)("a new user's journeys", () => {
     await page.goto("/");
     await page.locator(".cm-content").waitFor();
     await setEditorText(page, MINE);
+    // The autosave follows each change (the fragment a moment later).
+    await poll(() =>
+      page.evaluate(() => window.sessionStorage.getItem("sf.scratch")),
+    ).toBe(MINE);
     // At once (the address may still carry the fragment of the text before) and once it caught up.
     await page.reload();
     await page.locator(".cm-content").waitFor();
@@ -148,6 +153,11 @@ describe.skipIf(!hasBrowser)("a new user's journeys", () => {
     await page.getByLabel(/^Password/).fill(ADA.password);
     await page.getByRole("button", { name: "Create account" }).click();
     await page.waitForURL(/\/save$/);
+    // The first account is told it administers the server.
+    await page
+      .getByRole("region", { name: /^Welcome to StepFault/ })
+      .getByText("you are the administrator")
+      .waitFor();
     const form = page.getByRole("form", { name: "Save to project" });
     // Named after its first comment; a first user has no project yet, so a new one is offered.
     await expect(form.getByLabel("Circuit name").inputValue()).resolves.toBe(
@@ -218,4 +228,234 @@ describe.skipIf(!hasBrowser)("a new user's journeys", () => {
     await expect(panel.locator(".run-result").count()).resolves.toBe(0);
     await shot(page, "circuit-refused");
   });
+
+  /**
+   * Opens each path in `p` and returns what went wrong there: console errors, page errors,
+   * answers of 400 or more and failed requests.
+   */
+  const problemsOn = async (p: Page, paths: readonly string[]) => {
+    const seen: string[] = [];
+    let where = "";
+    p.on("console", (m) => {
+      if (m.type() === "error") seen.push(`${where}: console: ${m.text()}`);
+    });
+    p.on("pageerror", (e) => seen.push(`${where}: page error: ${e.message}`));
+    p.on("response", (r) => {
+      if (r.status() >= 400)
+        seen.push(`${where}: ${r.status()} ${r.request().method()} ${r.url()}`);
+    });
+    p.on("requestfailed", (r) => {
+      // Leaving a page aborts its event streams: not a failure of the page.
+      if (r.failure()?.errorText !== "net::ERR_ABORTED")
+        seen.push(`${where}: failed ${r.url()} ${r.failure()?.errorText}`);
+    });
+    for (const path of paths) {
+      where = path;
+      await p.goto(path);
+      await p.locator("main h1, main h2").first().waitFor();
+      await p.waitForLoadState("networkidle").catch(() => undefined);
+      await p.waitForTimeout(300);
+    }
+    return seen;
+  };
+
+  it("logs no console error and no failed request on any page, signed out and signed in", async () => {
+    const projectUrl = circuitUrl.replace(/\/circuits\/.*$/, "");
+    await page.goto(circuitUrl);
+    const jobLink = page
+      .getByRole("region", { name: "Run" })
+      .getByRole("link", { name: /^Open job/ });
+    const jobUrl = (await jobLink.getAttribute("href")) ?? "";
+    expect(jobUrl).toMatch(/\/jobs\/[^/]+$/);
+
+    const anonymous = await browser.newContext({ baseURL: url });
+    anonymous.setDefaultTimeout(15_000);
+    const out = await anonymous.newPage();
+    expect(
+      await problemsOn(out, [
+        "/",
+        "/signin",
+        "/signup",
+        "/reset-password",
+        "/projects",
+        "/no-such-page",
+      ]),
+    ).toEqual([]);
+    await anonymous.close();
+
+    // Signed in, with the assistant panel open on a server without an AI provider.
+    const mine = await context.newPage();
+    await mine.goto("/");
+    await mine.evaluate(() =>
+      window.localStorage.setItem("sf.assistant.open", "1"),
+    );
+    expect(
+      await problemsOn(mine, [
+        "/",
+        "/projects",
+        projectUrl,
+        `${projectUrl}/members`,
+        `${projectUrl}/jobs`,
+        jobUrl,
+        circuitUrl,
+        "/save",
+        "/settings",
+        "/settings/api-keys",
+        "/admin/users",
+      ]),
+    ).toEqual([]);
+    await mine
+      .getByText("The assistant is not available on this server")
+      .waitFor();
+    await mine.close();
+  });
+
+  it("welcomes the first account as the administrator, offers a tour once, the gallery and the shortcuts", async () => {
+    // The welcome followed the sign-up of the first test; a new tab of the same person has none.
+    const fresh = await browser.newContext({
+      baseURL: url,
+      viewport: { width: 1280, height: 800 },
+    });
+    fresh.setDefaultTimeout(15_000);
+    const p = await fresh.newPage();
+    await p.goto("/signup");
+    await p.getByLabel("Email").fill("grace@example.com");
+    await p.getByLabel(/^Password/).fill("another long one");
+    await p.getByRole("button", { name: "Create account" }).click();
+    await p.waitForURL(/\/projects$/);
+    const welcome = p.getByRole("region", { name: /^Welcome to StepFault/ });
+    await welcome.waitFor();
+    // The second account is not the administrator; the first one was told it is.
+    await expect(welcome.textContent()).resolves.not.toContain("administrator");
+    await welcome.getByRole("button", { name: "Dismiss" }).click();
+    await expect(welcome.count()).resolves.toBe(0);
+
+    // The tour on the workbench: steps, then gone for good once done.
+    await p.goto("/");
+    const tour = p.getByRole("complementary", { name: "Welcome tour" });
+    await tour.getByText("Step 1 of 4").waitFor();
+    await shot(p, "tour-desktop");
+    for (let i = 0; i < 3; i++)
+      await tour.getByRole("button", { name: "Next" }).click();
+    await tour.getByRole("link", { name: "examples" }).waitFor();
+    await tour.getByRole("button", { name: "Done" }).click();
+    await expect(tour.count()).resolves.toBe(0);
+    await p.reload();
+    await p.locator(".cm-content").waitFor();
+    await expect(tour.count()).resolves.toBe(0);
+
+    // The gallery: Grover opens on the workbench and runs to its marked item.
+    await p.getByRole("link", { name: "Examples" }).first().click();
+    await p.waitForURL(/\/examples$/);
+    await expect(
+      p.getByRole("list", { name: "Examples" }).getByRole("listitem").count(),
+    ).resolves.toBe(12);
+    await shot(p, "examples-desktop");
+    await p
+      .getByRole("button", { name: "Open Grover search in the workbench" })
+      .click();
+    await p.waitForURL((u) => u.pathname === "/");
+    await poll(() => editorText(p)).toContain("Grover search");
+    const panel = p.getByRole("region", { name: "Run" });
+    await panel.getByRole("button", { name: "Run", exact: true }).click();
+    await poll(() => panel.locator(".run-status").textContent(), 30_000).toBe(
+      "Succeeded",
+    );
+    const top = await panel
+      .getByRole("table", { name: "Probabilities" })
+      .locator("tbody tr")
+      .first()
+      .locator("td")
+      .first()
+      .textContent();
+    expect(top).toBe("101");
+
+    // `?` lists the shortcuts (outside text fields); Escape closes the list.
+    await p.locator("main h1").first().click();
+    await p.keyboard.press("?");
+    const dialog = p.getByRole("dialog", { name: "Keyboard shortcuts" });
+    await dialog.waitFor();
+    await dialog.getByText("Save a revision of the circuit").waitFor();
+    await shot(p, "shortcuts-desktop");
+    await p.keyboard.press("Escape");
+    await poll(() => dialog.isVisible()).toBe(false);
+    // Typing `?` in the editor is text, not the dialog.
+    await p.locator(".cm-content").click();
+    await p.keyboard.type("?");
+    await expect(dialog.isVisible()).resolves.toBe(false);
+    await fresh.close();
+  });
+
+  it("axe finds no serious or critical violation on any page, light and dark, desktop and phone; the phone header is one row", async () => {
+    const projectUrl = circuitUrl.replace(/\/circuits\/.*$/, "");
+    const signedOut = [
+      "/",
+      "/examples",
+      "/signin",
+      "/signup",
+      "/reset-password",
+    ];
+    const signedIn = [
+      "/",
+      "/projects",
+      projectUrl,
+      `${projectUrl}/members`,
+      `${projectUrl}/jobs`,
+      circuitUrl,
+      "/save",
+      "/settings",
+      "/settings/api-keys",
+      "/admin/users",
+    ];
+    const bad: string[] = [];
+    for (const [device, viewport] of [
+      ["desktop", { width: 1280, height: 800 }],
+      ["phone", { width: 390, height: 844 }],
+    ] as const)
+      for (const scheme of ["light", "dark"] as const) {
+        const ctx = await browser.newContext({
+          baseURL: url,
+          viewport,
+          colorScheme: scheme,
+        });
+        ctx.setDefaultTimeout(15_000);
+        await ctx.addInitScript(() =>
+          window.localStorage.setItem("sf.tour.done", "1"),
+        );
+        const p = await ctx.newPage();
+        const visit = async (path: string, who: string) => {
+          await p.goto(path);
+          await p.locator("main h1, main h2").first().waitFor();
+          await p.waitForLoadState("networkidle").catch(() => undefined);
+          const result = await new AxeBuilder({ page: p }).analyze();
+          for (const v of result.violations)
+            if (v.impact === "serious" || v.impact === "critical")
+              bad.push(
+                `${device} ${scheme} ${who} ${path}: ${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+              );
+          const name = `${who}-${path.replace(/[^a-z0-9]+/gi, "-").replace(/^-|-$/g, "") || "workbench"}-${device}-${scheme}`;
+          await shot(p, name.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, "x"));
+          if (device === "phone") {
+            const header = await p.locator(".topbar").boundingBox();
+            if ((header?.height ?? 999) > 64)
+              bad.push(`${scheme} ${path}: header is ${header?.height}px tall`);
+          }
+        };
+        for (const path of signedOut) await visit(path, "out");
+        await p.goto("/signin");
+        await p.getByLabel("Email").fill(ADA.email);
+        await p.getByLabel("Password").fill(ADA.password);
+        await p.getByRole("button", { name: "Sign in" }).click();
+        await p.waitForURL(/\/projects$/);
+        for (const path of signedIn) await visit(path, "in");
+        if (device === "phone") {
+          // The menu opens the links under one row of header.
+          await p.getByRole("button", { name: "Menu" }).click();
+          await p.getByRole("link", { name: "Projects" }).click();
+          await p.waitForURL(/\/projects$/);
+        }
+        await ctx.close();
+      }
+    expect(bad).toEqual([]);
+  }, 600_000);
 });

@@ -6,6 +6,7 @@ import { openEventStream } from "../event-stream.ts";
 import { requireCaller } from "../plugins/auth.plugin.ts";
 import {
   AiUsage,
+  AssistantStatus,
   Conversation,
   ConversationDetail,
   ConversationListQuery,
@@ -34,6 +35,25 @@ export async function assistantRoutes(
     422: Type.Ref("Problem"),
     ...errors,
   };
+
+  r.get(
+    "/assistant/status",
+    {
+      schema: {
+        tags,
+        security,
+        summary: "Whether the assistant is available on this server",
+        description:
+          "Answers 200 whether or not an AI provider is configured, so a client can show the " +
+          "assistant's state without calling a route that answers 503 AI_NOT_CONFIGURED.",
+        response: { 200: AssistantStatus, ...errorResponses },
+      },
+    },
+    async (req) => {
+      requireCaller(req);
+      return assistant.status();
+    },
+  );
 
   r.post(
     "/projects/:id/conversations",

@@ -388,6 +388,11 @@ export function createAssistantService(deps: {
       await conversations.delete(conv.id);
     },
 
+    /** Whether an AI provider is configured (any signed-in caller may ask). */
+    status(): { configured: boolean } {
+      return { configured: deps.provider !== undefined };
+    },
+
     /** The caller's token usage this month (all projects, and this project). */
     async usage(caller: AuthUser, projectId: string) {
       requireProvider();

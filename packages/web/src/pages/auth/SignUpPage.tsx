@@ -2,6 +2,7 @@
 import { useState } from "react";
 import { useSession } from "../../api/session.tsx";
 import { Link, navigate, queryParam } from "../../app/router.tsx";
+import { noteWelcome } from "../../learn/Welcome.tsx";
 import { safeNext } from "./SignInPage.tsx";
 import { Field, SubmitForm } from "../forms.tsx";
 import { USERNAME_RE } from "../projects/invitee.ts";
@@ -24,7 +25,10 @@ export function SignUpPage() {
         username: username.trim() || undefined,
       }),
     );
-    if (ok) navigate(safeNext(queryParam("next")), true);
+    if (ok) {
+      noteWelcome();
+      navigate(safeNext(queryParam("next")), true);
+    }
   };
   return (
     <section className="page narrow">
