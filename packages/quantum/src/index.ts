@@ -20,3 +20,5 @@ export * from "./noise/model.ts";
 export type { DeviceFigures } from "./noise/device.ts";
 export { DM_MAX_QUBITS } from "./sim/density.ts";
 export { densityBytes } from "./sim/noisy.ts";
+export { opsMatrix, OPS_MATRIX_MAX_QUBITS } from "./ir/ops-matrix.ts";
+export { GATE_DEFINITIONS } from "./ir/export-gates.ts";

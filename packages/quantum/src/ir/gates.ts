@@ -379,3 +379,20 @@ export function powerGateOps(op: GateOp, k: number): GateOp[] {
     },
   ];
 }
+
+/** How a standard gate name lowers: the base gate and how many of its qubit arguments are controls. */
+export interface GateLowering {
+  readonly signature: GateSignature;
+  /** The base gate (a key of the base-gate table), or "cu" (a controlled u3 plus a phase on the control). */
+  readonly base: string;
+  readonly controls: number;
+}
+
+/** The lowering of a standard gate name as written, or undefined for other names. */
+export function gateLowering(name: string): GateLowering | undefined {
+  const e = entries.get(name);
+  if (!e) return undefined;
+  return e.lower === "cu"
+    ? { signature: e.sig, base: "cu", controls: 1 }
+    : { signature: e.sig, base: e.lower.base, controls: e.lower.controls };
+}

@@ -20,6 +20,7 @@ import { angleExpression, parseAngle } from "./angle.ts";
 import { CircuitCanvas, DRAG_TYPE, type Cell } from "./CircuitCanvas.tsx";
 import { opQubits } from "./layout.ts";
 import { callBox } from "./source-map.ts";
+import { GateReference } from "./GateReference.tsx";
 import { Overview, needsOverview } from "./Overview.tsx";
 import {
   buildOp,
@@ -361,6 +362,7 @@ function Inspector({
       <button type="button" onClick={() => onChange(deleteOp(state, index))}>
         Delete
       </button>
+      {op.kind === "gate" && <GateReference op={op} />}
       {box && (
         <details className="gate-definition">
           <summary>

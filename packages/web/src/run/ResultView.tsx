@@ -5,6 +5,7 @@
 import type { JobResult } from "../api/jobs.ts";
 import { Histogram } from "../histogram/Histogram.tsx";
 import { ProbabilityTable } from "./ProbabilityTable.tsx";
+import { countsCsv, countsJson, download } from "./export.ts";
 import { StatevectorView } from "./StatevectorView.tsx";
 
 /** "12.3 ms", "1.52 s". */
@@ -32,9 +33,12 @@ export function bytes(n: number): string {
 export function ResultView({
   result,
   local = false,
+  ideal,
 }: {
   result: JobResult;
   local?: boolean;
+  /** Counts of the ideal run (same program, shots and seed, without noise), overlaid. */
+  ideal?: Readonly<Record<string, number>>;
 }) {
   const t = result.timing;
   return (
@@ -74,8 +78,42 @@ export function ResultView({
             counts={result.counts}
             topN={32}
             topNChoices={[16, 32, 64, 128]}
+            {...(ideal
+              ? {
+                  reference: ideal,
+                  title: "Noisy and ideal counts",
+                  label: `noisy (${result.method.replace("_", " ")})`,
+                  referenceLabel: "ideal",
+                }
+              : {})}
           />
           <ProbabilityTable counts={result.counts} />
+          <div
+            className="result-export"
+            role="group"
+            aria-label="Export counts"
+          >
+            <button
+              type="button"
+              onClick={() =>
+                download("counts.csv", countsCsv(result.counts), "text/csv")
+              }
+            >
+              Counts CSV
+            </button>
+            <button
+              type="button"
+              onClick={() =>
+                download(
+                  "counts.json",
+                  countsJson(result.counts),
+                  "application/json",
+                )
+              }
+            >
+              Counts JSON
+            </button>
+          </div>
         </div>
       ) : (
         <p className="muted">

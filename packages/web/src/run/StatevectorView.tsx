@@ -1,5 +1,5 @@
 /** The final statevector as amplitude and phase bars, one row per basis state with a non-zero amplitude. */
-import { useMemo } from "react";
+import { useId, useMemo } from "react";
 import {
   complexText,
   degrees,
@@ -33,9 +33,10 @@ export function StatevectorView({
   limit?: number;
 }) {
   const sv = useMemo(() => statevectorRows(state, limit), [state, limit]);
+  const headingId = useId();
   return (
-    <section className="statevector" aria-labelledby="sv-h">
-      <h3 id="sv-h">Statevector</h3>
+    <section className="statevector" aria-labelledby={headingId}>
+      <h3 id={headingId}>Statevector</h3>
       <p className="muted small">
         {sv.qubits} qubit{sv.qubits === 1 ? "" : "s"}, {sv.nonZero} of{" "}
         {sv.total} amplitudes non-zero

@@ -36,7 +36,12 @@ export function runLocally(
       diagnostics: compiled.diagnostics,
     };
   }
-  const circuit = compiled.circuit;
+  const circuit = request.ideal
+    ? {
+        ...compiled.circuit,
+        ops: compiled.circuit.ops.filter((op) => op.kind !== "noise"),
+      }
+    : compiled.circuit;
   const refusal = localRunRefusal(circuit.numQubits);
   if (refusal)
     return { ok: false, error: { code: "CIRCUIT_TOO_WIDE", message: refusal } };

@@ -60,7 +60,11 @@ export function LocalRunPanel({
   };
 
   return (
-    <section className="panel run-panel local-run" aria-labelledby={`${id}-h`}>
+    <section
+      id="run-panel"
+      className="panel run-panel local-run"
+      aria-labelledby={`${id}-h`}
+    >
       <header className="panel-head">
         <h2 id={`${id}-h`}>Run</h2>
         <RunStatus state={state} outdated={outdated} />

@@ -1,8 +1,19 @@
 /** The circuit workbench page: QASM editor and visual composer side by side, kept in sync. */
-import { lazy, Suspense, useEffect, useRef, type ReactNode } from "react";
+import {
+  lazy,
+  Suspense,
+  useEffect,
+  useRef,
+  useState,
+  type ReactNode,
+} from "react";
 import { ComposerPanel } from "../composer/ComposerPanel.tsx";
 import type { CodeEditorHandle } from "../editor/CodeEditor.tsx";
+import { LiveView } from "../run/LiveView.tsx";
+import { useLiveState } from "../run/useLiveState.ts";
 import { LocalRunPanel } from "./LocalRunPanel.tsx";
+import { readQasmFile } from "./share.ts";
+import { ShareBar } from "./ShareBar.tsx";
 import { SAMPLE_QASM } from "./sample.ts";
 import { useCircuitSync } from "./useCircuitSync.ts";
 
@@ -32,70 +43,119 @@ export function WorkbenchPage({
   notify.current = onTextChange;
   useEffect(() => notify.current?.(sync.text), [sync.text]);
   const editor = useRef<CodeEditorHandle>(null);
+  const [dropping, setDropping] = useState(false);
+  const [dropError, setDropError] = useState<string | null>(null);
   const upToDate = sync.diagnosticsFor === sync.text;
   // While a new compile is pending, the last results stay on screen (dimmed) instead of flickering.
   const errors = sync.diagnostics.filter((d) => d.severity === "error").length;
+  // The live view follows the text whenever it compiles (the scratch workbench only).
+  const liveSource =
+    runLocally && upToDate && errors === 0 && !sync.stale ? sync.text : null;
+  const live = useLiveState(liveSource);
   return (
     <>
       <div className="workbench">
-        <section className="panel editor-panel" aria-label="OpenQASM editor">
-          <header className="panel-head">
-            <h2>OpenQASM</h2>
-            <span className={errors ? "status bad" : "status ok"} role="status">
-              {errors
-                ? `${errors} error${errors > 1 ? "s" : ""}`
-                : "no problems"}
-            </span>
-          </header>
-          <div className="editor-host">
-            <Suspense
-              fallback={
-                <textarea
-                  className="editor-fallback"
-                  aria-label="OpenQASM source (loading editor)"
-                  value={sync.text}
-                  readOnly
-                />
-              }
+        <div className="workbench-main">
+          <section className="panel editor-panel" aria-label="OpenQASM editor">
+            <header className="panel-head">
+              <h2>OpenQASM</h2>
+              <span
+                className={errors ? "status bad" : "status ok"}
+                role="status"
+              >
+                {errors
+                  ? `${errors} error${errors > 1 ? "s" : ""}`
+                  : "no problems"}
+              </span>
+            </header>
+            <ShareBar
+              text={sync.text}
+              circuit={upToDate && !sync.stale ? sync.circuit : null}
+              onOpen={sync.setText}
+            />
+            <div
+              className={dropping ? "editor-host dropping" : "editor-host"}
+              // A .qasm file dropped on the editor replaces the text (one undoable change).
+              onDragOverCapture={(e) => {
+                if (!e.dataTransfer.types.includes("Files")) return;
+                e.preventDefault();
+                e.stopPropagation();
+                setDropping(true);
+              }}
+              onDragLeave={() => setDropping(false)}
+              onDropCapture={(e) => {
+                const file = e.dataTransfer.files[0];
+                if (!file) return;
+                e.preventDefault();
+                e.stopPropagation();
+                setDropping(false);
+                setDropError(null);
+                void readQasmFile(file).then((r) =>
+                  r.ok ? sync.setText(r.text) : setDropError(r.message),
+                );
+              }}
             >
-              <CodeEditor
-                ref={editor}
-                value={sync.text}
-                onChange={sync.setText}
-                diagnostics={sync.diagnostics}
-                diagnosticsFor={sync.diagnosticsFor}
-                changes={sync.lastEdit}
-                label="OpenQASM source"
-              />
-            </Suspense>
-          </div>
-          <div
-            className={upToDate ? "problems" : "problems checking"}
-            aria-label="Problems"
-            aria-busy={!upToDate}
-          >
-            <h3>Problems</h3>
-            {sync.diagnostics.length === 0 && <p className="muted">None.</p>}
-            <ul>
-              {sync.diagnostics.map((d, i) => (
-                <li key={i} className={d.severity}>
-                  <button
-                    type="button"
-                    onClick={() =>
-                      editor.current?.focusAt(d.span.line, d.span.col)
-                    }
-                  >
-                    <span className="loc">
-                      {d.span.line}:{d.span.col}
-                    </span>{" "}
-                    <span className="sev">{d.severity}</span> {d.message}{" "}
-                    <span className="code">{d.code}</span>
-                  </button>
-                </li>
-              ))}
-            </ul>
-          </div>
-        </section>
+              <Suspense
+                fallback={
+                  <textarea
+                    className="editor-fallback"
+                    aria-label="OpenQASM source (loading editor)"
+                    value={sync.text}
+                    readOnly
+                  />
+                }
+              >
+                <CodeEditor
+                  ref={editor}
+                  value={sync.text}
+                  onChange={sync.setText}
+                  diagnostics={sync.diagnostics}
+                  diagnosticsFor={sync.diagnosticsFor}
+                  changes={sync.lastEdit}
+                  label="OpenQASM source"
+                />
+              </Suspense>
+            </div>
+            {dropError && (
+              <p role="alert" className="notice error">
+                Not opened: {dropError}.
+              </p>
+            )}
+            <div
+              className={upToDate ? "problems" : "problems checking"}
+              aria-label="Problems"
+              aria-busy={!upToDate}
+            >
+              <h3>Problems</h3>
+              {sync.diagnostics.length === 0 && <p className="muted">None.</p>}
+              <ul>
+                {sync.diagnostics.map((d, i) => (
+                  <li key={i} className={d.severity}>
+                    <button
+                      type="button"
+                      onClick={() =>
+                        editor.current?.focusAt(d.span.line, d.span.col)
+                      }
+                    >
+                      <span className="loc">
+                        {d.span.line}:{d.span.col}
+                      </span>{" "}
+                      <span className="sev">{d.severity}</span> {d.message}{" "}
+                      <span className="code">{d.code}</span>
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          </section>
+          {runLocally && (
+            <LiveView
+              view={live}
+              current={liveSource}
+              qregs={sync.circuit?.qregs ?? []}
+            />
+          )}
+        </div>
         <div className="workbench-side">
           <section className="panel composer-panel" aria-label="Composer">
             <header className="panel-head">
