@@ -1,7 +1,11 @@
 /** Reading a program file and its includes, for the commands that compile one (run, estimate). */
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
-import type { Diagnostic } from "@stepfault/quantum";
+import {
+  noiseModelFromText,
+  type Diagnostic,
+  type NoiseModel,
+} from "@stepfault/quantum";
 import { oneLine } from "./report.ts";
 
 /** Reads a text file; undefined with a reason when it is missing, a directory, unreadable or binary. */
@@ -32,6 +36,27 @@ export function readText(path: string): { text: string } | { error: string } {
   } catch {
     return { error: "not a text file (it is not valid UTF-8)" };
   }
+}
+
+/**
+ * Reads a noise-model file (`--noise FILE`): its JSON document and the model, or the lines to
+ * print on stderr (`FILE: error: gateNoise[0].channel.params: ...`, one per problem).
+ */
+export function readNoiseModelFile(
+  path: string,
+): { json: unknown; model: NoiseModel } | { errors: string[] } {
+  const read = readText(path);
+  if ("error" in read)
+    return { errors: [`stepfault: error: cannot read ${path}: ${read.error}`] };
+  const m = noiseModelFromText(read.text);
+  if (!m.ok)
+    return {
+      errors: m.errors.map(
+        (e) =>
+          `${path}: error: ${e.path ? `${e.path}: ` : ""}${oneLine(e.message)}`,
+      ),
+    };
+  return { json: JSON.parse(read.text) as unknown, model: m.model };
 }
 
 /**

@@ -3,7 +3,9 @@
  * --shots, --seed, --precision) against a real HTTP server (the app listening on loopback, its
  * in-process worker, PGlite): the printed object has the shape of `stepfault estimate --json`
  * (plus `jobId`) and the same values; a sweep on a sampling job gives counts per point; a bad
- * observable term or sweep key is refused with a message naming it, never a stack trace.
+ * observable term or sweep key is refused with a message naming it, never a stack trace. With
+ * --noise FILE and --method the job runs the model (a noisy estimate is exact, from the density
+ * matrix); a bad model file is refused at its JSON path before anything is sent.
  */
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -191,6 +193,81 @@ describe("stepfault submit with estimate options", () => {
     expect(obj.sweep.parameters).toEqual(["theta"]);
     expect(obj.sweep.counts).toEqual([{ "0": 200 }, { "1": 200 }]);
   }, 60_000);
+
+  it("takes --noise FILE and --method: the job runs the model and says which method ran", async () => {
+    const x = files.file(
+      "x.qasm",
+      `${HEADER}qubit[1] q;\nbit[1] c;\nx q[0];\nc = measure q;\n`,
+    );
+    const model = files.file(
+      "damping.json",
+      JSON.stringify({
+        format: "stepfault.noise-model",
+        version: 1,
+        gateNoise: [
+          {
+            gates: ["x"],
+            channel: { name: "amplitude_damping", params: [0.4] },
+          },
+        ],
+      }),
+    );
+    for (const method of ["density_matrix", "trajectories"]) {
+      const r = await submit(
+        x,
+        "--noise",
+        model,
+        "--method",
+        method,
+        "--shots",
+        "2000",
+        "--seed",
+        "9",
+        "--json",
+      );
+      expect(r.code, r.err).toBe(0);
+      const obj = JSON.parse(r.out) as {
+        method: string;
+        counts: Record<string, number>;
+      };
+      expect(obj.method).toBe(method);
+      const p1 = (obj.counts["1"] ?? 0) / 2000;
+      expect(Math.abs(p1 - 0.6)).toBeLessThan(5 * Math.sqrt(0.24 / 2000));
+    }
+    const z = files.file("z.qasm", `${HEADER}qubit[1] q;\nx q[0];\n`);
+    const est = await submit(
+      z,
+      "--observable",
+      "Z",
+      "--noise",
+      model,
+      "--json",
+    );
+    expect(est.code, est.err).toBe(0);
+    const e = JSON.parse(est.out) as EstimateJson;
+    expect(e.method).toBe("density_matrix");
+    expect(e.expectations[0][0]).toBeCloseTo(0.4 - 0.6, 10);
+
+    const bad = files.file(
+      "bad.json",
+      JSON.stringify({
+        format: "stepfault.noise-model",
+        version: 1,
+        gateNoise: [
+          { gates: ["x"], channel: { name: "bit_flip", params: [2] } },
+        ],
+      }),
+    );
+    const refused = await submit(x, "--noise", bad);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(
+      /bad\.json: error: gateNoise\[0\]\.channel\.params: bit_flip: p must be in \[0, 1\]/,
+    );
+    expect(refused.err).not.toMatch(STACK);
+    const usage = await submit(x, "--method", "fastest");
+    expect(usage.code).toBe(2);
+    expect(usage.err).toMatch(/--method must be one of auto, statevector/);
+  }, 120_000);
 
   it("names the bad observable term, the bad sweep key, and refuses usage errors", async () => {
     const badTerm = await submit(

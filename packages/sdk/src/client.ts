@@ -5,6 +5,7 @@
  */
 import { createAccountApi, enc, queryString } from "./accounts.ts";
 import { createAssistantApi } from "./assistant.ts";
+import { createNoiseModelsApi } from "./noise-models.ts";
 import { StepFaultApiError } from "./errors.ts";
 import { readSse } from "./sse.ts";
 import {
@@ -423,6 +424,8 @@ export function createClient(options: ClientOptions) {
     },
     jobs,
     webhooks,
+    /** Saved noise models of a project (a job takes one as `noiseModelId`, or `noise` inline). */
+    noiseModels: createNoiseModelsApi({ request }),
     /** The AI assistant: conversations, streamed answers (`send`), edit proposals, usage. */
     assistant: createAssistantApi({ request, stream }),
     /** Submits a job (see `jobs.submit`). */

@@ -37,6 +37,19 @@ describe("quantum-api", () => {
     expect(r.ok).toBe(false);
     expect(r.diagnostics[0].span.line).toBe(4);
   });
+  it("accepts OpenQASM 3 inputs without values, except when compiling for a run", () => {
+    const src =
+      'OPENQASM 3.0;\ninclude "stdgates.inc";\ninput float theta;\nqubit[1] q;\nry(theta) q[0];\n';
+    const checked = compileSource(src);
+    expect(checked.ok && checked.circuit.inputs.map((i) => i.name)).toEqual([
+      "theta",
+    ]);
+    const run = compileSource(src, { forRun: true });
+    expect(run.ok).toBe(false);
+    expect(run.diagnostics[0].message).toMatch(
+      /no value given for input 'theta'/,
+    );
+  });
   it("offers the standard gate names for completion", () => {
     expect(standardGateNames()).toEqual(
       expect.arrayContaining(["h", "cx", "rz", "ccx"]),

@@ -8,7 +8,6 @@ import { parseArgs } from "node:util";
 import {
   compileQasm,
   MAX_SIM_QUBITS,
-  noiseModelFromText,
   SIM_METHODS,
   type NoiseModel,
   type SimMethod,
@@ -27,7 +26,7 @@ import {
   statevectorJson,
   statevectorTable,
 } from "../report.ts";
-import { includeReader, readText } from "../source.ts";
+import { includeReader, readNoiseModelFile } from "../source.ts";
 import {
   UsageError,
   parseArgsError,
@@ -190,19 +189,9 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   const { file } = args;
   let noise: NoiseModel | undefined;
   if (args.noise !== undefined) {
-    const modelText = readText(args.noise);
-    if ("error" in modelText) {
-      process.stderr.write(
-        `stepfault: error: cannot read ${args.noise}: ${modelText.error}\n`,
-      );
-      return 1;
-    }
-    const m = noiseModelFromText(modelText.text);
-    if (!m.ok) {
-      for (const e of m.errors)
-        process.stderr.write(
-          `${args.noise}: error: ${e.path ? `${e.path}: ` : ""}${oneLine(e.message)}\n`,
-        );
+    const m = readNoiseModelFile(args.noise);
+    if ("errors" in m) {
+      for (const line of m.errors) process.stderr.write(`${line}\n`);
       return 1;
     }
     noise = m.model;

@@ -1,10 +1,19 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import type { EstimateResult } from "@stepfault/quantum";
+import {
+  SIM_METHODS,
+  type EstimateResult,
+  type SimMethod,
+} from "@stepfault/quantum";
 import { parseInputs } from "../args.ts";
 import { estimateJson, estimateTable } from "../estimate-report.ts";
-import { readSweep } from "../source.ts";
-import { createClient, StepFaultApiError, type Job } from "@stepfault/sdk";
+import { readNoiseModelFile, readSweep } from "../source.ts";
+import {
+  createClient,
+  StepFaultApiError,
+  type Job,
+  type NoiseModelSpec,
+} from "@stepfault/sdk";
 import {
   countsJson,
   countsTable,
@@ -33,6 +42,9 @@ Options:
   --sweep SWEEP.json   {"theta": [v1, ..., vP]}: P points (counts per point, or estimates)
   --gradient           with --observable: also dE/d(input)
   --precision P        double (default) or single
+  --noise MODEL.json   apply a noise-model file (format: packages/quantum/noise-model.schema.json)
+  --noise-model ID     apply a noise model saved in the project
+  --method M           auto (default), statevector, density_matrix or trajectories
   --seed S             uint32 seed (default: chosen by the server and printed)
   --server URL         server root (default STEPFAULT_SERVER or http://localhost:3000)
   --api-key K          API key (default STEPFAULT_API_KEY)
@@ -53,7 +65,10 @@ function asSimulateResult(job: Job): RunReport {
     seed: r.seed,
     qubits: r.qubits,
     clbits: r.clbits,
-    method: r.method === "trajectories" ? "trajectories" : "statevector",
+    method:
+      r.method === "trajectories" || r.method === "density_matrix"
+        ? r.method
+        : "statevector",
     timeMs: r.timing.compileMs + r.timing.simulateMs,
     sweeps: r.sweeps,
   };
@@ -110,6 +125,9 @@ const CIRCUIT_FLAGS = [
   "sweep",
   "gradient",
   "precision",
+  "noise",
+  "noise-model",
+  "method",
 ] as const;
 
 /** The flags given that the kind would ignore, as `--name`, so the user learns instead of guessing. */
@@ -150,6 +168,9 @@ export async function submitCommand(argv: readonly string[]): Promise<number> {
         sweep: { type: "string" },
         gradient: { type: "boolean" },
         precision: { type: "string" },
+        noise: { type: "string" },
+        "noise-model": { type: "string" },
+        method: { type: "string" },
         seed: { type: "string" },
         server: { type: "string" },
         "api-key": { type: "string" },
@@ -209,6 +230,22 @@ export async function submitCommand(argv: readonly string[]): Promise<number> {
     precision !== "single"
   )
     return usage(`--precision must be double or single, got "${precision}"`);
+  const method = values.method;
+  if (method !== undefined && !SIM_METHODS.includes(method as SimMethod))
+    return usage(
+      `--method must be one of ${SIM_METHODS.join(", ")}, got "${method}"`,
+    );
+  if (values.noise !== undefined && values["noise-model"] !== undefined)
+    return usage("give at most one of --noise and --noise-model");
+  let noise: unknown;
+  if (values.noise !== undefined && kind === "sample") {
+    const read = readNoiseModelFile(values.noise);
+    if ("errors" in read) {
+      for (const line of read.errors) process.stderr.write(`${line}\n`);
+      return 1;
+    }
+    noise = read.json;
+  }
   let inputs;
   try {
     inputs = parseInputs(values.input);
@@ -259,6 +296,12 @@ export async function submitCommand(argv: readonly string[]): Promise<number> {
       ...(precision ? { precision: precision as "double" | "single" } : {}),
       ...(Object.keys(inputs).length > 0 ? { inputs } : {}),
       ...(sweep ? { sweep } : {}),
+      ...(noise !== undefined
+        ? { noise: noise as NoiseModelSpec }
+        : values["noise-model"] !== undefined
+          ? { noiseModelId: values["noise-model"] }
+          : {}),
+      ...(method !== undefined ? { method: method as SimMethod } : {}),
     };
     const idem = values["idempotency-key"]
       ? { idempotencyKey: values["idempotency-key"] }

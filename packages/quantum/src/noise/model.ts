@@ -8,6 +8,7 @@
 import type { Channel } from "../ir/channels.ts";
 import { channelToJson, readChannel } from "../ir/channel-json.ts";
 import { opLabel } from "../ir/circuit.ts";
+import { BASE_GATES } from "../ir/gate-matrices.ts";
 import type { JsonValue } from "../ir/json.ts";
 import type { ParametricCircuit } from "../ir/parametric.ts";
 import type { Circuit, Operation } from "../ir/types.ts";
@@ -405,6 +406,22 @@ export function applyNoiseModelToProgram(
       })),
     },
   };
+}
+
+/**
+ * The names rules match (see `opLabel`) of the standard gates acting on `width` qubits, controls
+ * included: for 2, "swap", "rzz", ... and "cx", "cz", "crx", ... (what a noise preset "after every
+ * two-qubit gate" lists).
+ */
+export function gateNamesOfWidth(width: number): string[] {
+  const out: string[] = [];
+  for (const g of BASE_GATES.values()) {
+    if (g.name === "unitary" || g.name === "gphase") continue;
+    const controls = width - g.numQubits;
+    if (controls >= 0 && g.numQubits > 0)
+      out.push("c".repeat(controls) + g.name);
+  }
+  return out;
 }
 
 /** True when the model adds nothing (no rules, no readout errors, no device figures). */

@@ -144,23 +144,12 @@ function parity(v: number): number {
   return (0x6996 >>> (v & 0xf)) & 1;
 }
 
-/** Re(i^ny * (sr + i si)). */
-function rotate(ny: number, sr: number, si: number): number {
-  switch (ny & 3) {
-    case 0:
-      return sr;
-    case 1:
-      return -si;
-    case 2:
-      return -sr;
-    default:
-      return si;
-  }
-}
-
 /**
  * <a|O_k|a> for every observable (a normalised state of O_k.numQubits qubits). Terms of all
- * observables with the same x mask are evaluated in one pass.
+ * observables with the same x mask share one pass over the state. Diagonal terms (x = 0) read
+ * the probabilities; for x != 0 the pass visits each pair (i, i ^ x) once (i without the highest
+ * bit of x): with c = conj(a[i ^ x]) a[i], the pair contributes s_i (c + (-1)^ny conj(c)), a real
+ * or an imaginary number, so each term needs one signed sum of Re c or Im c over half the state.
  */
 export function expectationValues(
   a: Amplitudes,
@@ -178,32 +167,48 @@ export function expectationValues(
   });
   const dim = a.length / 2;
   for (const [x, members] of groups) {
-    const zs = Int32Array.from(members, (m) => m.t.z | 0);
-    const sr = new Float64Array(members.length);
-    const si = new Float64Array(members.length);
     const nt = members.length;
-    for (let i = 0; i < dim; i++) {
-      const j = (i ^ x) >>> 0;
-      const ar = a[2 * i],
-        ai = a[2 * i + 1],
-        br = a[2 * j],
-        bi = a[2 * j + 1];
-      // conj(b) * a
-      const pr = br * ar + bi * ai;
-      const pi = br * ai - bi * ar;
-      if (pr === 0 && pi === 0) continue;
-      for (let t = 0; t < nt; t++) {
-        if (parity(i & zs[t])) {
-          sr[t] -= pr;
-          si[t] -= pi;
-        } else {
-          sr[t] += pr;
-          si[t] += pi;
+    const zs = Int32Array.from(members, (m) => m.t.z | 0);
+    const sums = new Float64Array(nt);
+    if (x === 0) {
+      for (let i = 0; i < dim; i++) {
+        const p = a[2 * i] * a[2 * i] + a[2 * i + 1] * a[2 * i + 1];
+        if (p === 0) continue;
+        for (let t = 0; t < nt; t++) sums[t] += parity(i & zs[t]) ? -p : p;
+      }
+      members.forEach((m, t) => {
+        out[m.k] += m.t.coef * sums[t];
+      });
+      continue;
+    }
+    // Odd ny: the pair gives 2i s_i Im c; even: 2 s_i Re c.
+    const odd = Uint8Array.from(members, (m) => m.t.ny & 1);
+    const top = 2 ** Math.floor(Math.log2(x));
+    for (let base = 0; base < dim; base += 2 * top)
+      for (let i = base; i < base + top; i++) {
+        const j = (i ^ x) >>> 0;
+        const ar = a[2 * i],
+          ai = a[2 * i + 1],
+          br = a[2 * j],
+          bi = a[2 * j + 1];
+        // c = conj(b) * a
+        const pr = br * ar + bi * ai;
+        const pi = br * ai - bi * ar;
+        if (nt === 1) {
+          const v = odd[0] ? pi : pr;
+          sums[0] += parity(i & zs[0]) ? -v : v;
+          continue;
+        }
+        for (let t = 0; t < nt; t++) {
+          const v = odd[t] ? pi : pr;
+          sums[t] += parity(i & zs[t]) ? -v : v;
         }
       }
-    }
     members.forEach((m, t) => {
-      out[m.k] += m.t.coef * rotate(m.t.ny, sr[t], si[t]);
+      // Re(i^ny * S): ny = 0 -> 2 sum, 1 -> -2 sum (i * 2i), 2 -> -2 sum, 3 -> 2 sum.
+      const ph = m.t.ny & 3;
+      const sign = ph === 1 || ph === 2 ? -1 : 1;
+      out[m.k] += m.t.coef * sign * 2 * sums[t];
     });
   }
   return out;

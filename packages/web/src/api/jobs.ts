@@ -5,6 +5,7 @@
  */
 import { ApiError, type ApiClient } from "./client.ts";
 import type { Page } from "./endpoints.ts";
+import type { NoiseModelSpec, SimulationMethod } from "@stepfault/sdk";
 
 /** Job states: queued -> running -> succeeded | failed | cancelled. */
 export type JobStatus =
@@ -106,6 +107,12 @@ export interface SubmitJob {
   readonly shots: number;
   readonly seed?: number;
   readonly precision?: Precision;
+  /** A noise model (at most one of `noise` and `noiseModelId`). */
+  readonly noise?: NoiseModelSpec;
+  /** A saved noise model of the project. */
+  readonly noiseModelId?: string;
+  /** Simulation method (default auto). */
+  readonly method?: SimulationMethod;
 }
 
 /** One message of the job event stream. */

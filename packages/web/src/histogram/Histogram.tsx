@@ -10,6 +10,14 @@ export interface HistogramProps {
   /** Offer a "show top N" switch with these choices (when there are more outcomes than the smallest). */
   readonly topNChoices?: readonly number[];
   readonly title?: string;
+  /**
+   * Counts drawn over the bars as outlines on the same scale (the ideal run under a noisy one);
+   * `referenceLabel` names them in the legend.
+   */
+  readonly reference?: Readonly<Record<string, number>>;
+  readonly referenceLabel?: string;
+  /** Names the bars in the legend when there is a reference. */
+  readonly label?: string;
 }
 
 /** The histogram component, with sort (and optionally top-N) switches; bars show probabilities, labels show counts. */
@@ -19,14 +27,43 @@ export function Histogram({
   topN: initialTopN = 32,
   topNChoices,
   title = "Counts",
+  reference,
+  referenceLabel = "ideal",
+  label = "counts",
 }: HistogramProps) {
   const [sortBy, setSortBy] = useState(initialSort);
   const [topN, setTopN] = useState(initialTopN);
   const id = useId();
   const data = useMemo(
-    () => histogramData(counts, { sortBy, topN }),
-    [counts, sortBy, topN],
+    () =>
+      histogramData(counts, {
+        sortBy,
+        topN,
+        ...(reference
+          ? {
+              alsoOutcomes: Object.keys(reference).filter(
+                (k) => reference[k] > 0,
+              ),
+            }
+          : {}),
+      }),
+    [counts, sortBy, topN, reference],
   );
+  const refTotal = reference
+    ? Object.values(reference).reduce((a, n) => a + (n > 0 ? n : 0), 0)
+    : 0;
+  // The reference's share of each bar (a grouped bar: the sum over the outcomes it groups).
+  const refP = (label: string, grouped: boolean): number => {
+    if (!reference || refTotal === 0) return 0;
+    if (!grouped) return (reference[label] ?? 0) / refTotal;
+    const shown = new Set(
+      data.bars.filter((b) => !b.grouped).map((b) => b.label),
+    );
+    let rest = 0;
+    for (const [k, n] of Object.entries(reference))
+      if (!shown.has(k) && n > 0) rest += n;
+    return rest / refTotal;
+  };
   // Few outcomes get wider bars; many keep them narrow (the chart scrolls sideways).
   const barW = Math.max(
     28,
@@ -40,7 +77,9 @@ export function Histogram({
   const single = data.bars.filter((b) => !b.grouped);
   const maxP = Math.max(
     0.0001,
-    ...(single.length > 0 ? single : data.bars).map((b) => b.probability),
+    ...(single.length > 0 ? single : data.bars).map((b) =>
+      Math.max(b.probability, refP(b.label, b.grouped)),
+    ),
   );
   const width = 48 + data.bars.length * (barW + gap);
   const labelLen = Math.max(2, ...data.bars.map((b) => b.label.length));
@@ -58,6 +97,13 @@ export function Histogram({
           {title}: {data.totalShots} shots, {data.distinctOutcomes} outcome
           {data.distinctOutcomes === 1 ? "" : "s"}
         </span>{" "}
+        {reference && (
+          <span className="histogram-legend" aria-label="Legend">
+            <span className="swatch bars" aria-hidden="true" /> {label}{" "}
+            <span className="swatch reference" aria-hidden="true" />{" "}
+            {referenceLabel}{" "}
+          </span>
+        )}
         <label htmlFor={`${id}-sort`}>sort by</label>{" "}
         <select
           id={`${id}-sort`}
@@ -97,7 +143,7 @@ export function Histogram({
           width={width}
           height={top + h + bottom}
           role="img"
-          aria-label={`${title} histogram: ${data.bars
+          aria-label={`${title} histogram${reference ? ` (${label}, with ${referenceLabel} outlined)` : ""}: ${data.bars
             .slice(0, 8)
             .map((b) => `${b.label} ${b.count}`)
             .join(", ")}${data.bars.length > 8 ? ", …" : ""}`}
@@ -116,15 +162,27 @@ export function Histogram({
             const x = 48 + i * (barW + gap);
             const clipped = b.probability > maxP;
             const bh = Math.min(h, (b.probability / maxP) * h);
+            const rp = refP(b.label, b.grouped);
+            const rh = Math.min(h, (rp / maxP) * h);
             return (
               <g
                 key={b.label}
                 className={b.grouped ? "bar grouped" : "bar"}
                 data-outcome={b.grouped ? undefined : b.label}
                 data-count={b.count}
+                data-reference={reference ? rp.toFixed(6) : undefined}
               >
-                <title>{`${b.label}: ${b.count} (${(b.probability * 100).toFixed(2)}%)`}</title>
+                <title>{`${b.label}: ${b.count} (${(b.probability * 100).toFixed(2)}%)${reference ? `; ${referenceLabel} ${(rp * 100).toFixed(2)}%` : ""}`}</title>
                 <rect x={x} y={top + h - bh} width={barW} height={bh} />
+                {reference && rh > 0 && (
+                  <rect
+                    className="reference"
+                    x={x + 1}
+                    y={top + h - rh}
+                    width={barW - 2}
+                    height={rh}
+                  />
+                )}
                 {clipped && (
                   <path
                     className="cut"

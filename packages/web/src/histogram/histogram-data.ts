@@ -20,6 +20,8 @@ export interface HistogramOptions {
   readonly sortBy: "outcome" | "count";
   /** Keep at most this many outcomes (the most frequent); the rest form one grouped bar. */
   readonly topN?: number;
+  /** Outcomes kept with a zero count when `counts` lacks them (those of a reference shown beside). */
+  readonly alsoOutcomes?: readonly string[];
 }
 
 /** The bars and totals for a histogram. */
@@ -51,6 +53,13 @@ export function histogramData(
     ([, n]) => Number.isFinite(n) && n > 0,
   );
   const totalShots = entries.reduce((s, [, n]) => s + n, 0);
+  const distinctOutcomes = entries.length;
+  const seen = new Set(entries.map(([k]) => k));
+  for (const k of options.alsoOutcomes ?? [])
+    if (!seen.has(k)) {
+      seen.add(k);
+      entries.push([k, 0]);
+    }
   const byCount = [...entries].sort(
     (a, b) => b[1] - a[1] || compareOutcomes(a[0], b[0]),
   );
@@ -79,5 +88,5 @@ export function histogramData(
       outcomes: rest.length,
     });
   }
-  return { bars, totalShots, distinctOutcomes: entries.length };
+  return { bars, totalShots, distinctOutcomes };
 }

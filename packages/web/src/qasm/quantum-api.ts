@@ -3,6 +3,7 @@
  * the browser checks and prints circuits exactly as the server and the CLI do.
  */
 import {
+  compileParametric,
   compileQasm,
   qasmVersion,
   STANDARD_GATE_NAMES,
@@ -17,10 +18,21 @@ export const sourceVersion: (text: string) => "2.0" | "3.0" = qasmVersion;
 /** Most operations the editor compiles before it gives up (the composer shows an overview far below this). */
 const MAX_OPS = 500_000;
 
-/** Compiles OpenQASM 2/3 source; never throws (a compiler bug becomes a diagnostic). */
-export function compileSource(source: string): CompileResult {
+/**
+ * Compiles OpenQASM 2/3 source; never throws (a compiler bug becomes a diagnostic). OpenQASM 3
+ * `input`s need no value (`parametric`, as the server saves circuits): the editor accepts them and
+ * the estimate panel sweeps them. `forRun` compiles as a run does, where every input needs a value.
+ */
+export function compileSource(
+  source: string,
+  { forRun = false }: { forRun?: boolean } = {},
+): CompileResult {
   try {
-    return compileQasm(source, { fileName: "main.qasm", maxOps: MAX_OPS });
+    return compileQasm(source, {
+      fileName: "main.qasm",
+      maxOps: MAX_OPS,
+      parametric: !forRun,
+    });
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     return {
@@ -55,4 +67,21 @@ export function circuitToQasm(
 /** Standard gate names for autocompletion, sorted. */
 export function standardGateNames(): readonly string[] {
   return [...STANDARD_GATE_NAMES].sort();
+}
+
+/** The OpenQASM 3 `input`s of a program (declaration order) and its qubit count; null when it does not compile. */
+export function programInputs(
+  source: string,
+): { inputs: readonly string[]; numQubits: number } | null {
+  try {
+    const r = compileParametric(source, {
+      fileName: "main.qasm",
+      maxOps: MAX_OPS,
+    });
+    return r.ok
+      ? { inputs: r.program.parameters, numQubits: r.program.circuit.numQubits }
+      : null;
+  } catch {
+    return null;
+  }
 }

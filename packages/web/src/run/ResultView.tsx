@@ -33,9 +33,12 @@ export function bytes(n: number): string {
 export function ResultView({
   result,
   local = false,
+  ideal,
 }: {
   result: JobResult;
   local?: boolean;
+  /** Counts of the ideal run (same program, shots and seed, without noise), overlaid. */
+  ideal?: Readonly<Record<string, number>>;
 }) {
   const t = result.timing;
   return (
@@ -75,6 +78,14 @@ export function ResultView({
             counts={result.counts}
             topN={32}
             topNChoices={[16, 32, 64, 128]}
+            {...(ideal
+              ? {
+                  reference: ideal,
+                  title: "Noisy and ideal counts",
+                  label: `noisy (${result.method.replace("_", " ")})`,
+                  referenceLabel: "ideal",
+                }
+              : {})}
           />
           <ProbabilityTable counts={result.counts} />
           <div

@@ -46,6 +46,7 @@ export function RunOutcome({
   noun,
   local = false,
   outdated = false,
+  ideal,
   children,
 }: {
   state: RunState<RunJob>;
@@ -55,6 +56,8 @@ export function RunOutcome({
   local?: boolean;
   /** The text changed since this run: its result is shown as of an earlier version. */
   outdated?: boolean;
+  /** Counts of the ideal run of a noisy job, drawn over its histogram. */
+  ideal?: Readonly<Record<string, number>>;
   children?: ReactNode;
 }) {
   const job = state.job;
@@ -95,7 +98,7 @@ export function RunOutcome({
       {done && job.result && (
         <div className={outdated ? "run-result outdated" : "run-result"}>
           <Suspense fallback={<Loading what="Loading charts" />}>
-            <ResultView result={job.result} local={local} />
+            <ResultView result={job.result} local={local} ideal={ideal} />
           </Suspense>
         </div>
       )}

@@ -13,6 +13,14 @@ import { ErrorAlert, when } from "../pages/ui.tsx";
 import { RunForm, type RunOptions } from "./RunForm.tsx";
 import { RunOutcome, RunStatus } from "./RunOutcome.tsx";
 import { useRun } from "./useRun.ts";
+import { useLocalRun } from "./useLocalRun.ts";
+import { LOCAL_MAX_QUBITS } from "./local-limits.ts";
+import {
+  INITIAL_NOISE,
+  NoisePanel,
+  noiseRequest,
+  type NoiseSettings,
+} from "./NoisePanel.tsx";
 import "./run.css";
 
 export { parseRunForm } from "./RunForm.tsx";
@@ -75,8 +83,46 @@ export function RunPanel({
   const id = useId();
   // The source of the run shown when this panel submitted it (a restored run has its revision).
   const [ranSource, setRanSource] = useState<string | null>(null);
+  const [noise, setNoise] = useState<NoiseSettings>(INITIAL_NOISE);
+  const [noiseProblem, setNoiseProblem] = useState<ReturnType<
+    typeof noiseRequest
+  > | null>(null);
+  // Under noise, the ideal run of the same program (same shots and seed) runs in this browser
+  // when the job has succeeded, and its counts are drawn over the noisy histogram.
+  const ideal = useLocalRun();
+  const wantIdeal = useRef(false);
+  const { run: runIdeal, clear: clearIdeal } = ideal;
+  useEffect(() => {
+    const j = state.job;
+    if (
+      !wantIdeal.current ||
+      state.phase !== "done" ||
+      j === null ||
+      j.status !== "succeeded" ||
+      !j.result
+    )
+      return;
+    wantIdeal.current = false;
+    if (j.result.qubits > LOCAL_MAX_QUBITS) return;
+    runIdeal({
+      source: j.record?.source ?? target.source,
+      shots: j.shots,
+      seed: j.seed,
+      precision: j.precision === "single" ? "single" : "double",
+      ideal: true,
+    });
+  }, [state.phase, state.job, runIdeal, target.source]);
 
   const onRun = (options: RunOptions) => {
+    const n = noiseRequest(noise);
+    if (!n.ok) {
+      setNoiseProblem(n);
+      return;
+    }
+    setNoiseProblem(null);
+    clearIdeal();
+    wantIdeal.current =
+      n.value.noise !== undefined || n.value.noiseModelId !== undefined;
     const what: Partial<SubmitJob> =
       target.unsaved || !target.circuitId
         ? { source: target.source }
@@ -87,7 +133,7 @@ export function RunPanel({
               : {}),
           };
     setRanSource(target.source);
-    void run.submit(projectId, { ...what, ...options });
+    void run.submit(projectId, { ...what, ...options, ...n.value });
   };
 
   const job = state.job;
@@ -122,6 +168,20 @@ export function RunPanel({
               ? "Runs the editor text as it is now (not yet saved)."
               : `Runs revision ${target.revision ?? "current"} as saved.`}
         </p>
+        <NoisePanel
+          id={`${id}-noise`}
+          projectId={projectId}
+          value={noise}
+          onChange={setNoise}
+          invalid={
+            noiseProblem && !noiseProblem.ok ? noiseProblem.field : undefined
+          }
+        />
+        {noiseProblem && !noiseProblem.ok && (
+          <p role="alert" className="notice error">
+            {noiseProblem.message}
+          </p>
+        )}
       </RunForm>
       <ErrorAlert error={state.error} />
       {diags.length > 0 && (
@@ -133,7 +193,12 @@ export function RunPanel({
           ))}
         </ul>
       )}
-      <RunOutcome state={state} noun="job" outdated={outdated}>
+      <RunOutcome
+        state={state}
+        noun="job"
+        outdated={outdated}
+        ideal={ideal.state.job?.result?.counts}
+      >
         {restored && job && (
           <p className="muted small">
             Last run: revision {job.circuitRevision ?? "?"},{" "}

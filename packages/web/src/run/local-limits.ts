@@ -21,6 +21,8 @@ export interface LocalRunRequest {
   /** uint32; a random one is drawn (and reported) when absent. */
   readonly seed?: number;
   readonly precision: Precision;
+  /** Leave out the program's noise channels (the ideal run shown under a noisy job). */
+  readonly ideal?: boolean;
 }
 
 /** How a run in this browser ended. */

@@ -21,7 +21,7 @@ export function runLocally(
   onProgress?: (fraction: number) => void,
 ): LocalOutcome {
   const t0 = performance.now();
-  const compiled = compileSource(request.source);
+  const compiled = compileSource(request.source, { forRun: true });
   const compileMs = performance.now() - t0;
   if (!compiled.ok) {
     const d = compiled.diagnostics.find((x) => x.severity === "error");
@@ -36,7 +36,12 @@ export function runLocally(
       diagnostics: compiled.diagnostics,
     };
   }
-  const circuit = compiled.circuit;
+  const circuit = request.ideal
+    ? {
+        ...compiled.circuit,
+        ops: compiled.circuit.ops.filter((op) => op.kind !== "noise"),
+      }
+    : compiled.circuit;
   const refusal = localRunRefusal(circuit.numQubits);
   if (refusal)
     return { ok: false, error: { code: "CIRCUIT_TOO_WIDE", message: refusal } };

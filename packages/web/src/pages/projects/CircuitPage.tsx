@@ -37,6 +37,11 @@ import { loadDraft, saveDraft } from "./drafts.ts";
 const RunPanel = lazy(() =>
   import("../../run/RunPanel.tsx").then((m) => ({ default: m.RunPanel })),
 );
+const EstimatePanel = lazy(() =>
+  import("../../run/EstimatePanel.tsx").then((m) => ({
+    default: m.EstimatePanel,
+  })),
+);
 
 interface Opened {
   readonly circuit: Circuit;
@@ -165,6 +170,12 @@ function Editor({ opened }: { opened: Opened }) {
   }, [api, circuit.projectId, circuit.id]);
 
   const diags = (submit.error?.problem.diagnostics ?? []) as ServerDiagnostic[];
+  const target = {
+    circuitId: circuit.id,
+    revision: viewing ?? circuit.revision,
+    source: text,
+    unsaved: dirty,
+  };
   return (
     <>
       <div className="circuit-bar">
@@ -236,12 +247,12 @@ function Editor({ opened }: { opened: Opened }) {
               <RunPanel
                 projectId={circuit.projectId}
                 canRun={opened.role !== "viewer"}
-                target={{
-                  circuitId: circuit.id,
-                  revision: viewing ?? circuit.revision,
-                  source: text,
-                  unsaved: dirty,
-                }}
+                target={target}
+              />
+              <EstimatePanel
+                projectId={circuit.projectId}
+                canRun={opened.role !== "viewer"}
+                target={target}
               />
             </Suspense>
           }
