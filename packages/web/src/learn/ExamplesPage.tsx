@@ -61,7 +61,7 @@ export function ExamplesPage() {
               <button
                 type="button"
                 onClick={() => openExample(e)}
-                aria-label={`Open ${e.title} in the workbench`}
+                aria-label={`Open in the workbench: ${e.title}`}
               >
                 Open in the workbench
               </button>
