@@ -23,7 +23,7 @@ export function useLiveState(
 
   useEffect(() => {
     if (typeof Worker === "undefined") return;
-    const w = new Worker(new URL("./local-run.worker.ts", import.meta.url), {
+    const w = new Worker(new URL("./live-state.worker.ts", import.meta.url), {
       type: "module",
     });
     w.onmessage = (e: MessageEvent<LiveReply>) => {
