@@ -35,12 +35,12 @@ const sessionHeaders = (opts: SessionOptions): Record<string, string> =>
   opts.session === "cookie" ? { "x-stepfault-session": "cookie" } : {};
 
 /** Signs in: a token pair, or the access token alone with `session: "cookie"`. */
-interface Login {
+export interface Login {
   (body: LoginBody): Promise<TokenPair>;
   (body: LoginBody, opts: { session: "cookie" }): Promise<CookieSessionTokens>;
 }
 /** Spends a refresh token for a new pair (the cookie's with `session: "cookie"`). */
-interface Refresh {
+export interface Refresh {
   (refreshToken: string): Promise<TokenPair>;
   (
     refreshToken: string | undefined,
