@@ -81,6 +81,9 @@ describe("scratch circuit in the fragment and the tab", () => {
     noteWrittenFragment(storage, older);
     saveScratch(storage, "AFTER");
     expect(await initialScratch(older, storage, "SAMPLE")).toBe("AFTER");
+    // A reload that starts as a newer fragment is noted still carries the older one in its address.
+    noteWrittenFragment(storage, (await encodeFragment("AFTER"))!);
+    expect(await initialScratch(older, storage, "SAMPLE")).toBe("AFTER");
     // Another link pasted into the same tab is someone else's circuit: it wins.
     const other = (await encodeFragment("THEIRS"))!;
     expect(await initialScratch(other, storage, "SAMPLE")).toBe("THEIRS");

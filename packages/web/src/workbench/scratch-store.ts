@@ -6,8 +6,10 @@
 
 /** Session-storage key of the tab's scratch circuit. */
 export const SCRATCH_KEY = "sf.scratch";
-/** Session-storage key of the fragment this tab last wrote into its own address. */
+/** Session-storage key of the fragments this tab last wrote into its own address (JSON list). */
 export const WRITTEN_FRAGMENT_KEY = "sf.scratch.fragment";
+/** How many of its own fragments a tab remembers. */
+const WRITTEN_FRAGMENTS_KEPT = 8;
 /** The fragment's prefix: `#qasm=<base64url of deflate-raw(UTF-8 text)>`. */
 export const FRAGMENT_PREFIX = "#qasm=";
 /** Longest text the fragment carries (browsers cope with far longer, chat apps do not). */
@@ -84,13 +86,35 @@ export function saveScratch(storage: Storage | undefined, text: string): void {
   }
 }
 
-/** Notes the fragment this tab wrote into its address (so a reload knows it is its own). */
+function writtenFragments(storage: Storage | undefined): string[] {
+  try {
+    const list: unknown = JSON.parse(
+      readKey(storage, WRITTEN_FRAGMENT_KEY) ?? "[]",
+    );
+    return Array.isArray(list)
+      ? list.filter((f): f is string => typeof f === "string")
+      : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Notes a fragment this tab writes into its address (so a reload knows it is its own). The last
+ * few are kept, not only the newest: a reload may start just as a newer fragment is noted, and
+ * then carries the address as it was, with the fragment noted before.
+ */
 export function noteWrittenFragment(
   storage: Storage | undefined,
   fragment: string,
 ): void {
+  const kept = writtenFragments(storage).filter((f) => f !== fragment);
+  kept.push(fragment);
   try {
-    storage?.setItem(WRITTEN_FRAGMENT_KEY, fragment);
+    storage?.setItem(
+      WRITTEN_FRAGMENT_KEY,
+      JSON.stringify(kept.slice(-WRITTEN_FRAGMENTS_KEPT)),
+    );
   } catch {
     // as saveScratch
   }
@@ -107,7 +131,7 @@ export async function initialScratch(
   storage: Storage | undefined,
   fallback: string,
 ): Promise<string> {
-  const own = hash !== "" && readKey(storage, WRITTEN_FRAGMENT_KEY) === hash;
+  const own = hash !== "" && writtenFragments(storage).includes(hash);
   const saved = loadScratch(storage);
   if (own && saved !== null) return saved;
   return (await decodeFragment(hash)) ?? saved ?? fallback;
