@@ -5,7 +5,12 @@
  */
 import { ApiError, type ApiClient } from "./client.ts";
 import type { Page } from "./endpoints.ts";
-import type { NoiseModelSpec, SimulationMethod } from "@stepfault/sdk";
+import type {
+  JobNoise,
+  JobNoiseSummary,
+  NoiseModelSpec,
+  SimulationMethod,
+} from "@stepfault/sdk";
 
 /** Job states: queued -> running -> succeeded | failed | cancelled. */
 export type JobStatus =
@@ -68,6 +73,10 @@ export interface Job {
   readonly circuitRevision: number | null;
   readonly createdBy: string | null;
   readonly status: JobStatus;
+  /** The simulation method asked for (`result.method` is the one used); absent on old servers. */
+  readonly method?: SimulationMethod;
+  /** The noise model the job ran with (null: none beyond pragmas in its source). */
+  readonly noise?: JobNoise | null;
   readonly numQubits: number;
   readonly numClbits: number;
   readonly shots: number;
@@ -91,8 +100,13 @@ export interface Job {
 /** A job as lists show it: no record, and a result without counts, probabilities or statevector. */
 export type JobSummary = Omit<
   Job,
-  "record" | "result" | "resultUnavailable"
+  "record" | "result" | "resultUnavailable" | "noise"
 > & {
+  /** Which noise model (by id and name), not the model itself (a full job also fits). */
+  readonly noise?: Pick<
+    JobNoiseSummary,
+    "noiseModelId" | "noiseModelName"
+  > | null;
   readonly result: Omit<
     JobResult,
     "counts" | "probabilities" | "statevector"
