@@ -52,6 +52,7 @@ export type {
   NoiseModelSpec,
   NoiseModelSummary,
   NoiseChannelSpec,
+  Precision,
   Project,
   ProjectRole,
   Proposal,

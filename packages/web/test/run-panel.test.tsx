@@ -38,19 +38,11 @@ function open(
   target = SAVED,
   canRun = true,
 ) {
-  // A client with no session: the panel only talks to the fake jobs API.
-  const client = createApiClient({
-    fetch: () => Promise.reject(new Error("no network in this test")),
-  });
+  // A client with no session: the panel's SDK only reaches the fake jobs routes.
+  const client = createApiClient({ fetch: jobs.fetch });
   render(
     <SessionProvider client={client}>
-      <RunPanel
-        projectId="p1"
-        target={target}
-        jobs={jobs}
-        pollMs={1}
-        canRun={canRun}
-      />
+      <RunPanel projectId="p1" target={target} pollMs={1} canRun={canRun} />
     </SessionProvider>,
   );
   const panel = screen.getByRole("region", { name: "Run" });
@@ -224,12 +216,10 @@ describe("RunPanel", () => {
     jobs.submit.mockResolvedValueOnce(
       job({ status: "succeeded", progress: 1, result: BELL_RESULT }),
     );
-    const client = createApiClient({
-      fetch: () => Promise.reject(new Error("no network in this test")),
-    });
+    const client = createApiClient({ fetch: jobs.fetch });
     const panelFor = (target: RunTarget) => (
       <SessionProvider client={client}>
-        <RunPanel projectId="p1" target={target} jobs={jobs} pollMs={1} />
+        <RunPanel projectId="p1" target={target} pollMs={1} />
       </SessionProvider>
     );
     const view = render(panelFor(SAVED));
