@@ -33,6 +33,7 @@ export const ERROR_CATALOG = {
   DELIVERY_NOT_FOUND: { status: 404, title: "Webhook delivery not found" },
   CONVERSATION_NOT_FOUND: { status: 404, title: "Conversation not found" },
   PROPOSAL_NOT_FOUND: { status: 404, title: "Edit proposal not found" },
+  INVITATION_NOT_FOUND: { status: 404, title: "Invitation not found" },
   METHOD_NOT_ALLOWED: { status: 405, title: "Method not allowed" },
   EMAIL_TAKEN: { status: 409, title: "Email already registered" },
   USERNAME_TAKEN: { status: 409, title: "Username already taken" },
@@ -49,6 +50,14 @@ export const ERROR_CATALOG = {
     title: "User is already a member of the project",
   },
   LAST_OWNER: { status: 409, title: "A project must keep at least one owner" },
+  INVITATION_PENDING: {
+    status: 409,
+    title: "This email already has a pending invitation to the project",
+  },
+  LAST_ADMIN: {
+    status: 409,
+    title: "The server must keep at least one active administrator",
+  },
   CANNOT_DISABLE_SELF: {
     status: 409,
     title: "Administrators cannot disable themselves",
@@ -70,6 +79,12 @@ export const ERROR_CATALOG = {
   PROPOSAL_STALE: {
     status: 409,
     title: "The circuit changed since the edit was proposed",
+  },
+  INVITATION_EXPIRED: { status: 410, title: "The invitation has expired" },
+  INVITATION_REVOKED: { status: 410, title: "The invitation was revoked" },
+  INVITATION_USED: {
+    status: 410,
+    title: "The invitation has already been accepted",
   },
   RESULT_MISSING: {
     status: 410,

@@ -67,3 +67,50 @@ export type MemberRoleBody = Static<typeof MemberRoleBody>;
 /** Params `{ id, userId }`. */
 export const MemberParams = Type.Object({ id: Uuid, userId: Uuid });
 export type MemberParams = Static<typeof MemberParams>;
+
+/** Body of `POST /projects/{id}/invitations`: who to invite by email, and with which role. */
+export const InvitationBody = Type.Object(
+  {
+    email: LineString({ format: "email", maxLength: 254 }),
+    role: ProjectRole,
+  },
+  { additionalProperties: false },
+);
+export type InvitationBody = Static<typeof InvitationBody>;
+
+/** A pending invitation to a project, as its owners see it. */
+export const Invitation = Type.Object({
+  id: Type.String(),
+  projectId: Type.String(),
+  email: Type.String(),
+  role: ProjectRole,
+  /** Display name of the member who invited, or null when that account is gone. */
+  invitedBy: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String({ format: "date-time" }),
+  expiresAt: Type.String({ format: "date-time" }),
+});
+export type Invitation = Static<typeof Invitation>;
+
+/** Params `{ id, invitationId }`. */
+export const InvitationParams = Type.Object({ id: Uuid, invitationId: Uuid });
+export type InvitationParams = Static<typeof InvitationParams>;
+
+/** Params `{ token }` of an invitation link. */
+export const InvitationTokenParams = Type.Object({
+  token: Type.String({
+    minLength: 20,
+    maxLength: 200,
+    pattern: "^[A-Za-z0-9_-]+$",
+  }),
+});
+export type InvitationTokenParams = Static<typeof InvitationTokenParams>;
+
+/** What an invitation link shows before it is accepted (anyone holding the link may read it). */
+export const InvitationPreview = Type.Object({
+  projectName: Type.String(),
+  email: Type.String(),
+  role: ProjectRole,
+  invitedBy: Type.Union([Type.String(), Type.Null()]),
+  expiresAt: Type.String({ format: "date-time" }),
+});
+export type InvitationPreview = Static<typeof InvitationPreview>;

@@ -17,6 +17,9 @@ import {
 } from "./watch.ts";
 import type {
   AddMemberBody,
+  Invitation,
+  InvitationBody,
+  InvitationPreview,
   Revision,
   RevisionSummary,
   UpdateCircuitBody,
@@ -420,6 +423,36 @@ export function createClient(options: ClientOptions) {
         remove: (projectId: string, userId: string) =>
           request<void>("DELETE", `/projects/${projectId}/members/${userId}`),
       },
+      /** Invitations by email, for people who may have no account yet (owner). */
+      invitations: {
+        /** The pending invitations (not accepted, revoked or expired). */
+        list: (projectId: string) =>
+          request<Invitation[]>(
+            "GET",
+            `/projects/${enc(projectId)}/invitations`,
+          ),
+        /** Invites an email with a role; the server mails a one-time link. */
+        create: (projectId: string, body: InvitationBody) =>
+          request<Invitation>(
+            "POST",
+            `/projects/${enc(projectId)}/invitations`,
+            body,
+          ),
+        /** Revokes a pending invitation: its link stops working. */
+        revoke: (projectId: string, invitationId: string) =>
+          request<void>(
+            "DELETE",
+            `/projects/${enc(projectId)}/invitations/${enc(invitationId)}`,
+          ),
+      },
+    },
+    /** An invitation link's token: what it offers (no sign-in needed), and accepting it. */
+    invitations: {
+      preview: (token: string) =>
+        request<InvitationPreview>("GET", `/invitations/${enc(token)}`),
+      /** Makes the caller a member with the invitation's role; answers the project. */
+      accept: (token: string) =>
+        request<Project>("POST", `/invitations/${enc(token)}/accept`),
     },
     circuits: {
       create: (projectId: string, body: CreateCircuitBody) =>

@@ -4,6 +4,7 @@ import {
   openPglite,
   type Database,
 } from "../../server/src/database/database.ts";
+import { startSmtp, type TestSmtp } from "../../server/test/helpers/smtp.ts";
 import { buildTestApp } from "../../server/test/helpers/test-app.ts";
 import {
   createClient,
@@ -21,6 +22,7 @@ describe("SDK usernames and members against a real server [pglite]", () => {
   let owner: StepFaultClient;
   let guest: StepFaultClient;
   let guestId: string;
+  let smtp: TestSmtp;
 
   async function account(
     email: string,
@@ -41,7 +43,8 @@ describe("SDK usernames and members against a real server [pglite]", () => {
   beforeAll(async () => {
     database = await openPglite(undefined);
     await database.migrate();
-    app = await buildTestApp(database);
+    smtp = await startSmtp();
+    app = await buildTestApp(database, { smtpUrl: smtp.url });
     base = await app.listen({ port: 0, host: "127.0.0.1" });
     owner = (await account("alice@sdk.test")).client;
     const g = await account("guest@sdk.test", "Guest-One");
@@ -52,6 +55,7 @@ describe("SDK usernames and members against a real server [pglite]", () => {
   afterAll(async () => {
     await app?.close();
     await database?.close();
+    await smtp?.close();
   });
 
   it("shows the derived or chosen username on me()", async () => {
@@ -117,5 +121,47 @@ describe("SDK usernames and members against a real server [pglite]", () => {
     // @ts-expect-error a role outside owner/editor/viewer
     const badRole: AddMemberBody = { username: "x-y-z", role: "boss" };
     expect([neither, badRole]).toHaveLength(2);
+  });
+
+  it("invites an email without an account, lists, accepts and revokes invitations", async () => {
+    const p = await owner.projects.create("Invitations");
+    const inv = await owner.projects.invitations.create(p.id, {
+      email: "newbie@sdk.test",
+      role: "viewer",
+    });
+    expect(inv).toMatchObject({ email: "newbie@sdk.test", role: "viewer" });
+    expect(
+      (await owner.projects.invitations.list(p.id)).map((i) => i.id),
+    ).toEqual([inv.id]);
+    const raw = smtp.inbox.find((m) => m.to.includes("newbie@sdk.test"))?.raw;
+    const token = /\/invite\/([A-Za-z0-9_-]+)/.exec(
+      (raw ?? "").replace(/=\r?\n/g, ""),
+    )?.[1];
+    expect(token).toBeDefined();
+    const anonymous = createClient({ baseUrl: base });
+    expect(await anonymous.invitations.preview(token ?? "")).toMatchObject({
+      projectName: "Invitations",
+      role: "viewer",
+    });
+    const newbie = (await account("newbie@sdk.test")).client;
+    expect(await newbie.invitations.accept(token ?? "")).toMatchObject({
+      id: p.id,
+      role: "viewer",
+    });
+    expect(await owner.projects.invitations.list(p.id)).toEqual([]);
+
+    const second = await owner.projects.invitations.create(p.id, {
+      email: "later@sdk.test",
+      role: "editor",
+    });
+    await owner.projects.invitations.revoke(p.id, second.id);
+    const err = (await owner.projects.invitations
+      .revoke(p.id, second.id)
+      .catch((e: unknown) => e)) as StepFaultApiError;
+    expect(err.code).toBe("INVITATION_NOT_FOUND");
+    const used = (await newbie.invitations
+      .accept(token ?? "")
+      .catch((e: unknown) => e)) as StepFaultApiError;
+    expect([used.status, used.code]).toEqual([410, "INVITATION_USED"]);
   });
 });

@@ -38,6 +38,9 @@ import { busTransportFor, createJobEventBus } from "./jobs/event-bus.ts";
 import { DEFAULT_JOB_SETTINGS, type JobSettings } from "./jobs/limits.ts";
 import { registerJobMetrics } from "./jobs/metrics.ts";
 import { openJobQueue } from "./jobs/queue.ts";
+import { invitationsRoutes } from "./api/routes/invitations.route.ts";
+import { createInvitationsRepository } from "./repositories/invitations.repository.ts";
+import { createInvitationsService } from "./services/core/invitations.service.ts";
 import { startJobWorker } from "./jobs/worker.ts";
 import { createJobsRepository } from "./repositories/jobs.repository.ts";
 import { createJobsService } from "./services/core/jobs.service.ts";
@@ -258,6 +261,13 @@ export async function buildApp(
       access,
       compile: deps.compile ?? circuitCompiler(),
     }),
+    invitations: createInvitationsService({
+      invitations: createInvitationsRepository(db),
+      projects: projectsRepo,
+      access,
+      mailer,
+      publicUrl: config.publicUrl,
+    }),
     noiseModels: createNoiseModelsService({
       noiseModels: createNoiseModelsRepository(db),
       access,
@@ -353,6 +363,9 @@ export async function buildApp(
       await api.register(meRoutes, { auth, apiKeys: services.apiKeys });
       await api.register(adminRoutes, { admin: services.admin });
       await api.register(projectsRoutes, { projects: services.projects });
+      await api.register(invitationsRoutes, {
+        invitations: services.invitations,
+      });
       await api.register(circuitsRoutes, { circuits: services.circuits });
       await api.register(noiseModelsRoutes, {
         noiseModels: services.noiseModels,

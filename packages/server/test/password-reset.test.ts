@@ -1,8 +1,7 @@
-import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOutboxRepository } from "../src/repositories/outbox.repository.ts";
+import { startSmtp, type TestSmtp } from "./helpers/smtp.ts";
 import { describeOnEngines } from "./helpers/suite.ts";
 import {
   buildTestApp,
@@ -10,43 +9,6 @@ import {
   signUp,
   uniqueEmail,
 } from "./helpers/test-app.ts";
-
-interface ReceivedMail {
-  readonly to: string[];
-  readonly raw: string;
-}
-
-/** A real SMTP server on loopback that keeps what it receives. */
-async function startSmtp(): Promise<{
-  url: string;
-  inbox: ReceivedMail[];
-  close: () => Promise<void>;
-}> {
-  const inbox: ReceivedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS", "AUTH"],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (c: Buffer) => chunks.push(c));
-      stream.on("end", () => {
-        inbox.push({
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString("utf8"),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.server.address() as AddressInfo;
-  return {
-    url: `smtp://127.0.0.1:${port}`,
-    inbox,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 /** Extracts the reset token from a mail body (quoted-printable soft breaks removed). */
 function tokenFrom(text: string): string {
@@ -56,7 +18,7 @@ function tokenFrom(text: string): string {
 }
 
 describeOnEngines("Password reset", (ctx) => {
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let smtp: TestSmtp;
   let app: FastifyInstance;
 
   beforeAll(async () => {

@@ -128,6 +128,39 @@ export const projectMembers = pgTable(
   ],
 );
 
+/**
+ * Invitations to a project by email, for people who may not have an account yet. The link carries
+ * a token (stored hashed); whoever signs in or signs up with it becomes a member with `role`. One
+ * pending invitation per project and email (a partial unique index).
+ */
+export const projectInvitations = pgTable(
+  "project_invitations",
+  {
+    id: id(),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    role: text("role", { enum: ["owner", "editor", "viewer"] }).notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    invitedBy: uuid("invited_by").references(() => users.id, {
+      onDelete: "set null",
+    }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    acceptedAt: timestamp("accepted_at", { withTimezone: true }),
+    acceptedBy: uuid("accepted_by").references(() => users.id, {
+      onDelete: "set null",
+    }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("project_invitations_pending_idx")
+      .on(t.projectId, t.email)
+      .where(sql`accepted_at is null and revoked_at is null`),
+  ],
+);
+
 /** Circuits in a project; `revision` is the latest revision number. Names are unique per project. */
 export const circuits = pgTable(
   "circuits",
