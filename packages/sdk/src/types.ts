@@ -41,6 +41,7 @@ export type {
   JobEvent,
   JobListQuery,
   JobNoise,
+  JobNoiseSummary,
   JobPage,
   JobResult,
   JobStatus,

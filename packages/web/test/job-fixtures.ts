@@ -9,6 +9,7 @@ import {
   type JobListQuery,
   type JobPage,
   type JobResult,
+  type JobSummary,
   type SubmitJobBody,
 } from "@stepfault/sdk";
 
@@ -90,6 +91,30 @@ export function sseResponse() {
     },
     fail() {
       ctl.error(new TypeError("network error"));
+    },
+  };
+}
+
+/** A job as lists show it (its result and noise summarised as the server does). */
+export function summary(j: Job): JobSummary {
+  const { record: _r, resultUnavailable: _u, variational: _v, ...rest } = j;
+  const {
+    counts: _c,
+    probabilities: _p,
+    statevector: _s,
+    sweep: _w,
+    expectations: _e,
+    stddev: _d,
+    gradients: _g,
+    ...result
+  } = j.result ?? ({} as JobResult);
+  return {
+    ...rest,
+    result: j.result ? result : null,
+    noise: j.noise && {
+      noiseModelId: j.noise.noiseModelId,
+      noiseModelName: j.noise.noiseModelName,
+      name: j.noise.model.name ?? null,
     },
   };
 }

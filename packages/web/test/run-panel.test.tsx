@@ -22,6 +22,7 @@ import {
   job,
   problem,
   sseResponse,
+  summary,
 } from "./job-fixtures.ts";
 
 afterEach(cleanup);
@@ -296,7 +297,7 @@ describe("RunPanel", () => {
     const jobs = fakeJobs();
     const s = sseResponse();
     jobs.list.mockResolvedValue({
-      items: [job({ status: "running", progress: 0.5 })],
+      items: [summary(job({ status: "running", progress: 0.5 }))],
       nextCursor: null,
     });
     jobs.events.mockResolvedValue(s.response);
@@ -321,15 +322,9 @@ describe("RunPanel", () => {
 
   it("shows a finished last run with its full result (lists carry only a summary)", async () => {
     const jobs = fakeJobs();
-    const {
-      counts: _c,
-      probabilities: _p,
-      statevector: _s,
-      ...summary
-    } = BELL_RESULT;
     jobs.list.mockResolvedValue({
       items: [
-        { ...job({ status: "succeeded", progress: 1 }), result: summary },
+        summary(job({ status: "succeeded", progress: 1, result: BELL_RESULT })),
       ],
       nextCursor: null,
     });

@@ -113,8 +113,15 @@ function JobList({
     async (job: JobSummary) => {
       await cancel.run(async () => {
         const next = await jobs.cancel(job.id);
+        // The row keeps its summary; what a cancel changes comes from the job.
+        const { status, progress, error, finishedAt } = next;
         setItems(
-          (old) => old?.map((j) => (j.id === next.id ? next : j)) ?? old,
+          (old) =>
+            old?.map((j) =>
+              j.id === next.id
+                ? { ...j, status, progress, error, finishedAt }
+                : j,
+            ) ?? old,
         );
       });
     },
