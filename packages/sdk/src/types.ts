@@ -56,6 +56,7 @@ export type {
   NoiseModelSpec,
   NoiseModelSummary,
   NoiseChannelSpec,
+  Precision,
   Project,
   ProjectRole,
   Proposal,

@@ -1,6 +1,6 @@
 /** Admin: all users, with disable and enable (the server answers 404 to non-admins). */
 import { useState } from "react";
-import type { User } from "../../api/endpoints.ts";
+import type { User } from "@stepfault/sdk";
 import { useSession } from "../../api/session.tsx";
 import { useAsync } from "../../api/useAsync.ts";
 import {
@@ -14,9 +14,12 @@ import {
 
 /** The admin users page component. */
 export function AdminUsersPage() {
-  const { api, state } = useSession();
+  const { sdk, state } = useSession();
   const [cursor, setCursor] = useState<string | undefined>(undefined);
-  const page = useAsync(() => api.listUsers(cursor), cursor ?? "");
+  const page = useAsync(
+    () => sdk.admin.users({ limit: 100, cursor }),
+    cursor ?? "",
+  );
   const submit = useSubmit();
   const me = state.status === "signedIn" ? state.user : null;
   if (me && me.role !== "admin") return <NotFound what="Page" />;
@@ -66,7 +69,9 @@ export function AdminUsersPage() {
                       aria-label={`${u.disabled ? "Enable" : "Disable"} ${u.email}`}
                       onClick={() =>
                         void submit.run(async () =>
-                          replace(await api.setUserDisabled(u.id, !u.disabled)),
+                          replace(
+                            await sdk.admin.setDisabled(u.id, !u.disabled),
+                          ),
                         )
                       }
                     >

@@ -3,7 +3,7 @@
  * roles and remove.
  */
 import { useState, type FormEvent } from "react";
-import type { Member, Project, ProjectRole } from "../../api/endpoints.ts";
+import type { Member, Project, ProjectRole } from "@stepfault/sdk";
 import { useSession } from "../../api/session.tsx";
 import { useAsync } from "../../api/useAsync.ts";
 import { Link } from "../../app/router.tsx";
@@ -19,7 +19,7 @@ function AddMember({
   project: Project;
   onAdded(m: Member): void;
 }) {
-  const { api } = useSession();
+  const { sdk } = useSession();
   const submit = useSubmit();
   const [who, setWho] = useState("");
   const [role, setRole] = useState<ProjectRole>("editor");
@@ -34,7 +34,9 @@ function AddMember({
     }
     setInvalid(null);
     await submit.run(async () => {
-      onAdded(await api.addMember(project.id, parsed.ref, role));
+      onAdded(
+        await sdk.projects.members.add(project.id, { ...parsed.ref, role }),
+      );
       setWho("");
     });
   };
@@ -85,9 +87,9 @@ function AddMember({
 
 /** The members page component. */
 export function MembersPage({ id }: { id: string }) {
-  const { api, state } = useSession();
-  const project = useAsync(() => api.getProject(id), id);
-  const members = useAsync(() => api.listMembers(id), id);
+  const { sdk, state } = useSession();
+  const project = useAsync(() => sdk.projects.get(id), id);
+  const members = useAsync(() => sdk.projects.members.list(id), id);
   const submit = useSubmit();
   if (project.loading && !project.data)
     return <Loading what="Loading members" />;
@@ -151,7 +153,11 @@ export function MembersPage({ id }: { id: string }) {
                         const role = e.target.value as ProjectRole;
                         void submit.run(async () =>
                           replace(
-                            await api.setMemberRole(p.id, m.userId, role),
+                            await sdk.projects.members.setRole(
+                              p.id,
+                              m.userId,
+                              role,
+                            ),
                           ),
                         );
                       }}
@@ -173,7 +179,7 @@ export function MembersPage({ id }: { id: string }) {
                       aria-label={`Remove ${m.email}`}
                       onClick={() =>
                         void submit.run(async () => {
-                          await api.removeMember(p.id, m.userId);
+                          await sdk.projects.members.remove(p.id, m.userId);
                           members.setData((old) =>
                             old?.filter((x) => x.userId !== m.userId),
                           );
