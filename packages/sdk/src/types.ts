@@ -61,6 +61,7 @@ export type {
   RegisterBody,
   SendMessageBody,
   SimulationMethod,
+  SystemHealth,
   SubmitJobBody,
   TokenPair,
   UpdateMeBody,

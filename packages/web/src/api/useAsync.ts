@@ -1,5 +1,6 @@
 /** Loads data for a page: loading, error (a readable message) and data, with reload. */
 import { useCallback, useEffect, useRef, useState } from "react";
+import { StepFaultApiError } from "@stepfault/sdk";
 import { ApiError } from "./client.ts";
 
 /** The state of one load. */
@@ -15,6 +16,18 @@ export interface AsyncState<T> {
 /** Turns anything thrown into an `ApiError` a page can show. */
 export function asApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  // The SDK's error: the same problem document, shown by its detail (or title).
+  if (err instanceof StepFaultApiError) {
+    const p = err.problem;
+    const title = typeof p.title === "string" ? p.title : err.code;
+    return new ApiError(
+      err.status,
+      err.code,
+      title,
+      typeof p.detail === "string" ? p.detail : title,
+      p,
+    );
+  }
   return new ApiError(
     0,
     "CLIENT",
