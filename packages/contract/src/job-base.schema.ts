@@ -3,9 +3,16 @@
  * inline source), its input values, the seed and the precision. Each kind's body spreads these
  * fields and adds its own (job-sample.schema.ts).
  */
-import { Type } from "typebox";
+import { Type, type Static } from "typebox";
 import { Uuid } from "./common.schema.ts";
 import { TextString } from "./strings.ts";
+
+/** Floating-point precision of a simulation. */
+export const Precision = Type.Union([
+  Type.Literal("double"),
+  Type.Literal("single"),
+]);
+export type Precision = Static<typeof Precision>;
 
 /** Fields common to the submission of every job kind (spread them into the kind's object). */
 export const JobBaseFields = {
@@ -18,9 +25,7 @@ export const JobBaseFields = {
   /** Seed of the run (default: a random one, recorded in the job). */
   seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 4294967295 })),
   /** Floating-point precision of the simulation (default `double`). */
-  precision: Type.Optional(
-    Type.Union([Type.Literal("double"), Type.Literal("single")]),
-  ),
+  precision: Type.Optional(Precision),
   /** Values of the OpenQASM 3 program's `input` declarations. */
   inputs: Type.Optional(
     Type.Record(Type.String(), Type.Union([Type.Number(), Type.Boolean()])),

@@ -17,7 +17,12 @@ export const EstimateJobBody = Type.Object(
   {
     kind: Type.Literal("estimate"),
     ...JobBaseFields,
-    /** With noise, expectation values are exact from the density matrix (`method` auto or density_matrix). */
+    /**
+     * With noise, expectation values are exact from the density matrix (`method` auto or
+     * density_matrix), Tr(O rho). Readout errors act on recorded measurement bits only, so they
+     * do not enter these values (as in Qiskit Aer's exact expectation values); a `sample` job's
+     * counts include them.
+     */
     ...JobNoiseFields,
     /** The observables whose expectation values are wanted. */
     observables: Observables,

@@ -6,7 +6,7 @@ import {
   EstimateValues,
   Observables,
 } from "./job-estimate.schema.ts";
-import { JobNoise, SimulationMethod } from "./noise.schema.ts";
+import { JobNoise, JobNoiseSummary, SimulationMethod } from "./noise.schema.ts";
 import {
   QaoaJobBody,
   VariationalInfo,
@@ -200,10 +200,17 @@ export const VariationalResultSummary = Type.Omit(VariationalResult, [
 ]);
 export type VariationalResultSummary = Static<typeof VariationalResultSummary>;
 
-/** A job in a list: no reproducible record, and only the summary of its result. */
+/** A job in a list: no reproducible record, the noise by name only, and the summary of its result. */
 export const JobSummary = Type.Object({
-  ...Type.Omit(Job, ["result", "record", "resultUnavailable", "variational"])
-    .properties,
+  ...Type.Omit(Job, [
+    "result",
+    "record",
+    "resultUnavailable",
+    "variational",
+    "noise",
+  ]).properties,
+  /** Which noise the job ran with (null: none); the job itself has the whole model. */
+  noise: Type.Union([JobNoiseSummary, Type.Null()]),
   result: Type.Unsafe<JobResultSummary | null>(
     Type.Union([JobResultSummary, VariationalResultSummary, Type.Null()]),
   ),

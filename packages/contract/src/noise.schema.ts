@@ -138,6 +138,15 @@ export const JobNoise = Type.Object({
 });
 export type JobNoise = Static<typeof JobNoise>;
 
+/** The noise of a job in a list: which saved model (or inline) and the model's own name, not the model. */
+export const JobNoiseSummary = Type.Object({
+  noiseModelId: Type.Union([Type.String(), Type.Null()]),
+  noiseModelName: Type.Union([Type.String(), Type.Null()]),
+  /** The `name` inside the model document, if it has one. */
+  name: Type.Union([Type.String(), Type.Null()]),
+});
+export type JobNoiseSummary = Static<typeof JobNoiseSummary>;
+
 const Name = NameString({ minLength: 1, maxLength: 200, pattern: "\\S" });
 
 /** A saved noise model of a project. */

@@ -8,6 +8,7 @@ import { createAssistantApi } from "./assistant.ts";
 import { createNoiseModelsApi } from "./noise-models.ts";
 import { StepFaultApiError } from "./errors.ts";
 import { readSse } from "./sse.ts";
+import { rerunBody } from "./rerun.ts";
 import {
   isAbortError,
   watchJob,
@@ -216,6 +217,35 @@ export function createClient(options: ClientOptions) {
     cancel: (jobId: string) => request<Job>("POST", `/jobs/${jobId}/cancel`),
     /** Deletes a job. */
     delete: (jobId: string) => request<void>("DELETE", `/jobs/${jobId}`),
+    /**
+     * Submits a finished job again as it ran (see `rerunBody`): same circuit, seed, shots,
+     * inputs, noise, method and kind-specific fields. When its saved circuit is gone since (404),
+     * runs the recorded source instead. Throws when the job carries too little to repeat.
+     */
+    async rerun(job: Job): Promise<Job> {
+      const body = rerunBody(job);
+      if (!body)
+        throw new StepFaultApiError(0, {
+          code: "JOB_NOT_REPEATABLE",
+          detail: `job ${job.id} has no saved revision or record to run again`,
+        });
+      try {
+        return await jobs.submit(job.projectId, body);
+      } catch (err) {
+        if (
+          !(err instanceof StepFaultApiError) ||
+          err.status !== 404 ||
+          !job.record ||
+          !("circuitId" in body)
+        )
+          throw err;
+        const { circuitId: _c, revision: _r, ...rest } = body;
+        return jobs.submit(job.projectId, {
+          ...rest,
+          source: job.record.source,
+        } as SubmitJobBody);
+      }
+    },
     /** The job's Server-Sent Events: current state first, then status, progress and log lines. */
     async *events(
       jobId: string,

@@ -7,8 +7,10 @@ export {
 } from "./client.ts";
 export type { SessionOptions } from "./accounts.ts";
 export { StepFaultApiError } from "./errors.ts";
+export { rerunBody } from "./rerun.ts";
 export {
   isTerminal,
+  JOB_STATUSES,
   type JobWatcher,
   type WatchOptions as JobWatchOptions,
 } from "./watch.ts";

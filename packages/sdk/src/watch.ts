@@ -2,11 +2,21 @@
 import { StepFaultApiError } from "./errors.ts";
 import type { Job, JobEvent, JobStatus } from "./types.ts";
 
+/** Whether each state is final, in the order lists show the states. */
+const FINAL: Readonly<Record<JobStatus, boolean>> = {
+  queued: false,
+  running: false,
+  succeeded: true,
+  failed: true,
+  cancelled: true,
+};
+
+/** Every job state, in the order of its life (queued, running, then the final ones). */
+export const JOB_STATUSES = Object.keys(FINAL) as readonly JobStatus[];
+
 /** True when a job in this state will not change any more. */
 export function isTerminal(status: JobStatus): boolean {
-  return (
-    status === "succeeded" || status === "failed" || status === "cancelled"
-  );
+  return FINAL[status];
 }
 
 /** What `jobs.watch` tells its caller as the job goes on. */

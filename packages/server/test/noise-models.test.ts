@@ -321,6 +321,22 @@ describeOnEngines("Noise models API and noisy jobs", (ctx) => {
       // Bell pair then readout error on both bits: P(01) = P(10) = 0.5 (0.8*0.2 + 0.1*0.9) / ... :
       // |00> recorded as 01: 0.8*0.2; |11> recorded as 01: 0.1*0.9 (bit 0 read 1, bit 1 read 0).
       expectFraction(job.result!.counts, "01", 0.5 * 0.16 + 0.5 * 0.09, 4000);
+      // The job list names the model; only the job itself carries the whole document.
+      const list = (
+        await ctx.app.inject({
+          url: `/api/v1/projects/${projectId}/jobs?limit=100`,
+          headers: as(owner),
+        })
+      ).json() as { items: { id: string; noise: unknown }[] };
+      const items = new Map(list.items.map((j) => [j.id, j.noise]));
+      expect(items.get(job.id)).toEqual({
+        noiseModelId: m.id,
+        noiseModelName: "readout only",
+        name: null,
+      });
+      expect(list.items.some((j) => j.noise === null)).toBe(false);
+      for (const n of items.values())
+        expect(Object.keys(n as object)).not.toContain("model");
       await ctx.app.inject({
         method: "DELETE",
         url: `${base()}/${m.id}`,
@@ -361,6 +377,40 @@ describeOnEngines("Noise models API and noisy jobs", (ctx) => {
       expect(job.result?.method).toBe("density_matrix");
       // depolarizing(p) after x: P(1) = 1 - 2p/3 = 0.8, so <Z> = 0.2 - 0.8.
       expect(job.result?.expectations?.[0][0]).toBeCloseTo(-0.6, 10);
+    });
+
+    it("leaves readout errors out of exact expectation values (as Aer does): they act on recorded bits", async () => {
+      const readoutAndDamping = {
+        format: "stepfault.noise-model",
+        version: 1,
+        gateNoise: [
+          { gates: ["x"], channel: { name: "depolarizing", params: [0.3] } },
+        ],
+        readout: [
+          {
+            matrix: [
+              [0.7, 0.3],
+              [0.4, 0.6],
+            ],
+          },
+        ],
+      };
+      const job = await run({
+        kind: "estimate",
+        source: X1_NO_MEASURE,
+        observables: ["Z"],
+        noise: readoutAndDamping,
+      });
+      expect(job.result?.method).toBe("density_matrix");
+      // Tr(Z rho) after x then depolarizing(0.3): -0.6, the readout matrix does not enter.
+      expect(job.result?.expectations?.[0][0]).toBeCloseTo(-0.6, 10);
+      const readoutOnly = await run({
+        kind: "estimate",
+        source: X1_NO_MEASURE,
+        observables: ["Z"],
+        noise: { ...readoutAndDamping, gateNoise: [] },
+      });
+      expect(readoutOnly.result?.expectations?.[0][0]).toBeCloseTo(-1, 10);
     });
 
     it("refuses bad noise with 422 naming the field, before queueing", async () => {

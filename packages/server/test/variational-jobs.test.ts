@@ -36,7 +36,7 @@ function maxCut(n: number, edges: number[][]): number {
   return best;
 }
 
-const exact = (terms: PauliTerm[]) => denseMin(dense(terms));
+const exact = (terms: readonly PauliTerm[]) => denseMin(dense(terms));
 
 describeOnEngines(
   "Variational jobs",

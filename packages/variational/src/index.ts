@@ -7,3 +7,4 @@ export * from "./problems/pauli.ts";
 export * from "./problems/exact.ts";
 export * from "./problems/qaoa.ts";
 export * from "./problems/ansatz.ts";
+export * from "./problems/molecules.ts";

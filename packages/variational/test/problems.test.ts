@@ -1,4 +1,10 @@
-import { compileQasm, simulate } from "@stepfault/quantum";
+import {
+  compileParametric,
+  compileQasm,
+  estimate,
+  parseObservable,
+  simulate,
+} from "@stepfault/quantum";
 import { describe, expect, it } from "vitest";
 import {
   bruteForce,
@@ -7,6 +13,7 @@ import {
   costOf,
   cutOf,
   groundEnergy,
+  H2_STO3G,
   hardwareEfficient,
   pauliSumText,
   qaoaCircuit,
@@ -15,6 +22,33 @@ import {
   type PauliTerm,
 } from "../src/index.ts";
 import { dense, denseMin, tfim } from "./helpers/dense.ts";
+
+describe("H2_STO3G", () => {
+  it("has the literature ground energy, reached by a real ansatz at known angles with zero gradient", () => {
+    expect(groundEnergy(H2_STO3G)).toBeCloseTo(-1.857275030202, 10);
+    const p = compileParametric(
+      `OPENQASM 3.0;\ninclude "stdgates.inc";\ninput float a; input float b; input float c; input float d; qubit[2] q;
+ry(a) q[0]; ry(b) q[1]; cx q[0], q[1]; ry(c) q[0]; ry(d) q[1];`,
+    );
+    const h2 = parseObservable(pauliSumText(H2_STO3G), 2);
+    if (!p.ok || !h2.ok) throw new Error("compile");
+    const r = estimate(p.program, [h2.observable], {
+      points: [
+        {
+          a: 0.353530393227,
+          b: -0.87590589816,
+          c: 3.417810800351,
+          d: 0.907103681431,
+        },
+      ],
+      gradient: true,
+    });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.result.expectations[0][0]).toBeCloseTo(-1.857275030202, 10);
+    for (const g of r.result.gradients![0][0])
+      expect(Math.abs(g)).toBeLessThan(1e-9);
+  });
+});
 
 describe("groundEnergy", () => {
   it("matches dense diagonalisation on random Pauli sums with X, Y and Z", () => {

@@ -1,12 +1,11 @@
 import { describe, expect, it } from "vitest";
 import {
-  ApiError,
   createApiClient,
-  problemMessage,
   REFRESH_KEY,
   type KeyValueStore,
   type LockRunner,
 } from "../src/api/client.ts";
+import { asApiError, errorText, problemMessage } from "../src/api/errors.ts";
 import { createSdk } from "../src/api/sdk.ts";
 import { StepFaultApiError } from "@stepfault/sdk";
 
@@ -164,30 +163,33 @@ describe("problemMessage", () => {
   });
 });
 
-describe("createApiClient.request", () => {
-  it("turns a problem+json answer into an ApiError with the code, status and extra fields", async () => {
-    const client = createApiClient({
-      fetch: (async () =>
-        json(
-          422,
-          {
-            title: "Circuit source does not compile",
-            detail: "bell:3:1: unknown gate",
-            code: "CIRCUIT_INVALID",
-            status: 422,
-            diagnostics: [{ line: 3, column: 1, message: "unknown gate" }],
-          },
-          "application/problem+json",
-        )) as typeof fetch,
-    });
-    const err = await client
-      .request("POST", "/x", { body: {} })
+describe("errorText", () => {
+  it("shows a refusal as its problem's title and detail, with its code, status and extra fields kept", async () => {
+    const sdk = createSdk(
+      createApiClient({
+        fetch: (async () =>
+          json(
+            422,
+            {
+              title: "Circuit source does not compile",
+              detail: "bell:3:1: unknown gate",
+              code: "CIRCUIT_INVALID",
+              status: 422,
+              diagnostics: [{ line: 3, column: 1, message: "unknown gate" }],
+            },
+            "application/problem+json",
+          )) as typeof fetch,
+        locks: null,
+      }),
+    );
+    const err = await sdk.circuits
+      .create("p1", { name: "bell", source: "x" })
       .catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ApiError);
-    const e = err as ApiError;
+    expect(err).toBeInstanceOf(StepFaultApiError);
+    const e = err as StepFaultApiError;
     expect(e.status).toBe(422);
     expect(e.code).toBe("CIRCUIT_INVALID");
-    expect(e.message).toBe(
+    expect(errorText(e)).toBe(
       "Circuit source does not compile: bell:3:1: unknown gate",
     );
     expect(e.problem.diagnostics).toEqual([
@@ -195,37 +197,21 @@ describe("createApiClient.request", () => {
     ]);
   });
 
-  it("reports a network failure as status 0 with a readable message", async () => {
-    const client = createApiClient({
-      fetch: (async () => {
-        throw new TypeError("fetch failed");
-      }) as typeof fetch,
-    });
-    const e = (await client
-      .request("GET", "/me")
-      .catch((x: unknown) => x)) as ApiError;
-    expect(e.status).toBe(0);
-    expect(e.message).toMatch(/Could not reach the StepFault server/);
-  });
-
-  it("sends JSON bodies and query strings, skipping empty query values", async () => {
-    let seen: { url: string; init?: RequestInit } | null = null;
-    const client = createApiClient({
-      fetch: (async (u: RequestInfo | URL, init?: RequestInit) => {
-        seen = { url: String(u), init };
-        return new Response(null, { status: 204 });
-      }) as typeof fetch,
-    });
-    const out = await client.request("POST", "/p", {
-      body: { a: 1 },
-      query: { q: "bell", cursor: undefined, x: "" },
-    });
-    expect(out).toBeUndefined();
-    expect(seen!.url).toBe("/api/v1/p?q=bell");
-    expect(seen!.init?.body).toBe('{"a":1}');
-    expect(new Headers(seen!.init?.headers).get("content-type")).toBe(
-      "application/json",
+  it("reports a network failure as status 0 with a readable message, and anything else thrown as a client error", async () => {
+    const sdk = createSdk(
+      createApiClient({
+        fetch: (async () => {
+          throw new TypeError("fetch failed");
+        }) as typeof fetch,
+        locks: null,
+      }),
     );
+    const e = asApiError(await sdk.me().catch((x: unknown) => x));
+    expect(e.status).toBe(0);
+    expect(errorText(e)).toMatch(/Could not reach the StepFault server/);
+    const other = asApiError(new Error("boom"));
+    expect(other).toMatchObject({ status: 0, code: "CLIENT" });
+    expect(errorText(other)).toBe("Unexpected error: boom");
   });
 });
 
@@ -278,11 +264,7 @@ describe("the SDK over the session's fetch", () => {
       },
       locks: null,
     });
-    client.setTokens({
-      accessToken: "a1",
-      tokenType: "Bearer",
-      expiresIn: 900,
-    });
+    client.setTokens({ accessToken: "a1" });
     const e = await createSdk(client)
       .auth.login({ email: "a@b.test", password: "x".repeat(12) })
       .catch((x: unknown) => x);
@@ -296,7 +278,7 @@ describe("createApiClient session handling", () => {
     const server = fakeServer();
     const client = createApiClient({ fetch: server.fetch, locks: null });
     await expect(client.refresh()).resolves.toBe(true);
-    await expect(client.request("GET", "/me")).resolves.toEqual({
+    await expect(createSdk(client).me()).resolves.toEqual({
       email: "ada@example.com",
     });
     expect(server.calls).toEqual([
@@ -311,13 +293,13 @@ describe("createApiClient session handling", () => {
   it("refreshes once on a 401 and retries, even for several requests at the same time", async () => {
     const server = fakeServer();
     const client = createApiClient({ fetch: server.fetch, locks: null });
-    await client.request("GET", "/me");
+    await createSdk(client).me();
     server.expireAccess();
     server.calls.length = 0;
     const all = await Promise.all([
-      client.request("GET", "/me"),
-      client.request("GET", "/me"),
-      client.request("GET", "/me"),
+      createSdk(client).me(),
+      createSdk(client).me(),
+      createSdk(client).me(),
     ]);
     expect(all).toHaveLength(3);
     expect(
@@ -334,10 +316,10 @@ describe("createApiClient session handling", () => {
       locks: null,
       onExpired: () => (expired += 1),
     });
-    const e = (await client
-      .request("GET", "/me")
-      .catch((x: unknown) => x)) as ApiError;
-    expect(e).toBeInstanceOf(ApiError);
+    const e = (await createSdk(client)
+      .me()
+      .catch((x: unknown) => x)) as StepFaultApiError;
+    expect(e).toBeInstanceOf(StepFaultApiError);
     expect(e.status).toBe(401);
     expect(expired).toBe(1);
     expect(client.hasSession()).toBe(false);
@@ -386,10 +368,10 @@ describe("createApiClient session handling", () => {
       locks: null,
       onExpired: () => (expired += 1),
     });
-    await client.request("GET", "/me");
+    await createSdk(client).me();
     server.jar.cookie = null;
     server.expireAccess();
-    await expect(client.request("GET", "/me")).rejects.toMatchObject({
+    await expect(createSdk(client).me()).rejects.toMatchObject({
       code: "SESSION_EXPIRED",
     });
     expect(expired).toBe(1);
@@ -398,7 +380,7 @@ describe("createApiClient session handling", () => {
   it("before the first refresh, answers a 401 with one refresh try and then the server's own error", async () => {
     const server = fakeServer({ jar: { cookie: null } });
     const client = createApiClient({ fetch: server.fetch, locks: null });
-    await expect(client.request("GET", "/me")).rejects.toMatchObject({
+    await expect(createSdk(client).me()).rejects.toMatchObject({
       status: 401,
       code: "UNAUTHENTICATED",
     });
@@ -436,7 +418,7 @@ describe("createApiClient session handling", () => {
     expect(server.jar.cookie).toBe("r2");
     // Later refreshes use the cookie alone, and nothing is written back to storage.
     server.expireAccess();
-    await client.request("GET", "/me");
+    await createSdk(client).me();
     expect(server.bodies).toEqual([{ refreshToken: "r1" }, {}]);
     expect([...storage.data.keys()]).toEqual(["other"]);
   });
@@ -489,20 +471,9 @@ describe("createApiClient session handling", () => {
     expect(jar.cookie).toBe("r4");
     expect(locks.held).toEqual([]);
   });
-
-  it("does not attach a token or refresh for anonymous requests", async () => {
-    const server = fakeServer();
-    const client = createApiClient({ fetch: server.fetch, locks: null });
-    const e = (await client
-      .request("GET", "/me", { anonymous: true })
-      .catch((x: unknown) => x)) as ApiError;
-    expect(e.code).toBe("UNAUTHENTICATED");
-    expect(server.calls).toEqual(["GET /api/v1/me"]);
-    expect(server.jar.cookie).toBe("r1");
-  });
 });
 
-describe("createApiClient.stream", () => {
+describe("event streams over the session's fetch", () => {
   it("refreshes an expired access token, asks for an event stream and hands back the response", async () => {
     const server = fakeServer();
     const accepts: (string | null)[] = [];
@@ -517,9 +488,10 @@ describe("createApiClient.stream", () => {
     server.expireAccess();
     server.calls.length = 0;
     accepts.length = 0;
-    const res = await client.stream("GET", "/jobs/j1/events");
-    expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ email: "ada@example.com" });
+    // The fake answers with JSON, not events: the stream ends with none.
+    const events = [];
+    for await (const e of createSdk(client).jobs.events("j1")) events.push(e);
+    expect(events).toEqual([]);
     // 401, one refresh, then the retry with the new token.
     expect(server.calls).toEqual([
       "GET /api/v1/jobs/j1/events",
@@ -533,7 +505,7 @@ describe("createApiClient.stream", () => {
     ]);
   });
 
-  it("throws a refused stream as an ApiError with the problem's code", async () => {
+  it("throws a refused stream as the SDK's error with the problem's code", async () => {
     const client = createApiClient({
       fetch: (async () =>
         json(
@@ -542,12 +514,12 @@ describe("createApiClient.stream", () => {
           "application/problem+json",
         )) as typeof fetch,
     });
-    await expect(
-      client.stream("GET", "/jobs/nope/events"),
-    ).rejects.toMatchObject({
-      status: 404,
-      code: "JOB_NOT_FOUND",
-      message: "Job not found",
-    });
+    const e = await createSdk(client)
+      .jobs.events("nope")
+      .next()
+      .catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(StepFaultApiError);
+    expect(e).toMatchObject({ status: 404, code: "JOB_NOT_FOUND" });
+    expect(errorText(e as StepFaultApiError)).toBe("Job not found");
   });
 });

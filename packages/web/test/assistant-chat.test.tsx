@@ -1,10 +1,11 @@
 // @vitest-environment jsdom
 import { cleanup, render } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
-import type {
-  AssistantEvent,
-  Message,
-} from "../src/assistant/assistant-api.ts";
+import {
+  StepFaultApiError,
+  type AssistantEvent,
+  type AssistantMessage as Message,
+} from "@stepfault/sdk";
 import {
   applyEvent,
   EMPTY_CHAT,
@@ -213,16 +214,24 @@ describe("fromHistory", () => {
 describe("refusalText", () => {
   it("explains a conversation busy in another tab and keeps other refusals as the server said them", () => {
     expect(
-      refusalText({ code: "CONVERSATION_BUSY", message: "server words" }),
+      refusalText(
+        new StepFaultApiError(409, {
+          code: "CONVERSATION_BUSY",
+          title: "server words",
+        }),
+      ),
     ).toMatch(
       /still answering another message .*another tab.*Wait for that answer to finish/,
     );
     expect(
-      refusalText({
-        code: "AI_USAGE_CAP_EXCEEDED",
-        message: "you used 10 of 5",
-      }),
-    ).toBe("you used 10 of 5");
+      refusalText(
+        new StepFaultApiError(429, {
+          code: "AI_USAGE_CAP_EXCEEDED",
+          title: "Monthly AI token allowance used up",
+          detail: "you used 10 of 5",
+        }),
+      ),
+    ).toBe("Monthly AI token allowance used up: you used 10 of 5");
   });
 
   it("shows a cap reached during an answer as an error after the partial answer", () => {

@@ -8,7 +8,7 @@ import {
 } from "@testing-library/react";
 import { useState } from "react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ApiError } from "../src/api/client.ts";
+import { StepFaultApiError } from "@stepfault/sdk";
 import { Field, SubmitForm } from "../src/pages/forms.tsx";
 import { useSubmit } from "../src/pages/ui.tsx";
 
@@ -87,12 +87,10 @@ describe("SubmitForm", () => {
     expect(form.getAttribute("aria-busy")).toBe("true");
     await act(async () =>
       fail(
-        new ApiError(
-          409,
-          "USERNAME_TAKEN",
-          "Username already taken",
-          "Username already taken",
-        ),
+        new StepFaultApiError(409, {
+          code: "USERNAME_TAKEN",
+          title: "Username already taken",
+        }),
       ),
     );
     expect((await screen.findByRole("alert")).textContent).toBe(

@@ -1,7 +1,17 @@
-/** Jobs, results and a controllable fake jobs API for the run panel and jobs tests. */
+/**
+ * Jobs, results and a controllable fake of the jobs routes for the run panel and jobs tests: the
+ * app's SDK client talks to it through `fetch`, as it talks to the server.
+ */
 import { vi } from "vitest";
-import { ApiError } from "../src/api/client.ts";
-import type { Job, JobResult, JobsApi } from "../src/api/jobs.ts";
+import {
+  StepFaultApiError,
+  type Job,
+  type JobListQuery,
+  type JobPage,
+  type JobResult,
+  type JobSummary,
+  type SubmitJobBody,
+} from "@stepfault/sdk";
 
 export const BELL_RESULT: JobResult = {
   counts: { "00": 493, "11": 507 },
@@ -31,6 +41,11 @@ export function job(over: Partial<Job> = {}): Job {
     circuitRevision: 2,
     createdBy: "u1",
     status: "queued",
+    kind: "sample",
+    primitive: null,
+    method: "auto",
+    noise: null,
+    variational: null,
     numQubits: 2,
     numClbits: 2,
     shots: 1000,
@@ -80,23 +95,93 @@ export function sseResponse() {
   };
 }
 
-/** A jobs API of spies; each test sets the answers it needs. */
-export function fakeJobs() {
+/** A job as lists show it (its result and noise summarised as the server does). */
+export function summary(j: Job): JobSummary {
+  const { record: _r, resultUnavailable: _u, variational: _v, ...rest } = j;
+  const {
+    counts: _c,
+    probabilities: _p,
+    statevector: _s,
+    sweep: _w,
+    expectations: _e,
+    stddev: _d,
+    gradients: _g,
+    ...result
+  } = j.result ?? ({} as JobResult);
   return {
-    submit: vi.fn<JobsApi["submit"]>(),
-    list: vi.fn<JobsApi["list"]>(),
-    get: vi.fn<JobsApi["get"]>(),
-    cancel: vi.fn<JobsApi["cancel"]>(),
-    events: vi.fn<JobsApi["events"]>(),
-  } satisfies JobsApi;
+    ...rest,
+    result: j.result ? result : null,
+    noise: j.noise && {
+      noiseModelId: j.noise.noiseModelId,
+      noiseModelName: j.noise.noiseModelName,
+      name: j.noise.model.name ?? null,
+    },
+  };
 }
 
-/** An ApiError as the client makes them from a problem+json answer. */
+/**
+ * The jobs routes as spies, each test setting the answers it needs (a rejected `StepFaultApiError`
+ * is answered as its problem+json), and the `fetch` that serves them to the SDK; other routes
+ * are not reachable.
+ */
+export function fakeJobs() {
+  const spies = {
+    submit: vi.fn<(projectId: string, body: SubmitJobBody) => Promise<Job>>(),
+    list: vi.fn<(projectId: string, query: JobListQuery) => Promise<JobPage>>(),
+    get: vi.fn<(jobId: string) => Promise<Job>>(),
+    cancel: vi.fn<(jobId: string) => Promise<Job>>(),
+    /** The raw event stream of `GET /jobs/{id}/events`. */
+    events: vi.fn<(jobId: string, signal?: AbortSignal) => Promise<Response>>(),
+  };
+  const answer = async (call: () => Promise<unknown> | undefined) => {
+    try {
+      const value = await call();
+      if (value instanceof Response) return value;
+      if (value === undefined)
+        return Response.json({ code: "NOT_MOCKED" }, { status: 404 });
+      return Response.json(value);
+    } catch (err) {
+      if (!(err instanceof StepFaultApiError)) throw err;
+      return Response.json(err.problem, {
+        status: err.status,
+        headers: { "content-type": "application/problem+json" },
+      });
+    }
+  };
+  const fetchFn = (input: RequestInfo | URL, init: RequestInit = {}) => {
+    const url = new URL(String(input), "http://app");
+    const path = url.pathname.replace(/^\/api\/v1/, "");
+    const method = init.method ?? "GET";
+    const query = Object.fromEntries(
+      [...url.searchParams].map(([k, v]) => [
+        k,
+        /^\d+$/.test(v) ? Number(v) : v,
+      ]),
+    ) as JobListQuery;
+    let m: RegExpExecArray | null;
+    if ((m = /^\/projects\/([^/]+)\/jobs$/.exec(path)))
+      return method === "POST"
+        ? answer(() =>
+            spies.submit(m![1], JSON.parse(String(init.body)) as SubmitJobBody),
+          )
+        : answer(() => spies.list(m![1], query));
+    if ((m = /^\/jobs\/([^/]+)\/events$/.exec(path)))
+      return answer(() => spies.events(m![1], init.signal ?? undefined));
+    if ((m = /^\/jobs\/([^/]+)\/cancel$/.exec(path)))
+      return answer(() => spies.cancel(m![1]));
+    if ((m = /^\/jobs\/([^/]+)$/.exec(path)))
+      return answer(() => spies.get(m![1]));
+    return Promise.reject(new TypeError("no network in this test"));
+  };
+  return { ...spies, fetch: fetchFn as typeof fetch };
+}
+
+/** A `StepFaultApiError` as the SDK makes them from a problem+json answer. */
 export function problem(
   status: number,
   code: string,
   title: string,
   extra: Record<string, unknown> = {},
 ) {
-  return new ApiError(status, code, title, title, { code, title, ...extra });
+  return new StepFaultApiError(status, { code, title, status, ...extra });
 }

@@ -9,7 +9,7 @@ import {
 } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 import { createApiClient } from "../src/api/client.ts";
-import type { Job } from "../src/api/jobs.ts";
+import { rerunBody, type Job } from "@stepfault/sdk";
 import { SessionProvider } from "../src/api/session.tsx";
 import { JobPage } from "../src/pages/jobs/JobPage.tsx";
 import { JobsPage } from "../src/pages/jobs/JobsPage.tsx";
@@ -22,6 +22,7 @@ const ID2 = "22222222-2222-4222-8222-222222222222";
 /** A fetch that serves one project, one circuit and the given jobs, and records requests. */
 function server(jobs: Job[], pageSize = 50, events?: () => Response) {
   const requests: string[] = [];
+  const submitted: unknown[] = [];
   let listCalls = 0;
   const json = (b: unknown, status = 200) =>
     new Response(JSON.stringify(b), {
@@ -43,6 +44,10 @@ function server(jobs: Job[], pageSize = 50, events?: () => Response) {
       });
     if (p === "/projects/p1/circuits")
       return json({ items: [{ id: "c1", name: "bell" }], nextCursor: null });
+    if (p === "/projects/p1/jobs" && method === "POST") {
+      submitted.push(JSON.parse(String(init?.body)));
+      return json({ ...jobs[0], id: ID2, status: "queued" }, 201);
+    }
     if (p === "/projects/p1/jobs") {
       listCalls++;
       const status = url.searchParams.get("status");
@@ -70,7 +75,7 @@ function server(jobs: Job[], pageSize = 50, events?: () => Response) {
     return json(j);
   };
   const client = createApiClient({ fetch: fetchFn as typeof fetch });
-  return { client, requests, listCalls: () => listCalls, jobs };
+  return { client, requests, submitted, listCalls: () => listCalls, jobs };
 }
 
 const statuses = () =>
@@ -207,6 +212,53 @@ describe("JobPage", () => {
       "disabled",
       false,
     );
+  });
+
+  it("runs a job again with every field it ran with: inputs, noise, method, sweep", async () => {
+    const model = {
+      format: "stepfault.noise-model" as const,
+      version: 1 as const,
+      gateNoise: [
+        {
+          gates: ["h"],
+          channel: { name: "depolarizing" as const, params: [0.01] },
+        },
+      ],
+    };
+    const ran = job({
+      status: "succeeded",
+      progress: 1,
+      result: BELL_RESULT,
+      method: "density_matrix",
+      noise: { model, noiseModelId: null, noiseModelName: null },
+      primitive: { sweep: { theta: [0, 1] } },
+      record: {
+        ...record,
+        inputs: { phi: 0.5 },
+        options: { ...record.options, precision: "single" },
+      },
+    });
+    const srv = server([ran]);
+    render(
+      <SessionProvider client={srv.client}>
+        <JobPage projectId="p1" jobId={ran.id} />
+      </SessionProvider>,
+    );
+    fireEvent.click(await screen.findByRole("button", { name: "Run again" }));
+    await waitFor(() => expect(srv.submitted).toHaveLength(1));
+    expect(srv.submitted[0]).toEqual(rerunBody(ran));
+    expect(srv.submitted[0]).toEqual({
+      kind: "sample",
+      circuitId: "c1",
+      revision: 2,
+      shots: 1000,
+      seed: 1234,
+      precision: "single",
+      inputs: { phi: 0.5 },
+      noise: model,
+      method: "density_matrix",
+      sweep: { theta: [0, 1] },
+    });
   });
 
   it("follows a running job live and shows its result when it ends", async () => {

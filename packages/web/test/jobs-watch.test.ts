@@ -1,5 +1,11 @@
+/**
+ * The app's job watcher: the SDK's `jobs.watch` over the session's fetch (see `api/sdk.ts`),
+ * against a fake of the jobs routes.
+ */
 import { describe, expect, it, vi } from "vitest";
-import { readSse, watchJob, type Job } from "../src/api/jobs.ts";
+import type { Job, JobWatcher, JobWatchOptions } from "@stepfault/sdk";
+import { createApiClient } from "../src/api/client.ts";
+import { createSdk } from "../src/api/sdk.ts";
 import {
   BELL_RESULT,
   fakeJobs,
@@ -8,27 +14,35 @@ import {
   sseResponse,
 } from "./job-fixtures.ts";
 
-async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
-  return out;
+/** Watches `jobId` with the app's SDK client over the fake routes of `api`. */
+function watchJob(
+  api: ReturnType<typeof fakeJobs>,
+  jobId: string,
+  watcher: JobWatcher,
+  opts: JobWatchOptions = {},
+) {
+  const sdk = createSdk(createApiClient({ fetch: api.fetch, locks: null }));
+  return sdk.jobs.watch(jobId, watcher, opts);
 }
 
-describe("readSse", () => {
+describe("the SDK's stream reader, as the app gets it", () => {
   it("parses events split across chunks, CRLF lines, comments and multi-line data", async () => {
+    const api = fakeJobs();
     const s = sseResponse();
-    const done = collect(readSse(s.response.body!));
+    api.events.mockResolvedValue(s.response);
+    api.get.mockResolvedValue(job({ status: "succeeded", progress: 1 }));
+    const events: unknown[] = [];
+    const p = watchJob(api, job().id, { onEvent: (e) => events.push(e) });
     s.raw("retry: 1000\n\n: ping\n\n");
-    s.raw("id: 3\nevent: sta");
-    s.raw('te\ndata: {"a":1}\n\n');
-    s.raw("event: log\r\ndata: line one\r\ndata: line two\r\n\r\n");
-    s.raw("data: no event name\n\n");
-    s.raw("event: progress\ndata: 0.5"); // unterminated: dropped at the end
+    s.raw("id: 3\nevent: lo");
+    s.raw('g\ndata: {"message":"a"}\n\n');
+    s.raw('event: log\r\ndata: {"message":\r\ndata: "b"}\r\n\r\n');
+    s.raw('event: progress\ndata: {"fraction":0.5}'); // unterminated: dropped at the end
     s.end();
-    expect(await done).toEqual([
-      { id: "3", event: "state", data: '{"a":1}' },
-      { event: "log", data: "line one\nline two" },
-      { event: "message", data: "no event name" },
+    await p;
+    expect(events).toEqual([
+      { id: 3, event: "log", data: { message: "a" } },
+      { event: "log", data: { message: "b" } },
     ]);
   });
 });
@@ -58,9 +72,11 @@ describe("watchJob", () => {
     expect(seen).toEqual([
       "transport:stream",
       "job:running",
+      "progress:0.1",
       "progress:0.5",
       "status:succeeded",
       "job:succeeded",
+      "progress:1",
     ]);
     expect(api.get).toHaveBeenCalledTimes(1);
   });
@@ -110,13 +126,15 @@ describe("watchJob", () => {
     api.events.mockResolvedValue(s.response);
     api.get.mockResolvedValue(done);
     const transports: string[] = [];
+    const onJob = vi.fn();
     const p = watchJob(
       api,
       running.id,
-      { onJob: () => undefined, onTransport: (t) => transports.push(t) },
+      { onJob, onTransport: (t) => transports.push(t) },
       { pollMs: 1 },
     );
     s.send("state", running, 1);
+    await vi.waitFor(() => expect(onJob).toHaveBeenCalledTimes(1));
     s.fail();
     expect((await p)?.status).toBe("succeeded");
     expect(transports).toEqual(["stream", "polling"]);
@@ -135,7 +153,7 @@ describe("watchJob", () => {
 
   it("gives up polling after repeated network failures", async () => {
     const api = fakeJobs();
-    api.get.mockRejectedValue(problem(0, "NETWORK", "Network error"));
+    api.get.mockRejectedValue(new TypeError("Failed to fetch"));
     await expect(
       watchJob(
         api,
@@ -143,7 +161,7 @@ describe("watchJob", () => {
         { onJob: () => undefined },
         { pollMs: 1, poll: true },
       ),
-    ).rejects.toMatchObject({ code: "NETWORK" });
+    ).rejects.toMatchObject({ code: "NETWORK_ERROR", status: 0 });
     expect(api.get).toHaveBeenCalledTimes(5);
   });
 

@@ -8,7 +8,7 @@ import {
 } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 import { compact, Histogram } from "../src/histogram/Histogram.tsx";
-import { rerunBody } from "../src/pages/jobs/JobPage.tsx";
+import { rerunBody } from "@stepfault/sdk";
 import { ProbabilityTable } from "../src/run/ProbabilityTable.tsx";
 import { bytes, duration } from "../src/run/ResultView.tsx";
 import {
@@ -191,6 +191,8 @@ describe("formatting and re-run", () => {
       stepfaultVersion: "0.1.0",
     };
     expect(rerunBody(job({ status: "succeeded", record }))).toEqual({
+      kind: "sample",
+      method: "auto",
       circuitId: "c1",
       revision: 2,
       shots: 10,
@@ -207,6 +209,8 @@ describe("formatting and re-run", () => {
         }),
       ),
     ).toEqual({
+      kind: "sample",
+      method: "auto",
       source: "OPENQASM 3.0;",
       shots: 10,
       seed: 99,

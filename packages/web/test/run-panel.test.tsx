@@ -22,6 +22,7 @@ import {
   job,
   problem,
   sseResponse,
+  summary,
 } from "./job-fixtures.ts";
 
 afterEach(cleanup);
@@ -38,19 +39,11 @@ function open(
   target = SAVED,
   canRun = true,
 ) {
-  // A client with no session: the panel only talks to the fake jobs API.
-  const client = createApiClient({
-    fetch: () => Promise.reject(new Error("no network in this test")),
-  });
+  // A client with no session: the panel's SDK only reaches the fake jobs routes.
+  const client = createApiClient({ fetch: jobs.fetch });
   render(
     <SessionProvider client={client}>
-      <RunPanel
-        projectId="p1"
-        target={target}
-        jobs={jobs}
-        pollMs={1}
-        canRun={canRun}
-      />
+      <RunPanel projectId="p1" target={target} pollMs={1} canRun={canRun} />
     </SessionProvider>,
   );
   const panel = screen.getByRole("region", { name: "Run" });
@@ -224,12 +217,10 @@ describe("RunPanel", () => {
     jobs.submit.mockResolvedValueOnce(
       job({ status: "succeeded", progress: 1, result: BELL_RESULT }),
     );
-    const client = createApiClient({
-      fetch: () => Promise.reject(new Error("no network in this test")),
-    });
+    const client = createApiClient({ fetch: jobs.fetch });
     const panelFor = (target: RunTarget) => (
       <SessionProvider client={client}>
-        <RunPanel projectId="p1" target={target} jobs={jobs} pollMs={1} />
+        <RunPanel projectId="p1" target={target} pollMs={1} />
       </SessionProvider>
     );
     const view = render(panelFor(SAVED));
@@ -306,7 +297,7 @@ describe("RunPanel", () => {
     const jobs = fakeJobs();
     const s = sseResponse();
     jobs.list.mockResolvedValue({
-      items: [job({ status: "running", progress: 0.5 })],
+      items: [summary(job({ status: "running", progress: 0.5 }))],
       nextCursor: null,
     });
     jobs.events.mockResolvedValue(s.response);
@@ -331,15 +322,9 @@ describe("RunPanel", () => {
 
   it("shows a finished last run with its full result (lists carry only a summary)", async () => {
     const jobs = fakeJobs();
-    const {
-      counts: _c,
-      probabilities: _p,
-      statevector: _s,
-      ...summary
-    } = BELL_RESULT;
     jobs.list.mockResolvedValue({
       items: [
-        { ...job({ status: "succeeded", progress: 1 }), result: summary },
+        summary(job({ status: "succeeded", progress: 1, result: BELL_RESULT })),
       ],
       nextCursor: null,
     });

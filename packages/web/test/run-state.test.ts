@@ -117,7 +117,7 @@ describe("runReducer", () => {
       before,
     );
     expect(s.phase).toBe("idle");
-    expect(s.error?.message).toBe("The circuit does not compile");
+    expect(s.error?.code).toBe("CIRCUIT_INVALID");
     expect(s.job?.result).toEqual(BELL_RESULT);
     // The badge speaks of the refusal, never of the previous job's success.
     expect([statusText(s), statusTone(s)]).toEqual(["Refused", "failed"]);

@@ -267,26 +267,6 @@ describe("estimate", () => {
     });
   });
 
-  it("reaches the two-qubit H2 ground energy with a real ansatz at the given angles", () => {
-    const p = program(
-      `${HEADER}input float a; input float b; input float c; input float d; qubit[2] q;
-ry(a) q[0]; ry(b) q[1]; cx q[0], q[1]; ry(c) q[0]; ry(d) q[1];`,
-    );
-    const h2 = obs(
-      "-1.052373245772859*II + 0.39793742484318045*IZ - 0.39793742484318045*ZI - 0.01128010425623538*ZZ + 0.18093119978423156*XX",
-      2,
-    );
-    const point = {
-      a: 0.353530393227,
-      b: -0.87590589816,
-      c: 3.417810800351,
-      d: 0.907103681431,
-    };
-    const r = run(p, [h2], { points: [point], gradient: true });
-    expect(r.expectations[0][0]).toBeCloseTo(-1.857275030202, 10);
-    for (const g of r.gradients![0][0]) expect(Math.abs(g)).toBeLessThan(1e-9);
-  });
-
   it.each([2, 5, 8])(
     "matches explicit matrices on random %i-qubit programs and Pauli sums (1e-10 double, 1e-5 single)",
     (n) => {

@@ -6,17 +6,8 @@ import { bearer } from "./test-app.ts";
 // For the SDK's tests, which depend on the contract only (see contract/test/layers.test.ts).
 export { hardwareEfficient, pauliSumText } from "@stepfault/variational";
 
-/**
- * H2 in the STO-3G basis at 0.735 angstrom, reduced to two qubits by the parity mapping with
- * two-qubit reduction (the coefficients of Qiskit's VQE tutorial; electronic energy, Hartree).
- */
-export const H2 = [
-  { pauli: "II", coefficient: -1.052373245772859 },
-  { pauli: "IZ", coefficient: 0.39793742484318045 },
-  { pauli: "ZI", coefficient: -0.39793742484318045 },
-  { pauli: "ZZ", coefficient: -0.01128010425623538 },
-  { pauli: "XX", coefficient: 0.18093119978423156 },
-];
+/** H2 on two qubits (STO-3G, 0.735 angstrom): the record kept in @stepfault/variational. */
+export { H2_STO3G as H2 } from "@stepfault/variational";
 
 /** A variational job as the API shows it (the fields the tests read). */
 export interface VariationalJobBody {

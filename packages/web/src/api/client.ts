@@ -1,8 +1,10 @@
 /**
- * The HTTP client of the StepFault API: JSON in and out, problem+json errors turned into
- * `ApiError`s with a message a person understands, one refresh at a time. The access token lives
- * in memory only; the refresh token is an HttpOnly cookie the server sets and reads (the client
- * opts in with `X-StepFault-Session: cookie`), so no script on the page can read it.
+ * The app's session, as the `fetch` it hands to the SDK's `createClient` (see `sdk.ts`): it sends
+ * the access token, refreshes it once on a 401 (one refresh at a time, across tabs with a Web
+ * Lock) and answers a session that cannot be refreshed with a 401 `SESSION_EXPIRED` problem. The
+ * access token lives in memory only; the refresh token is an HttpOnly cookie the server sets and
+ * reads (the client opts in with `X-StepFault-Session: cookie`), so no script on the page can
+ * read it. Every API call itself goes through the SDK.
  */
 
 /** Where versions before the cookie session kept the refresh token; moved to the cookie and removed. */
@@ -16,37 +18,6 @@ export const COOKIE_SESSION_HEADERS: Readonly<Record<string, string>> = {
 /** The Web Locks name that serializes refreshes across the tabs of one browser. */
 export const REFRESH_LOCK = "stepfault-refresh";
 
-/** A failed request: HTTP status (0 for a network failure), stable `code` and readable message. */
-export class ApiError extends Error {
-  readonly status: number;
-  readonly code: string;
-  readonly title: string;
-  /** The problem document as sent (e.g. `diagnostics` of CIRCUIT_INVALID). */
-  readonly problem: Readonly<Record<string, unknown>>;
-  constructor(
-    status: number,
-    code: string,
-    title: string,
-    message: string,
-    problem: Readonly<Record<string, unknown>> = {},
-  ) {
-    super(message);
-    this.name = "ApiError";
-    this.status = status;
-    this.code = code;
-    this.title = title;
-    this.problem = problem;
-  }
-}
-
-/** Tokens as login and refresh return them; with the cookie session there is no `refreshToken`. */
-export interface TokenPair {
-  readonly accessToken: string;
-  readonly refreshToken?: string;
-  readonly tokenType: "Bearer";
-  readonly expiresIn: number;
-}
-
 /** The subset of Web Storage the client uses. */
 export type KeyValueStore = Pick<Storage, "getItem" | "setItem" | "removeItem">;
 
@@ -57,7 +28,7 @@ export interface LockRunner {
 
 /** What `createApiClient` needs; tests pass their own fetch, storage and locks. */
 export interface ApiClientOptions {
-  /** Prefix of every path, default `/api/v1`. */
+  /** Where the API is (the refresh and logout calls go there), default `/api/v1`. */
   readonly baseUrl?: string;
   readonly fetch?: typeof fetch;
   /**
@@ -88,19 +59,6 @@ export function cookieSessionHint(): boolean {
   }
 }
 
-/** One request. */
-export interface RequestOptions {
-  readonly body?: unknown;
-  readonly query?: Readonly<Record<string, string | number | undefined>>;
-  /** Send no bearer token and do not refresh on 401 (login, register, ...). */
-  readonly anonymous?: boolean;
-  readonly signal?: AbortSignal;
-  /** The `Accept` header, default `application/json`. */
-  readonly accept?: string;
-  /** Extra request headers. */
-  readonly headers?: Readonly<Record<string, string>>;
-}
-
 /** The client. */
 export interface ApiClient {
   /**
@@ -109,9 +67,8 @@ export interface ApiClient {
    * that cannot be refreshed with a 401 `SESSION_EXPIRED` problem.
    */
   readonly fetch: typeof fetch;
-  request<T>(method: string, path: string, opts?: RequestOptions): Promise<T>;
   /** Keeps a new access token in memory (after login); the refresh token is the server's cookie. */
-  setTokens(tokens: TokenPair): void;
+  setTokens(tokens: { readonly accessToken: string }): void;
   /** Forgets the access token and marks the session as ended. */
   clearTokens(): void;
   /** False once the session is known to be over (refused, signed out); true while it may go on. */
@@ -123,31 +80,6 @@ export interface ApiClient {
   refresh(): Promise<boolean>;
   /** Calls `listener` whenever a session that existed ends because a refresh was refused. */
   onSessionExpired(listener: () => void): () => void;
-  /**
-   * Like `request` (bearer token, one refresh on 401) but returns the successful `Response` unread,
-   * e.g. to read a Server-Sent Events stream; failures throw `ApiError` as `request` does.
-   */
-  stream(
-    method: string,
-    path: string,
-    opts?: RequestOptions,
-  ): Promise<Response>;
-}
-
-/** Turns a problem+json body (or anything else) into a sentence for a person. */
-export function problemMessage(
-  status: number,
-  problem: Readonly<Record<string, unknown>>,
-): string {
-  const title = typeof problem.title === "string" ? problem.title : "";
-  const detail = typeof problem.detail === "string" ? problem.detail : "";
-  if (title && detail && detail.toLowerCase() !== title.toLowerCase())
-    return `${title}: ${detail}`;
-  if (title || detail) return title || detail;
-  if (status === 429) return "Too many requests; wait a minute and try again.";
-  if (status >= 500)
-    return `The server had a problem (HTTP ${status}). Try again in a moment.`;
-  return `The request failed (HTTP ${status}).`;
 }
 
 async function readBody(res: Response): Promise<unknown> {
@@ -161,22 +93,13 @@ async function readBody(res: Response): Promise<unknown> {
   }
 }
 
-function toError(status: number, body: unknown): ApiError {
-  const problem =
-    body !== null && typeof body === "object"
-      ? (body as Record<string, unknown>)
-      : {};
-  const code = typeof problem.code === "string" ? problem.code : "HTTP_ERROR";
-  const title =
-    typeof problem.title === "string" ? problem.title : `HTTP ${status}`;
-  return new ApiError(
-    status,
-    code,
-    title,
-    problemMessage(status, problem),
-    problem,
-  );
-}
+/** The catalog code of a problem body ("" for anything else). */
+const problemCode = (body: unknown): string =>
+  body !== null &&
+  typeof body === "object" &&
+  typeof (body as { code?: unknown }).code === "string"
+    ? (body as { code: string }).code
+    : "";
 
 function browserLocks(): LockRunner | null {
   const nav = (globalThis as { navigator?: { locks?: LockRunner } }).navigator;
@@ -209,84 +132,36 @@ export function createApiClient(opts: ApiClientOptions = {}): ApiClient {
     legacyToken = null;
   }
 
-  const send = async (
-    method: string,
-    path: string,
-    ro: RequestOptions,
-  ): Promise<Response> => {
-    const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(ro.query ?? {}))
-      if (v !== undefined && v !== "") params.set(k, String(v));
-    const qs = params.size > 0 ? `?${params.toString()}` : "";
-    const headers: Record<string, string> = {
-      accept: ro.accept ?? "application/json",
-      ...ro.headers,
-    };
-    if (ro.body !== undefined) headers["content-type"] = "application/json";
-    if (!ro.anonymous && access) headers.authorization = `Bearer ${access}`;
-    try {
-      return await doFetch(`${base}${path}${qs}`, {
-        method,
-        headers,
-        body: ro.body === undefined ? undefined : JSON.stringify(ro.body),
-        signal: ro.signal,
-        credentials: "same-origin",
-      });
-    } catch (err) {
-      if (err instanceof DOMException && err.name === "AbortError") throw err;
-      throw new ApiError(
-        0,
-        "NETWORK",
-        "Network error",
-        "Could not reach the StepFault server. Check your connection and try again.",
-      );
-    }
-  };
-
-  /**
-   * Sends with the access token; on a 401 refreshes once and retries. A client that has not yet
-   * learnt whether the browser holds a session cookie (the `SessionProvider` asks at start) also
-   * tries one refresh on a 401, and then answers with the original 401 when there is none.
-   */
-  const authorized = async (
-    method: string,
-    path: string,
-    ro: RequestOptions,
-  ): Promise<Response> => {
-    if (!ro.anonymous && access === null && session === "in")
-      await client.refresh();
-    const res = await send(method, path, ro);
-    if (res.status !== 401 || ro.anonymous || !client.hasSession()) return res;
-    const had = session;
-    const body = await readBody(res);
-    if (await client.refresh()) return send(method, path, ro);
-    if (had === "unknown" && session !== "in") throw toError(401, body);
-    throw new ApiError(
-      401,
-      "SESSION_EXPIRED",
-      "Session expired",
-      "Your session has expired. Sign in again to continue.",
-    );
-  };
+  /** A cookie-session call of an `/auth/` route (refresh, logout): no bearer token. */
+  const authCall = (path: string, body: unknown): Promise<Response> =>
+    doFetch(`${base}${path}`, {
+      method: "POST",
+      headers: {
+        accept: "application/json",
+        "content-type": "application/json",
+        ...COOKIE_SESSION_HEADERS,
+      },
+      body: JSON.stringify(body),
+      credentials: "same-origin",
+    });
 
   /** One refresh call with the cookie (or the legacy token), retrying while another tab wins. */
   const refreshOnce = async (): Promise<boolean> => {
     for (let attempt = 1; ; attempt++) {
       const legacy = legacyToken;
-      const res = await send("POST", "/auth/refresh", {
-        body: legacy ? { refreshToken: legacy } : {},
-        headers: COOKIE_SESSION_HEADERS,
-        anonymous: true,
-      });
+      const res = await authCall(
+        "/auth/refresh",
+        legacy ? { refreshToken: legacy } : {},
+      );
       const body = await readBody(res);
       if (res.ok) {
-        const tokens = body as Partial<TokenPair> | undefined;
+        const tokens = body as { accessToken?: unknown } | undefined;
         if (typeof tokens?.accessToken !== "string") return false;
         legacyToken = null;
-        client.setTokens(tokens as TokenPair);
+        client.setTokens({ accessToken: tokens.accessToken });
         return true;
       }
-      const code = toError(res.status, body).code;
+      const code = problemCode(body);
       // Another tab rotated the cookie a moment ago; its answer carries the new one.
       if (code === "REFRESH_TOKEN_ROTATED" && attempt < ROTATED_ATTEMPTS) {
         await sleep(rotatedRetryMs * attempt);
@@ -298,11 +173,7 @@ export function createApiClient(opts: ApiClientOptions = {}): ApiClient {
       legacyToken = null;
       if (code === "REFRESH_TOKEN_ROTATED")
         // Never won the rotation: end the session on the server too, in case the cookie leaked.
-        await send("POST", "/auth/logout", {
-          body: {},
-          headers: COOKIE_SESSION_HEADERS,
-          anonymous: true,
-        }).catch(() => undefined);
+        await authCall("/auth/logout", {}).catch(() => undefined);
       // A session this tab had, or a cookie the server no longer accepts, has expired; no
       // cookie at all on a first visit just means signed out.
       const expired =
@@ -392,24 +263,6 @@ export function createApiClient(opts: ApiClientOptions = {}): ApiClient {
         refreshing = null;
       });
       return refreshing;
-    },
-    async request<T>(
-      method: string,
-      path: string,
-      ro: RequestOptions = {},
-    ): Promise<T> {
-      const res = await authorized(method, path, ro);
-      const body = await readBody(res);
-      if (!res.ok) throw toError(res.status, body);
-      return body as T;
-    },
-    async stream(method, path, ro = {}) {
-      const res = await authorized(method, path, {
-        accept: "text/event-stream",
-        ...ro,
-      });
-      if (!res.ok) throw toError(res.status, await readBody(res));
-      return res;
     },
   };
   return client;

@@ -18,7 +18,7 @@ import {
   createApiClient,
   type ApiClient,
 } from "./client.ts";
-import { endpoints, type Api, type User } from "./endpoints.ts";
+import type { User } from "@stepfault/sdk";
 import { createSdk, type Sdk } from "./sdk.ts";
 
 /** Where the session stands. */
@@ -30,8 +30,7 @@ export type SessionState =
 /** What pages get from `useSession`. */
 export interface Session {
   readonly state: SessionState;
-  readonly api: Api;
-  /** The SDK client over the session: use it for every API call. */
+  /** The SDK client over the session: every API call goes through it. */
   readonly sdk: Sdk;
   readonly client: ApiClient;
   signIn(email: string, password: string): Promise<void>;
@@ -73,13 +72,12 @@ export function SessionProvider({
       }),
     [given],
   );
-  const api = useMemo(() => endpoints(client), [client]);
   const sdk = useMemo(() => createSdk(client), [client]);
 
   const loadUser = useCallback(async () => {
-    const user = await api.me();
+    const user = await sdk.me();
     setState({ status: "signedIn", user });
-  }, [api]);
+  }, [sdk]);
 
   useEffect(
     () =>
@@ -112,31 +110,36 @@ export function SessionProvider({
   const session = useMemo<Session>(
     () => ({
       state,
-      api,
       sdk,
       client,
       async signIn(email, password) {
-        client.setTokens(await api.login({ email, password }));
+        client.setTokens(
+          await sdk.auth.login({ email, password }, { session: "cookie" }),
+        );
         await loadUser();
       },
       async signUp(email, password, profile = {}) {
-        await api.register({
+        await sdk.auth.register({
           email,
           password,
           ...(profile.displayName ? { displayName: profile.displayName } : {}),
           ...(profile.username ? { username: profile.username } : {}),
         });
-        client.setTokens(await api.login({ email, password }));
+        client.setTokens(
+          await sdk.auth.login({ email, password }, { session: "cookie" }),
+        );
         await loadUser();
       },
       async signOut() {
-        await api.logout().catch(() => undefined);
+        await sdk.auth
+          .logout(undefined, { session: "cookie" })
+          .catch(() => undefined);
         client.clearTokens();
         setState({ status: "signedOut", expired: false });
       },
       reloadUser: loadUser,
     }),
-    [state, api, sdk, client, loadUser],
+    [state, sdk, client, loadUser],
   );
   return (
     <SessionContext.Provider value={session}>

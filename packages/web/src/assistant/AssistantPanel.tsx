@@ -6,22 +6,15 @@
 import {
   useCallback,
   useEffect,
-  useMemo,
   useRef,
   useState,
   type FormEvent,
   type KeyboardEvent,
 } from "react";
-import { ApiError } from "../api/client.ts";
+import type { BlockBadge, Conversation, Proposal } from "@stepfault/sdk";
+import { asApiError, errorText } from "../api/errors.ts";
+import type { Sdk } from "../api/sdk.ts";
 import { useSession } from "../api/session.tsx";
-import { asApiError } from "../api/useAsync.ts";
-import {
-  assistantApi,
-  assistantConfigured,
-  type BlockBadge,
-  type Conversation,
-  type Proposal,
-} from "./assistant-api.ts";
 import {
   applyEvent,
   EMPTY_CHAT,
@@ -177,15 +170,32 @@ function ProposalCard({
   );
 }
 
+/** Per SDK client, whether the server has an AI provider: asked once per page load. */
+const configured = new WeakMap<Sdk, Promise<boolean>>();
+
+/**
+ * Whether the assistant is configured (`GET /assistant/status`, 200 either way), asked once per
+ * client so an open panel never provokes a 503 on every page; a failed ask is asked again.
+ */
+function assistantConfigured(sdk: Sdk): Promise<boolean> {
+  let known = configured.get(sdk);
+  if (!known) {
+    known = sdk.assistant.status().then((s) => s.configured);
+    known.catch(() => configured.delete(sdk));
+    configured.set(sdk, known);
+  }
+  return known;
+}
+
 /** The assistant panel (default export for `React.lazy`). */
 export default function AssistantPanel(props: AssistantPanelProps) {
   const { projectId, circuitId } = props;
-  const { client, sdk } = useSession();
-  const api = useMemo(() => assistantApi(client), [client]);
+  const { sdk } = useSession();
+  const api = sdk.assistant;
   const [conversations, setConversations] = useState<Conversation[] | null>(
     null,
   );
-  const [offline, setOffline] = useState<ApiError | null>(null);
+  const [offline, setOffline] = useState(false);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [current, setCurrent] = useState<string | null>(null);
   const [chat, setChat] = useState<ChatState>(EMPTY_CHAT);
@@ -207,7 +217,7 @@ export default function AssistantPanel(props: AssistantPanelProps) {
   const fail = useCallback((err: unknown): boolean => {
     const e = asApiError(err);
     if (e.code === "AI_NOT_CONFIGURED") {
-      setOffline(e);
+      setOffline(true);
       return true;
     }
     return false;
@@ -218,15 +228,7 @@ export default function AssistantPanel(props: AssistantPanelProps) {
     assistantConfigured(sdk)
       .then((yes) => {
         if (yes) return api.list(projectId);
-        if (live)
-          setOffline(
-            new ApiError(
-              503,
-              "AI_NOT_CONFIGURED",
-              "The assistant is not available",
-              "The administrator has not configured an AI provider.",
-            ),
-          );
+        if (live) setOffline(true);
         return null;
       })
       .then(
@@ -237,7 +239,7 @@ export default function AssistantPanel(props: AssistantPanelProps) {
         },
         (err: unknown) => {
           if (!live || fail(err)) return;
-          setLoadError(asApiError(err).message);
+          setLoadError(errorText(asApiError(err)));
         },
       );
     return () => {
@@ -254,7 +256,7 @@ export default function AssistantPanel(props: AssistantPanelProps) {
     api.get(projectId, current).then(
       (c) => live && setChat(fromHistory(c.messages, c.proposals)),
       (err: unknown) => {
-        if (live && !fail(err)) setLoadError(asApiError(err).message);
+        if (live && !fail(err)) setLoadError(errorText(asApiError(err)));
       },
     );
     return () => {
@@ -294,7 +296,7 @@ export default function AssistantPanel(props: AssistantPanelProps) {
         projectId,
         id,
         { content, circuitId, editorSource: props.getEditorText() },
-        ac.signal,
+        { signal: ac.signal },
       )) {
         const n = ++seq.current;
         setChat((s) => applyEvent(s, ev, n));
@@ -332,19 +334,19 @@ export default function AssistantPanel(props: AssistantPanelProps) {
       setConversations((l) => [c, ...(l ?? [])]);
       setCurrent(c.id);
     } catch (err) {
-      if (!fail(err)) pushError(asApiError(err).message);
+      if (!fail(err)) pushError(errorText(asApiError(err)));
     }
   };
 
   const deleteConversation = async () => {
     if (current === null) return;
     try {
-      await api.remove(projectId, current);
+      await api.delete(projectId, current);
       const rest = (conversations ?? []).filter((c) => c.id !== current);
       setConversations(rest);
       setCurrent(rest[0]?.id ?? null);
     } catch (err) {
-      pushError(asApiError(err).message);
+      pushError(errorText(asApiError(err)));
     }
   };
 
@@ -353,12 +355,12 @@ export default function AssistantPanel(props: AssistantPanelProps) {
     setBusy(true);
     try {
       const next = accept
-        ? await api.accept(projectId, current, p.id)
-        : await api.reject(projectId, current, p.id);
+        ? await api.acceptProposal(projectId, current, p.id)
+        : await api.rejectProposal(projectId, current, p.id);
       setChat((s) => withProposal(s, next));
       if (accept && next.circuitId === circuitId) props.onApplied();
     } catch (err) {
-      pushError(asApiError(err).message);
+      pushError(errorText(asApiError(err)));
     } finally {
       setBusy(false);
     }

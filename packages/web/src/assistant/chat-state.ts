@@ -4,10 +4,12 @@
  */
 import type {
   AssistantEvent,
+  AssistantMessage as Message,
   BlockBadge,
-  Message,
   Proposal,
-} from "./assistant-api.ts";
+  StepFaultApiError,
+} from "@stepfault/sdk";
+import { errorText } from "../api/errors.ts";
 
 /** One row of the chat. */
 export type ChatItem =
@@ -264,10 +266,10 @@ export function applyEvent(
  * text). A conversation answers one message at a time: another tab, window or client may be
  * waiting for an answer in it.
  */
-export function refusalText(err: { code: string; message: string }): string {
+export function refusalText(err: StepFaultApiError): string {
   if (err.code === "CONVERSATION_BUSY")
     return "This conversation is still answering another message (sent from another tab or window). Wait for that answer to finish, then send yours again: it is still in the box.";
-  return err.message;
+  return errorText(err);
 }
 
 /** Replaces one proposal (after accept or reject). */

@@ -6,8 +6,8 @@ import {
   useState,
   type ReactNode,
 } from "react";
-import type { ApiError } from "../api/client.ts";
-import { asApiError } from "../api/useAsync.ts";
+import type { StepFaultApiError } from "@stepfault/sdk";
+import { asApiError, errorText } from "../api/errors.ts";
 import { Link } from "../app/router.tsx";
 
 /** A polite loading line. */
@@ -20,11 +20,15 @@ export function Loading({ what = "Loading" }: { what?: string }) {
 }
 
 /** An error message from the API (or null for nothing). */
-export function ErrorAlert({ error }: { error: ApiError | string | null }) {
+export function ErrorAlert({
+  error,
+}: {
+  error: StepFaultApiError | string | null;
+}) {
   if (!error) return null;
   return (
     <p role="alert" className="notice error">
-      {typeof error === "string" ? error : error.message}
+      {typeof error === "string" ? error : errorText(error)}
     </p>
   );
 }
@@ -58,7 +62,7 @@ export function PageTitle({ children }: { children: ReactNode }) {
 /** State of a form submission. */
 export interface Submit {
   readonly pending: boolean;
-  readonly error: ApiError | null;
+  readonly error: StepFaultApiError | null;
   run(action: () => Promise<void>): Promise<boolean>;
   clear(): void;
 }
@@ -66,7 +70,7 @@ export interface Submit {
 /** Runs one action at a time and keeps its error; `run` answers whether it succeeded. */
 export function useSubmit(): Submit {
   const [pending, setPending] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const [error, setError] = useState<StepFaultApiError | null>(null);
   const busy = useRef(false);
   const run = useCallback(async (action: () => Promise<void>) => {
     if (busy.current) return false;

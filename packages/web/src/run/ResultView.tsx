@@ -2,7 +2,7 @@
  * A succeeded job's result: run facts (timing, sweeps, seed used), the counts histogram, the
  * probability table and, for small circuits, the statevector. Loaded lazily with the charts.
  */
-import type { JobResult } from "../api/jobs.ts";
+import type { JobResult } from "@stepfault/sdk";
 import { Histogram } from "../histogram/Histogram.tsx";
 import { ProbabilityTable } from "./ProbabilityTable.tsx";
 import { countsCsv, countsJson, download } from "./export.ts";

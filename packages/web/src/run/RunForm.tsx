@@ -3,7 +3,7 @@
  * precision (checked before anything runs), Run, and Cancel while a run is active.
  */
 import { useState, type FormEvent, type ReactNode } from "react";
-import type { Precision } from "../api/jobs.ts";
+import type { Precision } from "@stepfault/sdk";
 
 /** Checked run options. */
 export interface RunOptions {

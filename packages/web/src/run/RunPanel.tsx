@@ -4,15 +4,15 @@
  * event stream (polling when the stream is unavailable), cancel while it runs, then the result
  * (histogram, probabilities, statevector; loaded lazily) or the failure message.
  */
-import { useEffect, useId, useMemo, useRef, useState } from "react";
-import type { ServerDiagnostic } from "../api/endpoints.ts";
-import { jobsApi, type JobsApi, type SubmitJob } from "../api/jobs.ts";
+import { useEffect, useId, useRef, useState } from "react";
+import type { Diagnostic } from "@stepfault/sdk";
+import type { Job, SampleJobBody } from "@stepfault/sdk";
 import { useSession } from "../api/session.tsx";
 import { Link } from "../app/router.tsx";
 import { ErrorAlert, when } from "../pages/ui.tsx";
 import { RunForm, type RunOptions } from "./RunForm.tsx";
 import { RunOutcome, RunStatus } from "./RunOutcome.tsx";
-import { useRun } from "./useRun.ts";
+import { lastRunOf, useRun } from "./useRun.ts";
 import { useLocalRun } from "./useLocalRun.ts";
 import { LOCAL_MAX_QUBITS } from "./local-limits.ts";
 import {
@@ -34,23 +34,26 @@ export interface RunTarget {
   readonly unsaved: boolean;
 }
 
-/** The run panel component. `jobs` may be passed by tests; `pollMs` tunes the polling fallback. */
+/**
+ * The run panel component. `lastRun` is the circuit's last job when the page has fetched it
+ * (alongside its other requests); left out, the panel asks for it. `pollMs` tunes the polling
+ * fallback.
+ */
 export function RunPanel({
   projectId,
   target,
   canRun = true,
-  jobs: given,
+  lastRun,
   pollMs,
 }: {
   projectId: string;
   target: RunTarget;
   canRun?: boolean;
-  jobs?: JobsApi;
+  lastRun?: Job | null;
   pollMs?: number;
 }) {
-  const { client } = useSession();
-  const jobs = useMemo(() => given ?? jobsApi(client), [given, client]);
-  const run = useRun(jobs, { pollMs });
+  const { jobs } = useSession().sdk;
+  const run = useRun(jobs, pollMs !== undefined ? { pollMs } : {});
   const { state } = run;
   const [restoredId, setRestoredId] = useState<string | null>(null);
   const circuitId = target.circuitId;
@@ -61,25 +64,21 @@ export function RunPanel({
   useEffect(() => {
     if (!circuitId) return;
     let live = true;
-    Promise.resolve()
-      .then(() => jobs.list(projectId, { circuitId, limit: 1 }))
-      // Lists carry a summary only: the full job has the counts (and record).
-      .then((page) => {
-        const last = page?.items[0];
-        return live && last ? jobs.get(last.id) : undefined;
-      })
-      .then(
-        (last) => {
-          if (!live || !last || phaseRef.current !== "idle") return;
-          setRestoredId(last.id);
-          follow(last);
-        },
-        () => undefined, // best effort: the panel works without it
-      );
+    (lastRun !== undefined
+      ? Promise.resolve(lastRun)
+      : lastRunOf(jobs, projectId, circuitId)
+    ).then(
+      (last) => {
+        if (!live || !last || phaseRef.current !== "idle") return;
+        setRestoredId(last.id);
+        follow(last);
+      },
+      () => undefined, // best effort: the panel works without it
+    );
     return () => {
       live = false;
     };
-  }, [circuitId, follow, jobs, projectId]);
+  }, [circuitId, follow, jobs, projectId, lastRun]);
   const id = useId();
   // The source of the run shown when this panel submitted it (a restored run has its revision).
   const [ranSource, setRanSource] = useState<string | null>(null);
@@ -123,7 +122,7 @@ export function RunPanel({
     clearIdeal();
     wantIdeal.current =
       n.value.noise !== undefined || n.value.noiseModelId !== undefined;
-    const what: Partial<SubmitJob> =
+    const what: Partial<SampleJobBody> =
       target.unsaved || !target.circuitId
         ? { source: target.source }
         : {
@@ -143,7 +142,7 @@ export function RunPanel({
     (restored
       ? target.unsaved || job.circuitRevision !== target.revision
       : ranSource !== target.source);
-  const diags = (state.error?.problem.diagnostics ?? []) as ServerDiagnostic[];
+  const diags = (state.error?.problem.diagnostics ?? []) as Diagnostic[];
   return (
     <section className="panel run-panel" aria-labelledby={`${id}-h`}>
       <header className="panel-head">

@@ -3,7 +3,7 @@
  * (`local-run.ts`, loaded only by the worker), so the page itself never bundles it.
  */
 import type { Diagnostic } from "@stepfault/quantum";
-import type { JobResult, Precision } from "../api/jobs.ts";
+import type { JobResult, Precision } from "@stepfault/sdk";
 
 /** Widest circuit the browser simulates: 2^20 amplitudes are 16 MiB in double precision. */
 export const LOCAL_MAX_QUBITS = 20;

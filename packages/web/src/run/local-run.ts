@@ -5,7 +5,7 @@
  * same views show it. Runs inside the run worker; tests call it directly.
  */
 import { isDynamic, simulate, stateBytes } from "@stepfault/quantum";
-import type { JobResult } from "../api/jobs.ts";
+import type { JobResult } from "@stepfault/sdk";
 import { compileSource } from "../qasm/quantum-api.ts";
 import {
   LOCAL_MEMORY_LIMIT_BYTES,

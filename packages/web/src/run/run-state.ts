@@ -3,13 +3,13 @@
  * scratch workbench (a run in this browser): submitting, following the run (status, progress, how
  * updates arrive), the final outcome, cancelling, and errors of requests (shown as messages).
  */
-import type { ApiError } from "../api/client.ts";
 import {
   isTerminal,
   type Job,
   type JobResult,
   type JobStatus,
-} from "../api/jobs.ts";
+  type StepFaultApiError,
+} from "@stepfault/sdk";
 
 /** What the state needs of a run: a server `Job`, or a simulation in this browser. */
 export interface RunJob {
@@ -36,7 +36,7 @@ export interface RunState<J extends RunJob = Job> {
   readonly transport: "stream" | "polling" | null;
   readonly cancelling: boolean;
   /** A request that failed (submit, follow, cancel), as a readable error. */
-  readonly error: ApiError | null;
+  readonly error: StepFaultApiError | null;
 }
 
 /** Everything that changes the state. */
@@ -48,7 +48,7 @@ export type RunAction<J extends RunJob = Job> =
   | { readonly type: "progress"; readonly fraction: number }
   | { readonly type: "transport"; readonly transport: "stream" | "polling" }
   | { readonly type: "cancel" }
-  | { readonly type: "error"; readonly error: ApiError }
+  | { readonly type: "error"; readonly error: StepFaultApiError }
   | { readonly type: "watchStopped" }
   | { readonly type: "clear" };
 

@@ -1,27 +1,36 @@
 /** Submits a job and follows it to its end (stream, then polling), with cancel; state from `runReducer`. */
 import { useCallback, useEffect, useReducer, useRef } from "react";
-import {
-  watchJob,
-  type Job,
-  type JobsApi,
-  type SubmitJob,
-} from "../api/jobs.ts";
-import { asApiError } from "../api/useAsync.ts";
+import type { Job, SubmitJobBody } from "@stepfault/sdk";
+import { asApiError } from "../api/errors.ts";
+import type { Sdk } from "../api/sdk.ts";
 import { INITIAL_RUN, runReducer, type RunState } from "./run-state.ts";
+
+/** The circuit's last job with its whole result (lists carry a summary only), or null. */
+export async function lastRunOf(
+  jobs: Pick<Sdk["jobs"], "list" | "get">,
+  projectId: string,
+  circuitId: string,
+): Promise<Job | null> {
+  const last = (await jobs.list(projectId, { circuitId, limit: 1 })).items[0];
+  return last ? jobs.get(last.id) : null;
+}
 
 /** The run controller. */
 export interface Run {
   readonly state: RunState;
   /** Submits a job in `projectId`; ignored while one is being submitted or is running. */
-  submit(projectId: string, body: SubmitJob): Promise<void>;
+  submit(projectId: string, body: SubmitJobBody): Promise<void>;
   /** Asks the server to cancel the running job. */
   cancel(): Promise<void>;
   /** Follows an existing job (e.g. one opened from the jobs page). */
   follow(job: Job): void;
 }
 
+/** The SDK's job calls a run makes. */
+export type RunJobs = Pick<Sdk["jobs"], "submit" | "cancel" | "watch">;
+
 /** The run hook; `pollMs` is the polling interval used when the event stream is unavailable. */
-export function useRun(jobs: JobsApi, opts: { pollMs?: number } = {}): Run {
+export function useRun(jobs: RunJobs, opts: { pollMs?: number } = {}): Run {
   const [state, dispatch] = useReducer(runReducer<Job>, INITIAL_RUN);
   const watching = useRef<AbortController | null>(null);
   const busy = useRef(false);
@@ -38,32 +47,33 @@ export function useRun(jobs: JobsApi, opts: { pollMs?: number } = {}): Run {
       watching.current = ac;
       dispatch({ type: "submitted", job });
       if (job.status !== "queued" && job.status !== "running") return;
-      void watchJob(
-        jobs,
-        job.id,
-        {
-          onJob: (j) => dispatch({ type: "job", job: j }),
-          onStatus: (status) => dispatch({ type: "status", status }),
-          onProgress: (fraction) => dispatch({ type: "progress", fraction }),
-          onTransport: (transport) =>
-            dispatch({ type: "transport", transport }),
-        },
-        { signal: ac.signal, pollMs },
-      ).then(
-        () => {
-          if (!ac.signal.aborted) dispatch({ type: "watchStopped" });
-        },
-        (err: unknown) => {
-          if (!ac.signal.aborted)
-            dispatch({ type: "error", error: asApiError(err) });
-        },
-      );
+      void jobs
+        .watch(
+          job.id,
+          {
+            onJob: (j) => dispatch({ type: "job", job: j }),
+            onStatus: (status) => dispatch({ type: "status", status }),
+            onProgress: (fraction) => dispatch({ type: "progress", fraction }),
+            onTransport: (transport) =>
+              dispatch({ type: "transport", transport }),
+          },
+          { signal: ac.signal, ...(pollMs !== undefined ? { pollMs } : {}) },
+        )
+        .then(
+          () => {
+            if (!ac.signal.aborted) dispatch({ type: "watchStopped" });
+          },
+          (err: unknown) => {
+            if (!ac.signal.aborted)
+              dispatch({ type: "error", error: asApiError(err) });
+          },
+        );
     },
     [jobs, pollMs],
   );
 
   const submit = useCallback(
-    async (projectId: string, body: SubmitJob) => {
+    async (projectId: string, body: SubmitJobBody) => {
       const phase = stateRef.current.phase;
       if (busy.current || phase === "active") return;
       busy.current = true;

@@ -19,6 +19,13 @@ const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
 /** Parameters drawn in the traces chart (the rest are listed in the result). */
 const MAX_TRACES = 12;
 
+/** How each stop reason reads in the result (only "converged" means the optimiser converged). */
+const STOP_REASONS: Record<string, string> = {
+  converged: "converged",
+  maxIterations: "iteration limit reached, not converged",
+  cancelled: "cancelled",
+};
+
 /** Props of RunView. */
 export interface RunViewProps {
   readonly sdk: StepFaultClient;
@@ -222,10 +229,9 @@ export function RunView({ sdk, projectId, jobId, canCancel }: RunViewProps) {
               </>
             )}
             <dt>Stopped</dt>
-            <dd>
-              {r.reason}
+            <dd data-testid="stop-reason">
+              {STOP_REASONS[r.reason] ?? r.reason}
               {r.detail ? ` (${r.detail})` : ""}
-              {r.converged ? ", converged" : ""}
             </dd>
             <dt>Iterations / evaluations</dt>
             <dd>

@@ -346,13 +346,15 @@ export function SetupForm({
           <label>
             Tolerance{" "}
             <input
-              type="number"
-              step="any"
-              min={0}
+              type="text"
+              inputMode="decimal"
+              spellCheck={false}
               value={s.tolerance}
-              onChange={(e) =>
-                set({ tolerance: Number(e.target.value) || 1e-6 })
+              aria-invalid={
+                error?.field === "tolerance" ||
+                error?.field === "optimizer/tolerance"
               }
+              onChange={(e) => set({ tolerance: e.target.value })}
             />
           </label>
           <label>

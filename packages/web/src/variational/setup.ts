@@ -4,7 +4,12 @@
  * (observable terms, optimiser names, limits) are left to the server, which names the field.
  */
 import type { QaoaJobBody, VqeJobBody } from "@stepfault/sdk";
-import { hardwareEfficient, uccTwoElectron } from "@stepfault/variational";
+import {
+  H2_STO3G,
+  hardwareEfficient,
+  pauliSumText,
+  uccTwoElectron,
+} from "@stepfault/variational";
 import { parseEdgeList, ring, type Graph } from "./graph.ts";
 
 /** The optimisers the server runs (the first is the default). */
@@ -16,12 +21,8 @@ export const OPTIMIZERS = [
   { name: "l-bfgs-b", label: "L-BFGS-B" },
 ] as const;
 
-/**
- * H2 in the STO-3G basis at 0.735 angstrom on two qubits (parity mapping with two-qubit
- * reduction; electronic energy in Hartree), the usual first VQE problem.
- */
-export const H2_OBSERVABLE =
-  "-1.052373245772859 * II + 0.39793742484318045 * IZ - 0.39793742484318045 * ZI - 0.01128010425623538 * ZZ + 0.18093119978423156 * XX";
+/** H2 on two qubits (STO-3G; electronic energy in Hartree), the usual first VQE problem. */
+export const H2_OBSERVABLE = pauliSumText(H2_STO3G);
 
 /** Where the ansatz comes from. */
 export type AnsatzChoice =
@@ -42,7 +43,8 @@ export interface Setup {
   readonly qaoaLayers: number;
   readonly optimizer: string;
   readonly maxIterations: number;
-  readonly tolerance: number;
+  /** The optimiser's tolerance as typed (`1e-6`, `0.001`). */
+  readonly tolerance: string;
   /** More optimiser settings as JSON (`{"learningRate": 0.1}`), or empty. */
   readonly optimizerOptions: string;
   readonly initialPoint: "default" | "zeros" | "random";
@@ -61,7 +63,7 @@ export const DEFAULT_SETUP: Setup = {
   qaoaLayers: 1,
   optimizer: "cobyla",
   maxIterations: 100,
-  tolerance: 1e-6,
+  tolerance: "1e-6",
   optimizerOptions: "",
   initialPoint: "default",
   shots: "",
@@ -90,8 +92,23 @@ export type BuiltBody =
     }
   | { readonly ok: false; readonly field: string; readonly error: string };
 
+/** A positive decimal number as typed, in plain or scientific notation (`1e-6`); else undefined. */
+export function parsePositive(text: string): number | undefined {
+  if (!/^\s*(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/.test(text))
+    return undefined;
+  const v = Number(text);
+  return v > 0 && Number.isFinite(v) ? v : undefined;
+}
+
 /** Turns the form into a job body. */
 export function buildBody(s: Setup): BuiltBody {
+  const tolerance = parsePositive(s.tolerance);
+  if (tolerance === undefined)
+    return {
+      ok: false,
+      field: "tolerance",
+      error: "the tolerance must be a positive number, such as 1e-6 or 0.001",
+    };
   let extra: Record<string, unknown> = {};
   if (s.optimizerOptions.trim() !== "") {
     try {
@@ -119,7 +136,7 @@ export function buildBody(s: Setup): BuiltBody {
     ...extra,
     name: s.optimizer,
     maxIterations: s.maxIterations,
-    tolerance: s.tolerance,
+    tolerance,
   };
   const shots = s.shots.trim() === "" ? null : Number(s.shots);
   if (shots !== null && !(Number.isInteger(shots) && shots >= 1))

@@ -199,8 +199,28 @@ describe.skipIf(!hasBrowser)(
       await shot(page, "circuit");
 
       // The saved source comes back from the server after a reload (the session survives it too).
+      // The page asks for the circuit, its project, its revisions and its last run all at once:
+      // each request is held a moment, so requests sent together are seen in flight together
+      // (one after another, at most one ever is).
+      const circuitPath = new RegExp(
+        `^/api/v1(${projectUrl}(/circuits/[0-9a-f-]{36}(/revisions)?|/jobs)?)$`,
+      );
+      const inFlight = new Set<string>();
+      let together = 0;
+      await page.route("**/api/v1/**", async (route) => {
+        const path = new URL(route.request().url()).pathname;
+        if (route.request().method() !== "GET" || !circuitPath.test(path))
+          return route.continue();
+        inFlight.add(path);
+        together = Math.max(together, inFlight.size);
+        await new Promise((r) => setTimeout(r, 250));
+        inFlight.delete(path);
+        return route.continue();
+      });
       await page.reload();
       await page.locator(".cm-content").waitFor();
+      await page.unrouteAll({ behavior: "wait" });
+      expect(together).toBe(4);
       await poll(() => editorText(page)).toBe(BELL3);
       await poll(() =>
         page.getByText("Revision 2", { exact: true }).count(),

@@ -130,6 +130,8 @@ describe.skipIf(!hasBrowser)("Variational page in Chromium", () => {
 
   it("runs a VQE for H2 from the page: the chart fills and meets the exact ground energy", async () => {
     await poll(() => page.locator("main h1").textContent()).toBe("Variational");
+    // The tolerance reads as typed, in scientific notation.
+    expect(await page.getByLabel("Tolerance").inputValue()).toBe("1e-6");
     await page.getByRole("button", { name: "Launch VQE" }).click();
     await page.waitForURL(/variational\?job=[0-9a-f-]{36}$/);
     await poll(() => status()).toBe("succeeded");
@@ -138,6 +140,9 @@ describe.skipIf(!hasBrowser)("Variational page in Chromium", () => {
     // The exact ground energy of this H2 Hamiltonian (dense diagonalisation on the server).
     expect(c.reference).toBeCloseTo(-1.857275, 5);
     const energy = Number(await page.getByTestId("final-energy").textContent());
+    // Why it stopped, saying "converged" once.
+    const stopped = (await page.getByTestId("stop-reason").textContent()) ?? "";
+    expect(stopped.match(/converged/g)).toHaveLength(1);
     expect(Math.abs(energy - c.reference)).toBeLessThan(1.6e-3);
     expect(
       await page
@@ -167,7 +172,12 @@ describe.skipIf(!hasBrowser)("Variational page in Chromium", () => {
 
   it("runs QAOA on a pasted graph and colours the best cut", async () => {
     await page.getByLabel(/QAOA: max-cut/).check();
-    await page.getByLabel(/^Edge list/).fill("0 1\n1 2\n2 3\n3 0\n0 4\n4 2");
+    const edgeList = page.getByLabel(/^Edge list/);
+    await edgeList.fill("0 1\n1 2\n2 3\n3 0\n0 4\n4 2");
+    // The edge list has the form's width (not squeezed beside the drawing).
+    const listBox = await edgeList.boundingBox();
+    const formBox = await page.locator(".variational-setup").boundingBox();
+    expect(listBox!.width).toBeGreaterThan(formBox!.width * 0.8);
     // The drawing follows the pasted list: 5 nodes, 6 edges.
     await poll(() =>
       page.locator(".variational-setup .graph-view .edge").count(),

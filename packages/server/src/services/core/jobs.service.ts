@@ -119,10 +119,19 @@ export function jobSummaryView(r: JobRow): JobSummaryView {
     record: _record,
     result: _result,
     variational: _variational,
+    noise,
     ...rest
   } = jobView(r);
+  const name = (noise?.model as { name?: unknown } | undefined)?.name;
   return {
     ...rest,
+    noise: noise
+      ? {
+          noiseModelId: noise.noiseModelId,
+          noiseModelName: noise.noiseModelName,
+          name: typeof name === "string" ? name : null,
+        }
+      : null,
     result: resultSummary(r.result) as JobSummaryView["result"],
   };
 }

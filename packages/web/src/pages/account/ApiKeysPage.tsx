@@ -45,8 +45,8 @@ function NewKey({ name, secret }: { name: string; secret: string }) {
 
 /** The API keys page component. */
 export function ApiKeysPage() {
-  const { api } = useSession();
-  const list = useAsync(() => api.listApiKeys(), "keys");
+  const { sdk } = useSession();
+  const list = useAsync(() => sdk.account.apiKeys.list(), "keys");
   const submit = useSubmit();
   const [name, setName] = useState("");
   const [created, setCreated] = useState<{ name: string; key: string } | null>(
@@ -55,7 +55,7 @@ export function ApiKeysPage() {
   const onCreate = async (e: FormEvent) => {
     e.preventDefault();
     await submit.run(async () => {
-      const k = await api.createApiKey(name.trim());
+      const k = await sdk.account.apiKeys.create(name.trim());
       setCreated({ name: k.name, key: k.key });
       setName("");
       list.setData((old) => [
@@ -78,7 +78,7 @@ export function ApiKeysPage() {
     )
       return;
     void submit.run(async () => {
-      await api.revokeApiKey(id);
+      await sdk.account.apiKeys.revoke(id);
       list.setData((old) => old?.filter((k) => k.id !== id));
     });
   };

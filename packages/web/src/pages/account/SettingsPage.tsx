@@ -1,6 +1,6 @@
 /** Account settings: who is signed in, change username and display name, change password. */
 import { useState } from "react";
-import type { User } from "../../api/endpoints.ts";
+import type { User } from "@stepfault/sdk";
 import { useSession } from "../../api/session.tsx";
 import { Link } from "../../app/router.tsx";
 import { Field, SubmitForm } from "../forms.tsx";
@@ -8,7 +8,7 @@ import { USERNAME_RE } from "../projects/invitee.ts";
 import { PageTitle, useSubmit } from "../ui.tsx";
 
 function ProfileForm({ user }: { user: User }) {
-  const { api, reloadUser } = useSession();
+  const { sdk, reloadUser } = useSession();
   const submit = useSubmit();
   const [username, setUsername] = useState(user.username);
   const [name, setName] = useState(user.displayName);
@@ -24,7 +24,7 @@ function ProfileForm({ user }: { user: User }) {
     if (Object.keys(patch).length === 0) return setDone(true);
     if (
       await submit.run(async () => {
-        const saved = await api.updateMe(patch);
+        const saved = await sdk.updateMe(patch);
         setUsername(saved.username);
         setName(saved.displayName);
         await reloadUser();
@@ -82,14 +82,21 @@ function ProfileForm({ user }: { user: User }) {
 }
 
 function PasswordForm() {
-  const { api } = useSession();
+  const { sdk } = useSession();
   const submit = useSubmit();
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
   const [done, setDone] = useState(false);
   const onSubmit = async () => {
     setDone(false);
-    if (await submit.run(() => api.changePassword(current, next))) {
+    if (
+      await submit.run(() =>
+        sdk.account.changePassword({
+          currentPassword: current,
+          newPassword: next,
+        }),
+      )
+    ) {
       setCurrent("");
       setNext("");
       setDone(true);

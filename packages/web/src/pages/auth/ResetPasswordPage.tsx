@@ -9,12 +9,13 @@ import { Field, SubmitForm } from "../forms.tsx";
 import { PageTitle, useSubmit } from "../ui.tsx";
 
 function RequestForm() {
-  const { api } = useSession();
+  const { sdk } = useSession();
   const submit = useSubmit();
   const [email, setEmail] = useState("");
   const [sent, setSent] = useState(false);
   const onSubmit = async () => {
-    if (await submit.run(() => api.requestReset(email))) setSent(true);
+    if (await submit.run(() => sdk.auth.requestPasswordReset(email)))
+      setSent(true);
   };
   if (sent)
     return (
@@ -44,12 +45,16 @@ function RequestForm() {
 }
 
 function ConfirmForm({ token }: { token: string }) {
-  const { api } = useSession();
+  const { sdk } = useSession();
   const submit = useSubmit();
   const [password, setPassword] = useState("");
   const [done, setDone] = useState(false);
   const onSubmit = async () => {
-    if (await submit.run(() => api.confirmReset(token, password)))
+    if (
+      await submit.run(() =>
+        sdk.auth.confirmPasswordReset({ token, newPassword: password }),
+      )
+    )
       setDone(true);
   };
   if (done)

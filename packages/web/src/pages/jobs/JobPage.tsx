@@ -1,17 +1,10 @@
 /**
  * One job: status (followed live while it runs), cancel, the failure message, the reproducible
- * record (source, seed used, options, StepFault version) and the result; re-run submits the
- * record again (same source, seed, shots and precision, so the counts come out the same).
+ * record (source, seed used, options, StepFault version) and the result; "Run again" submits
+ * every field the job ran with again (the SDK's `jobs.rerun`), so the counts come out the same.
  */
-import { lazy, Suspense, useEffect, useMemo } from "react";
-import { ApiError } from "../../api/client.ts";
-import type { Project } from "../../api/endpoints.ts";
-import {
-  isTerminal,
-  jobsApi,
-  type Job,
-  type SubmitJob,
-} from "../../api/jobs.ts";
+import { lazy, Suspense, useEffect } from "react";
+import { isTerminal, rerunBody, type Job, type Project } from "@stepfault/sdk";
 import { useSession } from "../../api/session.tsx";
 import { useAsync } from "../../api/useAsync.ts";
 import { Link, navigate } from "../../app/router.tsx";
@@ -29,26 +22,8 @@ import "../../run/run.css";
 
 const ResultView = lazy(() => import("../../run/ResultView.tsx"));
 
-/** The submission that repeats a job: its circuit revision, else the source of its record; same seed, shots, precision. */
-export function rerunBody(job: Job): SubmitJob | null {
-  const base = {
-    shots: job.record?.options.shots ?? job.shots,
-    seed: job.record?.seed ?? job.seed,
-    precision:
-      (job.record?.options.precision ?? job.precision) === "single"
-        ? ("single" as const)
-        : ("double" as const),
-  };
-  // A saved revision never changes, so it runs the same source and keeps the circuit link.
-  if (job.circuitId && job.circuitRevision !== null)
-    return { ...base, circuitId: job.circuitId, revision: job.circuitRevision };
-  if (job.record) return { ...base, source: job.record.source };
-  return null;
-}
-
 function JobView({ project, initial }: { project: Project; initial: Job }) {
-  const { client } = useSession();
-  const jobs = useMemo(() => jobsApi(client), [client]);
+  const { jobs } = useSession().sdk;
   const run = useRun(jobs);
   const rerun = useSubmit();
   const { follow } = run;
@@ -63,19 +38,8 @@ function JobView({ project, initial }: { project: Project; initial: Job }) {
   const onRerun = async () => {
     if (!again) return;
     await rerun.run(async () => {
-      let next: Job;
-      try {
-        next = await jobs.submit(project.id, again);
-      } catch (err) {
-        // The circuit was deleted since: the record still has the source.
-        if (!(err instanceof ApiError) || err.status !== 404 || !record)
-          throw err;
-        const { circuitId: _c, revision: _r, ...rest } = again;
-        next = await jobs.submit(project.id, {
-          ...rest,
-          source: record.source,
-        });
-      }
+      // A deleted circuit is run from the record's source.
+      const next = await jobs.rerun(job);
       navigate(`${base}/jobs/${next.id}`);
     });
   };
@@ -125,7 +89,7 @@ function JobView({ project, initial }: { project: Project; initial: Job }) {
             onClick={() => void onRerun()}
             title={
               again
-                ? "Submit the same source, seed, shots and precision again"
+                ? "Submit the same circuit, seed, shots, inputs, noise and options again"
                 : "This job has no record or saved circuit to run again"
             }
           >
@@ -224,12 +188,11 @@ export function JobPage({
   projectId: string;
   jobId: string;
 }) {
-  const { api, client } = useSession();
-  const jobs = useMemo(() => jobsApi(client), [client]);
+  const { sdk } = useSession();
   const loaded = useAsync(async () => {
     const [project, job] = await Promise.all([
-      api.getProject(projectId),
-      jobs.get(jobId),
+      sdk.projects.get(projectId),
+      sdk.jobs.get(jobId),
     ]);
     return { project, job };
   }, `${projectId}|${jobId}`);

@@ -3,16 +3,17 @@
  * two seconds while a job is queued or running), cancel, and a link to each job's record.
  */
 import { useCallback, useEffect, useMemo, useState } from "react";
-import type { Project } from "../../api/endpoints.ts";
 import {
   isTerminal,
   JOB_STATUSES,
-  jobsApi,
-  type JobSummary,
   type JobStatus,
-} from "../../api/jobs.ts";
+  type JobSummary,
+  type Project,
+  type StepFaultApiError,
+} from "@stepfault/sdk";
+import { asApiError } from "../../api/errors.ts";
 import { useSession } from "../../api/session.tsx";
-import { asApiError, useAsync } from "../../api/useAsync.ts";
+import { useAsync } from "../../api/useAsync.ts";
 import { Link } from "../../app/router.tsx";
 import {
   ErrorAlert,
@@ -22,10 +23,12 @@ import {
   useSubmit,
   when,
 } from "../ui.tsx";
-import type { ApiError } from "../../api/client.ts";
 import { percent } from "../../run/run-state.ts";
 import "../../run/run.css";
 import { ScrollTable } from "../../run/ScrollTable.tsx";
+
+/** Jobs per page. */
+const PAGE_SIZE = 50;
 
 /** How often the list is re-read while something runs. */
 export const LIST_REFRESH_MS = 2000;
@@ -47,18 +50,18 @@ function JobList({
   project: Project;
   refreshMs: number;
 }) {
-  const { client, api } = useSession();
-  const jobs = useMemo(() => jobsApi(client), [client]);
+  const { sdk } = useSession();
+  const { jobs } = sdk;
   const [filter, setFilter] = useState<JobStatus | "all">("all");
   const [items, setItems] = useState<readonly JobSummary[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const [error, setError] = useState<StepFaultApiError | null>(null);
   const [tick, setTick] = useState(0);
   const cancel = useSubmit();
   const more = useSubmit();
   // Circuit names for the list (the first 100 circuits; others show their revision only).
   const circuits = useAsync(
-    () => api.listCircuits(project.id),
+    () => sdk.circuits.list(project.id, { limit: 100 }),
     `circuits|${project.id}`,
   );
   const names = useMemo(
@@ -70,7 +73,7 @@ function JobList({
   // Loads the first page; while anything in it is unfinished, loads it again every 2 s.
   useEffect(() => {
     let live = true;
-    jobs.list(project.id, { status }).then(
+    jobs.list(project.id, { limit: PAGE_SIZE, status }).then(
       (page) => {
         if (!live) return;
         setError(null);
@@ -110,8 +113,15 @@ function JobList({
     async (job: JobSummary) => {
       await cancel.run(async () => {
         const next = await jobs.cancel(job.id);
+        // The row keeps its summary; what a cancel changes comes from the job.
+        const { status, progress, error, finishedAt } = next;
         setItems(
-          (old) => old?.map((j) => (j.id === next.id ? next : j)) ?? old,
+          (old) =>
+            old?.map((j) =>
+              j.id === next.id
+                ? { ...j, status, progress, error, finishedAt }
+                : j,
+            ) ?? old,
         );
       });
     },
@@ -121,7 +131,11 @@ function JobList({
   const loadMore = async () => {
     if (!cursor) return;
     await more.run(async () => {
-      const page = await jobs.list(project.id, { status, cursor });
+      const page = await jobs.list(project.id, {
+        limit: PAGE_SIZE,
+        status,
+        cursor,
+      });
       setItems((old) => [...(old ?? []), ...page.items]);
       setCursor(page.nextCursor);
     });
@@ -246,8 +260,8 @@ export function JobsPage({
   projectId: string;
   refreshMs?: number;
 }) {
-  const { api } = useSession();
-  const project = useAsync(() => api.getProject(projectId), projectId);
+  const { sdk } = useSession();
+  const project = useAsync(() => sdk.projects.get(projectId), projectId);
   if (project.loading && !project.data)
     return <Loading what="Loading project" />;
   if (project.error?.status === 404 || project.error?.status === 400)

@@ -10,11 +10,7 @@ import {
   useRef,
   useState,
 } from "react";
-import type {
-  Circuit,
-  Revision,
-  ServerDiagnostic,
-} from "../../api/endpoints.ts";
+import type { Circuit, Diagnostic, Job, RevisionSummary } from "@stepfault/sdk";
 import { useSession } from "../../api/session.tsx";
 import { useAsync } from "../../api/useAsync.ts";
 import { Link } from "../../app/router.tsx";
@@ -33,9 +29,11 @@ import {
   when,
 } from "../ui.tsx";
 import { loadDraft, saveDraft } from "./drafts.ts";
+import { lastRunOf } from "../../run/useRun.ts";
 
+const loadRunPanel = () => import("../../run/RunPanel.tsx");
 const RunPanel = lazy(() =>
-  import("../../run/RunPanel.tsx").then((m) => ({ default: m.RunPanel })),
+  loadRunPanel().then((m) => ({ default: m.RunPanel })),
 );
 const EstimatePanel = lazy(() =>
   import("../../run/EstimatePanel.tsx").then((m) => ({
@@ -53,20 +51,31 @@ interface Opened {
   /** The revision number shown when it is not the current one. */
   readonly viewing: number | null;
   readonly restored: boolean;
+  /** The circuit's revisions as they were at open (newest first). */
+  readonly revisions: readonly RevisionSummary[];
+  /** The circuit's last job with its result (null: never run, or it could not be read). */
+  readonly lastRun: Job | null;
 }
 
 function Revisions({
   circuit,
   viewing,
   version,
+  initial,
 }: {
   circuit: Circuit;
   viewing: number | null;
+  /** Bumped after each save: the list is read again. */
   version: number;
+  /** The list read when the page opened (shown until the first save). */
+  initial: readonly RevisionSummary[];
 }) {
-  const { api } = useSession();
+  const { sdk } = useSession();
   const list = useAsync(
-    () => api.listRevisions(circuit.projectId, circuit.id),
+    async () =>
+      version === 0
+        ? initial
+        : sdk.circuits.revisions(circuit.projectId, circuit.id),
     `${circuit.id}|${version}`,
   );
   const base = `/projects/${circuit.projectId}/circuits/${circuit.id}`;
@@ -76,7 +85,7 @@ function Revisions({
       {list.loading && <Loading what="Loading revisions" />}
       <ErrorAlert error={list.error} />
       <ol aria-label="Revisions">
-        {list.data?.map((r: Revision) => {
+        {list.data?.map((r: RevisionSummary) => {
           const current = r.revision === circuit.revision;
           const shown = (viewing ?? circuit.revision) === r.revision;
           return (
@@ -98,7 +107,7 @@ function Revisions({
 }
 
 function Editor({ opened }: { opened: Opened }) {
-  const { api } = useSession();
+  const { sdk } = useSession();
   const [circuit, setCircuit] = useState(opened.circuit);
   // The text the shown revision has on the server: edits beyond it are unsaved changes.
   const [saved, setSaved] = useState(
@@ -136,7 +145,7 @@ function Editor({ opened }: { opened: Opened }) {
   const save = useCallback(async () => {
     if (!canSave) return;
     await submit.run(async () => {
-      const next = await api.updateCircuit(circuit.projectId, circuit.id, {
+      const next = await sdk.circuits.update(circuit.projectId, circuit.id, {
         source: text,
       });
       setCircuit(next);
@@ -145,7 +154,7 @@ function Editor({ opened }: { opened: Opened }) {
       setVersion((v) => v + 1);
       saveDraft(circuit.id, null);
     });
-  }, [api, circuit, canSave, submit, text]);
+  }, [sdk, circuit, canSave, submit, text]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -160,16 +169,16 @@ function Editor({ opened }: { opened: Opened }) {
 
   // After the assistant's edit proposal was accepted (a new revision on the server).
   const applied = useCallback(async () => {
-    const next = await api.getCircuit(circuit.projectId, circuit.id);
+    const next = await sdk.circuits.get(circuit.projectId, circuit.id);
     setCircuit(next);
     setSaved(next.source);
     setViewing(null);
     setVersion((v) => v + 1);
     saveDraft(circuit.id, null);
     setSeed((s) => ({ text: next.source, n: s.n + 1 }));
-  }, [api, circuit.projectId, circuit.id]);
+  }, [sdk, circuit.projectId, circuit.id]);
 
-  const diags = (submit.error?.problem.diagnostics ?? []) as ServerDiagnostic[];
+  const diags = (submit.error?.problem.diagnostics ?? []) as Diagnostic[];
   const target = {
     circuitId: circuit.id,
     revision: viewing ?? circuit.revision,
@@ -211,7 +220,12 @@ function Editor({ opened }: { opened: Opened }) {
         >
           Save revision
         </button>
-        <Revisions circuit={circuit} viewing={viewing} version={version} />
+        <Revisions
+          circuit={circuit}
+          viewing={viewing}
+          version={version}
+          initial={opened.revisions}
+        />
         <AssistantToggle open={assistantOpen} onToggle={setAssistantOpen} />
       </div>
       {opened.restored && dirty && (
@@ -248,6 +262,7 @@ function Editor({ opened }: { opened: Opened }) {
                 projectId={circuit.projectId}
                 canRun={opened.role !== "viewer"}
                 target={target}
+                lastRun={opened.lastRun}
               />
               <EstimatePanel
                 projectId={circuit.projectId}
@@ -272,44 +287,41 @@ export function CircuitPage({
   circuitId: string;
   rev: number | null;
 }) {
-  const { api } = useSession();
+  const { sdk } = useSession();
   const opened = useAsync<Opened>(
     async () => {
-      const [circuit, project] = await Promise.all([
-        api.getCircuit(projectId, circuitId),
-        api.getProject(projectId),
-      ]);
-      const projectName = project.name;
-      const role = project.role;
-      if (rev !== null && rev !== circuit.revision) {
-        const r = await api.getRevision(projectId, circuitId, rev);
+      // Everything the page shows is asked for at once (the run panel's code too), not one
+      // request after another.
+      void loadRunPanel().catch(() => undefined);
+      const [circuit, project, revision, revisions, lastRun] =
+        await Promise.all([
+          sdk.circuits.get(projectId, circuitId),
+          sdk.projects.get(projectId),
+          rev !== null
+            ? sdk.circuits.revision(projectId, circuitId, rev)
+            : null,
+          sdk.circuits.revisions(projectId, circuitId),
+          // Best effort: the run panel works without the last run.
+          lastRunOf(sdk.jobs, projectId, circuitId).catch(() => null),
+        ]);
+      const base = {
+        circuit,
+        projectName: project.name,
+        role: project.role,
+        revisions,
+        lastRun,
+      };
+      if (revision && rev !== circuit.revision)
         return {
-          circuit,
-          projectName,
-          role,
-          text: r.source ?? "",
+          ...base,
+          text: revision.source ?? "",
           viewing: rev,
           restored: false,
         };
-      }
       const draft = loadDraft(circuitId);
       if (draft && draft.text !== circuit.source)
-        return {
-          circuit,
-          projectName,
-          role,
-          text: draft.text,
-          viewing: null,
-          restored: true,
-        };
-      return {
-        circuit,
-        projectName,
-        role,
-        text: circuit.source,
-        viewing: null,
-        restored: false,
-      };
+        return { ...base, text: draft.text, viewing: null, restored: true };
+      return { ...base, text: circuit.source, viewing: null, restored: false };
     },
     `${projectId}|${circuitId}|${rev ?? ""}`,
   );

@@ -5,9 +5,10 @@
  */
 import { useState, type FormEvent } from "react";
 import type { Invitation } from "@stepfault/sdk";
-import type { Member, Project, ProjectRole } from "../../api/endpoints.ts";
+import type { Member, Project, ProjectRole } from "@stepfault/sdk";
 import { useSession } from "../../api/session.tsx";
-import { asApiError, useAsync } from "../../api/useAsync.ts";
+import { asApiError } from "../../api/errors.ts";
+import { useAsync } from "../../api/useAsync.ts";
 import { Link } from "../../app/router.tsx";
 import { ErrorAlert, Loading, NotFound, PageTitle, useSubmit } from "../ui.tsx";
 import { inviteByEmail, PendingInvitations } from "./Invitations.tsx";
@@ -24,7 +25,7 @@ function AddMember({
   onAdded(m: Member): void;
   onInvited(i: Invitation): void;
 }) {
-  const { api, sdk } = useSession();
+  const { sdk } = useSession();
   const [sent, setSent] = useState<string | null>(null);
   const submit = useSubmit();
   const [who, setWho] = useState("");
@@ -43,7 +44,7 @@ function AddMember({
     const ref = parsed.ref;
     await submit.run(async () => {
       try {
-        onAdded(await api.addMember(project.id, ref, role));
+        onAdded(await sdk.projects.members.add(project.id, { ...ref, role }));
       } catch (err) {
         // No account with this email yet: invite it instead (a mail with a link).
         if (!("email" in ref) || asApiError(err).code !== "USER_NOT_FOUND")
@@ -108,14 +109,14 @@ function AddMember({
 
 /** The members page component. */
 export function MembersPage({ id }: { id: string }) {
-  const { api, sdk, state } = useSession();
-  const project = useAsync(() => api.getProject(id), id);
+  const { sdk, state } = useSession();
+  const project = useAsync(() => sdk.projects.get(id), id);
   const isOwner = project.data?.role === "owner";
   const invitations = useAsync(
     () => (isOwner ? sdk.projects.invitations.list(id) : Promise.resolve([])),
     `${id}:${isOwner}`,
   );
-  const members = useAsync(() => api.listMembers(id), id);
+  const members = useAsync(() => sdk.projects.members.list(id), id);
   const submit = useSubmit();
   if (project.loading && !project.data)
     return <Loading what="Loading members" />;
@@ -186,7 +187,11 @@ export function MembersPage({ id }: { id: string }) {
                         const role = e.target.value as ProjectRole;
                         void submit.run(async () =>
                           replace(
-                            await api.setMemberRole(p.id, m.userId, role),
+                            await sdk.projects.members.setRole(
+                              p.id,
+                              m.userId,
+                              role,
+                            ),
                           ),
                         );
                       }}
@@ -208,7 +213,7 @@ export function MembersPage({ id }: { id: string }) {
                       aria-label={`Remove ${m.email}`}
                       onClick={() =>
                         void submit.run(async () => {
-                          await api.removeMember(p.id, m.userId);
+                          await sdk.projects.members.remove(p.id, m.userId);
                           members.setData((old) =>
                             old?.filter((x) => x.userId !== m.userId),
                           );

@@ -1,6 +1,6 @@
 /** One project: its circuits (search, create, open), and for owners rename and delete. */
 import { useEffect, useState, type FormEvent } from "react";
-import type { Project } from "../../api/endpoints.ts";
+import type { Project } from "@stepfault/sdk";
 import { useSession } from "../../api/session.tsx";
 import { useAsync } from "../../api/useAsync.ts";
 import { Link, navigate } from "../../app/router.tsx";
@@ -15,7 +15,7 @@ import {
 } from "../ui.tsx";
 
 function CircuitList({ project }: { project: Project }) {
-  const { api } = useSession();
+  const { sdk } = useSession();
   const [q, setQ] = useState("");
   const [query, setQuery] = useState("");
   useEffect(() => {
@@ -23,7 +23,7 @@ function CircuitList({ project }: { project: Project }) {
     return () => clearTimeout(t);
   }, [q]);
   const list = useAsync(
-    () => api.listCircuits(project.id, query || undefined),
+    () => sdk.circuits.list(project.id, { q: query || undefined, limit: 100 }),
     `${project.id}|${query}`,
   );
   const submit = useSubmit();
@@ -32,7 +32,10 @@ function CircuitList({ project }: { project: Project }) {
   const onCreate = async (e: FormEvent) => {
     e.preventDefault();
     await submit.run(async () => {
-      const c = await api.createCircuit(project.id, name.trim(), SAMPLE_QASM);
+      const c = await sdk.circuits.create(project.id, {
+        name: name.trim(),
+        source: SAMPLE_QASM,
+      });
       navigate(`/projects/${project.id}/circuits/${c.id}`);
     });
   };
@@ -107,13 +110,13 @@ function OwnerTools({
   project: Project;
   onRenamed(p: Project): void;
 }) {
-  const { api } = useSession();
+  const { sdk } = useSession();
   const submit = useSubmit();
   const [name, setName] = useState(project.name);
   const onRename = async (e: FormEvent) => {
     e.preventDefault();
     await submit.run(async () =>
-      onRenamed(await api.renameProject(project.id, name.trim())),
+      onRenamed(await sdk.projects.rename(project.id, name.trim())),
     );
   };
   const onDelete = async () => {
@@ -123,7 +126,7 @@ function OwnerTools({
       )
     )
       return;
-    if (await submit.run(() => api.deleteProject(project.id)))
+    if (await submit.run(() => sdk.projects.delete(project.id)))
       navigate("/projects", true);
   };
   return (
@@ -154,8 +157,8 @@ function OwnerTools({
 
 /** The project page component. */
 export function ProjectPage({ id }: { id: string }) {
-  const { api } = useSession();
-  const project = useAsync(() => api.getProject(id), id);
+  const { sdk } = useSession();
+  const project = useAsync(() => sdk.projects.get(id), id);
   if (project.loading && !project.data)
     return <Loading what="Loading project" />;
   if (project.error?.status === 404 || project.error?.status === 400)

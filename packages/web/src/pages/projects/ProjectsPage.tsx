@@ -7,14 +7,14 @@ import { ErrorAlert, Loading, PageTitle, useSubmit, when } from "../ui.tsx";
 
 /** The projects page component. */
 export function ProjectsPage() {
-  const { api } = useSession();
-  const list = useAsync(() => api.listProjects(), "projects");
+  const { sdk } = useSession();
+  const list = useAsync(() => sdk.projects.list(), "projects");
   const submit = useSubmit();
   const [name, setName] = useState("");
   const onCreate = async (e: FormEvent) => {
     e.preventDefault();
     await submit.run(async () => {
-      const p = await api.createProject(name.trim());
+      const p = await sdk.projects.create(name.trim());
       navigate(`/projects/${p.id}`);
     });
   };

@@ -4,7 +4,7 @@
  * or names a new one, names the circuit, and lands on the saved circuit.
  */
 import { useEffect, useId, useState } from "react";
-import type { ServerDiagnostic } from "../../api/endpoints.ts";
+import type { Diagnostic } from "@stepfault/sdk";
 import { useSession } from "../../api/session.tsx";
 import { useAsync } from "../../api/useAsync.ts";
 import { Link, navigate } from "../../app/router.tsx";
@@ -33,9 +33,9 @@ export function suggestName(source: string): string {
 
 /** The save-to-project page component. */
 export function SaveToProjectPage() {
-  const { api } = useSession();
+  const { sdk } = useSession();
   const [source] = useState(() => loadScratch(tabStorage()));
-  const projects = useAsync(() => api.listProjects(), "projects");
+  const projects = useAsync(() => sdk.projects.list(), "projects");
   const [name, setName] = useState(() => suggestName(source ?? ""));
   const [project, setProject] = useState("");
   const [projectName, setProjectName] = useState("My circuits");
@@ -66,14 +66,17 @@ export function SaveToProjectPage() {
     await submit.run(async () => {
       const target =
         project === NEW_PROJECT
-          ? (await api.createProject(projectName.trim())).id
+          ? (await sdk.projects.create(projectName.trim())).id
           : project;
-      const c = await api.createCircuit(target, name.trim(), source);
+      const c = await sdk.circuits.create(target, {
+        name: name.trim(),
+        source: source,
+      });
       navigate(`/projects/${target}/circuits/${c.id}`, true);
     });
   };
   const lines = source.split("\n");
-  const diags = (submit.error?.problem.diagnostics ?? []) as ServerDiagnostic[];
+  const diags = (submit.error?.problem.diagnostics ?? []) as Diagnostic[];
   return (
     <section className="page narrow">
       <PageTitle>Save to project</PageTitle>

@@ -2,7 +2,11 @@
  * Reads the members page's one "email or username" input: text with an "@" inside is an email,
  * anything else (optionally written `@name`) is a username.
  */
-import type { MemberRef } from "../../api/endpoints.ts";
+import type { AddMemberBody } from "@stepfault/sdk";
+
+/** Who to add to a project: an account's email or its username (the member body without the role). */
+export type MemberRef = WithoutRole<AddMemberBody>;
+type WithoutRole<B> = B extends unknown ? Omit<B, "role"> : never;
 
 /** The server's username format: 3-39 letters, digits or single hyphens inside. */
 export const USERNAME_RE =
