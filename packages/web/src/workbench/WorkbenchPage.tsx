@@ -60,6 +60,7 @@ export function WorkbenchPage({
   onTextChange,
   runLocally = true,
   run,
+  memberLink,
 }: {
   initialText?: string;
   /** Told the text after every change (typing or drawing), e.g. to track unsaved changes. */
@@ -68,6 +69,8 @@ export function WorkbenchPage({
   runLocally?: boolean;
   /** A run panel of the page's own (a saved circuit's server runs), shown under the composer. */
   run?: ReactNode;
+  /** A saved circuit's page path, for the share bar's "Copy link" (project members). */
+  memberLink?: string;
 }) {
   const sync = useCircuitSync(initialText);
   const notify = useRef(onTextChange);
@@ -109,6 +112,7 @@ export function WorkbenchPage({
               text={sync.text}
               circuit={upToDate && !sync.stale ? sync.circuit : null}
               onOpen={sync.setText}
+              memberLink={memberLink}
             />
             <div
               className={dropping ? "editor-host dropping" : "editor-host"}

@@ -280,6 +280,38 @@ describe.skipIf(!hasBrowser)("a new user's journeys", () => {
     await shot(page, "circuit-refused");
   });
 
+  it("copies a link to the circuit and to the job for project members, and the links open them", async () => {
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], {
+      origin: url,
+    });
+    const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
+    await page.goto(circuitUrl);
+    await page.locator(".cm-content").waitFor();
+    const bar = page.getByRole("toolbar", { name: "Share and export" });
+    await bar
+      .getByRole("button", { name: "Copy link to this circuit" })
+      .click();
+    await bar.getByText("Link copied: members of the project").waitFor();
+    await expect(clipboard()).resolves.toBe(`${url}${circuitUrl}`);
+    await shot(page, "circuit-share-bar");
+    // The other link carries the text itself, for anyone.
+    await bar.getByRole("button", { name: "Workbench link" }).click();
+    await poll(clipboard).toMatch(new RegExp(`^${url}/#`));
+
+    const jobUrl =
+      (await page
+        .getByRole("region", { name: "Run" })
+        .getByRole("link", { name: /^Open job/ })
+        .getAttribute("href")) ?? "";
+    await page.goto(jobUrl);
+    await page.getByRole("button", { name: "Copy link to this job" }).click();
+    await page.getByText("Link copied: members of the project").waitFor();
+    await expect(clipboard()).resolves.toBe(`${url}${jobUrl}`);
+    await shot(page, "job-copy-link");
+    await page.goto(await clipboard());
+    await page.getByRole("heading", { name: /^Job / }).waitFor();
+  });
+
   it("invites an email without an account: the mail's link leads through sign-up into the project; pending invitations are listed and revocable, a used or revoked link says so", async () => {
     const projectUrl = circuitUrl.replace(/\/circuits\/.*$/, "");
     await page.goto(`${projectUrl}/members`);

@@ -10,6 +10,7 @@ import { useAsync } from "../../api/useAsync.ts";
 import { Link, navigate } from "../../app/router.tsx";
 import { statusText } from "../../run/run-state.ts";
 import { useRun } from "../../run/useRun.ts";
+import { CopyLinkButton } from "../copy-link.tsx";
 import {
   ErrorAlert,
   Loading,
@@ -99,6 +100,7 @@ function JobView({ project, initial }: { project: Project; initial: Job }) {
         {job.circuitId && (
           <Link href={`${base}/circuits/${job.circuitId}`}>Open circuit</Link>
         )}
+        <CopyLinkButton path={`${base}/jobs/${job.id}`} what="this job" />
       </div>
       <ErrorAlert error={run.state.error} />
       <ErrorAlert error={rerun.error} />
