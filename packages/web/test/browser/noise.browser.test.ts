@@ -8,7 +8,6 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  buildWeb,
   CHROMIUM,
   launchBrowser,
   RESULTS_DIR,
@@ -37,7 +36,6 @@ describe.skipIf(!hasBrowser)("noise panel in Chromium", () => {
 
   beforeAll(async () => {
     mkdirSync(RESULTS_DIR, { recursive: true });
-    buildWeb();
     server = await startServer();
     browser = await launchBrowser();
     const context = await browser.newContext({
