@@ -11,7 +11,7 @@ import {
   estimateTokens,
   trimHistory,
 } from "../src/services/ai/system-prompt.ts";
-import { nextMonthStart } from "../src/services/ai/assistant.service.ts";
+import { nextMonthStart } from "../src/services/ai/usage-cap.ts";
 
 function errorsFor(env: Record<string, string>): string[] {
   const r = loadConfig(env);

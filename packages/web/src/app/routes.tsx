@@ -8,6 +8,7 @@ import { ResetPasswordPage } from "../pages/auth/ResetPasswordPage.tsx";
 import { safeNext, SignInPage } from "../pages/auth/SignInPage.tsx";
 import { SignUpPage } from "../pages/auth/SignUpPage.tsx";
 import { NotFoundPage } from "../pages/NotFoundPage.tsx";
+import { InvitePage } from "../pages/projects/InvitePage.tsx";
 import { MembersPage } from "../pages/projects/MembersPage.tsx";
 import { ProjectPage } from "../pages/projects/ProjectPage.tsx";
 import { ProjectsPage } from "../pages/projects/ProjectsPage.tsx";
@@ -34,6 +35,11 @@ const JobPage = lazy(() =>
 const VariationalPage = lazy(() =>
   import("../variational/VariationalPage.tsx").then((m) => ({
     default: m.VariationalPage,
+  })),
+);
+const NoiseModelsPage = lazy(() =>
+  import("../noise/NoiseModelsPage.tsx").then((m) => ({
+    default: m.NoiseModelsPage,
   })),
 );
 const CircuitPage = lazy(() =>
@@ -129,6 +135,7 @@ export function Route({ path: full }: { path: string }) {
         </Private>
       );
   }
+  if ((p = m("/invite/:token"))) return <InvitePage token={p.token ?? ""} />;
   if ((p = m("/projects/:id")))
     return (
       <Private>
@@ -159,6 +166,15 @@ export function Route({ path: full }: { path: string }) {
         <VariationalPage
           projectId={p.id ?? ""}
           jobId={new URLSearchParams(search).get("job")}
+        />
+      </Private>
+    );
+  if ((p = m("/projects/:id/noise-models")))
+    return (
+      <Private>
+        <NoiseModelsPage
+          projectId={p.id ?? ""}
+          open={new URLSearchParams(search).get("model")}
         />
       </Private>
     );

@@ -1,11 +1,8 @@
 /** The one interface every AI provider client implements, with normalized messages and stream events. */
+import type { ToolCall as ApiToolCall } from "@stepfault/contract";
 
 /** A tool call the model made (arguments already parsed from JSON; `{}` when unparsable). */
-export interface ToolCall {
-  readonly id: string;
-  readonly name: string;
-  readonly arguments: Record<string, unknown>;
-}
+export type ToolCall = Readonly<ApiToolCall>;
 
 /** A message of the conversation as sent to a provider. */
 export type ChatMessage =

@@ -25,12 +25,9 @@ import {
 } from "./usernames.ts";
 
 /** The authenticated caller as services see it. */
-export interface AuthUser {
-  readonly id: string;
-  readonly email: string;
-  readonly username: string;
-  readonly displayName: string;
-  readonly role: "admin" | "user";
+export interface AuthUser extends Readonly<
+  Pick<User, "id" | "email" | "username" | "displayName" | "role">
+> {
   /** How the caller authenticated. */
   readonly via: "token" | "api-key";
   /** The account row as read when authenticating. */

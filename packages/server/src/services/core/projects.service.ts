@@ -1,4 +1,4 @@
-import type { Member, Project } from "@stepfault/contract";
+import type { AddMemberBody, Member, Project } from "@stepfault/contract";
 import { DomainError } from "../../errors/domain-error.ts";
 import type {
   ProjectRole,
@@ -25,9 +25,9 @@ function toView(p: ProjectRow, role: ProjectRole): ProjectView {
   };
 }
 
-/** Who to add to a project: an account's email or its username. */
-export type MemberRef =
-  { readonly email: string } | { readonly username: string };
+/** Who to add to a project: an account's email or its username (the member body without the role). */
+export type MemberRef = WithoutRole<AddMemberBody>;
+type WithoutRole<B> = B extends unknown ? Omit<B, "role"> : never;
 
 /** Creates the projects service (projects and members). */
 export function createProjectsService(deps: {
