@@ -18,12 +18,7 @@ import {
   openPglite,
   type Database,
 } from "../../../server/src/database/database.ts";
-import {
-  buildWeb,
-  CHROMIUM,
-  launchBrowser,
-  RESULTS_DIR,
-} from "./harness.ts";
+import { buildWeb, CHROMIUM, launchBrowser, RESULTS_DIR } from "./harness.ts";
 
 const hasBrowser = existsSync(CHROMIUM);
 const USER = { email: "vqe@example.com", password: "correct horse 7" };

@@ -18,12 +18,7 @@ import {
   openPglite,
   type Database,
 } from "../../../server/src/database/database.ts";
-import {
-  buildWeb,
-  CHROMIUM,
-  launchBrowser,
-  RESULTS_DIR,
-} from "./harness.ts";
+import { buildWeb, CHROMIUM, launchBrowser, RESULTS_DIR } from "./harness.ts";
 
 const hasBrowser = existsSync(CHROMIUM);
 const poll = <T>(fn: () => Promise<T> | T, timeout = 15_000) =>
