@@ -111,19 +111,17 @@ export function ShareBar({
         </span>
         <button
           type="button"
-          aria-label="OpenQASM 3"
           title="Download as OpenQASM 3"
           onClick={() => saveQasm("3.0")}
         >
-          QASM 3
+          OpenQASM 3
         </button>
         <button
           type="button"
-          aria-label="OpenQASM 2"
           title="Download as OpenQASM 2"
           onClick={() => saveQasm("2.0")}
         >
-          QASM 2
+          OpenQASM 2
         </button>
         <button
           type="button"
