@@ -105,6 +105,33 @@ export function ShareBar({
           setStatus(`Opened ${file.name}.`);
         }}
       />
+      {memberLink !== undefined ? (
+        <span className="share-group" role="group" aria-label="Links">
+          <button
+            type="button"
+            aria-label="Copy link to this circuit"
+            title="A link to this saved circuit, for members of the project"
+            onClick={() => void copyMemberLink(memberLink)}
+          >
+            Copy link
+          </button>
+          <button
+            type="button"
+            title="A link that carries the text itself and opens it in the workbench, for anyone"
+            onClick={() => void copyLink()}
+          >
+            Workbench link
+          </button>
+        </span>
+      ) : (
+        <button
+          type="button"
+          title="A link that carries the text itself and opens it in the workbench"
+          onClick={() => void copyLink()}
+        >
+          Copy link
+        </button>
+      )}
       <span className="share-group" role="group" aria-label="Download">
         <span className="share-label" aria-hidden="true">
           Download
@@ -138,33 +165,6 @@ export function ShareBar({
           PNG
         </button>
       </span>
-      {memberLink !== undefined ? (
-        <span className="share-group" role="group" aria-label="Links">
-          <button
-            type="button"
-            aria-label="Copy link to this circuit"
-            title="A link to this saved circuit, for members of the project"
-            onClick={() => void copyMemberLink(memberLink)}
-          >
-            Copy link
-          </button>
-          <button
-            type="button"
-            title="A link that carries the text itself and opens it in the workbench, for anyone"
-            onClick={() => void copyLink()}
-          >
-            Workbench link
-          </button>
-        </span>
-      ) : (
-        <button
-          type="button"
-          title="A link that carries the text itself and opens it in the workbench"
-          onClick={() => void copyLink()}
-        >
-          Copy link
-        </button>
-      )}
       <span className="muted small share-status" role="status">
         {status}
       </span>

@@ -218,7 +218,11 @@ describe.skipIf(!hasBrowser)("a new user's journeys", () => {
       page.locator(".composer-panel svg").first(),
       "drawing on /",
     );
-    await expectOnScreen(page, page.locator(".cm-content"), "editor on /");
+    await expectOnScreen(
+      page,
+      page.locator(".cm-content .cm-line").first(),
+      "the editor's first line on /",
+    );
 
     // On a phone the panels stack; one tap on a jump button brings each into view.
     await page.setViewportSize({ width: 390, height: 844 });
