@@ -36,6 +36,11 @@ const VariationalPage = lazy(() =>
     default: m.VariationalPage,
   })),
 );
+const NoiseModelsPage = lazy(() =>
+  import("../noise/NoiseModelsPage.tsx").then((m) => ({
+    default: m.NoiseModelsPage,
+  })),
+);
 const CircuitPage = lazy(() =>
   import("../pages/projects/CircuitPage.tsx").then((m) => ({
     default: m.CircuitPage,
@@ -159,6 +164,15 @@ export function Route({ path: full }: { path: string }) {
         <VariationalPage
           projectId={p.id ?? ""}
           jobId={new URLSearchParams(search).get("job")}
+        />
+      </Private>
+    );
+  if ((p = m("/projects/:id/noise-models")))
+    return (
+      <Private>
+        <NoiseModelsPage
+          projectId={p.id ?? ""}
+          open={new URLSearchParams(search).get("model")}
         />
       </Private>
     );

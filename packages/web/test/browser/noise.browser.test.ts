@@ -1,7 +1,10 @@
 /**
  * The run form's noise panel in Chromium against the real server: a preset (depolarizing after
  * one- and two-qubit gates, readout error) runs as a density matrix, the result names the
- * method, and the ideal counts (run in the browser) are drawn over the noisy histogram.
+ * method, and the ideal counts (run in the browser) are drawn over the noisy histogram. Then the
+ * project's noise-models screen: a model is created (its bad fields named where they are),
+ * renamed, chosen in the run form, shown with the method and both histograms on the job's page,
+ * and deleted.
  */
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -30,10 +33,12 @@ cx q[0], q[1];
 c = measure q;
 `;
 
-describe.skipIf(!hasBrowser)("noise panel in Chromium", () => {
+describe.skipIf(!hasBrowser)("noise panel and noise models in Chromium", () => {
   let server: TestServer;
   let browser: Browser;
   let page: Page;
+  let projectUrl = "";
+  let circuitUrl = "";
 
   beforeAll(async () => {
     mkdirSync(RESULTS_DIR, { recursive: true });
@@ -47,6 +52,14 @@ describe.skipIf(!hasBrowser)("noise panel in Chromium", () => {
     context.setDefaultTimeout(20_000);
     page = await context.newPage();
   }, 300_000);
+
+  /** Puts the Bell program in the circuit editor. */
+  async function typeBell() {
+    await page.locator(".cm-content").click();
+    await page.keyboard.press("Control+A");
+    await page.keyboard.press("Delete");
+    await page.keyboard.insertText(BELL3);
+  }
 
   afterAll(async () => {
     await browser?.close();
@@ -62,13 +75,12 @@ describe.skipIf(!hasBrowser)("noise panel in Chromium", () => {
     await page.getByLabel("New project name").fill("Noise lab");
     await page.getByRole("button", { name: "Create project" }).click();
     await page.waitForURL(/\/projects\/[0-9a-f-]{36}$/);
+    projectUrl = new URL(page.url()).pathname;
     await page.getByLabel("New circuit name").fill("bell");
     await page.getByRole("button", { name: "Create circuit" }).click();
     await page.waitForURL(/\/circuits\/[0-9a-f-]{36}$/);
-    await page.locator(".cm-content").click();
-    await page.keyboard.press("Control+A");
-    await page.keyboard.press("Delete");
-    await page.keyboard.insertText(BELL3);
+    circuitUrl = new URL(page.url()).pathname;
+    await typeBell();
 
     const panel = page.getByRole("region", { name: "Run" });
     await panel.getByLabel("Shots").fill("2000");
@@ -119,5 +131,114 @@ describe.skipIf(!hasBrowser)("noise panel in Chromium", () => {
       path: join(RESULTS_DIR, "noise-overlay.png"),
       fullPage: true,
     });
+  }, 240_000);
+
+  it("creates, renames, runs with, and deletes a saved noise model; the job page shows it", async () => {
+    await page.goto(projectUrl);
+    await page.getByRole("link", { name: "Noise models" }).click();
+    await page.waitForURL(`**${projectUrl}/noise-models`);
+    await page.getByRole("button", { name: "New noise model" }).click();
+    const editor = page.getByRole("form", { name: "New noise model" });
+    await editor.getByLabel("Name").fill("lab device");
+    const rule = editor.getByRole("group", { name: "Channel rule 1" });
+    await rule.getByLabel("After gates").fill("h, x");
+    await rule.getByLabel(/^Parameters/).fill("1.5");
+    await editor.getByRole("button", { name: "Add a readout error" }).click();
+    const readout = editor.getByRole("group", { name: "Readout error 1" });
+    await readout.getByLabel("P(read 1 | 0)").fill("0.1");
+    await readout.getByLabel("P(read 0 | 1)").fill("0.1");
+    await editor.getByRole("checkbox", { name: /device figures/ }).check();
+    await editor.getByLabel("T1 (µs)").fill("100");
+    await editor.getByLabel("T2 (µs)").fill("0");
+    await editor.getByRole("button", { name: "Create model" }).click();
+    // Each problem is shown at its field (p outside [0, 1]; T2 not positive).
+    const params = rule.getByLabel(/^Parameters/);
+    await poll(() => params.getAttribute("aria-invalid")).toBe("true");
+    expect(await rule.locator(".field-error").textContent()).toMatch(
+      /\[0, 1\]|probabilit/,
+    );
+    const t2 = editor.getByLabel("T2 (µs)");
+    expect(await t2.getAttribute("aria-invalid")).toBe("true");
+    expect(
+      await rule.getByLabel("After gates").getAttribute("aria-invalid"),
+    ).toBeNull();
+    await page.screenshot({
+      path: join(RESULTS_DIR, "noise-model-errors.png"),
+      fullPage: true,
+    });
+    await params.fill("0.05");
+    await t2.fill("80");
+    await editor.getByRole("button", { name: "Create model" }).click();
+    await page.waitForURL(/noise-models\?model=[0-9a-f-]{36}$/);
+    const list = page.getByRole("navigation", { name: "Saved noise models" });
+    await poll(() => list.getByRole("link").allTextContents()).toEqual([
+      "lab device",
+    ]);
+    // Rename it.
+    const edit = page.getByRole("form", {
+      name: "Edit noise model lab device",
+    });
+    await poll(() => edit.getByLabel("Name").inputValue()).toBe("lab device");
+    expect(await edit.getByLabel("T2 (µs)").inputValue()).toBe("80");
+    await edit.getByLabel("Name").fill("lab device v2");
+    await edit.getByRole("button", { name: "Save changes" }).click();
+    await poll(() => list.getByRole("link").allTextContents()).toEqual([
+      "lab device v2",
+    ]);
+    await page.screenshot({
+      path: join(RESULTS_DIR, "noise-model-editor.png"),
+      fullPage: true,
+    });
+
+    // Choose it in the run form.
+    await page.goto(circuitUrl);
+    await typeBell();
+    const panel = page.getByRole("region", { name: "Run" });
+    await panel.getByLabel("Shots").fill("2000");
+    await panel.getByLabel("Seed").fill("5");
+    await panel.getByLabel("Noise", { exact: true }).selectOption("saved");
+    const saved = panel.getByLabel("Saved model");
+    await poll(() => saved.locator("option").allTextContents()).toContain(
+      "lab device v2",
+    );
+    await saved.selectOption({ label: "lab device v2" });
+    await panel.getByRole("button", { name: "Run", exact: true }).click();
+    await poll(() => panel.locator(".run-status").textContent(), 90_000).toBe(
+      "Succeeded",
+    );
+    await panel.getByRole("link", { name: /^Open job/ }).click();
+    await page.waitForURL(/\/jobs\/[0-9a-f-]{36}$/);
+    // The job page: the model used, the method, and the ideal run over the noisy histogram.
+    await poll(() => page.getByTestId("job-noise").textContent()).toContain(
+      "lab device v2",
+    );
+    expect(await page.getByTestId("job-method").textContent()).toContain(
+      "density_matrix",
+    );
+    await poll(
+      () => page.locator(".histogram rect.reference").count(),
+      60_000,
+    ).toBe(2);
+    expect(await page.getByText("Noisy and ideal counts").count()).toBe(1);
+    const noisy01 = Number(
+      await page
+        .locator('.histogram g.bar[data-outcome="01"]')
+        .getAttribute("data-count"),
+    );
+    expect(noisy01).toBeGreaterThan(20);
+    await page.screenshot({
+      path: join(RESULTS_DIR, "noise-job-page.png"),
+      fullPage: true,
+    });
+
+    // Delete the model: finished jobs keep their copy.
+    await page.goto(`${projectUrl}/noise-models`);
+    await list.getByRole("link", { name: "lab device v2" }).click();
+    const last = page.getByRole("form", {
+      name: "Edit noise model lab device v2",
+    });
+    await last.getByRole("button", { name: "Delete model" }).click();
+    await last.getByRole("button", { name: /for good$/ }).click();
+    await poll(() => list.textContent()).toContain("No saved models yet.");
   }, 240_000);
 });

@@ -1,14 +1,18 @@
 /**
- * One job: status (followed live while it runs), cancel, the failure message, the reproducible
- * record (source, seed used, options, StepFault version) and the result; "Run again" submits
- * every field the job ran with again (the SDK's `jobs.rerun`), so the counts come out the same.
+ * One job: status (followed live while it runs), cancel, the failure message, the noise it ran
+ * with and the method used, the reproducible record (source, seed used, options, StepFault
+ * version) and the result; under noise the ideal counts (same source, shots and seed, run in this
+ * browser) are drawn over the noisy histogram, as on the run panel. "Run again" submits every
+ * field the job ran with again (the SDK's `jobs.rerun`), so the counts come out the same.
  */
 import { lazy, Suspense, useEffect } from "react";
 import { isTerminal, rerunBody, type Job, type Project } from "@stepfault/sdk";
 import { useSession } from "../../api/session.tsx";
 import { useAsync } from "../../api/useAsync.ts";
 import { Link, navigate } from "../../app/router.tsx";
+import { LOCAL_MAX_QUBITS } from "../../run/local-limits.ts";
 import { statusText } from "../../run/run-state.ts";
+import { useLocalRun } from "../../run/useLocalRun.ts";
 import { useRun } from "../../run/useRun.ts";
 import {
   ErrorAlert,
@@ -34,6 +38,34 @@ function JobView({ project, initial }: { project: Project; initial: Job }) {
   const canEdit = project.role !== "viewer";
   const again = rerunBody(job);
   const record = job.record;
+  const result = job.result;
+  const noisy =
+    job.noise !== null ||
+    result?.method === "density_matrix" ||
+    result?.method === "trajectories";
+
+  // Under noise, the ideal run of the same source, shots and seed runs in this browser (when the
+  // circuit is small enough) and its counts are drawn over the noisy histogram.
+  const ideal = useLocalRun();
+  const { run: runIdeal } = ideal;
+  const idealSource =
+    noisy &&
+    job.status === "succeeded" &&
+    result &&
+    result.qubits <= LOCAL_MAX_QUBITS &&
+    Object.keys(result.counts).length > 0
+      ? (record?.source ?? null)
+      : null;
+  useEffect(() => {
+    if (idealSource === null) return;
+    runIdeal({
+      source: idealSource,
+      shots: job.shots,
+      seed: job.seed,
+      precision: job.precision === "single" ? "single" : "double",
+      ideal: true,
+    });
+  }, [idealSource, runIdeal, job.shots, job.seed, job.precision]);
 
   const onRerun = async () => {
     if (!again) return;
@@ -132,6 +164,28 @@ function JobView({ project, initial }: { project: Project; initial: Job }) {
         <dd className="mono">{job.seed}</dd>
         <dt>Precision</dt>
         <dd>{job.precision}</dd>
+        <dt>Noise</dt>
+        <dd data-testid="job-noise">
+          {job.noise
+            ? job.noise.noiseModelId
+              ? `saved model “${job.noise.noiseModelName ?? job.noise.noiseModelId}”`
+              : `inline model${
+                  typeof job.noise.model.name === "string"
+                    ? ` “${job.noise.model.name}”`
+                    : ""
+                }`
+            : noisy
+              ? "noise pragmas in the source"
+              : "none (ideal)"}
+        </dd>
+        <dt>Method</dt>
+        <dd data-testid="job-method">
+          {result?.method
+            ? `${result.method}${
+                job.method !== result.method ? ` (asked: ${job.method})` : ""
+              }`
+            : job.method}
+        </dd>
         <dt>Attempts</dt>
         <dd>{job.attempts}</dd>
         <dt>Submitted</dt>
@@ -158,6 +212,12 @@ function JobView({ project, initial }: { project: Project; initial: Job }) {
             <dt>StepFault version</dt>
             <dd className="mono">{record.stepfaultVersion}</dd>
           </dl>
+          {job.noise && (
+            <details className="record-noise">
+              <summary>Noise model the job ran with (JSON)</summary>
+              <pre tabIndex={0}>{JSON.stringify(job.noise.model, null, 2)}</pre>
+            </details>
+          )}
           <h3 id="record-source-h">Source</h3>
           <pre
             className="record-source"
@@ -172,7 +232,10 @@ function JobView({ project, initial }: { project: Project; initial: Job }) {
         <section aria-labelledby="result-h">
           <h2 id="result-h">Result</h2>
           <Suspense fallback={<Loading what="Loading charts" />}>
-            <ResultView result={job.result} />
+            <ResultView
+              result={job.result}
+              ideal={ideal.state.job?.result?.counts}
+            />
           </Suspense>
         </section>
       )}

@@ -181,7 +181,8 @@ export function ProjectPage({ id }: { id: string }) {
         Your role: {p.role} ·{" "}
         <Link href={`/projects/${p.id}/members`}>Members</Link> ·{" "}
         <Link href={`/projects/${p.id}/jobs`}>Jobs</Link> ·{" "}
-        <Link href={`/projects/${p.id}/variational`}>Variational</Link>
+        <Link href={`/projects/${p.id}/variational`}>Variational</Link> ·{" "}
+        <Link href={`/projects/${p.id}/noise-models`}>Noise models</Link>
       </p>
       {p.role === "owner" && (
         <OwnerTools project={p} onRenamed={(n) => project.setData(() => n)} />
