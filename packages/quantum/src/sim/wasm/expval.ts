@@ -56,7 +56,7 @@ const [BASE, NBLK, KSH, INSM, XH, XLB, NT, TT] = [0, 1, 2, 3, 4, 5, 6, 7];
 const [BLK, IDX, PA, PB, T, ENT, O, OEND, MT] = [
   8, 9, 10, 11, 12, 13, 14, 15, 16,
 ];
-const [S, A, B, ACC] = [17, 18, 19, 20];
+const [S, B, ACC] = [17, 19, 20];
 
 const SWAP_RI64 = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7];
 const SWAP_RI32 = [4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11];
