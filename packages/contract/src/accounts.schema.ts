@@ -181,3 +181,65 @@ export const UserPage = Type.Object({
   nextCursor: Type.Union([Type.String(), Type.Null()]),
 });
 export type UserPage = Static<typeof UserPage>;
+
+/** Query of `GET /admin/users`: a page, optionally only accounts whose email, username or name contains `q`. */
+export const AdminUsersQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
+  cursor: Type.Optional(LineString({ maxLength: 2000 })),
+  q: Type.Optional(LineString({ maxLength: 254 })),
+});
+export type AdminUsersQuery = Static<typeof AdminUsersQuery>;
+
+/** Body of `PATCH /admin/users/{id}`: the account's global role. */
+export const UserRoleBody = Type.Object(
+  { role: Role },
+  { additionalProperties: false },
+);
+export type UserRoleBody = Static<typeof UserRoleBody>;
+
+/** One part of the system's health: whether it answers, and how fast (ms). */
+const Probe = {
+  ok: Type.Boolean(),
+  latencyMs: Type.Union([Type.Number(), Type.Null()]),
+  /** What went wrong, when `ok` is false. */
+  error: Type.Union([Type.String(), Type.Null()]),
+};
+
+/** `GET /admin/health`: queue, workers, database and storage as this server sees them (admin). */
+export const SystemHealth = Type.Object({
+  checkedAt: Type.String({ format: "date-time" }),
+  database: Type.Object({
+    ...Probe,
+    engine: Type.Union([Type.Literal("pglite"), Type.Literal("postgres")]),
+    /** Every migration of this build applied. */
+    migrated: Type.Boolean(),
+  }),
+  queue: Type.Object({
+    /** Messages waiting in the simulate queues. */
+    depth: Type.Integer(),
+    /** Jobs by state (queued, running, succeeded, failed, cancelled). */
+    jobs: Type.Record(Type.String(), Type.Integer()),
+  }),
+  workers: Type.Object({
+    /** This server process runs a job worker (off with `--no-worker` / separate workers). */
+    inProcess: Type.Boolean(),
+    /** Simulation threads of a worker (jobs it runs at once). */
+    threads: Type.Integer(),
+    /** Running jobs whose worker sent a heartbeat within the recovery delay. */
+    alive: Type.Integer(),
+    /** Running jobs whose worker went silent (they are re-queued after the recovery delay). */
+    stale: Type.Integer(),
+    /** Newest heartbeat of any worker on a running job, or null when none runs. */
+    lastHeartbeatAt: Type.Union([
+      Type.String({ format: "date-time" }),
+      Type.Null(),
+    ]),
+  }),
+  storage: Type.Object({
+    ...Probe,
+    kind: Type.Union([Type.Literal("local"), Type.Literal("s3")]),
+    /** Free bytes on the local store's disk, or null (S3, or unknown). */
+    freeBytes: Type.Union([Type.Integer(), Type.Null()]),
+  }),
+});
+export type SystemHealth = Static<typeof SystemHealth>;

@@ -7,6 +7,7 @@ import type {
   LoginBody,
   RegisterBody,
   ResetConfirmBody,
+  SystemHealth,
   TokenPair,
   User,
   UserPage,
@@ -95,9 +96,17 @@ export function createAccountApi(t: AccountTransport) {
       },
     },
     admin: {
-      /** A page of every account (admin only). */
-      users: (query: { limit?: number; cursor?: string } = {}) =>
+      /**
+       * A page of every account by email (admin only); `q` keeps those whose email, username or
+       * display name contains it.
+       */
+      users: (query: { limit?: number; cursor?: string; q?: string } = {}) =>
         t.request<UserPage>("GET", `/admin/users${queryString(query)}`),
+      /** Makes an account an administrator or a user (409 LAST_ADMIN for the last one). */
+      setRole: (userId: string, role: "admin" | "user") =>
+        t.request<User>("PATCH", `/admin/users/${enc(userId)}`, { role }),
+      /** Database, job queue, workers and file storage as the server sees them. */
+      health: () => t.request<SystemHealth>("GET", "/admin/health"),
       /** Disables or enables an account; a disabled one's tokens and keys stop at once. */
       setDisabled: (userId: string, disabled: boolean) =>
         t.request<User>(

@@ -63,6 +63,7 @@ export type {
   RegisterBody,
   SendMessageBody,
   SimulationMethod,
+  SystemHealth,
   SubmitJobBody,
   TokenPair,
   UpdateMeBody,

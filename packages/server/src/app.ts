@@ -41,6 +41,7 @@ import { openJobQueue } from "./jobs/queue.ts";
 import { invitationsRoutes } from "./api/routes/invitations.route.ts";
 import { createInvitationsRepository } from "./repositories/invitations.repository.ts";
 import { createInvitationsService } from "./services/core/invitations.service.ts";
+import { createSystemHealth } from "./services/core/system-health.ts";
 import { startJobWorker } from "./jobs/worker.ts";
 import { createJobsRepository } from "./repositories/jobs.repository.ts";
 import { createJobsService } from "./services/core/jobs.service.ts";
@@ -361,7 +362,22 @@ export async function buildApp(
         refreshTtlSeconds: config.refreshTokenTtlSeconds,
       });
       await api.register(meRoutes, { auth, apiKeys: services.apiKeys });
-      await api.register(adminRoutes, { admin: services.admin });
+      await api.register(adminRoutes, {
+        admin: services.admin,
+        health: createSystemHealth({
+          database: deps.database,
+          queueDepth: () => jobQueue.depth(),
+          countByStatus: () => jobsRepo.countByStatus(),
+          fileStore,
+          localDir:
+            config.fileStore.kind === "local"
+              ? config.fileStore.dir
+              : undefined,
+          runWorker: jobSettings.runWorker,
+          threads: jobSettings.threads,
+          recoverAfterSeconds: jobSettings.expireInSeconds,
+        }),
+      });
       await api.register(projectsRoutes, { projects: services.projects });
       await api.register(invitationsRoutes, {
         invitations: services.invitations,

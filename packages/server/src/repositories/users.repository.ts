@@ -1,4 +1,4 @@
-import { asc, eq, gt, like, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, like, or, sql } from "drizzle-orm";
 import type { Db } from "../database/database.ts";
 import { users } from "../database/schema.ts";
 
@@ -133,13 +133,64 @@ export function createUsersRepository(db: Db) {
     },
 
     /** Lists users ordered by email, after `cursor` (an email), at most `limit`. */
-    async list(limit: number, cursor: string | undefined): Promise<UserRow[]> {
+    async list(
+      limit: number,
+      cursor: string | undefined,
+      q?: string,
+    ): Promise<UserRow[]> {
+      // `q` matches inside the email, the username or the display name, any case (LIKE's
+      // wildcards in it are taken literally).
+      const pattern =
+        q === undefined || q === ""
+          ? undefined
+          : `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       return db
         .select()
         .from(users)
-        .where(cursor === undefined ? undefined : gt(users.email, cursor))
+        .where(
+          and(
+            cursor === undefined ? undefined : gt(users.email, cursor),
+            pattern === undefined
+              ? undefined
+              : or(
+                  like(users.email, pattern),
+                  like(users.username, pattern),
+                  like(sql`lower(${users.displayName})`, pattern),
+                ),
+          ),
+        )
         .orderBy(asc(users.email))
         .limit(limit);
+    },
+
+    /**
+     * Sets an account's global role. Demoting refuses (answers "last-admin") when no other
+     * enabled administrator would remain; the admin rows are locked first, so two administrators
+     * demoting each other at once cannot both succeed.
+     */
+    async setRole(
+      id: string,
+      role: "admin" | "user",
+    ): Promise<UserRow | undefined | "last-admin"> {
+      return db.transaction(async (tx) => {
+        const admins = await tx
+          .select({ id: users.id, disabled: users.disabled })
+          .from(users)
+          .where(eq(users.role, "admin"))
+          .for("update");
+        if (
+          role === "user" &&
+          admins.some((a) => a.id === id) &&
+          !admins.some((a) => a.id !== id && !a.disabled)
+        )
+          return "last-admin" as const;
+        const [row] = await tx
+          .update(users)
+          .set({ role })
+          .where(eq(users.id, id))
+          .returning();
+        return row;
+      });
     },
 
     /** Sets the disabled flag; returns the updated row. */

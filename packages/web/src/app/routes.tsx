@@ -8,6 +8,7 @@ import { ResetPasswordPage } from "../pages/auth/ResetPasswordPage.tsx";
 import { safeNext, SignInPage } from "../pages/auth/SignInPage.tsx";
 import { SignUpPage } from "../pages/auth/SignUpPage.tsx";
 import { NotFoundPage } from "../pages/NotFoundPage.tsx";
+import { InvitePage } from "../pages/projects/InvitePage.tsx";
 import { MembersPage } from "../pages/projects/MembersPage.tsx";
 import { ProjectPage } from "../pages/projects/ProjectPage.tsx";
 import { ProjectsPage } from "../pages/projects/ProjectsPage.tsx";
@@ -134,6 +135,7 @@ export function Route({ path: full }: { path: string }) {
         </Private>
       );
   }
+  if ((p = m("/invite/:token"))) return <InvitePage token={p.token ?? ""} />;
   if ((p = m("/projects/:id")))
     return (
       <Private>

@@ -43,35 +43,6 @@ export function ResultView({
   const t = result.timing;
   return (
     <div className="result-view">
-      <dl className="facts run-facts" aria-label="Run details">
-        {local ? (
-          <>
-            <dt>Ran in</dt>
-            <dd>this browser</dd>
-          </>
-        ) : (
-          <>
-            <dt>Queue wait</dt>
-            <dd>{duration(t.queueWaitMs)}</dd>
-          </>
-        )}
-        <dt>Compile</dt>
-        <dd>{duration(t.compileMs)}</dd>
-        <dt>Simulate</dt>
-        <dd>{duration(t.simulateMs)}</dd>
-        <dt>Fused sweeps</dt>
-        <dd>{result.sweeps}</dd>
-        <dt>Method</dt>
-        <dd>{result.method}</dd>
-        <dt>Seed used</dt>
-        <dd className="mono">{result.seed}</dd>
-        <dt>Qubits / bits</dt>
-        <dd>
-          {result.qubits} / {result.clbits}
-        </dd>
-        <dt>Peak memory</dt>
-        <dd>{bytes(result.peakMemoryBytes)}</dd>
-      </dl>
       {Object.keys(result.counts).length > 0 ? (
         <div className="result-charts">
           <Histogram
@@ -120,6 +91,35 @@ export function ResultView({
           The circuit measures nothing, so there are no counts.
         </p>
       )}
+      <dl className="facts run-facts" aria-label="Run details">
+        {local ? (
+          <>
+            <dt>Ran in</dt>
+            <dd>this browser</dd>
+          </>
+        ) : (
+          <>
+            <dt>Queue wait</dt>
+            <dd>{duration(t.queueWaitMs)}</dd>
+          </>
+        )}
+        <dt>Compile</dt>
+        <dd>{duration(t.compileMs)}</dd>
+        <dt>Simulate</dt>
+        <dd>{duration(t.simulateMs)}</dd>
+        <dt>Fused sweeps</dt>
+        <dd>{result.sweeps}</dd>
+        <dt>Method</dt>
+        <dd>{result.method}</dd>
+        <dt>Seed used</dt>
+        <dd className="mono">{result.seed}</dd>
+        <dt>Qubits / bits</dt>
+        <dd>
+          {result.qubits} / {result.clbits}
+        </dd>
+        <dt>Peak memory</dt>
+        <dd>{bytes(result.peakMemoryBytes)}</dd>
+      </dl>
       {result.statevector && result.statevector.length > 0 && (
         <StatevectorView state={result.statevector} />
       )}

@@ -5,6 +5,7 @@
  */
 import type { Circuit } from "@stepfault/quantum";
 import { useRef, useState } from "react";
+import { appUrl, copyText } from "../pages/copy-link.tsx";
 import { encodeFragment } from "./scratch-store.ts";
 import {
   download,
@@ -20,12 +21,18 @@ export function ShareBar({
   circuit,
   onOpen,
   name = "circuit",
+  memberLink,
 }: {
   text: string;
   circuit: Circuit | null;
   onOpen: (text: string) => void;
   /** File name stem for downloads. */
   name?: string;
+  /**
+   * The app path of a saved circuit: "Copy link" then copies that page's address (for project
+   * members) and "Copy workbench link" the text in the fragment (for anyone).
+   */
+  memberLink?: string;
 }) {
   const input = useRef<HTMLInputElement>(null);
   const [status, setStatus] = useState("");
@@ -62,12 +69,19 @@ export function ShareBar({
         "The program is too long for a link; download it instead.",
       );
     const link = `${location.origin}/${fragment}`;
-    try {
-      await navigator.clipboard.writeText(link);
-      setStatus("Link copied: it opens this circuit in a new workbench.");
-    } catch {
-      setStatus(`Copy this link: ${link}`);
-    }
+    setStatus(
+      (await copyText(link))
+        ? "Link copied: it opens this text in a new workbench, for anyone."
+        : `Copy this link: ${link}`,
+    );
+  };
+  const copyMemberLink = async (path: string) => {
+    const link = appUrl(path);
+    setStatus(
+      (await copyText(link))
+        ? "Link copied: members of the project can open this circuit."
+        : `Copy this link: ${link}`,
+    );
   };
 
   return (
@@ -91,22 +105,69 @@ export function ShareBar({
           setStatus(`Opened ${file.name}.`);
         }}
       />
-      <button type="button" onClick={() => saveQasm("3.0")}>
-        OpenQASM 3
-      </button>
-      <button type="button" onClick={() => saveQasm("2.0")}>
-        OpenQASM 2
-      </button>
-      <button type="button" onClick={() => void saveImage("svg")}>
-        SVG
-      </button>
-      <button type="button" onClick={() => void saveImage("png")}>
-        PNG
-      </button>
-      <button type="button" onClick={() => void copyLink()}>
-        Copy link
-      </button>
-      <span className="muted small" role="status">
+      <span className="share-group" role="group" aria-label="Download">
+        <span className="share-label" aria-hidden="true">
+          Download
+        </span>
+        <button
+          type="button"
+          aria-label="OpenQASM 3"
+          title="Download as OpenQASM 3"
+          onClick={() => saveQasm("3.0")}
+        >
+          QASM 3
+        </button>
+        <button
+          type="button"
+          aria-label="OpenQASM 2"
+          title="Download as OpenQASM 2"
+          onClick={() => saveQasm("2.0")}
+        >
+          QASM 2
+        </button>
+        <button
+          type="button"
+          title="Download the drawing as SVG"
+          onClick={() => void saveImage("svg")}
+        >
+          SVG
+        </button>
+        <button
+          type="button"
+          title="Download the drawing as PNG"
+          onClick={() => void saveImage("png")}
+        >
+          PNG
+        </button>
+      </span>
+      {memberLink !== undefined ? (
+        <span className="share-group" role="group" aria-label="Links">
+          <button
+            type="button"
+            aria-label="Copy link to this circuit"
+            title="A link to this saved circuit, for members of the project"
+            onClick={() => void copyMemberLink(memberLink)}
+          >
+            Copy link
+          </button>
+          <button
+            type="button"
+            title="A link that carries the text itself and opens it in the workbench, for anyone"
+            onClick={() => void copyLink()}
+          >
+            Workbench link
+          </button>
+        </span>
+      ) : (
+        <button
+          type="button"
+          title="A link that carries the text itself and opens it in the workbench"
+          onClick={() => void copyLink()}
+        >
+          Copy link
+        </button>
+      )}
+      <span className="muted small share-status" role="status">
         {status}
       </span>
     </div>

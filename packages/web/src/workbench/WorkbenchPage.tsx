@@ -23,12 +23,44 @@ const CodeEditor = lazy(() =>
 
 export { SAMPLE_QASM };
 
+const SECTIONS = [
+  ["workbench-editor", "Editor"],
+  ["workbench-circuit", "Circuit"],
+  ["workbench-run", "Run"],
+] as const;
+
+/**
+ * On a phone the panels stack: buttons to jump to each (not `#` links, since the address's
+ * fragment holds the circuit). Hidden where the panels sit side by side.
+ */
+function JumpLinks() {
+  return (
+    <nav className="workbench-jump" aria-label="Workbench panels">
+      {SECTIONS.map(([id, label]) => (
+        <button
+          key={id}
+          type="button"
+          aria-label={`Jump to ${label}`}
+          onClick={() => {
+            const el = document.getElementById(id);
+            el?.scrollIntoView({ block: "start" });
+            el?.focus({ preventScroll: true });
+          }}
+        >
+          {label}
+        </button>
+      ))}
+    </nav>
+  );
+}
+
 /** The workbench page component. */
 export function WorkbenchPage({
   initialText = SAMPLE_QASM,
   onTextChange,
   runLocally = true,
   run,
+  memberLink,
 }: {
   initialText?: string;
   /** Told the text after every change (typing or drawing), e.g. to track unsaved changes. */
@@ -37,6 +69,8 @@ export function WorkbenchPage({
   runLocally?: boolean;
   /** A run panel of the page's own (a saved circuit's server runs), shown under the composer. */
   run?: ReactNode;
+  /** A saved circuit's page path, for the share bar's "Copy link" (project members). */
+  memberLink?: string;
 }) {
   const sync = useCircuitSync(initialText);
   const notify = useRef(onTextChange);
@@ -54,9 +88,15 @@ export function WorkbenchPage({
   const live = useLiveState(liveSource);
   return (
     <>
+      <JumpLinks />
       <div className="workbench">
         <div className="workbench-main">
-          <section className="panel editor-panel" aria-label="OpenQASM editor">
+          <section
+            className="panel editor-panel"
+            aria-label="OpenQASM editor"
+            id="workbench-editor"
+            tabIndex={-1}
+          >
             <header className="panel-head">
               <h2>OpenQASM</h2>
               <span
@@ -72,6 +112,7 @@ export function WorkbenchPage({
               text={sync.text}
               circuit={upToDate && !sync.stale ? sync.circuit : null}
               onOpen={sync.setText}
+              memberLink={memberLink}
             />
             <div
               className={dropping ? "editor-host dropping" : "editor-host"}
@@ -157,7 +198,12 @@ export function WorkbenchPage({
           )}
         </div>
         <div className="workbench-side">
-          <section className="panel composer-panel" aria-label="Composer">
+          <section
+            className="panel composer-panel"
+            aria-label="Composer"
+            id="workbench-circuit"
+            tabIndex={-1}
+          >
             <header className="panel-head">
               <h2>Composer</h2>
               {sync.stale && (
@@ -203,15 +249,20 @@ export function WorkbenchPage({
               onRedo={() => editor.current?.redo()}
             />
           </section>
-          {/* The results sit beside the editor, under the drawing, so they show without scrolling. */}
-          {runLocally && (
-            <LocalRunPanel
-              text={sync.text}
-              circuit={upToDate && !sync.stale ? sync.circuit : null}
-              errors={errors}
-            />
-          )}
-          {run}
+          {/*
+           * The results: under the drawing up to 1200 px wide, and from there a column of their
+           * own beside it, so the histogram shows without scrolling at 1280x800.
+           */}
+          <div className="workbench-results" id="workbench-run" tabIndex={-1}>
+            {runLocally && (
+              <LocalRunPanel
+                text={sync.text}
+                circuit={upToDate && !sync.stale ? sync.circuit : null}
+                errors={errors}
+              />
+            )}
+            {run}
+          </div>
         </div>
       </div>
     </>

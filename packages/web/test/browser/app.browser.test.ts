@@ -573,18 +573,18 @@ describe.skipIf(!hasBrowser)(
       await page.goto(`${projectUrl}/members`);
       await poll(() => heading(page).textContent()).toBe("Members");
       await page.getByLabel("Email or username").fill("no such person");
-      await page.getByRole("button", { name: "Add member" }).click();
+      await page.getByRole("button", { name: "Add or invite" }).click();
       await poll(() => page.getByRole("alert").textContent()).toMatch(
         /3 to 39 letters/,
       );
       await page.getByLabel("Email or username").fill("nobody-by-that-name");
-      await page.getByRole("button", { name: "Add member" }).click();
+      await page.getByRole("button", { name: "Add or invite" }).click();
       await poll(() => page.getByRole("alert").textContent()).toMatch(
         /no account with this email or username/,
       );
       await page.getByLabel("Email or username").fill(OTHER.username);
       await page.locator('select[name="memberRole"]').selectOption("viewer");
-      await page.getByRole("button", { name: "Add member" }).click();
+      await page.getByRole("button", { name: "Add or invite" }).click();
       await poll(() =>
         page.getByLabel(`Role of ${OTHER.email}`).inputValue(),
       ).toBe("viewer");
@@ -631,9 +631,64 @@ describe.skipIf(!hasBrowser)(
       expect(after.status).toBe(401);
     });
 
-    it("lets the admin disable and enable a user", async () => {
+    it("lets the admin search users, change a role (never the last admin's), see the system's health, disable and enable a user", async () => {
       await page.goto("/admin/users");
-      await poll(() => heading(page).textContent()).toBe("Users");
+      await poll(() => heading(page).textContent()).toBe("Administration");
+      // The health view reads the real server: embedded database, its worker, the local store.
+      const health = page.getByRole("list", { name: "System health" });
+      await health.getByText("Embedded (PGlite), answered").waitFor();
+      await health
+        .getByText(/This server runs a worker with \d+ thread/)
+        .waitFor();
+      await health.getByText(/^Local folder, write and read back/).waitFor();
+      await expect(health.getByText("Problem").count()).resolves.toBe(0);
+
+      // Search narrows the list; the only admin cannot demote itself.
+      await page.getByLabel("Search users").fill("BUILDER");
+      await page.getByRole("button", { name: "Search" }).click();
+      const users = page.getByRole("table", { name: /users/i });
+      await poll(() => users.locator("tbody tr").count()).toBe(1);
+      await page.getByText(OTHER.email).waitFor();
+      await page.getByRole("button", { name: "Show all" }).click();
+      await poll(() => users.locator("tbody tr").count()).toBeGreaterThan(1);
+      await page
+        .getByRole("combobox", { name: `Role of ${OWNER.email}` })
+        .selectOption("user");
+      await poll(() => page.getByRole("alert").textContent()).toMatch(
+        /only enabled administrator/,
+      );
+      await poll(() =>
+        page
+          .getByRole("combobox", { name: `Role of ${OWNER.email}` })
+          .inputValue(),
+      ).toBe("admin");
+      // Promote the other account and back.
+      const role = page.getByRole("combobox", {
+        name: `Role of ${OTHER.email}`,
+      });
+      await role.selectOption("admin");
+      await poll(() =>
+        page.locator("tr", { hasText: OTHER.email }).count(),
+      ).toBe(1);
+      await poll(async () => {
+        const r = await fetch(`${server.url}/api/v1/auth/login`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            email: OTHER.email,
+            password: OTHER.password,
+          }),
+        });
+        const { accessToken } = (await r.json()) as { accessToken: string };
+        const me = await fetch(`${server.url}/api/v1/me`, {
+          headers: { authorization: `Bearer ${accessToken}` },
+        });
+        return ((await me.json()) as { role: string }).role;
+      }).toBe("admin");
+      await role.selectOption("user");
+      await poll(() => role.inputValue()).toBe("user");
+      await shot(page, "admin-page");
+
       const row = page.locator("tr", { hasText: OTHER.email });
       await row.getByRole("button", { name: `Disable ${OTHER.email}` }).click();
       await poll(() => row.locator("td").nth(5).textContent()).toBe("disabled");

@@ -11,7 +11,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../../server/src/app.ts";
 import { loadConfig } from "../../../server/src/config/config.ts";
@@ -27,7 +27,7 @@ import {
   RESULTS_DIR,
   WEB_DIR,
 } from "./harness.ts";
-import { startMailbox, type Mailbox } from "./mailbox.ts";
+import { inviteLink, startMailbox, type Mailbox } from "./mailbox.ts";
 
 const hasBrowser = existsSync(CHROMIUM);
 // under a "dist" folder so lint and format checks skip the build output
@@ -67,6 +67,8 @@ describe.skipIf(!hasBrowser)("a new user's journeys", () => {
   let context: BrowserContext;
   let page: Page;
   let circuitUrl = "";
+  /** Invitation links: one left pending, one accepted (for the page and axe checks). */
+  const invites = { pending: "", used: "" };
 
   const shot = (p: Page, name: string) =>
     p.screenshot({ path: join(RESULTS_DIR, `${name}.png`), fullPage: true });
@@ -87,6 +89,24 @@ describe.skipIf(!hasBrowser)("a new user's journeys", () => {
         .map((l) => l.textContent)
         .join("\n"),
     );
+
+  /** Asserts that `what` is wholly inside the viewport with the page scrolled to the top. */
+  const expectOnScreen = async (p: Page, what: Locator, label: string) => {
+    await p.evaluate(() => window.scrollTo(0, 0));
+    const box = await what.boundingBox();
+    const view = p.viewportSize();
+    expect(box, `${label}: not rendered`).not.toBeNull();
+    if (!box || !view) return;
+    expect(
+      [
+        box.x >= 0,
+        box.y >= 0,
+        box.x + box.width <= view.width,
+        box.y + box.height <= view.height,
+      ],
+      `${label} at ${JSON.stringify(box)} in ${view.width}x${view.height}`,
+    ).toEqual([true, true, true, true]);
+  };
 
   beforeAll(async () => {
     mkdirSync(RESULTS_DIR, { recursive: true });
@@ -192,6 +212,32 @@ describe.skipIf(!hasBrowser)("a new user's journeys", () => {
     await poll(() => panel.locator(".run-status").textContent(), 30_000).toBe(
       "Succeeded",
     );
+    // At 1280x800 the histogram sits beside the drawing, whole, without scrolling.
+    await expectOnScreen(page, panel.locator(".histogram"), "histogram on /");
+    await expectOnScreen(
+      page,
+      page.locator(".composer-panel svg").first(),
+      "drawing on /",
+    );
+    await expectOnScreen(page, page.locator(".cm-content"), "editor on /");
+
+    // On a phone the panels stack; one tap on a jump button brings each into view.
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const [name, target] of [
+      ["Jump to Run", panel.getByRole("heading", { name: "Run" })],
+      ["Jump to Circuit", page.getByRole("heading", { name: "Composer" })],
+      [
+        "Jump to Editor",
+        page.getByRole("heading", { name: "OpenQASM", exact: true }),
+      ],
+    ] as const) {
+      await page.getByRole("button", { name }).click();
+      await poll(async () => {
+        const box = await target.boundingBox();
+        return box !== null && box.y >= 0 && box.y + box.height <= 844;
+      }).toBe(true);
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
     await setEditorText(page, MINE.replace("x q[2];", "x q[7];"));
     await poll(() => panel.locator(".run-status").textContent()).toBe(
       "Succeeded (earlier version)",
@@ -217,6 +263,11 @@ describe.skipIf(!hasBrowser)("a new user's journeys", () => {
     await poll(() => panel.locator(".run-status").textContent(), 30_000).toBe(
       "Succeeded",
     );
+    await expectOnScreen(
+      page,
+      panel.locator(".histogram"),
+      "histogram on the circuit page",
+    );
     await setEditorText(page, WIDE);
     await panel.getByRole("button", { name: "Run", exact: true }).click();
     await poll(() => panel.locator(".run-status").textContent()).toBe(
@@ -227,6 +278,120 @@ describe.skipIf(!hasBrowser)("a new user's journeys", () => {
     );
     await expect(panel.locator(".run-result").count()).resolves.toBe(0);
     await shot(page, "circuit-refused");
+  });
+
+  it("copies a link to the circuit and to the job for project members, and the links open them", async () => {
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], {
+      origin: url,
+    });
+    const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
+    await page.goto(circuitUrl);
+    await page.locator(".cm-content").waitFor();
+    const bar = page.getByRole("toolbar", { name: "Share and export" });
+    await bar
+      .getByRole("button", { name: "Copy link to this circuit" })
+      .click();
+    await bar.getByText("Link copied: members of the project").waitFor();
+    await expect(clipboard()).resolves.toBe(`${url}${circuitUrl}`);
+    await shot(page, "circuit-share-bar");
+    // The other link carries the text itself, for anyone.
+    await bar.getByRole("button", { name: "Workbench link" }).click();
+    await poll(clipboard).toMatch(new RegExp(`^${url}/#`));
+
+    const jobUrl =
+      (await page
+        .getByRole("region", { name: "Run" })
+        .getByRole("link", { name: /^Open job/ })
+        .getAttribute("href")) ?? "";
+    await page.goto(jobUrl);
+    await page.getByRole("button", { name: "Copy link to this job" }).click();
+    await page.getByText("Link copied: members of the project").waitFor();
+    await expect(clipboard()).resolves.toBe(`${url}${jobUrl}`);
+    await shot(page, "job-copy-link");
+    await page.goto(await clipboard());
+    await page.getByRole("heading", { name: /^Job / }).waitFor();
+  });
+
+  it("invites an email without an account: the mail's link leads through sign-up into the project; pending invitations are listed and revocable, a used or revoked link says so", async () => {
+    const projectUrl = circuitUrl.replace(/\/circuits\/.*$/, "");
+    await page.goto(`${projectUrl}/members`);
+    const who = page.getByLabel("Email or username");
+    const invite = async (email: string, role: string) => {
+      await who.fill(email);
+      await page.locator('select[name="memberRole"]').selectOption(role);
+      await page.getByRole("button", { name: "Add or invite" }).click();
+      await page.getByText(`Invitation sent to ${email}`).waitFor();
+      await poll(() => mailbox.messages.some((m) => m.includes(email))).toBe(
+        true,
+      );
+      return inviteLink(
+        mailbox.messages.findLast((m) => m.includes(email)) ?? "",
+      );
+    };
+    const joinLink = await invite("newton@example.com", "viewer");
+    const revokedLink = await invite("hooke@example.com", "editor");
+    invites.pending = (await invite("halley@example.com", "viewer")) ?? "";
+    expect(joinLink).toMatch(/^\/invite\/[A-Za-z0-9_-]{40,}$/);
+    const pending = page.getByRole("table", { name: "Pending invitations" });
+    await poll(() => pending.locator("tbody tr").count()).toBe(3);
+    await expect(pending.textContent()).resolves.toContain(
+      "newton@example.com",
+    );
+    await page
+      .getByRole("button", {
+        name: "Revoke the invitation of hooke@example.com",
+      })
+      .click();
+    await poll(() => pending.locator("tbody tr").count()).toBe(2);
+    await shot(page, "members-invitations");
+
+    // Newton has no account: the link offers sign-up with the address filled in, then joins.
+    const guest = await browser.newContext({
+      baseURL: url,
+      viewport: { width: 1280, height: 800 },
+    });
+    guest.setDefaultTimeout(15_000);
+    await guest.addInitScript(() =>
+      window.localStorage.setItem("sf.tour.done", "1"),
+    );
+    const g = await guest.newPage();
+    await g.goto(joinLink ?? "");
+    await g.getByRole("heading", { name: "Join Lab notes" }).waitFor();
+    await g.getByText(/invited newton@example\.com to the project/).waitFor();
+    await shot(g, "invite-signed-out");
+    await g.getByRole("link", { name: "Create an account and join" }).click();
+    await g.waitForURL(/\/signup\?/);
+    await expect(g.getByLabel("Email").inputValue()).resolves.toBe(
+      "newton@example.com",
+    );
+    await g.getByLabel(/^Password/).fill("gravity is constant");
+    await g.getByRole("button", { name: "Create account" }).click();
+    await g.waitForURL((u) => u.pathname === projectUrl);
+    await g.getByRole("heading", { name: "Lab notes" }).waitFor();
+    // The link worked once; a revoked one says it was withdrawn.
+    invites.used = joinLink ?? "";
+    await g.goto(joinLink ?? "");
+    await g
+      .getByRole("heading", { name: "This invitation was already accepted" })
+      .waitFor();
+    await g.goto(revokedLink ?? "");
+    await g
+      .getByRole("heading", { name: "This invitation was withdrawn" })
+      .waitFor();
+    await shot(g, "invite-revoked");
+    await guest.close();
+
+    // Newton is a viewer now; the invitation left the pending list.
+    await page.reload();
+    await page
+      .getByRole("cell", { name: "newton@example.com", exact: true })
+      .waitFor();
+    await expect(
+      page
+        .getByRole("combobox", { name: "Role of newton@example.com" })
+        .inputValue(),
+    ).resolves.toBe("viewer");
+    await poll(() => pending.locator("tbody tr").count()).toBe(1);
   });
 
   /**
@@ -281,6 +446,7 @@ describe.skipIf(!hasBrowser)("a new user's journeys", () => {
         "/reset-password",
         "/projects",
         "/no-such-page",
+        invites.pending,
       ]),
     ).toEqual([]);
     await anonymous.close();
@@ -304,6 +470,7 @@ describe.skipIf(!hasBrowser)("a new user's journeys", () => {
         "/settings",
         "/settings/api-keys",
         "/admin/users",
+        invites.pending,
       ]),
     ).toEqual([]);
     // The panel says why instead of failing a request (on a page that shows it).
@@ -398,6 +565,8 @@ describe.skipIf(!hasBrowser)("a new user's journeys", () => {
       "/signin",
       "/signup",
       "/reset-password",
+      invites.pending,
+      invites.used,
     ];
     const signedIn = [
       "/",
@@ -410,6 +579,7 @@ describe.skipIf(!hasBrowser)("a new user's journeys", () => {
       "/settings",
       "/settings/api-keys",
       "/admin/users",
+      invites.pending,
     ];
     const bad: string[] = [];
     for (const [device, viewport] of [

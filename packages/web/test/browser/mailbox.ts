@@ -71,13 +71,23 @@ export async function startMailbox(): Promise<Mailbox> {
   };
 }
 
-/** The `/reset-password?token=...` path in a raw message (quoted-printable undone). */
-export function resetLink(raw: string): string | null {
-  const text = raw
+/** A raw message's text with quoted-printable undone. */
+function decoded(raw: string): string {
+  return raw
     .replace(/=\r?\n/g, "")
     .replace(/=([0-9A-F]{2})/g, (_m, h: string) =>
       String.fromCharCode(parseInt(h, 16)),
     );
-  const m = /\/reset-password\?token=([A-Za-z0-9_-]+)/.exec(text);
+}
+
+/** The `/reset-password?token=...` path in a raw message (quoted-printable undone). */
+export function resetLink(raw: string): string | null {
+  const m = /\/reset-password\?token=([A-Za-z0-9_-]+)/.exec(decoded(raw));
+  return m ? m[0] : null;
+}
+
+/** The `/invite/<token>` path of a project invitation in a raw message. */
+export function inviteLink(raw: string): string | null {
+  const m = /\/invite\/([A-Za-z0-9_-]+)/.exec(decoded(raw));
   return m ? m[0] : null;
 }

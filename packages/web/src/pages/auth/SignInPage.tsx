@@ -16,7 +16,7 @@ export function safeNext(next: string | null): string {
 export function SignInPage() {
   const session = useSession();
   const submit = useSubmit();
-  const [email, setEmail] = useState("");
+  const [email, setEmail] = useState(() => queryParam("email") ?? "");
   const [password, setPassword] = useState("");
   const expired = session.state.status === "signedOut" && session.state.expired;
   const next = queryParam("next");
@@ -32,6 +32,12 @@ export function SignInPage() {
         <p className="notice" role="status">
           Your session has expired. Sign in again; unsaved circuit text is kept
           in this tab.
+        </p>
+      )}
+      {safeNext(next).startsWith("/invite/") && (
+        <p className="notice" role="status">
+          Sign in to accept your invitation, or create an account if you have
+          none yet.
         </p>
       )}
       {safeNext(next) === "/save" && (

@@ -12,7 +12,7 @@ import { PageTitle, useSubmit } from "../ui.tsx";
 export function SignUpPage() {
   const session = useSession();
   const submit = useSubmit();
-  const [email, setEmail] = useState("");
+  const [email, setEmail] = useState(() => queryParam("email") ?? "");
   const [username, setUsername] = useState("");
   const [name, setName] = useState("");
   const [password, setPassword] = useState("");

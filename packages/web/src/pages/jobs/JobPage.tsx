@@ -14,6 +14,7 @@ import { LOCAL_MAX_QUBITS } from "../../run/local-limits.ts";
 import { statusText } from "../../run/run-state.ts";
 import { useLocalRun } from "../../run/useLocalRun.ts";
 import { useRun } from "../../run/useRun.ts";
+import { CopyLinkButton } from "../copy-link.tsx";
 import {
   ErrorAlert,
   Loading,
@@ -131,6 +132,7 @@ function JobView({ project, initial }: { project: Project; initial: Job }) {
         {job.circuitId && (
           <Link href={`${base}/circuits/${job.circuitId}`}>Open circuit</Link>
         )}
+        <CopyLinkButton path={`${base}/jobs/${job.id}`} what="this job" />
       </div>
       <ErrorAlert error={run.state.error} />
       <ErrorAlert error={rerun.error} />

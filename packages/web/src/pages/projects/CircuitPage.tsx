@@ -256,6 +256,7 @@ function Editor({ opened }: { opened: Opened }) {
           initialText={seed.text}
           onTextChange={setText}
           runLocally={false}
+          memberLink={`/projects/${circuit.projectId}/circuits/${circuit.id}`}
           run={
             <Suspense fallback={<Loading what="Loading the run panel" />}>
               <RunPanel

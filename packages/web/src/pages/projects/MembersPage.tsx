@@ -1,13 +1,17 @@
 /**
- * Members of a project: everyone sees the list; owners invite by email or username, change
- * roles and remove.
+ * Members of a project: everyone sees the list; owners add by email or username (an email
+ * without an account gets an invitation by mail), change roles, remove, and see and revoke
+ * pending invitations.
  */
 import { useState, type FormEvent } from "react";
+import type { Invitation } from "@stepfault/sdk";
 import type { Member, Project, ProjectRole } from "@stepfault/sdk";
 import { useSession } from "../../api/session.tsx";
+import { asApiError } from "../../api/errors.ts";
 import { useAsync } from "../../api/useAsync.ts";
 import { Link } from "../../app/router.tsx";
 import { ErrorAlert, Loading, NotFound, PageTitle, useSubmit } from "../ui.tsx";
+import { inviteByEmail, PendingInvitations } from "./Invitations.tsx";
 import { parseInvitee } from "./invitee.ts";
 
 const ROLES: readonly ProjectRole[] = ["owner", "editor", "viewer"];
@@ -15,11 +19,14 @@ const ROLES: readonly ProjectRole[] = ["owner", "editor", "viewer"];
 function AddMember({
   project,
   onAdded,
+  onInvited,
 }: {
   project: Project;
   onAdded(m: Member): void;
+  onInvited(i: Invitation): void;
 }) {
   const { sdk } = useSession();
+  const [sent, setSent] = useState<string | null>(null);
   const submit = useSubmit();
   const [who, setWho] = useState("");
   const [role, setRole] = useState<ProjectRole>("editor");
@@ -33,10 +40,18 @@ function AddMember({
       return;
     }
     setInvalid(null);
+    setSent(null);
+    const ref = parsed.ref;
     await submit.run(async () => {
-      onAdded(
-        await sdk.projects.members.add(project.id, { ...parsed.ref, role }),
-      );
+      try {
+        onAdded(await sdk.projects.members.add(project.id, { ...ref, role }));
+      } catch (err) {
+        // No account with this email yet: invite it instead (a mail with a link).
+        if (!("email" in ref) || asApiError(err).code !== "USER_NOT_FOUND")
+          throw err;
+        onInvited(await inviteByEmail(sdk, project.id, ref.email, role));
+        setSent(ref.email);
+      }
       setWho("");
     });
   };
@@ -73,13 +88,20 @@ function AddMember({
           </select>
         </label>
         <button type="submit" disabled={submit.pending}>
-          {submit.pending ? "Adding…" : "Add member"}
+          {submit.pending ? "Adding…" : "Add or invite"}
         </button>
       </form>
       <p id="invite-hint" className="muted small">
-        The person needs a StepFault account already: type their email, or their
-        username (as shown in their account settings).
+        Type their email, or their username (as shown in their account
+        settings). An email without a StepFault account gets an invitation with
+        a link to sign up and join.
       </p>
+      {sent !== null && (
+        <p className="notice" role="status">
+          Invitation sent to {sent}. They join as soon as they open the link and
+          sign up or sign in.
+        </p>
+      )}
       <ErrorAlert error={invalid ?? submit.error} />
     </>
   );
@@ -89,6 +111,11 @@ function AddMember({
 export function MembersPage({ id }: { id: string }) {
   const { sdk, state } = useSession();
   const project = useAsync(() => sdk.projects.get(id), id);
+  const isOwner = project.data?.role === "owner";
+  const invitations = useAsync(
+    () => (isOwner ? sdk.projects.invitations.list(id) : Promise.resolve([])),
+    `${id}:${isOwner}`,
+  );
   const members = useAsync(() => sdk.projects.members.list(id), id);
   const submit = useSubmit();
   if (project.loading && !project.data)
@@ -117,6 +144,13 @@ export function MembersPage({ id }: { id: string }) {
         <AddMember
           project={p}
           onAdded={(m) => members.setData((old) => [...(old ?? []), m])}
+          onInvited={(i) =>
+            invitations.setData((old) =>
+              [...(old ?? []), i].sort((a, b) =>
+                a.email.localeCompare(b.email),
+              ),
+            )
+          }
         />
       )}
       <ErrorAlert error={submit.error} />
@@ -194,6 +228,13 @@ export function MembersPage({ id }: { id: string }) {
             ))}
           </tbody>
         </table>
+      )}
+      {owner && (
+        <PendingInvitations
+          sdk={sdk}
+          projectId={p.id}
+          invitations={invitations}
+        />
       )}
     </section>
   );
