@@ -49,6 +49,15 @@ export function rerunBody(job: Job): SubmitJobBody | null {
     shots: v.shots,
     seed,
   };
+  // What a sampling and an estimate job both take besides the circuit and shots.
+  const simulation = {
+    seed,
+    precision,
+    ...inputs,
+    ...noise,
+    ...method,
+    ...sweep,
+  };
   switch (job.kind) {
     case "sample": {
       if (!circuit) return null;
@@ -56,12 +65,7 @@ export function rerunBody(job: Job): SubmitJobBody | null {
         kind: "sample",
         ...circuit,
         shots: record?.options.shots ?? job.shots,
-        seed,
-        precision,
-        ...inputs,
-        ...noise,
-        ...method,
-        ...sweep,
+        ...simulation,
       };
       return body;
     }
@@ -73,12 +77,7 @@ export function rerunBody(job: Job): SubmitJobBody | null {
         observables: primitive.observables,
         // An exact estimate shows 0 shots.
         shots: job.shots > 0 ? job.shots : null,
-        seed,
-        precision,
-        ...inputs,
-        ...noise,
-        ...method,
-        ...sweep,
+        ...simulation,
         ...(primitive.gradient !== undefined
           ? { gradient: primitive.gradient }
           : {}),

@@ -1,15 +1,6 @@
-import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  openPglite,
-  type Database,
-} from "../../server/src/database/database.ts";
-import { buildTestApp } from "../../server/test/helpers/test-app.ts";
-import {
-  createClient,
-  StepFaultApiError,
-  type StepFaultClient,
-} from "../src/index.ts";
+import { StepFaultApiError, type StepFaultClient } from "../src/index.ts";
+import { startSdkServer, type SdkServer } from "./harness.ts";
 
 const RY = `OPENQASM 3.0;
 include "stdgates.inc";
@@ -19,31 +10,16 @@ ry(theta) q;
 `;
 
 describe("SDK primitives against a real server [pglite]", () => {
-  let database: Database;
-  let app: FastifyInstance;
+  let server: SdkServer;
   let client: StepFaultClient;
   let projectId: string;
 
   beforeAll(async () => {
-    database = await openPglite(undefined);
-    await database.migrate();
-    app = await buildTestApp(database, {}, { jobs: { maxQubits: 8 } });
-    const base = await app.listen({ port: 0, host: "127.0.0.1" });
-    client = createClient({ baseUrl: base });
-    const email = `sdk-primitives-${Date.now()}@example.test`;
-    await client.auth.register({ email, password: "correct horse battery" });
-    const tokens = await client.auth.login({
-      email,
-      password: "correct horse battery",
-    });
-    client.setToken(tokens.accessToken);
-    projectId = (await client.projects.create("Primitives")).id;
+    server = await startSdkServer("Primitives");
+    ({ client, projectId } = server);
   }, 60_000);
 
-  afterAll(async () => {
-    await app?.close();
-    await database?.close();
-  });
+  afterAll(() => server?.close());
 
   it("runs a typed estimate over a sweep and reads <Z> = cos(theta)", async () => {
     const thetas = [0, 1, 2, 3];

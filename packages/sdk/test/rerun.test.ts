@@ -4,7 +4,6 @@
  * the first did. A field `rerunBody` drops (or one the contract gains and it does not handle)
  * fails here.
  */
-import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   EstimateJobBody,
@@ -13,18 +12,13 @@ import {
   VqeJobBody,
 } from "@stepfault/contract";
 import {
-  openPglite,
-  type Database,
-} from "../../server/src/database/database.ts";
-import { buildTestApp } from "../../server/test/helpers/test-app.ts";
-import {
-  createClient,
   rerunBody,
   type Job,
   type NoiseModelSpec,
   type StepFaultClient,
   type SubmitJobBody,
 } from "../src/index.ts";
+import { startSdkServer, type SdkServer } from "./harness.ts";
 
 const TWO_INPUTS = `OPENQASM 3.0;
 include "stdgates.inc";
@@ -84,8 +78,7 @@ const ALTERNATIVES: Record<string, readonly string[]> = {
 };
 
 describe("running a job again [pglite]", () => {
-  let database: Database;
-  let app: FastifyInstance;
+  let server: SdkServer;
   let client: StepFaultClient;
   let projectId: string;
   let circuitId: string;
@@ -93,19 +86,8 @@ describe("running a job again [pglite]", () => {
   let noiseModelId: string;
 
   beforeAll(async () => {
-    database = await openPglite(undefined);
-    await database.migrate();
-    app = await buildTestApp(database, {}, { jobs: { maxQubits: 8 } });
-    const base = await app.listen({ port: 0, host: "127.0.0.1" });
-    client = createClient({ baseUrl: base });
-    const email = `sdk-rerun-${Date.now()}@example.test`;
-    await client.auth.register({ email, password: "correct horse battery" });
-    const tokens = await client.auth.login({
-      email,
-      password: "correct horse battery",
-    });
-    client.setToken(tokens.accessToken);
-    projectId = (await client.projects.create("Rerun")).id;
+    server = await startSdkServer("rerun");
+    ({ client, projectId } = server);
     circuitId = (
       await client.circuits.create(projectId, {
         name: "two inputs",
@@ -130,10 +112,7 @@ describe("running a job again [pglite]", () => {
     ).id;
   }, 60_000);
 
-  afterAll(async () => {
-    await app?.close();
-    await database?.close();
-  });
+  afterAll(() => server?.close());
 
   const bodies = (): [string, SubmitJobBody, { properties: object }][] => [
     [

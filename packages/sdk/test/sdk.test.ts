@@ -1,43 +1,23 @@
-import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  openPglite,
-  type Database,
-} from "../../server/src/database/database.ts";
 import { BELL } from "../../server/test/helpers/circuits.ts";
-import { buildTestApp } from "../../server/test/helpers/test-app.ts";
 import {
   createClient,
   StepFaultApiError,
   type StepFaultClient,
 } from "../src/index.ts";
+import { startSdkServer, type SdkServer } from "./harness.ts";
 
 describe("StepFault SDK against a real server [pglite]", () => {
-  let database: Database;
-  let app: FastifyInstance;
+  let server: SdkServer;
   let client: StepFaultClient;
   let projectId: string;
 
   beforeAll(async () => {
-    database = await openPglite(undefined);
-    await database.migrate();
-    app = await buildTestApp(database, {}, { jobs: { maxQubits: 8 } });
-    const base = await app.listen({ port: 0, host: "127.0.0.1" });
-    client = createClient({ baseUrl: base });
-    const email = `sdk-${Date.now()}@example.test`;
-    await client.auth.register({ email, password: "correct horse battery" });
-    const tokens = await client.auth.login({
-      email,
-      password: "correct horse battery",
-    });
-    client.setToken(tokens.accessToken);
-    projectId = (await client.projects.create("SDK")).id;
+    server = await startSdkServer("SDK");
+    ({ client, projectId } = server);
   }, 60_000);
 
-  afterAll(async () => {
-    await app?.close();
-    await database?.close();
-  });
+  afterAll(() => server?.close());
 
   describe("waitForJob", () => {
     it("follows the event stream to the result", async () => {
