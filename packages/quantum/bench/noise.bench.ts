@@ -1,6 +1,7 @@
 /**
  * The noise part of `npm run bench` (run by sim.bench.ts; `--no-noise` skips it, `--only noise`
- * runs it alone): the density-matrix method at n = 10, 12, 14 on a random circuit with
+ * or `npm run bench:noise` runs it alone; `--noise-dm 10,12` and `--noise-traj 20` choose the
+ * sizes): the density-matrix method at n = 10, 12, 14 on a random circuit with
  * depolarizing noise after every gate (double and single, 1 and 2 threads: time, sweeps, and the
  * ratio to the memory-bandwidth limit of a 2n-qubit state measured in the same run), and
  * trajectories at n = 20 and 24 with 1% depolarizing noise (shots per second) against the ideal
@@ -51,14 +52,20 @@ function f(x: number | undefined, digits = 2): string {
 /** Runs the noise benchmark on circuits from `make` (the shared random circuits). */
 export async function runNoiseBench(
   circuitOf: (n: number) => Circuit,
-  options: { threads?: readonly number[] } = {},
+  options: {
+    threads?: readonly number[];
+    /** Density-matrix sizes (default 10, 12, 14). */
+    densityN?: readonly number[];
+    /** Trajectory sizes (default 20, 24). */
+    trajectoryN?: readonly number[];
+  } = {},
 ): Promise<NoiseRow[]> {
   const rows: NoiseRow[] = [];
   const threadCounts = options.threads ?? [1, 2];
   console.log(
     "noise: density matrix (depolarizing(0.01) after every gate; ratio = time / (sweeps x bandwidth limit of a 2n-qubit sweep))",
   );
-  for (const n of [10, 12, 14])
+  for (const n of options.densityN ?? [10, 12, 14])
     for (const precision of ["double", "single"] as const) {
       const ideal = circuitOf(n);
       const c = withDepolarizing(ideal, 0.01);
@@ -104,7 +111,7 @@ export async function runNoiseBench(
   console.log(
     "noise: trajectories, depolarizing(0.01) after every gate, against the ideal run",
   );
-  for (const n of [20, 24]) {
+  for (const n of options.trajectoryN ?? [20, 24]) {
     const ideal = circuitOf(n);
     const c = withDepolarizing(ideal, 0.01);
     const shots = n <= 20 ? 200 : 40;

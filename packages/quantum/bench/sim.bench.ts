@@ -4,7 +4,8 @@
  * in a child process with a time limit) and the memory-bandwidth limit measured in the same run
  * (bench/bandwidth.ts).
  * Flags: --quick (n = 16, 20), --large (adds 26, 28 single, 30 double, 31 single), --n 20,24 (sizes), --only random,qft
- * (circuits), --no-peers (skip the JS peers), --no-primitives (skip bench/primitives.bench.ts), --no-api (skip
+ * (circuits; `--only noise` runs just the noise section, bench/noise.bench.ts, as `npm run bench:noise` does;
+ * --no-noise skips it; --noise-dm 10,12,14 and --noise-traj 20,24 choose its sizes), --no-peers (skip the JS peers), --no-primitives (skip bench/primitives.bench.ts), --no-api (skip
  * the sweep through an API job, packages/server/bench/sweep-api.bench.ts), --threads 1,2 (thread counts; default 1,2, and 2 only
  * above n = 24). The baseline loop is skipped for n >= 26 (too slow); for states above 1 GiB the
  * bandwidth limit is measured on a 1 GiB array and scaled. Without ../shared/bench it runs our own
@@ -267,7 +268,17 @@ async function main(): Promise<void> {
   }
   let noiseRows: NoiseRow[] = [];
   if (withNoise)
-    noiseRows = await runNoiseBench((n) => toCircuit(n, make("random", n)));
+    noiseRows = await runNoiseBench((n) => toCircuit(n, make("random", n)), {
+      ...(threadCounts && threadCounts.length > 0
+        ? { threads: threadCounts }
+        : {}),
+      ...(valueOf("--noise-dm")
+        ? { densityN: sizesOf(valueOf("--noise-dm")) }
+        : {}),
+      ...(valueOf("--noise-traj")
+        ? { trajectoryN: sizesOf(valueOf("--noise-traj")) }
+        : {}),
+    });
   await closeThreadPool();
   // The primitives figures (sweeps, gradients, Pauli sums): bench/primitives.bench.ts.
   if (
@@ -332,6 +343,14 @@ async function main(): Promise<void> {
     ),
   );
   console.log(`wrote ${join(outDir, "sim.json")}`);
+}
+
+/** "10,12" -> [10, 12] (positive integers only). */
+function sizesOf(text: string | undefined): number[] {
+  return (text ?? "")
+    .split(",")
+    .map(Number)
+    .filter((x) => Number.isInteger(x) && x > 0);
 }
 
 function cpuMsSince(start: NodeJS.CpuUsage): number {
