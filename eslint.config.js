@@ -81,6 +81,7 @@ export default tseslint.config(
       "**/.stepfault/**",
       "packages/server/drizzle/**",
       "bench-results/**",
+      "**/test-results/**",
     ],
   },
   js.configs.recommended,

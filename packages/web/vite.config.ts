@@ -1,6 +1,6 @@
 import react from "@vitejs/plugin-react";
 import { readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { brotliCompress, constants, gzip } from "node:zlib";
 import { defaultClientConditions, defineConfig, type Plugin } from "vite";
@@ -18,7 +18,7 @@ function precompress(): Plugin {
     name: "stepfault-precompress",
     apply: "build",
     configResolved(config) {
-      outDir = join(config.root, config.build.outDir);
+      outDir = resolve(config.root, config.build.outDir);
     },
     async writeBundle(_options, bundle) {
       const names = Object.keys(bundle).filter((n) =>

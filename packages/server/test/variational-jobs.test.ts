@@ -98,59 +98,62 @@ describeOnEngines(
       expect(iterations.map((e) => e.data)).toEqual(r.history);
     });
 
-    it("VQE reaches H2's ground energy within 10 mHa with 8192 shots", async () => {
-      const job = await run("vqe", {
-        source: hardwareEfficient(2, 1),
-        observable: pauliSumText(H2),
-        optimizer: { name: "cobyla", maxIterations: 300, tolerance: 1e-3 },
-        shots: 8192,
-        seed: 11,
-      });
-      expect(Math.abs(job.result!.energy - exact(H2))).toBeLessThan(10e-3);
-    });
-
-    it("VQE gets within 1% of a 6-qubit transverse-field Ising chain's ground energy", async () => {
-      const terms = tfim(6, 1, 1);
-      const reference = exact(terms);
-      const job = await run("vqe", {
-        source: hardwareEfficient(6, 3),
-        observable: pauliSumText(terms),
-        optimizer: { name: "l-bfgs-b", maxIterations: 500, tolerance: 1e-7 },
-        initialPoint: "random",
-        seed: 5,
-      });
-      expect(
-        Math.abs((job.result!.energy - reference) / reference),
-      ).toBeLessThan(0.01);
-    });
-
-    it.each([8, 10, 12, 14])(
-      "QAOA p = 1 on a 3-regular graph of %i nodes beats the 0.6924 bound and samples the maximum cut",
-      async (n) => {
-        const edges = randomThreeRegular(n, n * 101);
-        const best = maxCut(n, edges);
-        const job = await run("qaoa", {
-          problem: { type: "maxcut", nodes: n, edges },
-          layers: 1,
-          optimizer: { name: "cobyla", maxIterations: 200, tolerance: 1e-5 },
-          seed: 7,
+    // The optimisation's accuracy does not depend on the database: once, on the first engine.
+    if (ctx.primary) {
+      it("VQE reaches H2's ground energy within 10 mHa with 8192 shots", async () => {
+        const job = await run("vqe", {
+          source: hardwareEfficient(2, 1),
+          observable: pauliSumText(H2),
+          optimizer: { name: "cobyla", maxIterations: 300, tolerance: 1e-3 },
+          shots: 8192,
+          seed: 11,
         });
-        const r = job.result!;
-        expect(r.maxCut).toBe(best);
-        expect(r.expectedCut! / best).toBeGreaterThanOrEqual(0.6924);
-        expect(r.approximationRatio).toBeCloseTo(r.expectedCut! / best, 12);
-        expect(r.bestCut).toBe(best);
-        let cut = 0;
-        const bits = r.bestBitstring!;
-        for (const [i, j] of edges)
-          if (bits[n - 1 - i] !== bits[n - 1 - j]) cut++;
-        expect(cut).toBe(best);
-        expect(r.topBitstrings!.length).toBeGreaterThan(0);
-        // the circuit is kept as OpenQASM 3 with the angles as inputs
-        expect(job.record!.source).toMatch(/^OPENQASM 3\.0;/);
-        expect(job.record!.source).toContain("input float[64] gamma_0;");
-      },
-    );
+        expect(Math.abs(job.result!.energy - exact(H2))).toBeLessThan(10e-3);
+      });
+
+      it("VQE gets within 1% of a 6-qubit transverse-field Ising chain's ground energy", async () => {
+        const terms = tfim(6, 1, 1);
+        const reference = exact(terms);
+        const job = await run("vqe", {
+          source: hardwareEfficient(6, 3),
+          observable: pauliSumText(terms),
+          optimizer: { name: "l-bfgs-b", maxIterations: 500, tolerance: 1e-7 },
+          initialPoint: "random",
+          seed: 5,
+        });
+        expect(
+          Math.abs((job.result!.energy - reference) / reference),
+        ).toBeLessThan(0.01);
+      });
+
+      it.each([8, 10, 12, 14])(
+        "QAOA p = 1 on a 3-regular graph of %i nodes beats the 0.6924 bound and samples the maximum cut",
+        async (n) => {
+          const edges = randomThreeRegular(n, n * 101);
+          const best = maxCut(n, edges);
+          const job = await run("qaoa", {
+            problem: { type: "maxcut", nodes: n, edges },
+            layers: 1,
+            optimizer: { name: "cobyla", maxIterations: 200, tolerance: 1e-5 },
+            seed: 7,
+          });
+          const r = job.result!;
+          expect(r.maxCut).toBe(best);
+          expect(r.expectedCut! / best).toBeGreaterThanOrEqual(0.6924);
+          expect(r.approximationRatio).toBeCloseTo(r.expectedCut! / best, 12);
+          expect(r.bestCut).toBe(best);
+          let cut = 0;
+          const bits = r.bestBitstring!;
+          for (const [i, j] of edges)
+            if (bits[n - 1 - i] !== bits[n - 1 - j]) cut++;
+          expect(cut).toBe(best);
+          expect(r.topBitstrings!.length).toBeGreaterThan(0);
+          // the circuit is kept as OpenQASM 3 with the angles as inputs
+          expect(job.record!.source).toMatch(/^OPENQASM 3\.0;/);
+          expect(job.record!.source).toContain("input float[64] gamma_0;");
+        },
+      );
+    }
 
     it("cancel stops a run between evaluations and keeps the best point", async () => {
       const res = await submit("vqe", {

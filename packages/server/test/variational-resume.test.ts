@@ -98,7 +98,7 @@ describe.skipIf(!pgUrl)("Variational job resume [postgres]", () => {
     kind: "vqe",
     source: hardwareEfficient(6, 2),
     observable: pauliSumText(tfim(6, 1, 1)),
-    optimizer: { name: "nelder-mead", maxIterations: 250, tolerance: 1e-12 },
+    optimizer: { name: "nelder-mead", maxIterations: 100, tolerance: 1e-12 },
     initialPoint: "random",
     seed: 21,
   };
@@ -152,7 +152,7 @@ describe.skipIf(!pgUrl)("Variational job resume [postgres]", () => {
       const exitCode = await gone;
       const atKill = await stored();
       expect(atKill).toBeGreaterThanOrEqual(15);
-      expect(atKill).toBeLessThan(251); // it was mid-run
+      expect(atKill).toBeLessThan(101); // it was mid-run
       const statusAfterExit = (
         await db.query<{ status: string }>(
           "select status from jobs where id = $1",

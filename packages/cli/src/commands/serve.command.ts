@@ -60,11 +60,13 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     return 78; // EX_CONFIG
   }
   try {
+    // STEPFAULT_WEB_DIR serves another build of the web app (the browser tests' own build).
+    const webDir =
+      process.env.STEPFAULT_WEB_DIR ||
+      (existsSync(join(BUNDLED_WEB, "index.html")) ? BUNDLED_WEB : undefined);
     const server = await startServer(
       resolved.config,
-      existsSync(join(BUNDLED_WEB, "index.html"))
-        ? { webDir: BUNDLED_WEB }
-        : {},
+      webDir !== undefined ? { webDir } : {},
     );
     stopOnSignals(server);
     process.stderr.write(

@@ -9,6 +9,11 @@ import { buildTestApp } from "./test-app.ts";
 export interface SuiteContext {
   readonly database: TestDatabase;
   readonly app: FastifyInstance;
+  /**
+   * Whether this is the first engine's suite (PGlite, which always runs): a test whose outcome
+   * cannot depend on the database (a simulation's accuracy) is declared there only.
+   */
+  readonly primary: boolean;
 }
 
 /**
@@ -24,7 +29,7 @@ export function describeOnEngines(
     deps?: Partial<AppDeps>;
   } = {},
 ): void {
-  for (const engine of ENGINES) {
+  for (const [index, engine] of ENGINES.entries()) {
     describe.skipIf(engine.skipReason !== undefined)(
       `${title} [${engine.name}]`,
       () => {
@@ -39,6 +44,7 @@ export function describeOnEngines(
             if (!app) throw new Error("invariant: app not built");
             return app;
           },
+          primary: index === 0,
         };
         beforeAll(async () => {
           database = await engine.open();

@@ -9,7 +9,6 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  buildWeb,
   CHROMIUM,
   launchBrowser,
   RESULTS_DIR,
@@ -136,7 +135,6 @@ describe.skipIf(!hasBrowser)(
 
     beforeAll(async () => {
       mkdirSync(RESULTS_DIR, { recursive: true });
-      buildWeb();
       mailbox = await startMailbox();
       server = await startServer(mailbox.url);
       browser = await launchBrowser();

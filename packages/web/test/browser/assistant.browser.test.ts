@@ -23,13 +23,10 @@ import {
   launchBrowser,
   RESULTS_DIR,
   startFakeAiProvider,
-  WEB_DIR,
   type FakeAiProvider,
 } from "./harness.ts";
 
 const hasBrowser = existsSync(CHROMIUM);
-// under a "dist" folder so lint and format checks skip the build output
-const OUT_DIR = "test-results/assistant-e2e/dist";
 const poll = <T>(fn: () => Promise<T> | T, timeout = 15_000) =>
   expect.poll(fn, { timeout, interval: 100 });
 
@@ -130,7 +127,7 @@ describe.skipIf(!hasBrowser)("assistant panel in Chromium", () => {
 
   beforeAll(async () => {
     mkdirSync(RESULTS_DIR, { recursive: true });
-    buildWeb(OUT_DIR);
+    const webDir = buildWeb();
     fake = await startFakeAiProvider();
     database = await openPglite(undefined);
     await database.migrate();
@@ -145,7 +142,6 @@ describe.skipIf(!hasBrowser)("assistant panel in Chromium", () => {
       authRateLimitPerMinute: 10_000,
       apiRateLimitPerMinute: 100_000,
     };
-    const webDir = join(WEB_DIR, OUT_DIR);
     app = await buildApp(
       {
         ...base,

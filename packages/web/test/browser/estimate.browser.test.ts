@@ -9,7 +9,6 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  buildWeb,
   CHROMIUM,
   launchBrowser,
   RESULTS_DIR,
@@ -52,7 +51,6 @@ describe.skipIf(!hasBrowser)("the estimate panel in Chromium", () => {
 
   beforeAll(async () => {
     mkdirSync(RESULTS_DIR, { recursive: true });
-    buildWeb();
     server = await startServer();
     browser = await launchBrowser();
     const context = await browser.newContext({

@@ -3,7 +3,18 @@
  * `serve`) on a free loopback port with a fresh embedded database, and launches Debian's Chromium.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -39,26 +50,109 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** What the web bundle is built from: a change to any of these makes a new build. */
+const WEB_INPUTS = [
+  "packages/web/src",
+  "packages/web/public",
+  "packages/web/index.html",
+  "packages/web/vite.config.ts",
+  "packages/quantum/src",
+  "packages/contract/src",
+  "packages/sdk/src",
+  "packages/variational/src",
+  "package-lock.json",
+];
+
+function hashWebInputs(): string {
+  const hash = createHash("sha256");
+  for (const input of WEB_INPUTS) {
+    const path = join(REPO, input);
+    if (!existsSync(path)) continue;
+    const files = statSync(path).isDirectory()
+      ? readdirSync(path, { recursive: true, encoding: "utf8" })
+          .map((f) => join(path, f))
+          .filter((f) => statSync(f).isFile())
+          .sort()
+      : [path];
+    for (const f of files) hash.update(f).update("\0").update(readFileSync(f));
+  }
+  return hash.digest("hex").slice(0, 16);
+}
+
+const sleepSync = (ms: number) =>
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Runs `vite build` for the web package (the server serves `packages/web/dist`). A suite that
- * serves the app itself passes its own `outDir`, so parallel suites never rebuild a folder in use.
+ * The web app built by `vite build` from the current sources, once for a whole test run: the
+ * build is kept under `test-results/web-build/<hash of its inputs>`, and suites in parallel
+ * processes wait for the one that builds it (a lock folder) instead of building it again.
+ * Returns the folder to serve.
  */
-export function buildWeb(outDir = "dist"): void {
-  const r = spawnSync(
-    process.execPath,
-    [
-      join(REPO, "node_modules/vite/bin/vite.js"),
-      "build",
-      "--logLevel",
-      "warn",
-      ...(outDir !== "dist" ? ["--outDir", outDir, "--emptyOutDir"] : []),
-    ],
-    { cwd: WEB_DIR, encoding: "utf8", timeout: 120_000 },
-  );
-  if (r.status !== 0)
-    throw new Error(`vite build failed (${r.status}): ${r.stderr}${r.stdout}`);
-  if (!existsSync(join(resolve(WEB_DIR, outDir), "index.html")))
-    throw new Error(`vite build wrote no ${outDir}/index.html`);
+export function buildWeb(): string {
+  const root = join(WEB_DIR, "test-results/web-build");
+  const out = join(root, hashWebInputs());
+  const lock = join(root, "lock");
+  mkdirSync(root, { recursive: true });
+  const deadline = Date.now() + 300_000;
+  while (!existsSync(join(out, "index.html"))) {
+    try {
+      mkdirSync(lock);
+    } catch {
+      // Someone builds: wait, unless its process is gone.
+      let holder = NaN;
+      try {
+        holder = Number(readFileSync(join(lock, "pid"), "utf8"));
+      } catch {
+        // not written yet
+      }
+      if (Number.isInteger(holder) && !alive(holder))
+        rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline)
+        throw new Error(`waited 300 s for the web build (lock ${lock})`);
+      sleepSync(250);
+      continue;
+    }
+    try {
+      writeFileSync(join(lock, "pid"), String(process.pid));
+      if (existsSync(join(out, "index.html"))) break;
+      for (const old of readdirSync(root))
+        if (old !== "lock")
+          rmSync(join(root, old), { recursive: true, force: true });
+      const tmp = `${out}.tmp-${process.pid}`;
+      const r = spawnSync(
+        process.execPath,
+        [
+          join(REPO, "node_modules/vite/bin/vite.js"),
+          "build",
+          "--logLevel",
+          "warn",
+          "--outDir",
+          tmp,
+          "--emptyOutDir",
+        ],
+        { cwd: WEB_DIR, encoding: "utf8", timeout: 240_000 },
+      );
+      if (r.status !== 0)
+        throw new Error(
+          `vite build failed (${r.status}): ${r.stderr}${r.stdout}`,
+        );
+      if (!existsSync(join(tmp, "index.html")))
+        throw new Error(`vite build wrote no index.html in ${tmp}`);
+      renameSync(tmp, out);
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+  return out;
 }
 
 /** A running server. */
@@ -67,8 +161,12 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** Starts `stepfault serve` with a fresh data dir and waits for /readyz; mail goes to `smtpUrl`. */
+/**
+ * Starts `stepfault serve` on the test run's web build (see buildWeb) with a fresh data dir and
+ * waits for /readyz; mail goes to `smtpUrl`.
+ */
 export async function startServer(smtpUrl = ""): Promise<TestServer> {
+  const webDir = buildWeb();
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), "sf-web-e2e-"));
   const url = `http://127.0.0.1:${port}`;
@@ -92,6 +190,7 @@ export async function startServer(smtpUrl = ""): Promise<TestServer> {
         DATABASE_URL: "",
         REDIS_URL: "",
         SMTP_URL: smtpUrl,
+        STEPFAULT_WEB_DIR: webDir,
         LOG_LEVEL: "warn",
         AUTH_RATE_LIMIT_PER_MINUTE: "1000",
         PUBLIC_URL: url,
@@ -152,23 +251,20 @@ export {
   type FakeTurn,
 } from "../../../server/test/helpers/fake-ai-provider.ts";
 
-/** The app served in-process (fresh PGlite, no job worker) from a web build in `outDir`. */
+/** The app served in-process (fresh PGlite, no job worker). */
 export interface InProcessApp {
   readonly url: string;
   close(): Promise<void>;
 }
 
-/**
- * Builds the web app into `outDir` (relative to the web package; keep it under a "dist" folder
- * so lint and format skip it) and serves it with the real server app on a loopback port.
- */
-export async function startInProcessApp(outDir: string): Promise<InProcessApp> {
+/** Serves the test run's web build (see buildWeb) with the real server app on a loopback port. */
+export async function startInProcessApp(): Promise<InProcessApp> {
   const { randomBytes } = await import("node:crypto");
   const { buildApp } = await import("../../../server/src/app.ts");
   const { loadConfig } = await import("../../../server/src/config/config.ts");
   const { openPglite } =
     await import("../../../server/src/database/database.ts");
-  buildWeb(outDir);
+  const webDir = buildWeb();
   const database = await openPglite(undefined);
   await database.migrate();
   const loaded = loadConfig({
@@ -178,7 +274,7 @@ export async function startInProcessApp(outDir: string): Promise<InProcessApp> {
   if (!loaded.ok) throw new Error("config");
   const app = await buildApp(
     { ...loaded.config, jwtSecret: randomBytes(32).toString("hex") },
-    { database, webDir: join(WEB_DIR, outDir), jobs: { runWorker: false } },
+    { database, webDir, jobs: { runWorker: false } },
   );
   const url = await app.listen({ port: 0, host: "127.0.0.1" });
   return {

@@ -11,7 +11,6 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  buildWeb,
   CHROMIUM,
   launchBrowser,
   RESULTS_DIR,
@@ -42,7 +41,6 @@ describe.skipIf(!hasBrowser)("noise panel and noise models in Chromium", () => {
 
   beforeAll(async () => {
     mkdirSync(RESULTS_DIR, { recursive: true });
-    buildWeb();
     server = await startServer();
     browser = await launchBrowser();
     const context = await browser.newContext({

@@ -18,15 +18,7 @@ import {
   openPglite,
   type Database,
 } from "../../../server/src/database/database.ts";
-import {
-  buildWeb,
-  CHROMIUM,
-  launchBrowser,
-  RESULTS_DIR,
-  WEB_DIR,
-} from "./harness.ts";
-
-const OUT_DIR = "test-results/variational-e2e/dist";
+import { buildWeb, CHROMIUM, launchBrowser, RESULTS_DIR } from "./harness.ts";
 
 const hasBrowser = existsSync(CHROMIUM);
 const USER = { email: "vqe@example.com", password: "correct horse 7" };
@@ -76,7 +68,7 @@ describe.skipIf(!hasBrowser)("Variational page in Chromium", () => {
 
   beforeAll(async () => {
     mkdirSync(RESULTS_DIR, { recursive: true });
-    buildWeb(OUT_DIR);
+    const webDir = buildWeb();
     database = await openPglite(undefined);
     await database.migrate();
     const loaded = loadConfig({
@@ -91,7 +83,7 @@ describe.skipIf(!hasBrowser)("Variational page in Chromium", () => {
         authRateLimitPerMinute: 10_000,
         apiRateLimitPerMinute: 100_000,
       },
-      { database, webDir: join(WEB_DIR, OUT_DIR) },
+      { database, webDir },
     );
     url = await app.listen({ port: 0, host: "127.0.0.1" });
     await api("/auth/register", USER);

@@ -60,7 +60,7 @@ describe.skipIf(!hasBrowser)("composer edits the source", () => {
 
   beforeAll(async () => {
     mkdirSync(RESULTS_DIR, { recursive: true });
-    server = await startInProcessApp("test-results/workbench-views/dist");
+    server = await startInProcessApp();
     browser = await launchBrowser();
     const context = await browser.newContext({
       acceptDownloads: true,

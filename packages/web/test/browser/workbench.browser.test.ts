@@ -18,17 +18,9 @@ import {
   openPglite,
   type Database,
 } from "../../../server/src/database/database.ts";
-import {
-  buildWeb,
-  CHROMIUM,
-  launchBrowser,
-  RESULTS_DIR,
-  WEB_DIR,
-} from "./harness.ts";
+import { buildWeb, CHROMIUM, launchBrowser, RESULTS_DIR } from "./harness.ts";
 
 const hasBrowser = existsSync(CHROMIUM);
-// under a "dist" folder so lint and format checks skip the build output
-const OUT_DIR = "test-results/workbench-e2e/dist";
 const poll = <T>(fn: () => Promise<T> | T, timeout = 15_000) =>
   expect.poll(fn, { timeout, interval: 100 });
 
@@ -158,7 +150,7 @@ describe.skipIf(!hasBrowser)("scratch workbench runs in the browser", () => {
 
   beforeAll(async () => {
     mkdirSync(RESULTS_DIR, { recursive: true });
-    buildWeb(OUT_DIR);
+    const webDir = buildWeb();
     database = await openPglite(undefined);
     await database.migrate();
     const loaded = loadConfig({
@@ -168,7 +160,7 @@ describe.skipIf(!hasBrowser)("scratch workbench runs in the browser", () => {
     if (!loaded.ok) throw new Error("config");
     app = await buildApp(
       { ...loaded.config, jwtSecret: randomBytes(32).toString("hex") },
-      { database, webDir: join(WEB_DIR, OUT_DIR), jobs: { runWorker: false } },
+      { database, webDir, jobs: { runWorker: false } },
     );
     url = await app.listen({ port: 0, host: "127.0.0.1" });
     browser = await launchBrowser();
