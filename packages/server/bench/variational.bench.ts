@@ -74,7 +74,8 @@ async function runJob(payload: Record<string, unknown>) {
 }
 
 const settings: Record<string, Record<string, unknown>> = {
-  cobyla: { maxIterations: 1000, tolerance: 1e-6 },
+  // COBYLA: rhoend 1e-4 rad, SciPy's default `tol`.
+  cobyla: { maxIterations: 1000, tolerance: 1e-4 },
   "nelder-mead": { maxIterations: 2000, tolerance: 1e-7 },
   spsa: { maxIterations: 300, tolerance: 1e-4 },
   adam: { maxIterations: 500, tolerance: 1e-5, learningRate: 0.1 },

@@ -94,6 +94,12 @@ describe("JobsPage", () => {
         status: "succeeded",
         circuitId: null,
         circuitRevision: null,
+        // Lists carry which model, not the model.
+        noise: {
+          noiseModelId: "m1",
+          noiseModelName: "lab device",
+          name: null,
+        } as unknown as Job["noise"],
       }),
     ]);
     render(
@@ -109,6 +115,11 @@ describe("JobsPage", () => {
       within(table).getByRole("link", { name: "bell · revision 2" }),
     ).toBeTruthy();
     expect(within(table).getByText("inline source")).toBeTruthy();
+    expect(
+      [...table.querySelectorAll("tbody tr")].map(
+        (r) => r.querySelectorAll("td")[5].textContent,
+      ),
+    ).toEqual(["none", "lab device"]);
     expect(screen.getByText("Updating while jobs run…")).toBeTruthy();
 
     // The running job moves on: the list is read again on its own.
@@ -270,7 +281,9 @@ describe("JobPage", () => {
         <JobPage projectId="p1" jobId={job().id} />
       </SessionProvider>,
     );
-    const status = async () => (await screen.findByRole("status")).textContent;
+    // The job's status line (the page has others, such as the copy-link notice).
+    const status = async () =>
+      (await screen.findAllByRole("status"))[0].textContent;
     await waitFor(async () => expect(await status()).toBe("Running 30%"));
     s.send("state", jobs[0], 1);
     s.send("progress", { fraction: 0.6 });

@@ -181,6 +181,7 @@ function JobList({
               <th scope="col" className="num">
                 Shots
               </th>
+              <th scope="col">Noise</th>
               <th scope="col">Submitted</th>
               <th scope="col">Actions</th>
             </tr>
@@ -212,6 +213,13 @@ function JobList({
                 </td>
                 <td className="num">{j.numQubits}</td>
                 <td className="num">{j.shots.toLocaleString("en")}</td>
+                <td>
+                  {j.noise ? (
+                    (j.noise.noiseModelName ?? "inline model")
+                  ) : (
+                    <span className="muted">none</span>
+                  )}
+                </td>
                 <td>{when(j.createdAt)}</td>
                 <td>
                   {canEdit && !isTerminal(j.status) && (
