@@ -195,3 +195,43 @@ describe("composer edits as text changes", () => {
     ).toBeNull();
   });
 });
+
+describe("composer edits keep parameter expressions as written", () => {
+  const PARAM = `OPENQASM 3.0;
+include "stdgates.inc";
+input float[64] theta;
+qubit[2] q;
+rx(theta) q[0];
+rz(2*pi/7 + 0.1) q[0];
+`;
+  const moveTo = (name: string, wire: number) => (s: ComposerState) => {
+    const i = index(s, (o) => o.kind === "gate" && o.name === name);
+    const op = s.circuit.ops[i];
+    return replaceOp(s, i, { ...op, qubits: [wire] } as Operation);
+  };
+
+  it("moving a gate to another wire keeps `theta` and an arithmetic angle", () => {
+    const rx = edit(PARAM, moveTo("rx", 1));
+    expect(rx.plan).toMatchObject({
+      kind: "edit",
+      text: PARAM.replace("rx(theta) q[0];", "rx(theta) q[1];"),
+    });
+    const rz = edit(PARAM, moveTo("rz", 1));
+    expect(rz.plan).toMatchObject({
+      kind: "edit",
+      text: PARAM.replace("rz(2*pi/7 + 0.1) q[0];", "rz(2*pi/7 + 0.1) q[1];"),
+    });
+  });
+
+  it("a changed angle is written anew, the unchanged one of the same call kept", () => {
+    const { plan } = edit(PARAM, (s) => {
+      const i = index(s, (o) => o.kind === "gate" && o.name === "rz");
+      const op = s.circuit.ops[i];
+      return replaceOp(s, i, { ...op, params: [Math.PI / 2] } as Operation);
+    });
+    expect(plan).toMatchObject({
+      kind: "edit",
+      text: PARAM.replace("rz(2*pi/7 + 0.1) q[0];", "rz(pi/2) q[0];"),
+    });
+  });
+});

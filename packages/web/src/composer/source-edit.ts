@@ -94,12 +94,54 @@ interface Printed {
   readonly defs: readonly { name: string; text: string }[];
 }
 
+/**
+ * The parameter texts of statement `s` as written (`theta`, `2*pi/7 + 0.1`), when it is a plain
+ * gate call; else undefined.
+ */
+function writtenParams(
+  index: SourceIndex,
+  s: number | undefined,
+): readonly string[] | undefined {
+  const at = s !== undefined && s >= 0 ? index.statements[s] : undefined;
+  if (!at || at.stmt.kind !== "gateCall" || !at.stmt.params) return undefined;
+  return at.stmt.params.map((sp) =>
+    index.text.slice(startOffset(index, sp), endOffset(index, sp)),
+  );
+}
+
+/**
+ * `line` (one printed gate call of `op`) with each parameter that `op` kept from `was` written as
+ * the person wrote it (`written`), and only changed ones as the exporter printed them.
+ */
+function keepWrittenParams(
+  line: string,
+  op: Operation,
+  was: Operation | undefined,
+  written: readonly string[] | undefined,
+): string {
+  if (op.kind !== "gate" || was?.kind !== "gate" || !written) return line;
+  if (
+    written.length !== op.params.length ||
+    was.params.length !== op.params.length
+  )
+    return line;
+  const m = new RegExp(`^${op.name}\\((.*)\\)( .*;)$`).exec(line);
+  if (!m) return line;
+  const printed = m[1].split(",").map((t) => t.trim());
+  if (printed.length !== op.params.length) return line;
+  const texts = op.params.map((p, i) =>
+    Math.abs(p - was.params[i]) <= 1e-12 ? written[i] : printed[i],
+  );
+  return `${op.name}(${texts.join(", ")})${m[2]}`;
+}
+
 /** The OpenQASM lines of `op` in the registers of `circuit`, or the exporter's reason it cannot. */
 function printOp(
   op: Operation,
   circuit: Circuit,
   version: "2.0" | "3.0",
   was: Operation | undefined,
+  written?: readonly string[],
 ): Printed | string {
   if (op.kind === "opaque") {
     const box = callBox(op) ?? (was ? callBox(was) : undefined);
@@ -129,7 +171,12 @@ function printOp(
     const m = /^gate\s+([A-Za-z_]\w*)/.exec(l);
     if (m) defs.push({ name: m[1], text: l });
   }
-  return { lines: lines.slice(last + 1), defs };
+  const body = lines.slice(last + 1);
+  return {
+    lines:
+      body.length === 1 ? [keepWrittenParams(body[0], op, was, written)] : body,
+    defs,
+  };
 }
 
 /** Leading whitespace of the line containing `offset`. */
@@ -284,7 +331,13 @@ function localPlan(
       const op = ops[0];
       const replacement = [...pairedFrom].find(([, d]) => d === op)?.[0];
       if (replacement && inPlace) {
-        const p = printOp(replacement, after, version, op);
+        const p = printOp(
+          replacement,
+          after,
+          version,
+          op,
+          writtenParams(index, s),
+        );
         if (typeof p === "string") throw new Unplannable(p);
         changes.push({
           from,
@@ -370,7 +423,13 @@ function localPlan(
       const st = index.statements[s];
       lines = [text.slice(st.from, st.to)];
     } else {
-      const p = printOp(op, after, version, was);
+      const p = printOp(
+        op,
+        after,
+        version,
+        was,
+        was ? writtenParams(index, stmtOf.get(was)) : undefined,
+      );
       if (typeof p === "string") throw new Unplannable(p);
       addDefs(index, p, changes);
       lines = p.lines;
