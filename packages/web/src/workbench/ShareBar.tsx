@@ -105,41 +105,6 @@ export function ShareBar({
           setStatus(`Opened ${file.name}.`);
         }}
       />
-      <span className="share-group" role="group" aria-label="Download">
-        <span className="share-label" aria-hidden="true">
-          Download
-        </span>
-        <button
-          type="button"
-          aria-label="OpenQASM 3"
-          title="Download as OpenQASM 3"
-          onClick={() => saveQasm("3.0")}
-        >
-          QASM 3
-        </button>
-        <button
-          type="button"
-          aria-label="OpenQASM 2"
-          title="Download as OpenQASM 2"
-          onClick={() => saveQasm("2.0")}
-        >
-          QASM 2
-        </button>
-        <button
-          type="button"
-          title="Download the drawing as SVG"
-          onClick={() => void saveImage("svg")}
-        >
-          SVG
-        </button>
-        <button
-          type="button"
-          title="Download the drawing as PNG"
-          onClick={() => void saveImage("png")}
-        >
-          PNG
-        </button>
-      </span>
       {memberLink !== undefined ? (
         <span className="share-group" role="group" aria-label="Links">
           <button
@@ -167,6 +132,39 @@ export function ShareBar({
           Copy link
         </button>
       )}
+      <span className="share-group" role="group" aria-label="Download">
+        <span className="share-label" aria-hidden="true">
+          Download
+        </span>
+        <button
+          type="button"
+          title="Download as OpenQASM 3"
+          onClick={() => saveQasm("3.0")}
+        >
+          OpenQASM 3
+        </button>
+        <button
+          type="button"
+          title="Download as OpenQASM 2"
+          onClick={() => saveQasm("2.0")}
+        >
+          OpenQASM 2
+        </button>
+        <button
+          type="button"
+          title="Download the drawing as SVG"
+          onClick={() => void saveImage("svg")}
+        >
+          SVG
+        </button>
+        <button
+          type="button"
+          title="Download the drawing as PNG"
+          onClick={() => void saveImage("png")}
+        >
+          PNG
+        </button>
+      </span>
       <span className="muted small share-status" role="status">
         {status}
       </span>

@@ -66,6 +66,8 @@ describe.skipIf(!hasBrowser)("a new user's journeys", () => {
   let circuitUrl = "";
   /** Invitation links: one left pending, one accepted (for the page and axe checks). */
   const invites = { pending: "", used: "" };
+  /** A job of the saved circuit (set by the copy-link test). */
+  let jobPath = "";
 
   const shot = (p: Page, name: string) =>
     p.screenshot({ path: join(RESULTS_DIR, `${name}.png`), fullPage: true });
@@ -216,7 +218,11 @@ describe.skipIf(!hasBrowser)("a new user's journeys", () => {
       page.locator(".composer-panel svg").first(),
       "drawing on /",
     );
-    await expectOnScreen(page, page.locator(".cm-content"), "editor on /");
+    await expectOnScreen(
+      page,
+      page.locator(".cm-content .cm-line").first(),
+      "the editor's first line on /",
+    );
 
     // On a phone the panels stack; one tap on a jump button brings each into view.
     await page.setViewportSize({ width: 390, height: 844 });
@@ -300,6 +306,7 @@ describe.skipIf(!hasBrowser)("a new user's journeys", () => {
         .getByRole("region", { name: "Run" })
         .getByRole("link", { name: /^Open job/ })
         .getAttribute("href")) ?? "";
+    jobPath = jobUrl;
     await page.goto(jobUrl);
     await page.getByRole("button", { name: "Copy link to this job" }).click();
     await page.getByText("Link copied: members of the project").waitFor();
@@ -577,6 +584,7 @@ describe.skipIf(!hasBrowser)("a new user's journeys", () => {
       "/settings/api-keys",
       "/admin/users",
       invites.pending,
+      jobPath,
     ];
     const bad: string[] = [];
     // The four device and colour-scheme combinations run side by side (much of a visit is waiting
@@ -620,7 +628,15 @@ describe.skipIf(!hasBrowser)("a new user's journeys", () => {
               `${device} ${scheme} ${who} ${path}: ${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
             );
         const name = `${who}-${path.replace(/[^a-z0-9]+/gi, "-").replace(/^-|-$/g, "") || "workbench"}-${device}-${scheme}`;
-        await shot(p, name.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, "x"));
+        await shot(
+          p,
+          name
+            .replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, "x")
+            .replace(
+              /invite-[A-Za-z0-9-]{43}/,
+              path === invites.used ? "invite-used" : "invite-pending",
+            ),
+        );
         if (device === "phone") {
           const header = await p.locator(".topbar").boundingBox();
           if ((header?.height ?? 999) > 64)
@@ -637,7 +653,10 @@ describe.skipIf(!hasBrowser)("a new user's journeys", () => {
       if (device === "phone") {
         // The menu opens the links under one row of header.
         await p.getByRole("button", { name: "Menu" }).click();
-        await p.getByRole("link", { name: "Projects" }).click();
+        await p
+          .getByRole("navigation", { name: "Main" })
+          .getByRole("link", { name: "Projects" })
+          .click();
         await p.waitForURL(/\/projects$/);
       }
       await ctx.close();
