@@ -157,6 +157,8 @@ function benchGradient(quick: boolean, out: Record<string, unknown>): void {
       const gp = program(hea(n, layers, P));
       const x = [point(gp, 0)];
       const reps = n >= 20 ? 1 : 2;
+      // Warm-up (compilation of the kernels and of this shape).
+      run(gp, [obs], x, true);
       const tE = best(() => run(gp, [obs], x), reps);
       const tG = best(() => run(gp, [obs], x, true), reps);
       grad.push({ n, P, expectationMs: tE, gradientMs: tG, ratio: tG / tE });

@@ -239,7 +239,15 @@ export function applyObservable(
   a: Amplitudes,
   o: Observable,
   out: Amplitudes,
+  options: { readonly simd?: boolean } = {},
 ): void {
+  // The WebAssembly SIMD pass per x mask (wasm/expval.ts), where the states fit its memory.
+  const done =
+    options.simd === false ? undefined : expvalKernels()?.apply(a, o.terms);
+  if (done) {
+    out.set(done);
+    return;
+  }
   out.fill(0);
   const dim = a.length / 2;
   for (const t of o.terms) {

@@ -189,7 +189,7 @@ describe("parseObservable", () => {
 
 describe("expectationValues", () => {
   it.each([1, 2, 3, 7, 11])(
-    "gives the same values from the WebAssembly pass as from the scalar loops on %i qubits (double and single)",
+    "gives the same expectations and O a from the WebAssembly passes as from the scalar loops on %i qubits (double and single)",
     (n) => {
       expect(expvalKernels()).toBeDefined();
       const rng = seededRng(40 + n);
@@ -211,6 +211,15 @@ describe("expectationValues", () => {
         const [scalar] = expectationValues(a, [o], { simd: false });
         expect(Math.abs(simd)).toBeGreaterThan(1e-3);
         expect(Math.abs(simd - scalar)).toBeLessThan(single ? 1e-5 : 1e-12);
+        // O a, as the adjoint gradient starts from it.
+        const applied = a.map(() => 0),
+          reference = a.map(() => 0);
+        applyObservable(a, o, applied);
+        applyObservable(a, o, reference, { simd: false });
+        expect(reference.some((v) => Math.abs(v) > 1e-3)).toBe(true);
+        reference.forEach((v, i) =>
+          expect(Math.abs(applied[i] - v)).toBeLessThan(single ? 1e-5 : 1e-12),
+        );
       }
     },
   );

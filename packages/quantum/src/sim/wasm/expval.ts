@@ -43,6 +43,7 @@ const i32 = {
   popcnt: [0x69],
   xor: [0x73],
   ne: [0x47],
+  eq: [0x46],
   select: [0x1b],
   if: [0x04, 0x40],
   else: [0x05],
@@ -245,6 +246,188 @@ function expvalFunc(name: string, single: boolean, swapPair: boolean): FuncDef {
   };
 }
 
+/**
+ * Bytes per term entry of `apply`: z, variant (bit 0: odd ny, bit 1: single precision with x
+ * bit 0), sign table, x's high bits (i32), x's low bits as a byte XOR (i32), pad, then c i^ny and
+ * its negative (v128).
+ */
+const APPLY_TERM = 64;
+
+/**
+ * out[j] += sum_t c_t i^ny_t s_t(i) a[i] with i = j ^ x_t, over every j and all the terms of
+ * the table: per output block of 2^K amplitudes (kept in L1 across the terms) and term, the
+ * coefficient vector (negated when the high bits of i flip the sign) times the partner block of a
+ * (re and im exchanged for odd ny), XOR the low-bit signs of i, added into the block.
+ */
+function applyFunc(name: string, single: boolean): FuncDef {
+  const shift = single ? 3 : 4;
+  const add = single ? op.f32x4Add : op.f64x2Add;
+  const mul = single ? op.f32x4Mul : op.f64x2Mul;
+  const swapRI = single ? SWAP_RI32 : SWAP_RI64;
+  const [BA, BB, NB, K, N, TAB] = [0, 1, 2, 3, 4, 5];
+  const [BL, JJ, QA, QB, TT2, EN, OO, OE, MM, XLO, VAR, II] = [
+    6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
+  ];
+  const [C, W] = [18, 19];
+  const inner = (odd: boolean, swapPair: boolean): number[] => [
+    ...op.loop,
+    ...op.get(QB),
+    ...op.get(OO),
+    ...op.add,
+    ...op.get(QA),
+    ...op.get(OO),
+    ...op.get(XLO),
+    ...i32.xor,
+    ...op.tee(II),
+    ...op.add,
+    ...op.load(0, 4),
+    ...(odd ? [...op.tee(W), ...op.get(W), ...op.shuffle(swapRI)] : []),
+    ...op.get(C),
+    ...mul,
+    ...op.get(MM),
+    ...op.get(II),
+    ...op.add,
+    ...op.load(0, 4),
+    ...v.xor,
+    ...(swapPair ? [...op.tee(W), ...op.get(W), ...op.shuffle(SWAP_C32)] : []),
+    ...op.get(QB),
+    ...op.get(OO),
+    ...op.add,
+    ...op.load(0, 4),
+    ...add,
+    ...op.store(0, 4),
+    ...op.get(OO),
+    ...op.i32(16),
+    ...op.add,
+    ...op.tee(OO),
+    ...op.get(OE),
+    ...op.ltU,
+    ...op.brIf(0),
+    ...op.end,
+  ];
+  /** if (VAR == v) { inner } else { rest } */
+  const choose = (variants: readonly number[]): number[] => {
+    const [first, ...rest] = variants;
+    const loop = inner((first & 1) === 1, (first & 2) === 2);
+    if (rest.length === 0) return loop;
+    return [
+      ...op.get(VAR),
+      ...op.i32(first),
+      ...i32.eq,
+      ...i32.if,
+      ...loop,
+      ...i32.else,
+      ...choose(rest),
+      ...op.end,
+    ];
+  };
+  const body = [
+    ...op.i32(1),
+    ...op.get(K),
+    ...op.shl,
+    ...op.i32(shift),
+    ...op.shl,
+    ...op.set(OE),
+    ...op.block,
+    ...op.loop,
+    ...op.get(BL),
+    ...op.get(NB),
+    ...op.geU,
+    ...op.brIf(1),
+    ...op.get(BL),
+    ...op.get(K),
+    ...op.shl,
+    ...op.tee(JJ),
+    ...op.i32(shift),
+    ...op.shl,
+    ...op.get(BB),
+    ...op.add,
+    ...op.set(QB),
+    ...op.i32(0),
+    ...op.set(TT2),
+    ...op.block,
+    ...op.loop,
+    ...op.get(TT2),
+    ...op.get(N),
+    ...op.geU,
+    ...op.brIf(1),
+    ...op.get(TAB),
+    ...op.get(TT2),
+    ...op.i32(APPLY_TERM),
+    ...op.mul,
+    ...op.add,
+    ...op.tee(EN),
+    ...i32.load(8),
+    ...op.set(MM),
+    ...op.get(EN),
+    ...i32.load(4),
+    ...op.set(VAR),
+    ...op.get(EN),
+    ...i32.load(16),
+    ...op.set(XLO),
+    // The partner block of a: (j ^ x's high bits).
+    ...op.get(JJ),
+    ...op.get(EN),
+    ...i32.load(12),
+    ...i32.xor,
+    ...op.tee(II),
+    ...op.i32(shift),
+    ...op.shl,
+    ...op.get(BA),
+    ...op.add,
+    ...op.set(QA),
+    // The coefficient, negated when popcount of the block's i & z is odd.
+    ...op.get(EN),
+    ...op.load(48, 4),
+    ...op.get(EN),
+    ...op.load(32, 4),
+    ...op.get(II),
+    ...op.get(EN),
+    ...i32.load(0),
+    ...op.and,
+    ...i32.popcnt,
+    ...op.i32(1),
+    ...op.and,
+    ...i32.select,
+    ...op.set(C),
+    ...op.i32(0),
+    ...op.set(OO),
+    ...choose(single ? [0, 1, 2, 3] : [0, 1]),
+    ...op.get(TT2),
+    ...op.i32(1),
+    ...op.add,
+    ...op.set(TT2),
+    ...op.br(0),
+    ...op.end,
+    ...op.end,
+    ...op.get(BL),
+    ...op.i32(1),
+    ...op.add,
+    ...op.set(BL),
+    ...op.br(0),
+    ...op.end,
+    ...op.end,
+  ];
+  return {
+    name,
+    params: [I32, I32, I32, I32, I32, I32],
+    locals: [
+      [12, I32],
+      [2, V128],
+    ],
+    body,
+  };
+}
+
+type ApplyKernel = (
+  a: number,
+  out: number,
+  nBlocks: number,
+  k: number,
+  nTerms: number,
+  table: number,
+) => void;
+
 type Kernel = (
   base: number,
   nBlocks: number,
@@ -281,27 +464,30 @@ export class ExpvalKernels {
       readonly d: Kernel;
       readonly f: Kernel;
       readonly fs: Kernel;
+      readonly ad: ApplyKernel;
+      readonly af: ApplyKernel;
     },
   ) {}
 
   /**
-   * A zeroed state of 2^n amplitudes in the module's memory (valid until the next call of
-   * stateBuffer), or undefined when it does not fit.
+   * A zeroed state of 2^n amplitudes in the module's memory (slot 0: where `resident` copies to;
+   * valid until the memory grows), or undefined when it does not fit.
    */
-  stateBuffer(n: number, single: boolean): Amplitudes | undefined {
+  stateBuffer(n: number, single: boolean, slot = 0): Amplitudes | undefined {
     const len = 2 * 2 ** n;
     const bytes = len * (single ? 4 : 8);
     if (bytes > MAX_COPY_BYTES) return undefined;
-    const need = STATE_AT + bytes;
+    const need = STATE_AT + (slot + 1) * bytes;
     const have = this.memory.buffer.byteLength;
     try {
       if (need > have) this.memory.grow(Math.ceil((need - have) / PAGE));
     } catch {
       return undefined;
     }
+    const at = STATE_AT + slot * bytes;
     const out = single
-      ? new Float32Array(this.memory.buffer, STATE_AT, len)
-      : new Float64Array(this.memory.buffer, STATE_AT, len);
+      ? new Float32Array(this.memory.buffer, at, len)
+      : new Float64Array(this.memory.buffer, at, len);
     out.fill(0);
     return out;
   }
@@ -361,21 +547,7 @@ export class ExpvalKernels {
         words[at + 2] = SIGNS_AT + 16 * per * j;
         accs[(TERM / 8) * j + 2] = 0;
         accs[(TERM / 8) * j + 3] = 0;
-        // Sign masks of the block's low bits: per vector lane (float sign bits).
-        const zl = t.z & low;
-        for (let e = 0; e < per; e++) {
-          const w = 4 * (per * j + e);
-          if (single) {
-            const s0 = parityBit((2 * e) & zl),
-              s1 = parityBit((2 * e + 1) & zl);
-            signs32[w] = signs32[w + 1] = s0;
-            signs32[w + 2] = signs32[w + 3] = s1;
-          } else {
-            const s = parityBit(e & zl);
-            signs32[w] = signs32[w + 2] = 0;
-            signs32[w + 1] = signs32[w + 3] = s;
-          }
-        }
+        writeSigns(signs32, per * j, per, t.z & low, single);
       });
       kernel(
         st.byteOffset,
@@ -394,6 +566,101 @@ export class ExpvalKernels {
       });
     }
     return out;
+  }
+
+  /**
+   * O a for a Pauli sum given as (x, z, ny, coef) terms, in slot 1 of the module's memory (valid
+   * until the memory grows), or undefined when the states do not fit (the scalar code runs).
+   */
+  apply(
+    a: Amplitudes,
+    terms: readonly {
+      readonly x: number;
+      readonly z: number;
+      readonly ny: number;
+      readonly coef: number;
+    }[],
+  ): Amplitudes | undefined {
+    const single = a instanceof Float32Array;
+    const dim = a.length / 2;
+    const n = Math.round(Math.log2(dim));
+    if (n < 1) return undefined;
+    const out = this.stateBuffer(n, single, 1);
+    if (!out) return undefined;
+    const st = this.resident(a);
+    if (!st) return undefined;
+    const buf = this.memory.buffer;
+    const k = Math.min(MAX_K, n);
+    const low = (1 << k) - 1;
+    const per = single ? 2 ** (k - 1) : 2 ** k;
+    const words = new Int32Array(buf, TERMS_AT, (MAX_TERMS * TERM) / 4);
+    const f64 = new Float64Array(buf, TERMS_AT, (MAX_TERMS * TERM) / 8);
+    const f32 = new Float32Array(buf, TERMS_AT, (MAX_TERMS * TERM) / 4);
+    const signs32 = new Uint32Array(buf, SIGNS_AT, MAX_TERMS * 4 * per);
+    const kernel = single ? this.kernels.af : this.kernels.ad;
+    const live = terms.filter((t) => t.coef !== 0);
+    const perCall = Math.floor((MAX_TERMS * TERM) / APPLY_TERM);
+    for (let first = 0; first < live.length; first += perCall) {
+      const batch = live.slice(first, first + perCall);
+      batch.forEach((t, j) => {
+        const at = (APPLY_TERM / 4) * j;
+        const odd = (t.ny & 1) === 1;
+        words[at] = t.z | 0;
+        words[at + 1] = (odd ? 1 : 0) | (single && t.x & 1 ? 2 : 0);
+        words[at + 2] = SIGNS_AT + 16 * per * j;
+        words[at + 3] = t.x & ~low;
+        words[at + 4] = single ? ((t.x & low) >>> 1) << 4 : (t.x & low) << 4;
+        // c i^ny: real (even ny) or imaginary (odd) part r, as the coefficient vector and its negative.
+        const ph = t.ny & 3;
+        const r = ph === 0 || ph === 1 ? t.coef : -t.coef;
+        for (const [off, sgn] of [
+          [32, 1],
+          [48, -1],
+        ]) {
+          if (single)
+            for (let l = 0; l < 4; l++)
+              f32[(j * APPLY_TERM + off) / 4 + l] =
+                sgn * (odd && l % 2 === 0 ? -r : r);
+          else
+            for (let l = 0; l < 2; l++)
+              f64[(j * APPLY_TERM + off) / 8 + l] =
+                sgn * (odd && l === 0 ? -r : r);
+        }
+        writeSigns(signs32, per * j, per, t.z & low, single);
+      });
+      kernel(
+        st.byteOffset,
+        out.byteOffset,
+        dim >>> k,
+        k,
+        batch.length,
+        TERMS_AT,
+      );
+    }
+    return out;
+  }
+}
+
+/** Writes the sign masks of the block's low bits (per vector lane: float sign bits) for z. */
+function writeSigns(
+  signs32: Uint32Array,
+  at: number,
+  per: number,
+  zl: number,
+  single: boolean,
+): void {
+  for (let e = 0; e < per; e++) {
+    const w = 4 * (at + e);
+    if (single) {
+      const s0 = parityBit((2 * e) & zl),
+        s1 = parityBit((2 * e + 1) & zl);
+      signs32[w] = signs32[w + 1] = s0;
+      signs32[w + 2] = signs32[w + 3] = s1;
+    } else {
+      const s = parityBit(e & zl);
+      signs32[w] = signs32[w + 2] = 0;
+      signs32[w + 1] = signs32[w + 3] = s;
+    }
   }
 }
 
@@ -418,6 +685,8 @@ export function expvalKernels(): ExpvalKernels | undefined {
         expvalFunc("d", false, false),
         expvalFunc("f", true, false),
         expvalFunc("fs", true, true),
+        applyFunc("ad", false),
+        applyFunc("af", true),
       ];
       const inst = new wasm.Instance(
         new wasm.Module(moduleBytes(STATE_AT / PAGE, funcs)),
@@ -427,6 +696,8 @@ export function expvalKernels(): ExpvalKernels | undefined {
         d: ex.d as Kernel,
         f: ex.f as Kernel,
         fs: ex.fs as Kernel,
+        ad: ex.ad as ApplyKernel,
+        af: ex.af as ApplyKernel,
       });
     }
   } catch {
