@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { piTicks } from "../src/run/SweepChart.tsx";
 import {
   observableLines,
   parseAngle,
@@ -42,5 +43,60 @@ describe("the sweep editor's values", () => {
     expect(pastedValues("0, 1, two")).toBe('value 3 ("two") is not a number');
     expect(pastedValues("  ")).toMatch(/at least one/);
     expect(observableLines(" ZZ \n\n0.5*X0 Y1\n")).toEqual(["ZZ", "0.5*X0 Y1"]);
+  });
+});
+
+describe("the sweep chart's axis", () => {
+  const labels = (lo: number, hi: number) =>
+    piTicks(lo, hi)?.map((t) => t.label) ?? null;
+
+  it("marks an angle swept between multiples of pi at multiples of pi", () => {
+    expect(labels(0, 2 * Math.PI)).toEqual([
+      "0",
+      "\u03c0/4",
+      "\u03c0/2",
+      "3\u03c0/4",
+      "\u03c0",
+      "5\u03c0/4",
+      "3\u03c0/2",
+      "7\u03c0/4",
+      "2\u03c0",
+    ]);
+    expect(labels(-Math.PI, Math.PI)).toEqual([
+      "\u2212\u03c0",
+      "\u22123\u03c0/4",
+      "\u2212\u03c0/2",
+      "\u2212\u03c0/4",
+      "0",
+      "\u03c0/4",
+      "\u03c0/2",
+      "3\u03c0/4",
+      "\u03c0",
+    ]);
+    expect(labels(0, 4 * Math.PI)).toEqual([
+      "0",
+      "\u03c0/2",
+      "\u03c0",
+      "3\u03c0/2",
+      "2\u03c0",
+      "5\u03c0/2",
+      "3\u03c0",
+      "7\u03c0/2",
+      "4\u03c0",
+    ]);
+    expect(labels(0, 20 * Math.PI)).toEqual(
+      [0, 4, 8, 12, 16, 20].map((k) => (k ? `${k}\u03c0` : "0")),
+    );
+    const quarter = piTicks(0, Math.PI / 2)!;
+    expect(quarter.map((t) => t.label)).toEqual(["0", "\u03c0/4", "\u03c0/2"]);
+    quarter.forEach((t, i) =>
+      expect(t.value).toBeCloseTo((i * Math.PI) / 4, 14),
+    );
+  });
+
+  it("keeps decimal ticks for other ranges", () => {
+    expect(piTicks(0, 1)).toBeNull();
+    expect(piTicks(0.1, 2 * Math.PI)).toBeNull();
+    expect(piTicks(0, Math.PI / 4)).toBeNull();
   });
 });

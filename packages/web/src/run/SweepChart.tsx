@@ -41,6 +41,46 @@ function ticks(lo: number, hi: number, count = 5): number[] {
   return out;
 }
 
+/** `k·π/d` written as a person would: `0`, `π/4`, `−3π/2`, `2π`. */
+function piLabel(num: number, den: number): string {
+  if (num === 0) return "0";
+  let g = Math.abs(num);
+  for (let b = den; b;) [g, b] = [b, g % b];
+  const [n, d] = [num / g, den / g];
+  const sign = n < 0 ? "\u2212" : "";
+  const a = Math.abs(n);
+  return `${sign}${a === 1 ? "" : a}\u03c0${d === 1 ? "" : `/${d}`}`;
+}
+
+/**
+ * Ticks at multiples of π (π/4, π/2, π or more apart, at most 9 of them) when the axis is an angle
+ * swept between multiples of π/8 over at least π/2; else null (decimal ticks).
+ */
+export function piTicks(
+  lo: number,
+  hi: number,
+): { value: number; label: string }[] | null {
+  const eighths = (v: number) => (v / Math.PI) * 8;
+  const onGrid = (v: number) =>
+    Math.abs(eighths(v) - Math.round(eighths(v))) < 1e-6;
+  if (!(hi - lo >= Math.PI / 2 - 1e-12) || !onGrid(lo) || !onGrid(hi))
+    return null;
+  // Steps in units of π: π/4, π/2, π, then whole multiples.
+  for (const step of [0.25, 0.5, 1, 2, 4, 5, 10, 20, 50, 100]) {
+    const first = Math.ceil(lo / Math.PI / step - 1e-9);
+    const last = Math.floor(hi / Math.PI / step + 1e-9);
+    if (last - first + 1 > 9) continue;
+    const out: { value: number; label: string }[] = [];
+    for (let k = first; k <= last; k++)
+      out.push({
+        value: k * step * Math.PI,
+        label: step < 1 ? piLabel(k, 1 / step) : piLabel(k * step, 1),
+      });
+    return out;
+  }
+  return null;
+}
+
 const fmt = (v: number) =>
   Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 0)
     ? v.toExponential(1)
@@ -89,11 +129,19 @@ export function SweepChart({
             </text>
           </g>
         ))}
-        {ticks(xLo, xHi, 6).map((t) => (
-          <g key={`x${t}`} className="tick">
-            <line x1={sx(t)} x2={sx(t)} y1={M.top} y2={H - M.bottom} />
-            <text x={sx(t)} y={H - M.bottom + 16} textAnchor="middle">
-              {fmt(t)}
+        {(
+          piTicks(xLo, xHi) ??
+          ticks(xLo, xHi, 6).map((t) => ({ value: t, label: fmt(t) }))
+        ).map((t) => (
+          <g key={`x${t.value}`} className="tick">
+            <line
+              x1={sx(t.value)}
+              x2={sx(t.value)}
+              y1={M.top}
+              y2={H - M.bottom}
+            />
+            <text x={sx(t.value)} y={H - M.bottom + 16} textAnchor="middle">
+              {t.label}
             </text>
           </g>
         ))}
