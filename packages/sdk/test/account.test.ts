@@ -208,6 +208,31 @@ describe("SDK accounts, projects, circuits and job watching against a real serve
     expect((await admin.admin.setDisabled(id, false)).disabled).toBe(false);
   });
 
+  it("lets the admin search accounts, change a role (never the last admin's) and read the system's health", async () => {
+    const found = await admin.admin.users({ q: "USER@ACCOUNT" });
+    expect(found.items.map((u) => u.email)).toEqual([userEmail]);
+    const me = (await admin.admin.users({ q: adminEmail })).items[0];
+    const last = await refusal(admin.admin.setRole(me?.id ?? "", "user"));
+    expect([last.status, last.code]).toEqual([409, "LAST_ADMIN"]);
+    const target = found.items[0];
+    expect((await admin.admin.setRole(target?.id ?? "", "admin")).role).toBe(
+      "admin",
+    );
+    expect((await user.admin.users({ q: "user@" })).items).toHaveLength(1);
+    expect((await admin.admin.setRole(target?.id ?? "", "user")).role).toBe(
+      "user",
+    );
+    expect((await refusal(user.admin.health())).status).toBe(404);
+    const health = await admin.admin.health();
+    expect(health.database).toMatchObject({
+      ok: true,
+      engine: "pglite",
+      migrated: true,
+    });
+    expect(health.queue.depth).toBeGreaterThanOrEqual(0);
+    expect(typeof health.workers.inProcess).toBe("boolean");
+  });
+
   it("renames and deletes a project (owner only)", async () => {
     const p = await user.projects.create("Draft");
     expect((await user.projects.rename(p.id, "Final")).name).toBe("Final");

@@ -45,8 +45,12 @@ export function PendingInvitations({
             <tr>
               <th scope="col">Email</th>
               <th scope="col">Role</th>
-              <th scope="col">Invited by</th>
-              <th scope="col">Expires</th>
+              <th scope="col" className="wide-only">
+                Invited by
+              </th>
+              <th scope="col" className="wide-only">
+                Expires
+              </th>
               <th scope="col">Actions</th>
             </tr>
           </thead>
@@ -55,8 +59,8 @@ export function PendingInvitations({
               <tr key={i.id}>
                 <td>{i.email}</td>
                 <td>{i.role}</td>
-                <td>{i.invitedBy ?? "—"}</td>
-                <td>{when(i.expiresAt)}</td>
+                <td className="wide-only">{i.invitedBy ?? "—"}</td>
+                <td className="wide-only">{when(i.expiresAt)}</td>
                 <td>
                   <button
                     type="button"
