@@ -22,6 +22,8 @@ import { type KernelInstr, outerSize } from "./instructions.ts";
 import { insertZeroBits } from "./kernels/controlled.ts";
 import type { Amplitudes } from "./kernels/one-qubit.ts";
 import { lowerControlled } from "./lower.ts";
+import { type Plan, simdKernels } from "./wasm/simd.ts";
+import { planStage } from "./wasm/stage.ts";
 
 /** Applies one gate op (or its inverse) to a. Ops without targets (global phase) are skipped. */
 export function applyGateOp(
@@ -374,6 +376,9 @@ function blockedBackward(
   const single = phi instanceof Float32Array;
   const alloc = (len: number): Amplitudes =>
     single ? new Float32Array(len) : new Float64Array(len);
+  // With WebAssembly SIMD, the chunks of phi and the lams sit in its memory and the steps without
+  // a derivative run as its kernels (planned once per stage); the fused steps stay in TypeScript.
+  const simd = blocking.simd === false ? undefined : simdKernels();
   // Stages as the forward scheduler cuts them (blocking.ts): a step may move ahead of steps on
   // other qubits (they commute); each stage touches at most maxHigh qubits at or above low.
   const queues: number[][] = Array.from({ length: n }, () => []);
@@ -416,13 +421,47 @@ function blockedBackward(
     const hs = Int32Array.from([...high].sort((x, y) => x - y));
     const local = low + hs.length;
     const len = 2 * 2 ** local;
-    const bufPhi = alloc(len);
-    const bufLams = lams.map(() => alloc(len));
+    const bufs = simd?.buffers(single, len, 1 + lams.length);
+    const bufPhi = bufs ? bufs[0] : alloc(len);
+    const bufLams = bufs ? bufs.slice(1) : lams.map(() => alloc(len));
     const hoff = new Float64Array(1 << hs.length);
     for (let j = 0; j < hoff.length; j++)
       for (let b = 0; b < hs.length; b++)
         if ((j >> b) & 1) hoff[j] += 2 * 2 ** hs[b];
     const map = (q: number): number => (q < low ? q : low + hs.indexOf(q));
+    // With SIMD, the stage is a list of actions: runs of steps without a derivative planned
+    // together (planStage merges them where it saves passes), fused steps in WebAssembly
+    // (double, one target, no controls, one derivative), the others in TypeScript.
+    type Action =
+      | { readonly plans: readonly (Plan | KernelInstr)[] }
+      | { readonly fused: number; readonly t: number }
+      | { readonly step: number };
+    const actions: Action[] = [];
+    if (simd) {
+      let pending: KernelInstr[] = [];
+      const flush = (): void => {
+        if (pending.length > 0)
+          actions.push({ plans: planStage(pending, single, local) });
+        pending = [];
+      };
+      for (const i of group) {
+        const st = steps[i];
+        if (st.derivs.length === 0) {
+          pending.push(relabel(st.instr, map));
+          continue;
+        }
+        flush();
+        if (
+          !single &&
+          st.derivs.length === 1 &&
+          st.targets.length === 1 &&
+          st.controls.length === 0
+        )
+          actions.push({ fused: i, t: map(st.targets[0]) });
+        else actions.push({ step: i });
+      }
+      flush();
+    } else for (const i of group) actions.push({ step: i });
     const run = 2 * 2 ** low;
     const chunks = 2 ** (n - local);
     const gather = (src: Amplitudes, buf: Amplitudes, base: number) => {
@@ -439,8 +478,37 @@ function blockedBackward(
       const base = 2 * insertZeroBits(c * 2 ** low, hs);
       gather(phi, bufPhi, base);
       lams.forEach((lam, k) => gather(lam, bufLams[k], base));
-      for (const i of group)
-        localStep(steps[i], map, bufPhi, bufLams, accs[i], scratch, false);
+      for (const act of actions) {
+        if ("plans" in act)
+          for (const b of [bufPhi, ...bufLams])
+            for (const pl of act.plans)
+              if ("kind" in pl)
+                applyInstr(b, pl, 0, outerSize(pl, local), scratch);
+              else simd!.run(pl, b.byteOffset);
+        else if ("fused" in act) {
+          const st = steps[act.fused];
+          bufLams.forEach((lam, k) => {
+            accs[act.fused][k] += simd!.fusedGradStep(
+              bufPhi as Float64Array,
+              lam as Float64Array,
+              local,
+              act.t,
+              st.udag,
+              st.derivs[0].D,
+              k === 0,
+            );
+          });
+        } else
+          localStep(
+            steps[act.step],
+            map,
+            bufPhi,
+            bufLams,
+            accs[act.step],
+            scratch,
+            false,
+          );
+      }
       scatter(bufPhi, phi, base);
       lams.forEach((lam, k) => scatter(bufLams[k], lam, base));
     }

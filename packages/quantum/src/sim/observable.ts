@@ -8,6 +8,7 @@
  * one pass over the state (`expectationValues`).
  */
 import type { Amplitudes } from "./kernels/one-qubit.ts";
+import { expvalKernels } from "./wasm/expval.ts";
 
 /** One term c * P. */
 export interface PauliTerm {
@@ -154,6 +155,7 @@ function parity(v: number): number {
 export function expectationValues(
   a: Amplitudes,
   observables: readonly Observable[],
+  options: { readonly simd?: boolean } = {},
 ): number[] {
   const out = observables.map(() => 0);
   const groups = new Map<number, { k: number; t: PauliTerm }[]>();
@@ -166,8 +168,26 @@ export function expectationValues(
     }
   });
   const dim = a.length / 2;
+  // The WebAssembly SIMD pass (wasm/expval.ts) on the state in its memory, where it fits.
+  const kernels = options.simd === false ? undefined : expvalKernels();
+  const resident = kernels?.resident(a);
   for (const [x, members] of groups) {
     const nt = members.length;
+    const simd =
+      resident &&
+      kernels!.sums(
+        resident,
+        x,
+        members.map((m) => ({ z: m.t.z, odd: (m.t.ny & 1) === 1 })),
+      );
+    if (simd) {
+      members.forEach((m, t) => {
+        const ph = m.t.ny & 3;
+        const sign = x === 0 ? 1 : ph === 1 || ph === 2 ? -2 : 2;
+        out[m.k] += m.t.coef * sign * simd[t];
+      });
+      continue;
+    }
     const zs = Int32Array.from(members, (m) => m.t.z | 0);
     const sums = new Float64Array(nt);
     if (x === 0) {
@@ -219,7 +239,15 @@ export function applyObservable(
   a: Amplitudes,
   o: Observable,
   out: Amplitudes,
+  options: { readonly simd?: boolean } = {},
 ): void {
+  // The WebAssembly SIMD pass per x mask (wasm/expval.ts), where the states fit its memory.
+  const done =
+    options.simd === false ? undefined : expvalKernels()?.apply(a, o.terms);
+  if (done) {
+    out.set(done);
+    return;
+  }
   out.fill(0);
   const dim = a.length / 2;
   for (const t of o.terms) {

@@ -9,7 +9,11 @@ import { closeThreadPool, estimateParallel } from "../../src/threads/index.ts";
 import { opParameterJacobian } from "../../src/ir/parametric.ts";
 import { singleThreadEngine } from "../../src/sim/engine.ts";
 import { compileProgram } from "../../src/sim/program.ts";
-import { applyObservable } from "../../src/sim/observable.ts";
+import {
+  applyObservable,
+  expectationValues,
+} from "../../src/sim/observable.ts";
+import { expvalKernels } from "../../src/sim/wasm/expval.ts";
 import { adjointGradients } from "../../src/sim/gradient.ts";
 import type { GateOp } from "../../src/ir/types.ts";
 import {
@@ -181,6 +185,44 @@ describe("parseObservable", () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error).toContain(message);
   });
+});
+
+describe("expectationValues", () => {
+  it.each([1, 2, 3, 7, 11])(
+    "gives the same expectations and O a from the WebAssembly passes as from the scalar loops on %i qubits (double and single)",
+    (n) => {
+      expect(expvalKernels()).toBeDefined();
+      const rng = seededRng(40 + n);
+      const dim = 2 ** n;
+      const parts = [randomSum(n, 40, rng).text];
+      // Terms sharing an x mask (one pass for several terms), diagonal ones, and x = 1.
+      parts.push(`0.5*${"Z".repeat(n)} - 0.25*${"Y".repeat(n)}`);
+      parts.push(`0.3*${"X".repeat(n)} + 0.7*${"Y".repeat(n - 1)}Z`);
+      parts.push(`1.5*X0 - 0.5*Y0 + 0.25*${n > 1 ? `X0 Z${n - 1}` : "Z0"} + 2`);
+      const o = obs(parts.join(" + ").replace(/\+ -/g, "- "), n);
+      for (const single of [false, true]) {
+        const a = single
+          ? new Float32Array(2 * dim)
+          : new Float64Array(2 * dim);
+        let norm = 0;
+        for (let i = 0; i < a.length; i++) norm += (a[i] = rng() - 0.5) ** 2;
+        for (let i = 0; i < a.length; i++) a[i] /= Math.sqrt(norm);
+        const [simd] = expectationValues(a, [o]);
+        const [scalar] = expectationValues(a, [o], { simd: false });
+        expect(Math.abs(simd)).toBeGreaterThan(1e-3);
+        expect(Math.abs(simd - scalar)).toBeLessThan(single ? 1e-5 : 1e-12);
+        // O a, as the adjoint gradient starts from it.
+        const applied = a.map(() => 0),
+          reference = a.map(() => 0);
+        applyObservable(a, o, applied);
+        applyObservable(a, o, reference, { simd: false });
+        expect(reference.some((v) => Math.abs(v) > 1e-3)).toBe(true);
+        reference.forEach((v, i) =>
+          expect(Math.abs(applied[i] - v)).toBeLessThan(single ? 1e-5 : 1e-12),
+        );
+      }
+    },
+  );
 });
 
 describe("compileParametric", () => {

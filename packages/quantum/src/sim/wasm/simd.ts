@@ -357,6 +357,167 @@ function inVectorFunc(name: string, nIns: number, fma: boolean): FuncDef {
   return walk(name, code, nIns);
 }
 
+/** Byte address of the fused gradient step's coefficients: U then D, 8 vectors each (f64x2), then the sum. */
+const GRAD = 40960;
+
+/**
+ * The adjoint gradient's fused one-qubit step in double precision (gradient.ts): over every
+ * amplitude pair of target t, phi <- U phi (when `updatePhi`), sum += Re <lam| D |phi>,
+ * lam <- U lam, in one pass. Parameters: phi and lam byte addresses, runs (of pairs), run bytes
+ * (= byte distance to the partner, 16 << t).
+ */
+function gradFunc(name: string, updatePhi: boolean): FuncDef {
+  const [PHI, LAM, RUNS, RB] = [0, 1, 2, 3];
+  const [RR, PP, PE] = [4, 5, 6];
+  const C0 = 7; // 16 coefficient vectors: U (re, (-im, im)) per entry, then D.
+  const [A0, A1, L0, L1, SA0, SA1, SL0, SL1, ACC, T0] = Array.from(
+    { length: 10 },
+    (_, k) => C0 + 16 + k,
+  );
+  /** Complex 2x2 row: m[r][0] x0 + m[r][1] x1 with x and swap(x) in locals. */
+  const row = (
+    m: number,
+    r: number,
+    x0: number,
+    sx0: number,
+    x1: number,
+    sx1: number,
+  ): number[] => {
+    const c = C0 + 8 * m + 4 * r;
+    return [
+      ...op.get(c),
+      ...op.get(x0),
+      ...op.f64x2Mul,
+      ...op.get(c + 1),
+      ...op.get(sx0),
+      ...op.f64x2Mul,
+      ...op.f64x2Add,
+      ...op.get(c + 2),
+      ...op.get(x1),
+      ...op.f64x2Mul,
+      ...op.f64x2Add,
+      ...op.get(c + 3),
+      ...op.get(sx1),
+      ...op.f64x2Mul,
+      ...op.f64x2Add,
+    ];
+  };
+  const swapInto = (from: number, to: number): number[] => [
+    ...op.get(from),
+    ...op.get(from),
+    ...op.shuffle(SWAP64),
+    ...op.set(to),
+  ];
+  const addr = (base: number, partner: boolean): number[] => [
+    ...op.get(base),
+    ...op.get(PP),
+    ...op.add,
+    ...(partner ? [...op.get(RB), ...op.add] : []),
+  ];
+  const body = [
+    ...Array.from({ length: 16 }, (_, c) => [
+      ...op.i32(0),
+      ...op.load(GRAD + 16 * c, 4),
+      ...op.set(C0 + c),
+    ]).flat(),
+    ...op.block,
+    ...op.loop,
+    ...op.get(RR),
+    ...op.get(RUNS),
+    ...op.geU,
+    ...op.brIf(1),
+    // p from r * 2 * run bytes to + run bytes
+    ...op.get(RR),
+    ...op.get(RB),
+    ...op.i32(1),
+    ...op.shl,
+    ...op.mul,
+    ...op.tee(PP),
+    ...op.get(RB),
+    ...op.add,
+    ...op.set(PE),
+    ...op.loop,
+    ...addr(PHI, false),
+    ...op.load(0, 4),
+    ...op.set(A0),
+    ...addr(PHI, true),
+    ...op.load(0, 4),
+    ...op.set(A1),
+    ...swapInto(A0, SA0),
+    ...swapInto(A1, SA1),
+    ...(updatePhi
+      ? [
+          ...row(0, 0, A0, SA0, A1, SA1),
+          ...op.set(T0),
+          ...row(0, 1, A0, SA0, A1, SA1),
+          ...op.set(A1),
+          ...op.get(T0),
+          ...op.set(A0),
+          ...addr(PHI, false),
+          ...op.get(A0),
+          ...op.store(0, 4),
+          ...addr(PHI, true),
+          ...op.get(A1),
+          ...op.store(0, 4),
+          ...swapInto(A0, SA0),
+          ...swapInto(A1, SA1),
+        ]
+      : []),
+    ...addr(LAM, false),
+    ...op.load(0, 4),
+    ...op.set(L0),
+    ...addr(LAM, true),
+    ...op.load(0, 4),
+    ...op.set(L1),
+    // acc += l0 * (D a)_0 + l1 * (D a)_1 (lane-wise; Re <l|w> is the sum of the lanes)
+    ...op.get(L0),
+    ...row(1, 0, A0, SA0, A1, SA1),
+    ...op.f64x2Mul,
+    ...op.get(L1),
+    ...row(1, 1, A0, SA0, A1, SA1),
+    ...op.f64x2Mul,
+    ...op.f64x2Add,
+    ...op.get(ACC),
+    ...op.f64x2Add,
+    ...op.set(ACC),
+    ...swapInto(L0, SL0),
+    ...swapInto(L1, SL1),
+    ...addr(LAM, false),
+    ...row(0, 0, L0, SL0, L1, SL1),
+    ...op.store(0, 4),
+    ...addr(LAM, true),
+    ...row(0, 1, L0, SL0, L1, SL1),
+    ...op.store(0, 4),
+    ...op.get(PP),
+    ...op.i32(16),
+    ...op.add,
+    ...op.tee(PP),
+    ...op.get(PE),
+    ...op.ltU,
+    ...op.brIf(0),
+    ...op.end,
+    ...op.get(RR),
+    ...op.i32(1),
+    ...op.add,
+    ...op.set(RR),
+    ...op.br(0),
+    ...op.end,
+    ...op.end,
+    ...op.i32(0),
+    ...op.get(ACC),
+    ...op.store(GRAD + 256, 4),
+  ];
+  return {
+    name,
+    params: [I32, I32, I32, I32],
+    locals: [
+      [3, I32],
+      [26, V128],
+    ],
+    body,
+  };
+}
+
 /** Kernels per insertion width: the bodies in both precisions and the in-vector one. */
 const FUNCS_PER_WIDTH = 2 * BODIES.length + 1;
 
@@ -367,6 +528,13 @@ type Kernel = (
   half: number,
   table: number,
   nEntries: number,
+) => void;
+
+type GradKernel = (
+  phi: number,
+  lam: number,
+  runs: number,
+  runBytes: number,
 ) => void;
 
 /** A planned instruction: which kernel, its walk and its table. */
@@ -645,9 +813,30 @@ export class SimdKernels {
     private readonly kernels: readonly Kernel[],
     /** Relaxed (fused multiply-add) or plain SIMD. */
     readonly variant: SimdVariant,
+    /** The fused gradient step without and with the update of phi. */
+    private readonly grads: readonly GradKernel[],
   ) {
     this.bytes = new Uint8Array(memory.buffer);
     this.masks = new Int32Array(memory.buffer, INS, WIDE_INS);
+  }
+
+  /**
+   * `count` chunk buffers of `len` numbers each, one after the other in the module's memory
+   * (valid until the next call of `buffer` or `buffers`); run a plan on buffer k with its
+   * byteOffset as the base.
+   */
+  buffers(
+    single: boolean,
+    len: number,
+    count: number,
+  ): (Float64Array | Float32Array)[] {
+    this.buffer(single, len * count);
+    const size = single ? 4 : 8;
+    return Array.from({ length: count }, (_, k) =>
+      single
+        ? new Float32Array(this.memory.buffer, DATA + k * len * size, len)
+        : new Float64Array(this.memory.buffer, DATA + k * len * size, len),
+    );
   }
 
   /** A chunk buffer of `len` numbers in the module's memory (grows it when needed). */
@@ -688,12 +877,46 @@ export class SimdKernels {
     return true;
   }
 
-  /** Runs a plan on the chunk buffer (2^plan.local amplitudes, from `buffer`). */
-  run(plan: Plan): void {
+  /**
+   * The adjoint gradient's fused step on double-precision buffers from `buffers` (2^local
+   * amplitudes each): for the pairs of target t, phi <- u phi (when updatePhi), returns
+   * Re <lam| d |phi>, and lam <- u lam (u, d: interleaved 2x2s).
+   */
+  fusedGradStep(
+    phi: Float64Array,
+    lam: Float64Array,
+    local: number,
+    t: number,
+    u: Float64Array,
+    d: Float64Array,
+    updatePhi: boolean,
+  ): number {
+    const f64 = new Float64Array(this.memory.buffer, GRAD, 34);
+    [u, d].forEach((m, j) => {
+      for (let e = 0; e < 4; e++) {
+        const re = m[2 * e],
+          im = m[2 * e + 1];
+        const at = 16 * j + 4 * e;
+        f64[at] = f64[at + 1] = re;
+        f64[at + 2] = -im;
+        f64[at + 3] = im;
+      }
+    });
+    this.grads[updatePhi ? 1 : 0](
+      phi.byteOffset,
+      lam.byteOffset,
+      2 ** (local - 1 - t),
+      16 << t,
+    );
+    return f64[32] + f64[33];
+  }
+
+  /** Runs a plan on the chunk buffer (2^plan.local amplitudes, from `buffer`, or at byte `base`). */
+  run(plan: Plan, base = DATA): void {
     this.masks.set(plan.masks);
     this.bytes.set(plan.table, TABLE);
     this.kernels[plan.fn](
-      DATA,
+      base,
       plan.nRuns,
       plan.runBytes,
       plan.half,
@@ -798,12 +1021,16 @@ export function simdKernels(
         ...BODIES.map((b) => pairFunc(`f${b}w${w}`, true, b, w, fma)),
         inVectorFunc(`f0vw${w}`, w, fma),
       ]);
-      const inst = new wasm.Instance(new wasm.Module(moduleBytes(2, funcs)));
+      const grads = [gradFunc("g0", false), gradFunc("g1", true)];
+      const inst = new wasm.Instance(
+        new wasm.Module(moduleBytes(2, [...funcs, ...grads])),
+      );
       const ex = inst.exports;
       made = new SimdKernels(
         ex.m as WasmMemory,
         funcs.map((f) => ex[f.name] as Kernel),
         variant,
+        [ex.g0 as GradKernel, ex.g1 as GradKernel],
       );
     }
   } catch {
