@@ -8,7 +8,7 @@
  * one pass over the state (`expectationValues`).
  */
 import type { Amplitudes } from "./kernels/one-qubit.ts";
-import { expvalKernels } from "./wasm/expval.ts";
+import { type TileShape, expvalKernels } from "./wasm/expval.ts";
 
 /** One term c * P. */
 export interface PauliTerm {
@@ -155,7 +155,7 @@ function parity(v: number): number {
 export function expectationValues(
   a: Amplitudes,
   observables: readonly Observable[],
-  options: { readonly simd?: boolean } = {},
+  options: { readonly simd?: boolean; readonly tiles?: TileShape } = {},
 ): number[] {
   const out = observables.map(() => 0);
   const groups = new Map<number, { k: number; t: PauliTerm }[]>();
@@ -171,15 +171,22 @@ export function expectationValues(
   // The WebAssembly SIMD pass (wasm/expval.ts) on the state in its memory, where it fits.
   const kernels = options.simd === false ? undefined : expvalKernels();
   const resident = kernels?.resident(a);
+  const passTerms = (members: readonly { t: PauliTerm }[]) =>
+    members.map((m) => ({ z: m.t.z, odd: (m.t.ny & 1) === 1 }));
+  // A state larger than the cache: tiles serving many x masks per pass over it.
+  const tiled =
+    resident &&
+    kernels!.sumsTiled(
+      resident,
+      [...groups].map(([x, members]) => ({ x, terms: passTerms(members) })),
+      options.tiles,
+    );
+  let g = 0;
   for (const [x, members] of groups) {
     const nt = members.length;
     const simd =
-      resident &&
-      kernels!.sums(
-        resident,
-        x,
-        members.map((m) => ({ z: m.t.z, odd: (m.t.ny & 1) === 1 })),
-      );
+      (tiled && tiled[g++]) ||
+      (resident && kernels!.sums(resident, x, passTerms(members)));
     if (simd) {
       members.forEach((m, t) => {
         const ph = m.t.ny & 3;

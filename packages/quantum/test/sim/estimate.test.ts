@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { compileQasm } from "../../src/qasm/compile.ts";
 import { compileParametric } from "../../src/qasm/compile-parametric.ts";
 import { bindParameters } from "../../src/ir/parametric.ts";
@@ -13,7 +13,7 @@ import {
   applyObservable,
   expectationValues,
 } from "../../src/sim/observable.ts";
-import { expvalKernels } from "../../src/sim/wasm/expval.ts";
+import { ExpvalKernels, expvalKernels } from "../../src/sim/wasm/expval.ts";
 import { adjointGradients } from "../../src/sim/gradient.ts";
 import type { GateOp } from "../../src/ir/types.ts";
 import {
@@ -223,6 +223,42 @@ describe("expectationValues", () => {
       }
     },
   );
+});
+
+describe("expectationValues in tiles", () => {
+  it("gives the same values from passes over tiles of chunks as from the scalar loops (double and single)", () => {
+    const rng = seededRng(77);
+    const n = 11;
+    const dim = 2 ** n;
+    const parts = [randomSum(n, 60, rng).text];
+    parts.push(`0.5*${"Z".repeat(n)} - 0.25*${"Y".repeat(n)}`);
+    parts.push(`0.3*${"X".repeat(n)} + 0.7*${"Y".repeat(n - 1)}Z`);
+    parts.push(`1.5*X0 - 0.5*Y1 + 0.25*X1 Z${n - 1} + 2`);
+    const o = obs(parts.join(" + ").replace(/\+ -/g, "- "), n);
+    for (const single of [false, true]) {
+      const a = single ? new Float32Array(2 * dim) : new Float64Array(2 * dim);
+      let norm = 0;
+      for (let i = 0; i < a.length; i++) norm += (a[i] = rng() - 0.5) ** 2;
+      for (let i = 0; i < a.length; i++) a[i] /= Math.sqrt(norm);
+      const [scalar] = expectationValues(a, [o], { simd: false });
+      // Chunks of 2^4 amplitudes in tiles of 2^2 chunks: 7 chunk bits, so many passes.
+      for (const tiles of [
+        { chunkQubits: 4, tileQubits: 2 },
+        { chunkQubits: 5, tileQubits: 3 },
+      ]) {
+        const spy = vi.spyOn(ExpvalKernels.prototype, "sumsTiled");
+        const [tiled] = expectationValues(a, [o], { tiles });
+        // The tiles served most groups (the others: blocks too short for the kernel).
+        const served = spy.mock.results[0].value as (
+          Float64Array | undefined
+        )[];
+        expect(served.filter((v) => v).length).toBeGreaterThan(60);
+        spy.mockRestore();
+        expect(Math.abs(scalar)).toBeGreaterThan(1e-3);
+        expect(Math.abs(tiled - scalar)).toBeLessThan(single ? 1e-5 : 1e-12);
+      }
+    }
+  });
 });
 
 describe("compileParametric", () => {

@@ -52,12 +52,16 @@ const i32 = {
 
 // Parameters: state base, blocks, K, insertion mask, x high bits, x low bits as a byte XOR,
 // terms, term table.
-const [BASE, NBLK, KSH, INSM, XH, XLB, NT, TT] = [0, 1, 2, 3, 4, 5, 6, 7];
+// Then the partner's base (i ^ x is read at BASEB + (i ^ XH) amplitudes) and bits or-ed into i
+// for the signs (the index of a chunk's first amplitude when the pass covers one chunk).
+const [BASE, NBLK, KSH, INSM, XH, XLB, NT, TT, BASEB, HI] = [
+  0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+];
 // i32 locals, then v128 locals.
 const [BLK, IDX, PA, PB, T, ENT, O, OEND, MT] = [
-  8, 9, 10, 11, 12, 13, 14, 15, 16,
+  10, 11, 12, 13, 14, 15, 16, 17, 18,
 ];
-const [S, B, ACC] = [17, 19, 20];
+const [S, B, ACC, S2] = [19, 21, 22, 23];
 
 const SWAP_RI64 = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7];
 const SWAP_RI32 = [4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11];
@@ -91,15 +95,15 @@ function expvalFunc(name: string, single: boolean, swapPair: boolean): FuncDef {
       ? [...op.get(B), ...op.get(B), ...op.shuffle(lanes)]
       : op.get(B);
   };
-  const inner = (odd: boolean): number[] => [
-    ...op.loop,
-    // S += (a * partner(b)) ^ sign
+  /** acc += (a * partner(b)) ^ sign at byte offset o + d (d = 0 or 16). */
+  const term = (odd: boolean, d: number, acc: number): number[] => [
     ...op.get(PA),
     ...op.get(O),
     ...op.add,
-    ...op.load(0, 4),
+    ...op.load(d, 4),
     ...op.get(PB),
     ...op.get(O),
+    ...(d ? [...op.i32(d), ...op.add] : []),
     ...op.get(XLB),
     ...i32.xor,
     ...op.add,
@@ -110,19 +114,31 @@ function expvalFunc(name: string, single: boolean, swapPair: boolean): FuncDef {
     ...op.get(MT),
     ...op.get(O),
     ...op.add,
-    ...op.load(0, 4),
+    ...op.load(d, 4),
     ...v.xor,
-    ...op.get(S),
+    ...op.get(acc),
     ...add,
-    ...op.set(S),
+    ...op.set(acc),
+  ];
+  // Two vectors per iteration into two sums (the adds of one sum would wait on each other).
+  const inner = (odd: boolean): number[] => [
+    ...v.const0,
+    ...op.set(S2),
+    ...op.loop,
+    ...term(odd, 0, S),
+    ...term(odd, 16, S2),
     ...op.get(O),
-    ...op.i32(16),
+    ...op.i32(32),
     ...op.add,
     ...op.tee(O),
     ...op.get(OEND),
     ...op.ltU,
     ...op.brIf(0),
     ...op.end,
+    ...op.get(S),
+    ...op.get(S2),
+    ...add,
+    ...op.set(S),
   ];
   const toDouble = single
     ? [
@@ -171,7 +187,7 @@ function expvalFunc(name: string, single: boolean, swapPair: boolean): FuncDef {
     ...i32.xor,
     ...op.i32(shift),
     ...op.shl,
-    ...op.get(BASE),
+    ...op.get(BASEB),
     ...op.add,
     ...op.set(PB),
     ...op.i32(0),
@@ -212,6 +228,8 @@ function expvalFunc(name: string, single: boolean, swapPair: boolean): FuncDef {
     ...toDouble,
     ...op.f64x2Add,
     ...op.get(IDX),
+    ...op.get(HI),
+    ...op.or,
     ...op.get(ENT),
     ...i32.load(0),
     ...op.and,
@@ -237,10 +255,10 @@ function expvalFunc(name: string, single: boolean, swapPair: boolean): FuncDef {
   ];
   return {
     name,
-    params: [I32, I32, I32, I32, I32, I32, I32, I32],
+    params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32],
     locals: [
       [9, I32],
-      [4, V128],
+      [5, V128],
     ],
     body,
   };
@@ -437,6 +455,8 @@ type Kernel = (
   xlb: number,
   nTerms: number,
   table: number,
+  baseB: number,
+  hi: number,
 ) => void;
 
 interface WasmMemory {
@@ -454,6 +474,15 @@ interface WasmApi {
 export interface PassTerm {
   readonly z: number;
   readonly odd: boolean;
+}
+
+/**
+ * Tiles of `sumsTiled`: chunks of 2^chunkQubits amplitudes (default 2^13 double, 2^14 single),
+ * 2^tileQubits chunks per tile (default 32: 4 MiB tiles).
+ */
+export interface TileShape {
+  readonly chunkQubits?: number;
+  readonly tileQubits?: number;
 }
 
 /** The expectation kernels of this thread over their own WebAssembly memory. */
@@ -523,7 +552,8 @@ export class ExpvalKernels {
     const n = Math.round(Math.log2(dim));
     const top = x === 0 ? n : 31 - Math.clz32(x);
     const k = Math.min(MAX_K, top);
-    if (single && k < 1) return undefined;
+    // The kernel reads two vectors per step: blocks of at least 2 (double) or 4 (single) amplitudes.
+    if (k < (single ? 2 : 1)) return undefined;
     const out = new Float64Array(terms.length);
     const buf = this.memory.buffer;
     const words = new Int32Array(buf, TERMS_AT, (MAX_TERMS * TERM) / 4);
@@ -558,12 +588,150 @@ export class ExpvalKernels {
         xlb,
         batch.length,
         TERMS_AT,
+        st.byteOffset,
+        0,
       );
       batch.forEach((t, j) => {
         const r = accs[(TERM / 8) * j + 2],
           i = accs[(TERM / 8) * j + 3];
         out[first + j] = t.odd ? i - r : r + i;
       });
+    }
+    return out;
+  }
+
+  /**
+   * `sums` for many x masks at once on a state larger than the cache, in passes that each read
+   * the state once: the state is cut into chunks of 2^L amplitudes, and a pass visits tiles of
+   * 2^m chunks (a coset of a subspace V of the chunk index bits, small enough for the last-level
+   * cache) and, per tile, every x whose chunk part lies in V: its pairs join chunks of the tile.
+   * V is grown greedily from the x masks not done yet, so a pass serves many of them. Returns the
+   * per-term sums of each group (undefined for a group the kernel does not take: the caller
+   * uses `sums` or the scalar loops), or undefined when the state is too small to gain from tiles.
+   */
+  sumsTiled(
+    st: Amplitudes,
+    groups: readonly {
+      readonly x: number;
+      readonly terms: readonly PassTerm[];
+    }[],
+    shape: TileShape = {},
+  ): (Float64Array | undefined)[] | undefined {
+    if (st.buffer !== this.memory.buffer || st.byteOffset !== STATE_AT)
+      throw new Error("sumsTiled needs a state from resident()");
+    const single = st instanceof Float32Array;
+    const dim = st.length / 2;
+    const n = Math.round(Math.log2(dim));
+    const L = shape.chunkQubits ?? (single ? 14 : 13);
+    const m = shape.tileQubits ?? 5;
+    const H = n - L;
+    if (H <= m) return undefined;
+    const shift = single ? 3 : 4;
+    const chunkBytes = (2 ** L) << shift;
+    const buf = this.memory.buffer;
+    const words = new Int32Array(buf, TERMS_AT, (MAX_TERMS * TERM) / 4);
+    const accs = new Float64Array(buf, TERMS_AT, (MAX_TERMS * TERM) / 8);
+    const signs32 = new Uint32Array(buf, SIGNS_AT, MAX_TERMS * 4 * 2 ** MAX_K);
+    const out: (Float64Array | undefined)[] = groups.map(() => undefined);
+    const xhOf = (x: number): number => x >>> L;
+    // As in `sums`: blocks of at least two vectors; the others are left to the caller.
+    let left = groups
+      .map((_, g) => g)
+      .filter(
+        (g) =>
+          groups[g].terms.length <= MAX_TERMS &&
+          (groups[g].x === 0 || groups[g].x >= (single ? 4 : 2)),
+      );
+    while (left.length > 0) {
+      // V: the span of up to m chunk parts of the x masks left, each chosen to cover the most.
+      let span = [0];
+      const inSpan = (v: number, sp: readonly number[]): boolean =>
+        sp.includes(v);
+      for (let d = 0; d < m; d++) {
+        let bestSpan: number[] | undefined;
+        let bestCount = -1;
+        for (const g of left) {
+          const xh = xhOf(groups[g].x);
+          if (inSpan(xh, span)) continue;
+          const cand = [...span, ...span.map((v) => v ^ xh)];
+          const count = left.filter((h) =>
+            inSpan(xhOf(groups[h].x), cand),
+          ).length;
+          if (count > bestCount) {
+            bestCount = count;
+            bestSpan = cand;
+          }
+        }
+        if (!bestSpan) break;
+        span = bestSpan;
+      }
+      // The pass: groups whose chunk part is in V, their terms in the table (at most MAX_TERMS).
+      const pass: { g: number; at: number; k: number; top: number }[] = [];
+      let used = 0;
+      for (const g of left) {
+        const { x, terms } = groups[g];
+        if (!inSpan(xhOf(x), span) || used + terms.length > MAX_TERMS) continue;
+        const top = x === 0 ? n : 31 - Math.clz32(x);
+        const k = Math.min(MAX_K, L, top);
+        const per = single ? 2 ** (k - 1) : 2 ** k;
+        const low = (1 << k) - 1;
+        terms.forEach((t, j) => {
+          const e = used + j;
+          const at = (TERM / 4) * e;
+          words[at] = t.z | 0;
+          words[at + 1] = t.odd ? 1 : 0;
+          words[at + 2] = SIGNS_AT + 16 * 2 ** MAX_K * e;
+          accs[(TERM / 8) * e + 2] = 0;
+          accs[(TERM / 8) * e + 3] = 0;
+          writeSigns(signs32, 2 ** MAX_K * e, per, t.z & low, single);
+        });
+        pass.push({ g, at: used, k, top });
+        used += terms.length;
+      }
+      const done = new Set(pass.map((p) => p.g));
+      left = left.filter((g) => !done.has(g));
+      // Tiles: cosets of V among the 2^H chunks (each listed from its smallest member).
+      for (let c0 = 0; c0 < 2 ** H; c0++) {
+        if (span.some((v) => (c0 ^ v) < c0)) continue;
+        for (const { g, at, k, top } of pass) {
+          const { x, terms } = groups[g];
+          const xh = xhOf(x);
+          const low = (1 << k) - 1;
+          const kernel = single
+            ? x & 1
+              ? this.kernels.fs
+              : this.kernels.f
+            : this.kernels.d;
+          const xl = x & (2 ** L - 1);
+          const xlb = single ? ((xl & low) >>> 1) << 4 : (xl & low) << 4;
+          const topHigh = xh === 0 ? 0 : 2 ** (31 - Math.clz32(xh));
+          for (const v of span) {
+            const c = c0 ^ v;
+            if (xh !== 0 && (c & topHigh) !== 0) continue;
+            const baseA = st.byteOffset + c * chunkBytes;
+            const baseB = st.byteOffset + (c ^ xh) * chunkBytes;
+            const pairs = x !== 0 && xh === 0 ? 2 ** (L - 1) : 2 ** L;
+            kernel(
+              baseA,
+              pairs >>> k,
+              k,
+              xh === 0 ? (x === 0 ? -1 : (1 << top) - 1) : -1,
+              (xl & ~low) >>> 0,
+              xlb,
+              terms.length,
+              TERMS_AT + TERM * at,
+              baseB,
+              c * 2 ** L,
+            );
+          }
+        }
+      }
+      for (const { g, at } of pass)
+        out[g] = Float64Array.from(groups[g].terms, (t, j) => {
+          const r = accs[(TERM / 8) * (at + j) + 2],
+            i = accs[(TERM / 8) * (at + j) + 3];
+          return t.odd ? i - r : r + i;
+        });
     }
     return out;
   }
