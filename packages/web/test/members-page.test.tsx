@@ -31,9 +31,13 @@ const ADA = {
   createdAt: "",
 };
 
-/** A server with project p1 owned by Ada; records member-add bodies; knows user "bob". */
+/**
+ * A server with project p1 owned by Ada; records member-add and invitation bodies; knows user
+ * "bob"; refuses to invite "taken@example.com" (already invited).
+ */
 function projectServer() {
   const added: unknown[] = [];
+  const invited: unknown[] = [];
   const fetchFn = async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = String(input);
     const method = init?.method ?? "GET";
@@ -63,6 +67,35 @@ function projectServer() {
       });
     if (url.endsWith("/projects/p1/members") && method === "GET")
       return json([ADA]);
+    if (url.endsWith("/projects/p1/invitations") && method === "GET")
+      return json([]);
+    if (url.endsWith("/projects/p1/invitations") && method === "POST") {
+      const body = JSON.parse(String(init?.body)) as Record<string, string>;
+      invited.push(body);
+      if (body.email === "taken@example.com")
+        return json(
+          {
+            type: "about:blank",
+            title: "Already invited",
+            status: 409,
+            code: "INVITATION_EXISTS",
+            detail: "taken@example.com already has a pending invitation",
+          },
+          409,
+        );
+      return json(
+        {
+          id: "i1",
+          projectId: "p1",
+          email: body.email,
+          role: body.role,
+          invitedBy: "Ada",
+          createdAt: "2026-12-05T00:00:00.000Z",
+          expiresAt: "2026-12-12T00:00:00.000Z",
+        },
+        201,
+      );
+    }
     if (url.endsWith("/projects/p1/members") && method === "POST") {
       const body = JSON.parse(String(init?.body)) as Record<string, string>;
       added.push(body);
@@ -91,7 +124,7 @@ function projectServer() {
     }
     return new Response(null, { status: 404 });
   };
-  return { fetch: fetchFn as typeof fetch, added };
+  return { fetch: fetchFn as typeof fetch, added, invited };
 }
 
 async function renderPage() {
@@ -113,7 +146,7 @@ const invite = async (text: string) => {
   });
   await act(async () => {
     fireEvent.submit(
-      screen.getByRole("button", { name: "Add member" }).closest("form")!,
+      screen.getByRole("button", { name: "Add or invite" }).closest("form")!,
     );
   });
 };
@@ -132,14 +165,24 @@ describe("MembersPage invite", () => {
     ).toBe("");
   });
 
-  it("sends text with an @ inside as an email, and shows the server's not-found message", async () => {
+  it("sends text with an @ inside as an email, and invites an address without an account", async () => {
     const server = await renderPage();
     await invite("Carol@Example.com");
     expect(server.added).toEqual([
       { email: "carol@example.com", role: "editor" },
     ]);
+    expect(server.invited).toEqual([
+      { email: "carol@example.com", role: "editor" },
+    ]);
+    expect(await screen.findByText("carol@example.com")).toBeTruthy();
+  });
+
+  it("shows the server's refusal of an invitation", async () => {
+    const server = await renderPage();
+    await invite("taken@example.com");
+    expect(server.invited).toHaveLength(1);
     expect((await screen.findByRole("alert")).textContent).toMatch(
-      /no account with this email or username/,
+      /already has a pending invitation/,
     );
   });
 
