@@ -357,6 +357,10 @@ function inVectorFunc(name: string, nIns: number, fma: boolean): FuncDef {
   return walk(name, code, nIns);
 }
 
+/** Shapes of the fused gradient step's U and D (both): real (ry), diagonal (rz, p) or any. */
+type GradShape = "general" | "real" | "diag";
+const GRAD_SHAPES: readonly GradShape[] = ["general", "real", "diag"];
+
 /** Byte address of the fused gradient step's coefficients: U then D, 8 vectors each (f64x2), then the sum. */
 const GRAD = 40960;
 
@@ -366,7 +370,11 @@ const GRAD = 40960;
  * lam <- U lam, in one pass. Parameters: phi and lam byte addresses, runs (of pairs), run bytes
  * (= byte distance to the partner, 16 << t).
  */
-function gradFunc(name: string, updatePhi: boolean): FuncDef {
+function gradFunc(
+  name: string,
+  updatePhi: boolean,
+  shape: GradShape = "general",
+): FuncDef {
   const [PHI, LAM, RUNS, RB] = [0, 1, 2, 3];
   const [RR, PP, PE] = [4, 5, 6];
   const C0 = 7; // 16 coefficient vectors: U (re, (-im, im)) per entry, then D.
@@ -384,30 +392,34 @@ function gradFunc(name: string, updatePhi: boolean): FuncDef {
     sx1: number,
   ): number[] => {
     const c = C0 + 8 * m + 4 * r;
-    return [
-      ...op.get(c),
-      ...op.get(x0),
+    // Products of the row's entries: (coefficient, vector); real matrices skip the imaginary
+    // parts, diagonal ones the entry off the diagonal.
+    const terms: [number, number][] = [
+      [c, x0],
+      [c + 1, sx0],
+      [c + 2, x1],
+      [c + 3, sx1],
+    ].filter(
+      ([k]) =>
+        !(shape === "real" && (k - c) % 2 === 1) &&
+        !(shape === "diag" && (k - c) >> 1 !== r),
+    ) as [number, number][];
+    return terms.flatMap(([k, x], j) => [
+      ...op.get(k),
+      ...op.get(x),
       ...op.f64x2Mul,
-      ...op.get(c + 1),
-      ...op.get(sx0),
-      ...op.f64x2Mul,
-      ...op.f64x2Add,
-      ...op.get(c + 2),
-      ...op.get(x1),
-      ...op.f64x2Mul,
-      ...op.f64x2Add,
-      ...op.get(c + 3),
-      ...op.get(sx1),
-      ...op.f64x2Mul,
-      ...op.f64x2Add,
-    ];
+      ...(j > 0 ? op.f64x2Add : []),
+    ]);
   };
-  const swapInto = (from: number, to: number): number[] => [
-    ...op.get(from),
-    ...op.get(from),
-    ...op.shuffle(SWAP64),
-    ...op.set(to),
-  ];
+  const swapInto = (from: number, to: number): number[] =>
+    shape === "real"
+      ? []
+      : [
+          ...op.get(from),
+          ...op.get(from),
+          ...op.shuffle(SWAP64),
+          ...op.set(to),
+        ];
   const addr = (base: number, partner: boolean): number[] => [
     ...op.get(base),
     ...op.get(PP),
@@ -813,7 +825,7 @@ export class SimdKernels {
     private readonly kernels: readonly Kernel[],
     /** Relaxed (fused multiply-add) or plain SIMD. */
     readonly variant: SimdVariant,
-    /** The fused gradient step without and with the update of phi. */
+    /** The fused gradient step per shape (GRAD_SHAPES) without and with the update of phi. */
     private readonly grads: readonly GradKernel[],
   ) {
     this.bytes = new Uint8Array(memory.buffer);
@@ -902,7 +914,12 @@ export class SimdKernels {
         f64[at + 3] = im;
       }
     });
-    this.grads[updatePhi ? 1 : 0](
+    const real = [u, d].every((m) => m.every((v, i) => i % 2 === 0 || v === 0));
+    const diag = [u, d].every(
+      (m) => m[2] === 0 && m[3] === 0 && m[4] === 0 && m[5] === 0,
+    );
+    const shape = real ? 1 : diag ? 2 : 0;
+    this.grads[2 * shape + (updatePhi ? 1 : 0)](
       phi.byteOffset,
       lam.byteOffset,
       2 ** (local - 1 - t),
@@ -1021,7 +1038,11 @@ export function simdKernels(
         ...BODIES.map((b) => pairFunc(`f${b}w${w}`, true, b, w, fma)),
         inVectorFunc(`f0vw${w}`, w, fma),
       ]);
-      const grads = [gradFunc("g0", false), gradFunc("g1", true)];
+      // Per shape: without and with the update of phi.
+      const grads = GRAD_SHAPES.flatMap((shape) => [
+        gradFunc(`g0${shape}`, false, shape),
+        gradFunc(`g1${shape}`, true, shape),
+      ]);
       const inst = new wasm.Instance(
         new wasm.Module(moduleBytes(2, [...funcs, ...grads])),
       );
@@ -1030,7 +1051,7 @@ export function simdKernels(
         ex.m as WasmMemory,
         funcs.map((f) => ex[f.name] as Kernel),
         variant,
-        [ex.g0 as GradKernel, ex.g1 as GradKernel],
+        grads.map((f) => ex[f.name] as GradKernel),
       );
     }
   } catch {
