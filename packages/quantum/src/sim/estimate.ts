@@ -33,6 +33,7 @@ import {
 import { GradientCancelled, adjointGradients, shiftRule } from "./gradient.ts";
 import { estimateDensity } from "./density-estimate.ts";
 import { applyNoiseModelToProgram, type NoiseModel } from "../noise/model.ts";
+import { MAX_COPY_BYTES } from "./wasm/expval.ts";
 
 /** Options of `estimate`. */
 export interface EstimateOptions {
@@ -129,8 +130,12 @@ export function estimateBytes(
   const shots = options.shots !== undefined && options.shots !== null;
   const adjoint =
     !!options.gradient && !shots && options.gradient !== "parameter-shift";
-  const states = 1 + (adjoint ? observables : 0) + (shots ? 1 : 0);
-  return states * stateBytes(numQubits, options.precision ?? "double");
+  const bytes = stateBytes(numQubits, options.precision ?? "double");
+  // Exact expectations copy the state into the SIMD module's memory (the adjoint gradient a
+  // second buffer there too), up to MAX_COPY_BYTES a state.
+  const copies = !shots && bytes <= MAX_COPY_BYTES ? (adjoint ? 2 : 1) : 0;
+  const states = 1 + (adjoint ? observables : 0) + (shots ? 1 : 0) + copies;
+  return states * bytes;
 }
 
 function checkOptions(o: EstimateOptions): string | undefined {

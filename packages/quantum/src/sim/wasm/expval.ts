@@ -31,7 +31,7 @@ const SIGNS_AT = TERMS_AT + MAX_TERMS * TERM;
 const STATE_AT =
   Math.ceil((SIGNS_AT + MAX_TERMS * 16 * 2 ** MAX_K) / PAGE) * PAGE;
 /** States above this many bytes are not copied in (the scalar code runs). */
-const MAX_COPY_BYTES = 2 ** 28;
+export const MAX_COPY_BYTES = 2 ** 28;
 
 const v = {
   const0: [0xfd, 0x0c, ...new Array<number>(16).fill(0)],
