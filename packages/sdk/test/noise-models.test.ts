@@ -1,16 +1,10 @@
-import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  openPglite,
-  type Database,
-} from "../../server/src/database/database.ts";
-import { buildTestApp } from "../../server/test/helpers/test-app.ts";
-import {
-  createClient,
   StepFaultApiError,
   type NoiseModelSpec,
   type StepFaultClient,
 } from "../src/index.ts";
+import { startSdkServer, type SdkServer } from "./harness.ts";
 
 const X1 = `OPENQASM 3.0;
 include "stdgates.inc";
@@ -29,31 +23,17 @@ const DAMPING: NoiseModelSpec = {
 };
 
 describe("SDK noise models and noisy jobs against a real server [pglite]", () => {
-  let database: Database;
-  let app: FastifyInstance;
+  let server: SdkServer;
   let client: StepFaultClient;
   let projectId: string;
 
   beforeAll(async () => {
-    database = await openPglite(undefined);
-    await database.migrate();
-    app = await buildTestApp(database, {});
-    const base = await app.listen({ port: 0, host: "127.0.0.1" });
-    client = createClient({ baseUrl: base });
-    const email = `sdk-noise-${Date.now()}@example.test`;
-    await client.auth.register({ email, password: "correct horse battery" });
-    const tokens = await client.auth.login({
-      email,
-      password: "correct horse battery",
-    });
-    client.setToken(tokens.accessToken);
-    projectId = (await client.projects.create("Noise")).id;
+    // The server's own qubit limit (28), not the harness's small default.
+    server = await startSdkServer("noise", { maxQubits: 28 });
+    ({ client, projectId } = server);
   }, 60_000);
 
-  afterAll(async () => {
-    await app?.close();
-    await database?.close();
-  });
+  afterAll(() => server?.close());
 
   it("saves, lists, renames and deletes a model, and runs a job with it by id", async () => {
     const m = await client.noiseModels.create(projectId, {

@@ -1,48 +1,28 @@
-import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  openPglite,
-  type Database,
-} from "../../server/src/database/database.ts";
 import {
   H2,
   hardwareEfficient,
   pauliSumText,
 } from "../../server/test/helpers/variational.ts";
-import { buildTestApp } from "../../server/test/helpers/test-app.ts";
 import {
-  createClient,
   StepFaultApiError,
   type Iteration,
   type StepFaultClient,
 } from "../src/index.ts";
+import { startSdkServer, type SdkServer } from "./harness.ts";
 
 describe("SDK variational jobs against a real server [pglite]", () => {
-  let database: Database;
-  let app: FastifyInstance;
+  let server: SdkServer;
   let client: StepFaultClient;
   let projectId: string;
 
   beforeAll(async () => {
-    database = await openPglite(undefined);
-    await database.migrate();
-    app = await buildTestApp(database);
-    const base = await app.listen({ port: 0, host: "127.0.0.1" });
-    client = createClient({ baseUrl: base });
-    const email = `sdk-vqe-${Date.now()}@example.test`;
-    await client.auth.register({ email, password: "correct horse battery" });
-    const tokens = await client.auth.login({
-      email,
-      password: "correct horse battery",
-    });
-    client.setToken(tokens.accessToken);
-    projectId = (await client.projects.create("SDK VQE")).id;
+    // The server's own qubit limit (28), not the harness's small default.
+    server = await startSdkServer("vqe", { maxQubits: 28 });
+    ({ client, projectId } = server);
   }, 60_000);
 
-  afterAll(async () => {
-    await app?.close();
-    await database?.close();
-  });
+  afterAll(() => server?.close());
 
   it("submits a VQE job and iterates over every iteration until it finishes", async () => {
     const job = await client.variational.vqe(projectId, {
