@@ -118,12 +118,18 @@ const TERMS: Record<Body, readonly [readonly Term[], readonly Term[]]> = {
   ],
 };
 
-const SWAP64 = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7];
-const SWAP32 = [4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11];
-const LO32 = [0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7];
-const HI32 = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
-const SLO32 = [4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3];
-const SHI32 = [12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11];
+/** i8x16.shuffle lanes: re and im exchanged (f64x2; f32x4 per complex). */
+export const SWAP64 = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7];
+export const SWAP32 = [4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11];
+/** f32x4 lanes: the low (high) complex in both halves, as is and with re and im exchanged. */
+export const LO32 = [0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7];
+export const HI32 = [
+  8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15,
+];
+export const SLO32 = [4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3];
+export const SHI32 = [
+  12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11,
+];
 
 // Parameters: 0 base, 1 nRuns, 2 runBytes, 3 half (byte distance x -> y), 4 table, 5 nEntries.
 // i32 locals: 6 e, 7 r, 8 i, 9 p, 10 pend, 11 ent, 12 pb, 13 xo, 14 yo, then the masks.
@@ -569,7 +575,8 @@ export interface PairOp {
 }
 
 const XMAT = Float64Array.of(0, 0, 1, 0, 1, 0, 0, 0);
-const IDENT = Float64Array.of(1, 0, 0, 0, 0, 0, 1, 0);
+/** The interleaved 2x2 identity. */
+export const IDENT = Float64Array.of(1, 0, 0, 0, 0, 0, 1, 0);
 
 /**
  * The interleaved 2x2 that the diagonal `d` over `qs` applies to target `t` (one of `qs`) where
@@ -793,7 +800,10 @@ interface WasmMemory {
 }
 interface WasmApi {
   readonly Module: new (bytes: Uint8Array) => object;
-  readonly Instance: new (module: object) => {
+  readonly Instance: new (
+    module: object,
+    imports?: Record<string, Record<string, unknown>>,
+  ) => {
     readonly exports: Record<string, unknown>;
   };
 }
@@ -926,6 +936,26 @@ export class SimdKernels {
       16 << t,
     );
     return f64[32] + f64[33];
+  }
+
+  /**
+   * Compiles functions taking the chunk's byte address (register windows, window.ts) into a
+   * module sharing this memory; undefined when that fails.
+   */
+  compileWindows(funcs: readonly FuncDef[]): (() => void)[] | undefined {
+    try {
+      const wasm = wasmApi()!;
+      const inst = new wasm.Instance(
+        new wasm.Module(moduleBytes(1, funcs, true)),
+        { e: { m: this.memory } },
+      );
+      return funcs.map((f) => {
+        const fn = inst.exports[f.name] as (base: number) => void;
+        return () => fn(DATA);
+      });
+    } catch {
+      return undefined;
+    }
   }
 
   /** Runs a plan on the chunk buffer (2^plan.local amplitudes, from `buffer`, or at byte `base`). */
