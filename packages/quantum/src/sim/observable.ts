@@ -168,30 +168,28 @@ export function expectationValues(
     }
   });
   const dim = a.length / 2;
-  // The WebAssembly SIMD pass (wasm/expval.ts) on the state in its memory, where it fits.
+  // The WebAssembly SIMD passes (wasm/expval.ts) on the state in its memory, where it fits.
   const kernels = options.simd === false ? undefined : expvalKernels();
   const resident = kernels?.resident(a);
-  const passTerms = (members: readonly { t: PauliTerm }[]) =>
-    members.map((m) => ({ z: m.t.z, odd: (m.t.ny & 1) === 1 }));
-  // A state larger than the cache: tiles serving many x masks per pass over it.
-  const tiled =
+  const simd =
     resident &&
-    kernels!.sumsTiled(
+    kernels!.passSums(
       resident,
-      [...groups].map(([x, members]) => ({ x, terms: passTerms(members) })),
+      [...groups].map(([x, members]) => ({
+        x,
+        terms: members.map((m) => ({ z: m.t.z, odd: (m.t.ny & 1) === 1 })),
+      })),
       options.tiles,
     );
   let g = 0;
   for (const [x, members] of groups) {
     const nt = members.length;
-    const simd =
-      (tiled && tiled[g++]) ||
-      (resident && kernels!.sums(resident, x, passTerms(members)));
-    if (simd) {
+    const pass = simd?.[g++];
+    if (pass) {
       members.forEach((m, t) => {
         const ph = m.t.ny & 3;
         const sign = x === 0 ? 1 : ph === 1 || ph === 2 ? -2 : 2;
-        out[m.k] += m.t.coef * sign * simd[t];
+        out[m.k] += m.t.coef * sign * pass[t];
       });
       continue;
     }
