@@ -58,7 +58,8 @@ const SIGN_SLOT = 16 * 2 ** MAX_K;
 const TERMS_AT = 0;
 const SIGNS_AT = TERMS_AT + MAX_TERMS * TERM;
 /** Where the state starts (after the sign tables, page aligned). */
-const STATE_AT = Math.ceil((SIGNS_AT + MAX_TERMS * SIGN_SLOT) / PAGE) * PAGE;
+const STATE_AT =
+  Math.ceil((SIGNS_AT + MAX_TERMS * SIGN_SLOT + 16) / PAGE) * PAGE;
 /** States above this many bytes are not copied in (the scalar code runs). */
 export const MAX_COPY_BYTES = 2 ** 28;
 /** Vectors per iteration of a pass's unrolled loop. */
@@ -75,9 +76,13 @@ function passFunc(name: string, single: boolean, fma: boolean): FuncDef {
   const mul = single ? op.f32x4Mul : op.f64x2Mul;
   const madd = single ? op.f32x4Madd : op.f64x2Madd;
   const [STATE, BOFF, NBLK, BB, NT, TT] = [0, 1, 2, 3, 4, 5];
-  const [BLK, OFF, I0, PA, PB, T, ENT, MT, XH, O, VAR, PAI, PBI, PSI] =
-    Array.from({ length: 14 }, (_, k) => 6 + k);
-  const [ACC0, BV, S, CUR] = [20, 24, 25, 26];
+  const [BLK, OFF, I0, PA, PB, T, ENT, MT, XH, O, VAR, PAI, PBI] = Array.from(
+    { length: 13 },
+    (_, k) => 6 + k,
+  );
+  // v128 locals: UNROLL accumulators, then the partner, the block's sum, the term's sum, the sign.
+  const ACC0 = 19;
+  const [BV, S, CUR, SV] = [0, 1, 2, 3].map((k) => ACC0 + UNROLL + k);
   const partnerLanes = (odd: boolean, swapPair: boolean) =>
     single
       ? swapPair
@@ -97,8 +102,7 @@ function passFunc(name: string, single: boolean, fma: boolean): FuncDef {
       const signed = [
         ...op.get(PAI),
         ...op.load(16 * d, 4),
-        ...op.get(PSI),
-        ...op.load(16 * d, 4),
+        ...op.get(SV),
         ...op.v128Xor,
       ];
       const partner = [
@@ -137,10 +141,14 @@ function passFunc(name: string, single: boolean, fma: boolean): FuncDef {
       ...op.i32Xor,
       ...op.add,
       ...op.set(PBI),
+      // The sign of the iteration's bits of i & z (the table's entries after the first UNROLL).
       ...op.get(MT),
       ...op.get(O),
+      ...op.i32(Math.log2(UNROLL)),
+      ...op.shrU,
       ...op.add,
-      ...op.set(PSI),
+      ...op.load(16 * UNROLL, 4),
+      ...op.set(SV),
       ...Array.from({ length: UNROLL }, (_, d) => vector(d)).flat(),
       ...op.get(O),
       ...op.i32(16 * UNROLL),
@@ -152,10 +160,10 @@ function passFunc(name: string, single: boolean, fma: boolean): FuncDef {
       ...op.end,
     ];
   };
-  /** Branches on the variant's bits from `bit` down (bits 0-1: perm, 2: odd, 3: swapped). */
+  /** Branches on the variant's bits from `bit` down (perm below UNROLL, then odd, swapped). */
   const choose = (bit: number, v: number): number[] =>
     bit < 0
-      ? inner(v & 3, (v & 4) !== 0, (v & 8) !== 0)
+      ? inner(v & (UNROLL - 1), (v & UNROLL) !== 0, (v & (2 * UNROLL)) !== 0)
       : [
           ...op.get(VAR),
           ...op.i32(1 << bit),
@@ -210,14 +218,15 @@ function passFunc(name: string, single: boolean, fma: boolean): FuncDef {
     ...op.get(ENT),
     ...op.i32Load(4),
     ...op.set(VAR),
-    ...choose(single ? 3 : 2, 0),
-    ...op.get(ACC0),
-    ...op.get(ACC0 + 1),
-    ...add,
-    ...op.get(ACC0 + 2),
-    ...op.get(ACC0 + 3),
-    ...add,
-    ...add,
+    ...choose(Math.log2(UNROLL) + (single ? 1 : 0), 0),
+    // S = sum over d of acc_d ^ (the signs of the d-th vector of an iteration).
+    ...Array.from({ length: UNROLL }, (_, d) => [
+      ...op.get(ACC0 + d),
+      ...op.get(MT),
+      ...op.load(16 * d, 4),
+      ...op.v128Xor,
+      ...(d > 0 ? add : []),
+    ]).flat(),
     ...op.set(S),
     // sum +- S by the parity of the block's high bits of i & z.
     ...op.get(ENT),
@@ -265,10 +274,47 @@ function passFunc(name: string, single: boolean, fma: boolean): FuncDef {
     name,
     params: [I32, I32, I32, I32, I32, I32],
     locals: [
-      [14, I32],
-      [7, V128],
+      [13, I32],
+      [UNROLL + 4, V128],
     ],
     body,
+  };
+}
+
+/** Loads one vector per 64-byte line of [at, at + bytes) (bytes > 0), in address order. */
+function touchFunc(name: string): FuncDef {
+  const [AT, BYTES, END, ACC] = [0, 1, 2, 3];
+  return {
+    name,
+    params: [I32, I32],
+    locals: [
+      [1, I32],
+      [1, V128],
+    ],
+    body: [
+      ...op.get(AT),
+      ...op.get(BYTES),
+      ...op.add,
+      ...op.set(END),
+      ...op.loop,
+      ...op.get(AT),
+      ...op.load(0, 4),
+      ...op.get(ACC),
+      ...op.v128Xor,
+      ...op.set(ACC),
+      ...op.get(AT),
+      ...op.i32(64),
+      ...op.add,
+      ...op.tee(AT),
+      ...op.get(END),
+      ...op.ltU,
+      ...op.brIf(0),
+      ...op.end,
+      // Kept: stored where nothing reads it (after the sign tables).
+      ...op.i32(0),
+      ...op.get(ACC),
+      ...op.store(SIGNS_AT + MAX_TERMS * SIGN_SLOT, 4),
+    ],
   };
 }
 
@@ -467,6 +513,7 @@ export class ExpvalKernels {
       readonly f: PassKernel;
       readonly ad: ApplyKernel;
       readonly af: ApplyKernel;
+      readonly touch: (at: number, bytes: number) => void;
     },
     /** Relaxed (fused multiply-add) or plain SIMD. */
     readonly variant: SimdVariant,
@@ -537,7 +584,7 @@ export class ExpvalKernels {
     // A state of at most one tile is one chunk: every term in one pass.
     if (n - L <= m) L = n;
     const K = Math.min(MAX_K, L);
-    if (K < (single ? 3 : 2)) return undefined;
+    if (2 ** K < (single ? 2 : 1) * UNROLL) return undefined;
     const H = n - L;
     const shift = single ? 3 : 4;
     const blockBytes = 2 ** K * 2 ** shift;
@@ -585,18 +632,32 @@ export class ExpvalKernels {
         const xv = (x & lowK) >>> (single ? 1 : 0);
         const at = (TERM / 4) * e;
         words[at] = t.z | 0;
-        words[at + 1] = (xv & 3) | (t.odd ? 4 : 0) | (single && x & 1 ? 8 : 0);
+        words[at + 1] =
+          (xv & (UNROLL - 1)) |
+          (t.odd ? UNROLL : 0) |
+          (single && x & 1 ? 2 * UNROLL : 0);
         words[at + 2] = SIGNS_AT + SIGN_SLOT * e;
         words[at + 3] = ((x - (x & lowK)) * 2 ** shift) | 0;
-        words[at + 4] = (xv & ~3) * 16;
+        words[at + 4] = (xv & ~(UNROLL - 1)) * 16;
         words[at + 5] = top < K ? 0 : 2 ** top;
         sums[(TERM / 8) * e + 4] = 0;
         sums[(TERM / 8) * e + 5] = 0;
-        writeSigns(signs32, (SIGN_SLOT / 16) * e, perBlock, t.z & lowK, single);
+        writePassSigns(
+          signs32,
+          (SIGN_SLOT / 16) * e,
+          perBlock,
+          t.z & lowK,
+          single,
+        );
       });
       // Tiles: cosets of V among the 2^H chunks (each visited from its smallest member).
       for (let c0 = 0; c0 < 2 ** H; c0++) {
         if (span.some((v) => (c0 ^ v) < c0)) continue;
+        // Read the tile in address order first: the passes' partner blocks come in XOR-permuted
+        // order, which the hardware prefetchers do not follow from memory.
+        if (H > 0)
+          for (const v of span)
+            this.kernels.touch(STATE_AT + (c0 ^ v) * chunkBytes, chunkBytes);
         for (const v of span)
           kernel(
             STATE_AT,
@@ -715,6 +776,31 @@ function writeSigns(
   }
 }
 
+/**
+ * A pass term's sign table for z's bits zl within a block of `per` vectors: UNROLL entries with
+ * the lane signs of the d-th vector of an iteration (the bits of i below the iteration), then
+ * one per iteration of the unrolled loop with the sign of its own bits (on every lane's number).
+ */
+function writePassSigns(
+  signs32: Uint32Array,
+  at: number,
+  per: number,
+  zl: number,
+  single: boolean,
+): void {
+  writeSigns(signs32, at, UNROLL, zl, single);
+  const amps = single ? 2 * UNROLL : UNROLL;
+  for (let j = 0; j < per / UNROLL; j++) {
+    const w = 4 * (at + UNROLL + j);
+    const s = parityBit((amps * j) & zl);
+    if (single) signs32.fill(s, w, w + 4);
+    else {
+      signs32[w] = signs32[w + 2] = 0;
+      signs32[w + 1] = signs32[w + 3] = s;
+    }
+  }
+}
+
 /** 0x80000000 when popcount(v) is odd, else 0. */
 function parityBit(v: number): number {
   v ^= v >>> 16;
@@ -744,6 +830,7 @@ export function expvalKernels(
         passFunc("f", true, fma),
         applyFunc("ad", false),
         applyFunc("af", true),
+        touchFunc("touch"),
       ];
       const ex = new wasm.Instance(
         new wasm.Module(moduleBytes(STATE_AT / PAGE, funcs)),
@@ -755,6 +842,7 @@ export function expvalKernels(
           f: ex.f as PassKernel,
           ad: ex.ad as ApplyKernel,
           af: ex.af as ApplyKernel,
+          touch: ex.touch as (at: number, bytes: number) => void,
         },
         variant,
       );
