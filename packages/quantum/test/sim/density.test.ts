@@ -15,6 +15,7 @@ import {
 } from "../../src/math/matrix.ts";
 import { Rng } from "../../src/math/rng.ts";
 import {
+  densityCircuit,
   densityDiagonal,
   densityMatrixOf,
   runDensity,
@@ -24,6 +25,7 @@ import { simulate } from "../../src/sim/simulate.ts";
 import { seededRng } from "../helpers/dense.ts";
 import {
   denseDensityMatrix,
+  randomKraus,
   randomNoisyCircuit,
 } from "../helpers/dense-noise.ts";
 import { circuit, measure, std } from "./build.ts";
@@ -38,12 +40,16 @@ function noise(ch: Channel, ...qubits: number[]): Operation {
   return { kind: "noise", channel: ch, qubits };
 }
 
-function run(c: Circuit, fusion = true) {
+function run(
+  c: Circuit,
+  fusion = true,
+  precision: "double" | "single" = "double",
+) {
   return runDensity(
     c,
     {
       engine: singleThreadEngine(),
-      precision: "double",
+      precision,
       rng: new Rng(1),
     },
     { fusion, blocking: fusion ? { chunkQubits: 4, highQubits: 2 } : false },
@@ -213,6 +219,77 @@ describe("density-matrix simulator", () => {
         checkDensityMatrix(rho, dim);
       }
     }
+  });
+
+  it("runs in single precision within 1e-5 of the dense reference", () => {
+    const rng = seededRng(7);
+    for (let t = 0; t < 6; t++) {
+      const n = 1 + (t % 6);
+      const c = randomNoisyCircuit(n, 6 + 3 * n, rng, false);
+      const want = denseDensityMatrix(c);
+      const rho = densityMatrixOf(run(c, true, "single"), n);
+      let maxErr = 0;
+      for (let i = 0; i < rho.length; i++)
+        maxErr = Math.max(maxErr, Math.abs(rho[i] - want[i]));
+      expect(maxErr, `circuit ${t} (n = ${n})`).toBeLessThan(1e-5);
+    }
+  });
+
+  it("matches the dense reference for channels with complex, asymmetric blocks", () => {
+    const e = (a: number) => [Math.cos(a), Math.sin(a)];
+    const ch = krausChannel([
+      Float64Array.of(
+        Math.sqrt(0.7),
+        0,
+        0,
+        0,
+        0,
+        0,
+        ...e(0.3).map((x) => x * Math.sqrt(0.7)),
+      ),
+      Float64Array.of(
+        Math.sqrt(0.3),
+        0,
+        0,
+        0,
+        0,
+        0,
+        ...e(0.3 + Math.PI).map((x) => x * Math.sqrt(0.3)),
+      ),
+    ]);
+    if (!ch.ok) throw new Error(ch.message);
+    const c = circuit(2, [
+      ...std("h", [0]),
+      ...std("rx", [1], [0.4]),
+      noise(ch.channel, 0),
+      noise(channel("amplitude_damping", 0.2), 1),
+      ...std("cx", [0, 1]),
+      ...std("ry", [0], [0.9]),
+      noise(ch.channel, 1),
+    ]);
+    const want = denseDensityMatrix(c);
+    for (const precision of ["double", "single"] as const) {
+      const rho = densityMatrixOf(run(c, true, precision), 2);
+      for (let i = 0; i < rho.length; i++)
+        expect(Math.abs(rho[i] - want[i])).toBeLessThan(
+          precision === "double" ? 1e-12 : 1e-6,
+        );
+    }
+  });
+
+  it("writes one-qubit channels as one-target ops (no dense superoperator)", () => {
+    const ops = [
+      noise(channel("depolarizing", 0.1), 0),
+      noise(channel("amplitude_damping", 0.3), 1),
+      noise(channel("pauli_channel", 0.1, 0.2, 0.05), 1),
+    ];
+    const dc = densityCircuit(circuit(2, ops));
+    for (const op of dc.ops)
+      expect(op.kind === "gate" && op.qubits.length).toBe(1);
+    const general = krausChannel(randomKraus(1, 2, seededRng(3)));
+    if (!general.ok) throw new Error(general.message);
+    const dense = densityCircuit(circuit(1, [noise(general.channel, 0)]));
+    expect(dense.ops).toMatchObject([{ name: "unitary", qubits: [0, 1] }]);
   });
 
   it("refuses more than 14 qubits in double precision before allocating, with the memory needed", () => {
