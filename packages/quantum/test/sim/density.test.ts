@@ -268,15 +268,24 @@ describe("density-matrix simulator", () => {
     }
   });
 
-  it("writes one-qubit channels as one-target ops (no dense superoperator)", () => {
+  it("writes named channels as one-target ops and diagonals (no dense superoperator)", () => {
     const ops = [
       noise(channel("depolarizing", 0.1), 0),
       noise(channel("amplitude_damping", 0.3), 1),
       noise(channel("pauli_channel", 0.1, 0.2, 0.05), 1),
+      noise(channel("two_qubit_depolarizing", 0.1), 0, 1),
+      noise(channel("two_qubit_dephasing", 0.1), 1, 0),
+      { kind: "reset" as const, qubit: 1 },
     ];
     const dc = densityCircuit(circuit(2, ops));
-    for (const op of dc.ops)
-      expect(op.kind === "gate" && op.qubits.length).toBe(1);
+    for (const op of dc.ops) {
+      if (op.kind !== "gate") throw new Error(`unexpected ${op.kind}`);
+      const k = 1 << op.qubits.length;
+      const offDiagonal = (op.matrix ?? []).some(
+        (x, i) => x !== 0 && (i >> 1) % (k + 1) !== 0,
+      );
+      expect(op.qubits.length === 1 || !offDiagonal).toBe(true);
+    }
     const general = krausChannel(randomKraus(1, 2, seededRng(3)));
     if (!general.ok) throw new Error(general.message);
     const dense = densityCircuit(circuit(1, [noise(general.channel, 0)]));
