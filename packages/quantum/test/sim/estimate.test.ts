@@ -7,7 +7,8 @@ import { type Observable, parseObservable } from "../../src/sim/observable.ts";
 import { estimate, type EstimateOptions } from "../../src/sim/estimate.ts";
 import { closeThreadPool, estimateParallel } from "../../src/threads/index.ts";
 import { opParameterJacobian } from "../../src/ir/parametric.ts";
-import { singleThreadEngine } from "../../src/sim/engine.ts";
+import { type SimEngine, singleThreadEngine } from "../../src/sim/engine.ts";
+import { ThreadPool } from "../../src/threads/pool.ts";
 import { compileProgram } from "../../src/sim/program.ts";
 import {
   applyObservable,
@@ -522,25 +523,93 @@ describe("estimate", () => {
     );
   });
 
-  it("agrees on the thread pool with one thread", async () => {
-    const rng = seededRng(3);
-    const n = 14;
-    const src = randomProgram(n, 16, rng);
-    const p = program(src);
-    const observables = [obs(randomSum(n, 6, rng).text, n)];
-    const points = [{ a: 0.1, b: 0.2, c: 0.3 }];
-    const one = run(p, observables, { points, gradient: true });
-    const many = await estimateParallel(p, observables, {
-      points,
-      gradient: true,
-      threads: 2,
-    });
-    if (!many.ok) throw new Error(many.error.message);
-    expect(
-      Math.abs(many.result.expectations[0][0] - one.expectations[0][0]),
-    ).toBeLessThan(1e-12);
-    many.result.gradients![0][0].forEach((g, j) =>
-      expect(Math.abs(g - one.gradients![0][0][j])).toBeLessThan(1e-12),
-    );
-  });
+  it.each(["double", "single"] as const)(
+    "runs the backward stages' chunks on the thread pool with the same sums as on one thread (%s)",
+    async (precision) => {
+      const rng = seededRng(5);
+      const n = 12;
+      const p = program(randomProgram(n, 40, rng));
+      const observables = [
+        obs(randomSum(n, 6, rng).text, n),
+        obs(randomSum(n, 4, rng).text, n),
+      ];
+      const x = [0.3, -1.2, 0.8];
+      const bound = bindParameters(p, x);
+      const blocking = { chunkQubits: 9, highQubits: 3 };
+      const gradients = (engine: SimEngine) => {
+        const phi = engine.allocate(n, precision);
+        phi[0] = 1;
+        for (const st of compileProgram(bound, {
+          fusion: false,
+          blocking: false,
+        }).steps)
+          if (st.kind === "kernel")
+            singleThreadEngine().sweep(phi, st.instr, n);
+        const lams = observables.map((o) => {
+          const lam = engine.allocate(n, precision);
+          applyObservable(phi, o, lam);
+          return lam;
+        });
+        return adjointGradients(
+          engine,
+          bound,
+          opParameterJacobian(p, x),
+          phi,
+          lams,
+          p.parameters.length,
+          undefined,
+          blocking,
+        );
+      };
+      const one = gradients(singleThreadEngine());
+      const pool = await ThreadPool.start(2);
+      try {
+        const engine = pool.engine();
+        let stages = 0;
+        const many = gradients({
+          ...engine,
+          backwardStage: (stage, phi, lams) => {
+            stages++;
+            return engine.backwardStage!(stage, phi, lams);
+          },
+        });
+        expect(stages).toBeGreaterThan(3);
+        expect(one.flatMap((g) => Array.from(g)).some((v) => v !== 0)).toBe(
+          true,
+        );
+        expect(many).toEqual(one);
+      } finally {
+        await pool.close();
+      }
+    },
+  );
+
+  it.each([
+    ["double", 1e-12],
+    ["single", 1e-5],
+  ] as const)(
+    "agrees on the thread pool with one thread (%s precision)",
+    async (precision, tol) => {
+      const rng = seededRng(3);
+      const n = 14;
+      const src = randomProgram(n, 16, rng);
+      const p = program(src);
+      const observables = [obs(randomSum(n, 6, rng).text, n)];
+      const points = [{ a: 0.1, b: 0.2, c: 0.3 }];
+      const one = run(p, observables, { points, gradient: true, precision });
+      const many = await estimateParallel(p, observables, {
+        points,
+        gradient: true,
+        precision,
+        threads: 2,
+      });
+      if (!many.ok) throw new Error(many.error.message);
+      expect(
+        Math.abs(many.result.expectations[0][0] - one.expectations[0][0]),
+      ).toBeLessThan(tol);
+      many.result.gradients![0][0].forEach((g, j) =>
+        expect(Math.abs(g - one.gradients![0][0][j])).toBeLessThan(tol),
+      );
+    },
+  );
 });
