@@ -196,6 +196,23 @@ export const op = {
   f64x2Madd: [0xfd, ...uleb(0x107)],
 };
 
+/** local = the i32 at byte `offset` from the address in local `base`. */
+export function loadField(
+  base: number,
+  offset: number,
+  local: number,
+): number[] {
+  return [...op.get(base), ...op.i32Load(offset), ...op.set(local)];
+}
+
+/** 1 when popcount(a & b) is odd, else 0 (a and b: code that leaves one i32 each). */
+export function parityOfAnd(
+  a: readonly number[],
+  b: readonly number[],
+): number[] {
+  return [...a, ...b, ...op.and, ...op.i32Popcnt, ...op.i32(1), ...op.and];
+}
+
 /**
  * `for (; counter < limit; counter++) body` as a block and a loop (the caller sets counter
  * first); inside body, `br 0` would restart the loop without the increment: wrap a `continue` in
