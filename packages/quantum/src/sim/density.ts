@@ -4,11 +4,11 @@
  *   U rho U^dagger = (conj(U) on the column qubits) (U on the row qubits) vec(rho),
  *   sum_k K rho K^dagger = S vec(rho), S = sum_k conj(K) (x) K on (row qubits, column qubits),
  * so a noisy n-qubit circuit becomes a 2n-qubit circuit of unitaries and (non-unitary)
- * superoperators (a one-qubit channel's as controlled 2x2s between two cx, see splitSuperoperator), compiled and run by the statevector simulator's own program compiler, fusion,
+ * superoperators (written as cheap one-target ops where their shape allows, see superop.ts), compiled and run by the statevector simulator's own program compiler, fusion,
  * cache blocking, kernels and engines (threads included). Measurement probabilities are the real
  * diagonal rho[r][r] (index r (2^n + 1)).
  */
-import { superoperator, type Channel } from "../ir/channels.ts";
+import type { Channel } from "../ir/channels.ts";
 import { gateMatrix } from "../ir/gates.ts";
 import type { Circuit, GateOp, Operation } from "../ir/types.ts";
 import { maxDistance } from "../math/matrix.ts";
@@ -16,6 +16,7 @@ import type { BlockingOptions } from "./blocking.ts";
 import type { Amplitudes } from "./kernels/one-qubit.ts";
 import { compileProgram } from "./program.ts";
 import { runStatic, type RunContext } from "./run.ts";
+import { channelOps } from "./superop.ts";
 
 /** Most qubits the density-matrix method takes, by precision (a 2n-qubit state: 4 GiB / 8 GiB). */
 export const DM_MAX_QUBITS = { double: 14, single: 15 } as const;
@@ -92,77 +93,6 @@ function conjugateOp(op: GateOp, n: number): GateOp {
   return { ...base, name: "unitary", params: [], matrix: conj };
 }
 
-/** The superoperator of a channel on `qubits` as a (non-unitary) matrix op on rows and columns. */
-function channelOp(ch: Channel, qubits: readonly number[], n: number): GateOp {
-  return {
-    kind: "gate",
-    name: "unitary",
-    qubits: [...qubits, ...qubits.map((q) => q + n)],
-    params: [],
-    controls: [],
-    matrix: superoperator(ch),
-  };
-}
-
-/** Entries this small count as zero when looking for the block shape of a superoperator. */
-const BLOCK_TOLERANCE = 1e-15;
-
-/**
- * A one-qubit superoperator S (on row qubit r = bit 0 and column qubit c = bit 1 of its index)
- * that only couples rho_00 with rho_11 and rho_01 with rho_10, as every named one-qubit channel's
- * does, as cheap one-target ops: with X on c controlled by r (cx) before and after, the pair
- * {00, 11} becomes {r = 0, 1 at c = 0} and {10, 01} becomes {r = 1, 0 at c = 1}, so S is a 2x2 on r
- * per value of c. Undefined when S has any other entry.
- */
-function splitSuperoperator(
-  s: Float64Array,
-  q: number,
-  n: number,
-): GateOp[] | undefined {
-  const at = (r: number, c: number) => 2 * (4 * r + c);
-  const inBlock = (r: number, c: number) =>
-    (r === 0 || r === 3) === (c === 0 || c === 3);
-  for (let r = 0; r < 4; r++)
-    for (let c = 0; c < 4; c++)
-      if (
-        !inBlock(r, c) &&
-        Math.hypot(s[at(r, c)], s[at(r, c) + 1]) > BLOCK_TOLERANCE
-      )
-        return undefined;
-  const sub = (rows: number[]) => {
-    const m = new Float64Array(8);
-    for (let i = 0; i < 2; i++)
-      for (let j = 0; j < 2; j++) {
-        m[2 * (2 * i + j)] = s[at(rows[i], rows[j])];
-        m[2 * (2 * i + j) + 1] = s[at(rows[i], rows[j]) + 1];
-      }
-    return m;
-  };
-  const gate = (
-    name: string,
-    qubits: number[],
-    controls: number[],
-    matrix?: Float64Array,
-  ): GateOp => ({
-    kind: "gate",
-    name,
-    qubits,
-    params: [],
-    controls,
-    ...(matrix ? { matrix } : {}),
-  });
-  const col = q + n;
-  const cx = gate("x", [col], [q]);
-  return [
-    cx,
-    gate("x", [col], []),
-    gate("unitary", [q], [col], sub([0, 3])), // c = 0 (flipped to 1): rho_00, rho_11
-    gate("x", [col], []),
-    gate("unitary", [q], [col], sub([2, 1])), // c = 1: rho_10 (r = 0), rho_01 (r = 1)
-    cx,
-  ];
-}
-
 /**
  * The 2n-qubit circuit that evolves vec(rho) (measurements dropped: they must be terminal, see
  * `densityUnsupported`; resets and noise become superoperators).
@@ -176,16 +106,11 @@ export function densityCircuit(circuit: Circuit): Circuit {
         if (op.name === "gphase" && op.controls.length === 0) break; // cancels in rho
         ops.push(op, conjugateOp(op, n));
         break;
-      case "noise": {
-        const split =
-          op.qubits.length === 1
-            ? splitSuperoperator(superoperator(op.channel), op.qubits[0], n)
-            : undefined;
-        ops.push(...(split ?? [channelOp(op.channel, op.qubits, n)]));
+      case "noise":
+        ops.push(...channelOps(op.channel, op.qubits, n));
         break;
-      }
       case "reset":
-        ops.push(channelOp(RESET_CHANNEL, [op.qubit], n));
+        ops.push(...channelOps(RESET_CHANNEL, [op.qubit], n));
         break;
       case "barrier":
         ops.push({
@@ -235,8 +160,8 @@ export function runDensity(
   const dc = densityCircuit(circuit);
   // No dense fusion (maxDense 1): U on a row qubit and conj(U) on its column qubit stay one-target
   // ops for the SIMD kernels (fused, they would be a dense 4x4 in the TypeScript kernel, which made
-  // runs compute-bound there); one-qubit channels arrive already split into one-target ops
-  // (splitSuperoperator), so only other channels run as dense superoperators.
+  // runs compute-bound there); channels arrive as one-target ops and diagonals where their shape
+  // allows (superop.ts), so only the others run as dense superoperators.
   const prog = compileProgram(dc, { ...options, maxDense: 1 });
   const out = runStatic(dc, prog, 0, ctx);
   return { state: out.state!, phase: prog.globalPhase, sweeps: out.sweeps };

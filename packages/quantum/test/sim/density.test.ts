@@ -56,6 +56,13 @@ function run(
   );
 }
 
+/** The largest entrywise |a_i - b_i| (real and imaginary parts alike). */
+function maxError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
 /** Outcome probabilities (basis index -> P) from the density-matrix simulator. */
 function probs(c: Circuit): Float64Array {
   return densityDiagonal(run(c), c.numQubits);
@@ -196,7 +203,7 @@ describe("density-matrix simulator", () => {
     expect(p[1]).toBeCloseTo(1, 14);
   });
 
-  it("matches the dense Kraus-sum reference on random noisy circuits up to 6 qubits", () => {
+  it("matches the dense Kraus-sum reference on random noisy circuits up to 6 qubits (single precision to 1e-5)", () => {
     const rng = seededRng(20261205);
     for (let t = 0; t < 12; t++) {
       const n = 1 + (t % 6);
@@ -206,11 +213,8 @@ describe("density-matrix simulator", () => {
         const r = run(c, fusion);
         const rho = densityMatrixOf(r, n);
         const dim = 1 << n;
-        let maxErr = 0;
-        for (let i = 0; i < rho.length; i++)
-          maxErr = Math.max(maxErr, Math.abs(rho[i] - want[i]));
         expect(
-          maxErr,
+          maxError(rho, want),
           `circuit ${t} (n = ${n}, fusion ${fusion})`,
         ).toBeLessThan(1e-10);
         const p = densityDiagonal(r, n);
@@ -218,20 +222,8 @@ describe("density-matrix simulator", () => {
           expect(Math.abs(p[i] - want[2 * i * (dim + 1)])).toBeLessThan(1e-10);
         checkDensityMatrix(rho, dim);
       }
-    }
-  });
-
-  it("runs in single precision within 1e-5 of the dense reference", () => {
-    const rng = seededRng(7);
-    for (let t = 0; t < 6; t++) {
-      const n = 1 + (t % 6);
-      const c = randomNoisyCircuit(n, 6 + 3 * n, rng, false);
-      const want = denseDensityMatrix(c);
-      const rho = densityMatrixOf(run(c, true, "single"), n);
-      let maxErr = 0;
-      for (let i = 0; i < rho.length; i++)
-        maxErr = Math.max(maxErr, Math.abs(rho[i] - want[i]));
-      expect(maxErr, `circuit ${t} (n = ${n})`).toBeLessThan(1e-5);
+      const single = densityMatrixOf(run(c, true, "single"), n);
+      expect(maxError(single, want), `circuit ${t} single`).toBeLessThan(1e-5);
     }
   });
 
@@ -270,22 +262,30 @@ describe("density-matrix simulator", () => {
     const want = denseDensityMatrix(c);
     for (const precision of ["double", "single"] as const) {
       const rho = densityMatrixOf(run(c, true, precision), 2);
-      for (let i = 0; i < rho.length; i++)
-        expect(Math.abs(rho[i] - want[i])).toBeLessThan(
-          precision === "double" ? 1e-12 : 1e-6,
-        );
+      expect(maxError(rho, want), precision).toBeLessThan(
+        precision === "double" ? 1e-12 : 1e-6,
+      );
     }
   });
 
-  it("writes one-qubit channels as one-target ops (no dense superoperator)", () => {
+  it("writes named channels as one-target ops and diagonals (no dense superoperator)", () => {
     const ops = [
       noise(channel("depolarizing", 0.1), 0),
       noise(channel("amplitude_damping", 0.3), 1),
       noise(channel("pauli_channel", 0.1, 0.2, 0.05), 1),
+      noise(channel("two_qubit_depolarizing", 0.1), 0, 1),
+      noise(channel("two_qubit_dephasing", 0.1), 1, 0),
+      { kind: "reset" as const, qubit: 1 },
     ];
     const dc = densityCircuit(circuit(2, ops));
-    for (const op of dc.ops)
-      expect(op.kind === "gate" && op.qubits.length).toBe(1);
+    for (const op of dc.ops) {
+      if (op.kind !== "gate") throw new Error(`unexpected ${op.kind}`);
+      const k = 1 << op.qubits.length;
+      const offDiagonal = (op.matrix ?? []).some(
+        (x, i) => x !== 0 && (i >> 1) % (k + 1) !== 0,
+      );
+      expect(op.qubits.length === 1 || !offDiagonal).toBe(true);
+    }
     const general = krausChannel(randomKraus(1, 2, seededRng(3)));
     if (!general.ok) throw new Error(general.message);
     const dense = densityCircuit(circuit(1, [noise(general.channel, 0)]));

@@ -5,7 +5,11 @@ import { bindParameters } from "../../src/ir/parametric.ts";
 import type { ParametricCircuit } from "../../src/ir/parametric.ts";
 import { type Observable, parseObservable } from "../../src/sim/observable.ts";
 import { estimate, type EstimateOptions } from "../../src/sim/estimate.ts";
-import { closeThreadPool, estimateParallel } from "../../src/threads/index.ts";
+import {
+  closeThreadPool,
+  estimateParallel,
+  releaseKernelMemory,
+} from "../../src/threads/index.ts";
 import { opParameterJacobian } from "../../src/ir/parametric.ts";
 import { type SimEngine, singleThreadEngine } from "../../src/sim/engine.ts";
 import { ThreadPool } from "../../src/threads/pool.ts";
@@ -236,6 +240,24 @@ describe("expectationValues", () => {
       useSimdVariant(undefined);
     },
   );
+});
+
+describe("releaseKernelMemory", () => {
+  it("drops the expectation kernels once their memory grew past the threshold, and estimates run on after", () => {
+    const before = expvalKernels()!;
+    before.stateBuffer(16, false);
+    expect(before.memoryBytes).toBeGreaterThanOrEqual(2 ** 20);
+    expect(releaseKernelMemory(2 ** 40)).toBe(false);
+    expect(expvalKernels()).toBe(before);
+    expect(releaseKernelMemory(2 ** 20)).toBe(true);
+    const after = expvalKernels()!;
+    expect(after).not.toBe(before);
+    expect(after.memoryBytes).toBeLessThan(2 ** 20);
+    const bell = program(`${HEADER}qubit[2] q; h q[0]; cx q[0], q[1];`);
+    const e = run(bell, [obs("ZZ", 2), obs("YY", 2)], {});
+    expect(e.expectations[0][0]).toBeCloseTo(1, 12);
+    expect(e.expectations[0][1]).toBeCloseTo(-1, 12);
+  });
 });
 
 describe("expectationValues in tiles", () => {

@@ -22,6 +22,23 @@ export interface WasmApi {
   };
 }
 
+/**
+ * Drops from a thread's map of kernel instances those whose memory has grown to at least
+ * `minBytes` (a WebAssembly memory never shrinks); true when one was dropped.
+ */
+export function dropGrown<K>(
+  instances: Map<K, { readonly memoryBytes: number } | null>,
+  minBytes: number,
+): boolean {
+  let dropped = false;
+  for (const [key, k] of instances)
+    if (k && k.memoryBytes >= minBytes) {
+      instances.delete(key);
+      dropped = true;
+    }
+  return dropped;
+}
+
 /** This runtime's WebAssembly API, or undefined. */
 export function wasmApi(): WasmApi | undefined {
   return (globalThis as { WebAssembly?: WasmApi }).WebAssembly;

@@ -31,6 +31,7 @@ import {
   V128,
   type WasmMemory,
   countedLoop,
+  dropGrown,
   moduleBytes,
   op,
   wasmApi,
@@ -810,6 +811,16 @@ function parityBit(v: number): number {
 }
 
 const instances = new Map<SimdVariant, ExpvalKernels | null>();
+
+/**
+ * Drops this thread's expectation kernels whose memory has grown to at least `minBytes` (a
+ * WebAssembly memory never shrinks: a thread that ran one large estimate would hold its states
+ * for good); the next `expvalKernels()` builds a fresh module. Views of the old memory stay
+ * valid for whoever holds them. True when one was dropped (a GC then frees it).
+ */
+export function releaseExpvalKernels(minBytes: number): boolean {
+  return dropGrown(instances, minBytes);
+}
 
 /**
  * This thread's expectation kernels (relaxed SIMD where the simulator uses it, see

@@ -24,6 +24,7 @@ import {
   V128,
   type WasmMemory,
   countedLoop,
+  dropGrown,
   moduleBytes,
   op,
   wasmApi,
@@ -799,6 +800,11 @@ export class SimdKernels {
     this.masks = new Int32Array(memory.buffer, INS, WIDE_INS);
   }
 
+  /** Bytes of the module's memory (it only grows). */
+  get memoryBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+
   /**
    * `count` chunk buffers of `len` numbers each, one after the other in the module's memory
    * (valid until the next call of `buffer` or `buffers`); run a plan on buffer k with its
@@ -915,6 +921,14 @@ export type SimdVariant = "relaxed" | "plain";
 
 const instances = new Map<SimdVariant, SimdKernels | null>();
 let preferred: SimdVariant | undefined;
+
+/**
+ * Drops this thread's SIMD kernels whose memory (chunk buffers) has grown to at least `minBytes`,
+ * as `releaseExpvalKernels` does; true when one was dropped.
+ */
+export function releaseSimdKernels(minBytes: number): boolean {
+  return dropGrown(instances, minBytes);
+}
 
 /** f64x2.relaxed_madd in a one-function module: compiles only where relaxed SIMD is on. */
 const RELAXED_PROBE = Uint8Array.from([
