@@ -21,7 +21,6 @@ import {
   applyObservable,
   expectationValues,
   qubitWiseGroups,
-  realInner,
 } from "./observable.ts";
 import { compileProgram, findOpaque } from "./program.ts";
 import {
@@ -360,7 +359,7 @@ class PointEstimator {
       (this.engine.threads ?? 1) === 1 && this.shots === null
         ? expvalKernels()
         : undefined;
-    if (kernels && (!adjoint || kernels.stateBuffer(this.n, single, 1))) {
+    if (kernels && (!adjoint || kernels.reserve(this.n, single, 2))) {
       const a = kernels.stateBuffer(this.n, single, 0);
       if (a) return a;
     }
@@ -438,19 +437,30 @@ class PointEstimator {
     shouldStop?: () => boolean,
   ): { values: number[]; grads: number[][] } {
     const a = this.run(circuit, true);
-    this.lams ??= this.observables.map(() =>
-      this.engine.allocate(this.n, this.precision),
+    // One observable on one thread: lambda is the kernels' second state, where O a is computed.
+    const slot1 =
+      this.observables.length === 1 && a.buffer !== this.state?.buffer
+        ? expvalKernels()?.stateBuffer(
+            this.n,
+            this.precision === "single",
+            1,
+            false,
+          )
+        : undefined;
+    const lams = slot1
+      ? [slot1]
+      : (this.lams ??= this.observables.map(() =>
+          this.engine.allocate(this.n, this.precision),
+        ));
+    const values = this.observables.map((o, k) =>
+      applyObservable(a, o, lams[k]),
     );
-    const values = this.observables.map((o, k) => {
-      applyObservable(a, o, this.lams![k]);
-      return realInner(a, this.lams![k]);
-    });
     const grads = adjointGradients(
       this.engine,
       circuit,
       jac,
       a,
-      this.lams,
+      lams,
       numParams,
       shouldStop,
       defaultBlocking(this.n, this.precision, this.engine.threads ?? 1),

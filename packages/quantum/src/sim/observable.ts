@@ -239,19 +239,24 @@ export function expectationValues(
   return out;
 }
 
-/** out = O a (out zeroed first; same precision as a). */
+/**
+ * out = O a (out zeroed first; same precision as a); returns <a|O|a> = Re <a|out>. `out` may be
+ * the kernels' second state (`ExpvalKernels.stateBuffer(n, single, 1)`): then O a is not copied.
+ */
 export function applyObservable(
   a: Amplitudes,
   o: Observable,
   out: Amplitudes,
-  options: { readonly simd?: boolean } = {},
-): void {
-  // The WebAssembly SIMD pass per x mask (wasm/expval.ts), where the states fit its memory.
-  const done =
-    options.simd === false ? undefined : expvalKernels()?.apply(a, o.terms);
+  options: { readonly simd?: boolean; readonly tiles?: TileShape } = {},
+): number {
+  // The WebAssembly SIMD passes (wasm/expval.ts), where the states fit its memory.
+  const kernels = options.simd === false ? undefined : expvalKernels();
+  const done = kernels?.apply(a, o.terms, options.tiles);
   if (done) {
-    out.set(done);
-    return;
+    const value = kernels!.realInner(kernels!.resident(a)!, done);
+    if (done.buffer !== out.buffer || done.byteOffset !== out.byteOffset)
+      out.set(done);
+    return value ?? realInner(a, out);
   }
   out.fill(0);
   const dim = a.length / 2;
@@ -272,6 +277,7 @@ export function applyObservable(
       out[2 * j + 1] += cr * ai + ci * ar;
     }
   }
+  return realInner(a, out);
 }
 
 /** Re <a|b> (accumulated in double precision). */

@@ -298,7 +298,7 @@ describe("releaseKernelMemory", () => {
 });
 
 describe("expectationValues in tiles", () => {
-  it("gives the same values from passes over tiles of chunks as from the scalar loops (double and single)", () => {
+  it("gives the same values and O a from passes over tiles of chunks as from the scalar loops (double and single)", () => {
     const rng = seededRng(77);
     const n = 11;
     const dim = 2 ** n;
@@ -326,6 +326,14 @@ describe("expectationValues in tiles", () => {
         spy.mockRestore();
         expect(Math.abs(scalar)).toBeGreaterThan(1e-3);
         expect(Math.abs(tiled - scalar)).toBeLessThan(single ? 1e-5 : 1e-12);
+        // O a in the same tiles.
+        const applied = a.map(() => 0),
+          reference = a.map(() => 0);
+        applyObservable(a, o, applied, { tiles });
+        applyObservable(a, o, reference, { simd: false });
+        reference.forEach((v, i) =>
+          expect(Math.abs(applied[i] - v)).toBeLessThan(single ? 1e-5 : 1e-12),
+        );
       }
     }
   });

@@ -62,7 +62,7 @@ const TERMS_AT = 0;
 const SIGNS_AT = TERMS_AT + MAX_TERMS * TERM;
 /** Where the state starts (after the sign tables, page aligned). */
 const STATE_AT =
-  Math.ceil((SIGNS_AT + MAX_TERMS * SIGN_SLOT + 16) / PAGE) * PAGE;
+  Math.ceil((SIGNS_AT + MAX_TERMS * SIGN_SLOT + 32) / PAGE) * PAGE;
 /** States above this many bytes are not copied in (the scalar code runs). */
 export const MAX_COPY_BYTES = 2 ** 28;
 /** Vectors per iteration of a pass's unrolled loop. */
@@ -309,6 +309,54 @@ function touchFunc(name: string): FuncDef {
   };
 }
 
+/** Where `dot` leaves its sum (f64x2, after touch's vector). */
+const DOT_AT = SIGNS_AT + MAX_TERMS * SIGN_SLOT + 16;
+
+/** The lane sums of x * y over [0, bytes) of two double-precision arrays (bytes: a multiple of 32). */
+function dotFunc(name: string): FuncDef {
+  const [X, Y, BYTES, O, A0, A1] = [0, 1, 2, 3, 4, 5];
+  const product = (d: number, acc: number): number[] => [
+    ...op.get(X),
+    ...op.get(O),
+    ...op.add,
+    ...op.load(d, 4),
+    ...op.get(Y),
+    ...op.get(O),
+    ...op.add,
+    ...op.load(d, 4),
+    ...op.f64x2Mul,
+    ...op.get(acc),
+    ...op.f64x2Add,
+    ...op.set(acc),
+  ];
+  return {
+    name,
+    params: [I32, I32, I32],
+    locals: [
+      [1, I32],
+      [2, V128],
+    ],
+    body: [
+      ...op.loop,
+      ...product(0, A0),
+      ...product(16, A1),
+      ...op.get(O),
+      ...op.i32(32),
+      ...op.add,
+      ...op.tee(O),
+      ...op.get(BYTES),
+      ...op.ltU,
+      ...op.brIf(0),
+      ...op.end,
+      ...op.i32(0),
+      ...op.get(A0),
+      ...op.get(A1),
+      ...op.f64x2Add,
+      ...op.store(DOT_AT, 4),
+    ],
+  };
+}
+
 /**
  * Bytes per term entry of `apply`: z, variant (bit 0: odd ny, bit 1: single precision with x
  * bit 0), sign table, x's high bits (i32), x's low bits as a byte XOR (i32), pad, then c i^ny and
@@ -327,11 +375,11 @@ function applyFunc(name: string, single: boolean): FuncDef {
   const add = single ? op.f32x4Add : op.f64x2Add;
   const mul = single ? op.f32x4Mul : op.f64x2Mul;
   const swapRI = single ? LANES.swapRI32 : LANES.swap64;
-  const [BA, BB, NB, K, N, TAB] = [0, 1, 2, 3, 4, 5];
+  const [BA, BB, NB, K, N, TAB, J0] = [0, 1, 2, 3, 4, 5, 6];
   const [BL, JJ, QA, QB, TT2, EN, OO, OE, MM, XLO, VAR, II] = [
-    6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
+    7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18,
   ];
-  const [C, W] = [18, 19];
+  const [C, W] = [19, 20];
   const inner = (odd: boolean, swapPair: boolean): number[] => [
     ...op.loop,
     ...op.get(QB),
@@ -397,6 +445,8 @@ function applyFunc(name: string, single: boolean): FuncDef {
       ...op.get(BL),
       ...op.get(K),
       ...op.shl,
+      ...op.get(J0),
+      ...op.add,
       ...op.tee(JJ),
       ...op.i32(shift),
       ...op.shl,
@@ -443,7 +493,7 @@ function applyFunc(name: string, single: boolean): FuncDef {
   ];
   return {
     name,
-    params: [I32, I32, I32, I32, I32, I32],
+    params: [I32, I32, I32, I32, I32, I32, I32],
     locals: [
       [12, I32],
       [2, V128],
@@ -459,6 +509,7 @@ type ApplyKernel = (
   k: number,
   nTerms: number,
   table: number,
+  firstIndex: number,
 ) => void;
 
 type PassKernel = (
@@ -485,6 +536,17 @@ export interface TileShape {
   readonly tileQubits?: number;
 }
 
+/** Chunks of 2^L amplitudes in tiles of 2^m chunks; a state of at most one tile is one chunk. */
+function tileLayout(
+  n: number,
+  single: boolean,
+  shape: TileShape,
+): { n: number; L: number; m: number; single: boolean } {
+  const m = shape.tileQubits ?? 5;
+  const L = Math.min(shape.chunkQubits ?? (single ? 14 : 13), n);
+  return { n, L: n - L <= m ? n : L, m, single };
+}
+
 /** The expectation kernels of this thread over their own WebAssembly memory. */
 export class ExpvalKernels {
   constructor(
@@ -495,6 +557,7 @@ export class ExpvalKernels {
       readonly ad: ApplyKernel;
       readonly af: ApplyKernel;
       readonly touch: (at: number, bytes: number) => void;
+      readonly dot: (x: number, y: number, bytes: number) => void;
     },
     /** Relaxed (fused multiply-add) or plain SIMD. */
     readonly variant: SimdVariant,
@@ -506,26 +569,41 @@ export class ExpvalKernels {
   }
 
   /**
-   * A zeroed state of 2^n amplitudes in the module's memory (slot 0: where `resident` copies to;
-   * valid until the memory grows), or undefined when it does not fit.
+   * A zeroed (unless `zero` is false) state of 2^n amplitudes in the module's memory (slot 0:
+   * where `resident` copies to; valid until the memory grows), or undefined when it does not fit.
    */
-  stateBuffer(n: number, single: boolean, slot = 0): Amplitudes | undefined {
+  stateBuffer(
+    n: number,
+    single: boolean,
+    slot = 0,
+    zero = true,
+  ): Amplitudes | undefined {
     const len = 2 * 2 ** n;
     const bytes = len * (single ? 4 : 8);
-    if (bytes > MAX_COPY_BYTES) return undefined;
-    const need = STATE_AT + (slot + 1) * bytes;
-    const have = this.memory.buffer.byteLength;
-    try {
-      if (need > have) this.memory.grow(Math.ceil((need - have) / PAGE));
-    } catch {
-      return undefined;
-    }
+    if (!this.reserve(n, single, slot + 1)) return undefined;
     const at = STATE_AT + slot * bytes;
     const out = single
       ? new Float32Array(this.memory.buffer, at, len)
       : new Float64Array(this.memory.buffer, at, len);
-    out.fill(0);
+    if (zero) out.fill(0);
     return out;
+  }
+
+  /**
+   * Grows the memory to hold `slots` states of 2^n amplitudes (so `stateBuffer` up to slot
+   * slots - 1 will not grow it); false when they do not fit.
+   */
+  reserve(n: number, single: boolean, slots: number): boolean {
+    const bytes = 2 ** n * (single ? 8 : 16);
+    if (bytes > MAX_COPY_BYTES) return false;
+    const need = STATE_AT + slots * bytes;
+    const have = this.memory.buffer.byteLength;
+    try {
+      if (need > have) this.memory.grow(Math.ceil((need - have) / PAGE));
+    } catch {
+      return false;
+    }
+    return true;
   }
 
   /**
@@ -560,13 +638,10 @@ export class ExpvalKernels {
       throw new Error("passSums needs a state from resident()");
     const single = st instanceof Float32Array;
     const n = Math.round(Math.log2(st.length / 2));
-    const m = shape.tileQubits ?? 5;
-    let L = Math.min(shape.chunkQubits ?? (single ? 14 : 13), n);
-    // A state of at most one tile is one chunk: every term in one pass.
-    if (n - L <= m) L = n;
+    const layout = tileLayout(n, single, shape);
+    const { L } = layout;
     const K = Math.min(MAX_K, L);
     if (2 ** K < (single ? 2 : 1) * UNROLL) return undefined;
-    const H = n - L;
     const shift = single ? 3 : 4;
     const blockBytes = 2 ** K * 2 ** shift;
     const chunkBytes = 2 ** L * 2 ** shift;
@@ -579,86 +654,143 @@ export class ExpvalKernels {
     const kernel = single ? this.kernels.f : this.kernels.d;
     const out = groups.map((g) => new Float64Array(g.terms.length));
     const entries = groups.flatMap((g, gi) =>
-      g.terms.map((t, j) => ({ g: gi, j, t, x: g.x, xh: g.x >>> L })),
+      g.terms.map((t, j) => ({ g: gi, j, t, x: g.x })),
     );
-    let left = entries;
+    this.tilePasses(
+      STATE_AT,
+      entries.map((e) => e.x),
+      layout,
+      MAX_TERMS,
+      (pass) => {
+        pass.forEach((ei, e) => {
+          const { t, x } = entries[ei];
+          const top = x === 0 ? -1 : 31 - Math.clz32(x);
+          const xv = (x & lowK) >>> (single ? 1 : 0);
+          const at = (TERM / 4) * e;
+          words[at] = t.z | 0;
+          words[at + 1] =
+            (xv & (UNROLL - 1)) |
+            (t.odd ? UNROLL : 0) |
+            (single && x & 1 ? 2 * UNROLL : 0);
+          words[at + 2] = SIGNS_AT + SIGN_SLOT * e;
+          words[at + 3] = ((x - (x & lowK)) * 2 ** shift) | 0;
+          words[at + 4] = (xv & ~(UNROLL - 1)) * 16;
+          words[at + 5] = top < K ? 0 : 2 ** top;
+          sums[(TERM / 8) * e + 4] = 0;
+          sums[(TERM / 8) * e + 5] = 0;
+          writePassSigns(
+            signs32,
+            (SIGN_SLOT / 16) * e,
+            perBlock,
+            t.z & lowK,
+            single,
+          );
+        });
+        return (c) =>
+          kernel(
+            STATE_AT,
+            c * chunkBytes,
+            2 ** (L - K),
+            blockBytes,
+            pass.length,
+            TERMS_AT,
+          );
+      },
+      (pass) =>
+        pass.forEach((ei, e) => {
+          const { g, j, t, x } = entries[ei];
+          const r = sums[(TERM / 8) * e + 4],
+            i = sums[(TERM / 8) * e + 5];
+          const v = t.odd ? i - r : r + i;
+          // A full term with x != 0 summed every pair twice.
+          const full = x !== 0 && 31 - Math.clz32(x) < K;
+          out[g][j] = full ? v / 2 : v;
+        }),
+    );
+    return out;
+  }
+
+  /**
+   * Re <x|y> for two double-precision states in this module's memory (from `stateBuffer` or
+   * `apply`), or undefined for others (the caller sums them itself).
+   */
+  realInner(x: Amplitudes, y: Amplitudes): number | undefined {
+    if (
+      !(x instanceof Float64Array && y instanceof Float64Array) ||
+      x.buffer !== this.memory.buffer ||
+      y.buffer !== this.memory.buffer ||
+      x.length !== y.length ||
+      x.length < 4
+    )
+      return undefined;
+    this.kernels.dot(x.byteOffset, y.byteOffset, x.byteLength);
+    const sum = new Float64Array(this.memory.buffer, DOT_AT, 2);
+    return sum[0] + sum[1];
+  }
+
+  /**
+   * The passes of a tiled walk (see the header) over a state at byte `base` of 2^n amplitudes in
+   * chunks of 2^L, for entries with x masks `xs`: per pass, `begin` gets the indices of its
+   * entries (at most `cap`) and returns the work on one chunk, run on every chunk of every tile
+   * after the tile was read in address order; `end` gets the indices when the pass is done.
+   */
+  private tilePasses(
+    base: number,
+    xs: readonly number[],
+    layout: {
+      readonly n: number;
+      readonly L: number;
+      readonly m: number;
+      readonly single: boolean;
+    },
+    cap: number,
+    begin: (pass: number[]) => (chunk: number) => void,
+    end: (pass: number[]) => void,
+  ): void {
+    const { n, L, m, single } = layout;
+    const H = n - L;
+    const chunkBytes = 2 ** L * (single ? 8 : 16);
+    const xh = xs.map((x) => x >>> L);
+    let left = xs.map((_, i) => i);
     while (left.length > 0) {
-      // V: the span of up to m chunk parts of the x masks left, each chosen to cover the most terms.
+      // V: the span of up to m chunk parts of the x masks left, each chosen to cover the most.
       const weight = new Map<number, number>();
-      for (const e of left) weight.set(e.xh, (weight.get(e.xh) ?? 0) + 1);
+      for (const e of left) weight.set(xh[e], (weight.get(xh[e]) ?? 0) + 1);
       const inSpan = new Uint8Array(2 ** H);
       inSpan[0] = 1;
       let span = [0];
       for (let d = 0; d < m; d++) {
         let best = -1;
         let bestGain = -1;
-        for (const xh of weight.keys()) {
-          if (inSpan[xh]) continue;
+        for (const h of weight.keys()) {
+          if (inSpan[h]) continue;
           let gain = 0;
-          for (const v of span) gain += weight.get(v ^ xh) ?? 0;
-          if (gain > bestGain) [best, bestGain] = [xh, gain];
+          for (const v of span) gain += weight.get(v ^ h) ?? 0;
+          if (gain > bestGain) [best, bestGain] = [h, gain];
         }
         if (best < 0) break;
         span = [...span, ...span.map((v) => v ^ best)];
         for (const v of span) inSpan[v] = 1;
       }
-      // The pass: terms whose chunk part is in V, at most MAX_TERMS.
-      const pass: typeof entries = [];
-      const rest: typeof entries = [];
+      // The pass: entries whose chunk part is in V, at most cap.
+      const pass: number[] = [];
+      const rest: number[] = [];
       for (const e of left)
-        (inSpan[e.xh] && pass.length < MAX_TERMS ? pass : rest).push(e);
+        (inSpan[xh[e]] && pass.length < cap ? pass : rest).push(e);
       left = rest;
-      pass.forEach(({ t, x }, e) => {
-        const top = x === 0 ? -1 : 31 - Math.clz32(x);
-        const xv = (x & lowK) >>> (single ? 1 : 0);
-        const at = (TERM / 4) * e;
-        words[at] = t.z | 0;
-        words[at + 1] =
-          (xv & (UNROLL - 1)) |
-          (t.odd ? UNROLL : 0) |
-          (single && x & 1 ? 2 * UNROLL : 0);
-        words[at + 2] = SIGNS_AT + SIGN_SLOT * e;
-        words[at + 3] = ((x - (x & lowK)) * 2 ** shift) | 0;
-        words[at + 4] = (xv & ~(UNROLL - 1)) * 16;
-        words[at + 5] = top < K ? 0 : 2 ** top;
-        sums[(TERM / 8) * e + 4] = 0;
-        sums[(TERM / 8) * e + 5] = 0;
-        writePassSigns(
-          signs32,
-          (SIGN_SLOT / 16) * e,
-          perBlock,
-          t.z & lowK,
-          single,
-        );
-      });
+      const work = begin(pass);
       // Tiles: cosets of V among the 2^H chunks (each visited from its smallest member).
       for (let c0 = 0; c0 < 2 ** H; c0++) {
         if (span.some((v) => (c0 ^ v) < c0)) continue;
-        // Read the tile in address order first: the passes' partner blocks come in XOR-permuted
-        // order, which the hardware prefetchers do not follow from memory.
+        // Read the tile in address order first: the partner blocks come in XOR-permuted order,
+        // which the hardware prefetchers do not follow from memory.
         if (H > 0)
           for (const v of span)
-            this.kernels.touch(STATE_AT + (c0 ^ v) * chunkBytes, chunkBytes);
-        for (const v of span)
-          kernel(
-            STATE_AT,
-            (c0 ^ v) * chunkBytes,
-            2 ** (L - K),
-            blockBytes,
-            pass.length,
-            TERMS_AT,
-          );
+            this.kernels.touch(base + (c0 ^ v) * chunkBytes, chunkBytes);
+        for (const v of span) work(c0 ^ v);
       }
-      pass.forEach(({ g, j, t, x }, e) => {
-        const r = sums[(TERM / 8) * e + 4],
-          i = sums[(TERM / 8) * e + 5];
-        const v = t.odd ? i - r : r + i;
-        // A full term with x != 0 summed every pair twice.
-        const full = x !== 0 && 31 - Math.clz32(x) < K;
-        out[g][j] = full ? v / 2 : v;
-      });
+      end(pass);
     }
-    return out;
   }
 
   /**
@@ -673,6 +805,7 @@ export class ExpvalKernels {
       readonly ny: number;
       readonly coef: number;
     }[],
+    shape: TileShape = {},
   ): Amplitudes | undefined {
     const single = a instanceof Float32Array;
     const dim = a.length / 2;
@@ -683,7 +816,10 @@ export class ExpvalKernels {
     const st = this.resident(a);
     if (!st) return undefined;
     const buf = this.memory.buffer;
-    const k = Math.min(MAX_K, n);
+    // In tiles like `passSums`: an output block takes its terms' partner blocks from the tile.
+    const layout = tileLayout(n, single, shape);
+    const { L } = layout;
+    const k = Math.min(MAX_K, L);
     const low = (1 << k) - 1;
     const per = single ? 2 ** (k - 1) : 2 ** k;
     const words = new Int32Array(buf, TERMS_AT, (MAX_TERMS * TERM) / 4);
@@ -692,44 +828,52 @@ export class ExpvalKernels {
     const signs32 = new Uint32Array(buf, SIGNS_AT, (MAX_TERMS * SIGN_SLOT) / 4);
     const kernel = single ? this.kernels.af : this.kernels.ad;
     const live = terms.filter((t) => t.coef !== 0);
-    const perCall = Math.floor((MAX_TERMS * TERM) / APPLY_TERM);
-    for (let first = 0; first < live.length; first += perCall) {
-      const batch = live.slice(first, first + perCall);
-      batch.forEach((t, j) => {
-        const at = (APPLY_TERM / 4) * j;
-        const odd = (t.ny & 1) === 1;
-        words[at] = t.z | 0;
-        words[at + 1] = (odd ? 1 : 0) | (single && t.x & 1 ? 2 : 0);
-        words[at + 2] = SIGNS_AT + 16 * per * j;
-        words[at + 3] = t.x & ~low;
-        words[at + 4] = single ? ((t.x & low) >>> 1) << 4 : (t.x & low) << 4;
-        // c i^ny: real (even ny) or imaginary (odd) part r, as the coefficient vector and its negative.
-        const ph = t.ny & 3;
-        const r = ph === 0 || ph === 1 ? t.coef : -t.coef;
-        for (const [off, sgn] of [
-          [32, 1],
-          [48, -1],
-        ]) {
-          if (single)
-            for (let l = 0; l < 4; l++)
-              f32[(j * APPLY_TERM + off) / 4 + l] =
-                sgn * (odd && l % 2 === 0 ? -r : r);
-          else
-            for (let l = 0; l < 2; l++)
-              f64[(j * APPLY_TERM + off) / 8 + l] =
-                sgn * (odd && l === 0 ? -r : r);
-        }
-        writeSigns(signs32, per * j, per, t.z & low, single);
-      });
-      kernel(
-        st.byteOffset,
-        out.byteOffset,
-        dim >>> k,
-        k,
-        batch.length,
-        TERMS_AT,
-      );
-    }
+    this.tilePasses(
+      st.byteOffset,
+      live.map((t) => t.x),
+      layout,
+      Math.floor((MAX_TERMS * TERM) / APPLY_TERM),
+      (pass) => {
+        pass.forEach((ti, j) => {
+          const t = live[ti];
+          const at = (APPLY_TERM / 4) * j;
+          const odd = (t.ny & 1) === 1;
+          words[at] = t.z | 0;
+          words[at + 1] = (odd ? 1 : 0) | (single && t.x & 1 ? 2 : 0);
+          words[at + 2] = SIGNS_AT + 16 * per * j;
+          words[at + 3] = t.x & ~low;
+          words[at + 4] = single ? ((t.x & low) >>> 1) << 4 : (t.x & low) << 4;
+          // c i^ny: real (even ny) or imaginary (odd) part r, as the coefficient vector and its negative.
+          const ph = t.ny & 3;
+          const r = ph === 0 || ph === 1 ? t.coef : -t.coef;
+          for (const [off, sgn] of [
+            [32, 1],
+            [48, -1],
+          ]) {
+            if (single)
+              for (let l = 0; l < 4; l++)
+                f32[(j * APPLY_TERM + off) / 4 + l] =
+                  sgn * (odd && l % 2 === 0 ? -r : r);
+            else
+              for (let l = 0; l < 2; l++)
+                f64[(j * APPLY_TERM + off) / 8 + l] =
+                  sgn * (odd && l === 0 ? -r : r);
+          }
+          writeSigns(signs32, per * j, per, t.z & low, single);
+        });
+        return (c) =>
+          kernel(
+            st.byteOffset,
+            out.byteOffset,
+            2 ** (L - k),
+            k,
+            pass.length,
+            TERMS_AT,
+            c * 2 ** L,
+          );
+      },
+      () => undefined,
+    );
     return out;
   }
 }
@@ -822,6 +966,7 @@ export function expvalKernels(
         applyFunc("ad", false),
         applyFunc("af", true),
         touchFunc("touch"),
+        dotFunc("dot"),
       ];
       const ex = new wasm.Instance(
         new wasm.Module(moduleBytes(STATE_AT / PAGE, funcs)),
@@ -834,6 +979,7 @@ export function expvalKernels(
           ad: ex.ad as ApplyKernel,
           af: ex.af as ApplyKernel,
           touch: ex.touch as (at: number, bytes: number) => void,
+          dot: ex.dot as (x: number, y: number, bytes: number) => void,
         },
         variant,
       );
