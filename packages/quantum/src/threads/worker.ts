@@ -13,6 +13,7 @@ import { applyInstr, makeScratch } from "../sim/execute.ts";
 import type { Amplitudes } from "../sim/kernels/one-qubit.ts";
 import { blockSumSquares, normBlocks } from "../sim/measure.ts";
 import { COLLECT_MIN_BYTES, collectGarbage } from "./collect.ts";
+import { releaseSimdKernels } from "../sim/wasm/simd.ts";
 import {
   type BackStage,
   runStageChunks,
@@ -123,7 +124,9 @@ function runCommand(cmd: number): void {
     instrs = new Map();
     states = new Map();
     stages.clear();
-    collectAfter = bytes >= COLLECT_MIN_BYTES;
+    // The backward stages' chunk buffers grow this thread's SIMD memory with the observables.
+    const dropped = releaseSimdKernels(COLLECT_MIN_BYTES);
+    collectAfter = dropped || bytes >= COLLECT_MIN_BYTES;
   } else if (cmd === CMD_NORM) {
     const a = states.get(Atomics.load(ctl, STATE))!;
     const blocks = normBlocks(a);

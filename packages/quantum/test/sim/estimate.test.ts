@@ -5,7 +5,11 @@ import { bindParameters } from "../../src/ir/parametric.ts";
 import type { ParametricCircuit } from "../../src/ir/parametric.ts";
 import { type Observable, parseObservable } from "../../src/sim/observable.ts";
 import { estimate, type EstimateOptions } from "../../src/sim/estimate.ts";
-import { closeThreadPool, estimateParallel } from "../../src/threads/index.ts";
+import {
+  closeThreadPool,
+  estimateParallel,
+  releaseKernelMemory,
+} from "../../src/threads/index.ts";
 import { opParameterJacobian } from "../../src/ir/parametric.ts";
 import { type SimEngine, singleThreadEngine } from "../../src/sim/engine.ts";
 import { ThreadPool } from "../../src/threads/pool.ts";
@@ -52,6 +56,43 @@ function run(
 }
 
 const HEADER = 'OPENQASM 3.0;\ninclude "stdgates.inc";\n';
+
+/**
+ * The adjoint gradients of p at x on an engine: the final state from the single-threaded kernels
+ * (unblocked, unfused), copied into states of `engine`, then the backward sweep.
+ */
+function adjointOn(
+  engine: SimEngine,
+  p: ParametricCircuit,
+  x: readonly number[],
+  observables: readonly Observable[],
+  precision: "double" | "single",
+  blocking?: { chunkQubits: number; highQubits: number },
+) {
+  const n = p.circuit.numQubits;
+  const bound = bindParameters(p, x);
+  const phi = engine.allocate(n, precision);
+  phi[0] = 1;
+  for (const st of compileProgram(bound, { fusion: false, blocking: false })
+    .steps)
+    if (st.kind === "kernel") singleThreadEngine().sweep(phi, st.instr, n);
+  const lams = observables.map((o) => {
+    const lam = engine.allocate(n, precision);
+    applyObservable(phi, o, lam);
+    return lam;
+  });
+  const grads = adjointGradients(
+    engine,
+    bound,
+    opParameterJacobian(p, x),
+    phi,
+    lams,
+    p.parameters.length,
+    undefined,
+    blocking,
+  );
+  return { phi, grads };
+}
 
 /** A random program on n qubits whose gate arguments are expressions of the inputs a, b, c. */
 function randomProgram(
@@ -236,6 +277,24 @@ describe("expectationValues", () => {
       useSimdVariant(undefined);
     },
   );
+});
+
+describe("releaseKernelMemory", () => {
+  it("drops the expectation kernels once their memory grew past the threshold, and estimates run on after", () => {
+    const before = expvalKernels()!;
+    before.stateBuffer(16, false);
+    expect(before.memoryBytes).toBeGreaterThanOrEqual(2 ** 20);
+    expect(releaseKernelMemory(2 ** 40)).toBe(false);
+    expect(expvalKernels()).toBe(before);
+    expect(releaseKernelMemory(2 ** 20)).toBe(true);
+    const after = expvalKernels()!;
+    expect(after).not.toBe(before);
+    expect(after.memoryBytes).toBeLessThan(2 ** 20);
+    const bell = program(`${HEADER}qubit[2] q; h q[0]; cx q[0], q[1];`);
+    const e = run(bell, [obs("ZZ", 2), obs("YY", 2)], {});
+    expect(e.expectations[0][0]).toBeCloseTo(1, 12);
+    expect(e.expectations[0][1]).toBeCloseTo(-1, 12);
+  });
 });
 
 describe("expectationValues in tiles", () => {
@@ -485,30 +544,17 @@ describe("estimate", () => {
       chunkQubits: number;
       highQubits: number;
     }) => {
-      const bound = bindParameters(p, x);
-      const phi = engine.allocate(n, "double");
-      phi[0] = 1;
-      for (const st of compileProgram(bound, { fusion: false, blocking: false })
-        .steps)
-        if (st.kind === "kernel") engine.sweep(phi, st.instr, n);
-      const lams = observables.map((o) => {
-        const lam = engine.allocate(n, "double");
-        applyObservable(phi, o, lam);
-        return lam;
-      });
-      const g = adjointGradients(
+      const { phi, grads } = adjointOn(
         engine,
-        bound,
-        opParameterJacobian(p, x),
-        phi,
-        lams,
-        p.parameters.length,
-        undefined,
+        p,
+        x,
+        observables,
+        "double",
         blocking,
       );
       // The backward sweep runs phi back to |0...0>.
       expect(Math.abs(phi[0] - 1)).toBeLessThan(1e-10);
-      return g;
+      return grads;
     };
     const whole = gradients();
     // Chunks of 2^3 amplitudes, at most 2 qubits above the lowest one: many stages and wide steps alone.
@@ -534,33 +580,9 @@ describe("estimate", () => {
         obs(randomSum(n, 4, rng).text, n),
       ];
       const x = [0.3, -1.2, 0.8];
-      const bound = bindParameters(p, x);
       const blocking = { chunkQubits: 9, highQubits: 3 };
-      const gradients = (engine: SimEngine) => {
-        const phi = engine.allocate(n, precision);
-        phi[0] = 1;
-        for (const st of compileProgram(bound, {
-          fusion: false,
-          blocking: false,
-        }).steps)
-          if (st.kind === "kernel")
-            singleThreadEngine().sweep(phi, st.instr, n);
-        const lams = observables.map((o) => {
-          const lam = engine.allocate(n, precision);
-          applyObservable(phi, o, lam);
-          return lam;
-        });
-        return adjointGradients(
-          engine,
-          bound,
-          opParameterJacobian(p, x),
-          phi,
-          lams,
-          p.parameters.length,
-          undefined,
-          blocking,
-        );
-      };
+      const gradients = (engine: SimEngine) =>
+        adjointOn(engine, p, x, observables, precision, blocking).grads;
       const one = gradients(singleThreadEngine());
       const pool = await ThreadPool.start(2);
       try {

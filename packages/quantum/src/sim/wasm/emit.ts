@@ -22,6 +22,23 @@ export interface WasmApi {
   };
 }
 
+/**
+ * Drops from a thread's map of kernel instances those whose memory has grown to at least
+ * `minBytes` (a WebAssembly memory never shrinks); true when one was dropped.
+ */
+export function dropGrown<K>(
+  instances: Map<K, { readonly memoryBytes: number } | null>,
+  minBytes: number,
+): boolean {
+  let dropped = false;
+  for (const [key, k] of instances)
+    if (k && k.memoryBytes >= minBytes) {
+      instances.delete(key);
+      dropped = true;
+    }
+  return dropped;
+}
+
 /** This runtime's WebAssembly API, or undefined. */
 export function wasmApi(): WasmApi | undefined {
   return (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
@@ -178,6 +195,23 @@ export const op = {
   f32x4Madd: [0xfd, ...uleb(0x105)],
   f64x2Madd: [0xfd, ...uleb(0x107)],
 };
+
+/** local = the i32 at byte `offset` from the address in local `base`. */
+export function loadField(
+  base: number,
+  offset: number,
+  local: number,
+): number[] {
+  return [...op.get(base), ...op.i32Load(offset), ...op.set(local)];
+}
+
+/** 1 when popcount(a & b) is odd, else 0 (a and b: code that leaves one i32 each). */
+export function parityOfAnd(
+  a: readonly number[],
+  b: readonly number[],
+): number[] {
+  return [...a, ...b, ...op.and, ...op.i32Popcnt, ...op.i32(1), ...op.and];
+}
 
 /**
  * `for (; counter < limit; counter++) body` as a block and a loop (the caller sets counter

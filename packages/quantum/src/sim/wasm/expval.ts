@@ -31,6 +31,9 @@ import {
   V128,
   type WasmMemory,
   countedLoop,
+  loadField,
+  parityOfAnd,
+  dropGrown,
   moduleBytes,
   op,
   wasmApi,
@@ -198,12 +201,8 @@ function passFunc(name: string, single: boolean, fma: boolean): FuncDef {
     ...op.get(I0),
     ...op.and,
     ...op.brIf(0),
-    ...op.get(ENT),
-    ...op.i32Load(8),
-    ...op.set(MT),
-    ...op.get(ENT),
-    ...op.i32Load(16),
-    ...op.set(XH),
+    ...loadField(ENT, 8, MT),
+    ...loadField(ENT, 16, XH),
     ...op.get(STATE),
     ...op.get(OFF),
     ...op.get(ENT),
@@ -215,9 +214,7 @@ function passFunc(name: string, single: boolean, fma: boolean): FuncDef {
       ...op.v128Zero,
       ...op.set(ACC0 + d),
     ]).flat(),
-    ...op.get(ENT),
-    ...op.i32Load(4),
-    ...op.set(VAR),
+    ...loadField(ENT, 4, VAR),
     ...choose(Math.log2(UNROLL) + (single ? 1 : 0), 0),
     // S = sum over d of acc_d ^ (the signs of the d-th vector of an iteration).
     ...Array.from({ length: UNROLL }, (_, d) => [
@@ -238,13 +235,7 @@ function passFunc(name: string, single: boolean, fma: boolean): FuncDef {
     ...op.get(CUR),
     ...toDouble,
     ...op.f64x2Add,
-    ...op.get(I0),
-    ...op.get(ENT),
-    ...op.i32Load(0),
-    ...op.and,
-    ...op.i32Popcnt,
-    ...op.i32(1),
-    ...op.and,
+    ...parityOfAnd(op.get(I0), [...op.get(ENT), ...op.i32Load(0)]),
     ...op.select,
     ...op.store(32, 4),
     ...op.end,
@@ -423,12 +414,8 @@ function applyFunc(name: string, single: boolean): FuncDef {
         ...op.tee(EN),
         ...op.i32Load(8),
         ...op.set(MM),
-        ...op.get(EN),
-        ...op.i32Load(4),
-        ...op.set(VAR),
-        ...op.get(EN),
-        ...op.i32Load(16),
-        ...op.set(XLO),
+        ...loadField(EN, 4, VAR),
+        ...loadField(EN, 16, XLO),
         // The partner block of a: (j ^ x's high bits).
         ...op.get(JJ),
         ...op.get(EN),
@@ -445,13 +432,7 @@ function applyFunc(name: string, single: boolean): FuncDef {
         ...op.load(48, 4),
         ...op.get(EN),
         ...op.load(32, 4),
-        ...op.get(II),
-        ...op.get(EN),
-        ...op.i32Load(0),
-        ...op.and,
-        ...op.i32Popcnt,
-        ...op.i32(1),
-        ...op.and,
+        ...parityOfAnd(op.get(II), [...op.get(EN), ...op.i32Load(0)]),
         ...op.select,
         ...op.set(C),
         ...op.i32(0),
@@ -810,6 +791,16 @@ function parityBit(v: number): number {
 }
 
 const instances = new Map<SimdVariant, ExpvalKernels | null>();
+
+/**
+ * Drops this thread's expectation kernels whose memory has grown to at least `minBytes` (a
+ * WebAssembly memory never shrinks: a thread that ran one large estimate would hold its states
+ * for good); the next `expvalKernels()` builds a fresh module. Views of the old memory stay
+ * valid for whoever holds them. True when one was dropped (a GC then frees it).
+ */
+export function releaseExpvalKernels(minBytes: number): boolean {
+  return dropGrown(instances, minBytes);
+}
 
 /**
  * This thread's expectation kernels (relaxed SIMD where the simulator uses it, see

@@ -24,6 +24,8 @@ import {
   V128,
   type WasmMemory,
   countedLoop,
+  loadField,
+  dropGrown,
   moduleBytes,
   op,
   wasmApi,
@@ -168,12 +170,8 @@ function walk(name: string, body: number[], nIns: number): FuncDef {
       ...op.get(BASE),
       ...op.add,
       ...op.set(PB),
-      ...op.get(ENT),
-      ...op.i32Load(4),
-      ...op.set(XO),
-      ...op.get(ENT),
-      ...op.i32Load(8),
-      ...op.set(YO),
+      ...loadField(ENT, 4, XO),
+      ...loadField(ENT, 8, YO),
       ...Array.from({ length: 8 }, (_, c) => [
         ...op.get(ENT),
         ...op.load(16 + 16 * c, 4),
@@ -799,6 +797,11 @@ export class SimdKernels {
     this.masks = new Int32Array(memory.buffer, INS, WIDE_INS);
   }
 
+  /** Bytes of the module's memory (it only grows). */
+  get memoryBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+
   /**
    * `count` chunk buffers of `len` numbers each, one after the other in the module's memory
    * (valid until the next call of `buffer` or `buffers`); run a plan on buffer k with its
@@ -915,6 +918,14 @@ export type SimdVariant = "relaxed" | "plain";
 
 const instances = new Map<SimdVariant, SimdKernels | null>();
 let preferred: SimdVariant | undefined;
+
+/**
+ * Drops this thread's SIMD kernels whose memory (chunk buffers) has grown to at least `minBytes`,
+ * as `releaseExpvalKernels` does; true when one was dropped.
+ */
+export function releaseSimdKernels(minBytes: number): boolean {
+  return dropGrown(instances, minBytes);
+}
 
 /** f64x2.relaxed_madd in a one-function module: compiles only where relaxed SIMD is on. */
 const RELAXED_PROBE = Uint8Array.from([
