@@ -223,14 +223,19 @@ describe("stepfault submit with estimate options", () => {
         "2000",
         "--seed",
         "9",
+        "--threads",
+        "2",
         "--json",
       );
       expect(r.code, r.err).toBe(0);
       const obj = JSON.parse(r.out) as {
         method: string;
         counts: Record<string, number>;
+        threads: number;
       };
       expect(obj.method).toBe(method);
+      // One qubit: too small for threads to pay, so the worker ran it on one.
+      expect(obj.threads).toBe(1);
       const p1 = (obj.counts["1"] ?? 0) / 2000;
       expect(Math.abs(p1 - 0.6)).toBeLessThan(5 * Math.sqrt(0.24 / 2000));
     }

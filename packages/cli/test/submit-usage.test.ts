@@ -32,6 +32,7 @@ describe("stepfault submit: flags irrelevant to the kind", () => {
     [["--kind", "vqe", body, "--input", "a=1"], "--input", "vqe"],
     [["--kind", "qaoa", body, "--precision", "single"], "--precision", "qaoa"],
     [[bell, "--ansatz", bell], "--ansatz", "sample"],
+    [["--kind", "vqe", body, "--threads", "2"], "--threads", "vqe"],
   ])("%j is a usage error naming %s", async (args, named, kind) => {
     const r = await cli("submit", ...args, ...SERVER);
     expect(r.code).toBe(2);
@@ -40,6 +41,18 @@ describe("stepfault submit: flags irrelevant to the kind", () => {
     expect(r.err).not.toMatch(STACK);
     expect(r.out).toBe("");
   });
+
+  it.each(["0", "two", "1.5", "257"])(
+    "--threads %s is a usage error",
+    async (n) => {
+      const r = await cli("submit", bell, "--threads", n, ...SERVER);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(
+        `--threads must be an integer in [1, 256], got "${n}"`,
+      );
+      expect(r.err).not.toMatch(STACK);
+    },
+  );
 
   it("accepts the flags that apply (the request is then made and fails to connect: exit 3)", async () => {
     const r = await cli(

@@ -32,5 +32,22 @@ export const JobBaseFields = {
   ),
 };
 
+/**
+ * How a simulating job (`sample`, `estimate`) runs on its worker: spread into those kinds' bodies.
+ * `threads` is the number of threads sharing each sweep over the state, as `stepfault run
+ * --threads`; a worker runs at most its `JOB_THREADS` threads at once, so a job asking for more
+ * gets `JOB_THREADS` (the result's `threads` says how many it used). Absent: `JOB_THREADS`.
+ */
+export const JobRunFields = {
+  threads: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: 256,
+      description:
+        "Threads sharing each sweep over the state (default and most: the worker's JOB_THREADS); circuits under 14 qubits run on one",
+    }),
+  ),
+};
+
 /** Options every job kind's body has (`additionalProperties: false`: unknown fields are a 400). */
 export const jobBodyOptions = { additionalProperties: false } as const;

@@ -1,6 +1,10 @@
 /** The `estimate` job kind: expectation values of observables, optionally over a sweep, with gradients. */
 import { Type, type Static } from "typebox";
-import { JobBaseFields, jobBodyOptions } from "./job-base.schema.ts";
+import {
+  JobBaseFields,
+  JobRunFields,
+  jobBodyOptions,
+} from "./job-base.schema.ts";
 import { Sweep } from "./job-sample.schema.ts";
 import { JobNoiseFields } from "./noise.schema.ts";
 import { TextString } from "./strings.ts";
@@ -24,6 +28,7 @@ export const EstimateJobBody = Type.Object(
      * counts include them.
      */
     ...JobNoiseFields,
+    ...JobRunFields,
     /** The observables whose expectation values are wanted. */
     observables: Observables,
     /** Points: values of the program's inputs (the rest come from `inputs`). */

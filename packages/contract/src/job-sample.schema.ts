@@ -1,6 +1,10 @@
 /** The `sample` job kind (the default): measure the circuit `shots` times and count outcomes. */
 import { Type, type Static } from "typebox";
-import { JobBaseFields, jobBodyOptions } from "./job-base.schema.ts";
+import {
+  JobBaseFields,
+  JobRunFields,
+  jobBodyOptions,
+} from "./job-base.schema.ts";
 import { JobNoiseFields } from "./noise.schema.ts";
 
 /** Parameter values per point: `{ "theta": [v1, ..., vP], ... }`, all arrays of one length P. */
@@ -20,6 +24,7 @@ export const SampleJobBody = Type.Object(
     kind: Type.Optional(Type.Literal("sample")),
     ...JobBaseFields,
     ...JobNoiseFields,
+    ...JobRunFields,
     /** How many times the circuit is run and measured (per point with a `sweep`). */
     shots: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
     /** Counts at every point of a sweep of the program's inputs. */

@@ -67,6 +67,8 @@ export const SampleResult = Type.Object({
   method: Type.String(),
   sweeps: Type.Integer(),
   peakMemoryBytes: Type.Number(),
+  /** Threads that shared each sweep (absent in results from before jobs had threads). */
+  threads: Type.Optional(Type.Integer()),
   timing: Type.Object({
     queueWaitMs: Type.Number(),
     compileMs: Type.Number(),
@@ -112,6 +114,8 @@ export const JobRecord = Type.Object({
     method: Type.Optional(SimulationMethod),
     /** The noise model the job ran with (the whole model, also when it came from a saved one). */
     noise: Type.Optional(Type.Union([JobNoise, Type.Null()])),
+    /** Threads asked for (null: the worker's default); they do not change the outcome. */
+    threads: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
   }),
   stepfaultVersion: Type.String(),
   /** A variational job's resolved request; `source` is then its ansatz (QAOA: the generated circuit). */
@@ -138,6 +142,8 @@ export const Job = Type.Object({
   method: SimulationMethod,
   /** The noise model applied (null: none beyond pragmas in the source). */
   noise: Type.Union([JobNoise, Type.Null()]),
+  /** Threads asked for (null: the worker's `JOB_THREADS`); `result.threads` is how many ran. */
+  threads: Type.Union([Type.Integer(), Type.Null()]),
   numQubits: Type.Integer(),
   numClbits: Type.Integer(),
   shots: Type.Integer({ description: "Shots; for an exact estimate 0" }),

@@ -5,15 +5,14 @@
  * is the limit: on some machines the JavaScript loop is bound by the core, not by memory, and would
  * set a limit that the simulator beats.
  */
-import { I32, V128, moduleBytes, op } from "../src/sim/wasm/emit.ts";
-
-/** The parts of the WebAssembly API used here (the package is built without DOM types). */
-interface WasmApi {
-  readonly Module: new (bytes: Uint8Array) => object;
-  readonly Instance: new (module: object) => {
-    readonly exports: Record<string, unknown>;
-  };
-}
+import {
+  I32,
+  PAGE,
+  V128,
+  moduleBytes,
+  op,
+  wasmApi,
+} from "../src/sim/wasm/emit.ts";
 
 /** Largest array a sweep allocates: 1 GiB. */
 export const BANDWIDTH_PROBE_BYTES = 2 ** 30;
@@ -83,8 +82,8 @@ function wasmSweep(
     ...op.end,
     ...op.end,
   ];
-  const pages = Math.ceil((bytes + 64) / 65536);
-  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  const pages = Math.ceil((bytes + 64) / PAGE);
+  const wasm = wasmApi();
   if (!wasm) return undefined;
   try {
     const instance = new wasm.Instance(

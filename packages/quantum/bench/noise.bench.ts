@@ -5,7 +5,7 @@
  * depolarizing noise after every gate (double and single, 1 and 2 threads: time, sweeps, and the
  * ratio to the memory-bandwidth limit of a 2n-qubit state measured in the same run), and
  * trajectories at n = 20 and 24 with 1% depolarizing noise (shots per second) against the ideal
- * simulation of the same circuit.
+ * simulation of the same circuit (per trajectory: time, CPU time and sweeps against one ideal run).
  */
 import { loadavg } from "node:os";
 import { namedChannel } from "../src/ir/channels.ts";
@@ -23,6 +23,8 @@ export interface NoiseRow {
   readonly gates: number;
   readonly shots: number;
   readonly ms: number;
+  /** CPU time of the whole process (main thread and workers) during the run. */
+  readonly cpuMs: number;
   readonly sweeps: number;
   readonly method: string;
   /** Density matrix: time / (sweeps x the bandwidth limit of one 2n-qubit sweep). */
@@ -43,6 +45,11 @@ export function withDepolarizing(circuit: Circuit, p: number): Circuit {
       ops.push({ kind: "noise", channel: dep.channel, qubits: [q] });
   }
   return { ...circuit, ops };
+}
+
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(start);
+  return (u.user + u.system) / 1000;
 }
 
 function f(x: number | undefined, digits = 2): string {
@@ -78,10 +85,12 @@ export async function runNoiseBench(
           precision,
           method: "density_matrix" as const,
         };
+        const cpu0 = process.cpuUsage();
         const out =
           threads === 1
             ? simulate(c, opts)
             : await simulateParallel(c, { ...opts, threads });
+        const cpuMs = cpuMsSince(cpu0);
         if (!out.ok) {
           console.log(
             `n=${n} ${precision} ${threads}t: ${out.error.code} ${out.error.message}`,
@@ -97,6 +106,7 @@ export async function runNoiseBench(
           gates,
           shots: 1000,
           ms: timeMs,
+          cpuMs,
           sweeps,
           method,
           ratioToBandwidthLimit: timeMs / (bw.ms * Math.max(1, sweeps)),
@@ -104,7 +114,7 @@ export async function runNoiseBench(
         };
         rows.push(row);
         console.log(
-          `dm n=${n} ${precision} ${threads}t: ${f(timeMs, 1)} ms, ${sweeps} sweeps of a ${2 * n}-qubit state (${gates} gates, ${c.ops.length - gates} channels), bandwidth limit ${f(bw.ms, 1)} ms/sweep, x bandwidth=${f(row.ratioToBandwidthLimit)} load=${f(row.load1, 1)}`,
+          `dm n=${n} ${precision} ${threads}t: ${f(timeMs, 1)} ms (CPU ${f(cpuMs, 0)} ms), ${sweeps} sweeps of a ${2 * n}-qubit state (${gates} gates, ${c.ops.length - gates} channels), bandwidth limit ${f(bw.ms, 1)} ms/sweep, x bandwidth=${f(row.ratioToBandwidthLimit)} load=${f(row.load1, 1)}`,
         );
       }
     }
@@ -116,23 +126,28 @@ export async function runNoiseBench(
     const c = withDepolarizing(ideal, 0.01);
     const shots = n <= 20 ? 200 : 40;
     for (const threads of [2]) {
+      const cpu0 = process.cpuUsage();
       const base = await simulateParallel(ideal, { shots, seed: 1, threads });
+      const cpu1 = process.cpuUsage();
       const noisy = await simulateParallel(c, {
         shots,
         seed: 1,
         threads,
         method: "trajectories",
       });
+      const cpu = [cpuMsSince(cpu0) - cpuMsSince(cpu1), cpuMsSince(cpu1)];
       if (!base.ok || !noisy.ok) {
         console.log(
           `traj n=${n}: ${!base.ok ? base.error.message : ""} ${!noisy.ok ? noisy.error.message : ""}`,
         );
         continue;
       }
-      for (const [kind, r] of [
-        ["ideal", base.result],
-        ["trajectories", noisy.result],
-      ] as const) {
+      for (const [i, [kind, r]] of (
+        [
+          ["ideal", base.result],
+          ["trajectories", noisy.result],
+        ] as const
+      ).entries()) {
         const row: NoiseRow = {
           kind,
           n,
@@ -141,6 +156,7 @@ export async function runNoiseBench(
           gates: ideal.ops.length,
           shots,
           ms: r.timeMs,
+          cpuMs: cpu[i],
           sweeps: r.sweeps,
           method: r.method,
           shotsPerSecond: (shots / r.timeMs) * 1000,
@@ -148,8 +164,11 @@ export async function runNoiseBench(
         };
         rows.push(row);
       }
+      const b = base.result,
+        t = noisy.result;
+      // One trajectory against one ideal simulation (the ideal run samples all its shots from one state).
       console.log(
-        `traj n=${n} ${threads}t: ${shots} noisy shots in ${f(noisy.result.timeMs, 0)} ms = ${f((shots / noisy.result.timeMs) * 1000, 1)} shots/s (${noisy.result.sweeps} sweeps, peak ${noisy.result.peakStates} states); ideal run ${f(base.result.timeMs, 0)} ms (${base.result.sweeps} sweeps): noisy/ideal time ${f(noisy.result.timeMs / base.result.timeMs, 1)}x`,
+        `traj n=${n} ${threads}t: ${shots} noisy shots in ${f(t.timeMs, 0)} ms (CPU ${f(cpu[1], 0)} ms) = ${f((shots / t.timeMs) * 1000, 2)} shots/s, ${f(t.sweeps / shots, 1)} sweeps/shot (peak ${t.peakStates} states); ideal run ${f(b.timeMs, 0)} ms (CPU ${f(cpu[0], 0)} ms, ${b.sweeps} sweeps, ${f((shots / b.timeMs) * 1000, 1)} shots/s sampled): one trajectory / one ideal run = ${f(t.timeMs / shots / b.timeMs)} (CPU ${f(cpu[1] / shots / cpu[0])}), sweeps ${f(t.sweeps / shots / b.sweeps)} load=${f(loadavg()[0], 1)}`,
       );
     }
   }

@@ -38,6 +38,10 @@ export function rerunBody(job: Job): SubmitJobBody | null {
     : {};
   const noise = job.noise ? { noise: job.noise.model } : {};
   const method = { method: job.method };
+  const threads =
+    job.threads !== null && job.threads !== undefined
+      ? { threads: job.threads }
+      : {};
   const primitive = job.primitive ?? {};
   const sweep = primitive.sweep ? { sweep: primitive.sweep } : {};
   const v = job.variational;
@@ -56,6 +60,7 @@ export function rerunBody(job: Job): SubmitJobBody | null {
     ...inputs,
     ...noise,
     ...method,
+    ...threads,
     ...sweep,
   };
   switch (job.kind) {

@@ -23,6 +23,7 @@ export const BELL_RESULT: JobResult = {
   method: "statevector",
   sweeps: 1,
   peakMemoryBytes: 64,
+  threads: 1,
   timing: { queueWaitMs: 12, compileMs: 1.5, simulateMs: 3.25 },
   statevector: [
     [Math.SQRT1_2, 0],
@@ -44,6 +45,7 @@ export function job(over: Partial<Job> = {}): Job {
     kind: "sample",
     primitive: null,
     method: "auto",
+    threads: null,
     noise: null,
     variational: null,
     numQubits: 2,

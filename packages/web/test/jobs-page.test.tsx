@@ -219,6 +219,11 @@ describe("JobPage", () => {
     expect(
       await screen.findByRole("table", { name: "Probabilities" }),
     ).toBeTruthy();
+    // The run facts say how many threads shared the sweeps.
+    const facts = [...document.querySelectorAll("dt")].find(
+      (d) => d.textContent === "Threads",
+    );
+    expect(facts?.nextElementSibling?.textContent).toBe("1");
     expect(screen.getByRole("button", { name: "Run again" })).toHaveProperty(
       "disabled",
       false,
@@ -241,6 +246,7 @@ describe("JobPage", () => {
       progress: 1,
       result: BELL_RESULT,
       method: "density_matrix",
+      threads: 2,
       noise: { model, noiseModelId: null, noiseModelName: null },
       primitive: { sweep: { theta: [0, 1] } },
       record: {
@@ -268,6 +274,7 @@ describe("JobPage", () => {
       inputs: { phi: 0.5 },
       noise: model,
       method: "density_matrix",
+      threads: 2,
       sweep: { theta: [0, 1] },
     });
   });

@@ -5,7 +5,7 @@ import {
   type EstimateResult,
   type SimMethod,
 } from "@stepfault/quantum";
-import { parseInputs } from "../args.ts";
+import { parseInputs, parseThreads } from "../args.ts";
 import { estimateJson, estimateTable } from "../estimate-report.ts";
 import { readNoiseModelFile, readSweep } from "../source.ts";
 import {
@@ -45,6 +45,7 @@ Options:
   --noise MODEL.json   apply a noise-model file (format: packages/quantum/noise-model.schema.json)
   --noise-model ID     apply a noise model saved in the project
   --method M           auto (default), statevector, density_matrix or trajectories
+  --threads N          threads sharing each sweep on the worker (default and most: its JOB_THREADS)
   --seed S             uint32 seed (default: chosen by the server and printed)
   --server URL         server root (default STEPFAULT_SERVER or http://localhost:3000)
   --api-key K          API key (default STEPFAULT_API_KEY)
@@ -71,6 +72,9 @@ function asSimulateResult(job: Job): RunReport {
         : "statevector",
     timeMs: r.timing.compileMs + r.timing.simulateMs,
     sweeps: r.sweeps,
+    ...(r.threads !== undefined ? { threads: r.threads } : {}),
+    compileMs: r.timing.compileMs,
+    simulateMs: r.timing.simulateMs,
   };
 }
 
@@ -128,6 +132,7 @@ const CIRCUIT_FLAGS = [
   "noise",
   "noise-model",
   "method",
+  "threads",
 ] as const;
 
 /** The flags given that the kind would ignore, as `--name`, so the user learns instead of guessing. */
@@ -171,6 +176,7 @@ export async function submitCommand(argv: readonly string[]): Promise<number> {
         noise: { type: "string" },
         "noise-model": { type: "string" },
         method: { type: "string" },
+        threads: { type: "string" },
         seed: { type: "string" },
         server: { type: "string" },
         "api-key": { type: "string" },
@@ -237,6 +243,13 @@ export async function submitCommand(argv: readonly string[]): Promise<number> {
     );
   if (values.noise !== undefined && values["noise-model"] !== undefined)
     return usage("give at most one of --noise and --noise-model");
+  let threads: number | undefined;
+  try {
+    threads =
+      values.threads === undefined ? undefined : parseThreads(values.threads);
+  } catch (err) {
+    return usage((err as Error).message);
+  }
   let noise: unknown;
   if (values.noise !== undefined && kind === "sample") {
     const read = readNoiseModelFile(values.noise);
@@ -302,6 +315,7 @@ export async function submitCommand(argv: readonly string[]): Promise<number> {
           ? { noiseModelId: values["noise-model"] }
           : {}),
       ...(method !== undefined ? { method: method as SimMethod } : {}),
+      ...(threads !== undefined ? { threads } : {}),
     };
     const idem = values["idempotency-key"]
       ? { idempotencyKey: values["idempotency-key"] }

@@ -61,7 +61,6 @@ class BranchRunner {
   peak = 0;
   private live = 0;
   private finished = 0;
-  private readonly pool: Amplitudes[] = [];
   readonly counts: Record<string, number> = {};
   private readonly tail: number;
 
@@ -72,6 +71,7 @@ class BranchRunner {
     private readonly shots: number,
     private readonly maxStates: number,
     private readonly readout?: ReadoutErrors,
+    private readonly pool: Amplitudes[] = [],
   ) {
     this.tail = terminalStart(prog);
   }
@@ -257,6 +257,8 @@ class BranchRunner {
 /**
  * Runs `shots` shots of a dynamic program by branch splitting. `maxStates` (at least 2) caps the
  * states alive at once; by default only the shot count bounds them (1 + floor(log2 shots)).
+ * `pool` holds spare state buffers of the program's width and precision: the run takes from it
+ * before allocating and leaves every state it used there (so several runs share their buffers).
  */
 export function runBranches(
   circuit: Circuit,
@@ -265,13 +267,24 @@ export function runBranches(
   ctx: RunContext,
   maxStates = Infinity,
   readout?: ReadoutErrors,
+  pool?: Amplitudes[],
 ): BranchOutput {
   if (!(maxStates >= 2))
     throw new Error(
       `invariant: maxStates must be at least 2, got ${maxStates}`,
     );
-  const r = new BranchRunner(circuit, prog, ctx, shots, maxStates, readout);
+  const r = new BranchRunner(
+    circuit,
+    prog,
+    ctx,
+    shots,
+    maxStates,
+    readout,
+    pool,
+  );
+  const reused = (pool?.length ?? 0) > 0;
   const root = r.acquire();
+  if (reused) root.fill(0);
   root[0] = 1;
   r.go(root, shots, new Uint8Array(prog.numClbits), 0);
   ctx.onProgress?.(1);

@@ -4,11 +4,11 @@
  *   U rho U^dagger = (conj(U) on the column qubits) (U on the row qubits) vec(rho),
  *   sum_k K rho K^dagger = S vec(rho), S = sum_k conj(K) (x) K on (row qubits, column qubits),
  * so a noisy n-qubit circuit becomes a 2n-qubit circuit of unitaries and (non-unitary)
- * superoperators, compiled and run by the statevector simulator's own program compiler, fusion,
+ * superoperators (written as cheap one-target ops where their shape allows, see superop.ts), compiled and run by the statevector simulator's own program compiler, fusion,
  * cache blocking, kernels and engines (threads included). Measurement probabilities are the real
  * diagonal rho[r][r] (index r (2^n + 1)).
  */
-import { superoperator, type Channel } from "../ir/channels.ts";
+import type { Channel } from "../ir/channels.ts";
 import { gateMatrix } from "../ir/gates.ts";
 import type { Circuit, GateOp, Operation } from "../ir/types.ts";
 import { maxDistance } from "../math/matrix.ts";
@@ -16,6 +16,7 @@ import type { BlockingOptions } from "./blocking.ts";
 import type { Amplitudes } from "./kernels/one-qubit.ts";
 import { compileProgram } from "./program.ts";
 import { runStatic, type RunContext } from "./run.ts";
+import { channelOps } from "./superop.ts";
 
 /** Most qubits the density-matrix method takes, by precision (a 2n-qubit state: 4 GiB / 8 GiB). */
 export const DM_MAX_QUBITS = { double: 14, single: 15 } as const;
@@ -92,18 +93,6 @@ function conjugateOp(op: GateOp, n: number): GateOp {
   return { ...base, name: "unitary", params: [], matrix: conj };
 }
 
-/** The superoperator of a channel on `qubits` as a (non-unitary) matrix op on rows and columns. */
-function channelOp(ch: Channel, qubits: readonly number[], n: number): GateOp {
-  return {
-    kind: "gate",
-    name: "unitary",
-    qubits: [...qubits, ...qubits.map((q) => q + n)],
-    params: [],
-    controls: [],
-    matrix: superoperator(ch),
-  };
-}
-
 /**
  * The 2n-qubit circuit that evolves vec(rho) (measurements dropped: they must be terminal, see
  * `densityUnsupported`; resets and noise become superoperators).
@@ -118,10 +107,10 @@ export function densityCircuit(circuit: Circuit): Circuit {
         ops.push(op, conjugateOp(op, n));
         break;
       case "noise":
-        ops.push(channelOp(op.channel, op.qubits, n));
+        ops.push(...channelOps(op.channel, op.qubits, n));
         break;
       case "reset":
-        ops.push(channelOp(RESET_CHANNEL, [op.qubit], n));
+        ops.push(...channelOps(RESET_CHANNEL, [op.qubit], n));
         break;
       case "barrier":
         ops.push({
@@ -169,10 +158,11 @@ export function runDensity(
   options: { fusion: boolean; blocking: BlockingOptions | false },
 ): DensityRun {
   const dc = densityCircuit(circuit);
-  // Superoperator fusion: dense blocks of up to 2 qubits let a one-qubit gate U (on the row qubit),
-  // conj(U) (on the column qubit) and the channel after it (a 4x4 superoperator on both) become
-  // one 4x4 sweep instead of three; the channel is dense anyway, so this costs no arithmetic.
-  const prog = compileProgram(dc, { ...options, maxDense: 2 });
+  // No dense fusion (maxDense 1): U on a row qubit and conj(U) on its column qubit stay one-target
+  // ops for the SIMD kernels (fused, they would be a dense 4x4 in the TypeScript kernel, which made
+  // runs compute-bound there); channels arrive as one-target ops and diagonals where their shape
+  // allows (superop.ts), so only the others run as dense superoperators.
+  const prog = compileProgram(dc, { ...options, maxDense: 1 });
   const out = runStatic(dc, prog, 0, ctx);
   return { state: out.state!, phase: prog.globalPhase, sweeps: out.sweeps };
 }

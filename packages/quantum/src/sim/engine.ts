@@ -5,6 +5,7 @@
 import { type KernelInstr, outerSize } from "./instructions.ts";
 import type { Amplitudes } from "./kernels/one-qubit.ts";
 import { applyInstr, makeScratch } from "./execute.ts";
+import type { BackStage } from "./gradient.ts";
 
 /** Allocates states and applies kernel instructions to them. */
 export interface SimEngine {
@@ -14,6 +15,15 @@ export interface SimEngine {
   sweep(a: Amplitudes, instr: KernelInstr, numQubits: number): void;
   /** The squared norm of a, bit-identical to `sumSquares(a)` (absent: the caller computes it). */
   sumSquares?(a: Amplitudes): number;
+  /**
+   * Runs every chunk of a backward stage of the adjoint gradient (gradient.ts `runStageChunks`)
+   * over the threads and returns the per-chunk sums (absent: the caller runs them itself).
+   */
+  backwardStage?(
+    stage: BackStage,
+    phi: Amplitudes,
+    lams: readonly Amplitudes[],
+  ): Float64Array;
   /** Threads sharing each sweep (absent: 1). */
   readonly threads?: number;
 }

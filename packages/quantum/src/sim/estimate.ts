@@ -21,7 +21,6 @@ import {
   applyObservable,
   expectationValues,
   qubitWiseGroups,
-  realInner,
 } from "./observable.ts";
 import { compileProgram, findOpaque } from "./program.ts";
 import {
@@ -33,7 +32,7 @@ import {
 import { GradientCancelled, adjointGradients, shiftRule } from "./gradient.ts";
 import { estimateDensity } from "./density-estimate.ts";
 import { applyNoiseModelToProgram, type NoiseModel } from "../noise/model.ts";
-import { MAX_COPY_BYTES } from "./wasm/expval.ts";
+import { MAX_COPY_BYTES, expvalKernels } from "./wasm/expval.ts";
 
 /** Options of `estimate`. */
 export interface EstimateOptions {
@@ -321,8 +320,8 @@ class PointEstimator {
     this.groups = groupAll(observables);
   }
 
-  /** The final state of a bound circuit (in this.state). */
-  run(circuit: Circuit): Amplitudes {
+  /** The final state of a bound circuit. */
+  run(circuit: Circuit, adjoint = false): Amplitudes {
     // A state that fits in a cache-blocking chunk gains nothing from blocking, and planning the
     // stages would cost more than running the sweeps (a sweep re-plans at every point).
     const blocking = defaultBlocking(
@@ -339,15 +338,34 @@ class PointEstimator {
         "SIM_ESTIMATE_DYNAMIC",
         "expectation values need a circuit without mid-circuit measurement, reset or classical conditions (final measurements are ignored)",
       );
-    this.state ??= this.engine.allocate(this.n, this.precision);
-    const a = this.state;
-    a.fill(0);
+    const a = this.stateAtZero(adjoint);
     a[0] = 1;
     for (const st of prog.steps) {
       if (st.kind !== "kernel") continue;
       this.engine.sweep(a, st.instr, this.n);
     }
     return a;
+  }
+
+  /**
+   * A zeroed state for `run`. On one thread it lives in the expectation kernels' WebAssembly
+   * memory (wasm/expval.ts), which they would otherwise copy it into; for the adjoint gradient two
+   * states are reserved there first, so O a (written to the second) never grows the memory under
+   * this view. Taken anew every run: anything else growing that memory detaches old views.
+   */
+  private stateAtZero(adjoint: boolean): Amplitudes {
+    const single = this.precision === "single";
+    const kernels =
+      (this.engine.threads ?? 1) === 1 && this.shots === null
+        ? expvalKernels()
+        : undefined;
+    if (kernels && (!adjoint || kernels.reserve(this.n, single, 2))) {
+      const a = kernels.stateBuffer(this.n, single, 0);
+      if (a) return a;
+    }
+    this.state ??= this.engine.allocate(this.n, this.precision);
+    this.state.fill(0);
+    return this.state;
   }
 
   /** Expectations (and standard errors with shots) of one bound circuit. */
@@ -418,20 +436,31 @@ class PointEstimator {
     numParams: number,
     shouldStop?: () => boolean,
   ): { values: number[]; grads: number[][] } {
-    const a = this.run(circuit);
-    this.lams ??= this.observables.map(() =>
-      this.engine.allocate(this.n, this.precision),
+    const a = this.run(circuit, true);
+    // One observable on one thread: lambda is the kernels' second state, where O a is computed.
+    const slot1 =
+      this.observables.length === 1 && a.buffer !== this.state?.buffer
+        ? expvalKernels()?.stateBuffer(
+            this.n,
+            this.precision === "single",
+            1,
+            false,
+          )
+        : undefined;
+    const lams = slot1
+      ? [slot1]
+      : (this.lams ??= this.observables.map(() =>
+          this.engine.allocate(this.n, this.precision),
+        ));
+    const values = this.observables.map((o, k) =>
+      applyObservable(a, o, lams[k]),
     );
-    const values = this.observables.map((o, k) => {
-      applyObservable(a, o, this.lams![k]);
-      return realInner(a, this.lams![k]);
-    });
     const grads = adjointGradients(
       this.engine,
       circuit,
       jac,
       a,
-      this.lams,
+      lams,
       numParams,
       shouldStop,
       defaultBlocking(this.n, this.precision, this.engine.threads ?? 1),

@@ -113,7 +113,7 @@ export function derivativeInner(
 }
 
 /** One op of the backward sweep: U^dagger lowered, and dU/dtheta_r per parameter that moves. */
-interface BackStep {
+export interface BackStep {
   readonly idx: number;
   /** Targets (qubits[0] = matrix LSB) and controls as the derivative sees them. */
   readonly targets: readonly number[];
@@ -298,11 +298,12 @@ function localStep(
  * The adjoint sweep. `phi` is the final state (it is run back to |0...0> in place), `lams[k]` =
  * O_k phi (consumed). Returns grads[k][j] over `numParams` circuit parameters.
  *
- * On one thread the backward sweep is cache-blocked like the forward simulator (blocking.ts): the
+ * The backward sweep is cache-blocked like the forward simulator (blocking.ts): the
  * steps are cut into stages touching at most `highQubits` qubits at or above the chunk, and each
  * stage runs chunk by chunk on phi and every lam together, each one-qubit step as one fused loop
  * (apply U^dagger to phi, accumulate <lam|dU|phi>, apply U^dagger to lam). So a stage costs one pass
- * over memory, not three per gate. On the thread pool each step is a sweep of the engine.
+ * over memory, not three per gate. On the thread pool the chunks of a stage are shared out among
+ * the threads (`SimEngine.backwardStage`); the sums come out the same as on one thread.
  */
 export function adjointGradients(
   engine: SimEngine,
@@ -319,23 +320,7 @@ export function adjointGradients(
   const grads = lams.map(() => new Float64Array(numParams));
   const steps = backSteps(circuit, jac, numParams);
   const accs = steps.map((s) => new Float64Array(s.derivs.length * K));
-  if ((engine.threads ?? 1) > 1) {
-    steps.forEach((s, i) => {
-      if (shouldStop?.()) throw new GradientCancelled();
-      engine.sweep(phi, s.instr, n);
-      s.derivs.forEach(({ D }, r) => {
-        for (let k = 0; k < K; k++)
-          accs[i][r * K + k] = derivativeInner(
-            lams[k],
-            phi,
-            s.targets,
-            s.controls,
-            D,
-          );
-      });
-      for (const lam of lams) engine.sweep(lam, s.instr, n);
-    });
-  } else blockedBackward(steps, accs, n, phi, lams, shouldStop, blocking);
+  blockedBackward(engine, steps, accs, n, phi, lams, shouldStop, blocking);
   steps.forEach((s, i) =>
     s.derivs.forEach(({ row }, r) => {
       for (let k = 0; k < K; k++) {
@@ -348,7 +333,126 @@ export function adjointGradients(
   return grads;
 }
 
+/** One action of a stage: steps without a derivative planned together, a fused step, or a step. */
+type StageAction =
+  | { readonly plans: readonly (Plan | KernelInstr)[] }
+  | { readonly fused: number; readonly t: number }
+  | { readonly step: number };
+
+/**
+ * A cache-blocked stage of the backward sweep as plain data, so that the pool's workers can run
+ * its chunks too (`SimEngine.backwardStage`): chunk c holds the 2^low amplitudes from bit 0 and
+ * every value of the high qubits `hs` (2^local amplitudes), for each value of the other bits.
+ */
+export interface BackStage {
+  readonly n: number;
+  readonly low: number;
+  readonly hs: readonly number[];
+  readonly single: boolean;
+  /** Whether the WebAssembly SIMD kernels run the actions (planned for them). */
+  readonly simd: boolean;
+  /** The stage's steps; actions refer to them by index. */
+  readonly steps: readonly BackStep[];
+  readonly actions: readonly StageAction[];
+  /** Where each step's accumulators (derivatives x lams) start in a chunk's vector of accLen. */
+  readonly accAt: readonly number[];
+  readonly accLen: number;
+}
+
+/** Chunks of a stage. */
+export function stageChunks(stage: BackStage): number {
+  return 2 ** (stage.n - stage.low - stage.hs.length);
+}
+
+/**
+ * Runs chunks [begin, end) of a stage on phi and the lams (gather, the actions, scatter), writing
+ * chunk c's sums <lam|dU|phi> to out[c * accLen + accAt[step] + r * K + k] (added to zero, so a
+ * chunk's sums do not depend on which thread ran it).
+ */
+export function runStageChunks(
+  stage: BackStage,
+  begin: number,
+  end: number,
+  phi: Amplitudes,
+  lams: readonly Amplitudes[],
+  out: Float64Array,
+  scratch: Float64Array,
+): void {
+  const { low, hs, single, steps, actions, accAt, accLen } = stage;
+  const local = low + hs.length;
+  const len = 2 * 2 ** local;
+  const simd = stage.simd ? simdKernels() : undefined;
+  if (stage.simd && !simd)
+    throw new Error("invariant: a SIMD stage on a thread without SIMD");
+  const alloc = (): Amplitudes =>
+    single ? new Float32Array(len) : new Float64Array(len);
+  const bufs = simd?.buffers(single, len, 1 + lams.length);
+  const bufPhi = bufs ? bufs[0] : alloc();
+  const bufLams = bufs ? bufs.slice(1) : lams.map(alloc);
+  const hoff = new Float64Array(1 << hs.length);
+  for (let j = 0; j < hoff.length; j++)
+    for (let b = 0; b < hs.length; b++)
+      if ((j >> b) & 1) hoff[j] += 2 * 2 ** hs[b];
+  const highBits = Int32Array.from(hs);
+  const map = (q: number): number => (q < low ? q : low + hs.indexOf(q));
+  const run = 2 * 2 ** low;
+  const gather = (src: Amplitudes, buf: Amplitudes, base: number) => {
+    for (let j = 0; j < hoff.length; j++) {
+      const p0 = base + hoff[j];
+      buf.set(src.subarray(p0, p0 + run), j * run);
+    }
+  };
+  const scatter = (buf: Amplitudes, dst: Amplitudes, base: number) => {
+    for (let j = 0; j < hoff.length; j++)
+      dst.set(buf.subarray(j * run, (j + 1) * run), base + hoff[j]);
+  };
+  for (let c = begin; c < end; c++) {
+    const acc = out.subarray(c * accLen, (c + 1) * accLen);
+    acc.fill(0);
+    const base = 2 * insertZeroBits(c * 2 ** low, highBits);
+    gather(phi, bufPhi, base);
+    lams.forEach((lam, k) => gather(lam, bufLams[k], base));
+    for (const act of actions) {
+      if ("plans" in act)
+        for (const b of [bufPhi, ...bufLams])
+          for (const pl of act.plans)
+            if ("kind" in pl)
+              applyInstr(b, pl, 0, outerSize(pl, local), scratch);
+            else simd!.run(pl, b.byteOffset);
+      else if ("fused" in act) {
+        const st = steps[act.fused];
+        bufLams.forEach((lam, k) => {
+          acc[accAt[act.fused] + k] += simd!.fusedGradStep(
+            bufPhi as Float64Array,
+            lam as Float64Array,
+            local,
+            act.t,
+            st.udag,
+            st.derivs[0].D,
+            k === 0,
+          );
+        });
+      } else {
+        const st = steps[act.step];
+        const at = accAt[act.step];
+        localStep(
+          st,
+          map,
+          bufPhi,
+          bufLams,
+          acc.subarray(at, at + st.derivs.length * lams.length),
+          scratch,
+          false,
+        );
+      }
+    }
+    scatter(bufPhi, phi, base);
+    lams.forEach((lam, k) => scatter(bufLams[k], lam, base));
+  }
+}
+
 function blockedBackward(
+  engine: SimEngine,
   steps: readonly BackStep[],
   accs: readonly Float64Array[],
   n: number,
@@ -374,8 +478,6 @@ function blockedBackward(
   const maxHigh = Math.min(blocking.highQubits, chunk - 1);
   const low = chunk - maxHigh;
   const single = phi instanceof Float32Array;
-  const alloc = (len: number): Amplitudes =>
-    single ? new Float32Array(len) : new Float64Array(len);
   // With WebAssembly SIMD, the chunks of phi and the lams sit in its memory and the steps without
   // a derivative run as its kernels (planned once per stage); the fused steps stay in TypeScript.
   const simd = blocking.simd === false ? undefined : simdKernels();
@@ -418,25 +520,13 @@ function blockedBackward(
       while (first < steps.length && done[first]) first++;
       continue;
     }
-    const hs = Int32Array.from([...high].sort((x, y) => x - y));
+    const hs = [...high].sort((x, y) => x - y);
     const local = low + hs.length;
-    const len = 2 * 2 ** local;
-    const bufs = simd?.buffers(single, len, 1 + lams.length);
-    const bufPhi = bufs ? bufs[0] : alloc(len);
-    const bufLams = bufs ? bufs.slice(1) : lams.map(() => alloc(len));
-    const hoff = new Float64Array(1 << hs.length);
-    for (let j = 0; j < hoff.length; j++)
-      for (let b = 0; b < hs.length; b++)
-        if ((j >> b) & 1) hoff[j] += 2 * 2 ** hs[b];
     const map = (q: number): number => (q < low ? q : low + hs.indexOf(q));
     // With SIMD, the stage is a list of actions: runs of steps without a derivative planned
     // together (planStage merges them where it saves passes), fused steps in WebAssembly
     // (double, one target, no controls, one derivative), the others in TypeScript.
-    type Action =
-      | { readonly plans: readonly (Plan | KernelInstr)[] }
-      | { readonly fused: number; readonly t: number }
-      | { readonly step: number };
-    const actions: Action[] = [];
+    const actions: StageAction[] = [];
     if (simd) {
       let pending: KernelInstr[] = [];
       const flush = (): void => {
@@ -444,11 +534,11 @@ function blockedBackward(
           actions.push({ plans: planStage(pending, single, local) });
         pending = [];
       };
-      for (const i of group) {
+      group.forEach((i, j) => {
         const st = steps[i];
         if (st.derivs.length === 0) {
           pending.push(relabel(st.instr, map));
-          continue;
+          return;
         }
         flush();
         if (
@@ -457,61 +547,41 @@ function blockedBackward(
           st.targets.length === 1 &&
           st.controls.length === 0
         )
-          actions.push({ fused: i, t: map(st.targets[0]) });
-        else actions.push({ step: i });
-      }
+          actions.push({ fused: j, t: map(st.targets[0]) });
+        else actions.push({ step: j });
+      });
       flush();
-    } else for (const i of group) actions.push({ step: i });
-    const run = 2 * 2 ** low;
-    const chunks = 2 ** (n - local);
-    const gather = (src: Amplitudes, buf: Amplitudes, base: number) => {
-      for (let j = 0; j < hoff.length; j++) {
-        const p0 = base + hoff[j];
-        buf.set(src.subarray(p0, p0 + run), j * run);
-      }
-    };
-    const scatter = (buf: Amplitudes, dst: Amplitudes, base: number) => {
-      for (let j = 0; j < hoff.length; j++)
-        dst.set(buf.subarray(j * run, (j + 1) * run), base + hoff[j]);
-    };
-    for (let c = 0; c < chunks; c++) {
-      const base = 2 * insertZeroBits(c * 2 ** low, hs);
-      gather(phi, bufPhi, base);
-      lams.forEach((lam, k) => gather(lam, bufLams[k], base));
-      for (const act of actions) {
-        if ("plans" in act)
-          for (const b of [bufPhi, ...bufLams])
-            for (const pl of act.plans)
-              if ("kind" in pl)
-                applyInstr(b, pl, 0, outerSize(pl, local), scratch);
-              else simd!.run(pl, b.byteOffset);
-        else if ("fused" in act) {
-          const st = steps[act.fused];
-          bufLams.forEach((lam, k) => {
-            accs[act.fused][k] += simd!.fusedGradStep(
-              bufPhi as Float64Array,
-              lam as Float64Array,
-              local,
-              act.t,
-              st.udag,
-              st.derivs[0].D,
-              k === 0,
-            );
-          });
-        } else
-          localStep(
-            steps[act.step],
-            map,
-            bufPhi,
-            bufLams,
-            accs[act.step],
-            scratch,
-            false,
-          );
-      }
-      scatter(bufPhi, phi, base);
-      lams.forEach((lam, k) => scatter(bufLams[k], lam, base));
+    } else group.forEach((_, j) => actions.push({ step: j }));
+    const accAt: number[] = [];
+    let accLen = 0;
+    for (const i of group) {
+      accAt.push(accLen);
+      accLen += accs[i].length;
     }
+    const stage: BackStage = {
+      n,
+      low,
+      hs,
+      single,
+      simd: simd !== undefined,
+      steps: group.map((i) => steps[i]),
+      actions,
+      accAt,
+      accLen,
+    };
+    // Per chunk sums, added up in chunk order: the same numbers on one thread or many.
+    const chunks = stageChunks(stage);
+    const sums = engine.backwardStage
+      ? engine.backwardStage(stage, phi, lams)
+      : new Float64Array(chunks * accLen);
+    if (!engine.backwardStage)
+      runStageChunks(stage, 0, chunks, phi, lams, sums, scratch);
+    for (let c = 0; c < chunks; c++)
+      group.forEach((i, j) => {
+        const acc = accs[i];
+        for (let q = 0; q < acc.length; q++)
+          acc[q] += sums[c * accLen + accAt[j] + q];
+      });
     while (first < steps.length && done[first]) first++;
   }
 }

@@ -14,8 +14,7 @@ import type { SimEngine } from "./engine.ts";
 import { sampleIndices } from "./measure.ts";
 import { addSampledCounts, type ReadoutErrors } from "./readout.ts";
 import { Cancelled, type RunContext } from "./run.ts";
-import { runBranches } from "./branches.ts";
-import { compileProgram } from "./program.ts";
+import { runTrajectories } from "./trajectories.ts";
 import type {
   SimulateOptions,
   SimulateOutcome,
@@ -152,12 +151,19 @@ export function simulateNoisy(
       );
       sampleMs = performance.now() - ts;
     } else {
-      const prog = compileProgram(circuit, {
-        fusion: options.fusion ?? true,
-        blocking: options.blocking ?? blocking(n) ?? false,
-        forceDynamic: true,
-      });
-      const out = runBranches(circuit, prog, shots, ctx, Infinity, readout);
+      const out = runTrajectories(
+        circuit,
+        shots,
+        ctx,
+        {
+          fusion: options.fusion ?? true,
+          blocking: options.blocking ?? blocking(n) ?? false,
+          ...(options.presample !== undefined
+            ? { presample: options.presample }
+            : {}),
+        },
+        readout,
+      );
       counts = out.counts;
       sweeps = out.sweeps;
       peakStates = out.peakStates;

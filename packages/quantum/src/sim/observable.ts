@@ -168,30 +168,28 @@ export function expectationValues(
     }
   });
   const dim = a.length / 2;
-  // The WebAssembly SIMD pass (wasm/expval.ts) on the state in its memory, where it fits.
+  // The WebAssembly SIMD passes (wasm/expval.ts) on the state in its memory, where it fits.
   const kernels = options.simd === false ? undefined : expvalKernels();
   const resident = kernels?.resident(a);
-  const passTerms = (members: readonly { t: PauliTerm }[]) =>
-    members.map((m) => ({ z: m.t.z, odd: (m.t.ny & 1) === 1 }));
-  // A state larger than the cache: tiles serving many x masks per pass over it.
-  const tiled =
+  const simd =
     resident &&
-    kernels!.sumsTiled(
+    kernels!.passSums(
       resident,
-      [...groups].map(([x, members]) => ({ x, terms: passTerms(members) })),
+      [...groups].map(([x, members]) => ({
+        x,
+        terms: members.map((m) => ({ z: m.t.z, odd: (m.t.ny & 1) === 1 })),
+      })),
       options.tiles,
     );
   let g = 0;
   for (const [x, members] of groups) {
     const nt = members.length;
-    const simd =
-      (tiled && tiled[g++]) ||
-      (resident && kernels!.sums(resident, x, passTerms(members)));
-    if (simd) {
+    const pass = simd?.[g++];
+    if (pass) {
       members.forEach((m, t) => {
         const ph = m.t.ny & 3;
         const sign = x === 0 ? 1 : ph === 1 || ph === 2 ? -2 : 2;
-        out[m.k] += m.t.coef * sign * simd[t];
+        out[m.k] += m.t.coef * sign * pass[t];
       });
       continue;
     }
@@ -241,19 +239,24 @@ export function expectationValues(
   return out;
 }
 
-/** out = O a (out zeroed first; same precision as a). */
+/**
+ * out = O a (out zeroed first; same precision as a); returns <a|O|a> = Re <a|out>. `out` may be
+ * the kernels' second state (`ExpvalKernels.stateBuffer(n, single, 1)`): then O a is not copied.
+ */
 export function applyObservable(
   a: Amplitudes,
   o: Observable,
   out: Amplitudes,
-  options: { readonly simd?: boolean } = {},
-): void {
-  // The WebAssembly SIMD pass per x mask (wasm/expval.ts), where the states fit its memory.
-  const done =
-    options.simd === false ? undefined : expvalKernels()?.apply(a, o.terms);
+  options: { readonly simd?: boolean; readonly tiles?: TileShape } = {},
+): number {
+  // The WebAssembly SIMD passes (wasm/expval.ts), where the states fit its memory.
+  const kernels = options.simd === false ? undefined : expvalKernels();
+  const done = kernels?.apply(a, o.terms, options.tiles);
   if (done) {
-    out.set(done);
-    return;
+    const value = kernels!.realInner(kernels!.resident(a)!, done);
+    if (done.buffer !== out.buffer || done.byteOffset !== out.byteOffset)
+      out.set(done);
+    return value ?? realInner(a, out);
   }
   out.fill(0);
   const dim = a.length / 2;
@@ -274,6 +277,7 @@ export function applyObservable(
       out[2 * j + 1] += cr * ai + ci * ar;
     }
   }
+  return realInner(a, out);
 }
 
 /** Re <a|b> (accumulated in double precision). */

@@ -34,6 +34,12 @@ export interface SimulateOptions {
   readonly fusion?: boolean;
   /** Cache-blocking tuning (default: by precision and threads); false turns blocking off. */
   readonly blocking?: BlockingOptions | false;
+  /**
+   * Trajectories: draw the branches of mixed-unitary channels up front and fuse them with the gates
+   * (default: from PRESAMPLE_MIN_QUBITS qubits, see trajectories.ts); false splits every channel
+   * on the fly.
+   */
+  readonly presample?: boolean;
   /** Called with the fraction of steps applied. */
   readonly onProgress?: (fractionOfOpsApplied: number) => void;
   /** Polled between sweeps; when true the run ends with SIM_CANCELLED. */

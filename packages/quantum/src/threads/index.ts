@@ -11,6 +11,9 @@ import {
   simulateOn,
 } from "../sim/simulate.ts";
 import { ThreadPool } from "./pool.ts";
+import { COLLECT_MIN_BYTES, collectGarbage } from "./collect.ts";
+import { releaseExpvalKernels } from "../sim/wasm/expval.ts";
+import { releaseSimdKernels } from "../sim/wasm/simd.ts";
 import { simulationWidth } from "../sim/noisy.ts";
 import type { ParametricCircuit } from "../ir/parametric.ts";
 import type { Observable } from "../sim/observable.ts";
@@ -89,6 +92,21 @@ export function estimateParallel(
   });
   queue = run.catch(() => undefined);
   return run;
+}
+
+/**
+ * Frees this thread's WebAssembly kernel memory when a run grew it to at least `minBytes`
+ * (default: 64 MiB, the size from which a run's states are unmapped at once): the modules are
+ * dropped (rebuilt on next use, a few milliseconds) and a GC frees them now. A thread that runs
+ * job after job calls this between them, so one large estimate does not hold its peak for good.
+ * True when memory was released.
+ */
+export function releaseKernelMemory(minBytes = COLLECT_MIN_BYTES): boolean {
+  const expval = releaseExpvalKernels(minBytes);
+  const simd = releaseSimdKernels(minBytes);
+  if (!expval && !simd) return false;
+  collectGarbage();
+  return true;
 }
 
 /** Stops the worker pool (workers are unref'd, so an idle pool never keeps the process alive). */

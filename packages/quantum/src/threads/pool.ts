@@ -20,12 +20,14 @@ import {
 } from "../sim/measure.ts";
 import { MAX_SIM_QUBITS } from "../sim/simulate.ts";
 import { COLLECT_MIN_BYTES, collectGarbage } from "./collect.ts";
+import { runStageChunks, stageChunks } from "../sim/gradient.ts";
 import {
   CMD,
   CMD_EXIT,
   CMD_LOAD,
   CMD_NORM,
   CMD_RESET,
+  CMD_STAGE,
   CMD_SWEEP,
   CONTROL_LENGTH,
   DONE,
@@ -61,6 +63,8 @@ export class ThreadPool {
   private expectedDone = 0;
   private instrIds = new Map<KernelInstr, number>();
   private stateIds = new Map<Amplitudes, number>();
+  /** Backward stages posted so far (their ids). */
+  private stageCount = 0;
   private closed = false;
 
   /** Starts `threads - 1` workers (threads >= 2); resolves once they are running. */
@@ -175,6 +179,37 @@ export class ThreadPool {
         let total = 0;
         for (let b = 0; b < blocks; b++) total += this.partials[b];
         return total;
+      },
+      // The adjoint gradient's backward stages: chunks claimed one at a time by every thread,
+      // each chunk's sums written to its own place, so the result does not depend on who ran it.
+      backwardStage: (stage, phi, lams) => {
+        const ids = [phi, ...lams].map((a) => {
+          const sid = this.stateIds.get(a);
+          if (sid === undefined)
+            throw new Error("invariant: state not allocated by this pool");
+          return sid;
+        });
+        const chunks = stageChunks(stage);
+        const out = new Float64Array(
+          new SharedArrayBuffer(8 * Math.max(1, chunks * stage.accLen)),
+        );
+        const id = this.stageCount++;
+        for (const p of this.ports)
+          p.postMessage({
+            type: "stage",
+            id,
+            stage,
+            states: ids,
+            out: out.buffer,
+          });
+        Atomics.store(this.ctl, INSTR, id);
+        Atomics.store(this.ctl, NEXT, 0);
+        this.command(CMD_STAGE, () => {
+          claimGrains(this.ctl, chunks, 1, (begin, end) =>
+            runStageChunks(stage, begin, end, phi, lams, out, this.scratch),
+          );
+        });
+        return out;
       },
       sweep: (a, instr, n) => {
         let id = this.instrIds.get(instr);

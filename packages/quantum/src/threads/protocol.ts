@@ -10,7 +10,7 @@ export const GEN = 0;
 export const DONE = 1;
 /** Index of the command code. */
 export const CMD = 2;
-/** Index of the instruction id for SWEEP. */
+/** Index of the instruction id for SWEEP (the stage id for STAGE). */
 export const INSTR = 3;
 /** Index of the state id for SWEEP. */
 export const STATE = 4;
@@ -35,6 +35,8 @@ export const CMD_RESET = 3;
 export const CMD_EXIT = 4;
 /** Command: write the sums of squares of state STATE's norm blocks (claimed like grains) to the shared partials. */
 export const CMD_NORM = 5;
+/** Command: run the chunks (claimed one at a time) of backward stage INSTR of the adjoint gradient. */
+export const CMD_STAGE = 6;
 
 /** The half-open slice [begin, end) of `outer` that participant `rank` of `threads` sweeps. */
 export function sliceOf(

@@ -13,12 +13,19 @@ import { applyInstr, makeScratch } from "../sim/execute.ts";
 import type { Amplitudes } from "../sim/kernels/one-qubit.ts";
 import { blockSumSquares, normBlocks } from "../sim/measure.ts";
 import { COLLECT_MIN_BYTES, collectGarbage } from "./collect.ts";
+import { releaseSimdKernels } from "../sim/wasm/simd.ts";
+import {
+  type BackStage,
+  runStageChunks,
+  stageChunks,
+} from "../sim/gradient.ts";
 import {
   CMD,
   CMD_EXIT,
   CMD_LOAD,
   CMD_NORM,
   CMD_RESET,
+  CMD_STAGE,
   CMD_SWEEP,
   DONE,
   FAILED,
@@ -31,8 +38,18 @@ import {
   grainOf,
 } from "./protocol.ts";
 
+interface StageLoad {
+  readonly type: "stage";
+  readonly id: number;
+  readonly stage: BackStage;
+  /** phi, then the lams (state ids). */
+  readonly states: readonly number[];
+  readonly out: SharedArrayBuffer;
+}
+
 type Load =
   | { readonly type: "instr"; readonly id: number; readonly instr: KernelInstr }
+  | StageLoad
   | {
       readonly type: "state";
       readonly id: number;
@@ -51,6 +68,7 @@ const blockSums = new Float64Array(partials);
 const scratch = makeScratch();
 let instrs = new Map<number, KernelInstr>();
 let states = new Map<number, Amplitudes>();
+const stages = new Map<number, StageLoad>();
 let gen = Atomics.load(ctl, GEN);
 let collectAfter = false;
 port.postMessage("ready");
@@ -61,9 +79,10 @@ function receiveOne(): boolean {
   if (!msg) return false;
   const m = msg.message as Load;
   if (m.type === "instr") instrs.set(m.id, m.instr);
+  else if (m.type === "stage") stages.set(m.id, m);
   // The view is made here: a posted typed array carries its byte length as 32 bits, so a view of
   // more than 4 GiB (29 qubits in double precision) would arrive empty.
-  else
+  else if (m.type === "state")
     states.set(
       m.id,
       m.single ? new Float32Array(m.buffer) : new Float64Array(m.buffer),
@@ -104,7 +123,10 @@ function runCommand(cmd: number): void {
     for (const a of states.values()) bytes += a.byteLength;
     instrs = new Map();
     states = new Map();
-    collectAfter = bytes >= COLLECT_MIN_BYTES;
+    stages.clear();
+    // The backward stages' chunk buffers grow this thread's SIMD memory with the observables.
+    const dropped = releaseSimdKernels(COLLECT_MIN_BYTES);
+    collectAfter = dropped || bytes >= COLLECT_MIN_BYTES;
   } else if (cmd === CMD_NORM) {
     const a = states.get(Atomics.load(ctl, STATE))!;
     const blocks = normBlocks(a);
@@ -113,6 +135,16 @@ function runCommand(cmd: number): void {
       blocks,
       grainOf(blocks, Atomics.load(ctl, THREADS)),
       (begin, end) => blockSumSquares(a, begin, end, blockSums),
+    );
+  } else if (cmd === CMD_STAGE) {
+    const id = Atomics.load(ctl, INSTR);
+    while (!stages.has(id)) if (!receiveOne()) break;
+    const m = stages.get(id)!;
+    stages.delete(id);
+    const [phi, ...lams] = m.states.map((sid) => states.get(sid)!);
+    const out = new Float64Array(m.out);
+    claimGrains(ctl, stageChunks(m.stage), 1, (begin, end) =>
+      runStageChunks(m.stage, begin, end, phi, lams, out, scratch),
     );
   } else if (cmd === CMD_SWEEP) {
     const id = Atomics.load(ctl, INSTR);

@@ -235,12 +235,6 @@ export const MALFORMED_CASES: readonly (readonly [
     "8:14",
   ],
   [
-    "break of a compile-time loop inside a branch on measured bits",
-    `${H3}qubit q; bit[2] b;\nfor int i in [0:1] { if (b[0]) { x q; break; } }`,
-    "QASM_UNSUPPORTED",
-    "4:39",
-  ],
-  [
     "a value measured at run time where a constant is needed",
     `${H3}qubit[2] q; bit b;\nb = measure q[0];\nconst int k = int(b);`,
     "QASM_NOT_CONSTANT",

@@ -61,6 +61,83 @@ while (!b) { reset q; ry(pi / 3) q; b = measure q; tries += 1; }`;
     expectDistribution(run(src), ref);
   });
 
+  it("breaks out of while (true) and of a bounded while on a measurement (repeat until success)", () => {
+    // while (true): try ry(pi/3) until it reads 1; tries counts the failures before it.
+    const forever = `${H}qubit q; bit b; uint[3] tries = 0;
+while (true) { reset q; ry(pi / 3) q; b = measure q; if (b) break; tries += 1; }`;
+    const p = 0.25;
+    const ref = new Map<string, number>();
+    for (let k = 0; k < 200; k++) {
+      const key = `${(k % 8).toString(2).padStart(3, "0")} 1`;
+      ref.set(key, (ref.get(key) ?? 0) + (1 - p) ** k * p);
+    }
+    expectDistribution(run(forever), ref);
+    // At most three tries (the compile-time bound is kept per shot).
+    const bounded = `${H}qubit q; bit b; int[2] tries = 0;
+while (tries < 3) { reset q; ry(pi / 3) q; b = measure q; if (b) break; tries += 1; }`;
+    const three = new Map<string, number>([
+      ["00 1", p],
+      ["01 1", (1 - p) * p],
+      ["10 1", (1 - p) ** 2 * p],
+      ["11 0", (1 - p) ** 3],
+    ]);
+    expectDistribution(run(bounded), three);
+  });
+
+  it("breaks and continues a for loop on measured values; later iterations do not run after a break", () => {
+    // Each iteration flips a coin: heads (1) skips the rest of the iteration (continue), and two
+    // tails in a row stop the loop. x counts the iterations that reached the end.
+    const src = `${H}qubit c; bit b; bit prev = 0; uint[3] x = 0;
+for int i in [0:3] {
+  reset c; h c; b = measure c;
+  if (b) { prev = 0; continue; }
+  if (prev) break;
+  prev = 1;
+  x += 1;
+}`;
+    // Brute force over the 4 coin flips, as the program reads them.
+    const ref = new Map<string, number>();
+    for (let m = 0; m < 16; m++) {
+      let prev = 0;
+      let x = 0;
+      let b = 0;
+      for (let i = 0; i < 4; i++) {
+        b = (m >> i) & 1;
+        if (b) {
+          prev = 0;
+          continue;
+        }
+        if (prev) break;
+        prev = 1;
+        x++;
+      }
+      // Flips after a break are never made: those outcomes share their probability.
+      const key = `${x.toString(2).padStart(3, "0")} ${prev} ${b}`;
+      ref.set(key, (ref.get(key) ?? 0) + 1 / 16);
+    }
+    expectDistribution(run(src, 8000), ref);
+  });
+
+  it("breaks a for loop on the result of a subroutine that measures", () => {
+    const src = `${H}qubit q; uint[3] n = 0;
+def flip(qubit r) -> bit { reset r; h r; return measure r; }
+for int i in [0:5] { if (flip(q)) break; n += 1; }`;
+    // n = the number of tails before the first head, at most 6.
+    const ref = new Map<string, number>();
+    for (let k = 0; k <= 6; k++)
+      ref.set(
+        k.toString(2).padStart(3, "0"),
+        k < 6 ? 0.5 ** (k + 1) : 0.5 ** 6,
+      );
+    expectDistribution(run(src), ref);
+  });
+
+  it("calls a built-in function as a statement (its value unused)", () => {
+    expect(firstError(`${H}bit[2] f = "11"; popcount(f); sqrt(2.0);`)).toBe(
+      "none",
+    );
+  });
+
   it("indexes qubits with values measured at run time (an index and a range, as msd's buffer[index:index+1])", () => {
     const src = `${H}qubit[8] q; bit[2] m; bit[5] out;
 h q[0]; h q[1];

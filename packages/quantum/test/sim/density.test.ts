@@ -15,6 +15,7 @@ import {
 } from "../../src/math/matrix.ts";
 import { Rng } from "../../src/math/rng.ts";
 import {
+  densityCircuit,
   densityDiagonal,
   densityMatrixOf,
   runDensity,
@@ -24,6 +25,7 @@ import { simulate } from "../../src/sim/simulate.ts";
 import { seededRng } from "../helpers/dense.ts";
 import {
   denseDensityMatrix,
+  randomKraus,
   randomNoisyCircuit,
 } from "../helpers/dense-noise.ts";
 import { circuit, measure, std } from "./build.ts";
@@ -38,16 +40,27 @@ function noise(ch: Channel, ...qubits: number[]): Operation {
   return { kind: "noise", channel: ch, qubits };
 }
 
-function run(c: Circuit, fusion = true) {
+function run(
+  c: Circuit,
+  fusion = true,
+  precision: "double" | "single" = "double",
+) {
   return runDensity(
     c,
     {
       engine: singleThreadEngine(),
-      precision: "double",
+      precision,
       rng: new Rng(1),
     },
     { fusion, blocking: fusion ? { chunkQubits: 4, highQubits: 2 } : false },
   );
+}
+
+/** The largest entrywise |a_i - b_i| (real and imaginary parts alike). */
+function maxError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
 }
 
 /** Outcome probabilities (basis index -> P) from the density-matrix simulator. */
@@ -190,7 +203,7 @@ describe("density-matrix simulator", () => {
     expect(p[1]).toBeCloseTo(1, 14);
   });
 
-  it("matches the dense Kraus-sum reference on random noisy circuits up to 6 qubits", () => {
+  it("matches the dense Kraus-sum reference on random noisy circuits up to 6 qubits (single precision to 1e-5)", () => {
     const rng = seededRng(20261205);
     for (let t = 0; t < 12; t++) {
       const n = 1 + (t % 6);
@@ -200,11 +213,8 @@ describe("density-matrix simulator", () => {
         const r = run(c, fusion);
         const rho = densityMatrixOf(r, n);
         const dim = 1 << n;
-        let maxErr = 0;
-        for (let i = 0; i < rho.length; i++)
-          maxErr = Math.max(maxErr, Math.abs(rho[i] - want[i]));
         expect(
-          maxErr,
+          maxError(rho, want),
           `circuit ${t} (n = ${n}, fusion ${fusion})`,
         ).toBeLessThan(1e-10);
         const p = densityDiagonal(r, n);
@@ -212,7 +222,74 @@ describe("density-matrix simulator", () => {
           expect(Math.abs(p[i] - want[2 * i * (dim + 1)])).toBeLessThan(1e-10);
         checkDensityMatrix(rho, dim);
       }
+      const single = densityMatrixOf(run(c, true, "single"), n);
+      expect(maxError(single, want), `circuit ${t} single`).toBeLessThan(1e-5);
     }
+  });
+
+  it("matches the dense reference for channels with complex, asymmetric blocks", () => {
+    const e = (a: number) => [Math.cos(a), Math.sin(a)];
+    const ch = krausChannel([
+      Float64Array.of(
+        Math.sqrt(0.7),
+        0,
+        0,
+        0,
+        0,
+        0,
+        ...e(0.3).map((x) => x * Math.sqrt(0.7)),
+      ),
+      Float64Array.of(
+        Math.sqrt(0.3),
+        0,
+        0,
+        0,
+        0,
+        0,
+        ...e(0.3 + Math.PI).map((x) => x * Math.sqrt(0.3)),
+      ),
+    ]);
+    if (!ch.ok) throw new Error(ch.message);
+    const c = circuit(2, [
+      ...std("h", [0]),
+      ...std("rx", [1], [0.4]),
+      noise(ch.channel, 0),
+      noise(channel("amplitude_damping", 0.2), 1),
+      ...std("cx", [0, 1]),
+      ...std("ry", [0], [0.9]),
+      noise(ch.channel, 1),
+    ]);
+    const want = denseDensityMatrix(c);
+    for (const precision of ["double", "single"] as const) {
+      const rho = densityMatrixOf(run(c, true, precision), 2);
+      expect(maxError(rho, want), precision).toBeLessThan(
+        precision === "double" ? 1e-12 : 1e-6,
+      );
+    }
+  });
+
+  it("writes named channels as one-target ops and diagonals (no dense superoperator)", () => {
+    const ops = [
+      noise(channel("depolarizing", 0.1), 0),
+      noise(channel("amplitude_damping", 0.3), 1),
+      noise(channel("pauli_channel", 0.1, 0.2, 0.05), 1),
+      noise(channel("two_qubit_depolarizing", 0.1), 0, 1),
+      noise(channel("two_qubit_dephasing", 0.1), 1, 0),
+      { kind: "reset" as const, qubit: 1 },
+    ];
+    const dc = densityCircuit(circuit(2, ops));
+    for (const op of dc.ops) {
+      if (op.kind !== "gate") throw new Error(`unexpected ${op.kind}`);
+      const k = 1 << op.qubits.length;
+      const offDiagonal = (op.matrix ?? []).some(
+        (x, i) => x !== 0 && (i >> 1) % (k + 1) !== 0,
+      );
+      expect(op.qubits.length === 1 || !offDiagonal).toBe(true);
+    }
+    const general = krausChannel(randomKraus(1, 2, seededRng(3)));
+    if (!general.ok) throw new Error(general.message);
+    const dense = densityCircuit(circuit(1, [noise(general.channel, 0)]));
+    expect(dense.ops).toMatchObject([{ name: "unitary", qubits: [0, 1] }]);
   });
 
   it("refuses more than 14 qubits in double precision before allocating, with the memory needed", () => {

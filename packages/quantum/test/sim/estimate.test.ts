@@ -5,15 +5,24 @@ import { bindParameters } from "../../src/ir/parametric.ts";
 import type { ParametricCircuit } from "../../src/ir/parametric.ts";
 import { type Observable, parseObservable } from "../../src/sim/observable.ts";
 import { estimate, type EstimateOptions } from "../../src/sim/estimate.ts";
-import { closeThreadPool, estimateParallel } from "../../src/threads/index.ts";
+import {
+  closeThreadPool,
+  estimateParallel,
+  releaseKernelMemory,
+} from "../../src/threads/index.ts";
 import { opParameterJacobian } from "../../src/ir/parametric.ts";
-import { singleThreadEngine } from "../../src/sim/engine.ts";
+import { type SimEngine, singleThreadEngine } from "../../src/sim/engine.ts";
+import { ThreadPool } from "../../src/threads/pool.ts";
 import { compileProgram } from "../../src/sim/program.ts";
 import {
   applyObservable,
   expectationValues,
 } from "../../src/sim/observable.ts";
 import { ExpvalKernels, expvalKernels } from "../../src/sim/wasm/expval.ts";
+import {
+  relaxedSimdAvailable,
+  useSimdVariant,
+} from "../../src/sim/wasm/simd.ts";
 import { adjointGradients } from "../../src/sim/gradient.ts";
 import type { GateOp } from "../../src/ir/types.ts";
 import {
@@ -47,6 +56,43 @@ function run(
 }
 
 const HEADER = 'OPENQASM 3.0;\ninclude "stdgates.inc";\n';
+
+/**
+ * The adjoint gradients of p at x on an engine: the final state from the single-threaded kernels
+ * (unblocked, unfused), copied into states of `engine`, then the backward sweep.
+ */
+function adjointOn(
+  engine: SimEngine,
+  p: ParametricCircuit,
+  x: readonly number[],
+  observables: readonly Observable[],
+  precision: "double" | "single",
+  blocking?: { chunkQubits: number; highQubits: number },
+) {
+  const n = p.circuit.numQubits;
+  const bound = bindParameters(p, x);
+  const phi = engine.allocate(n, precision);
+  phi[0] = 1;
+  for (const st of compileProgram(bound, { fusion: false, blocking: false })
+    .steps)
+    if (st.kind === "kernel") singleThreadEngine().sweep(phi, st.instr, n);
+  const lams = observables.map((o) => {
+    const lam = engine.allocate(n, precision);
+    applyObservable(phi, o, lam);
+    return lam;
+  });
+  const grads = adjointGradients(
+    engine,
+    bound,
+    opParameterJacobian(p, x),
+    phi,
+    lams,
+    p.parameters.length,
+    undefined,
+    blocking,
+  );
+  return { phi, grads };
+}
 
 /** A random program on n qubits whose gate arguments are expressions of the inputs a, b, c. */
 function randomProgram(
@@ -200,7 +246,14 @@ describe("expectationValues", () => {
       parts.push(`0.3*${"X".repeat(n)} + 0.7*${"Y".repeat(n - 1)}Z`);
       parts.push(`1.5*X0 - 0.5*Y0 + 0.25*${n > 1 ? `X0 Z${n - 1}` : "Z0"} + 2`);
       const o = obs(parts.join(" + ").replace(/\+ -/g, "- "), n);
-      for (const single of [false, true]) {
+      for (const [single, variant] of [
+        [false, "plain"],
+        [false, "relaxed"],
+        [true, "plain"],
+        [true, "relaxed"],
+      ] as const) {
+        // Both kernel variants: plain SIMD, and relaxed SIMD's fused multiply-add where it runs.
+        useSimdVariant(relaxedSimdAvailable() ? variant : "plain");
         const a = single
           ? new Float32Array(2 * dim)
           : new Float64Array(2 * dim);
@@ -221,12 +274,31 @@ describe("expectationValues", () => {
           expect(Math.abs(applied[i] - v)).toBeLessThan(single ? 1e-5 : 1e-12),
         );
       }
+      useSimdVariant(undefined);
     },
   );
 });
 
+describe("releaseKernelMemory", () => {
+  it("drops the expectation kernels once their memory grew past the threshold, and estimates run on after", () => {
+    const before = expvalKernels()!;
+    before.stateBuffer(16, false);
+    expect(before.memoryBytes).toBeGreaterThanOrEqual(2 ** 20);
+    expect(releaseKernelMemory(2 ** 40)).toBe(false);
+    expect(expvalKernels()).toBe(before);
+    expect(releaseKernelMemory(2 ** 20)).toBe(true);
+    const after = expvalKernels()!;
+    expect(after).not.toBe(before);
+    expect(after.memoryBytes).toBeLessThan(2 ** 20);
+    const bell = program(`${HEADER}qubit[2] q; h q[0]; cx q[0], q[1];`);
+    const e = run(bell, [obs("ZZ", 2), obs("YY", 2)], {});
+    expect(e.expectations[0][0]).toBeCloseTo(1, 12);
+    expect(e.expectations[0][1]).toBeCloseTo(-1, 12);
+  });
+});
+
 describe("expectationValues in tiles", () => {
-  it("gives the same values from passes over tiles of chunks as from the scalar loops (double and single)", () => {
+  it("gives the same values and O a from passes over tiles of chunks as from the scalar loops (double and single)", () => {
     const rng = seededRng(77);
     const n = 11;
     const dim = 2 ** n;
@@ -246,16 +318,22 @@ describe("expectationValues in tiles", () => {
         { chunkQubits: 4, tileQubits: 2 },
         { chunkQubits: 5, tileQubits: 3 },
       ]) {
-        const spy = vi.spyOn(ExpvalKernels.prototype, "sumsTiled");
+        const spy = vi.spyOn(ExpvalKernels.prototype, "passSums");
         const [tiled] = expectationValues(a, [o], { tiles });
-        // The tiles served most groups (the others: blocks too short for the kernel).
-        const served = spy.mock.results[0].value as (
-          Float64Array | undefined
-        )[];
-        expect(served.filter((v) => v).length).toBeGreaterThan(60);
+        // The passes served every group of terms sharing an x mask.
+        const groups = new Set(o.terms.map((t) => t.x)).size;
+        expect(spy.mock.results[0].value).toHaveLength(groups);
         spy.mockRestore();
         expect(Math.abs(scalar)).toBeGreaterThan(1e-3);
         expect(Math.abs(tiled - scalar)).toBeLessThan(single ? 1e-5 : 1e-12);
+        // O a in the same tiles.
+        const applied = a.map(() => 0),
+          reference = a.map(() => 0);
+        applyObservable(a, o, applied, { tiles });
+        applyObservable(a, o, reference, { simd: false });
+        reference.forEach((v, i) =>
+          expect(Math.abs(applied[i] - v)).toBeLessThan(single ? 1e-5 : 1e-12),
+        );
       }
     }
   });
@@ -474,30 +552,17 @@ describe("estimate", () => {
       chunkQubits: number;
       highQubits: number;
     }) => {
-      const bound = bindParameters(p, x);
-      const phi = engine.allocate(n, "double");
-      phi[0] = 1;
-      for (const st of compileProgram(bound, { fusion: false, blocking: false })
-        .steps)
-        if (st.kind === "kernel") engine.sweep(phi, st.instr, n);
-      const lams = observables.map((o) => {
-        const lam = engine.allocate(n, "double");
-        applyObservable(phi, o, lam);
-        return lam;
-      });
-      const g = adjointGradients(
+      const { phi, grads } = adjointOn(
         engine,
-        bound,
-        opParameterJacobian(p, x),
-        phi,
-        lams,
-        p.parameters.length,
-        undefined,
+        p,
+        x,
+        observables,
+        "double",
         blocking,
       );
       // The backward sweep runs phi back to |0...0>.
       expect(Math.abs(phi[0] - 1)).toBeLessThan(1e-10);
-      return g;
+      return grads;
     };
     const whole = gradients();
     // Chunks of 2^3 amplitudes, at most 2 qubits above the lowest one: many stages and wide steps alone.
@@ -512,25 +577,69 @@ describe("estimate", () => {
     );
   });
 
-  it("agrees on the thread pool with one thread", async () => {
-    const rng = seededRng(3);
-    const n = 14;
-    const src = randomProgram(n, 16, rng);
-    const p = program(src);
-    const observables = [obs(randomSum(n, 6, rng).text, n)];
-    const points = [{ a: 0.1, b: 0.2, c: 0.3 }];
-    const one = run(p, observables, { points, gradient: true });
-    const many = await estimateParallel(p, observables, {
-      points,
-      gradient: true,
-      threads: 2,
-    });
-    if (!many.ok) throw new Error(many.error.message);
-    expect(
-      Math.abs(many.result.expectations[0][0] - one.expectations[0][0]),
-    ).toBeLessThan(1e-12);
-    many.result.gradients![0][0].forEach((g, j) =>
-      expect(Math.abs(g - one.gradients![0][0][j])).toBeLessThan(1e-12),
-    );
-  });
+  it.each(["double", "single"] as const)(
+    "runs the backward stages' chunks on the thread pool with the same sums as on one thread (%s)",
+    async (precision) => {
+      const rng = seededRng(5);
+      const n = 12;
+      const p = program(randomProgram(n, 40, rng));
+      const observables = [
+        obs(randomSum(n, 6, rng).text, n),
+        obs(randomSum(n, 4, rng).text, n),
+      ];
+      const x = [0.3, -1.2, 0.8];
+      const blocking = { chunkQubits: 9, highQubits: 3 };
+      const gradients = (engine: SimEngine) =>
+        adjointOn(engine, p, x, observables, precision, blocking).grads;
+      const one = gradients(singleThreadEngine());
+      const pool = await ThreadPool.start(2);
+      try {
+        const engine = pool.engine();
+        let stages = 0;
+        const many = gradients({
+          ...engine,
+          backwardStage: (stage, phi, lams) => {
+            stages++;
+            return engine.backwardStage!(stage, phi, lams);
+          },
+        });
+        expect(stages).toBeGreaterThan(3);
+        expect(one.flatMap((g) => Array.from(g)).some((v) => v !== 0)).toBe(
+          true,
+        );
+        expect(many).toEqual(one);
+      } finally {
+        await pool.close();
+      }
+    },
+  );
+
+  it.each([
+    ["double", 1e-12],
+    ["single", 1e-5],
+  ] as const)(
+    "agrees on the thread pool with one thread (%s precision)",
+    async (precision, tol) => {
+      const rng = seededRng(3);
+      const n = 14;
+      const src = randomProgram(n, 16, rng);
+      const p = program(src);
+      const observables = [obs(randomSum(n, 6, rng).text, n)];
+      const points = [{ a: 0.1, b: 0.2, c: 0.3 }];
+      const one = run(p, observables, { points, gradient: true, precision });
+      const many = await estimateParallel(p, observables, {
+        points,
+        gradient: true,
+        precision,
+        threads: 2,
+      });
+      if (!many.ok) throw new Error(many.error.message);
+      expect(
+        Math.abs(many.result.expectations[0][0] - one.expectations[0][0]),
+      ).toBeLessThan(tol);
+      many.result.gradients![0][0].forEach((g, j) =>
+        expect(Math.abs(g - one.gradients![0][0][j])).toBeLessThan(tol),
+      );
+    },
+  );
 });

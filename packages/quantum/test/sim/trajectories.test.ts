@@ -45,29 +45,44 @@ function chiSquare(
 }
 
 describe("trajectories", () => {
-  it("agree with the density matrix on 10 random noisy circuits (chi-square, fixed seeds)", () => {
-    const rng = seededRng(77);
-    const shots = 3000;
-    for (let t = 0; t < 10; t++) {
-      const n = 2 + (t % 3);
-      const c = randomNoisyCircuit(n, 10, rng);
-      const run = runDensity(
-        c,
-        { engine: singleThreadEngine(), precision: "double", rng: new Rng(1) },
-        { fusion: true, blocking: false },
-      );
-      const p = densityDiagonal(run, n);
-      const expected = new Map<string, number>();
-      p.forEach((x, i) => expected.set(i.toString(2).padStart(n, "0"), x));
-      const r = simulate(c, { shots, seed: 1000 + t, method: "trajectories" });
-      if (!r.ok) throw new Error(r.error.message);
-      expect(r.result.method).toBe("trajectories");
-      const { stat, dof } = chiSquare(r.result.counts, expected, shots);
-      expect(stat, `circuit ${t}: chi2 ${stat} with ${dof} dof`).toBeLessThan(
-        chiSquareCritical(dof),
-      );
-    }
-  });
+  it.each([
+    ["split on the fly", false],
+    ["mixed-unitary channels sampled up front and fused", true],
+  ])(
+    "agree with the density matrix on 10 random noisy circuits (chi-square, fixed seeds; %s)",
+    (_, presample) => {
+      const rng = seededRng(77);
+      const shots = 3000;
+      for (let t = 0; t < 10; t++) {
+        const n = 2 + (t % 3);
+        const c = randomNoisyCircuit(n, 10, rng);
+        const run = runDensity(
+          c,
+          {
+            engine: singleThreadEngine(),
+            precision: "double",
+            rng: new Rng(1),
+          },
+          { fusion: true, blocking: false },
+        );
+        const p = densityDiagonal(run, n);
+        const expected = new Map<string, number>();
+        p.forEach((x, i) => expected.set(i.toString(2).padStart(n, "0"), x));
+        const r = simulate(c, {
+          shots,
+          seed: 1000 + t,
+          method: "trajectories",
+          presample,
+        });
+        if (!r.ok) throw new Error(r.error.message);
+        expect(r.result.method).toBe("trajectories");
+        const { stat, dof } = chiSquare(r.result.counts, expected, shots);
+        expect(stat, `circuit ${t}: chi2 ${stat} with ${dof} dof`).toBeLessThan(
+          chiSquareCritical(dof),
+        );
+      }
+    },
+  );
 
   it("groups shots that take the same branch (few states, few sweeps)", () => {
     const dep = namedChannel("depolarizing", [0.01]);
@@ -80,7 +95,12 @@ describe("trajectories", () => {
         qubits: [q],
       });
     const c = circuit(6, ops);
-    const r = simulate(c, { shots: 10000, seed: 5, method: "trajectories" });
+    const r = simulate(c, {
+      shots: 10000,
+      seed: 5,
+      method: "trajectories",
+      presample: false,
+    });
     if (!r.ok) throw new Error(r.error.message);
     // 6 channels at 1%: about 6% of the shots see an error; each branch costs at most one sweep.
     expect(r.result.sweeps).toBeLessThan(1000);

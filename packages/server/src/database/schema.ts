@@ -288,6 +288,8 @@ export const jobs = pgTable(
      * whole model, so the job reproduces after the saved one changes; null without a model.
      */
     noise: jsonb("noise"),
+    /** Threads asked for (null: the worker's JOB_THREADS); see contract `JobRunFields`. */
+    threads: integer("threads"),
     idempotencyKey: text("idempotency_key"),
     progress: doublePrecision("progress").notNull().default(0),
     attempts: integer("attempts").notNull().default(0),

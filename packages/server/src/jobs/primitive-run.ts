@@ -9,6 +9,8 @@ import {
   compileForSweep,
   densityBytes,
   estimate,
+  type EstimateOptions,
+  type EstimateOutcome,
   estimateBytes,
   noiseModelFromJson,
   parseObservable,
@@ -19,6 +21,10 @@ import {
   type ParametricCircuit,
   type SimulateResult,
 } from "@stepfault/quantum";
+import {
+  MIN_QUBITS_FOR_THREADS,
+  estimateParallel,
+} from "@stepfault/quantum/threads";
 import type { SimReply, SimTask } from "./sim-task.ts";
 
 const PROGRESS_INTERVAL_MS = 200;
@@ -93,11 +99,13 @@ export function taskNoise(task: SimTask): NoiseModel | undefined {
   return read.model;
 }
 
-/** Runs an estimate or a sampling sweep, posting throttled progress and one `done` reply. */
-export function runPrimitive(task: SimTask, post: Post): void {
-  try {
-    post(run(task, post));
-  } catch (e) {
+/**
+ * Runs an estimate or a sampling sweep, posting throttled progress and one `done` reply. An
+ * estimate on several threads (`task.threads` > 1) finishes asynchronously: the promise is the
+ * reply's.
+ */
+export function runPrimitive(task: SimTask, post: Post): void | Promise<void> {
+  const fail = (e: unknown) =>
     post({
       kind: "done",
       taskId: task.taskId,
@@ -110,10 +118,16 @@ export function runPrimitive(task: SimTask, post: Post): void {
               message: e instanceof Error ? e.message : String(e),
             },
     });
+  try {
+    const reply = run(task, post);
+    if (reply instanceof Promise) return reply.then(post, fail);
+    post(reply);
+  } catch (e) {
+    fail(e);
   }
 }
 
-function run(task: SimTask, post: Post): SimReply {
+function run(task: SimTask, post: Post): SimReply | Promise<SimReply> {
   const stop = new Int32Array(task.stop);
   const shouldStop = () => Atomics.load(stop, 0) !== 0;
   let last = 0;
@@ -157,7 +171,7 @@ function run(task: SimTask, post: Post): SimReply {
       return r.observable;
     });
     const shots = task.shots > 0 ? task.shots : null;
-    const out = estimate(program, observables, {
+    const options: EstimateOptions = {
       points,
       gradient: task.primitive?.gradient ?? false,
       shots,
@@ -170,31 +184,46 @@ function run(task: SimTask, post: Post): SimReply {
       ...(task.method === "density_matrix" || task.method === "statevector"
         ? { method: task.method }
         : {}),
-    });
-    if (!out.ok) throw new TaskFailure(out.error.code, out.error.message);
-    const r = out.result;
-    return {
-      kind: "done",
-      taskId: task.taskId,
-      ok: true,
-      result: {
-        ...base,
-        counts: {},
-        seed: task.seed,
-        method: "statevector",
-        sweeps: 0,
-        simulateMs: r.timeMs,
-        peakMemoryBytes:
-          r.method === "density_matrix"
-            ? densityBytes(n, task.precision)
-            : estimateBytes(n, observables.length, {
-                precision: task.precision,
-                gradient: task.primitive?.gradient,
-                shots,
-              }),
-        estimate: { ...r, observables: texts, parameters: [...r.parameters] },
-      },
     };
+    // Threads share the statevector's sweeps; a noisy estimate (density matrix) runs on one.
+    const exact =
+      noise === undefined &&
+      !program.circuit.ops.some((op) => op.kind === "noise");
+    const threads =
+      exact && n >= MIN_QUBITS_FOR_THREADS ? Math.max(1, task.threads ?? 1) : 1;
+    const done = (out: EstimateOutcome): SimReply => {
+      if (!out.ok) throw new TaskFailure(out.error.code, out.error.message);
+      const r = out.result;
+      return {
+        kind: "done",
+        taskId: task.taskId,
+        ok: true,
+        result: {
+          ...base,
+          counts: {},
+          seed: task.seed,
+          method: "statevector",
+          sweeps: 0,
+          simulateMs: r.timeMs,
+          peakMemoryBytes:
+            r.method === "density_matrix"
+              ? densityBytes(n, task.precision)
+              : estimateBytes(n, observables.length, {
+                  precision: task.precision,
+                  gradient: task.primitive?.gradient,
+                  shots,
+                }),
+          estimate: { ...r, observables: texts, parameters: [...r.parameters] },
+          threads,
+        },
+      };
+    };
+    if (threads > 1)
+      return estimateParallel(program, observables, {
+        ...options,
+        threads,
+      }).then(done);
+    return done(estimate(program, observables, options));
   }
   // A sampling sweep: counts per point, seeds task.seed + p.
   const counts: Record<string, number>[] = [];

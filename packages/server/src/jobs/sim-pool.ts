@@ -1,6 +1,9 @@
 /**
  * A small pool of simulation threads (worker_threads), so simulation never blocks the event loop
  * of the API. Each thread runs one task at a time; tasks wait in FIFO order for a free thread.
+ * A task that asks for k threads (`SimTask.threads`: its sweeps split over k) holds k of the
+ * pool's `size` slots while it runs, so the pool never runs more than `size` threads at once; the
+ * first task in line waits until its slots are free (no task overtakes it, so none starves).
  */
 import { Worker } from "node:worker_threads";
 import { runSimTask } from "./sim-run.ts";
@@ -86,8 +89,16 @@ export function createSimPool(size: number) {
     return slot;
   }
 
+  /** Slots held by the running tasks. */
+  function held(): number {
+    let n = 0;
+    for (const s of slots) if (s.current) n += weight(s.current.task);
+    return n;
+  }
+
   function dispatch(): void {
     while (waiting.length > 0) {
+      if (held() + weight(waiting[0].task) > size) return;
       let slot = slots.find((s) => s.current === undefined);
       if (!slot && slots.length < size) slot = spawn();
       if (!slot) return;
@@ -98,11 +109,23 @@ export function createSimPool(size: number) {
     }
   }
 
+  /** Slots a task holds: the threads it asked for, at most the pool's size. */
+  function weight(task: SimTask): number {
+    return Math.min(size, Math.max(1, task.threads ?? 1));
+  }
+
   return {
+    /** The pool's size: threads it runs at once, and the most one task may use. */
+    size,
     /** Queues a simulation; progress and log lines arrive through `listeners`. */
     run(request: SimRequest, listeners: SimListeners = {}): SimHandle {
       const stop = new SharedArrayBuffer(4);
-      const task: SimTask = { ...request, taskId: nextId++, stop };
+      const task: SimTask = {
+        ...request,
+        threads: Math.min(size, Math.max(1, request.threads ?? 1)),
+        taskId: nextId++,
+        stop,
+      };
       const outcome = new Promise<SimOutcome>((resolve) => {
         if (closed) {
           resolve({
@@ -144,11 +167,15 @@ export function createSimPool(size: number) {
     runInline(request: SimRequest, listeners: SimListeners = {}): SimHandle {
       const stop = new SharedArrayBuffer(4);
       let outcome: SimOutcome | undefined;
-      runSimTask({ ...request, taskId: nextId++, stop }, (msg) => {
-        if (msg.kind === "progress") listeners.onProgress?.(msg.fraction);
-        else if (msg.kind === "log") listeners.onLog?.(msg.message);
-        else outcome = msg.ok ? { ok: true, result: msg.result } : msg;
-      });
+      // On the event loop: one thread, synchronously.
+      void runSimTask(
+        { ...request, threads: 1, taskId: nextId++, stop },
+        (msg) => {
+          if (msg.kind === "progress") listeners.onProgress?.(msg.fraction);
+          else if (msg.kind === "log") listeners.onLog?.(msg.message);
+          else outcome = msg.ok ? { ok: true, result: msg.result } : msg;
+        },
+      );
       return {
         outcome: Promise.resolve(
           outcome ?? {

@@ -3,12 +3,16 @@
  * throttled progress; a shared stop flag cancels it between sweeps.
  */
 import {
+  type Circuit,
+  type SimulateOptions,
+  type SimulateOutcome,
   circuitToJson,
   compileQasm,
   isDynamic,
   simulate,
   stateBytes,
 } from "@stepfault/quantum";
+import { simulateParallel } from "@stepfault/quantum/threads";
 import type { SimReply, SimTask } from "./sim-task.ts";
 import { runPrimitive, taskNoise } from "./primitive-run.ts";
 
@@ -21,10 +25,8 @@ export type SimPost = (msg: SimReply, transfer?: ArrayBuffer[]) => void;
  * Compiles and simulates one task, posting throttled progress, log lines and exactly one `done`
  * reply. Used by the simulation threads, and inline by the worker for tiny jobs.
  */
-export function runSimTask(task: SimTask, post: SimPost): void {
-  try {
-    run(task, post);
-  } catch (e) {
+export function runSimTask(task: SimTask, post: SimPost): void | Promise<void> {
+  const fail = (e: unknown) =>
     post({
       kind: "done",
       taskId: task.taskId,
@@ -34,14 +36,18 @@ export function runSimTask(task: SimTask, post: SimPost): void {
         message: e instanceof Error ? e.message : String(e),
       },
     });
+  try {
+    const running = run(task, post);
+    if (running instanceof Promise) return running.catch(fail);
+  } catch (e) {
+    fail(e);
   }
 }
 
-function run(task: SimTask, post: SimPost): void {
-  if (task.kind === "estimate" || task.primitive?.sweep) {
-    runPrimitive(task, post);
-    return;
-  }
+/** Runs the task; a run on several threads (`task.threads` > 1) finishes asynchronously. */
+function run(task: SimTask, post: SimPost): void | Promise<void> {
+  if (task.kind === "estimate" || task.primitive?.sweep)
+    return runPrimitive(task, post);
   const stop = new Int32Array(task.stop);
   const t0 = performance.now();
   const compiled = compileQasm(task.source, {
@@ -83,7 +89,7 @@ function run(task: SimTask, post: SimPost): void {
     circuit.numQubits <= task.statevectorMaxQubits &&
     !isDynamic(circuit) &&
     !noisy;
-  const out = simulate(circuit, {
+  const options: SimulateOptions = {
     shots: task.shots,
     seed: task.seed,
     precision: task.precision,
@@ -98,7 +104,23 @@ function run(task: SimTask, post: SimPost): void {
       post({ kind: "progress", taskId: task.taskId, fraction });
     },
     shouldStop: () => Atomics.load(stop, 0) !== 0,
-  });
+  };
+  const threads = Math.max(1, task.threads ?? 1);
+  if (threads > 1)
+    return simulateParallel(circuit, { ...options, threads }).then((out) =>
+      finish(task, post, circuit, compileMs, out),
+    );
+  finish(task, post, circuit, compileMs, simulate(circuit, options));
+}
+
+/** Posts the `done` reply of a sampling run. */
+function finish(
+  task: SimTask,
+  post: SimPost,
+  circuit: Circuit,
+  compileMs: number,
+  out: SimulateOutcome,
+): void {
   if (!out.ok) {
     post({
       kind: "done",
@@ -119,6 +141,7 @@ function run(task: SimTask, post: SimPost): void {
     sweeps: r.sweeps,
     compileMs,
     simulateMs: r.timeMs,
+    threads: r.threads,
     // States alive at once as the simulator counted them (branch-split sampling keeps several).
     peakMemoryBytes:
       r.method === "density_matrix"

@@ -20,6 +20,8 @@ export interface SimTask {
   /** Also return the final statevector (static circuits up to the configured width). */
   readonly statevectorMaxQubits: number;
   readonly memoryLimitBytes: number;
+  /** Threads sharing each sweep (the pool reserves as many of its slots); absent: 1. */
+  readonly threads?: number;
   /** Int32Array over a SharedArrayBuffer: non-zero asks the thread to stop. */
   readonly stop: SharedArrayBuffer;
 }
@@ -56,6 +58,8 @@ export interface SimSuccess {
   readonly compileMs: number;
   readonly simulateMs: number;
   readonly peakMemoryBytes: number;
+  /** Threads that shared each sweep (absent: 1). */
+  readonly threads?: number;
   readonly statevector?: Float64Array;
   readonly circuitJson: unknown;
   /** A sampling sweep: the counts of every point (`counts` is point 0's). */

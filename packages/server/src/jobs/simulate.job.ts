@@ -4,6 +4,8 @@
  * Safe to run twice: a finished job is skipped, and a stale attempt cannot overwrite a newer one.
  */
 import { readFileSync } from "node:fs";
+import { DM_MAX_QUBITS } from "@stepfault/quantum";
+import { MIN_QUBITS_FOR_THREADS } from "@stepfault/quantum/threads";
 import type { FastifyBaseLogger } from "fastify";
 import type { Db } from "../database/database.ts";
 import type {
@@ -37,7 +39,12 @@ export type JobSpec = Pick<
   JobRow,
   "id" | "source" | "inputs" | "shots" | "seed" | "precision" | "createdAt"
 > &
-  Partial<Pick<JobRow, "kind" | "primitive" | "method" | "noise">>;
+  Partial<
+    Pick<
+      JobRow,
+      "kind" | "primitive" | "method" | "noise" | "threads" | "numQubits"
+    >
+  >;
 
 function resultOf(row: JobSpec, r: SimSuccess, startedAt: Date) {
   const timing = {
@@ -45,6 +52,7 @@ function resultOf(row: JobSpec, r: SimSuccess, startedAt: Date) {
     compileMs: r.compileMs,
     simulateMs: r.simulateMs,
   };
+  const threads = r.threads ?? 1;
   if (r.estimate)
     return {
       kind: "estimate",
@@ -57,6 +65,7 @@ function resultOf(row: JobSpec, r: SimSuccess, startedAt: Date) {
       method: r.estimate.method,
       sweeps: r.sweeps,
       peakMemoryBytes: r.peakMemoryBytes,
+      threads,
       timing,
       observables: r.estimate.observables,
       parameters: r.estimate.parameters,
@@ -85,6 +94,7 @@ function resultOf(row: JobSpec, r: SimSuccess, startedAt: Date) {
     method: r.method,
     sweeps: r.sweeps,
     peakMemoryBytes: r.peakMemoryBytes,
+    threads,
     timing,
     ...(statevector ? { statevector } : {}),
     ...(r.sweep
@@ -97,6 +107,26 @@ function resultOf(row: JobSpec, r: SimSuccess, startedAt: Date) {
         }
       : {}),
   };
+}
+
+/**
+ * Threads a job's sweeps are split over: what it asked for (default: the worker's `JOB_THREADS`),
+ * at most the worker's; one when its state is too small for threads to pay (under
+ * MIN_QUBITS_FOR_THREADS; a noisy job that will use the density matrix counts twice its qubits).
+ */
+export function jobThreads(
+  row: Pick<JobSpec, "threads" | "numQubits" | "method" | "noise">,
+  workerThreads: number,
+): number {
+  const n = row.numQubits ?? 0;
+  const density =
+    row.method === "density_matrix" ||
+    ((row.method ?? "auto") === "auto" &&
+      row.noise !== null &&
+      row.noise !== undefined &&
+      n <= DM_MAX_QUBITS.double);
+  if ((density ? 2 * n : n) < MIN_QUBITS_FOR_THREADS) return 1;
+  return Math.max(1, Math.min(row.threads ?? workerThreads, workerThreads));
 }
 
 /** How a finished attempt ended, as written to the job row. */
@@ -235,6 +265,7 @@ export function createSimulateHandler(deps: {
         (row.noise as { model?: unknown } | null | undefined)?.model ?? null,
       statevectorMaxQubits: settings.statevectorMaxQubits,
       memoryLimitBytes: settings.memoryLimitBytes,
+      threads: jobThreads(row, settings.threads),
     };
   }
 
@@ -286,6 +317,7 @@ export function createSimulateHandler(deps: {
           primitive: row.primitive ?? null,
           method: row.method ?? "auto",
           noise: row.noise ?? null,
+          threads: row.threads ?? null,
         },
         stepfaultVersion: STEPFAULT_VERSION,
       },

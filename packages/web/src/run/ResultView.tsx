@@ -111,6 +111,12 @@ export function ResultView({
         <dd>{result.sweeps}</dd>
         <dt>Method</dt>
         <dd>{result.method}</dd>
+        {result.threads !== undefined && (
+          <>
+            <dt>Threads</dt>
+            <dd>{result.threads}</dd>
+          </>
+        )}
         <dt>Seed used</dt>
         <dd className="mono">{result.seed}</dd>
         <dt>Qubits / bits</dt>

@@ -195,6 +195,7 @@ function dynamicIf(
 }
 
 function execFor(c: Compiler, s: Extract<Stmt, { kind: "for" }>): Flow {
+  if (breaksAtRunTime(c, s.body)) return runtimeFor(c, s);
   const type = s.varType?.name ?? "int";
   let count = 0;
   c.loopDepth++;
@@ -225,6 +226,180 @@ function execFor(c: Compiler, s: Extract<Stmt, { kind: "for" }>): Flow {
   return undefined;
 }
 
+/**
+ * A `for` loop that breaks or continues on measured values: unrolled as usual, with a label after
+ * each iteration (`continue`) and one after the loop (`break`); a shot that breaks jumps over the
+ * iterations left. What the body writes is kept per shot (it depends on where the shot broke off).
+ */
+function runtimeFor(c: Compiler, s: Extract<Stmt, { kind: "for" }>): Flow {
+  const type = s.varType?.name ?? "int";
+  prepareRegion(c, s.body);
+  const end = c.newLabel();
+  let count = 0;
+  c.loopDepth++;
+  c.rtDepth++;
+  try {
+    for (const x of loopValues(c, s.iter)) {
+      if (++count > MAX_LOOP_ITERATIONS) loopLimit(c, s.span);
+      const value = castTo(c, type, { t: "float", v: x }, s.span);
+      const scope = new Scope(c.scope);
+      scope.declare(s.varName, {
+        kind: "var",
+        name: s.varName,
+        type,
+        value,
+        readonly: true,
+      });
+      const next = c.newLabel();
+      c.loops.push({ kind: "rt", head: next, end });
+      const errors = c.sink.errorCount;
+      let f: Flow;
+      try {
+        f = c.withScope(scope, () => execBlock(c, s.body));
+      } finally {
+        c.loops.pop();
+      }
+      emitRaw(c, { kind: "label", id: next });
+      if (c.sink.errorCount > errors) break;
+      if (f !== undefined && f !== "continue" && f !== "break") return f;
+    }
+  } finally {
+    c.loopDepth--;
+    c.rtDepth--;
+  }
+  emitRaw(c, { kind: "label", id: end });
+  return undefined;
+}
+
+/** The names an expression reads (and the functions it calls). */
+function namesIn(e: Expr | undefined, out: Set<string>): void {
+  if (!e) return;
+  switch (e.kind) {
+    case "id":
+      out.add(e.name);
+      return;
+    case "unary":
+      return namesIn(e.operand, out);
+    case "binary":
+      namesIn(e.left, out);
+      return namesIn(e.right, out);
+    case "call":
+      out.add(e.name);
+      for (const a of e.args) namesIn(a, out);
+      return;
+    case "cast":
+      return namesIn(e.arg, out);
+    case "index":
+      namesIn(e.target, out);
+      for (const i of e.index) namesIn(i, out);
+      return;
+    case "range":
+      namesIn(e.start, out);
+      namesIn(e.step, out);
+      return namesIn(e.end, out);
+    case "set":
+      for (const i of e.items) namesIn(i, out);
+      return;
+    case "concat":
+      for (const p of e.parts) namesIn(p, out);
+      return;
+    default:
+      return;
+  }
+}
+
+/** Every statement of `body`, nested ones included (loops too), in order. */
+function eachStmt(body: readonly Stmt[], visit: (s: Stmt) => void): void {
+  for (const s of body) {
+    visit(s);
+    switch (s.kind) {
+      case "if":
+        eachStmt(s.then, visit);
+        if (s.else) eachStmt(s.else, visit);
+        break;
+      case "for":
+      case "while":
+      case "block":
+      case "box":
+        eachStmt(s.body, visit);
+        break;
+      case "switch":
+        for (const k of s.cases) eachStmt(k.body, visit);
+        if (s.default) eachStmt(s.default, visit);
+        break;
+    }
+  }
+}
+
+/**
+ * Whether a loop's body breaks or continues under a condition that depends on measured values
+ * (a `break` of a nested loop is that loop's): such a loop cannot be unrolled at compile time
+ * alone. Measured values are bit registers, variables that already hold one, results of
+ * subroutines and externs, and what the body measures into or computes from them.
+ */
+function breaksAtRunTime(c: Compiler, body: readonly Stmt[]): boolean {
+  const measured = new Set<string>();
+  const isMeasured = (name: string): boolean => {
+    if (measured.has(name)) return true;
+    const sym = c.scope.lookup(name);
+    return (
+      sym?.kind === "creg" ||
+      sym?.kind === "calias" ||
+      // A subroutine or extern may measure: its result counts as measured.
+      sym?.kind === "def" ||
+      sym?.kind === "extern" ||
+      (sym?.kind === "var" &&
+        (sym.storage !== undefined || isRuntime(sym.value)))
+    );
+  };
+  const reads = (e: Expr): boolean => {
+    if (e.kind === "measure") return true;
+    const names = new Set<string>();
+    namesIn(e, names);
+    return [...names].some(isMeasured);
+  };
+  const target = (e: Expr): string | undefined => {
+    const base = e.kind === "index" ? e.target : e;
+    return base.kind === "id" ? base.name : undefined;
+  };
+  for (let grew = true; grew;) {
+    const before = measured.size;
+    eachStmt(body, (s) => {
+      let name: string | undefined;
+      if (s.kind === "measure" && s.target) name = target(s.target);
+      else if (s.kind === "assign" && reads(s.value)) name = target(s.target);
+      else if (s.kind === "decl" && s.init && reads(s.init)) name = s.name;
+      if (name !== undefined) measured.add(name);
+    });
+    grew = measured.size > before;
+  }
+  const search = (stmts: readonly Stmt[], onShots: boolean): boolean =>
+    stmts.some((s) => {
+      switch (s.kind) {
+        case "break":
+        case "continue":
+          return onShots;
+        case "if": {
+          const k = onShots || reads(s.cond);
+          return search(s.then, k) || (s.else ? search(s.else, k) : false);
+        }
+        case "switch": {
+          const k = onShots || reads(s.subject);
+          return (
+            s.cases.some((x) => search(x.body, k)) ||
+            (s.default ? search(s.default, k) : false)
+          );
+        }
+        case "block":
+        case "box":
+          return search(s.body, onShots);
+        default:
+          return false;
+      }
+    });
+  return search(body, false);
+}
+
 function loopLimit(c: Compiler, span: Span): never {
   return c.fail(
     QasmCodes.LOOP_LIMIT,
@@ -234,6 +409,8 @@ function loopLimit(c: Compiler, span: Span): never {
 }
 
 function execWhile(c: Compiler, s: Extract<Stmt, { kind: "while" }>): Flow {
+  // A break on measured values: the whole loop runs per shot.
+  if (breaksAtRunTime(c, s.body)) return runtimeWhile(c, s);
   let count = 0;
   c.loopDepth++;
   c.loops.push({ kind: "ct", rtDepth: c.rtDepth });

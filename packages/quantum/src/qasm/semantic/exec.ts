@@ -5,7 +5,7 @@ import { Parser } from "../parse.ts";
 import { CLASSICAL_TYPES } from "../parse-expr.ts";
 import { Lexer } from "../lex.ts";
 import { EndProgram, PHYSICAL_REGISTER, type Compiler } from "./compiler.ts";
-import { castTo } from "./builtins.ts";
+import { FUNCTIONS, castTo } from "./builtins.ts";
 import {
   constOf,
   evalInt,
@@ -78,7 +78,14 @@ export function execStmt(c: Compiler, s: Stmt): Flow {
         c.callDef(s.name, [...s.params, ...s.args], s.span);
         return undefined;
       }
-      if (kind === "extern" && s.args.length === 0) {
+      // `popcount(b);`: a call of a built-in function as a statement (its value is unused).
+      const builtin =
+        kind === undefined &&
+        s.hasParens &&
+        s.args.length === 0 &&
+        s.modifiers.length === 0 &&
+        Object.hasOwn(FUNCTIONS, s.name);
+      if ((kind === "extern" && s.args.length === 0) || builtin) {
         evaluate(c, {
           kind: "call",
           name: s.name,

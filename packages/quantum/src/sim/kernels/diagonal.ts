@@ -10,18 +10,39 @@
  */
 import type { Amplitudes } from "./one-qubit.ts";
 
-/** The three 2048-entry tables mapping each 11-bit chunk of an index to its gathered bits of qs. */
+/** Tables already built, by qubit list (shared: the kernels only read them). */
+const tableCache = new Map<string, Int32Array>();
+const TABLE_CACHE_SIZE = 1024;
+
+/**
+ * The three 2048-entry tables mapping each 11-bit chunk of an index to its gathered bits of qs
+ * (read-only: one table is shared by every instruction on the same qubit list).
+ */
 export function gatherTables(qs: Int32Array): Int32Array {
+  const key = qs.join(",");
+  let g = tableCache.get(key);
+  if (!g) {
+    if (tableCache.size >= TABLE_CACHE_SIZE) tableCache.clear();
+    g = buildGatherTables(qs);
+    tableCache.set(key, g);
+  }
+  return g;
+}
+
+function buildGatherTables(qs: Int32Array): Int32Array {
   const g = new Int32Array(3 * 2048);
-  for (let chunk = 0; chunk < 3; chunk++)
-    for (let x = 0; x < 2048; x++) {
-      let j = 0;
-      for (let b = 0; b < qs.length; b++) {
-        const bit = qs[b] - 11 * chunk;
-        if (bit >= 0 && bit < 11 && (x >> bit) & 1) j |= 1 << b;
-      }
-      g[2048 * chunk + x] = j;
+  const bitOf = new Int32Array(11); // what bit x of the chunk contributes to j
+  for (let chunk = 0; chunk < 3; chunk++) {
+    bitOf.fill(0);
+    for (let b = 0; b < qs.length; b++) {
+      const bit = qs[b] - 11 * chunk;
+      if (bit >= 0 && bit < 11) bitOf[bit] = 1 << b;
     }
+    // Entry x is entry x without its lowest set bit, plus that bit's contribution.
+    const base = 2048 * chunk;
+    for (let x = 1; x < 2048; x++)
+      g[base + x] = g[base + (x & (x - 1))] | bitOf[31 - Math.clz32(x & -x)];
+  }
   return g;
 }
 

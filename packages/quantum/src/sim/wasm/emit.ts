@@ -1,7 +1,51 @@
 /**
- * A tiny WebAssembly binary writer (just what the SIMD kernels in simd.ts need), so the module is
- * built from our own TypeScript source at run time with no build step or toolchain.
+ * A tiny WebAssembly binary writer (just what the SIMD kernels in simd.ts and expval.ts need), so
+ * the modules are built from our own TypeScript source at run time with no build step or
+ * toolchain; with the instruction helpers, shuffle lane tables and the typing of the WebAssembly
+ * API that those kernels share.
  */
+
+/** Bytes per WebAssembly memory page. */
+export const PAGE = 65536;
+
+/** A module's memory (the package is built without DOM or Node types). */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
+/** The parts of the WebAssembly API the kernels use. */
+export interface WasmApi {
+  readonly Module: new (bytes: Uint8Array) => object;
+  readonly Instance: new (
+    module: object,
+    imports?: Record<string, Record<string, unknown>>,
+  ) => {
+    readonly exports: Record<string, unknown>;
+  };
+}
+
+/**
+ * Drops from a thread's map of kernel instances those whose memory has grown to at least
+ * `minBytes` (a WebAssembly memory never shrinks); true when one was dropped.
+ */
+export function dropGrown<K>(
+  instances: Map<K, { readonly memoryBytes: number } | null>,
+  minBytes: number,
+): boolean {
+  let dropped = false;
+  for (const [key, k] of instances)
+    if (k && k.memoryBytes >= minBytes) {
+      instances.delete(key);
+      dropped = true;
+    }
+  return dropped;
+}
+
+/** This runtime's WebAssembly API, or undefined. */
+export function wasmApi(): WasmApi | undefined {
+  return (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+}
 
 /** Unsigned LEB128. */
 export function uleb(n: number): number[] {
@@ -121,6 +165,13 @@ export function moduleBytes(
 
 /** Instruction helpers. */
 export const op = {
+  i32Xor: [0x73],
+  i32Eq: [0x46],
+  i32Popcnt: [0x69],
+  select: [0x1b],
+  /** if (no result) / else. */
+  if: [0x04, 0x40],
+  else: [0x05],
   get: (i: number): number[] => [0x20, ...uleb(i)],
   set: (i: number): number[] => [0x21, ...uleb(i)],
   i32: (n: number): number[] => [0x41, ...sleb(n)],
@@ -155,13 +206,83 @@ export const op = {
     ...uleb(offset),
   ],
   shuffle: (lanes: readonly number[]): number[] => [0xfd, 0x0d, ...lanes],
+  /** v128.const 0. */
+  v128Zero: [0xfd, 0x0c, ...new Array<number>(16).fill(0)],
+  v128Xor: [0xfd, 0x51],
+  f64x2PromoteLowF32x4: [0xfd, 0x5f],
   f64x2Add: [0xfd, ...uleb(0xf0)],
+  f64x2Sub: [0xfd, ...uleb(0xf1)],
   f64x2Mul: [0xfd, ...uleb(0xf2)],
   f32x4Add: [0xfd, ...uleb(0xe4)],
   f32x4Mul: [0xfd, ...uleb(0xe6)],
   /** Relaxed SIMD fused multiply-add: a * b + c (stack: a, b, c); one rounding where the CPU has FMA. */
   f32x4Madd: [0xfd, ...uleb(0x105)],
   f64x2Madd: [0xfd, ...uleb(0x107)],
+};
+
+/** local = the i32 at byte `offset` from the address in local `base`. */
+export function loadField(
+  base: number,
+  offset: number,
+  local: number,
+): number[] {
+  return [...op.get(base), ...op.i32Load(offset), ...op.set(local)];
+}
+
+/** 1 when popcount(a & b) is odd, else 0 (a and b: code that leaves one i32 each). */
+export function parityOfAnd(
+  a: readonly number[],
+  b: readonly number[],
+): number[] {
+  return [...a, ...b, ...op.and, ...op.i32Popcnt, ...op.i32(1), ...op.and];
+}
+
+/**
+ * `for (; counter < limit; counter++) body` as a block and a loop (the caller sets counter
+ * first); inside body, `br 0` would restart the loop without the increment: wrap a `continue` in
+ * a block of its own.
+ */
+export function countedLoop(
+  counter: number,
+  limit: number,
+  body: readonly number[],
+): number[] {
+  return [
+    ...op.block,
+    ...op.loop,
+    ...op.get(counter),
+    ...op.get(limit),
+    ...op.geU,
+    ...op.brIf(1),
+    ...body,
+    ...op.get(counter),
+    ...op.i32(1),
+    ...op.add,
+    ...op.set(counter),
+    ...op.br(0),
+    ...op.end,
+    ...op.end,
+  ];
+}
+
+/** Shuffle lane tables (byte indices) for complexes in f64x2 (one) and f32x4 (two) vectors. */
+export const LANES = {
+  /** f64x2: re and im exchanged. */
+  swap64: [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7],
+  /** f32x4: re and im of each complex exchanged. */
+  swapRI32: [4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11],
+  /** f32x4: the two complexes exchanged. */
+  swapC32: [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7],
+  /** f32x4: the other complex, re and im exchanged. */
+  swapCRI32: [12, 13, 14, 15, 8, 9, 10, 11, 4, 5, 6, 7, 0, 1, 2, 3],
+  /** f32x4: the first complex twice. */
+  lo32: [0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7],
+  /** f32x4: the second complex twice (as f64x2: the high lane twice). */
+  hi32: [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15],
+  /** f32x4: the first complex twice, re and im exchanged. */
+  slo32: [4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3],
+  /** f32x4: the second complex twice, re and im exchanged. */
+  shi32: [12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11],
 };
 
 /**

@@ -1,266 +1,359 @@
 /**
- * WebAssembly SIMD kernel for expectation values of Pauli sums (see observable.ts for the
- * algebra). One call makes one pass over the state for one x mask and accumulates every term of
- * that mask: with c = conj(a[i ^ x]) a[i], each term t sums s_t(i) Re c (even number of Ys) or
- * s_t(i) Im c (odd), s_t(i) = (-1)^popcount(i & z_t), over the indices i without the highest bit
- * of x (over all i when x = 0, where c = |a[i]|^2). The pass walks blocks of 2^K consecutive i
- * (K <= 6, below that highest bit): a block's partner run i ^ x is one block too, read at byte
- * offsets o ^ (x's low bits), so per term and per pair the body is two loads, a multiply (and a
- * shuffle for Im), an XOR with the sign of (i & z_t)'s low bits from a per-term table, and an
- * add. The block's high bits give one sign per block and term, applied when the block's sum is
- * added to the term's accumulator (in double precision, also for single-precision states).
+ * WebAssembly SIMD kernels for expectation values of Pauli sums (see observable.ts for the
+ * algebra). For a term with masks x, z: with c(i) = conj(a[i ^ x]) a[i] and
+ * s(i) = (-1)^popcount(i & z), its value is the sum of s(i) Re c(i) (even number of Ys) or
+ * s(i) Im c(i) (odd) over the indices i without the top bit of x, doubled (x != 0); or, the same
+ * number, the sum over every i, undoubled ("full" terms: x = 0, where c = |a[i]|^2, and x within
+ * one block).
  *
- * The state lives in the module's memory: `stateBuffer` hands out a state there (the
- * single-threaded estimator simulates in it), other states are copied in. Built at run time by
- * emit.ts like the simulator's kernels (simd.ts); undefined when WebAssembly SIMD is missing.
+ * `passSums` reads the state in blocks of 2^K amplitudes (K <= 6: 1 KiB in double precision) and,
+ * while a block sits in the L1 cache, runs every term of the pass over it: the partner block
+ * (block offset XOR x's high bits) is one load per vector, the vector loop is unrolled four times
+ * with x's two lowest vector bits as a fixed permutation of the partner's loads (a variant of the
+ * loop per permutation, per parity of the Ys and, in single precision, per swap of the two
+ * complexes of a vector), and the signs of the block's low bits come from a per-term table
+ * (xor), those of its high bits once per block. With relaxed SIMD the product and sum are one
+ * fused multiply-add. States larger than the cache are cut into chunks of 2^L amplitudes and each
+ * pass visits tiles of 2^m chunks (a coset of a subspace V of the chunk index bits, small enough
+ * for the last-level cache), taking the terms whose x's chunk part lies in V: their partner blocks
+ * are in the tile. V is grown greedily from the x masks left, so a pass serves many of them and the
+ * state is read from memory a few times, not once per x mask.
+ *
+ * `apply` computes O a (the adjoint gradient's start) block by block likewise. The state lives in
+ * the module's memory: `stateBuffer` hands out a state there, other states are copied in. Built at
+ * run time by emit.ts like the simulator's kernels (simd.ts); undefined without WebAssembly SIMD.
  */
-import { type FuncDef, I32, V128, moduleBytes, op, uleb } from "./emit.ts";
+import {
+  type FuncDef,
+  I32,
+  LANES,
+  PAGE,
+  V128,
+  type WasmMemory,
+  countedLoop,
+  loadField,
+  parityOfAnd,
+  dropGrown,
+  moduleBytes,
+  op,
+  wasmApi,
+} from "./emit.ts";
+import {
+  type SimdVariant,
+  defaultSimdVariant,
+  relaxedSimdAvailable,
+} from "./simd.ts";
 import type { Amplitudes } from "../kernels/one-qubit.ts";
 
-const PAGE = 65536;
-/** Bytes per term entry: z (i32), odd (i32), sign table address (i32), pad, accumulator (f64x2). */
-const TERM = 32;
-/** Most terms per call. */
+/**
+ * Bytes per term entry of a pass: z, loop variant, sign table address, the partner block's byte
+ * XOR, the byte XOR of the unrolled loop's offset, x's top bit (0 for a full term) (i32), pad, then
+ * the term's sum (f64x2).
+ */
+const TERM = 48;
+/** Most terms per pass. */
 const MAX_TERMS = 256;
 /** log2 of the most amplitudes per block. */
 const MAX_K = 6;
-/** Term entries, then the sign tables (16 bytes per table entry, 2^MAX_K entries per term). */
+/** Bytes of one term's sign table (16 per vector, up to 2^MAX_K vectors). */
+const SIGN_SLOT = 16 * 2 ** MAX_K;
+/** Term entries, then the sign tables. */
 const TERMS_AT = 0;
 const SIGNS_AT = TERMS_AT + MAX_TERMS * TERM;
 /** Where the state starts (after the sign tables, page aligned). */
 const STATE_AT =
-  Math.ceil((SIGNS_AT + MAX_TERMS * 16 * 2 ** MAX_K) / PAGE) * PAGE;
+  Math.ceil((SIGNS_AT + MAX_TERMS * SIGN_SLOT + 32) / PAGE) * PAGE;
 /** States above this many bytes are not copied in (the scalar code runs). */
 export const MAX_COPY_BYTES = 2 ** 28;
-
-const v = {
-  const0: [0xfd, 0x0c, ...new Array<number>(16).fill(0)],
-  xor: [0xfd, 0x51],
-  f64x2Sub: [0xfd, ...uleb(0xf1)],
-  promoteLow: [0xfd, 0x5f],
-};
-const i32 = {
-  popcnt: [0x69],
-  xor: [0x73],
-  ne: [0x47],
-  eq: [0x46],
-  select: [0x1b],
-  if: [0x04, 0x40],
-  else: [0x05],
-  load: (offset: number): number[] => op.i32Load(offset),
-};
-
-// Parameters: state base, blocks, K, insertion mask, x high bits, x low bits as a byte XOR,
-// terms, term table.
-// Then the partner's base (i ^ x is read at BASEB + (i ^ XH) amplitudes) and bits or-ed into i
-// for the signs (the index of a chunk's first amplitude when the pass covers one chunk).
-const [BASE, NBLK, KSH, INSM, XH, XLB, NT, TT, BASEB, HI] = [
-  0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
-];
-// i32 locals, then v128 locals.
-const [BLK, IDX, PA, PB, T, ENT, O, OEND, MT] = [
-  10, 11, 12, 13, 14, 15, 16, 17, 18,
-];
-const [S, B, ACC, S2] = [19, 21, 22, 23];
-
-const SWAP_RI64 = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7];
-const SWAP_RI32 = [4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11];
-/** Exchanges the two complexes of a single-precision vector. */
-const SWAP_C32 = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7];
-/** Both: the other complex, re and im exchanged. */
-const SWAP_CRI32 = [12, 13, 14, 15, 8, 9, 10, 11, 4, 5, 6, 7, 0, 1, 2, 3];
-const HIGH64 = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
+/** Vectors per iteration of a pass's unrolled loop. */
+const UNROLL = 4;
 
 /**
- * One kernel: `single` (f32x4, two complexes per vector) or double; `swapPair` (single only):
- * x has bit 0, so the partner of a vector's complexes is the other complex of the partner vector.
+ * The pass kernel: over NBLK blocks of BB bytes from byte BOFF of the state at STATE, for each of
+ * the NT terms of the table at TT, sum += sign(block) * sum over the block of (a ^ signs) * b'
+ * (b' the partner vector, re and im exchanged for an odd number of Ys); `fma`: relaxed SIMD.
  */
-function expvalFunc(name: string, single: boolean, swapPair: boolean): FuncDef {
+function passFunc(name: string, single: boolean, fma: boolean): FuncDef {
   const shift = single ? 3 : 4;
   const add = single ? op.f32x4Add : op.f64x2Add;
   const mul = single ? op.f32x4Mul : op.f64x2Mul;
-  const partner = (odd: boolean): number[] => {
-    const lanes = single
+  const madd = single ? op.f32x4Madd : op.f64x2Madd;
+  const [STATE, BOFF, NBLK, BB, NT, TT] = [0, 1, 2, 3, 4, 5];
+  const [BLK, OFF, I0, PA, PB, T, ENT, MT, XH, O, VAR, PAI, PBI] = Array.from(
+    { length: 13 },
+    (_, k) => 6 + k,
+  );
+  // v128 locals: UNROLL accumulators, then the partner, the block's sum, the term's sum, the sign.
+  const ACC0 = 19;
+  const [BV, S, CUR, SV] = [0, 1, 2, 3].map((k) => ACC0 + UNROLL + k);
+  const partnerLanes = (odd: boolean, swapPair: boolean) =>
+    single
       ? swapPair
         ? odd
-          ? SWAP_CRI32
-          : SWAP_C32
+          ? LANES.swapCRI32
+          : LANES.swapC32
         : odd
-          ? SWAP_RI32
+          ? LANES.swapRI32
           : null
       : odd
-        ? SWAP_RI64
+        ? LANES.swap64
         : null;
-    return lanes
-      ? [...op.get(B), ...op.get(B), ...op.shuffle(lanes)]
-      : op.get(B);
+  /** The unrolled loop of one variant: x's low vector bits `perm`, odd Ys, swapped complexes. */
+  const inner = (perm: number, odd: boolean, swapPair: boolean): number[] => {
+    const lanes = partnerLanes(odd, swapPair);
+    const vector = (d: number): number[] => {
+      const signed = [
+        ...op.get(PAI),
+        ...op.load(16 * d, 4),
+        ...op.get(SV),
+        ...op.v128Xor,
+      ];
+      const partner = [
+        ...op.get(PBI),
+        ...op.load(16 * (d ^ perm), 4),
+        ...(lanes ? [...op.tee(BV), ...op.get(BV), ...op.shuffle(lanes)] : []),
+      ];
+      return fma
+        ? [
+            ...signed,
+            ...partner,
+            ...op.get(ACC0 + d),
+            ...madd,
+            ...op.set(ACC0 + d),
+          ]
+        : [
+            ...signed,
+            ...partner,
+            ...mul,
+            ...op.get(ACC0 + d),
+            ...add,
+            ...op.set(ACC0 + d),
+          ];
+    };
+    return [
+      ...op.i32(0),
+      ...op.set(O),
+      ...op.loop,
+      ...op.get(PA),
+      ...op.get(O),
+      ...op.add,
+      ...op.set(PAI),
+      ...op.get(PB),
+      ...op.get(O),
+      ...op.get(XH),
+      ...op.i32Xor,
+      ...op.add,
+      ...op.set(PBI),
+      // The sign of the iteration's bits of i & z (the table's entries after the first UNROLL).
+      ...op.get(MT),
+      ...op.get(O),
+      ...op.i32(Math.log2(UNROLL)),
+      ...op.shrU,
+      ...op.add,
+      ...op.load(16 * UNROLL, 4),
+      ...op.set(SV),
+      ...Array.from({ length: UNROLL }, (_, d) => vector(d)).flat(),
+      ...op.get(O),
+      ...op.i32(16 * UNROLL),
+      ...op.add,
+      ...op.tee(O),
+      ...op.get(BB),
+      ...op.ltU,
+      ...op.brIf(0),
+      ...op.end,
+    ];
   };
-  /** acc += (a * partner(b)) ^ sign at byte offset o + d (d = 0 or 16). */
-  const term = (odd: boolean, d: number, acc: number): number[] => [
-    ...op.get(PA),
-    ...op.get(O),
-    ...op.add,
-    ...op.load(d, 4),
-    ...op.get(PB),
-    ...op.get(O),
-    ...(d ? [...op.i32(d), ...op.add] : []),
-    ...op.get(XLB),
-    ...i32.xor,
-    ...op.add,
-    ...op.load(0, 4),
-    ...op.set(B),
-    ...partner(odd),
-    ...mul,
-    ...op.get(MT),
-    ...op.get(O),
-    ...op.add,
-    ...op.load(d, 4),
-    ...v.xor,
-    ...op.get(acc),
-    ...add,
-    ...op.set(acc),
-  ];
-  // Two vectors per iteration into two sums (the adds of one sum would wait on each other).
-  const inner = (odd: boolean): number[] => [
-    ...v.const0,
-    ...op.set(S2),
-    ...op.loop,
-    ...term(odd, 0, S),
-    ...term(odd, 16, S2),
-    ...op.get(O),
-    ...op.i32(32),
-    ...op.add,
-    ...op.tee(O),
-    ...op.get(OEND),
-    ...op.ltU,
-    ...op.brIf(0),
-    ...op.end,
-    ...op.get(S),
-    ...op.get(S2),
-    ...add,
-    ...op.set(S),
-  ];
+  /** Branches on the variant's bits from `bit` down (perm below UNROLL, then odd, swapped). */
+  const choose = (bit: number, v: number): number[] =>
+    bit < 0
+      ? inner(v & (UNROLL - 1), (v & UNROLL) !== 0, (v & (2 * UNROLL)) !== 0)
+      : [
+          ...op.get(VAR),
+          ...op.i32(1 << bit),
+          ...op.and,
+          ...op.if,
+          ...choose(bit - 1, v | (1 << bit)),
+          ...op.else,
+          ...choose(bit - 1, v),
+          ...op.end,
+        ];
   const toDouble = single
     ? [
         ...op.get(S),
-        ...v.promoteLow,
+        ...op.f64x2PromoteLowF32x4,
         ...op.get(S),
         ...op.get(S),
-        ...op.shuffle(HIGH64),
-        ...v.promoteLow,
+        ...op.shuffle(LANES.hi32),
+        ...op.f64x2PromoteLowF32x4,
         ...op.f64x2Add,
       ]
     : op.get(S);
-  const body = [
-    // Bytes per block.
-    ...op.i32(1),
-    ...op.get(KSH),
-    ...op.shl,
-    ...op.i32(shift),
-    ...op.shl,
-    ...op.set(OEND),
+  const term = [
     ...op.block,
-    ...op.loop,
-    ...op.get(BLK),
-    ...op.get(NBLK),
-    ...op.geU,
-    ...op.brIf(1),
-    // i = insert a zero bit at the top of x into r = blk << K
-    ...op.get(BLK),
-    ...op.get(KSH),
-    ...op.shl,
-    ...op.tee(IDX),
-    ...op.i32(1),
-    ...op.shl,
-    ...op.get(IDX),
-    ...op.get(INSM),
-    ...op.and,
-    ...op.sub,
-    ...op.tee(IDX),
-    ...op.i32(shift),
-    ...op.shl,
-    ...op.get(BASE),
-    ...op.add,
-    ...op.set(PA),
-    ...op.get(IDX),
-    ...op.get(XH),
-    ...i32.xor,
-    ...op.i32(shift),
-    ...op.shl,
-    ...op.get(BASEB),
-    ...op.add,
-    ...op.set(PB),
-    ...op.i32(0),
-    ...op.set(T),
-    ...op.block,
-    ...op.loop,
-    ...op.get(T),
-    ...op.get(NT),
-    ...op.geU,
-    ...op.brIf(1),
     ...op.get(TT),
     ...op.get(T),
     ...op.i32(TERM),
     ...op.mul,
     ...op.add,
     ...op.tee(ENT),
-    ...i32.load(8),
-    ...op.set(MT),
-    ...v.const0,
+    // Blocks with x's top bit set are the partners of others.
+    ...op.i32Load(20),
+    ...op.get(I0),
+    ...op.and,
+    ...op.brIf(0),
+    ...loadField(ENT, 8, MT),
+    ...loadField(ENT, 16, XH),
+    ...op.get(STATE),
+    ...op.get(OFF),
+    ...op.get(ENT),
+    ...op.i32Load(12),
+    ...op.i32Xor,
+    ...op.add,
+    ...op.set(PB),
+    ...Array.from({ length: UNROLL }, (_, d) => [
+      ...op.v128Zero,
+      ...op.set(ACC0 + d),
+    ]).flat(),
+    ...loadField(ENT, 4, VAR),
+    ...choose(Math.log2(UNROLL) + (single ? 1 : 0), 0),
+    // S = sum over d of acc_d ^ (the signs of the d-th vector of an iteration).
+    ...Array.from({ length: UNROLL }, (_, d) => [
+      ...op.get(ACC0 + d),
+      ...op.get(MT),
+      ...op.load(16 * d, 4),
+      ...op.v128Xor,
+      ...(d > 0 ? add : []),
+    ]).flat(),
     ...op.set(S),
-    ...op.i32(0),
-    ...op.set(O),
-    ...op.get(ENT),
-    ...i32.load(4),
-    ...i32.if,
-    ...inner(true),
-    ...i32.else,
-    ...inner(false),
-    ...op.end,
-    // acc +- S by the parity of the block's high bits of i & z.
+    // sum +- S by the parity of the block's high bits of i & z.
     ...op.get(ENT),
     ...op.get(ENT),
-    ...op.load(16, 4),
-    ...op.tee(ACC),
+    ...op.load(32, 4),
+    ...op.tee(CUR),
     ...toDouble,
-    ...v.f64x2Sub,
-    ...op.get(ACC),
+    ...op.f64x2Sub,
+    ...op.get(CUR),
     ...toDouble,
     ...op.f64x2Add,
-    ...op.get(IDX),
-    ...op.get(HI),
-    ...op.or,
-    ...op.get(ENT),
-    ...i32.load(0),
-    ...op.and,
-    ...i32.popcnt,
-    ...op.i32(1),
-    ...op.and,
-    ...i32.select,
-    ...op.store(16, 4),
-    ...op.get(T),
-    ...op.i32(1),
-    ...op.add,
-    ...op.set(T),
-    ...op.br(0),
+    ...parityOfAnd(op.get(I0), [...op.get(ENT), ...op.i32Load(0)]),
+    ...op.select,
+    ...op.store(32, 4),
     ...op.end,
-    ...op.end,
-    ...op.get(BLK),
-    ...op.i32(1),
-    ...op.add,
-    ...op.set(BLK),
-    ...op.br(0),
-    ...op.end,
-    ...op.end,
+  ];
+  const body = [
+    ...op.get(BOFF),
+    ...op.set(OFF),
+    ...countedLoop(BLK, NBLK, [
+      ...op.get(OFF),
+      ...op.i32(shift),
+      ...op.shrU,
+      ...op.set(I0),
+      ...op.get(STATE),
+      ...op.get(OFF),
+      ...op.add,
+      ...op.set(PA),
+      ...op.i32(0),
+      ...op.set(T),
+      ...countedLoop(T, NT, term),
+      ...op.get(OFF),
+      ...op.get(BB),
+      ...op.add,
+      ...op.set(OFF),
+    ]),
   ];
   return {
     name,
-    params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32],
+    params: [I32, I32, I32, I32, I32, I32],
     locals: [
-      [9, I32],
-      [5, V128],
+      [13, I32],
+      [UNROLL + 4, V128],
     ],
     body,
+  };
+}
+
+/** Loads one vector per 64-byte line of [at, at + bytes) (bytes > 0), in address order. */
+function touchFunc(name: string): FuncDef {
+  const [AT, BYTES, END, ACC] = [0, 1, 2, 3];
+  return {
+    name,
+    params: [I32, I32],
+    locals: [
+      [1, I32],
+      [1, V128],
+    ],
+    body: [
+      ...op.get(AT),
+      ...op.get(BYTES),
+      ...op.add,
+      ...op.set(END),
+      ...op.loop,
+      ...op.get(AT),
+      ...op.load(0, 4),
+      ...op.get(ACC),
+      ...op.v128Xor,
+      ...op.set(ACC),
+      ...op.get(AT),
+      ...op.i32(64),
+      ...op.add,
+      ...op.tee(AT),
+      ...op.get(END),
+      ...op.ltU,
+      ...op.brIf(0),
+      ...op.end,
+      // Kept: stored where nothing reads it (after the sign tables).
+      ...op.i32(0),
+      ...op.get(ACC),
+      ...op.store(SIGNS_AT + MAX_TERMS * SIGN_SLOT, 4),
+    ],
+  };
+}
+
+/** Where `dot` leaves its sum (f64x2, after touch's vector). */
+const DOT_AT = SIGNS_AT + MAX_TERMS * SIGN_SLOT + 16;
+
+/** The lane sums of x * y over [0, bytes) of two double-precision arrays (bytes: a multiple of 32). */
+function dotFunc(name: string): FuncDef {
+  const [X, Y, BYTES, O, A0, A1] = [0, 1, 2, 3, 4, 5];
+  const product = (d: number, acc: number): number[] => [
+    ...op.get(X),
+    ...op.get(O),
+    ...op.add,
+    ...op.load(d, 4),
+    ...op.get(Y),
+    ...op.get(O),
+    ...op.add,
+    ...op.load(d, 4),
+    ...op.f64x2Mul,
+    ...op.get(acc),
+    ...op.f64x2Add,
+    ...op.set(acc),
+  ];
+  return {
+    name,
+    params: [I32, I32, I32],
+    locals: [
+      [1, I32],
+      [2, V128],
+    ],
+    body: [
+      ...op.loop,
+      ...product(0, A0),
+      ...product(16, A1),
+      ...op.get(O),
+      ...op.i32(32),
+      ...op.add,
+      ...op.tee(O),
+      ...op.get(BYTES),
+      ...op.ltU,
+      ...op.brIf(0),
+      ...op.end,
+      ...op.i32(0),
+      ...op.get(A0),
+      ...op.get(A1),
+      ...op.f64x2Add,
+      ...op.store(DOT_AT, 4),
+    ],
   };
 }
 
@@ -281,12 +374,12 @@ function applyFunc(name: string, single: boolean): FuncDef {
   const shift = single ? 3 : 4;
   const add = single ? op.f32x4Add : op.f64x2Add;
   const mul = single ? op.f32x4Mul : op.f64x2Mul;
-  const swapRI = single ? SWAP_RI32 : SWAP_RI64;
-  const [BA, BB, NB, K, N, TAB] = [0, 1, 2, 3, 4, 5];
+  const swapRI = single ? LANES.swapRI32 : LANES.swap64;
+  const [BA, BB, NB, K, N, TAB, J0] = [0, 1, 2, 3, 4, 5, 6];
   const [BL, JJ, QA, QB, TT2, EN, OO, OE, MM, XLO, VAR, II] = [
-    6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
+    7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18,
   ];
-  const [C, W] = [18, 19];
+  const [C, W] = [19, 20];
   const inner = (odd: boolean, swapPair: boolean): number[] => [
     ...op.loop,
     ...op.get(QB),
@@ -295,7 +388,7 @@ function applyFunc(name: string, single: boolean): FuncDef {
     ...op.get(QA),
     ...op.get(OO),
     ...op.get(XLO),
-    ...i32.xor,
+    ...op.i32Xor,
     ...op.tee(II),
     ...op.add,
     ...op.load(0, 4),
@@ -306,8 +399,10 @@ function applyFunc(name: string, single: boolean): FuncDef {
     ...op.get(II),
     ...op.add,
     ...op.load(0, 4),
-    ...v.xor,
-    ...(swapPair ? [...op.tee(W), ...op.get(W), ...op.shuffle(SWAP_C32)] : []),
+    ...op.v128Xor,
+    ...(swapPair
+      ? [...op.tee(W), ...op.get(W), ...op.shuffle(LANES.swapC32)]
+      : []),
     ...op.get(QB),
     ...op.get(OO),
     ...op.add,
@@ -331,10 +426,10 @@ function applyFunc(name: string, single: boolean): FuncDef {
     return [
       ...op.get(VAR),
       ...op.i32(first),
-      ...i32.eq,
-      ...i32.if,
+      ...op.i32Eq,
+      ...op.if,
       ...loop,
-      ...i32.else,
+      ...op.else,
       ...choose(rest),
       ...op.end,
     ];
@@ -346,89 +441,59 @@ function applyFunc(name: string, single: boolean): FuncDef {
     ...op.i32(shift),
     ...op.shl,
     ...op.set(OE),
-    ...op.block,
-    ...op.loop,
-    ...op.get(BL),
-    ...op.get(NB),
-    ...op.geU,
-    ...op.brIf(1),
-    ...op.get(BL),
-    ...op.get(K),
-    ...op.shl,
-    ...op.tee(JJ),
-    ...op.i32(shift),
-    ...op.shl,
-    ...op.get(BB),
-    ...op.add,
-    ...op.set(QB),
-    ...op.i32(0),
-    ...op.set(TT2),
-    ...op.block,
-    ...op.loop,
-    ...op.get(TT2),
-    ...op.get(N),
-    ...op.geU,
-    ...op.brIf(1),
-    ...op.get(TAB),
-    ...op.get(TT2),
-    ...op.i32(APPLY_TERM),
-    ...op.mul,
-    ...op.add,
-    ...op.tee(EN),
-    ...i32.load(8),
-    ...op.set(MM),
-    ...op.get(EN),
-    ...i32.load(4),
-    ...op.set(VAR),
-    ...op.get(EN),
-    ...i32.load(16),
-    ...op.set(XLO),
-    // The partner block of a: (j ^ x's high bits).
-    ...op.get(JJ),
-    ...op.get(EN),
-    ...i32.load(12),
-    ...i32.xor,
-    ...op.tee(II),
-    ...op.i32(shift),
-    ...op.shl,
-    ...op.get(BA),
-    ...op.add,
-    ...op.set(QA),
-    // The coefficient, negated when popcount of the block's i & z is odd.
-    ...op.get(EN),
-    ...op.load(48, 4),
-    ...op.get(EN),
-    ...op.load(32, 4),
-    ...op.get(II),
-    ...op.get(EN),
-    ...i32.load(0),
-    ...op.and,
-    ...i32.popcnt,
-    ...op.i32(1),
-    ...op.and,
-    ...i32.select,
-    ...op.set(C),
-    ...op.i32(0),
-    ...op.set(OO),
-    ...choose(single ? [0, 1, 2, 3] : [0, 1]),
-    ...op.get(TT2),
-    ...op.i32(1),
-    ...op.add,
-    ...op.set(TT2),
-    ...op.br(0),
-    ...op.end,
-    ...op.end,
-    ...op.get(BL),
-    ...op.i32(1),
-    ...op.add,
-    ...op.set(BL),
-    ...op.br(0),
-    ...op.end,
-    ...op.end,
+    ...countedLoop(BL, NB, [
+      ...op.get(BL),
+      ...op.get(K),
+      ...op.shl,
+      ...op.get(J0),
+      ...op.add,
+      ...op.tee(JJ),
+      ...op.i32(shift),
+      ...op.shl,
+      ...op.get(BB),
+      ...op.add,
+      ...op.set(QB),
+      ...op.i32(0),
+      ...op.set(TT2),
+      ...countedLoop(TT2, N, [
+        ...op.get(TAB),
+        ...op.get(TT2),
+        ...op.i32(APPLY_TERM),
+        ...op.mul,
+        ...op.add,
+        ...op.tee(EN),
+        ...op.i32Load(8),
+        ...op.set(MM),
+        ...loadField(EN, 4, VAR),
+        ...loadField(EN, 16, XLO),
+        // The partner block of a: (j ^ x's high bits).
+        ...op.get(JJ),
+        ...op.get(EN),
+        ...op.i32Load(12),
+        ...op.i32Xor,
+        ...op.tee(II),
+        ...op.i32(shift),
+        ...op.shl,
+        ...op.get(BA),
+        ...op.add,
+        ...op.set(QA),
+        // The coefficient, negated when popcount of the block's i & z is odd.
+        ...op.get(EN),
+        ...op.load(48, 4),
+        ...op.get(EN),
+        ...op.load(32, 4),
+        ...parityOfAnd(op.get(II), [...op.get(EN), ...op.i32Load(0)]),
+        ...op.select,
+        ...op.set(C),
+        ...op.i32(0),
+        ...op.set(OO),
+        ...choose(single ? [0, 1, 2, 3] : [0, 1]),
+      ]),
+    ]),
   ];
   return {
     name,
-    params: [I32, I32, I32, I32, I32, I32],
+    params: [I32, I32, I32, I32, I32, I32, I32],
     locals: [
       [12, I32],
       [2, V128],
@@ -444,40 +509,26 @@ type ApplyKernel = (
   k: number,
   nTerms: number,
   table: number,
+  firstIndex: number,
 ) => void;
 
-type Kernel = (
-  base: number,
+type PassKernel = (
+  state: number,
+  blockOffset: number,
   nBlocks: number,
-  k: number,
-  insMask: number,
-  xh: number,
-  xlb: number,
+  blockBytes: number,
   nTerms: number,
   table: number,
-  baseB: number,
-  hi: number,
 ) => void;
 
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  readonly Module: new (bytes: Uint8Array) => object;
-  readonly Instance: new (module: object) => {
-    readonly exports: Record<string, unknown>;
-  };
-}
-
-/** One term of a pass: its z mask, whether it has an odd number of Ys, and where its sum goes. */
+/** One term of a pass: its z mask and whether it has an odd number of Ys. */
 export interface PassTerm {
   readonly z: number;
   readonly odd: boolean;
 }
 
 /**
- * Tiles of `sumsTiled`: chunks of 2^chunkQubits amplitudes (default 2^13 double, 2^14 single),
+ * Tiles of `passSums`: chunks of 2^chunkQubits amplitudes (default 2^13 double, 2^14 single),
  * 2^tileQubits chunks per tile (default 32: 4 MiB tiles).
  */
 export interface TileShape {
@@ -485,40 +536,74 @@ export interface TileShape {
   readonly tileQubits?: number;
 }
 
+/** Chunks of 2^L amplitudes in tiles of 2^m chunks; a state of at most one tile is one chunk. */
+function tileLayout(
+  n: number,
+  single: boolean,
+  shape: TileShape,
+): { n: number; L: number; m: number; single: boolean } {
+  const m = shape.tileQubits ?? 5;
+  const L = Math.min(shape.chunkQubits ?? (single ? 14 : 13), n);
+  return { n, L: n - L <= m ? n : L, m, single };
+}
+
 /** The expectation kernels of this thread over their own WebAssembly memory. */
 export class ExpvalKernels {
   constructor(
     private readonly memory: WasmMemory,
     private readonly kernels: {
-      readonly d: Kernel;
-      readonly f: Kernel;
-      readonly fs: Kernel;
+      readonly d: PassKernel;
+      readonly f: PassKernel;
       readonly ad: ApplyKernel;
       readonly af: ApplyKernel;
+      readonly touch: (at: number, bytes: number) => void;
+      readonly dot: (x: number, y: number, bytes: number) => void;
     },
+    /** Relaxed (fused multiply-add) or plain SIMD. */
+    readonly variant: SimdVariant,
   ) {}
 
+  /** Bytes of the module's memory (it only grows). */
+  get memoryBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+
   /**
-   * A zeroed state of 2^n amplitudes in the module's memory (slot 0: where `resident` copies to;
-   * valid until the memory grows), or undefined when it does not fit.
+   * A zeroed (unless `zero` is false) state of 2^n amplitudes in the module's memory (slot 0:
+   * where `resident` copies to; valid until the memory grows), or undefined when it does not fit.
    */
-  stateBuffer(n: number, single: boolean, slot = 0): Amplitudes | undefined {
+  stateBuffer(
+    n: number,
+    single: boolean,
+    slot = 0,
+    zero = true,
+  ): Amplitudes | undefined {
     const len = 2 * 2 ** n;
     const bytes = len * (single ? 4 : 8);
-    if (bytes > MAX_COPY_BYTES) return undefined;
-    const need = STATE_AT + (slot + 1) * bytes;
-    const have = this.memory.buffer.byteLength;
-    try {
-      if (need > have) this.memory.grow(Math.ceil((need - have) / PAGE));
-    } catch {
-      return undefined;
-    }
+    if (!this.reserve(n, single, slot + 1)) return undefined;
     const at = STATE_AT + slot * bytes;
     const out = single
       ? new Float32Array(this.memory.buffer, at, len)
       : new Float64Array(this.memory.buffer, at, len);
-    out.fill(0);
+    if (zero) out.fill(0);
     return out;
+  }
+
+  /**
+   * Grows the memory to hold `slots` states of 2^n amplitudes (so `stateBuffer` up to slot
+   * slots - 1 will not grow it); false when they do not fit.
+   */
+  reserve(n: number, single: boolean, slots: number): boolean {
+    const bytes = 2 ** n * (single ? 8 : 16);
+    if (bytes > MAX_COPY_BYTES) return false;
+    const need = STATE_AT + slots * bytes;
+    const have = this.memory.buffer.byteLength;
+    try {
+      if (need > have) this.memory.grow(Math.ceil((need - have) / PAGE));
+    } catch {
+      return false;
+    }
+    return true;
   }
 
   /**
@@ -536,204 +621,176 @@ export class ExpvalKernels {
   }
 
   /**
-   * For one x mask: per term, the sum over the pass of s_t(i) Re c (even) or Im c (odd) as in
-   * the header (pairs once: the caller doubles for x != 0), on a state from `resident`.
-   * Undefined when the pass has no kernel (single precision with x = 1: call the scalar code).
+   * Per group (terms sharing an x mask), per term: the sum of s(i) Re c(i) (even) or s(i) Im c(i)
+   * (odd) over the indices i without x's top bit (over all i when x = 0), as in the header, on a
+   * state from `resident`. Undefined when the state is too small for the kernel (fewer than 4
+   * amplitudes in double precision, 8 in single): the caller runs the scalar loops.
    */
-  sums(
-    st: Amplitudes,
-    x: number,
-    terms: readonly PassTerm[],
-  ): Float64Array | undefined {
-    if (st.buffer !== this.memory.buffer || st.byteOffset !== STATE_AT)
-      throw new Error("sums needs a state from resident()");
-    const single = st instanceof Float32Array;
-    const dim = st.length / 2;
-    const n = Math.round(Math.log2(dim));
-    const top = x === 0 ? n : 31 - Math.clz32(x);
-    const k = Math.min(MAX_K, top);
-    // The kernel reads two vectors per step: blocks of at least 2 (double) or 4 (single) amplitudes.
-    if (k < (single ? 2 : 1)) return undefined;
-    const out = new Float64Array(terms.length);
-    const buf = this.memory.buffer;
-    const words = new Int32Array(buf, TERMS_AT, (MAX_TERMS * TERM) / 4);
-    const accs = new Float64Array(buf, TERMS_AT, (MAX_TERMS * TERM) / 8);
-    const low = (1 << k) - 1;
-    const per = single ? 2 ** (k - 1) : 2 ** k;
-    const signs32 = new Uint32Array(buf, SIGNS_AT, MAX_TERMS * 4 * per);
-    const kernel = single
-      ? x & 1
-        ? this.kernels.fs
-        : this.kernels.f
-      : this.kernels.d;
-    const pairs = x === 0 ? dim : dim / 2;
-    const xlb = single ? ((x & low) >>> 1) << 4 : (x & low) << 4;
-    for (let first = 0; first < terms.length; first += MAX_TERMS) {
-      const batch = terms.slice(first, first + MAX_TERMS);
-      batch.forEach((t, j) => {
-        const at = (TERM / 4) * j;
-        words[at] = t.z | 0;
-        words[at + 1] = t.odd ? 1 : 0;
-        words[at + 2] = SIGNS_AT + 16 * per * j;
-        accs[(TERM / 8) * j + 2] = 0;
-        accs[(TERM / 8) * j + 3] = 0;
-        writeSigns(signs32, per * j, per, t.z & low, single);
-      });
-      kernel(
-        st.byteOffset,
-        pairs >>> k,
-        k,
-        x === 0 ? -1 : (1 << top) - 1,
-        (x & ~low) >>> 0,
-        xlb,
-        batch.length,
-        TERMS_AT,
-        st.byteOffset,
-        0,
-      );
-      batch.forEach((t, j) => {
-        const r = accs[(TERM / 8) * j + 2],
-          i = accs[(TERM / 8) * j + 3];
-        out[first + j] = t.odd ? i - r : r + i;
-      });
-    }
-    return out;
-  }
-
-  /**
-   * `sums` for many x masks at once on a state larger than the cache, in passes that each read
-   * the state once: the state is cut into chunks of 2^L amplitudes, and a pass visits tiles of
-   * 2^m chunks (a coset of a subspace V of the chunk index bits, small enough for the last-level
-   * cache) and, per tile, every x whose chunk part lies in V: its pairs join chunks of the tile.
-   * V is grown greedily from the x masks not done yet, so a pass serves many of them. Returns the
-   * per-term sums of each group (undefined for a group the kernel does not take: the caller
-   * uses `sums` or the scalar loops), or undefined when the state is too small to gain from tiles.
-   */
-  sumsTiled(
+  passSums(
     st: Amplitudes,
     groups: readonly {
       readonly x: number;
       readonly terms: readonly PassTerm[];
     }[],
     shape: TileShape = {},
-  ): (Float64Array | undefined)[] | undefined {
+  ): Float64Array[] | undefined {
     if (st.buffer !== this.memory.buffer || st.byteOffset !== STATE_AT)
-      throw new Error("sumsTiled needs a state from resident()");
+      throw new Error("passSums needs a state from resident()");
     const single = st instanceof Float32Array;
-    const dim = st.length / 2;
-    const n = Math.round(Math.log2(dim));
-    const L = shape.chunkQubits ?? (single ? 14 : 13);
-    const m = shape.tileQubits ?? 5;
-    const H = n - L;
-    if (H <= m) return undefined;
+    const n = Math.round(Math.log2(st.length / 2));
+    const layout = tileLayout(n, single, shape);
+    const { L } = layout;
+    const K = Math.min(MAX_K, L);
+    if (2 ** K < (single ? 2 : 1) * UNROLL) return undefined;
     const shift = single ? 3 : 4;
-    const chunkBytes = (2 ** L) << shift;
+    const blockBytes = 2 ** K * 2 ** shift;
+    const chunkBytes = 2 ** L * 2 ** shift;
+    const perBlock = single ? 2 ** (K - 1) : 2 ** K;
+    const lowK = 2 ** K - 1;
     const buf = this.memory.buffer;
     const words = new Int32Array(buf, TERMS_AT, (MAX_TERMS * TERM) / 4);
-    const accs = new Float64Array(buf, TERMS_AT, (MAX_TERMS * TERM) / 8);
-    const signs32 = new Uint32Array(buf, SIGNS_AT, MAX_TERMS * 4 * 2 ** MAX_K);
-    const out: (Float64Array | undefined)[] = groups.map(() => undefined);
-    const xhOf = (x: number): number => x >>> L;
-    // As in `sums`: blocks of at least two vectors; the others are left to the caller.
-    let left = groups
-      .map((_, g) => g)
-      .filter(
-        (g) =>
-          groups[g].terms.length <= MAX_TERMS &&
-          (groups[g].x === 0 || groups[g].x >= (single ? 4 : 2)),
-      );
-    while (left.length > 0) {
-      // V: the span of up to m chunk parts of the x masks left, each chosen to cover the most.
-      let span = [0];
-      const inSpan = (v: number, sp: readonly number[]): boolean =>
-        sp.includes(v);
-      for (let d = 0; d < m; d++) {
-        let bestSpan: number[] | undefined;
-        let bestCount = -1;
-        for (const g of left) {
-          const xh = xhOf(groups[g].x);
-          if (inSpan(xh, span)) continue;
-          const cand = [...span, ...span.map((v) => v ^ xh)];
-          const count = left.filter((h) =>
-            inSpan(xhOf(groups[h].x), cand),
-          ).length;
-          if (count > bestCount) {
-            bestCount = count;
-            bestSpan = cand;
-          }
-        }
-        if (!bestSpan) break;
-        span = bestSpan;
-      }
-      // The pass: groups whose chunk part is in V, their terms in the table (at most MAX_TERMS).
-      const pass: { g: number; at: number; k: number; top: number }[] = [];
-      let used = 0;
-      for (const g of left) {
-        const { x, terms } = groups[g];
-        if (!inSpan(xhOf(x), span) || used + terms.length > MAX_TERMS) continue;
-        const top = x === 0 ? n : 31 - Math.clz32(x);
-        const k = Math.min(MAX_K, L, top);
-        const per = single ? 2 ** (k - 1) : 2 ** k;
-        const low = (1 << k) - 1;
-        terms.forEach((t, j) => {
-          const e = used + j;
+    const sums = new Float64Array(buf, TERMS_AT, (MAX_TERMS * TERM) / 8);
+    const signs32 = new Uint32Array(buf, SIGNS_AT, (MAX_TERMS * SIGN_SLOT) / 4);
+    const kernel = single ? this.kernels.f : this.kernels.d;
+    const out = groups.map((g) => new Float64Array(g.terms.length));
+    const entries = groups.flatMap((g, gi) =>
+      g.terms.map((t, j) => ({ g: gi, j, t, x: g.x })),
+    );
+    this.tilePasses(
+      STATE_AT,
+      entries.map((e) => e.x),
+      layout,
+      MAX_TERMS,
+      (pass) => {
+        pass.forEach((ei, e) => {
+          const { t, x } = entries[ei];
+          const top = x === 0 ? -1 : 31 - Math.clz32(x);
+          const xv = (x & lowK) >>> (single ? 1 : 0);
           const at = (TERM / 4) * e;
           words[at] = t.z | 0;
-          words[at + 1] = t.odd ? 1 : 0;
-          words[at + 2] = SIGNS_AT + 16 * 2 ** MAX_K * e;
-          accs[(TERM / 8) * e + 2] = 0;
-          accs[(TERM / 8) * e + 3] = 0;
-          writeSigns(signs32, 2 ** MAX_K * e, per, t.z & low, single);
+          words[at + 1] =
+            (xv & (UNROLL - 1)) |
+            (t.odd ? UNROLL : 0) |
+            (single && x & 1 ? 2 * UNROLL : 0);
+          words[at + 2] = SIGNS_AT + SIGN_SLOT * e;
+          words[at + 3] = ((x - (x & lowK)) * 2 ** shift) | 0;
+          words[at + 4] = (xv & ~(UNROLL - 1)) * 16;
+          words[at + 5] = top < K ? 0 : 2 ** top;
+          sums[(TERM / 8) * e + 4] = 0;
+          sums[(TERM / 8) * e + 5] = 0;
+          writePassSigns(
+            signs32,
+            (SIGN_SLOT / 16) * e,
+            perBlock,
+            t.z & lowK,
+            single,
+          );
         });
-        pass.push({ g, at: used, k, top });
-        used += terms.length;
+        return (c) =>
+          kernel(
+            STATE_AT,
+            c * chunkBytes,
+            2 ** (L - K),
+            blockBytes,
+            pass.length,
+            TERMS_AT,
+          );
+      },
+      (pass) =>
+        pass.forEach((ei, e) => {
+          const { g, j, t, x } = entries[ei];
+          const r = sums[(TERM / 8) * e + 4],
+            i = sums[(TERM / 8) * e + 5];
+          const v = t.odd ? i - r : r + i;
+          // A full term with x != 0 summed every pair twice.
+          const full = x !== 0 && 31 - Math.clz32(x) < K;
+          out[g][j] = full ? v / 2 : v;
+        }),
+    );
+    return out;
+  }
+
+  /**
+   * Re <x|y> for two double-precision states in this module's memory (from `stateBuffer` or
+   * `apply`), or undefined for others (the caller sums them itself).
+   */
+  realInner(x: Amplitudes, y: Amplitudes): number | undefined {
+    if (
+      !(x instanceof Float64Array && y instanceof Float64Array) ||
+      x.buffer !== this.memory.buffer ||
+      y.buffer !== this.memory.buffer ||
+      x.length !== y.length ||
+      x.length < 4
+    )
+      return undefined;
+    this.kernels.dot(x.byteOffset, y.byteOffset, x.byteLength);
+    const sum = new Float64Array(this.memory.buffer, DOT_AT, 2);
+    return sum[0] + sum[1];
+  }
+
+  /**
+   * The passes of a tiled walk (see the header) over a state at byte `base` of 2^n amplitudes in
+   * chunks of 2^L, for entries with x masks `xs`: per pass, `begin` gets the indices of its
+   * entries (at most `cap`) and returns the work on one chunk, run on every chunk of every tile
+   * after the tile was read in address order; `end` gets the indices when the pass is done.
+   */
+  private tilePasses(
+    base: number,
+    xs: readonly number[],
+    layout: {
+      readonly n: number;
+      readonly L: number;
+      readonly m: number;
+      readonly single: boolean;
+    },
+    cap: number,
+    begin: (pass: number[]) => (chunk: number) => void,
+    end: (pass: number[]) => void,
+  ): void {
+    const { n, L, m, single } = layout;
+    const H = n - L;
+    const chunkBytes = 2 ** L * (single ? 8 : 16);
+    const xh = xs.map((x) => x >>> L);
+    let left = xs.map((_, i) => i);
+    while (left.length > 0) {
+      // V: the span of up to m chunk parts of the x masks left, each chosen to cover the most.
+      const weight = new Map<number, number>();
+      for (const e of left) weight.set(xh[e], (weight.get(xh[e]) ?? 0) + 1);
+      const inSpan = new Uint8Array(2 ** H);
+      inSpan[0] = 1;
+      let span = [0];
+      for (let d = 0; d < m; d++) {
+        let best = -1;
+        let bestGain = -1;
+        for (const h of weight.keys()) {
+          if (inSpan[h]) continue;
+          let gain = 0;
+          for (const v of span) gain += weight.get(v ^ h) ?? 0;
+          if (gain > bestGain) [best, bestGain] = [h, gain];
+        }
+        if (best < 0) break;
+        span = [...span, ...span.map((v) => v ^ best)];
+        for (const v of span) inSpan[v] = 1;
       }
-      const done = new Set(pass.map((p) => p.g));
-      left = left.filter((g) => !done.has(g));
-      // Tiles: cosets of V among the 2^H chunks (each listed from its smallest member).
+      // The pass: entries whose chunk part is in V, at most cap.
+      const pass: number[] = [];
+      const rest: number[] = [];
+      for (const e of left)
+        (inSpan[xh[e]] && pass.length < cap ? pass : rest).push(e);
+      left = rest;
+      const work = begin(pass);
+      // Tiles: cosets of V among the 2^H chunks (each visited from its smallest member).
       for (let c0 = 0; c0 < 2 ** H; c0++) {
         if (span.some((v) => (c0 ^ v) < c0)) continue;
-        for (const { g, at, k, top } of pass) {
-          const { x, terms } = groups[g];
-          const xh = xhOf(x);
-          const low = (1 << k) - 1;
-          const kernel = single
-            ? x & 1
-              ? this.kernels.fs
-              : this.kernels.f
-            : this.kernels.d;
-          const xl = x & (2 ** L - 1);
-          const xlb = single ? ((xl & low) >>> 1) << 4 : (xl & low) << 4;
-          const topHigh = xh === 0 ? 0 : 2 ** (31 - Math.clz32(xh));
-          for (const v of span) {
-            const c = c0 ^ v;
-            if (xh !== 0 && (c & topHigh) !== 0) continue;
-            const baseA = st.byteOffset + c * chunkBytes;
-            const baseB = st.byteOffset + (c ^ xh) * chunkBytes;
-            const pairs = x !== 0 && xh === 0 ? 2 ** (L - 1) : 2 ** L;
-            kernel(
-              baseA,
-              pairs >>> k,
-              k,
-              xh === 0 ? (x === 0 ? -1 : (1 << top) - 1) : -1,
-              (xl & ~low) >>> 0,
-              xlb,
-              terms.length,
-              TERMS_AT + TERM * at,
-              baseB,
-              c * 2 ** L,
-            );
-          }
-        }
+        // Read the tile in address order first: the partner blocks come in XOR-permuted order,
+        // which the hardware prefetchers do not follow from memory.
+        if (H > 0)
+          for (const v of span)
+            this.kernels.touch(base + (c0 ^ v) * chunkBytes, chunkBytes);
+        for (const v of span) work(c0 ^ v);
       }
-      for (const { g, at } of pass)
-        out[g] = Float64Array.from(groups[g].terms, (t, j) => {
-          const r = accs[(TERM / 8) * (at + j) + 2],
-            i = accs[(TERM / 8) * (at + j) + 3];
-          return t.odd ? i - r : r + i;
-        });
+      end(pass);
     }
-    return out;
   }
 
   /**
@@ -748,6 +805,7 @@ export class ExpvalKernels {
       readonly ny: number;
       readonly coef: number;
     }[],
+    shape: TileShape = {},
   ): Amplitudes | undefined {
     const single = a instanceof Float32Array;
     const dim = a.length / 2;
@@ -758,53 +816,64 @@ export class ExpvalKernels {
     const st = this.resident(a);
     if (!st) return undefined;
     const buf = this.memory.buffer;
-    const k = Math.min(MAX_K, n);
+    // In tiles like `passSums`: an output block takes its terms' partner blocks from the tile.
+    const layout = tileLayout(n, single, shape);
+    const { L } = layout;
+    const k = Math.min(MAX_K, L);
     const low = (1 << k) - 1;
     const per = single ? 2 ** (k - 1) : 2 ** k;
     const words = new Int32Array(buf, TERMS_AT, (MAX_TERMS * TERM) / 4);
     const f64 = new Float64Array(buf, TERMS_AT, (MAX_TERMS * TERM) / 8);
     const f32 = new Float32Array(buf, TERMS_AT, (MAX_TERMS * TERM) / 4);
-    const signs32 = new Uint32Array(buf, SIGNS_AT, MAX_TERMS * 4 * per);
+    const signs32 = new Uint32Array(buf, SIGNS_AT, (MAX_TERMS * SIGN_SLOT) / 4);
     const kernel = single ? this.kernels.af : this.kernels.ad;
     const live = terms.filter((t) => t.coef !== 0);
-    const perCall = Math.floor((MAX_TERMS * TERM) / APPLY_TERM);
-    for (let first = 0; first < live.length; first += perCall) {
-      const batch = live.slice(first, first + perCall);
-      batch.forEach((t, j) => {
-        const at = (APPLY_TERM / 4) * j;
-        const odd = (t.ny & 1) === 1;
-        words[at] = t.z | 0;
-        words[at + 1] = (odd ? 1 : 0) | (single && t.x & 1 ? 2 : 0);
-        words[at + 2] = SIGNS_AT + 16 * per * j;
-        words[at + 3] = t.x & ~low;
-        words[at + 4] = single ? ((t.x & low) >>> 1) << 4 : (t.x & low) << 4;
-        // c i^ny: real (even ny) or imaginary (odd) part r, as the coefficient vector and its negative.
-        const ph = t.ny & 3;
-        const r = ph === 0 || ph === 1 ? t.coef : -t.coef;
-        for (const [off, sgn] of [
-          [32, 1],
-          [48, -1],
-        ]) {
-          if (single)
-            for (let l = 0; l < 4; l++)
-              f32[(j * APPLY_TERM + off) / 4 + l] =
-                sgn * (odd && l % 2 === 0 ? -r : r);
-          else
-            for (let l = 0; l < 2; l++)
-              f64[(j * APPLY_TERM + off) / 8 + l] =
-                sgn * (odd && l === 0 ? -r : r);
-        }
-        writeSigns(signs32, per * j, per, t.z & low, single);
-      });
-      kernel(
-        st.byteOffset,
-        out.byteOffset,
-        dim >>> k,
-        k,
-        batch.length,
-        TERMS_AT,
-      );
-    }
+    this.tilePasses(
+      st.byteOffset,
+      live.map((t) => t.x),
+      layout,
+      Math.floor((MAX_TERMS * TERM) / APPLY_TERM),
+      (pass) => {
+        pass.forEach((ti, j) => {
+          const t = live[ti];
+          const at = (APPLY_TERM / 4) * j;
+          const odd = (t.ny & 1) === 1;
+          words[at] = t.z | 0;
+          words[at + 1] = (odd ? 1 : 0) | (single && t.x & 1 ? 2 : 0);
+          words[at + 2] = SIGNS_AT + 16 * per * j;
+          words[at + 3] = t.x & ~low;
+          words[at + 4] = single ? ((t.x & low) >>> 1) << 4 : (t.x & low) << 4;
+          // c i^ny: real (even ny) or imaginary (odd) part r, as the coefficient vector and its negative.
+          const ph = t.ny & 3;
+          const r = ph === 0 || ph === 1 ? t.coef : -t.coef;
+          for (const [off, sgn] of [
+            [32, 1],
+            [48, -1],
+          ]) {
+            if (single)
+              for (let l = 0; l < 4; l++)
+                f32[(j * APPLY_TERM + off) / 4 + l] =
+                  sgn * (odd && l % 2 === 0 ? -r : r);
+            else
+              for (let l = 0; l < 2; l++)
+                f64[(j * APPLY_TERM + off) / 8 + l] =
+                  sgn * (odd && l === 0 ? -r : r);
+          }
+          writeSigns(signs32, per * j, per, t.z & low, single);
+        });
+        return (c) =>
+          kernel(
+            st.byteOffset,
+            out.byteOffset,
+            2 ** (L - k),
+            k,
+            pass.length,
+            TERMS_AT,
+            c * 2 ** L,
+          );
+      },
+      () => undefined,
+    );
     return out;
   }
 }
@@ -832,6 +901,31 @@ function writeSigns(
   }
 }
 
+/**
+ * A pass term's sign table for z's bits zl within a block of `per` vectors: UNROLL entries with
+ * the lane signs of the d-th vector of an iteration (the bits of i below the iteration), then
+ * one per iteration of the unrolled loop with the sign of its own bits (on every lane's number).
+ */
+function writePassSigns(
+  signs32: Uint32Array,
+  at: number,
+  per: number,
+  zl: number,
+  single: boolean,
+): void {
+  writeSigns(signs32, at, UNROLL, zl, single);
+  const amps = single ? 2 * UNROLL : UNROLL;
+  for (let j = 0; j < per / UNROLL; j++) {
+    const w = 4 * (at + UNROLL + j);
+    const s = parityBit((amps * j) & zl);
+    if (single) signs32.fill(s, w, w + 4);
+    else {
+      signs32[w] = signs32[w + 2] = 0;
+      signs32[w + 1] = signs32[w + 3] = s;
+    }
+  }
+}
+
 /** 0x80000000 when popcount(v) is odd, else 0. */
 function parityBit(v: number): number {
   v ^= v >>> 16;
@@ -840,36 +934,59 @@ function parityBit(v: number): number {
   return ((0x6996 >>> (v & 0xf)) & 1) === 1 ? 0x80000000 : 0;
 }
 
-let instance: ExpvalKernels | null | undefined;
+const instances = new Map<SimdVariant, ExpvalKernels | null>();
 
-/** This thread's expectation kernels, or undefined without WebAssembly SIMD. */
-export function expvalKernels(): ExpvalKernels | undefined {
-  if (instance !== undefined) return instance ?? undefined;
-  instance = null;
+/**
+ * Drops this thread's expectation kernels whose memory has grown to at least `minBytes` (a
+ * WebAssembly memory never shrinks: a thread that ran one large estimate would hold its states
+ * for good); the next `expvalKernels()` builds a fresh module. Views of the old memory stay
+ * valid for whoever holds them. True when one was dropped (a GC then frees it).
+ */
+export function releaseExpvalKernels(minBytes: number): boolean {
+  return dropGrown(instances, minBytes);
+}
+
+/**
+ * This thread's expectation kernels (relaxed SIMD where the simulator uses it, see
+ * `defaultSimdVariant`), or undefined without WebAssembly SIMD.
+ */
+export function expvalKernels(
+  variant: SimdVariant = defaultSimdVariant(),
+): ExpvalKernels | undefined {
+  const known = instances.get(variant);
+  if (known !== undefined) return known ?? undefined;
+  let made: ExpvalKernels | null = null;
   try {
-    const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-    if (wasm) {
+    const wasm = wasmApi();
+    const fma = variant === "relaxed";
+    if (wasm && (!fma || relaxedSimdAvailable())) {
       const funcs = [
-        expvalFunc("d", false, false),
-        expvalFunc("f", true, false),
-        expvalFunc("fs", true, true),
+        passFunc("d", false, fma),
+        passFunc("f", true, fma),
         applyFunc("ad", false),
         applyFunc("af", true),
+        touchFunc("touch"),
+        dotFunc("dot"),
       ];
-      const inst = new wasm.Instance(
+      const ex = new wasm.Instance(
         new wasm.Module(moduleBytes(STATE_AT / PAGE, funcs)),
+      ).exports;
+      made = new ExpvalKernels(
+        ex.m as WasmMemory,
+        {
+          d: ex.d as PassKernel,
+          f: ex.f as PassKernel,
+          ad: ex.ad as ApplyKernel,
+          af: ex.af as ApplyKernel,
+          touch: ex.touch as (at: number, bytes: number) => void,
+          dot: ex.dot as (x: number, y: number, bytes: number) => void,
+        },
+        variant,
       );
-      const ex = inst.exports;
-      instance = new ExpvalKernels(ex.m as WasmMemory, {
-        d: ex.d as Kernel,
-        f: ex.f as Kernel,
-        fs: ex.fs as Kernel,
-        ad: ex.ad as ApplyKernel,
-        af: ex.af as ApplyKernel,
-      });
     }
   } catch {
-    instance = null;
+    made = null;
   }
-  return instance ?? undefined;
+  instances.set(variant, made);
+  return made ?? undefined;
 }

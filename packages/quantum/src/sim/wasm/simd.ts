@@ -16,7 +16,20 @@
  * when WebAssembly or its SIMD is unavailable, `simdKernels()` returns undefined and the
  * TypeScript kernels run.
  */
-import { type FuncDef, I32, V128, moduleBytes, op } from "./emit.ts";
+import {
+  type FuncDef,
+  I32,
+  LANES,
+  PAGE,
+  V128,
+  type WasmMemory,
+  countedLoop,
+  loadField,
+  dropGrown,
+  moduleBytes,
+  op,
+  wasmApi,
+} from "./emit.ts";
 import type { KernelInstr } from "../instructions.ts";
 
 /** Byte address of the insertion masks (i32). */
@@ -31,7 +44,6 @@ const TABLE = 64;
 const ENTRY = 144;
 /** Most entries in one plan. */
 const MAX_ENTRIES = 256;
-const PAGE = 65536;
 /** Byte address of the chunk data (after the table). */
 const DATA = PAGE;
 /** Most qubits of a diagonal taken here (the fuser builds diagonals of up to 8). */
@@ -118,18 +130,14 @@ const TERMS: Record<Body, readonly [readonly Term[], readonly Term[]]> = {
   ],
 };
 
-/** i8x16.shuffle lanes: re and im exchanged (f64x2; f32x4 per complex). */
-export const SWAP64 = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7];
-export const SWAP32 = [4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11];
-/** f32x4 lanes: the low (high) complex in both halves, as is and with re and im exchanged. */
-export const LO32 = [0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7];
-export const HI32 = [
-  8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15,
-];
-export const SLO32 = [4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3];
-export const SHI32 = [
-  12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11,
-];
+const {
+  swap64: SWAP64,
+  swapRI32: SWAP32,
+  lo32: LO32,
+  hi32: HI32,
+  slo32: SLO32,
+  shi32: SHI32,
+} = LANES;
 
 // Parameters: 0 base, 1 nRuns, 2 runBytes, 3 half (byte distance x -> y), 4 table, 5 nEntries.
 // i32 locals: 6 e, 7 r, 8 i, 9 p, 10 pend, 11 ent, 12 pb, 13 xo, 14 yo, then the masks.
@@ -151,87 +159,61 @@ function walk(name: string, body: number[], nIns: number): FuncDef {
       ...op.i32Load(INS + 4 * k),
       ...op.set(MASK0 + k),
     ]).flat(),
-    ...op.block,
-    ...op.loop,
-    ...op.get(E),
-    ...op.get(NENT),
-    ...op.geU,
-    ...op.brIf(1),
-    ...op.get(TAB),
-    ...op.get(E),
-    ...op.i32(ENTRY),
-    ...op.mul,
-    ...op.add,
-    ...op.tee(ENT),
-    ...op.i32Load(0),
-    ...op.get(BASE),
-    ...op.add,
-    ...op.set(PB),
-    ...op.get(ENT),
-    ...op.i32Load(4),
-    ...op.set(XO),
-    ...op.get(ENT),
-    ...op.i32Load(8),
-    ...op.set(YO),
-    ...Array.from({ length: 8 }, (_, c) => [
-      ...op.get(ENT),
-      ...op.load(16 + 16 * c, 4),
-      ...op.set(COEF0 + c),
-    ]).flat(),
-    ...op.i32(0),
-    ...op.set(R),
-    ...op.block,
-    ...op.loop,
-    ...op.get(R),
-    ...op.get(NRUNS),
-    ...op.geU,
-    ...op.brIf(1),
-    ...op.get(R),
-    ...op.get(RUNB),
-    ...op.mul,
-    ...op.set(I),
-    // Insert a zero bit below each mask's top: i = (i << 1) - (i & mask) (mask -1 keeps i).
-    ...Array.from({ length: nIns }, (_, k) => [
-      ...op.get(I),
-      ...op.i32(1),
-      ...op.shl,
-      ...op.get(I),
-      ...op.get(MASK0 + k),
-      ...op.and,
-      ...op.sub,
-      ...op.set(I),
-    ]).flat(),
-    ...op.get(PB),
-    ...op.get(I),
-    ...op.add,
-    ...op.tee(P),
-    ...op.get(RUNB),
-    ...op.add,
-    ...op.set(PEND),
-    ...op.loop,
-    ...body,
-    ...op.get(P),
-    ...op.i32(16),
-    ...op.add,
-    ...op.tee(P),
-    ...op.get(PEND),
-    ...op.ltU,
-    ...op.brIf(0),
-    ...op.end,
-    ...op.get(R),
-    ...op.i32(1),
-    ...op.add,
-    ...op.set(R),
-    ...op.br(0),
-    ...op.end,
-    ...op.end,
-    ...op.get(E),
-    ...op.i32(1),
-    ...op.add,
-    ...op.set(E),
-    ...op.br(0),
-    ...op.end,
-    ...op.end,
+    ...countedLoop(E, NENT, [
+      ...op.get(TAB),
+      ...op.get(E),
+      ...op.i32(ENTRY),
+      ...op.mul,
+      ...op.add,
+      ...op.tee(ENT),
+      ...op.i32Load(0),
+      ...op.get(BASE),
+      ...op.add,
+      ...op.set(PB),
+      ...loadField(ENT, 4, XO),
+      ...loadField(ENT, 8, YO),
+      ...Array.from({ length: 8 }, (_, c) => [
+        ...op.get(ENT),
+        ...op.load(16 + 16 * c, 4),
+        ...op.set(COEF0 + c),
+      ]).flat(),
+      ...op.i32(0),
+      ...op.set(R),
+      ...countedLoop(R, NRUNS, [
+        ...op.get(R),
+        ...op.get(RUNB),
+        ...op.mul,
+        ...op.set(I),
+        // Insert a zero bit below each mask's top: i = (i << 1) - (i & mask) (mask -1 keeps i).
+        ...Array.from({ length: nIns }, (_, k) => [
+          ...op.get(I),
+          ...op.i32(1),
+          ...op.shl,
+          ...op.get(I),
+          ...op.get(MASK0 + k),
+          ...op.and,
+          ...op.sub,
+          ...op.set(I),
+        ]).flat(),
+        ...op.get(PB),
+        ...op.get(I),
+        ...op.add,
+        ...op.tee(P),
+        ...op.get(RUNB),
+        ...op.add,
+        ...op.set(PEND),
+        ...op.loop,
+        ...body,
+        ...op.get(P),
+        ...op.i32(16),
+        ...op.add,
+        ...op.tee(P),
+        ...op.get(PEND),
+        ...op.ltU,
+        ...op.brIf(0),
+        ...op.end,
+      ]),
+    ]),
   ];
   return {
     name,
@@ -438,89 +420,78 @@ function gradFunc(
       ...op.load(GRAD + 16 * c, 4),
       ...op.set(C0 + c),
     ]).flat(),
-    ...op.block,
-    ...op.loop,
-    ...op.get(RR),
-    ...op.get(RUNS),
-    ...op.geU,
-    ...op.brIf(1),
-    // p from r * 2 * run bytes to + run bytes
-    ...op.get(RR),
-    ...op.get(RB),
-    ...op.i32(1),
-    ...op.shl,
-    ...op.mul,
-    ...op.tee(PP),
-    ...op.get(RB),
-    ...op.add,
-    ...op.set(PE),
-    ...op.loop,
-    ...addr(PHI, false),
-    ...op.load(0, 4),
-    ...op.set(A0),
-    ...addr(PHI, true),
-    ...op.load(0, 4),
-    ...op.set(A1),
-    ...swapInto(A0, SA0),
-    ...swapInto(A1, SA1),
-    ...(updatePhi
-      ? [
-          ...row(0, 0, A0, SA0, A1, SA1),
-          ...op.set(T0),
-          ...row(0, 1, A0, SA0, A1, SA1),
-          ...op.set(A1),
-          ...op.get(T0),
-          ...op.set(A0),
-          ...addr(PHI, false),
-          ...op.get(A0),
-          ...op.store(0, 4),
-          ...addr(PHI, true),
-          ...op.get(A1),
-          ...op.store(0, 4),
-          ...swapInto(A0, SA0),
-          ...swapInto(A1, SA1),
-        ]
-      : []),
-    ...addr(LAM, false),
-    ...op.load(0, 4),
-    ...op.set(L0),
-    ...addr(LAM, true),
-    ...op.load(0, 4),
-    ...op.set(L1),
-    // acc += l0 * (D a)_0 + l1 * (D a)_1 (lane-wise; Re <l|w> is the sum of the lanes)
-    ...op.get(L0),
-    ...row(1, 0, A0, SA0, A1, SA1),
-    ...op.f64x2Mul,
-    ...op.get(L1),
-    ...row(1, 1, A0, SA0, A1, SA1),
-    ...op.f64x2Mul,
-    ...op.f64x2Add,
-    ...op.get(ACC),
-    ...op.f64x2Add,
-    ...op.set(ACC),
-    ...swapInto(L0, SL0),
-    ...swapInto(L1, SL1),
-    ...addr(LAM, false),
-    ...row(0, 0, L0, SL0, L1, SL1),
-    ...op.store(0, 4),
-    ...addr(LAM, true),
-    ...row(0, 1, L0, SL0, L1, SL1),
-    ...op.store(0, 4),
-    ...op.get(PP),
-    ...op.i32(16),
-    ...op.add,
-    ...op.tee(PP),
-    ...op.get(PE),
-    ...op.ltU,
-    ...op.brIf(0),
-    ...op.end,
-    ...op.get(RR),
-    ...op.i32(1),
-    ...op.add,
-    ...op.set(RR),
-    ...op.br(0),
-    ...op.end,
-    ...op.end,
+    ...countedLoop(RR, RUNS, [
+      // p from r * 2 * run bytes to + run bytes
+      ...op.get(RR),
+      ...op.get(RB),
+      ...op.i32(1),
+      ...op.shl,
+      ...op.mul,
+      ...op.tee(PP),
+      ...op.get(RB),
+      ...op.add,
+      ...op.set(PE),
+      ...op.loop,
+      ...addr(PHI, false),
+      ...op.load(0, 4),
+      ...op.set(A0),
+      ...addr(PHI, true),
+      ...op.load(0, 4),
+      ...op.set(A1),
+      ...swapInto(A0, SA0),
+      ...swapInto(A1, SA1),
+      ...(updatePhi
+        ? [
+            ...row(0, 0, A0, SA0, A1, SA1),
+            ...op.set(T0),
+            ...row(0, 1, A0, SA0, A1, SA1),
+            ...op.set(A1),
+            ...op.get(T0),
+            ...op.set(A0),
+            ...addr(PHI, false),
+            ...op.get(A0),
+            ...op.store(0, 4),
+            ...addr(PHI, true),
+            ...op.get(A1),
+            ...op.store(0, 4),
+            ...swapInto(A0, SA0),
+            ...swapInto(A1, SA1),
+          ]
+        : []),
+      ...addr(LAM, false),
+      ...op.load(0, 4),
+      ...op.set(L0),
+      ...addr(LAM, true),
+      ...op.load(0, 4),
+      ...op.set(L1),
+      // acc += l0 * (D a)_0 + l1 * (D a)_1 (lane-wise; Re <l|w> is the sum of the lanes)
+      ...op.get(L0),
+      ...row(1, 0, A0, SA0, A1, SA1),
+      ...op.f64x2Mul,
+      ...op.get(L1),
+      ...row(1, 1, A0, SA0, A1, SA1),
+      ...op.f64x2Mul,
+      ...op.f64x2Add,
+      ...op.get(ACC),
+      ...op.f64x2Add,
+      ...op.set(ACC),
+      ...swapInto(L0, SL0),
+      ...swapInto(L1, SL1),
+      ...addr(LAM, false),
+      ...row(0, 0, L0, SL0, L1, SL1),
+      ...op.store(0, 4),
+      ...addr(LAM, true),
+      ...row(0, 1, L0, SL0, L1, SL1),
+      ...op.store(0, 4),
+      ...op.get(PP),
+      ...op.i32(16),
+      ...op.add,
+      ...op.tee(PP),
+      ...op.get(PE),
+      ...op.ltU,
+      ...op.brIf(0),
+      ...op.end,
+    ]),
     ...op.i32(0),
     ...op.get(ACC),
     ...op.store(GRAD + 256, 4),
@@ -793,21 +764,6 @@ export function planPair(
   };
 }
 
-/** The parts of the WebAssembly API used here (the package is built without DOM or Node types). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  readonly Module: new (bytes: Uint8Array) => object;
-  readonly Instance: new (
-    module: object,
-    imports?: Record<string, Record<string, unknown>>,
-  ) => {
-    readonly exports: Record<string, unknown>;
-  };
-}
-
 const NO_PLAN: Plan = {
   local: -1,
   fn: -1,
@@ -840,6 +796,11 @@ export class SimdKernels {
   ) {
     this.bytes = new Uint8Array(memory.buffer);
     this.masks = new Int32Array(memory.buffer, INS, WIDE_INS);
+  }
+
+  /** Bytes of the module's memory (it only grows). */
+  get memoryBytes(): number {
+    return this.memory.buffer.byteLength;
   }
 
   /**
@@ -979,6 +940,14 @@ export type SimdVariant = "relaxed" | "plain";
 const instances = new Map<SimdVariant, SimdKernels | null>();
 let preferred: SimdVariant | undefined;
 
+/**
+ * Drops this thread's SIMD kernels whose memory (chunk buffers) has grown to at least `minBytes`,
+ * as `releaseExpvalKernels` does; true when one was dropped.
+ */
+export function releaseSimdKernels(minBytes: number): boolean {
+  return dropGrown(instances, minBytes);
+}
+
 /** f64x2.relaxed_madd in a one-function module: compiles only where relaxed SIMD is on. */
 const RELAXED_PROBE = Uint8Array.from([
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x01, 0x60, 0x03,
@@ -991,10 +960,6 @@ interface NodeProcess {
   readonly getBuiltinModule?: (
     id: string,
   ) => { setFlagsFromString?: (flags: string) => void } | undefined;
-}
-
-function wasmApi(): WasmApi | undefined {
-  return (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 }
 
 let relaxed: boolean | undefined;

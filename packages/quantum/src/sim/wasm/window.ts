@@ -17,19 +17,13 @@
  * that shares a qubit with it or any later one (what lies between acts on other qubits, so it
  * commutes). Everything else runs as before: planned pair ops, or the TypeScript kernels.
  */
-import { CodeWriter, type FuncDef, I32, V128, op } from "./emit.ts";
+import { CodeWriter, type FuncDef, I32, LANES, V128, op } from "./emit.ts";
 import type { KernelInstr } from "../instructions.ts";
 import { instrQubits } from "../blocking.ts";
 import {
-  HI32,
   IDENT,
-  LO32,
   type PairOp,
   type Plan,
-  SHI32,
-  SLO32,
-  SWAP32,
-  SWAP64,
   type SimdKernels,
   pairOpOf,
   planPair,
@@ -134,8 +128,15 @@ export function windowSlots(
   return slots;
 }
 
-/** f32x4 lanes: the two complexes exchanged. */
-const HALVES32 = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7];
+const {
+  swap64: SWAP64,
+  swapRI32: SWAP32,
+  swapC32: HALVES32,
+  lo32: LO32,
+  hi32: HI32,
+  slo32: SLO32,
+  shi32: SHI32,
+} = LANES;
 
 // Locals: param 0 base; i32 1 r, 2 i, 3 p, 4 pend; v128 from 5: sx, sy, then four temporaries, then the registers and a spare.
 const [BASE, R, I, P, PEND] = [0, 1, 2, 3, 4];
