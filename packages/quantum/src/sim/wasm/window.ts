@@ -37,11 +37,12 @@ export interface WindowSetting {
 }
 
 /**
- * Measured on a 2-core AMD EPYC (Zen 1, 128-bit FMA units) with the random circuit (CPU time):
- * windows of 2 and 3 qubits run a stage ~19% faster than one pass per instruction once compiled
- * (4 qubits spill registers: slower), but generating and compiling the code costs about as much
- * again at 20 qubits (a first run in a fresh process takes ~100 ms more), so they start at 22.
- * Net: n = 24 single ~5% less CPU in a fresh process, ~10% in a warm one.
+ * Measured on a 2-core AMD EPYC (Zen 1, 128-bit FMA units) with the random circuit, CPU time under
+ * load 5-13: windows of 2 and 3 qubits run a stage ~19% faster than one pass per instruction once
+ * compiled (4 qubits spill registers: slower), but generating and compiling the code costs about as
+ * much again at 20 qubits (a first run in a fresh process ~100 ms more), so they start at 22. At
+ * n = 24, 1 thread: single 2146-2396 -> 2074-2202 ms, double 4469-4520 -> 4155-4221 ms (3 qubits:
+ * single no better, double 4026-4191 ms).
  */
 export const DEFAULT_WINDOWS: WindowSetting = { qubits: 2, minStateQubits: 22 };
 
