@@ -9,7 +9,8 @@
  * the sweep through an API job, packages/server/bench/sweep-api.bench.ts), --threads 1,2 (thread counts; default 1,2, and 2 only
  * above n = 24). The baseline loop is skipped for n >= 26 (too slow); for states above 1 GiB the
  * bandwidth limit is measured on a 1 GiB array and scaled. Without ../shared/bench it runs our own
- * circuits of the same shapes (bench/circuits.mjs) and no baseline. Writes bench-results/sim.json.
+ * circuits of the same shapes (bench/circuits.mjs) and no baseline. Ends with issue 17's target
+ * table, met or not (bench/targets.ts). Writes bench-results/sim.json.
  */
 import { execFile } from "node:child_process";
 import { cpus, loadavg, totalmem } from "node:os";
@@ -23,6 +24,7 @@ import { closeThreadPool, simulateParallel } from "../src/threads/index.ts";
 import { benchPrimitives } from "./primitives.bench.ts";
 import { type BandwidthSweep, bandwidthSweepMs } from "./bandwidth.ts";
 import { type NoiseRow, runNoiseBench } from "./noise.bench.ts";
+import { targetTable } from "./targets.ts";
 
 interface NeutralGate {
   readonly g: string;
@@ -172,6 +174,7 @@ async function main(): Promise<void> {
     jsqubits: {},
   };
   const peerGaveUp = new Set<string>();
+  const largeFailed: string[] = [];
   console.log(
     `StepFault simulator benchmark; node ${process.version}; ${cpus().length} cores; load average ${loadavg()
       .map((x) => x.toFixed(1))
@@ -223,9 +226,9 @@ async function main(): Promise<void> {
               ? simulate(circuit, opts)
               : await simulateParallel(circuit, { ...opts, threads });
           if (!out.ok) {
-            console.log(
-              `n=${n} ${kind} ${precision} ${threads}t: ${out.error.code} ${out.error.message}`,
-            );
+            const msg = `n=${n} ${kind} ${precision} ${threads}t: ${out.error.code} ${out.error.message}`;
+            console.log(msg);
+            if (n >= 30) largeFailed.push(msg);
             continue;
           }
           const cpuMs = cpuMsSince(c0);
@@ -322,6 +325,8 @@ async function main(): Promise<void> {
     JSON.stringify(bandwidth),
   );
   console.log("peer ms (random):", JSON.stringify(peerTimes));
+  const targets = targetTable(rows, largeFailed);
+  for (const line of targets) console.log(line);
   const outDir = join(repoRoot, "bench-results");
   mkdirSync(outDir, { recursive: true });
   writeFileSync(
@@ -337,6 +342,7 @@ async function main(): Promise<void> {
         peerTimes,
         rows,
         noiseRows,
+        targets,
       },
       null,
       2,

@@ -5,8 +5,9 @@ import {
   outerSize,
 } from "./instructions.ts";
 import { insertZeroBits } from "./kernels/controlled.ts";
-import { type Plan, simdKernels } from "./wasm/simd.ts";
+import { type SimdKernels, simdKernels } from "./wasm/simd.ts";
 import { planStage } from "./wasm/stage.ts";
+import { type StageStep, windowSetting, windowStage } from "./wasm/window.ts";
 import type { Amplitudes } from "./kernels/one-qubit.ts";
 import { BASE_KERNELS, singlePrecisionKernels } from "./kernels/specialise.ts";
 
@@ -22,23 +23,38 @@ export function makeScratch(): Float64Array {
 let chunk64 = new Float64Array(0);
 let chunk32 = new Float32Array(0);
 
-// SIMD plans of the stages seen by this thread, per precision.
+// SIMD steps of the stages seen by this thread, per precision, with the kernels and window
+// size they were made for (compiled windows belong to one module instance).
 const stagePlans = [
-  new WeakMap<BlockInstr, (Plan | KernelInstr)[]>(),
-  new WeakMap<BlockInstr, (Plan | KernelInstr)[]>(),
+  new WeakMap<BlockInstr, StagePlan>(),
+  new WeakMap<BlockInstr, StagePlan>(),
 ];
 
+interface StagePlan {
+  readonly steps: StageStep[];
+  readonly simd: SimdKernels;
+  readonly window: number;
+}
+
+/** The stage's SIMD steps: register windows on states of at least the setting's size, else planned pair ops. */
 function stageSteps(
   b: BlockInstr,
+  simd: SimdKernels,
   single: boolean,
   local: number,
-): (Plan | KernelInstr)[] {
+  stateQubits: number,
+): StageStep[] {
   const cache = stagePlans[single ? 1 : 0];
-  let steps = cache.get(b);
-  if (!steps) {
-    steps = planStage(b.subs, single, local);
-    cache.set(b, steps);
-  }
+  const setting = windowSetting();
+  const window = stateQubits >= setting.minStateQubits ? setting.qubits : 0;
+  const known = cache.get(b);
+  if (known && known.simd === simd && known.window === window)
+    return known.steps;
+  const steps =
+    (window > 0
+      ? windowStage(simd, b.subs, single, local, window)
+      : undefined) ?? planStage(b.subs, single, local);
+  cache.set(b, { steps, simd, window });
   return steps;
 }
 
@@ -73,7 +89,9 @@ function applyBlock(
     if (chunk64.length < len) chunk64 = new Float64Array(len);
     buf = chunk64.length === len ? chunk64 : chunk64.subarray(0, len);
   }
-  const steps = simd ? stageSteps(b, single, local) : undefined;
+  const steps = simd
+    ? stageSteps(b, simd, single, local, Math.log2(a.length) - 1)
+    : undefined;
   const run = 2 * 2 ** low;
   const hoff = b.hoff;
   for (let c = begin; c < end; c++) {
@@ -86,6 +104,7 @@ function applyBlock(
     if (steps)
       for (const st of steps) {
         if ("kind" in st) applyInstr(buf, st, 0, outerSize(st, local), scratch);
+        else if ("window" in st) st.window();
         else simd!.run(st);
       }
     else

@@ -140,7 +140,8 @@ export function diagInstr(
   };
 }
 
-function isPauliX(m: Float64Array): boolean {
+/** True when the interleaved 2x2 m is exactly X. */
+export function isPauliX(m: Float64Array): boolean {
   return (
     m[0] === 0 &&
     m[1] === 0 &&

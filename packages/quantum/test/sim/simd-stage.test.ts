@@ -5,105 +5,9 @@ import { applyInstr, makeScratch } from "../../src/sim/execute.ts";
 import { outerSize, type KernelInstr } from "../../src/sim/instructions.ts";
 import { diagInstr, lowerControlled } from "../../src/sim/lower.ts";
 import { seededRng } from "../helpers/dense.ts";
+import { X, maxDiff, phase, randomStage, runTs } from "./random-stage.ts";
 
 const L = 8; // chunk qubits
-const X = Float64Array.of(0, 0, 1, 0, 1, 0, 0, 0);
-
-function phase(rng: () => number): [number, number] {
-  const a = rng() * 2 * Math.PI;
-  return [Math.cos(a), Math.sin(a)];
-}
-
-/** A random stage: rotations (rx, ry, rz shapes, general), cx, cz, cp, ccx, SWAP and a dense 4x4. */
-function randomStage(rng: () => number, count: number): KernelInstr[] {
-  const q = (): number => Math.floor(rng() * L);
-  const two = (): [number, number] => {
-    const a = q();
-    let b = q();
-    while (b === a) b = q();
-    return [a, b];
-  };
-  const out: KernelInstr[] = [];
-  for (let i = 0; i < count; i++) {
-    const [c, s] = phase(rng);
-    const kind = Math.floor(rng() * 9);
-    const [a, b] = two();
-    if (kind === 0)
-      out.push(
-        lowerControlled([a], [], Float64Array.of(c, 0, 0, -s, 0, -s, c, 0)),
-      );
-    else if (kind === 1)
-      out.push(
-        lowerControlled([a], [], Float64Array.of(c, 0, -s, 0, s, 0, c, 0)),
-      );
-    else if (kind === 2) out.push(diagInstr([a], Float64Array.of(1, 0, c, s)));
-    else if (kind === 3)
-      out.push(
-        lowerControlled(
-          [a],
-          [],
-          Float64Array.from({ length: 8 }, () => rng() * 2 - 1),
-        ),
-      );
-    else if (kind === 4) out.push(lowerControlled([b], [a], X));
-    else if (kind === 5)
-      out.push(diagInstr([a, b], Float64Array.of(1, 0, 1, 0, 1, 0, -1, 0)));
-    else if (kind === 6) {
-      let t = q();
-      while (t === a || t === b) t = q();
-      out.push(lowerControlled([t], [a, b], X));
-    } else if (kind === 7)
-      out.push(
-        lowerControlled(
-          [a, b],
-          [],
-          Float64Array.of(
-            1,
-            0,
-            0,
-            0,
-            0,
-            0,
-            0,
-            0,
-            0,
-            0,
-            0,
-            0,
-            1,
-            0,
-            0,
-            0,
-            0,
-            0,
-            1,
-            0,
-            0,
-            0,
-            0,
-            0,
-            0,
-            0,
-            0,
-            0,
-            0,
-            0,
-            1,
-            0,
-          ),
-        ),
-      );
-    else
-      out.push(
-        lowerControlled(
-          [a, b],
-          [],
-          Float64Array.from({ length: 32 }, () => rng() * 2 - 1),
-        ),
-      );
-  }
-  return out;
-}
 
 function runPlanned(
   single: boolean,
@@ -122,32 +26,16 @@ function runPlanned(
   return { out: Float64Array.from(buf), passes: steps.length };
 }
 
-function runTs(
-  single: boolean,
-  subs: readonly KernelInstr[],
-  init: Float64Array,
-): Float64Array {
-  const a = single ? Float32Array.from(init) : Float64Array.from(init);
-  for (const s of subs) applyInstr(a, s, 0, outerSize(s, L), makeScratch());
-  return Float64Array.from(a);
-}
-
-function maxDiff(a: Float64Array, b: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
-
 describe("SIMD stage planning (merged instructions)", () => {
   it.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])(
     "random stage %i: merged SIMD passes (plain and relaxed) match the TypeScript kernels one by one, double and single",
     (seed) => {
       const rng = seededRng(seed * 131);
-      const subs = randomStage(rng, 40);
+      const subs = randomStage(rng, 40, L);
       const init = Float64Array.from({ length: 2 << L }, () => rng() - 0.5);
       for (const single of [false, true])
         for (const variant of ["plain", "relaxed"] as const) {
-          const want = runTs(single, subs, init);
+          const want = runTs(single, subs, init, L);
           const got = runPlanned(single, subs, init, variant);
           expect(maxDiff(got.out, want)).toBeLessThan(single ? 1e-4 : 1e-12);
           expect(got.passes).toBeLessThan(subs.length);
@@ -173,14 +61,14 @@ describe("SIMD stage planning (merged instructions)", () => {
     for (const single of [false, true]) {
       const got = runPlanned(single, subs, init);
       expect(got.passes).toBe(3);
-      expect(maxDiff(got.out, runTs(single, subs, init))).toBeLessThan(
+      expect(maxDiff(got.out, runTs(single, subs, init, L))).toBeLessThan(
         single ? 1e-5 : 1e-13,
       );
     }
   });
 
   it("keeps instructions it cannot plan (SWAP, dense 4x4) in order, run by the TypeScript kernels", () => {
-    const subs = randomStage(seededRng(77), 30);
+    const subs = randomStage(seededRng(77), 30, L);
     const steps = planStage(subs, false, L);
     const kept = steps.filter((s) => "kind" in s);
     expect(kept).toEqual(

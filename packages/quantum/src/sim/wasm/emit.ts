@@ -17,7 +17,10 @@ export interface WasmMemory {
 /** The parts of the WebAssembly API the kernels use. */
 export interface WasmApi {
   readonly Module: new (bytes: Uint8Array) => object;
-  readonly Instance: new (module: object) => {
+  readonly Instance: new (
+    module: object,
+    imports?: Record<string, Record<string, unknown>>,
+  ) => {
     readonly exports: Record<string, unknown>;
   };
 }
@@ -94,15 +97,20 @@ export interface FuncDef {
   readonly name: string;
   readonly params: readonly number[];
   readonly locals: readonly (readonly [number, number])[];
-  readonly body: readonly number[];
+  readonly body: readonly number[] | Uint8Array;
 }
 
-/** A module with one exported memory ("m", `pages` initial pages) and the given exported functions (no results). */
+/**
+ * A module with one exported memory ("m", `pages` initial pages), or with `imported` one imported
+ * as "e"."m" (at least `pages` pages), and the given exported functions (no results).
+ */
 export function moduleBytes(
   pages: number,
   funcs: readonly FuncDef[],
+  imported = false,
 ): Uint8Array {
   const types = funcs.map((f) => [0x60, ...vec(f.params.map((p) => [p])), 0]);
+  const memoryType = [0x00, ...uleb(pages)];
   const bytes = [
     0x00,
     0x61,
@@ -113,30 +121,46 @@ export function moduleBytes(
     0x00,
     0x00,
     ...section(1, vec(types)),
+    ...(imported
+      ? section(2, vec([[...str("e"), ...str("m"), 0x02, ...memoryType]]))
+      : []),
     ...section(3, vec(funcs.map((_, i) => uleb(i)))),
-    ...section(5, vec([[0x00, ...uleb(pages)]])),
+    ...(imported ? [] : section(5, vec([memoryType]))),
     ...section(
       7,
       vec([
-        [...str("m"), 0x02, 0],
+        ...(imported ? [] : [[...str("m"), 0x02, 0]]),
         ...funcs.map((f, i) => [...str(f.name), 0x00, ...uleb(i)]),
       ]),
     ),
-    ...section(
-      10,
-      vec(
-        funcs.map((f) => {
-          const body = [
-            ...vec(f.locals.map(([count, type]) => [...uleb(count), type])),
-            ...f.body,
-            0x0b,
-          ];
-          return [...uleb(body.length), ...body];
-        }),
-      ),
-    ),
   ];
-  return Uint8Array.from(bytes);
+  // The code section is assembled from typed arrays: bodies run to hundreds of KiB (window.ts),
+  // too long to spread through arrays of numbers.
+  const bodies = funcs.map((f) => {
+    const head = vec(f.locals.map(([count, type]) => [...uleb(count), type]));
+    const size = head.length + f.body.length + 1;
+    const out = new Uint8Array(uleb(size).length + size);
+    const sizeBytes = uleb(size);
+    out.set(sizeBytes);
+    out.set(head, sizeBytes.length);
+    out.set(f.body, sizeBytes.length + head.length);
+    out[out.length - 1] = 0x0b;
+    return out;
+  });
+  const count = uleb(funcs.length);
+  const codeSize = bodies.reduce((acc, b) => acc + b.length, count.length);
+  const codeHead = [10, ...uleb(codeSize), ...count];
+  const out = new Uint8Array(
+    bytes.length + codeHead.length + codeSize - count.length,
+  );
+  out.set(bytes);
+  out.set(codeHead, bytes.length);
+  let at = bytes.length + codeHead.length;
+  for (const b of bodies) {
+    out.set(b, at);
+    at += b.length;
+  }
+  return out;
 }
 
 /** Instruction helpers. */
@@ -260,3 +284,75 @@ export const LANES = {
   /** f32x4: the second complex twice, re and im exchanged. */
   shi32: [12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11],
 };
+
+/**
+ * A growable byte buffer for generated function bodies (window.ts emits hundreds of KiB per
+ * circuit, too much to build from small arrays).
+ */
+export class CodeWriter {
+  private buf = new Uint8Array(4096);
+  /** Bytes written. */
+  length = 0;
+
+  private room(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    const next = new Uint8Array(Math.max(2 * this.buf.length, this.length + n));
+    next.set(this.buf.subarray(0, this.length));
+    this.buf = next;
+  }
+
+  byte(b: number): this {
+    this.room(1);
+    this.buf[this.length++] = b;
+    return this;
+  }
+
+  bytes(bs: ArrayLike<number>): this {
+    this.room(bs.length);
+    this.buf.set(bs, this.length);
+    this.length += bs.length;
+    return this;
+  }
+
+  uleb(n: number): this {
+    do {
+      let b = n & 0x7f;
+      n >>>= 7;
+      if (n !== 0) b |= 0x80;
+      this.byte(b);
+    } while (n !== 0);
+    return this;
+  }
+
+  get(i: number): this {
+    return this.byte(0x20).uleb(i);
+  }
+
+  set(i: number): this {
+    return this.byte(0x21).uleb(i);
+  }
+
+  /** i32.const. */
+  i32(n: number): this {
+    return this.byte(0x41).bytes(sleb(n));
+  }
+
+  /** v128.load / v128.store at the address on the stack plus `offset` (16-byte aligned). */
+  load(offset: number): this {
+    return this.byte(0xfd).byte(0x00).byte(4).uleb(offset);
+  }
+
+  store(offset: number): this {
+    return this.byte(0xfd).byte(0x0b).byte(4).uleb(offset);
+  }
+
+  /** i8x16.shuffle of the two vectors on the stack. */
+  shuffle(lanes: readonly number[]): this {
+    return this.byte(0xfd).byte(0x0d).bytes(lanes);
+  }
+
+  /** The bytes written so far (a copy). */
+  done(): Uint8Array {
+    return this.buf.slice(0, this.length);
+  }
+}

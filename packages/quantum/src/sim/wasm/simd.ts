@@ -546,7 +546,8 @@ export interface PairOp {
 }
 
 const XMAT = Float64Array.of(0, 0, 1, 0, 1, 0, 0, 0);
-const IDENT = Float64Array.of(1, 0, 0, 0, 0, 0, 1, 0);
+/** The interleaved 2x2 identity. */
+export const IDENT = Float64Array.of(1, 0, 0, 0, 0, 0, 1, 0);
 
 /**
  * The interleaved 2x2 that the diagonal `d` over `qs` applies to target `t` (one of `qs`) where
@@ -896,6 +897,26 @@ export class SimdKernels {
       16 << t,
     );
     return f64[32] + f64[33];
+  }
+
+  /**
+   * Compiles functions taking the chunk's byte address (register windows, window.ts) into a
+   * module sharing this memory; undefined when that fails.
+   */
+  compileWindows(funcs: readonly FuncDef[]): (() => void)[] | undefined {
+    try {
+      const wasm = wasmApi()!;
+      const inst = new wasm.Instance(
+        new wasm.Module(moduleBytes(1, funcs, true)),
+        { e: { m: this.memory } },
+      );
+      return funcs.map((f) => {
+        const fn = inst.exports[f.name] as (base: number) => void;
+        return () => fn(DATA);
+      });
+    } catch {
+      return undefined;
+    }
   }
 
   /** Runs a plan on the chunk buffer (2^plan.local amplitudes, from `buffer`, or at byte `base`). */
