@@ -9,6 +9,7 @@ import {
   LANES,
   PAGE,
   V128,
+  chooseByBits,
   countedLoop,
   loadField,
   op,
@@ -133,20 +134,6 @@ export function passFunc(name: string, single: boolean, fma: boolean): FuncDef {
       ...op.end,
     ];
   };
-  /** Branches on the variant's bits from `bit` down (perm below UNROLL, then odd, swapped). */
-  const choose = (bit: number, v: number): number[] =>
-    bit < 0
-      ? inner(v & (UNROLL - 1), (v & UNROLL) !== 0, (v & (2 * UNROLL)) !== 0)
-      : [
-          ...op.get(VAR),
-          ...op.i32(1 << bit),
-          ...op.and,
-          ...op.if,
-          ...choose(bit - 1, v | (1 << bit)),
-          ...op.else,
-          ...choose(bit - 1, v),
-          ...op.end,
-        ];
   const toDouble = single
     ? [
         ...op.get(S),
@@ -185,7 +172,10 @@ export function passFunc(name: string, single: boolean, fma: boolean): FuncDef {
       ...op.set(ACC0 + d),
     ]).flat(),
     ...loadField(ENT, 4, VAR),
-    ...choose(Math.log2(UNROLL) + (single ? 1 : 0), 0),
+    // Variant bits: x's low vector bits (perm) below UNROLL, then odd Ys, then swapped complexes.
+    ...chooseByBits(VAR, Math.log2(UNROLL) + (single ? 2 : 1), (v) =>
+      inner(v & (UNROLL - 1), (v & UNROLL) !== 0, (v & (2 * UNROLL)) !== 0),
+    ),
     // S = sum over d of acc_d ^ (the signs of the d-th vector of an iteration).
     ...Array.from({ length: UNROLL }, (_, d) => [
       ...op.get(ACC0 + d),
@@ -328,79 +318,90 @@ export function dotFunc(name: string): FuncDef {
 }
 
 /**
- * Bytes per term entry of `apply`: z, variant (bit 0: odd ny, bit 1: single precision with x
- * bit 0), sign table, x's high bits (i32), x's low bits as a byte XOR (i32), pad, then c i^ny and
- * its negative (v128).
+ * Bytes per term entry of `apply`: z, loop variant (as a pass's), sign table (as a pass's),
+ * x's bits above the block (i32), the byte XOR of the unrolled loop's offset (i32), pad, then
+ * c i^ny and its negative (v128).
  */
 export const APPLY_TERM = 64;
 
 /**
- * out[j] += sum_t c_t i^ny_t s_t(i) a[i] with i = j ^ x_t, over every j and all the terms of
- * the table: per output block of 2^K amplitudes (kept in L1 across the terms) and term, the
- * coefficient vector (negated when the high bits of i flip the sign) times the partner block of a
- * (re and im exchanged for odd ny), XOR the low-bit signs of i, added into the block.
+ * out[j] += sum_t c_t i^ny_t s_t(i) a[i] with i = j ^ x_t, over every j of NB blocks of 2^K
+ * amplitudes from index J0 and all the terms of the table: per output block (kept in L1 across
+ * the terms) and term, the partner block of a, signed (the block's high bits by negating the
+ * coefficient, the low ones from the term's sign table), re and im exchanged for odd ny,
+ * complexes exchanged when single precision's x has bit 0, times the coefficient, added into the
+ * block; unrolled four times like a pass, with x's low vector bits as a fixed permutation.
  */
-export function applyFunc(name: string, single: boolean): FuncDef {
+export function applyFunc(
+  name: string,
+  single: boolean,
+  fma: boolean,
+): FuncDef {
   const shift = single ? 3 : 4;
   const add = single ? op.f32x4Add : op.f64x2Add;
   const mul = single ? op.f32x4Mul : op.f64x2Mul;
+  const madd = single ? op.f32x4Madd : op.f64x2Madd;
   const swapRI = single ? LANES.swapRI32 : LANES.swap64;
   const [BA, BB, NB, K, N, TAB, J0] = [0, 1, 2, 3, 4, 5, 6];
-  const [BL, JJ, QA, QB, TT2, EN, OO, OE, MM, XLO, VAR, II] = [
-    7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18,
-  ];
-  const [C, W] = [19, 20];
-  const inner = (odd: boolean, swapPair: boolean): number[] => [
-    ...op.loop,
-    ...op.get(QB),
-    ...op.get(OO),
-    ...op.add,
-    ...op.get(QA),
-    ...op.get(OO),
-    ...op.get(XLO),
-    ...op.i32Xor,
-    ...op.tee(II),
-    ...op.add,
-    ...op.load(0, 4),
-    ...(odd ? [...op.tee(W), ...op.get(W), ...op.shuffle(swapRI)] : []),
-    ...op.get(C),
-    ...mul,
-    ...op.get(MM),
-    ...op.get(II),
-    ...op.add,
-    ...op.load(0, 4),
-    ...op.v128Xor,
-    ...(swapPair
-      ? [...op.tee(W), ...op.get(W), ...op.shuffle(LANES.swapC32)]
-      : []),
-    ...op.get(QB),
-    ...op.get(OO),
-    ...op.add,
-    ...op.load(0, 4),
-    ...add,
-    ...op.store(0, 4),
-    ...op.get(OO),
-    ...op.i32(16),
-    ...op.add,
-    ...op.tee(OO),
-    ...op.get(OE),
-    ...op.ltU,
-    ...op.brIf(0),
-    ...op.end,
-  ];
-  /** if (VAR == v) { inner } else { rest } */
-  const choose = (variants: readonly number[]): number[] => {
-    const [first, ...rest] = variants;
-    const loop = inner((first & 1) === 1, (first & 2) === 2);
-    if (rest.length === 0) return loop;
+  const [BL, JJ, QA, QB, TT2, EN, OO, OE, MM, XH, VAR, II, PAI, PBI] =
+    Array.from({ length: 14 }, (_, k) => 7 + k);
+  const [C, T, S, W0] = [21, 22, 23, 24];
+  const inner = (perm: number, odd: boolean, swapPair: boolean): number[] => {
+    const vector = (d: number): number[] => [
+      ...op.get(PBI),
+      ...op.get(PAI),
+      ...op.load(16 * (d ^ perm), 4),
+      ...op.get(W0 + d),
+      ...op.v128Xor,
+      ...op.get(S),
+      ...op.v128Xor,
+      ...(odd ? [...op.tee(T), ...op.get(T), ...op.shuffle(swapRI)] : []),
+      ...(swapPair
+        ? [...op.tee(T), ...op.get(T), ...op.shuffle(LANES.swapC32)]
+        : []),
+      ...op.get(C),
+      ...(fma
+        ? [...op.get(PBI), ...op.load(16 * d, 4), ...madd]
+        : [...mul, ...op.get(PBI), ...op.load(16 * d, 4), ...add]),
+      ...op.store(16 * d, 4),
+    ];
     return [
-      ...op.get(VAR),
-      ...op.i32(first),
-      ...op.i32Eq,
-      ...op.if,
-      ...loop,
-      ...op.else,
-      ...choose(rest),
+      // The lane signs of the partner's vectors within an iteration.
+      ...Array.from({ length: UNROLL }, (_, d) => [
+        ...op.get(MM),
+        ...op.load(16 * (d ^ perm), 4),
+        ...op.set(W0 + d),
+      ]).flat(),
+      ...op.i32(0),
+      ...op.set(OO),
+      ...op.loop,
+      ...op.get(QB),
+      ...op.get(OO),
+      ...op.add,
+      ...op.set(PBI),
+      ...op.get(OO),
+      ...op.get(XH),
+      ...op.i32Xor,
+      ...op.tee(II),
+      ...op.get(QA),
+      ...op.add,
+      ...op.set(PAI),
+      // The sign of the partner iteration's bits.
+      ...op.get(MM),
+      ...op.get(II),
+      ...op.i32(Math.log2(UNROLL)),
+      ...op.shrU,
+      ...op.add,
+      ...op.load(16 * UNROLL, 4),
+      ...op.set(S),
+      ...Array.from({ length: UNROLL }, (_, d) => vector(d)).flat(),
+      ...op.get(OO),
+      ...op.i32(16 * UNROLL),
+      ...op.add,
+      ...op.tee(OO),
+      ...op.get(OE),
+      ...op.ltU,
+      ...op.brIf(0),
       ...op.end,
     ];
   };
@@ -435,7 +436,7 @@ export function applyFunc(name: string, single: boolean): FuncDef {
         ...op.i32Load(8),
         ...op.set(MM),
         ...loadField(EN, 4, VAR),
-        ...loadField(EN, 16, XLO),
+        ...loadField(EN, 16, XH),
         // The partner block of a: (j ^ x's high bits).
         ...op.get(JJ),
         ...op.get(EN),
@@ -455,9 +456,9 @@ export function applyFunc(name: string, single: boolean): FuncDef {
         ...parityOfAnd(op.get(II), [...op.get(EN), ...op.i32Load(0)]),
         ...op.select,
         ...op.set(C),
-        ...op.i32(0),
-        ...op.set(OO),
-        ...choose(single ? [0, 1, 2, 3] : [0, 1]),
+        ...chooseByBits(VAR, Math.log2(UNROLL) + (single ? 2 : 1), (v) =>
+          inner(v & (UNROLL - 1), (v & UNROLL) !== 0, (v & (2 * UNROLL)) !== 0),
+        ),
       ]),
     ]),
   ];
@@ -465,8 +466,8 @@ export function applyFunc(name: string, single: boolean): FuncDef {
     name,
     params: [I32, I32, I32, I32, I32, I32, I32],
     locals: [
-      [12, I32],
-      [2, V128],
+      [14, I32],
+      [3 + UNROLL, V128],
     ],
     body,
   };

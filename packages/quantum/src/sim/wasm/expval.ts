@@ -373,8 +373,9 @@ export class ExpvalKernels {
     const layout = tileLayout(n, single, shape);
     const { L } = layout;
     const k = Math.min(MAX_K, L);
-    const low = (1 << k) - 1;
     const per = single ? 2 ** (k - 1) : 2 ** k;
+    if (per < UNROLL) return undefined;
+    const low = (1 << k) - 1;
     const words = new Int32Array(buf, TERMS_AT, (MAX_TERMS * TERM) / 4);
     const f64 = new Float64Array(buf, TERMS_AT, (MAX_TERMS * TERM) / 8);
     const f32 = new Float32Array(buf, TERMS_AT, (MAX_TERMS * TERM) / 4);
@@ -391,11 +392,15 @@ export class ExpvalKernels {
           const t = live[ti];
           const at = (APPLY_TERM / 4) * j;
           const odd = (t.ny & 1) === 1;
+          const xv = (t.x & low) >>> (single ? 1 : 0);
           words[at] = t.z | 0;
-          words[at + 1] = (odd ? 1 : 0) | (single && t.x & 1 ? 2 : 0);
-          words[at + 2] = SIGNS_AT + 16 * per * j;
+          words[at + 1] =
+            (xv & (UNROLL - 1)) |
+            (odd ? UNROLL : 0) |
+            (single && t.x & 1 ? 2 * UNROLL : 0);
+          words[at + 2] = SIGNS_AT + SIGN_SLOT * j;
           words[at + 3] = t.x & ~low;
-          words[at + 4] = single ? ((t.x & low) >>> 1) << 4 : (t.x & low) << 4;
+          words[at + 4] = (xv & ~(UNROLL - 1)) * 16;
           // c i^ny: real (even ny) or imaginary (odd) part r, as the coefficient vector and its negative.
           const ph = t.ny & 3;
           const r = ph === 0 || ph === 1 ? t.coef : -t.coef;
@@ -412,7 +417,7 @@ export class ExpvalKernels {
                 f64[(j * APPLY_TERM + off) / 8 + l] =
                   sgn * (odd && l === 0 ? -r : r);
           }
-          writeSigns(signs32, per * j, per, t.z & low, single);
+          writePassSigns(signs32, (SIGN_SLOT / 16) * j, per, t.z & low, single);
         });
         return (c) =>
           kernel(
@@ -516,8 +521,8 @@ export function expvalKernels(
       const funcs = [
         passFunc("d", false, fma),
         passFunc("f", true, fma),
-        applyFunc("ad", false),
-        applyFunc("af", true),
+        applyFunc("ad", false, fma),
+        applyFunc("af", true, fma),
         touchFunc("touch"),
         dotFunc("dot"),
       ];
