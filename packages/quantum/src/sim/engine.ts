@@ -5,7 +5,7 @@
 import { type KernelInstr, outerSize } from "./instructions.ts";
 import type { Amplitudes } from "./kernels/one-qubit.ts";
 import { applyInstr, makeScratch } from "./execute.ts";
-import type { BackStage } from "./gradient.ts";
+import type { BackStage } from "./adjoint-steps.ts";
 
 /** Allocates states and applies kernel instructions to them. */
 export interface SimEngine {

@@ -32,7 +32,8 @@ import {
 import { GradientCancelled, adjointGradients, shiftRule } from "./gradient.ts";
 import { estimateDensity } from "./density-estimate.ts";
 import { applyNoiseModelToProgram, type NoiseModel } from "../noise/model.ts";
-import { MAX_COPY_BYTES, expvalKernels } from "./wasm/expval.ts";
+import { expvalKernels } from "./wasm/expval.ts";
+import { MAX_COPY_BYTES } from "./wasm/expval-funcs.ts";
 
 /** Options of `estimate`. */
 export interface EstimateOptions {

@@ -20,7 +20,7 @@ import {
 } from "../sim/measure.ts";
 import { MAX_SIM_QUBITS } from "../sim/simulate.ts";
 import { COLLECT_MIN_BYTES, collectGarbage } from "./collect.ts";
-import { runStageChunks, stageChunks } from "../sim/gradient.ts";
+import { runStageChunks, stageChunks } from "../sim/adjoint-steps.ts";
 import {
   CMD,
   CMD_EXIT,

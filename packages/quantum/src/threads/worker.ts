@@ -18,7 +18,7 @@ import {
   type BackStage,
   runStageChunks,
   stageChunks,
-} from "../sim/gradient.ts";
+} from "../sim/adjoint-steps.ts";
 import {
   CMD,
   CMD_EXIT,

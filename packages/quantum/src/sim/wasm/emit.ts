@@ -238,6 +238,30 @@ export function parityOfAnd(
 }
 
 /**
+ * One of 2^bits code variants by the bits of the i32 in local `variant`: a tree of ifs on each
+ * bit from the highest, `leaf(v)` at the bottom.
+ */
+export function chooseByBits(
+  variant: number,
+  bits: number,
+  leaf: (v: number) => number[],
+  v = 0,
+): number[] {
+  if (bits === 0) return leaf(v);
+  const bit = 1 << (bits - 1);
+  return [
+    ...op.get(variant),
+    ...op.i32(bit),
+    ...op.and,
+    ...op.if,
+    ...chooseByBits(variant, bits - 1, leaf, v | bit),
+    ...op.else,
+    ...chooseByBits(variant, bits - 1, leaf, v),
+    ...op.end,
+  ];
+}
+
+/**
  * `for (; counter < limit; counter++) body` as a block and a loop (the caller sets counter
  * first); inside body, `br 0` would restart the loop without the increment: wrap a `continue` in
  * a block of its own.

@@ -21,486 +21,39 @@
  *
  * `apply` computes O a (the adjoint gradient's start) block by block likewise. The state lives in
  * the module's memory: `stateBuffer` hands out a state there, other states are copied in. Built at
- * run time by emit.ts like the simulator's kernels (simd.ts); undefined without WebAssembly SIMD.
+ * run time (expval-funcs.ts) like the simulator's kernels (simd.ts); undefined without WebAssembly
+ * SIMD.
  */
 import {
-  type FuncDef,
-  I32,
-  LANES,
   PAGE,
-  V128,
   type WasmMemory,
-  countedLoop,
-  loadField,
-  parityOfAnd,
   dropGrown,
   moduleBytes,
-  op,
   wasmApi,
 } from "./emit.ts";
+import {
+  APPLY_TERM,
+  DOT_AT,
+  MAX_COPY_BYTES,
+  MAX_K,
+  MAX_TERMS,
+  SIGNS_AT,
+  SIGN_SLOT,
+  STATE_AT,
+  TERM,
+  TERMS_AT,
+  UNROLL,
+  applyFunc,
+  dotFunc,
+  passFunc,
+  touchFunc,
+} from "./expval-funcs.ts";
 import {
   type SimdVariant,
   defaultSimdVariant,
   relaxedSimdAvailable,
 } from "./simd.ts";
 import type { Amplitudes } from "../kernels/one-qubit.ts";
-
-/**
- * Bytes per term entry of a pass: z, loop variant, sign table address, the partner block's byte
- * XOR, the byte XOR of the unrolled loop's offset, x's top bit (0 for a full term) (i32), pad, then
- * the term's sum (f64x2).
- */
-const TERM = 48;
-/** Most terms per pass. */
-const MAX_TERMS = 256;
-/** log2 of the most amplitudes per block. */
-const MAX_K = 6;
-/** Bytes of one term's sign table (16 per vector, up to 2^MAX_K vectors). */
-const SIGN_SLOT = 16 * 2 ** MAX_K;
-/** Term entries, then the sign tables. */
-const TERMS_AT = 0;
-const SIGNS_AT = TERMS_AT + MAX_TERMS * TERM;
-/** Where the state starts (after the sign tables, page aligned). */
-const STATE_AT =
-  Math.ceil((SIGNS_AT + MAX_TERMS * SIGN_SLOT + 32) / PAGE) * PAGE;
-/** States above this many bytes are not copied in (the scalar code runs). */
-export const MAX_COPY_BYTES = 2 ** 28;
-/** Vectors per iteration of a pass's unrolled loop. */
-const UNROLL = 4;
-
-/**
- * The pass kernel: over NBLK blocks of BB bytes from byte BOFF of the state at STATE, for each of
- * the NT terms of the table at TT, sum += sign(block) * sum over the block of (a ^ signs) * b'
- * (b' the partner vector, re and im exchanged for an odd number of Ys); `fma`: relaxed SIMD.
- */
-function passFunc(name: string, single: boolean, fma: boolean): FuncDef {
-  const shift = single ? 3 : 4;
-  const add = single ? op.f32x4Add : op.f64x2Add;
-  const mul = single ? op.f32x4Mul : op.f64x2Mul;
-  const madd = single ? op.f32x4Madd : op.f64x2Madd;
-  const [STATE, BOFF, NBLK, BB, NT, TT] = [0, 1, 2, 3, 4, 5];
-  const [BLK, OFF, I0, PA, PB, T, ENT, MT, XH, O, VAR, PAI, PBI] = Array.from(
-    { length: 13 },
-    (_, k) => 6 + k,
-  );
-  // v128 locals: UNROLL accumulators, then the partner, the block's sum, the term's sum, the sign.
-  const ACC0 = 19;
-  const [BV, S, CUR, SV] = [0, 1, 2, 3].map((k) => ACC0 + UNROLL + k);
-  const partnerLanes = (odd: boolean, swapPair: boolean) =>
-    single
-      ? swapPair
-        ? odd
-          ? LANES.swapCRI32
-          : LANES.swapC32
-        : odd
-          ? LANES.swapRI32
-          : null
-      : odd
-        ? LANES.swap64
-        : null;
-  /** The unrolled loop of one variant: x's low vector bits `perm`, odd Ys, swapped complexes. */
-  const inner = (perm: number, odd: boolean, swapPair: boolean): number[] => {
-    const lanes = partnerLanes(odd, swapPair);
-    const vector = (d: number): number[] => {
-      const signed = [
-        ...op.get(PAI),
-        ...op.load(16 * d, 4),
-        ...op.get(SV),
-        ...op.v128Xor,
-      ];
-      const partner = [
-        ...op.get(PBI),
-        ...op.load(16 * (d ^ perm), 4),
-        ...(lanes ? [...op.tee(BV), ...op.get(BV), ...op.shuffle(lanes)] : []),
-      ];
-      return fma
-        ? [
-            ...signed,
-            ...partner,
-            ...op.get(ACC0 + d),
-            ...madd,
-            ...op.set(ACC0 + d),
-          ]
-        : [
-            ...signed,
-            ...partner,
-            ...mul,
-            ...op.get(ACC0 + d),
-            ...add,
-            ...op.set(ACC0 + d),
-          ];
-    };
-    return [
-      ...op.i32(0),
-      ...op.set(O),
-      ...op.loop,
-      ...op.get(PA),
-      ...op.get(O),
-      ...op.add,
-      ...op.set(PAI),
-      ...op.get(PB),
-      ...op.get(O),
-      ...op.get(XH),
-      ...op.i32Xor,
-      ...op.add,
-      ...op.set(PBI),
-      // The sign of the iteration's bits of i & z (the table's entries after the first UNROLL).
-      ...op.get(MT),
-      ...op.get(O),
-      ...op.i32(Math.log2(UNROLL)),
-      ...op.shrU,
-      ...op.add,
-      ...op.load(16 * UNROLL, 4),
-      ...op.set(SV),
-      ...Array.from({ length: UNROLL }, (_, d) => vector(d)).flat(),
-      ...op.get(O),
-      ...op.i32(16 * UNROLL),
-      ...op.add,
-      ...op.tee(O),
-      ...op.get(BB),
-      ...op.ltU,
-      ...op.brIf(0),
-      ...op.end,
-    ];
-  };
-  /** Branches on the variant's bits from `bit` down (perm below UNROLL, then odd, swapped). */
-  const choose = (bit: number, v: number): number[] =>
-    bit < 0
-      ? inner(v & (UNROLL - 1), (v & UNROLL) !== 0, (v & (2 * UNROLL)) !== 0)
-      : [
-          ...op.get(VAR),
-          ...op.i32(1 << bit),
-          ...op.and,
-          ...op.if,
-          ...choose(bit - 1, v | (1 << bit)),
-          ...op.else,
-          ...choose(bit - 1, v),
-          ...op.end,
-        ];
-  const toDouble = single
-    ? [
-        ...op.get(S),
-        ...op.f64x2PromoteLowF32x4,
-        ...op.get(S),
-        ...op.get(S),
-        ...op.shuffle(LANES.hi32),
-        ...op.f64x2PromoteLowF32x4,
-        ...op.f64x2Add,
-      ]
-    : op.get(S);
-  const term = [
-    ...op.block,
-    ...op.get(TT),
-    ...op.get(T),
-    ...op.i32(TERM),
-    ...op.mul,
-    ...op.add,
-    ...op.tee(ENT),
-    // Blocks with x's top bit set are the partners of others.
-    ...op.i32Load(20),
-    ...op.get(I0),
-    ...op.and,
-    ...op.brIf(0),
-    ...loadField(ENT, 8, MT),
-    ...loadField(ENT, 16, XH),
-    ...op.get(STATE),
-    ...op.get(OFF),
-    ...op.get(ENT),
-    ...op.i32Load(12),
-    ...op.i32Xor,
-    ...op.add,
-    ...op.set(PB),
-    ...Array.from({ length: UNROLL }, (_, d) => [
-      ...op.v128Zero,
-      ...op.set(ACC0 + d),
-    ]).flat(),
-    ...loadField(ENT, 4, VAR),
-    ...choose(Math.log2(UNROLL) + (single ? 1 : 0), 0),
-    // S = sum over d of acc_d ^ (the signs of the d-th vector of an iteration).
-    ...Array.from({ length: UNROLL }, (_, d) => [
-      ...op.get(ACC0 + d),
-      ...op.get(MT),
-      ...op.load(16 * d, 4),
-      ...op.v128Xor,
-      ...(d > 0 ? add : []),
-    ]).flat(),
-    ...op.set(S),
-    // sum +- S by the parity of the block's high bits of i & z.
-    ...op.get(ENT),
-    ...op.get(ENT),
-    ...op.load(32, 4),
-    ...op.tee(CUR),
-    ...toDouble,
-    ...op.f64x2Sub,
-    ...op.get(CUR),
-    ...toDouble,
-    ...op.f64x2Add,
-    ...parityOfAnd(op.get(I0), [...op.get(ENT), ...op.i32Load(0)]),
-    ...op.select,
-    ...op.store(32, 4),
-    ...op.end,
-  ];
-  const body = [
-    ...op.get(BOFF),
-    ...op.set(OFF),
-    ...countedLoop(BLK, NBLK, [
-      ...op.get(OFF),
-      ...op.i32(shift),
-      ...op.shrU,
-      ...op.set(I0),
-      ...op.get(STATE),
-      ...op.get(OFF),
-      ...op.add,
-      ...op.set(PA),
-      ...op.i32(0),
-      ...op.set(T),
-      ...countedLoop(T, NT, term),
-      ...op.get(OFF),
-      ...op.get(BB),
-      ...op.add,
-      ...op.set(OFF),
-    ]),
-  ];
-  return {
-    name,
-    params: [I32, I32, I32, I32, I32, I32],
-    locals: [
-      [13, I32],
-      [UNROLL + 4, V128],
-    ],
-    body,
-  };
-}
-
-/** Loads one vector per 64-byte line of [at, at + bytes) (bytes > 0), in address order. */
-function touchFunc(name: string): FuncDef {
-  const [AT, BYTES, END, ACC] = [0, 1, 2, 3];
-  return {
-    name,
-    params: [I32, I32],
-    locals: [
-      [1, I32],
-      [1, V128],
-    ],
-    body: [
-      ...op.get(AT),
-      ...op.get(BYTES),
-      ...op.add,
-      ...op.set(END),
-      ...op.loop,
-      ...op.get(AT),
-      ...op.load(0, 4),
-      ...op.get(ACC),
-      ...op.v128Xor,
-      ...op.set(ACC),
-      ...op.get(AT),
-      ...op.i32(64),
-      ...op.add,
-      ...op.tee(AT),
-      ...op.get(END),
-      ...op.ltU,
-      ...op.brIf(0),
-      ...op.end,
-      // Kept: stored where nothing reads it (after the sign tables).
-      ...op.i32(0),
-      ...op.get(ACC),
-      ...op.store(SIGNS_AT + MAX_TERMS * SIGN_SLOT, 4),
-    ],
-  };
-}
-
-/** Where `dot` leaves its sum (f64x2, after touch's vector). */
-const DOT_AT = SIGNS_AT + MAX_TERMS * SIGN_SLOT + 16;
-
-/** The lane sums of x * y over [0, bytes) of two double-precision arrays (bytes: a multiple of 32). */
-function dotFunc(name: string): FuncDef {
-  const [X, Y, BYTES, O, A0, A1] = [0, 1, 2, 3, 4, 5];
-  const product = (d: number, acc: number): number[] => [
-    ...op.get(X),
-    ...op.get(O),
-    ...op.add,
-    ...op.load(d, 4),
-    ...op.get(Y),
-    ...op.get(O),
-    ...op.add,
-    ...op.load(d, 4),
-    ...op.f64x2Mul,
-    ...op.get(acc),
-    ...op.f64x2Add,
-    ...op.set(acc),
-  ];
-  return {
-    name,
-    params: [I32, I32, I32],
-    locals: [
-      [1, I32],
-      [2, V128],
-    ],
-    body: [
-      ...op.loop,
-      ...product(0, A0),
-      ...product(16, A1),
-      ...op.get(O),
-      ...op.i32(32),
-      ...op.add,
-      ...op.tee(O),
-      ...op.get(BYTES),
-      ...op.ltU,
-      ...op.brIf(0),
-      ...op.end,
-      ...op.i32(0),
-      ...op.get(A0),
-      ...op.get(A1),
-      ...op.f64x2Add,
-      ...op.store(DOT_AT, 4),
-    ],
-  };
-}
-
-/**
- * Bytes per term entry of `apply`: z, variant (bit 0: odd ny, bit 1: single precision with x
- * bit 0), sign table, x's high bits (i32), x's low bits as a byte XOR (i32), pad, then c i^ny and
- * its negative (v128).
- */
-const APPLY_TERM = 64;
-
-/**
- * out[j] += sum_t c_t i^ny_t s_t(i) a[i] with i = j ^ x_t, over every j and all the terms of
- * the table: per output block of 2^K amplitudes (kept in L1 across the terms) and term, the
- * coefficient vector (negated when the high bits of i flip the sign) times the partner block of a
- * (re and im exchanged for odd ny), XOR the low-bit signs of i, added into the block.
- */
-function applyFunc(name: string, single: boolean): FuncDef {
-  const shift = single ? 3 : 4;
-  const add = single ? op.f32x4Add : op.f64x2Add;
-  const mul = single ? op.f32x4Mul : op.f64x2Mul;
-  const swapRI = single ? LANES.swapRI32 : LANES.swap64;
-  const [BA, BB, NB, K, N, TAB, J0] = [0, 1, 2, 3, 4, 5, 6];
-  const [BL, JJ, QA, QB, TT2, EN, OO, OE, MM, XLO, VAR, II] = [
-    7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18,
-  ];
-  const [C, W] = [19, 20];
-  const inner = (odd: boolean, swapPair: boolean): number[] => [
-    ...op.loop,
-    ...op.get(QB),
-    ...op.get(OO),
-    ...op.add,
-    ...op.get(QA),
-    ...op.get(OO),
-    ...op.get(XLO),
-    ...op.i32Xor,
-    ...op.tee(II),
-    ...op.add,
-    ...op.load(0, 4),
-    ...(odd ? [...op.tee(W), ...op.get(W), ...op.shuffle(swapRI)] : []),
-    ...op.get(C),
-    ...mul,
-    ...op.get(MM),
-    ...op.get(II),
-    ...op.add,
-    ...op.load(0, 4),
-    ...op.v128Xor,
-    ...(swapPair
-      ? [...op.tee(W), ...op.get(W), ...op.shuffle(LANES.swapC32)]
-      : []),
-    ...op.get(QB),
-    ...op.get(OO),
-    ...op.add,
-    ...op.load(0, 4),
-    ...add,
-    ...op.store(0, 4),
-    ...op.get(OO),
-    ...op.i32(16),
-    ...op.add,
-    ...op.tee(OO),
-    ...op.get(OE),
-    ...op.ltU,
-    ...op.brIf(0),
-    ...op.end,
-  ];
-  /** if (VAR == v) { inner } else { rest } */
-  const choose = (variants: readonly number[]): number[] => {
-    const [first, ...rest] = variants;
-    const loop = inner((first & 1) === 1, (first & 2) === 2);
-    if (rest.length === 0) return loop;
-    return [
-      ...op.get(VAR),
-      ...op.i32(first),
-      ...op.i32Eq,
-      ...op.if,
-      ...loop,
-      ...op.else,
-      ...choose(rest),
-      ...op.end,
-    ];
-  };
-  const body = [
-    ...op.i32(1),
-    ...op.get(K),
-    ...op.shl,
-    ...op.i32(shift),
-    ...op.shl,
-    ...op.set(OE),
-    ...countedLoop(BL, NB, [
-      ...op.get(BL),
-      ...op.get(K),
-      ...op.shl,
-      ...op.get(J0),
-      ...op.add,
-      ...op.tee(JJ),
-      ...op.i32(shift),
-      ...op.shl,
-      ...op.get(BB),
-      ...op.add,
-      ...op.set(QB),
-      ...op.i32(0),
-      ...op.set(TT2),
-      ...countedLoop(TT2, N, [
-        ...op.get(TAB),
-        ...op.get(TT2),
-        ...op.i32(APPLY_TERM),
-        ...op.mul,
-        ...op.add,
-        ...op.tee(EN),
-        ...op.i32Load(8),
-        ...op.set(MM),
-        ...loadField(EN, 4, VAR),
-        ...loadField(EN, 16, XLO),
-        // The partner block of a: (j ^ x's high bits).
-        ...op.get(JJ),
-        ...op.get(EN),
-        ...op.i32Load(12),
-        ...op.i32Xor,
-        ...op.tee(II),
-        ...op.i32(shift),
-        ...op.shl,
-        ...op.get(BA),
-        ...op.add,
-        ...op.set(QA),
-        // The coefficient, negated when popcount of the block's i & z is odd.
-        ...op.get(EN),
-        ...op.load(48, 4),
-        ...op.get(EN),
-        ...op.load(32, 4),
-        ...parityOfAnd(op.get(II), [...op.get(EN), ...op.i32Load(0)]),
-        ...op.select,
-        ...op.set(C),
-        ...op.i32(0),
-        ...op.set(OO),
-        ...choose(single ? [0, 1, 2, 3] : [0, 1]),
-      ]),
-    ]),
-  ];
-  return {
-    name,
-    params: [I32, I32, I32, I32, I32, I32, I32],
-    locals: [
-      [12, I32],
-      [2, V128],
-    ],
-    body,
-  };
-}
 
 type ApplyKernel = (
   a: number,
@@ -820,8 +373,9 @@ export class ExpvalKernels {
     const layout = tileLayout(n, single, shape);
     const { L } = layout;
     const k = Math.min(MAX_K, L);
-    const low = (1 << k) - 1;
     const per = single ? 2 ** (k - 1) : 2 ** k;
+    if (per < UNROLL) return undefined;
+    const low = (1 << k) - 1;
     const words = new Int32Array(buf, TERMS_AT, (MAX_TERMS * TERM) / 4);
     const f64 = new Float64Array(buf, TERMS_AT, (MAX_TERMS * TERM) / 8);
     const f32 = new Float32Array(buf, TERMS_AT, (MAX_TERMS * TERM) / 4);
@@ -838,11 +392,15 @@ export class ExpvalKernels {
           const t = live[ti];
           const at = (APPLY_TERM / 4) * j;
           const odd = (t.ny & 1) === 1;
+          const xv = (t.x & low) >>> (single ? 1 : 0);
           words[at] = t.z | 0;
-          words[at + 1] = (odd ? 1 : 0) | (single && t.x & 1 ? 2 : 0);
-          words[at + 2] = SIGNS_AT + 16 * per * j;
+          words[at + 1] =
+            (xv & (UNROLL - 1)) |
+            (odd ? UNROLL : 0) |
+            (single && t.x & 1 ? 2 * UNROLL : 0);
+          words[at + 2] = SIGNS_AT + SIGN_SLOT * j;
           words[at + 3] = t.x & ~low;
-          words[at + 4] = single ? ((t.x & low) >>> 1) << 4 : (t.x & low) << 4;
+          words[at + 4] = (xv & ~(UNROLL - 1)) * 16;
           // c i^ny: real (even ny) or imaginary (odd) part r, as the coefficient vector and its negative.
           const ph = t.ny & 3;
           const r = ph === 0 || ph === 1 ? t.coef : -t.coef;
@@ -859,7 +417,7 @@ export class ExpvalKernels {
                 f64[(j * APPLY_TERM + off) / 8 + l] =
                   sgn * (odd && l === 0 ? -r : r);
           }
-          writeSigns(signs32, per * j, per, t.z & low, single);
+          writePassSigns(signs32, (SIGN_SLOT / 16) * j, per, t.z & low, single);
         });
         return (c) =>
           kernel(
@@ -963,8 +521,8 @@ export function expvalKernels(
       const funcs = [
         passFunc("d", false, fma),
         passFunc("f", true, fma),
-        applyFunc("ad", false),
-        applyFunc("af", true),
+        applyFunc("ad", false, fma),
+        applyFunc("af", true, fma),
         touchFunc("touch"),
         dotFunc("dot"),
       ];
