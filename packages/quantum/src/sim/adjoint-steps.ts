@@ -64,8 +64,15 @@ export interface BackStep {
   /** U^dagger on the targets (2^k x 2^k, interleaved). */
   readonly udag: Float64Array;
   readonly instr: KernelInstr;
-  /** Per moving op parameter: its derivative matrix and its row of the Jacobian. */
-  readonly derivs: { readonly D: Float64Array; readonly row: Float64Array }[];
+  /**
+   * Per moving op parameter: its derivative matrix D, for a one-qubit step without controls also
+   * E = D U^dagger (the fused kernel's form), and its row of the Jacobian.
+   */
+  readonly derivs: {
+    readonly D: Float64Array;
+    readonly E: Float64Array | undefined;
+    readonly row: Float64Array;
+  }[];
   /** Every qubit the step touches. */
   readonly qubits: readonly number[];
 }
@@ -195,10 +202,13 @@ export function localStep(
     applyInstr(lam, instr, 0, outerSize(instr, local), scratch);
 }
 
-/** One action of a stage: steps without a derivative planned together, a fused step, or a step. */
+/**
+ * One action of a stage: steps without a derivative planned together, fused steps on local
+ * target t (in order, one pass), or a step.
+ */
 export type StageAction =
   | { readonly plans: readonly (Plan | KernelInstr)[] }
-  | { readonly fused: number; readonly t: number }
+  | { readonly fused: readonly number[]; readonly t: number }
   | { readonly step: number };
 
 /**
@@ -282,18 +292,22 @@ export function runStageChunks(
               applyInstr(b, pl, 0, outerSize(pl, local), scratch);
             else simd!.run(pl, b.byteOffset);
       else if ("fused" in act) {
-        const st = steps[act.fused];
-        bufLams.forEach((lam, k) => {
-          acc[accAt[act.fused] + k] += simd!.fusedGradStep(
+        const sts = act.fused.map((j) => steps[j]);
+        const us = sts.map((st) => st.udag);
+        const es = sts.map((st) => st.derivs[0].E!);
+        // Every lam but the first reads phi as it was; the first one's pass writes phi back.
+        for (let k = bufLams.length - 1; k >= 0; k--) {
+          const sums = simd!.fusedGradSteps(
             bufPhi as Float64Array,
-            lam as Float64Array,
+            bufLams[k] as Float64Array,
             local,
             act.t,
-            st.udag,
-            st.derivs[0].D,
+            us,
+            es,
             k === 0,
           );
-        });
+          act.fused.forEach((j, s) => (acc[accAt[j] + k] += sums[s]));
+        }
       } else {
         const st = steps[act.step];
         const at = accAt[act.step];

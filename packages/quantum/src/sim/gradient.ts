@@ -14,14 +14,14 @@
 import type { Circuit, GateOp } from "../ir/types.ts";
 import { gateMatrix } from "../ir/gates.ts";
 import type { OpJacobian } from "../ir/parametric.ts";
-import { dagger } from "../math/matrix.ts";
+import { dagger, matMul, maxDistance } from "../math/matrix.ts";
 import type { SimEngine } from "./engine.ts";
 import { type BlockingOptions, relabel } from "./blocking.ts";
 import { makeScratch } from "./execute.ts";
 import type { KernelInstr } from "./instructions.ts";
 import type { Amplitudes } from "./kernels/one-qubit.ts";
 import { lowerControlled } from "./lower.ts";
-import { simdKernels } from "./wasm/simd.ts";
+import { MAX_GRAD_STEPS, simdKernels } from "./wasm/simd.ts";
 import { planStage } from "./wasm/stage.ts";
 import {
   type BackStage,
@@ -75,6 +75,31 @@ export function gateDerivative(op: GateOp, r: number): Float64Array {
   return out;
 }
 
+/** dU/dtheta U^dagger of rx, ry, rz and p: -i/2 times their Pauli generator, diag(0, i) for p. */
+const GENERATOR_FORMS: Readonly<Record<string, Float64Array>> = {
+  rx: Float64Array.of(0, 0, 0, -0.5, 0, -0.5, 0, 0),
+  ry: Float64Array.of(0, 0, -0.5, 0, 0.5, 0, 0, 0),
+  rz: Float64Array.of(0, -0.5, 0, 0, 0, 0, 0, 0.5),
+  p: Float64Array.of(0, 0, 0, 0, 0, 0, 0, 1),
+};
+
+/**
+ * E = D U^dagger of a one-qubit gate (D = dU/dtheta_r): Re <lam|E|phi> before a backward step is
+ * Re <lam'|D|phi'> after it. For rx, ry, rz and p the exact form (its zeros are exact, so the fused
+ * kernel leaves them out; the stencil's product is off by about 1e-13).
+ */
+function derivativeForm(
+  op: GateOp,
+  r: number,
+  D: Float64Array,
+  udag: Float64Array,
+): Float64Array {
+  const e = matMul(D, udag);
+  const exact =
+    r === 0 && op.params.length === 1 ? GENERATOR_FORMS[op.name] : undefined;
+  return exact && maxDistance(exact, e) < 1e-9 ? exact : e;
+}
+
 function backSteps(
   circuit: Circuit,
   jac: readonly OpJacobian[],
@@ -98,11 +123,17 @@ function backSteps(
     const udag = dagger(m);
     const derivs: BackStep["derivs"] = [];
     rows.get(idx)?.forEach((row, r) => {
-      if (row.some((v) => v !== 0))
+      if (row.some((v) => v !== 0)) {
+        const D = gateDerivative(op, r);
         derivs.push({
-          D: gateDerivative(op, r),
+          D,
+          E:
+            targets.length === 1 && controls.length === 0
+              ? derivativeForm(op, r, D, udag)
+              : undefined,
           row: Float64Array.from({ length: numParams }, (_, j) => row[j]),
         });
+      }
     });
     out.push({
       idx,
@@ -124,7 +155,8 @@ function backSteps(
  * The backward sweep is cache-blocked like the forward simulator (blocking.ts): the
  * steps are cut into stages touching at most `highQubits` qubits at or above the chunk, and each
  * stage runs chunk by chunk on phi and every lam together, each one-qubit step as one fused loop
- * (apply U^dagger to phi, accumulate <lam|dU|phi>, apply U^dagger to lam). So a stage costs one pass
+ * (apply U^dagger to phi, accumulate <lam|dU|phi>, apply U^dagger to lam), and with WebAssembly
+ * SIMD consecutive such steps on one qubit (ry then rz) as one loop. So a stage costs one pass
  * over memory, not three per gate. On the thread pool the chunks of a stage are shared out among
  * the threads (`SimEngine.backwardStage`); the sums come out the same as on one thread.
  */
@@ -239,21 +271,35 @@ function blockedBackward(
           actions.push({ plans: planStage(pending, single, local) });
         pending = [];
       };
+      const fusable = (st: BackStep): boolean =>
+        !single && st.derivs.length === 1 && st.derivs[0].E !== undefined;
+      // Steps of the group taken early into a fused pass of an earlier step on the same qubit.
+      const taken = new Set<number>();
       group.forEach((i, j) => {
+        if (taken.has(j)) return;
         const st = steps[i];
         if (st.derivs.length === 0) {
           pending.push(relabel(st.instr, map));
           return;
         }
         flush();
-        if (
-          !single &&
-          st.derivs.length === 1 &&
-          st.targets.length === 1 &&
-          st.controls.length === 0
-        )
-          actions.push({ fused: j, t: map(st.targets[0]) });
-        else actions.push({ step: j });
+        if (!fusable(st)) {
+          actions.push({ step: j });
+          return;
+        }
+        // The next steps on this qubit join the pass while they are fusable too: the steps in
+        // between act on other qubits, so they commute with them.
+        const t = st.targets[0];
+        const fused = [j];
+        for (let k = j + 1; k < group.length; k++) {
+          if (fused.length === MAX_GRAD_STEPS) break;
+          const next = steps[group[k]];
+          if (!next.qubits.includes(t)) continue;
+          if (!fusable(next)) break;
+          fused.push(k);
+          taken.add(k);
+        }
+        actions.push({ fused, t: map(t) });
       });
       flush();
     } else group.forEach((_, j) => actions.push({ step: j }));

@@ -345,33 +345,58 @@ function inVectorFunc(name: string, nIns: number, fma: boolean): FuncDef {
   return walk(name, code, nIns);
 }
 
-/** Shapes of the fused gradient step's U and D (both): real (ry), diagonal (rz, p) or any. */
-type GradShape = "general" | "real" | "diag";
-const GRAD_SHAPES: readonly GradShape[] = ["general", "real", "diag"];
-
-/** Byte address of the fused gradient step's coefficients: U then D, 8 vectors each (f64x2), then the sum. */
+/** Byte address of the fused gradient steps' coefficients: per step U then E, 8 vectors each (f64x2). */
 const GRAD = 40960;
+/** Most steps on one target in one fused gradient pass. */
+export const MAX_GRAD_STEPS = 2;
+/** Byte address of the fused gradient steps' sums (one f64x2 per step), after the coefficients. */
+const GRAD_SUMS = GRAD + 256 * MAX_GRAD_STEPS;
 
 /**
- * The adjoint gradient's fused one-qubit step in double precision (gradient.ts): over every
- * amplitude pair of target t, phi <- U phi (when `updatePhi`), sum += Re <lam| D |phi>,
- * lam <- U lam, in one pass. Parameters: phi and lam byte addresses, runs (of pairs), run bytes
- * (= byte distance to the partner, 16 << t).
+ * Which coefficients of a fused gradient step are not zero: bit 8m + 2e is the real part and
+ * bit 8m + 2e + 1 the imaginary part of entry e (row-major) of U (m = 0) or E (m = 1). The kernel
+ * leaves the zero ones out (ry: U and E real, E off the diagonal; rz: U and E diagonal).
+ */
+function nonZeroBits(u: Float64Array, e: Float64Array): number {
+  let bits = 0;
+  [u, e].forEach((m, j) => {
+    for (let k = 0; k < 8; k++) if (m[k] !== 0) bits |= 1 << (8 * j + k);
+  });
+  return bits;
+}
+
+/**
+ * The adjoint gradient's fused backward steps on one target in double precision (gradient.ts):
+ * for every amplitude pair of target t, per step s in order, sum_s += Re <lam| E_s |phi>, then
+ * phi <- U_s phi and lam <- U_s lam (E_s = dU/dtheta U^dagger for the step's gate, so the sum is
+ * <lam'| dU/dtheta |phi'> of the updated states), all in registers, in one pass; lam is stored,
+ * and phi too when `storePhi`. `bits[s]` (nonZeroBits) says which coefficients are used. With
+ * `fma`, relaxed SIMD's fused multiply-adds. Parameters: phi and lam byte addresses, runs (of
+ * pairs), run bytes (= byte distance to the partner, 16 << t).
  */
 function gradFunc(
   name: string,
-  updatePhi: boolean,
-  shape: GradShape = "general",
+  storePhi: boolean,
+  bits: readonly number[],
+  fma: boolean,
 ): FuncDef {
   const [PHI, LAM, RUNS, RB] = [0, 1, 2, 3];
   const [RR, PP, PE] = [4, 5, 6];
-  const C0 = 7; // 16 coefficient vectors: U (re, (-im, im)) per entry, then D.
-  const [A0, A1, L0, L1, SA0, SA1, SL0, SL1, ACC, T0] = Array.from(
-    { length: 10 },
-    (_, k) => C0 + 16 + k,
+  const S = bits.length;
+  const C0 = 7; // per step 16 coefficient vectors: U (re, (-im, im)) per entry, then E.
+  const [A0, A1, L0, L1, SA0, SA1, SL0, SL1, T0] = Array.from(
+    { length: 9 },
+    (_, k) => C0 + 16 * S + k,
   );
-  /** Complex 2x2 row: m[r][0] x0 + m[r][1] x1 with x and swap(x) in locals. */
+  const ACC = C0 + 16 * S + 9; // one per step
+  const used = (s: number, m: number, slot: number): boolean =>
+    ((bits[s] >> (8 * m + slot)) & 1) === 1;
+  /** Whether matrix m of step s reads swapped lanes (it has an imaginary part). */
+  const complex = (s: number, m: number): boolean =>
+    ((bits[s] >> (8 * m)) & 0xaa) !== 0;
+  /** Complex 2x2 row of step s: m[r][0] x0 + m[r][1] x1 with x and swap(x) in locals. */
   const row = (
+    s: number,
     m: number,
     r: number,
     x0: number,
@@ -379,43 +404,100 @@ function gradFunc(
     x1: number,
     sx1: number,
   ): number[] => {
-    const c = C0 + 8 * m + 4 * r;
-    // Products of the row's entries: (coefficient, vector); real matrices skip the imaginary
-    // parts, diagonal ones the entry off the diagonal.
-    const terms: [number, number][] = [
-      [c, x0],
-      [c + 1, sx0],
-      [c + 2, x1],
-      [c + 3, sx1],
-    ].filter(
-      ([k]) =>
-        !(shape === "real" && (k - c) % 2 === 1) &&
-        !(shape === "diag" && (k - c) >> 1 !== r),
-    ) as [number, number][];
-    return terms.flatMap(([k, x], j) => [
-      ...op.get(k),
+    const c = C0 + 16 * s + 8 * m + 4 * r;
+    const terms = (
+      [
+        [0, x0],
+        [1, sx0],
+        [2, x1],
+        [3, sx1],
+      ] as const
+    ).filter(([j]) => used(s, m, 4 * r + j));
+    if (terms.length === 0) return op.v128Zero;
+    const product = ([j, x]: readonly [number, number]): number[] => [
+      ...op.get(c + j),
       ...op.get(x),
-      ...op.f64x2Mul,
-      ...(j > 0 ? op.f64x2Add : []),
-    ]);
+    ];
+    if (!fma)
+      return terms.flatMap((t, j) => [
+        ...product(t),
+        ...op.f64x2Mul,
+        ...(j > 0 ? op.f64x2Add : []),
+      ]);
+    let code = [...product(terms[0]), ...op.f64x2Mul];
+    for (const t of terms.slice(1))
+      code = [...product(t), ...code, ...op.f64x2Madd];
+    return code;
   };
-  const swapInto = (from: number, to: number): number[] =>
-    shape === "real"
-      ? []
-      : [
-          ...op.get(from),
-          ...op.get(from),
-          ...op.shuffle(SWAP64),
-          ...op.set(to),
-        ];
+  const swapInto = (needed: boolean, from: number, to: number): number[] =>
+    needed
+      ? [...op.get(from), ...op.get(from), ...op.shuffle(SWAP64), ...op.set(to)]
+      : [];
   const addr = (base: number, partner: boolean): number[] => [
     ...op.get(base),
     ...op.get(PP),
     ...op.add,
     ...(partner ? [...op.get(RB), ...op.add] : []),
   ];
+  /** x <- U_s x for the pair in (x0, x1), (sx0, sx1). */
+  const apply = (
+    s: number,
+    x0: number,
+    sx0: number,
+    x1: number,
+    sx1: number,
+  ): number[] => [
+    ...row(s, 0, 0, x0, sx0, x1, sx1),
+    ...op.set(T0),
+    ...row(s, 0, 1, x0, sx0, x1, sx1),
+    ...op.set(x1),
+    ...op.get(T0),
+    ...op.set(x0),
+  ];
+  // acc += l0 * (E a)_0 + l1 * (E a)_1 (lane-wise; Re <l|w> is the sum of the lanes)
+  const accumulate = (s: number): number[] =>
+    fma
+      ? [
+          ...op.get(L1),
+          ...row(s, 1, 1, A0, SA0, A1, SA1),
+          ...op.get(L0),
+          ...row(s, 1, 0, A0, SA0, A1, SA1),
+          ...op.get(ACC + s),
+          ...op.f64x2Madd,
+          ...op.f64x2Madd,
+          ...op.set(ACC + s),
+        ]
+      : [
+          ...op.get(L0),
+          ...row(s, 1, 0, A0, SA0, A1, SA1),
+          ...op.f64x2Mul,
+          ...op.get(L1),
+          ...row(s, 1, 1, A0, SA0, A1, SA1),
+          ...op.f64x2Mul,
+          ...op.f64x2Add,
+          ...op.get(ACC + s),
+          ...op.f64x2Add,
+          ...op.set(ACC + s),
+        ];
+  const step = (s: number): number[] => [
+    ...swapInto(complex(s, 0) || complex(s, 1), A0, SA0),
+    ...swapInto(complex(s, 0) || complex(s, 1), A1, SA1),
+    ...accumulate(s),
+    ...apply(s, A0, SA0, A1, SA1),
+    ...swapInto(complex(s, 0), L0, SL0),
+    ...swapInto(complex(s, 0), L1, SL1),
+    ...apply(s, L0, SL0, L1, SL1),
+  ];
+  const store = (base: number, x0: number, x1: number): number[] => [
+    ...addr(base, false),
+    ...op.get(x0),
+    ...op.store(0, 4),
+    ...addr(base, true),
+    ...op.get(x1),
+    ...op.store(0, 4),
+  ];
   const body = [
-    ...Array.from({ length: 16 }, (_, c) => [
+    ...Array.from({ length: 16 * S }, (_, c) => [
       ...op.i32(0),
       ...op.load(GRAD + 16 * c, 4),
       ...op.set(C0 + c),
@@ -438,51 +520,15 @@ function gradFunc(
       ...addr(PHI, true),
       ...op.load(0, 4),
       ...op.set(A1),
-      ...swapInto(A0, SA0),
-      ...swapInto(A1, SA1),
-      ...(updatePhi
-        ? [
-            ...row(0, 0, A0, SA0, A1, SA1),
-            ...op.set(T0),
-            ...row(0, 1, A0, SA0, A1, SA1),
-            ...op.set(A1),
-            ...op.get(T0),
-            ...op.set(A0),
-            ...addr(PHI, false),
-            ...op.get(A0),
-            ...op.store(0, 4),
-            ...addr(PHI, true),
-            ...op.get(A1),
-            ...op.store(0, 4),
-            ...swapInto(A0, SA0),
-            ...swapInto(A1, SA1),
-          ]
-        : []),
       ...addr(LAM, false),
       ...op.load(0, 4),
       ...op.set(L0),
       ...addr(LAM, true),
       ...op.load(0, 4),
       ...op.set(L1),
-      // acc += l0 * (D a)_0 + l1 * (D a)_1 (lane-wise; Re <l|w> is the sum of the lanes)
-      ...op.get(L0),
-      ...row(1, 0, A0, SA0, A1, SA1),
-      ...op.f64x2Mul,
-      ...op.get(L1),
-      ...row(1, 1, A0, SA0, A1, SA1),
-      ...op.f64x2Mul,
-      ...op.f64x2Add,
-      ...op.get(ACC),
-      ...op.f64x2Add,
-      ...op.set(ACC),
-      ...swapInto(L0, SL0),
-      ...swapInto(L1, SL1),
-      ...addr(LAM, false),
-      ...row(0, 0, L0, SL0, L1, SL1),
-      ...op.store(0, 4),
-      ...addr(LAM, true),
-      ...row(0, 1, L0, SL0, L1, SL1),
-      ...op.store(0, 4),
+      ...bits.flatMap((_, s) => step(s)),
+      ...(storePhi ? store(PHI, A0, A1) : []),
+      ...store(LAM, L0, L1),
       ...op.get(PP),
       ...op.i32(16),
       ...op.add,
@@ -492,16 +538,18 @@ function gradFunc(
       ...op.brIf(0),
       ...op.end,
     ]),
-    ...op.i32(0),
-    ...op.get(ACC),
-    ...op.store(GRAD + 256, 4),
+    ...bits.flatMap((_, s) => [
+      ...op.i32(0),
+      ...op.get(ACC + s),
+      ...op.store(GRAD_SUMS + 16 * s, 4),
+    ]),
   ];
   return {
     name,
     params: [I32, I32, I32, I32],
     locals: [
       [3, I32],
-      [26, V128],
+      [16 * S + 9 + S, V128],
     ],
     body,
   };
@@ -781,6 +829,8 @@ export class SimdKernels {
   private f32 = new Float32Array(0);
   private bytes: Uint8Array;
   private masks: Int32Array;
+  /** The fused gradient kernels compiled so far, by whether they store phi and their nonZeroBits. */
+  private readonly grads = new Map<string, GradKernel>();
   private readonly plans = [
     new WeakMap<KernelInstr, Plan>(),
     new WeakMap<KernelInstr, Plan>(),
@@ -791,8 +841,6 @@ export class SimdKernels {
     private readonly kernels: readonly Kernel[],
     /** Relaxed (fused multiply-add) or plain SIMD. */
     readonly variant: SimdVariant,
-    /** The fused gradient step per shape (GRAD_SHAPES) without and with the update of phi. */
-    private readonly grads: readonly GradKernel[],
   ) {
     this.bytes = new Uint8Array(memory.buffer);
     this.masks = new Int32Array(memory.buffer, INS, WIDE_INS);
@@ -861,42 +909,57 @@ export class SimdKernels {
   }
 
   /**
-   * The adjoint gradient's fused step on double-precision buffers from `buffers` (2^local
-   * amplitudes each): for the pairs of target t, phi <- u phi (when updatePhi), returns
-   * Re <lam| d |phi>, and lam <- u lam (u, d: interleaved 2x2s).
+   * The adjoint gradient's fused steps on one target t, on double-precision buffers from `buffers`
+   * (2^local amplitudes each): for the pairs of t, per step s (us[s] = U^dagger of its gate,
+   * es[s] = dU/dtheta U^dagger: interleaved 2x2s; at most MAX_GRAD_STEPS) sums[s] =
+   * Re <lam| es[s] |phi>, then phi <- us[s] phi, lam <- us[s] lam; phi is written back only when
+   * `storePhi` (so every lam but the last reads the same phi). Kernels are compiled per pattern
+   * of zero coefficients on first use.
    */
-  fusedGradStep(
+  fusedGradSteps(
     phi: Float64Array,
     lam: Float64Array,
     local: number,
     t: number,
-    u: Float64Array,
-    d: Float64Array,
-    updatePhi: boolean,
-  ): number {
-    const f64 = new Float64Array(this.memory.buffer, GRAD, 34);
-    [u, d].forEach((m, j) => {
-      for (let e = 0; e < 4; e++) {
-        const re = m[2 * e],
-          im = m[2 * e + 1];
-        const at = 16 * j + 4 * e;
-        f64[at] = f64[at + 1] = re;
-        f64[at + 2] = -im;
-        f64[at + 3] = im;
-      }
-    });
-    const real = [u, d].every((m) => m.every((v, i) => i % 2 === 0 || v === 0));
-    const diag = [u, d].every(
-      (m) => m[2] === 0 && m[3] === 0 && m[4] === 0 && m[5] === 0,
-    );
-    const shape = real ? 1 : diag ? 2 : 0;
-    this.grads[2 * shape + (updatePhi ? 1 : 0)](
-      phi.byteOffset,
-      lam.byteOffset,
-      2 ** (local - 1 - t),
-      16 << t,
-    );
-    return f64[32] + f64[33];
+    us: readonly Float64Array[],
+    es: readonly Float64Array[],
+    storePhi: boolean,
+  ): Float64Array {
+    const S = us.length;
+    if (S < 1 || S > MAX_GRAD_STEPS || es.length !== S)
+      throw new Error(`invariant: ${S} fused gradient steps`);
+    const f64 = new Float64Array(this.memory.buffer, GRAD, 32 * S);
+    const bits: number[] = [];
+    for (let s = 0; s < S; s++) {
+      [us[s], es[s]].forEach((m, j) => {
+        for (let e = 0; e < 4; e++) {
+          const re = m[2 * e],
+            im = m[2 * e + 1];
+          const at = 32 * s + 16 * j + 4 * e;
+          f64[at] = f64[at + 1] = re;
+          f64[at + 2] = -im;
+          f64[at + 3] = im;
+        }
+      });
+      bits.push(nonZeroBits(us[s], es[s]));
+    }
+    const key = `${storePhi ? 1 : 0}_${bits.join("_")}`;
+    let kernel = this.grads.get(key);
+    if (kernel === undefined) {
+      const wasm = wasmApi()!;
+      const f = gradFunc(`g${key}`, storePhi, bits, this.variant === "relaxed");
+      const inst = new wasm.Instance(
+        new wasm.Module(moduleBytes(1, [f], true)),
+        { e: { m: this.memory } },
+      );
+      kernel = inst.exports[f.name] as GradKernel;
+      this.grads.set(key, kernel);
+    }
+    kernel(phi.byteOffset, lam.byteOffset, 2 ** (local - 1 - t), 16 << t);
+    const out = new Float64Array(S);
+    const sums = new Float64Array(this.memory.buffer, GRAD_SUMS, 2 * S);
+    for (let s = 0; s < S; s++) out[s] = sums[2 * s] + sums[2 * s + 1];
+    return out;
   }
 
   /**
@@ -1033,20 +1096,12 @@ export function simdKernels(
         ...BODIES.map((b) => pairFunc(`f${b}w${w}`, true, b, w, fma)),
         inVectorFunc(`f0vw${w}`, w, fma),
       ]);
-      // Per shape: without and with the update of phi.
-      const grads = GRAD_SHAPES.flatMap((shape) => [
-        gradFunc(`g0${shape}`, false, shape),
-        gradFunc(`g1${shape}`, true, shape),
-      ]);
-      const inst = new wasm.Instance(
-        new wasm.Module(moduleBytes(2, [...funcs, ...grads])),
-      );
+      const inst = new wasm.Instance(new wasm.Module(moduleBytes(2, funcs)));
       const ex = inst.exports;
       made = new SimdKernels(
         ex.m as WasmMemory,
         funcs.map((f) => ex[f.name] as Kernel),
         variant,
-        grads.map((f) => ex[f.name] as GradKernel),
       );
     }
   } catch {
