@@ -313,6 +313,41 @@ function inVectorCode(e: Emitter, m: Float64Array, x: number): void {
   e.code.set(x);
 }
 
+/**
+ * How a window walks the chunk: the byte-address bits from 4 (one vector) to `total` that are not
+ * window bits (`wbits`, ascending) fall into segments of consecutive bits; the inner loop runs over
+ * the longest one (`count` positions `stride` bytes apart; the lowest on a tie), the outer loop over
+ * the rest (`nRuns`), building each start from 16 r by inserting zero bits, lowest first.
+ */
+export function windowWalk(
+  wbits: readonly number[],
+  total: number,
+): {
+  nRuns: number;
+  stride: number;
+  count: number;
+  inserts: { at: number; bits: number }[];
+} {
+  const segments: { at: number; bits: number }[] = [];
+  let start = 4;
+  for (const b of [...wbits, total]) {
+    if (b > start) segments.push({ at: start, bits: b - start });
+    start = b + 1;
+  }
+  const inner = segments[0] ?? { at: 4, bits: 0 };
+  const free = segments.reduce((acc, sg) => acc + sg.bits, 0);
+  const inserts = [
+    ...wbits.map((at) => ({ at, bits: 1 })),
+    ...(inner.bits > 0 ? [inner] : []),
+  ].sort((x, y) => x.at - y.at);
+  return {
+    nRuns: 2 ** (free - inner.bits),
+    stride: 2 ** inner.at,
+    count: 2 ** inner.bits,
+    inserts,
+  };
+}
+
 /** The WebAssembly function of one window over a chunk of `local` qubits. */
 export function windowFunc(
   name: string,
@@ -332,8 +367,10 @@ export function windowFunc(
   const offs = Array.from({ length: regs }, (_, j) =>
     w.reduce((o, q, b) => ((j >> b) & 1 ? o + (amp << q) : o), 0),
   );
-  const runBytes = k > 0 ? amp << w[0] : amp << local;
-  const nRuns = k > 0 ? 2 ** (local - k - w[0]) : 1;
+  const walk = windowWalk(
+    w.map((q) => Math.log2(amp) + q),
+    Math.log2(amp) + local,
+  );
   const e = new Emitter(single, fma, spare + 1);
   for (let j = 0; j < regs; j++) e.code.get(P).load(offs[j]).set(phys[j]);
   for (const pop of ops) {
@@ -373,23 +410,23 @@ export function windowFunc(
   const c = new CodeWriter();
   for (const { local, bytes } of e.consts.values())
     c.byte(0xfd).byte(0x0c).bytes(bytes).set(local);
-  // for r < nRuns: p = base + runBytes * r with a zero bit inserted at each window qubit
+  // for r < nRuns: p = base + 16 r with zeros inserted at the window bits and the inner segment;
+  // then the inner loop steps p by the segment's stride.
   c.i32(0).set(R).bytes(op.block).bytes(op.loop);
-  c.get(R).i32(nRuns).bytes(op.geU).bytes(op.brIf(1));
-  c.get(R).i32(runBytes).bytes(op.mul).set(I);
-  for (const q of w)
-    c.get(I)
-      .i32(1)
-      .bytes(op.shl)
-      .get(I)
-      .i32((amp << q) - 1)
-      .bytes(op.and)
-      .bytes(op.sub)
-      .set(I);
+  c.get(R).i32(walk.nRuns).bytes(op.geU).bytes(op.brIf(1));
+  c.get(R).i32(4).bytes(op.shl).set(I);
+  for (const { at, bits } of walk.inserts) {
+    const low = (1 << at) - 1;
+    c.get(I).i32(~low).bytes(op.and).i32(bits).bytes(op.shl);
+    c.get(I).i32(low).bytes(op.and).bytes(op.or).set(I);
+  }
   c.get(BASE).get(I).bytes(op.add).bytes(op.tee(P));
-  c.i32(runBytes).bytes(op.add).set(PEND).bytes(op.loop);
+  c.i32(walk.stride * walk.count)
+    .bytes(op.add)
+    .set(PEND)
+    .bytes(op.loop);
   c.bytes(e.code.done());
-  c.get(P).i32(16).bytes(op.add).bytes(op.tee(P));
+  c.get(P).i32(walk.stride).bytes(op.add).bytes(op.tee(P));
   c.get(PEND).bytes(op.ltU).bytes(op.brIf(0)).bytes(op.end);
   c.get(R).i32(1).bytes(op.add).set(R).bytes(op.br(0));
   c.bytes(op.end).bytes(op.end);
