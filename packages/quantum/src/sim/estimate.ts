@@ -29,7 +29,12 @@ import {
   defaultBlocking,
   stateBytes,
 } from "./simulate.ts";
-import { GradientCancelled, adjointGradients, shiftRule } from "./gradient.ts";
+import {
+  GradientCancelled,
+  adjointGradients,
+  backwardBlocking,
+  shiftRule,
+} from "./gradient.ts";
 import { estimateDensity } from "./density-estimate.ts";
 import { applyNoiseModelToProgram, type NoiseModel } from "../noise/model.ts";
 import { expvalKernels } from "./wasm/expval.ts";
@@ -464,7 +469,9 @@ class PointEstimator {
       lams,
       numParams,
       shouldStop,
-      defaultBlocking(this.n, this.precision, this.engine.threads ?? 1),
+      backwardBlocking(
+        defaultBlocking(this.n, this.precision, this.engine.threads ?? 1),
+      ),
     );
     return { values, grads: grads.map((g) => Array.from(g)) };
   }

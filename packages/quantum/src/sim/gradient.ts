@@ -149,6 +149,21 @@ function backSteps(
 }
 
 /**
+ * The backward sweep's blocking from the simulator's: every stage copies phi and every lam into the
+ * chunk buffers and back, so stages take more high qubits (up to 7, keeping runs of at least 2^8
+ * amplitudes with one lam): n = 20, a 4-layer hardware-efficient ansatz, 4 stages instead of 9.
+ */
+export function backwardBlocking(blocking: BlockingOptions): BlockingOptions {
+  return {
+    ...blocking,
+    highQubits: Math.max(
+      blocking.highQubits,
+      Math.min(7, blocking.chunkQubits - 9),
+    ),
+  };
+}
+
+/**
  * The adjoint sweep. `phi` is the final state (it is run back to |0...0> in place), `lams[k]` =
  * O_k phi (consumed). Returns grads[k][j] over `numParams` circuit parameters.
  *
