@@ -349,7 +349,7 @@ function inVectorFunc(name: string, nIns: number, fma: boolean): FuncDef {
 const GRAD = 40960;
 /** Most steps on one target in one fused gradient pass. */
 export const MAX_GRAD_STEPS = 2;
-/** Byte address of the fused gradient steps' sums (one f64x2 per step), after the coefficients. */
+/** Byte address of the fused gradient steps' sums (per step one f64x2 per slot of E), after the coefficients. */
 const GRAD_SUMS = GRAD + 256 * MAX_GRAD_STEPS;
 
 /**
@@ -388,7 +388,7 @@ function gradFunc(
     { length: 9 },
     (_, k) => C0 + 16 * S + k,
   );
-  const ACC = C0 + 16 * S + 9; // one per step
+  const ACC = C0 + 16 * S + 9; // per step one per slot of E
   const used = (s: number, m: number, slot: number): boolean =>
     ((bits[s] >> (8 * m + slot)) & 1) === 1;
   /** Whether matrix m of step s reads swapped lanes (it has an imaginary part). */
@@ -454,31 +454,31 @@ function gradFunc(
     ...op.get(T0),
     ...op.set(x0),
   ];
-  // acc += l0 * (E a)_0 + l1 * (E a)_1 (lane-wise; Re <l|w> is the sum of the lanes)
+  // Re <l|E a> = sum over E's used slots k (row r, entry (r, c), real or imaginary part) of the
+  // lanes of coef_k * l_r * x_k (x_k = a_c or its swap): per slot the sum of l_r * x_k, times
+  // coef_k once at the end (by fusedGradSteps), so each slot costs one (fused) multiply-add.
   const accumulate = (s: number): number[] =>
-    fma
-      ? [
-          ...op.get(L1),
-          ...row(s, 1, 1, A0, SA0, A1, SA1),
-          ...op.get(L0),
-          ...row(s, 1, 0, A0, SA0, A1, SA1),
-          ...op.get(ACC + s),
-          ...op.f64x2Madd,
-          ...op.f64x2Madd,
-          ...op.set(ACC + s),
-        ]
-      : [
-          ...op.get(L0),
-          ...row(s, 1, 0, A0, SA0, A1, SA1),
-          ...op.f64x2Mul,
-          ...op.get(L1),
-          ...row(s, 1, 1, A0, SA0, A1, SA1),
-          ...op.f64x2Mul,
-          ...op.f64x2Add,
-          ...op.get(ACC + s),
-          ...op.f64x2Add,
-          ...op.set(ACC + s),
-        ];
+    [0, 1].flatMap((r) =>
+      (
+        [
+          [0, A0],
+          [1, SA0],
+          [2, A1],
+          [3, SA1],
+        ] as const
+      )
+        .filter(([j]) => used(s, 1, 4 * r + j))
+        .flatMap(([j, x]) => {
+          const acc = ACC + 8 * s + 4 * r + j;
+          return [
+            ...op.get(r === 0 ? L0 : L1),
+            ...op.get(x),
+            ...op.get(acc),
+            ...(fma ? op.f64x2Madd : [...op.f64x2Mul, ...op.f64x2Add]),
+            ...op.set(acc),
+          ];
+        }),
+    );
   const step = (s: number): number[] => [
     ...swapInto(complex(s, 0) || complex(s, 1), A0, SA0),
     ...swapInto(complex(s, 0) || complex(s, 1), A1, SA1),
@@ -538,18 +538,18 @@ function gradFunc(
       ...op.brIf(0),
       ...op.end,
     ]),
-    ...bits.flatMap((_, s) => [
+    ...Array.from({ length: 8 * S }, (_, k) => [
       ...op.i32(0),
-      ...op.get(ACC + s),
-      ...op.store(GRAD_SUMS + 16 * s, 4),
-    ]),
+      ...op.get(ACC + k),
+      ...op.store(GRAD_SUMS + 16 * k, 4),
+    ]).flat(),
   ];
   return {
     name,
     params: [I32, I32, I32, I32],
     locals: [
       [3, I32],
-      [16 * S + 9 + S, V128],
+      [16 * S + 9 + 8 * S, V128],
     ],
     body,
   };
@@ -957,8 +957,11 @@ export class SimdKernels {
     }
     kernel(phi.byteOffset, lam.byteOffset, 2 ** (local - 1 - t), 16 << t);
     const out = new Float64Array(S);
-    const sums = new Float64Array(this.memory.buffer, GRAD_SUMS, 2 * S);
-    for (let s = 0; s < S; s++) out[s] = sums[2 * s] + sums[2 * s + 1];
+    // Per step: each slot's lane sums times its coefficient vector (gradFunc's accumulate).
+    const sums = new Float64Array(this.memory.buffer, GRAD_SUMS, 16 * S);
+    for (let s = 0; s < S; s++)
+      for (let k = 0; k < 16; k++)
+        out[s] += f64[32 * s + 16 + k] * sums[16 * s + k];
     return out;
   }
 
