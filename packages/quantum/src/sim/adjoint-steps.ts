@@ -204,11 +204,16 @@ export function localStep(
 
 /**
  * One action of a stage: steps without a derivative planned together, fused steps on local
- * target t (in order, one pass), or a step.
+ * target t (in order, one pass; after cx(control, t) when `control`, a local qubit, is set), or a
+ * step.
  */
 export type StageAction =
   | { readonly plans: readonly (Plan | KernelInstr)[] }
-  | { readonly fused: readonly number[]; readonly t: number }
+  | {
+      readonly fused: readonly number[];
+      readonly t: number;
+      readonly control: number | undefined;
+    }
   | { readonly step: number };
 
 /**
@@ -305,6 +310,7 @@ export function runStageChunks(
             us,
             es,
             k === 0,
+            act.control,
           );
           act.fused.forEach((j, s) => (acc[accAt[j] + k] += sums[s]));
         }

@@ -21,7 +21,11 @@ import { makeScratch } from "./execute.ts";
 import type { KernelInstr } from "./instructions.ts";
 import type { Amplitudes } from "./kernels/one-qubit.ts";
 import { lowerControlled } from "./lower.ts";
-import { MAX_GRAD_STEPS, simdKernels } from "./wasm/simd.ts";
+import {
+  MAX_GRAD_STEPS,
+  MIN_EXCHANGE_BLOCK_QUBITS,
+  simdKernels,
+} from "./wasm/simd.ts";
 import { planStage } from "./wasm/stage.ts";
 import {
   type BackStage,
@@ -98,6 +102,18 @@ function derivativeForm(
   const exact =
     r === 0 && op.params.length === 1 ? GENERATOR_FORMS[op.name] : undefined;
   return exact && maxDistance(exact, e) < 1e-9 ? exact : e;
+}
+
+const X = [0, 0, 1, 0, 1, 0, 0, 0];
+
+/** Whether a backward step is cx (one control, X on one target). */
+function isCx(st: BackStep): boolean {
+  return (
+    st.derivs.length === 0 &&
+    st.targets.length === 1 &&
+    st.controls.length === 1 &&
+    st.udag.every((v, i) => v === X[i])
+  );
 }
 
 function backSteps(
@@ -281,10 +297,13 @@ function blockedBackward(
     const actions: StageAction[] = [];
     if (simd) {
       let pending: KernelInstr[] = [];
+      // The group's indices of the pending steps.
+      let pendingAt: number[] = [];
       const flush = (): void => {
         if (pending.length > 0)
           actions.push({ plans: planStage(pending, single, local) });
         pending = [];
+        pendingAt = [];
       };
       const fusable = (st: BackStep): boolean =>
         !single && st.derivs.length === 1 && st.derivs[0].E !== undefined;
@@ -295,16 +314,39 @@ function blockedBackward(
         const st = steps[i];
         if (st.derivs.length === 0) {
           pending.push(relabel(st.instr, map));
+          pendingAt.push(j);
           return;
         }
-        flush();
         if (!fusable(st)) {
+          flush();
           actions.push({ step: j });
           return;
         }
         // The next steps on this qubit join the pass while they are fusable too: the steps in
         // between act on other qubits, so they commute with them.
         const t = st.targets[0];
+        // The last pending step on t, when it is a cx with target t and no later pending step acts
+        // on its control (so it commutes past them), goes into the pass: it exchanges the pairs
+        // read where its control is 1.
+        let control: number | undefined;
+        let at = pendingAt.length - 1;
+        while (at >= 0 && !steps[group[pendingAt[at]]].qubits.includes(t)) at--;
+        const before = at >= 0 ? steps[group[pendingAt[at]]] : undefined;
+        if (
+          before &&
+          isCx(before) &&
+          before.targets[0] === t &&
+          Math.min(map(before.controls[0]), map(t)) >=
+            MIN_EXCHANGE_BLOCK_QUBITS &&
+          pendingAt
+            .slice(at + 1)
+            .every((k) => !steps[group[k]].qubits.includes(before.controls[0]))
+        ) {
+          control = map(before.controls[0]);
+          pending.splice(at, 1);
+          pendingAt.splice(at, 1);
+        }
+        flush();
         const fused = [j];
         for (let k = j + 1; k < group.length; k++) {
           if (fused.length === MAX_GRAD_STEPS) break;
@@ -314,7 +356,7 @@ function blockedBackward(
           fused.push(k);
           taken.add(k);
         }
-        actions.push({ fused, t: map(t) });
+        actions.push({ fused, t: map(t), control });
       });
       flush();
     } else group.forEach((_, j) => actions.push({ step: j }));

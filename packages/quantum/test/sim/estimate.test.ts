@@ -581,7 +581,7 @@ describe("estimate", () => {
     );
   });
 
-  it("fuses consecutive one-qubit parametrised steps on a qubit into one pass, with the same gradients", () => {
+  it("fuses consecutive one-qubit parametrised steps on a qubit (and a cx on it before them) into one pass, with the same gradients", () => {
     const rng = seededRng(17);
     const n = 9;
     const body: string[] = [];
@@ -608,12 +608,16 @@ describe("estimate", () => {
     ];
     const x = [0.4, -0.7, 1.1];
     const base = singleThreadEngine();
-    let pairs = 0;
+    let pairs = 0,
+      exchanges = 0;
     const engine: SimEngine = {
       ...base,
       backwardStage: (stage, phi, lams) => {
         for (const act of stage.actions)
-          if ("fused" in act && act.fused.length === 2) pairs++;
+          if ("fused" in act) {
+            if (act.fused.length === 2) pairs++;
+            if (act.control !== undefined) exchanges++;
+          }
         const out = new Float64Array(stageChunks(stage) * stage.accLen);
         runStageChunks(
           stage,
@@ -641,7 +645,10 @@ describe("estimate", () => {
       ...blocking,
       simd: false,
     }).grads;
-    if (simdKernels()) expect(pairs).toBeGreaterThan(5);
+    if (simdKernels()) {
+      expect(pairs).toBeGreaterThan(5);
+      expect(exchanges).toBeGreaterThan(3);
+    }
     expect(
       whole.flatMap((g) => Array.from(g)).some((v) => Math.abs(v) > 1e-2),
     ).toBe(true);

@@ -349,6 +349,12 @@ function inVectorFunc(name: string, nIns: number, fma: boolean): FuncDef {
 const GRAD = 40960;
 /** Most steps on one target in one fused gradient pass. */
 export const MAX_GRAD_STEPS = 2;
+/**
+ * Least min(control, target) (local qubits) for which a fused gradient pass takes a cx before it:
+ * blocks of at least 2^3 pairs with the same control bit (smaller ones cost more than the cx's
+ * own pass saves).
+ */
+export const MIN_EXCHANGE_BLOCK_QUBITS = 3;
 /** Byte address of the fused gradient steps' sums (per step one f64x2 per slot of E), after the coefficients. */
 const GRAD_SUMS = GRAD + 256 * MAX_GRAD_STEPS;
 
@@ -371,19 +377,23 @@ function nonZeroBits(u: Float64Array, e: Float64Array): number {
  * phi <- U_s phi and lam <- U_s lam (E_s = dU/dtheta U^dagger for the step's gate, so the sum is
  * <lam'| dU/dtheta |phi'> of the updated states), all in registers, in one pass; lam is stored,
  * and phi too when `storePhi`. `bits[s]` (nonZeroBits) says which coefficients are used. With
- * `fma`, relaxed SIMD's fused multiply-adds. Parameters: phi and lam byte addresses, runs (of
- * pairs), run bytes (= byte distance to the partner, 16 << t).
+ * `fma`, relaxed SIMD's fused multiply-adds. With `exchange`, a cx with target t comes first: the
+ * pairs whose control bit is set are read exchanged. Parameters: phi and lam byte addresses, runs
+ * (of pairs), run bytes (= byte distance to the partner, 16 << t), the control's bit in a byte
+ * offset (c + 4) and the bytes of a block of pairs with the same control bit (16 << min(c, t)):
+ * both read only with `exchange`.
  */
 function gradFunc(
   name: string,
   storePhi: boolean,
   bits: readonly number[],
   fma: boolean,
+  exchange: boolean,
 ): FuncDef {
-  const [PHI, LAM, RUNS, RB] = [0, 1, 2, 3];
-  const [RR, PP, PE] = [4, 5, 6];
+  const [PHI, LAM, RUNS, RB, CB, BB] = [0, 1, 2, 3, 4, 5];
+  const [RR, PP, PE, X0, X1, BE] = [6, 7, 8, 9, 10, 11];
   const S = bits.length;
-  const C0 = 7; // per step 16 coefficient vectors: U (re, (-im, im)) per entry, then E.
+  const C0 = 12; // per step 16 coefficient vectors: U (re, (-im, im)) per entry, then E.
   const [A0, A1, L0, L1, SA0, SA1, SL0, SL1, T0] = Array.from(
     { length: 9 },
     (_, k) => C0 + 16 * S + k,
@@ -439,6 +449,33 @@ function gradFunc(
     ...op.add,
     ...(partner ? [...op.get(RB), ...op.add] : []),
   ];
+  /** Where a pair is read: exchanged (X0 = run bytes, X1 = 0) where the control bit is set. */
+  const readAddr = (base: number, partner: boolean): number[] =>
+    exchange
+      ? [
+          ...op.get(base),
+          ...op.get(PP),
+          ...op.add,
+          ...op.get(partner ? X1 : X0),
+          ...op.add,
+        ]
+      : addr(base, partner);
+  const exchangeOffsets = exchange
+    ? [
+        ...op.get(RB),
+        ...op.i32(0),
+        ...op.get(PP),
+        ...op.get(CB),
+        ...op.shrU,
+        ...op.i32(1),
+        ...op.and,
+        ...op.select,
+        ...op.tee(X0),
+        ...op.get(RB),
+        ...op.i32Xor,
+        ...op.set(X1),
+      ]
+    : [];
   /** x <- U_s x for the pair in (x0, x1), (sx0, sx1). */
   const apply = (
     s: number,
@@ -513,17 +550,28 @@ function gradFunc(
       ...op.get(RB),
       ...op.add,
       ...op.set(PE),
+      ...(exchange
+        ? [
+            // blocks of pairs with the same control bit: the read offsets per block
+            ...op.loop,
+            ...exchangeOffsets,
+            ...op.get(PP),
+            ...op.get(BB),
+            ...op.add,
+            ...op.set(BE),
+          ]
+        : []),
       ...op.loop,
-      ...addr(PHI, false),
+      ...readAddr(PHI, false),
       ...op.load(0, 4),
       ...op.set(A0),
-      ...addr(PHI, true),
+      ...readAddr(PHI, true),
       ...op.load(0, 4),
       ...op.set(A1),
-      ...addr(LAM, false),
+      ...readAddr(LAM, false),
       ...op.load(0, 4),
       ...op.set(L0),
-      ...addr(LAM, true),
+      ...readAddr(LAM, true),
       ...op.load(0, 4),
       ...op.set(L1),
       ...bits.flatMap((_, s) => step(s)),
@@ -533,10 +581,13 @@ function gradFunc(
       ...op.i32(16),
       ...op.add,
       ...op.tee(PP),
-      ...op.get(PE),
+      ...op.get(exchange ? BE : PE),
       ...op.ltU,
       ...op.brIf(0),
       ...op.end,
+      ...(exchange
+        ? [...op.get(PP), ...op.get(PE), ...op.ltU, ...op.brIf(0), ...op.end]
+        : []),
     ]),
     ...Array.from({ length: 8 * S }, (_, k) => [
       ...op.i32(0),
@@ -546,9 +597,9 @@ function gradFunc(
   ];
   return {
     name,
-    params: [I32, I32, I32, I32],
+    params: [I32, I32, I32, I32, I32, I32],
     locals: [
-      [3, I32],
+      [6, I32],
       [16 * S + 9 + 8 * S, V128],
     ],
     body,
@@ -572,6 +623,8 @@ type GradKernel = (
   lam: number,
   runs: number,
   runBytes: number,
+  controlShift: number,
+  blockBytes: number,
 ) => void;
 
 /** A planned instruction: which kernel, its walk and its table. */
@@ -913,8 +966,9 @@ export class SimdKernels {
    * (2^local amplitudes each): for the pairs of t, per step s (us[s] = U^dagger of its gate,
    * es[s] = dU/dtheta U^dagger: interleaved 2x2s; at most MAX_GRAD_STEPS) sums[s] =
    * Re <lam| es[s] |phi>, then phi <- us[s] phi, lam <- us[s] lam; phi is written back only when
-   * `storePhi` (so every lam but the last reads the same phi). Kernels are compiled per pattern
-   * of zero coefficients on first use.
+   * `storePhi` (so every lam but the last reads the same phi). With `control` (a local qubit), a
+   * cx(control, t) comes before the steps (phi and lam exchanged on t where control is 1). Kernels
+   * are compiled per pattern of zero coefficients on first use.
    */
   fusedGradSteps(
     phi: Float64Array,
@@ -924,6 +978,7 @@ export class SimdKernels {
     us: readonly Float64Array[],
     es: readonly Float64Array[],
     storePhi: boolean,
+    control?: number,
   ): Float64Array {
     const S = us.length;
     if (S < 1 || S > MAX_GRAD_STEPS || es.length !== S)
@@ -943,11 +998,18 @@ export class SimdKernels {
       });
       bits.push(nonZeroBits(us[s], es[s]));
     }
-    const key = `${storePhi ? 1 : 0}_${bits.join("_")}`;
+    const exchange = control !== undefined;
+    const key = `${storePhi ? 1 : 0}${exchange ? "x" : ""}_${bits.join("_")}`;
     let kernel = this.grads.get(key);
     if (kernel === undefined) {
       const wasm = wasmApi()!;
-      const f = gradFunc(`g${key}`, storePhi, bits, this.variant === "relaxed");
+      const f = gradFunc(
+        `g${key}`,
+        storePhi,
+        bits,
+        this.variant === "relaxed",
+        exchange,
+      );
       const inst = new wasm.Instance(
         new wasm.Module(moduleBytes(1, [f], true)),
         { e: { m: this.memory } },
@@ -955,7 +1017,15 @@ export class SimdKernels {
       kernel = inst.exports[f.name] as GradKernel;
       this.grads.set(key, kernel);
     }
-    kernel(phi.byteOffset, lam.byteOffset, 2 ** (local - 1 - t), 16 << t);
+    kernel(
+      phi.byteOffset,
+      lam.byteOffset,
+      2 ** (local - 1 - t),
+      16 << t,
+      (control ?? 0) + 4,
+      // pairs in a row with the same control bit: 2^control, or the whole run
+      control !== undefined && control < t ? 16 << control : 16 << t,
+    );
     const out = new Float64Array(S);
     // Per step: each slot's lane sums times its coefficient vector (gradFunc's accumulate).
     const sums = new Float64Array(this.memory.buffer, GRAD_SUMS, 16 * S);
