@@ -97,6 +97,8 @@ export function simulateNoisy(
   engine: SimEngine,
   blocking: (numQubits: number) => SimulateOptions["blocking"],
   t0: number,
+  /** Trajectory states alive at once at the most (what the memory limit holds). */
+  maxStates = Infinity,
 ): SimulateOutcome {
   const asked = options.method ?? "auto";
   if (asked === "statevector")
@@ -158,6 +160,7 @@ export function simulateNoisy(
         {
           fusion: options.fusion ?? true,
           blocking: options.blocking ?? blocking(n) ?? false,
+          maxStates,
           ...(options.presample !== undefined
             ? { presample: options.presample }
             : {}),

@@ -236,6 +236,7 @@ export function simulateOn(
       (n) =>
         defaultBlocking(n, options.precision ?? "double", engine.threads ?? 1),
       t0,
+      maxStates(circuit, options),
     );
   }
   const dynamic = isDynamic(circuit);

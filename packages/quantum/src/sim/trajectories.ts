@@ -31,6 +31,8 @@ export const PRESAMPLE_MIN_QUBITS = 14;
 export interface TrajectoryOptions extends ProgramOptions {
   /** Sample the mixed-unitary channels up front (default: from PRESAMPLE_MIN_QUBITS qubits). */
   readonly presample?: boolean;
+  /** States alive at once at the most (at least 2; default unbounded): see `runBranches`. */
+  readonly maxStates?: number;
 }
 
 /** A mixed-unitary channel of the circuit: its op index, branch weights and each branch's gates. */
@@ -160,7 +162,7 @@ export function runTrajectories(
       compile(circuit),
       shots,
       ctx,
-      Infinity,
+      options.maxStates ?? Infinity,
       readout,
     );
   const counts: Record<string, number> = {};
@@ -182,7 +184,7 @@ export function runTrajectories(
           ? (f) => ctx.onProgress?.((done + f * k) / shots)
           : undefined,
       },
-      Infinity,
+      options.maxStates ?? Infinity,
       readout,
       pool,
     );

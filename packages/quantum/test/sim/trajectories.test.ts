@@ -107,6 +107,55 @@ describe("trajectories", () => {
     expect(r.result.peakStates).toBeLessThanOrEqual(1 + Math.log2(10000));
   });
 
+  it.each([false, true])(
+    "keeps the states alive within the memory limit, with the same distribution (presample %s)",
+    (presample) => {
+      // Amplitude damping (not a mixture of unitaries: split where it stands) on every qubit,
+      // twice, between layers of h: many branches at once without a cap.
+      const n = 4;
+      const damp = namedChannel("amplitude_damping", [0.3]);
+      if (!damp.ok) throw new Error(damp.message);
+      const ops = [];
+      for (let layer = 0; layer < 2; layer++)
+        for (let q = 0; q < n; q++)
+          ops.push(...std("h", [q]), {
+            kind: "noise" as const,
+            channel: damp.channel,
+            qubits: [q],
+          });
+      const c = circuit(n, ops);
+      const run = runDensity(
+        c,
+        { engine: singleThreadEngine(), precision: "double", rng: new Rng(1) },
+        { fusion: true, blocking: false },
+      );
+      const expected = new Map<string, number>();
+      densityDiagonal(run, n).forEach((x, i) =>
+        expected.set(i.toString(2).padStart(n, "0"), x),
+      );
+      const shots = 3000;
+      const free = simulate(c, {
+        shots,
+        seed: 3,
+        method: "trajectories",
+        presample,
+      });
+      const capped = simulate(c, {
+        shots,
+        seed: 3,
+        method: "trajectories",
+        presample,
+        // Room for two states of 4 qubits (16 amplitudes of 16 bytes).
+        memoryLimitBytes: 2 * 16 * 16,
+      });
+      if (!free.ok || !capped.ok) throw new Error("simulation failed");
+      expect(free.result.peakStates).toBeGreaterThan(2);
+      expect(capped.result.peakStates).toBeLessThanOrEqual(2);
+      const { stat, dof } = chiSquare(capped.result.counts, expected, shots);
+      expect(stat).toBeLessThan(chiSquareCritical(dof));
+    },
+  );
+
   it("runs mid-circuit measurement with noise and readout errors (auto picks trajectories)", () => {
     const ad = namedChannel("amplitude_damping", [0.5]);
     if (!ad.ok) throw new Error(ad.message);
