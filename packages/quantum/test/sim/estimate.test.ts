@@ -581,84 +581,93 @@ describe("estimate", () => {
     );
   });
 
-  it("fuses consecutive one-qubit parametrised steps on a qubit (and a cx on it before them) into one pass, with the same gradients", () => {
-    const rng = seededRng(17);
-    const n = 9;
-    const body: string[] = [];
-    for (let layer = 0; layer < 2; layer++) {
-      for (let q = 0; q < n; q++) {
-        // Pairs of each shape: ry then rz (real, diagonal), rx then p (complex), U with one moving
-        // parameter (general) then ry; a U with three moving parameters is not fused.
-        const gates = [
-          `ry(a + ${q}) q[${q}]; rz(2*b) q[${q}];`,
-          `rx(c*a) q[${q}]; p(b - ${q / 3}) q[${q}];`,
-          `U(a, 0.3, ${q / 5}) q[${q}]; ry(exp(c/2)) q[${q}];`,
-          `U(a, b, c) q[${q}];`,
-        ];
-        body.push(gates[Math.floor(rng() * gates.length)]);
-      }
-      for (let q = 0; q + 1 < n; q++) body.push(`cx q[${q}], q[${q + 1}];`);
-    }
-    const p = program(
-      `${HEADER}input float a; input float b; input float c; qubit[${n}] q;\n${body.join("\n")}`,
-    );
-    const observables = [
-      obs(randomSum(n, 5, rng).text, n),
-      obs(randomSum(n, 3, rng).text, n),
-    ];
-    const x = [0.4, -0.7, 1.1];
-    const base = singleThreadEngine();
-    let pairs = 0,
-      exchanges = 0;
-    const engine: SimEngine = {
-      ...base,
-      backwardStage: (stage, phi, lams) => {
-        for (const act of stage.actions)
-          if ("fused" in act) {
-            if (act.fused.length === 2) pairs++;
-            if (act.control !== undefined) exchanges++;
+  it.each(["relaxed", "plain"] as const)(
+    "fuses consecutive one-qubit parametrised steps on a qubit (and a cx on it before them) into one pass, with the same gradients (%s SIMD)",
+    (variant) => {
+      if (variant === "relaxed" && !relaxedSimdAvailable()) return;
+      useSimdVariant(variant);
+      try {
+        const rng = seededRng(17);
+        const n = 9;
+        const body: string[] = [];
+        for (let layer = 0; layer < 2; layer++) {
+          for (let q = 0; q < n; q++) {
+            // Pairs of each shape: ry then rz (real, diagonal), rx then p (complex), U with one moving
+            // parameter (general) then ry; a U with three moving parameters is not fused.
+            const gates = [
+              `ry(a + ${q}) q[${q}]; rz(2*b) q[${q}];`,
+              `rx(c*a) q[${q}]; p(b - ${q / 3}) q[${q}];`,
+              `U(a, 0.3, ${q / 5}) q[${q}]; ry(exp(c/2)) q[${q}];`,
+              `U(a, b, c) q[${q}];`,
+            ];
+            body.push(gates[Math.floor(rng() * gates.length)]);
           }
-        const out = new Float64Array(stageChunks(stage) * stage.accLen);
-        runStageChunks(
-          stage,
-          0,
-          stageChunks(stage),
-          phi,
-          lams,
-          out,
-          makeScratch(),
+          for (let q = 0; q + 1 < n; q++) body.push(`cx q[${q}], q[${q + 1}];`);
+        }
+        const p = program(
+          `${HEADER}input float a; input float b; input float c; qubit[${n}] q;\n${body.join("\n")}`,
         );
-        return out;
-      },
-    };
-    const blocking = { chunkQubits: 7, highQubits: 2 };
-    const whole = adjointOn(base, p, x, observables, "double").grads;
-    const fused = adjointOn(
-      engine,
-      p,
-      x,
-      observables,
-      "double",
-      blocking,
-    ).grads;
-    const scalar = adjointOn(base, p, x, observables, "double", {
-      ...blocking,
-      simd: false,
-    }).grads;
-    if (simdKernels()) {
-      expect(pairs).toBeGreaterThan(5);
-      expect(exchanges).toBeGreaterThan(3);
-    }
-    expect(
-      whole.flatMap((g) => Array.from(g)).some((v) => Math.abs(v) > 1e-2),
-    ).toBe(true);
-    whole.forEach((g, k) =>
-      g.forEach((v, j) => {
-        expect(Math.abs(fused[k][j] - v)).toBeLessThan(1e-12);
-        expect(Math.abs(scalar[k][j] - v)).toBeLessThan(1e-12);
-      }),
-    );
-  });
+        const observables = [
+          obs(randomSum(n, 5, rng).text, n),
+          obs(randomSum(n, 3, rng).text, n),
+        ];
+        const x = [0.4, -0.7, 1.1];
+        const base = singleThreadEngine();
+        let pairs = 0,
+          exchanges = 0;
+        const engine: SimEngine = {
+          ...base,
+          backwardStage: (stage, phi, lams) => {
+            for (const act of stage.actions)
+              if ("fused" in act) {
+                if (act.fused.length === 2) pairs++;
+                if (act.control !== undefined) exchanges++;
+              }
+            const out = new Float64Array(stageChunks(stage) * stage.accLen);
+            runStageChunks(
+              stage,
+              0,
+              stageChunks(stage),
+              phi,
+              lams,
+              out,
+              makeScratch(),
+            );
+            return out;
+          },
+        };
+        const blocking = { chunkQubits: 7, highQubits: 2 };
+        const whole = adjointOn(base, p, x, observables, "double").grads;
+        const fused = adjointOn(
+          engine,
+          p,
+          x,
+          observables,
+          "double",
+          blocking,
+        ).grads;
+        const scalar = adjointOn(base, p, x, observables, "double", {
+          ...blocking,
+          simd: false,
+        }).grads;
+        if (simdKernels()) {
+          expect(pairs).toBeGreaterThan(5);
+          expect(exchanges).toBeGreaterThan(3);
+        }
+        expect(
+          whole.flatMap((g) => Array.from(g)).some((v) => Math.abs(v) > 1e-2),
+        ).toBe(true);
+        whole.forEach((g, k) =>
+          g.forEach((v, j) => {
+            expect(Math.abs(fused[k][j] - v)).toBeLessThan(1e-12);
+            expect(Math.abs(scalar[k][j] - v)).toBeLessThan(1e-12);
+          }),
+        );
+      } finally {
+        useSimdVariant(undefined);
+      }
+    },
+  );
 
   it.each(["double", "single"] as const)(
     "runs the backward stages' chunks on the thread pool with the same sums as on one thread (%s)",

@@ -507,13 +507,16 @@ function gradFunc(
         .filter(([j]) => used(s, 1, 4 * r + j))
         .flatMap(([j, x]) => {
           const acc = ACC + 8 * s + 4 * r + j;
-          return [
-            ...op.get(r === 0 ? L0 : L1),
-            ...op.get(x),
-            ...op.get(acc),
-            ...(fma ? op.f64x2Madd : [...op.f64x2Mul, ...op.f64x2Add]),
-            ...op.set(acc),
-          ];
+          const product = [...op.get(r === 0 ? L0 : L1), ...op.get(x)];
+          return fma
+            ? [...product, ...op.get(acc), ...op.f64x2Madd, ...op.set(acc)]
+            : [
+                ...product,
+                ...op.f64x2Mul,
+                ...op.get(acc),
+                ...op.f64x2Add,
+                ...op.set(acc),
+              ];
         }),
     );
   const step = (s: number): number[] => [
