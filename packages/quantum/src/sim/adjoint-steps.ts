@@ -9,7 +9,7 @@ import { applyInstr } from "./execute.ts";
 import { type KernelInstr, outerSize } from "./instructions.ts";
 import { insertZeroBits } from "./kernels/controlled.ts";
 import type { Amplitudes } from "./kernels/one-qubit.ts";
-import { type Plan, simdKernels } from "./wasm/simd.ts";
+import { type GradPass, type Plan, simdKernels } from "./wasm/simd.ts";
 
 /**
  * Re <lam| C(D) |phi>, where D acts on `targets` (qubits[0] = matrix LSB) and C(D) is D on the
@@ -283,6 +283,20 @@ export function runStageChunks(
     for (let j = 0; j < hoff.length; j++)
       dst.set(buf.subarray(j * run, (j + 1) * run), base + hoff[j]);
   };
+  // The fused passes prepared once for all the chunks: without (for the lams but the first) and
+  // with the store of phi.
+  const passes = new Map<StageAction, [GradPass | undefined, GradPass]>();
+  for (const act of actions)
+    if ("fused" in act) {
+      const us = act.fused.map((j) => steps[j].udag);
+      const es = act.fused.map((j) => steps[j].derivs[0].E!);
+      passes.set(act, [
+        lams.length > 1
+          ? simd!.fusedGradSteps(us, es, false, act.control)
+          : undefined,
+        simd!.fusedGradSteps(us, es, true, act.control),
+      ]);
+    }
   for (let c = begin; c < end; c++) {
     const acc = out.subarray(c * accLen, (c + 1) * accLen);
     acc.fill(0);
@@ -297,20 +311,14 @@ export function runStageChunks(
               applyInstr(b, pl, 0, outerSize(pl, local), scratch);
             else simd!.run(pl, b.byteOffset);
       else if ("fused" in act) {
-        const sts = act.fused.map((j) => steps[j]);
-        const us = sts.map((st) => st.udag);
-        const es = sts.map((st) => st.derivs[0].E!);
+        const [pass, last] = passes.get(act)!;
         // Every lam but the first reads phi as it was; the first one's pass writes phi back.
         for (let k = bufLams.length - 1; k >= 0; k--) {
-          const sums = simd!.fusedGradSteps(
+          const sums = (k === 0 ? last : pass!)(
             bufPhi as Float64Array,
             bufLams[k] as Float64Array,
             local,
             act.t,
-            us,
-            es,
-            k === 0,
-            act.control,
           );
           act.fused.forEach((j, s) => (acc[accAt[j] + k] += sums[s]));
         }

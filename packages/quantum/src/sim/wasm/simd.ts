@@ -621,6 +621,14 @@ type Kernel = (
   nEntries: number,
 ) => void;
 
+/** A prepared fused gradient pass (SimdKernels.fusedGradSteps): runs it, returns the sums per step. */
+export type GradPass = (
+  phi: Float64Array,
+  lam: Float64Array,
+  local: number,
+  t: number,
+) => Float64Array;
+
 type GradKernel = (
   phi: number,
   lam: number,
@@ -971,22 +979,19 @@ export class SimdKernels {
    * Re <lam| es[s] |phi>, then phi <- us[s] phi, lam <- us[s] lam; phi is written back only when
    * `storePhi` (so every lam but the last reads the same phi). With `control` (a local qubit), a
    * cx(control, t) comes before the steps (phi and lam exchanged on t where control is 1). Kernels
-   * are compiled per pattern of zero coefficients on first use.
+   * are compiled per pattern of zero coefficients on first use. Returns the pass, to run on any
+   * chunk (its sums are valid until the next run).
    */
   fusedGradSteps(
-    phi: Float64Array,
-    lam: Float64Array,
-    local: number,
-    t: number,
     us: readonly Float64Array[],
     es: readonly Float64Array[],
     storePhi: boolean,
     control?: number,
-  ): Float64Array {
+  ): GradPass {
     const S = us.length;
     if (S < 1 || S > MAX_GRAD_STEPS || es.length !== S)
       throw new Error(`invariant: ${S} fused gradient steps`);
-    const f64 = new Float64Array(this.memory.buffer, GRAD, 32 * S);
+    const coef = new Float64Array(32 * S);
     const bits: number[] = [];
     for (let s = 0; s < S; s++) {
       [us[s], es[s]].forEach((m, j) => {
@@ -994,9 +999,9 @@ export class SimdKernels {
           const re = m[2 * e],
             im = m[2 * e + 1];
           const at = 32 * s + 16 * j + 4 * e;
-          f64[at] = f64[at + 1] = re;
-          f64[at + 2] = -im;
-          f64[at + 3] = im;
+          coef[at] = coef[at + 1] = re;
+          coef[at + 2] = -im;
+          coef[at + 3] = im;
         }
       });
       bits.push(nonZeroBits(us[s], es[s]));
@@ -1020,22 +1025,27 @@ export class SimdKernels {
       kernel = inst.exports[f.name] as GradKernel;
       this.grads.set(key, kernel);
     }
-    kernel(
-      phi.byteOffset,
-      lam.byteOffset,
-      2 ** (local - 1 - t),
-      16 << t,
-      (control ?? 0) + 4,
-      // pairs in a row with the same control bit: 2^control, or the whole run
-      control !== undefined && control < t ? 16 << control : 16 << t,
-    );
+    const k = kernel;
     const out = new Float64Array(S);
-    // Per step: each slot's lane sums times its coefficient vector (gradFunc's accumulate).
-    const sums = new Float64Array(this.memory.buffer, GRAD_SUMS, 16 * S);
-    for (let s = 0; s < S; s++)
-      for (let k = 0; k < 16; k++)
-        out[s] += f64[32 * s + 16 + k] * sums[16 * s + k];
-    return out;
+    return (phi, lam, local, t) => {
+      new Float64Array(this.memory.buffer, GRAD, 32 * S).set(coef);
+      k(
+        phi.byteOffset,
+        lam.byteOffset,
+        2 ** (local - 1 - t),
+        16 << t,
+        (control ?? 0) + 4,
+        // pairs in a row with the same control bit: 2^control, or the whole run
+        control !== undefined && control < t ? 16 << control : 16 << t,
+      );
+      // Per step: each slot's lane sums times its coefficient vector (gradFunc's accumulate).
+      const sums = new Float64Array(this.memory.buffer, GRAD_SUMS, 16 * S);
+      out.fill(0);
+      for (let s = 0; s < S; s++)
+        for (let m = 0; m < 16; m++)
+          out[s] += coef[32 * s + 16 + m] * sums[16 * s + m];
+      return out;
+    };
   }
 
   /**
