@@ -203,15 +203,7 @@ function execFor(c: Compiler, s: Extract<Stmt, { kind: "for" }>): Flow {
   try {
     for (const x of loopValues(c, s.iter)) {
       if (++count > MAX_LOOP_ITERATIONS) loopLimit(c, s.span);
-      const value = castTo(c, type, { t: "float", v: x }, s.span);
-      const scope = new Scope(c.scope);
-      scope.declare(s.varName, {
-        kind: "var",
-        name: s.varName,
-        type,
-        value,
-        readonly: true,
-      });
+      const scope = iterationScope(c, s, type, x);
       const errors = c.sink.errorCount;
       const f = c.withScope(scope, () => execBlock(c, s.body));
       // An error in the body would repeat on every iteration: stop at the first.
@@ -241,15 +233,7 @@ function runtimeFor(c: Compiler, s: Extract<Stmt, { kind: "for" }>): Flow {
   try {
     for (const x of loopValues(c, s.iter)) {
       if (++count > MAX_LOOP_ITERATIONS) loopLimit(c, s.span);
-      const value = castTo(c, type, { t: "float", v: x }, s.span);
-      const scope = new Scope(c.scope);
-      scope.declare(s.varName, {
-        kind: "var",
-        name: s.varName,
-        type,
-        value,
-        readonly: true,
-      });
+      const scope = iterationScope(c, s, type, x);
       const next = c.newLabel();
       c.loops.push({ kind: "rt", head: next, end });
       const errors = c.sink.errorCount;
@@ -398,6 +382,24 @@ function breaksAtRunTime(c: Compiler, body: readonly Stmt[]): boolean {
       }
     });
   return search(body, false);
+}
+
+/** The scope of one unrolled iteration of a `for`: its variable, a constant of the iteration. */
+function iterationScope(
+  c: Compiler,
+  s: Extract<Stmt, { kind: "for" }>,
+  type: string,
+  x: number,
+): Scope {
+  const scope = new Scope(c.scope);
+  scope.declare(s.varName, {
+    kind: "var",
+    name: s.varName,
+    type,
+    value: castTo(c, type, { t: "float", v: x }, s.span),
+    readonly: true,
+  });
+  return scope;
 }
 
 function loopLimit(c: Compiler, span: Span): never {
@@ -714,36 +716,14 @@ function isSimpleBody(
 
 /** Names a region of code writes (assignments and measurement targets), recursively. */
 function writtenNames(body: readonly Stmt[], out: Map<string, Span>): void {
-  const note = (e: Expr | undefined): void => {
+  eachStmt(body, (s) => {
+    if (s.kind !== "assign" && s.kind !== "measure") return;
+    const e = s.target;
     if (!e) return;
     const base = e.kind === "index" ? e.target : e;
     if (base.kind === "id" && !out.has(base.name))
       out.set(base.name, base.span);
-  };
-  for (const s of body) {
-    switch (s.kind) {
-      case "assign":
-        note(s.target);
-        break;
-      case "measure":
-        note(s.target);
-        break;
-      case "if":
-        writtenNames(s.then, out);
-        if (s.else) writtenNames(s.else, out);
-        break;
-      case "for":
-      case "while":
-      case "block":
-      case "box":
-        writtenNames(s.body, out);
-        break;
-      case "switch":
-        for (const k of s.cases) writtenNames(k.body, out);
-        if (s.default) writtenNames(s.default, out);
-        break;
-    }
-  }
+  });
 }
 
 /** Before code that runs only on some shots: variables it writes get storage bits now. */
