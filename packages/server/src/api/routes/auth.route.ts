@@ -33,7 +33,8 @@ export interface AuthRouteOptions {
 
 /**
  * How long after a cookie session's refresh token was rotated a second use of it counts as the
- * same browser's other tab refreshing at the same moment (409, retry) rather than reuse.
+ * same browser refreshing again (another tab at the same moment, or a reload that dropped the
+ * first answer's cookie) rather than reuse: it is rotated again instead of revoking the session.
  */
 export const COOKIE_CONCURRENT_GRACE_MS = 10_000;
 
@@ -160,8 +161,8 @@ export async function authRoutes(
           "revokes the whole session (401 REFRESH_TOKEN_REUSED). With " +
           "`X-StepFault-Session: cookie` and no `refreshToken` in the body the `sf_refresh` " +
           "cookie is used (401 UNAUTHENTICATED when there is none) and the new token replaces " +
-          "it; a cookie token that another request (another tab) rotated in the last 10 s " +
-          "answers 409 REFRESH_TOKEN_ROTATED, to be retried, without ending the session." +
+          "it; a cookie token that another request (another tab, or a reload that dropped " +
+          "the answer) rotated in the last 10 s is rotated again, into a pair of its own." +
           " The body must be JSON (`{}` is enough), so a cross-site form cannot call it.",
         headers: SessionHeaders,
         body: RefreshBody,

@@ -184,10 +184,11 @@ export function createAuthService(deps: {
     /**
      * Rotates a refresh token; presenting an already-used token revokes its whole family.
      * With `concurrentGraceMs` (the browser cookie session, shared by the tabs of one browser), a
-     * token that another request rotated less than that long ago is refused with 409
-     * REFRESH_TOKEN_ROTATED instead, without revoking anything and without issuing tokens: the
-     * other request's response carries the new cookie, so the caller retries. Later reuse still
-     * revokes the family.
+     * token that another request rotated less than that long ago is rotated again: the caller
+     * gets a pair of its own in the same family, as refresh-token rotation's "reuse interval"
+     * does. The other request's answer may never have reached the browser (a tab that reloaded
+     * while its refresh was in flight drops the new cookie), so refusing would end a live
+     * session. Later reuse still revokes the family.
      */
     async refresh(
       refreshToken: string,
@@ -200,16 +201,16 @@ export function createAuthService(deps: {
           if (row === undefined || row.revokedAt !== null)
             throw new DomainError("INVALID_TOKEN");
           if (row.usedAt !== null) {
-            if (Date.now() - row.usedAt.getTime() < grace)
-              return { outcome: "concurrent" as const };
-            await tokens.revokeFamily(row.familyId, tx);
-            return { outcome: "reused" as const };
-          }
-          if (!(await tokens.markRefreshUsed(row.id, tx))) {
+            if (Date.now() - row.usedAt.getTime() >= grace) {
+              await tokens.revokeFamily(row.familyId, tx);
+              return { outcome: "reused" as const };
+            }
+          } else if (!(await tokens.markRefreshUsed(row.id, tx))) {
             // Another transaction rotated it between our read and our update.
-            if (grace > 0) return { outcome: "concurrent" as const };
-            await tokens.revokeFamily(row.familyId, tx);
-            return { outcome: "reused" as const };
+            if (grace <= 0) {
+              await tokens.revokeFamily(row.familyId, tx);
+              return { outcome: "reused" as const };
+            }
           }
           if (row.expiresAt.getTime() <= Date.now())
             throw new DomainError("INVALID_TOKEN");
@@ -225,8 +226,6 @@ export function createAuthService(deps: {
           // Thrown after commit so the family revocation is kept.
           if (r.outcome === "reused")
             throw new DomainError("REFRESH_TOKEN_REUSED");
-          if (r.outcome === "concurrent")
-            throw new DomainError("REFRESH_TOKEN_ROTATED");
           return r.pair;
         });
     },
