@@ -123,21 +123,21 @@ describeOnEngines(
 );
 
 describe("the simulation pool's thread slots", () => {
-  /** Start (first log line) and end of each task, on a pool of two threads. */
-  async function timeline(threads: readonly number[]) {
+  it("runs two one-thread tasks side by side, but a two-thread task alone", async () => {
     const pool = createSimPool(2);
-    try {
-      const request = (t: number): SimRequest => ({
-        source: wide(16, 12),
-        inputs: undefined,
-        shots: 1,
-        seed: 1,
-        precision: "double",
-        statevectorMaxQubits: 0,
-        memoryLimitBytes: 2 ** 30,
-        threads: t,
-      });
-      return await Promise.all(
+    const request = (t: number): SimRequest => ({
+      source: wide(18, 16),
+      inputs: undefined,
+      shots: 1,
+      seed: 1,
+      precision: "double",
+      statevectorMaxQubits: 0,
+      memoryLimitBytes: 2 ** 30,
+      threads: t,
+    });
+    /** Start (first log line) and end of each task. */
+    const timeline = (threads: readonly number[]) =>
+      Promise.all(
         threads.map(async (t) => {
           let start = 0;
           const h = pool.run(request(t), {
@@ -152,17 +152,17 @@ describe("the simulation pool's thread slots", () => {
           };
         }),
       );
+    try {
+      // Both threads started (loading a thread's modules takes longer than a task) first.
+      await timeline([1, 1]);
+      const [a, b] = await timeline([1, 1]);
+      expect(b.start).toBeLessThan(a.end);
+      const [c, d] = await timeline([2, 1]);
+      expect(c.threads).toBe(2);
+      expect(d.threads).toBe(1);
+      expect(d.start).toBeGreaterThanOrEqual(c.end - 5);
     } finally {
       await pool.close();
     }
-  }
-
-  it("runs two one-thread tasks side by side, but a two-thread task alone", async () => {
-    const [a, b] = await timeline([1, 1]);
-    expect(b.start).toBeLessThan(a.end);
-    const [c, d] = await timeline([2, 1]);
-    expect(c.threads).toBe(2);
-    expect(d.threads).toBe(1);
-    expect(d.start).toBeGreaterThanOrEqual(c.end - 5);
   });
 });
