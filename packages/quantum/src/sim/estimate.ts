@@ -3,6 +3,7 @@
  * at many parameter points, exactly from the statevector or estimated from shots (with standard
  * errors), optionally with gradients (adjoint for exact runs, parameter shift for shots).
  */
+import { parity } from "../math/bits.ts";
 import type { Circuit, GateOp } from "../ir/types.ts";
 import {
   type ParametricCircuit,
@@ -405,7 +406,7 @@ class PointEstimator {
       for (const [idx, c] of counts) {
         const v = new Float64Array(this.observables.length);
         for (const m of g.members) {
-          const sign = parityOf((idx & m.support) >>> 0) ? -1 : 1;
+          const sign = parity((idx & m.support) >>> 0) ? -1 : 1;
           v[m.k] += m.coef * sign;
           touched.add(m.k);
         }
@@ -511,13 +512,6 @@ class PointEstimator {
     }
     return grads;
   }
-}
-
-function parityOf(v: number): boolean {
-  v ^= v >>> 16;
-  v ^= v >>> 8;
-  v ^= v >>> 4;
-  return ((0x6996 >>> (v & 0xf)) & 1) === 1;
 }
 
 /** Identity parts per observable, and qubit-wise commuting groups shared by all observables. */

@@ -7,6 +7,7 @@
  * Ys. On a basis state, P|i> = i^nY (-1)^popcount(i & z) |i ^ x>. Terms with the same x mask share
  * one pass over the state (`expectationValues`).
  */
+import { parity } from "../math/bits.ts";
 import type { Amplitudes } from "./kernels/one-qubit.ts";
 import { type TileShape, expvalKernels } from "./wasm/expval.ts";
 
@@ -136,13 +137,6 @@ function sparseLabel(text: string, n: number, shown: string): Masks | string {
 /** Number of terms over all observables (for limits). */
 export function countTerms(observables: readonly Observable[]): number {
   return observables.reduce((acc, o) => acc + o.terms.length, 0);
-}
-
-function parity(v: number): number {
-  v ^= v >>> 16;
-  v ^= v >>> 8;
-  v ^= v >>> 4;
-  return (0x6996 >>> (v & 0xf)) & 1;
 }
 
 /**

@@ -109,10 +109,8 @@ export function createSimPool(size: number) {
     }
   }
 
-  /** Slots a task holds: the threads it asked for, at most the pool's size. */
-  function weight(task: SimTask): number {
-    return Math.min(size, Math.max(1, task.threads ?? 1));
-  }
+  /** Slots a task holds: its threads (`run` clamps them to [1, size]). */
+  const weight = (task: SimTask): number => task.threads ?? 1;
 
   return {
     /** The pool's size: threads it runs at once, and the most one task may use. */

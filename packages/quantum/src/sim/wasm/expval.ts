@@ -24,6 +24,7 @@
  * run time (expval-funcs.ts) like the simulator's kernels (simd.ts); undefined without WebAssembly
  * SIMD.
  */
+import { parity } from "../../math/bits.ts";
 import {
   PAGE,
   type WasmMemory,
@@ -436,6 +437,9 @@ export class ExpvalKernels {
   }
 }
 
+/** A float lane's sign bit: set where a Z-parity makes a term negative. */
+const SIGN_BIT = 0x80000000;
+
 /** Writes the sign masks of the block's low bits (per vector lane: float sign bits) for z. */
 function writeSigns(
   signs32: Uint32Array,
@@ -447,12 +451,12 @@ function writeSigns(
   for (let e = 0; e < per; e++) {
     const w = 4 * (at + e);
     if (single) {
-      const s0 = parityBit((2 * e) & zl),
-        s1 = parityBit((2 * e + 1) & zl);
+      const s0 = SIGN_BIT * parity((2 * e) & zl),
+        s1 = SIGN_BIT * parity((2 * e + 1) & zl);
       signs32[w] = signs32[w + 1] = s0;
       signs32[w + 2] = signs32[w + 3] = s1;
     } else {
-      const s = parityBit(e & zl);
+      const s = SIGN_BIT * parity(e & zl);
       signs32[w] = signs32[w + 2] = 0;
       signs32[w + 1] = signs32[w + 3] = s;
     }
@@ -475,21 +479,13 @@ function writePassSigns(
   const amps = single ? 2 * UNROLL : UNROLL;
   for (let j = 0; j < per / UNROLL; j++) {
     const w = 4 * (at + UNROLL + j);
-    const s = parityBit((amps * j) & zl);
+    const s = SIGN_BIT * parity((amps * j) & zl);
     if (single) signs32.fill(s, w, w + 4);
     else {
       signs32[w] = signs32[w + 2] = 0;
       signs32[w + 1] = signs32[w + 3] = s;
     }
   }
-}
-
-/** 0x80000000 when popcount(v) is odd, else 0. */
-function parityBit(v: number): number {
-  v ^= v >>> 16;
-  v ^= v >>> 8;
-  v ^= v >>> 4;
-  return ((0x6996 >>> (v & 0xf)) & 1) === 1 ? 0x80000000 : 0;
 }
 
 const instances = new Map<SimdVariant, ExpvalKernels | null>();

@@ -184,13 +184,8 @@ export async function authRoutes(
           }),
         );
       } catch (err) {
-        // A dead cookie is dropped; a 409 keeps it, the other tab's answer is replacing it.
-        if (
-          fromCookie &&
-          err instanceof DomainError &&
-          err.code !== "REFRESH_TOKEN_ROTATED" &&
-          err.status === 401
-        )
+        // A dead cookie is dropped.
+        if (fromCookie && err instanceof DomainError && err.status === 401)
           clearRefreshCookie(req, reply);
         throw err;
       }
